@@ -92,6 +92,10 @@ export interface ConnectionEvent {
   handshake: boolean;
   /** Capture time of the first packet. */
   start: number;
+  /** Frame number of the first packet. */
+  firstFrame: number;
+  /** Present on `close`: frame number of the last packet. */
+  lastFrame?: number;
   /** Present on `close`. */
   end?: number;
   /** Present on `close`. */

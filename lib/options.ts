@@ -54,10 +54,14 @@ export function limitsFrom(options: DecoderOptions = {}): Limits {
   const limits = { ...DEFAULT_LIMITS };
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if (!(key in DEFAULT_LIMITS)) throw new TypeError(`Cannot create decoder: unknown option ${key}`);
+    if (!(key in DEFAULT_LIMITS)) {
+      throw new TypeError(`Cannot create decoder: unknown option ${key}`);
+    }
     const expected = typeof DEFAULT_LIMITS[key as keyof Limits];
     if (typeof value !== expected || (expected === "number" && !(value >= 0))) {
-      throw new RangeError(`Cannot create decoder: option ${key} must be a non-negative ${expected}`);
+      throw new RangeError(
+        `Cannot create decoder: option ${key} must be a non-negative ${expected}`,
+      );
     }
     (limits as Record<string, unknown>)[key] = value;
   }

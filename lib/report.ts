@@ -34,7 +34,14 @@ export class Reporter {
   }
 
   /** Report that a cap was reached: the first hit of each cap is an anomaly, the rest are counted. */
-  limit(layer: Layer, limit: string, detail: string, frame: number, ts: number, connection?: number): void {
+  limit(
+    layer: Layer,
+    limit: string,
+    detail: string,
+    frame: number,
+    ts: number,
+    connection?: number,
+  ): void {
     const n = (this.limitsHit.get(limit) ?? 0) + 1;
     this.limitsHit.set(limit, n);
     if (n === 1) this.anomaly(layer, "limit", `${limit}: ${detail}`, frame, ts, connection);

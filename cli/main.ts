@@ -1,0 +1,204 @@
+/**
+ * The smbscope command line: `decode` a capture to text, JSON or NDJSON.
+ *
+ *     deno run -R cli/main.ts decode capture.pcap [--format text|json|ndjson]
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { DecodeStream } from "../mod.ts";
+import type { DecodeEvent } from "../mod.ts";
+import { DocumentBuilder } from "../lib/output/document.ts";
+import { formatEventText } from "../lib/output/text.ts";
+import { Progress } from "./progress.ts";
+
+const USAGE = `Usage: smbscope decode <capture|-> [options]
+
+Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
+
+Options:
+  -f, --format <text|json|ndjson>  output format (default: text)
+  -t, --types <list>               event types to output, comma-separated
+                                   (connection,anomaly,summary; default: all)
+      --no-open-events             leave out connection "open" events
+  -q, --quiet                      no progress indicator on stderr
+  -h, --help                       this help
+
+Exit status: 0 decoded; 1 the input could not be read or is not a capture;
+2 bad usage.`;
+
+const FORMATS = ["text", "json", "ndjson"] as const;
+type Format = (typeof FORMATS)[number];
+const EVENT_TYPES = new Set(["connection", "anomaly", "summary"]);
+
+class UsageError extends Error {}
+
+interface DecodeCommand {
+  input: string;
+  format: Format;
+  types: Set<string> | undefined;
+  openEvents: boolean;
+  quiet: boolean;
+}
+
+function parseDecodeArgs(args: string[]): DecodeCommand | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: "string", short: "f", default: "text" },
+        types: { type: "string", short: "t" },
+        "no-open-events": { type: "boolean", default: false },
+        quiet: { type: "boolean", short: "q", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length ? "decode takes one capture" : "no capture given");
+  }
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}"`);
+  let types: Set<string> | undefined;
+  if (values.types !== undefined) {
+    types = new Set(values.types.split(",").map((t) => t.trim()).filter(Boolean));
+    for (const t of types) {
+      if (!EVENT_TYPES.has(t)) throw new UsageError(`unknown event type "${t}"`);
+    }
+  }
+  return {
+    input: positionals[0]!,
+    format,
+    types,
+    openEvents: !values["no-open-events"],
+    quiet: values.quiet,
+  };
+}
+
+/** Writes text to stdout in large pieces. */
+class Output {
+  readonly #encoder = new TextEncoder();
+  readonly #writer = Deno.stdout.writable.getWriter();
+  #pending: string[] = [];
+  #size = 0;
+
+  line(text: string): Promise<void> | undefined {
+    this.#pending.push(text);
+    this.#size += text.length + 1;
+    return this.#size > 1 << 16 ? this.flush() : undefined;
+  }
+
+  async flush(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const text = this.#pending.join("\n") + "\n";
+    this.#pending = [];
+    this.#size = 0;
+    await this.#writer.write(this.#encoder.encode(text));
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.#writer.close();
+  }
+}
+
+async function openInput(
+  path: string,
+): Promise<{ stream: ReadableStream<Uint8Array>; size?: number }> {
+  if (path === "-") return { stream: Deno.stdin.readable };
+  const file = await Deno.open(path);
+  const info = await file.stat();
+  if (info.isDirectory) {
+    file.close();
+    throw new Error("is a directory");
+  }
+  return { stream: file.readable, size: info.size };
+}
+
+async function runDecode(cmd: DecodeCommand): Promise<number> {
+  let input;
+  try {
+    input = await openInput(cmd.input);
+  } catch (e) {
+    const reason = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : e instanceof Error
+      ? e.message
+      : e;
+    console.error(`smbscope: ${cmd.input}: ${reason}`);
+    return 1;
+  }
+  const showProgress = !cmd.quiet && Deno.stderr.isTerminal();
+  const progress = showProgress ? new Progress(input.size) : undefined;
+  const counted = progress ? input.stream.pipeThrough(progress.counter()) : input.stream;
+  const wanted = (e: DecodeEvent) =>
+    (cmd.types === undefined || cmd.types.has(e.type)) &&
+    (cmd.openEvents || !(e.type === "connection" && e.action === "open"));
+  const out = new Output();
+  const document = cmd.format === "json" ? new DocumentBuilder() : undefined;
+  let unrecognised: string | undefined;
+  try {
+    const decoding = counted.pipeThrough(
+      new DecodeStream(cmd.openEvents ? {} : { connectionOpenEvents: false }),
+    );
+    for await (const batch of decoding) {
+      for (const event of batch) {
+        if (event.type === "anomaly" && event.kind === "unrecognized") unrecognised = event.detail;
+        if (event.type === "summary") progress?.done();
+        if (!wanted(event)) continue;
+        if (document) document.add([event]);
+        else if (cmd.format === "ndjson") await out.line(JSON.stringify(event));
+        else {
+          const text = formatEventText(event);
+          if (text !== undefined) await out.line(text);
+        }
+      }
+    }
+    if (document) await out.line(JSON.stringify(document.document, null, 2));
+    await out.close();
+  } catch (e) {
+    progress?.done();
+    if (e instanceof Deno.errors.BrokenPipe) return 0;
+    console.error(`smbscope: ${cmd.input}: ${e instanceof Error ? e.message : e}`);
+    return 1;
+  }
+  if (unrecognised !== undefined) {
+    console.error(`smbscope: ${cmd.input}: not a capture: ${unrecognised}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Run the CLI with `args` (without the program name); resolves to the exit status. */
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    if (command === "decode") {
+      const cmd = parseDecodeArgs(rest);
+      if (cmd === "help") {
+        console.log(USAGE);
+        return 0;
+      }
+      return await runDecode(cmd);
+    }
+    if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`smbscope: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

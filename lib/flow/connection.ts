@@ -1,0 +1,40 @@
+/**
+ * One conversation in the connection table.
+ * @module
+ */
+import type { ConnectionState, DirectionStats } from "../events.ts";
+import type { ConnectionInfo, StreamObserver } from "./observer.ts";
+import type { TcpHalf } from "./tcp_half.ts";
+
+/** Fresh zeroed counters for one direction. */
+export function newDirectionStats(): DirectionStats {
+  return {
+    packets: 0,
+    payloadBytes: 0,
+    streamBytes: 0,
+    gapBytes: 0,
+    gaps: 0,
+    retransmittedBytes: 0,
+  };
+}
+
+/** Live state of one TCP or UDP conversation. */
+export interface Connection extends ConnectionInfo {
+  /** Table key (canonical 5-tuple). */
+  readonly key: string;
+  /** Client address bytes (copied), to tell directions apart. */
+  readonly clientAddr: Uint8Array;
+  readonly clientPort: number;
+  readonly orientation: "syn" | "port" | "first_packet";
+  handshake: boolean;
+  lastTs: number;
+  lastFrame: number;
+  /** Capture time the table last moved it to the back of its LRU order. */
+  touchedTs: number;
+  state: ConnectionState;
+  readonly clientStats: DirectionStats;
+  readonly serverStats: DirectionStats;
+  /** TCP only: [client→server, server→client] reassembly. */
+  halves: [TcpHalf, TcpHalf] | undefined;
+  observer: StreamObserver | undefined;
+}

@@ -1,0 +1,36 @@
+/**
+ * How upper layers (NetBIOS/SMB, DCE/RPC) and embedders receive reassembled
+ * TCP streams.
+ * @module
+ */
+import type { Frame } from "../capture/frame.ts";
+import type { Endpoint } from "../events.ts";
+
+/** What an observer is told about a new conversation. */
+export interface ConnectionInfo {
+  /** The id its `connection` events carry. */
+  readonly id: number;
+  readonly transport: "tcp" | "udp";
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  /** Frame number and capture time of its first packet. */
+  readonly firstFrame: number;
+  readonly start: number;
+}
+
+/**
+ * Receives one TCP connection's reassembled byte streams, each byte once and
+ * in order. Views passed to `data` are valid only during the call: copy what
+ * you keep.
+ */
+export interface StreamObserver {
+  /** In-order bytes; `fromClient` tells the direction; `frame` is the segment's frame. */
+  data(fromClient: boolean, bytes: Uint8Array, frame: Frame): void;
+  /** `length` bytes are missing from that direction's stream at this point. */
+  gap(fromClient: boolean, length: number, frame: Frame | undefined): void;
+  /** The connection ended; no more calls follow. */
+  close(): void;
+}
+
+/** Decides, once per new conversation, whether to observe it. */
+export type ObserverFactory = (connection: ConnectionInfo) => StreamObserver | undefined;

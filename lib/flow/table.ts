@@ -1,0 +1,442 @@
+/**
+ * The connection table: TCP connections and UDP conversations keyed by
+ * 5-tuple, oriented client → server, reassembled per direction, timed out by
+ * capture time, and capped in number.
+ * @module
+ */
+import { be32, toHex } from "../bytes/cursor.ts";
+import type { Frame } from "../capture/frame.ts";
+import type { ConnectionEvent, ConnectionState, DecodeEvent } from "../events.ts";
+import { formatIp } from "../net/address.ts";
+import type { IpPacket } from "../net/packet.ts";
+import { readTcpHeader, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from "../net/tcp.ts";
+import { readUdpHeader, type UdpDatagram } from "../net/udp.ts";
+import type { Limits } from "../options.ts";
+import type { Reporter } from "../report.ts";
+import { type Connection, newDirectionStats } from "./connection.ts";
+import type { ObserverFactory } from "./observer.ts";
+import { serverSideByPort } from "./ports.ts";
+import { type HalfSink, TcpHalf } from "./tcp_half.ts";
+
+/**
+ * Capture seconds a closed connection stays in the table so that its final
+ * ACKs and retransmissions are counted with it rather than opening a new one.
+ * A new SYN on the same 5-tuple ends the wait at once.
+ */
+const CLOSE_LINGER_SECONDS = 5;
+
+/** Capture seconds between moves of a busy connection to the back of the LRU order. */
+const TOUCH_INTERVAL = 1;
+
+/** Conversation tracking for one decode. */
+export class FlowTable {
+  /** TCP connections and UDP conversations created so far. */
+  tcpConnections = 0;
+  udpConversations = 0;
+  readonly #tcp = new Map<string, Connection>();
+  readonly #udp = new Map<string, Connection>();
+  /** Closed TCP connections waiting out the linger, oldest first. */
+  #lingering: { conn: Connection; until: number }[] = [];
+  #lingerHead = 0;
+  #nextId = 0;
+  #now = -Infinity;
+  #nextSweep = -Infinity;
+  #bufferedTotal = 0;
+  /** Last connection seen, with the IPv4 numbers that identify it, to skip the key lookup in bulk flows. */
+  #last: Connection | undefined;
+  #lastA = -1;
+  #lastB = -1;
+  #lastPortA = -1;
+  #lastPortB = -1;
+  readonly #seg: TcpSegment = {
+    srcPort: 0,
+    dstPort: 0,
+    seq: 0,
+    ack: 0,
+    flags: 0,
+    payload: new Uint8Array(0),
+    payloadLength: 0,
+  };
+  readonly #dgram: UdpDatagram = {
+    srcPort: 0,
+    dstPort: 0,
+    payload: new Uint8Array(0),
+    payloadLength: 0,
+  };
+
+  constructor(
+    readonly limits: Limits,
+    readonly reporter: Reporter,
+    readonly out: DecodeEvent[],
+    readonly observe?: ObserverFactory,
+  ) {}
+
+  /** One IP datagram from the network layer. */
+  packet(p: IpPacket): void {
+    const ts = p.frame.ts;
+    if (ts > this.#now) {
+      this.#now = ts;
+      if (ts >= this.#nextSweep) this.#sweep(ts);
+    }
+    if (p.protocol === 6) this.#tcpPacket(p);
+    else if (p.protocol === 17) this.#udpPacket(p);
+  }
+
+  /** Close every connection still open, in order of id. */
+  end(): void {
+    this.#expireLingering(Infinity);
+    const open = [...this.#tcp.values(), ...this.#udp.values()].sort((a, b) => a.id - b.id);
+    this.#tcp.clear();
+    this.#udp.clear();
+    this.#last = undefined;
+    for (const conn of open) {
+      this.#finish(conn, conn.state === "open" ? "capture_end" : conn.state, undefined);
+    }
+  }
+
+  #tcpPacket(p: IpPacket): void {
+    const seg = this.#seg;
+    const problem = readTcpHeader(p.payload, p.payloadLength, seg);
+    if (problem !== undefined) {
+      const kind = p.payload.length < p.payloadLength ? "truncated" : "malformed";
+      this.reporter.anomaly("tcp", kind, problem, p.frame.index, p.frame.ts);
+      return;
+    }
+    const flags = seg.flags;
+    const synOnly = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    let conn = this.#lookup(p, seg.srcPort, seg.dstPort, this.#tcp);
+    let fromClient = conn !== undefined && this.#isFromClient(conn, p.src, seg.srcPort);
+    if (conn !== undefined && this.#startsAnew(conn, fromClient, flags, seg.seq, p.frame.ts)) {
+      this.#retire(conn, p.frame);
+      conn = undefined;
+    }
+    if (conn === undefined) {
+      conn = this.#create(p, seg.srcPort, seg.dstPort, "tcp", flags);
+      fromClient = this.#isFromClient(conn, p.src, seg.srcPort);
+      if (synOnly || (flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) conn.handshake = true;
+    }
+    this.#seen(conn, p.frame);
+    const stats = fromClient ? conn.clientStats : conn.serverStats;
+    stats.packets++;
+    stats.payloadBytes += seg.payloadLength;
+    if (conn.state !== "open" && conn.state !== "closed_fin") return; // after RST: count only
+    const halves = conn.halves!;
+    const half = halves[fromClient ? 0 : 1];
+    if (flags & TCP_ACK) halves[fromClient ? 1 : 0].acknowledged(seg.ack, p.frame);
+    half.segment(
+      seg.seq,
+      (flags & TCP_SYN) !== 0,
+      (flags & TCP_FIN) !== 0,
+      seg.payload,
+      seg.payloadLength,
+      p.frame,
+    );
+    if (flags & TCP_RST) this.#close(conn, "closed_rst", p.frame);
+    else if (
+      conn.state === "open" && halves[0].finSeq !== undefined && halves[1].finSeq !== undefined
+    ) {
+      this.#close(conn, "closed_fin", p.frame);
+    }
+  }
+
+  #udpPacket(p: IpPacket): void {
+    const d = this.#dgram;
+    const problem = readUdpHeader(p.payload, p.payloadLength, d);
+    if (problem !== undefined) {
+      const kind = p.payload.length < Math.min(p.payloadLength, 8) ? "truncated" : "malformed";
+      this.reporter.anomaly("udp", kind, problem, p.frame.index, p.frame.ts);
+      return;
+    }
+    let conn = this.#lookup(p, d.srcPort, d.dstPort, this.#udp);
+    if (conn !== undefined && p.frame.ts - conn.lastTs > this.limits.udpIdleTimeout) {
+      this.#retire(conn, p.frame);
+      conn = undefined;
+    }
+    conn ??= this.#create(p, d.srcPort, d.dstPort, "udp", 0);
+    this.#seen(conn, p.frame);
+    const stats = this.#isFromClient(conn, p.src, d.srcPort) ? conn.clientStats : conn.serverStats;
+    stats.packets++;
+    stats.payloadBytes += d.payloadLength;
+  }
+
+  /** Whether a packet on an existing connection's 5-tuple begins a new connection instead. */
+  #startsAnew(conn: Connection, fromClient: boolean, flags: number, seq: number, ts: number) {
+    if (ts - conn.lastTs > this.limits.tcpIdleTimeout) return true;
+    if ((flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN) return false;
+    if (conn.state !== "open") return true; // a fresh SYN after FIN/RST: port reuse
+    const isn = conn.halves![fromClient ? 0 : 1].isn;
+    // A SYN with a new ISN after data or a FIN: port reuse; the same ISN: a retransmitted SYN.
+    return isn !== undefined && isn !== seq &&
+      (conn.clientStats.streamBytes + conn.serverStats.streamBytes > 0 ||
+        conn.halves![0].finSeq !== undefined || conn.halves![1].finSeq !== undefined);
+  }
+
+  #lookup(
+    p: IpPacket,
+    srcPort: number,
+    dstPort: number,
+    table: Map<string, Connection>,
+  ): Connection | undefined {
+    let a = -1, b = -1;
+    if (p.version === 4) {
+      a = be32(p.src, 0);
+      b = be32(p.dst, 0);
+      const last = this.#last;
+      if (last !== undefined && table === this.#tableOf(last)) {
+        if (
+          (a === this.#lastA && b === this.#lastB && srcPort === this.#lastPortA &&
+            dstPort === this.#lastPortB) ||
+          (a === this.#lastB && b === this.#lastA && srcPort === this.#lastPortB &&
+            dstPort === this.#lastPortA)
+        ) return last;
+      }
+    }
+    const conn = table.get(flowKey(p, srcPort, dstPort));
+    if (conn !== undefined && p.version === 4) this.#remember(conn, a, b, srcPort, dstPort);
+    return conn;
+  }
+
+  #tableOf(conn: Connection): Map<string, Connection> {
+    return conn.transport === "tcp" ? this.#tcp : this.#udp;
+  }
+
+  #remember(conn: Connection, a: number, b: number, portA: number, portB: number): void {
+    this.#last = conn;
+    this.#lastA = a;
+    this.#lastB = b;
+    this.#lastPortA = portA;
+    this.#lastPortB = portB;
+  }
+
+  #isFromClient(conn: Connection, src: Uint8Array, srcPort: number): boolean {
+    if (srcPort !== conn.clientPort) return false;
+    const c = conn.clientAddr;
+    if (c.length !== src.length) return false;
+    for (let i = 0; i < c.length; i++) if (c[i] !== src[i]) return false;
+    return true;
+  }
+
+  #create(
+    p: IpPacket,
+    srcPort: number,
+    dstPort: number,
+    transport: "tcp" | "udp",
+    flags: number,
+  ): Connection {
+    const table = transport === "tcp" ? this.#tcp : this.#udp;
+    if (this.#tcp.size + this.#udp.size >= this.limits.maxConnections) this.#evictOldest(p.frame);
+    let srcIsClient: boolean;
+    let orientation: Connection["orientation"];
+    const synAck = flags & (TCP_SYN | TCP_ACK);
+    if (transport === "tcp" && synAck === TCP_SYN) {
+      srcIsClient = true;
+      orientation = "syn";
+    } else if (transport === "tcp" && synAck === (TCP_SYN | TCP_ACK)) {
+      srcIsClient = false;
+      orientation = "syn";
+    } else {
+      const side = serverSideByPort(srcPort, dstPort);
+      srcIsClient = side !== 0;
+      orientation = side === -1 ? "first_packet" : "port";
+    }
+    const clientAddr = (srcIsClient ? p.src : p.dst).slice();
+    const serverAddr = srcIsClient ? p.dst : p.src;
+    const id = this.#nextId++;
+    const key = flowKey(p, srcPort, dstPort);
+    const conn: Connection = {
+      id,
+      transport,
+      key,
+      client: { ip: formatIp(clientAddr), port: srcIsClient ? srcPort : dstPort },
+      server: { ip: formatIp(serverAddr), port: srcIsClient ? dstPort : srcPort },
+      clientAddr,
+      clientPort: srcIsClient ? srcPort : dstPort,
+      orientation,
+      handshake: false,
+      start: p.frame.ts,
+      firstFrame: p.frame.index,
+      lastTs: p.frame.ts,
+      lastFrame: p.frame.index,
+      touchedTs: p.frame.ts,
+      state: "open",
+      clientStats: newDirectionStats(),
+      serverStats: newDirectionStats(),
+      halves: undefined,
+      observer: undefined,
+    };
+    if (transport === "tcp") {
+      this.tcpConnections++;
+      const max = this.limits.maxOutOfOrderBytes;
+      conn.halves = [
+        new TcpHalf(conn.clientStats, this.#halfSink(conn, true), max),
+        new TcpHalf(conn.serverStats, this.#halfSink(conn, false), max),
+      ];
+    } else this.udpConversations++;
+    table.set(key, conn);
+    if (p.version === 4) this.#remember(conn, be32(p.src, 0), be32(p.dst, 0), srcPort, dstPort);
+    conn.observer = this.observe?.(conn);
+    if (this.limits.connectionOpenEvents) this.out.push(connectionEvent(conn, "open"));
+    return conn;
+  }
+
+  #halfSink(conn: Connection, fromClient: boolean): HalfSink {
+    const dir = fromClient ? "client→server" : "server→client";
+    return {
+      deliver: (bytes, frame) => conn.observer?.data(fromClient, bytes, frame),
+      gap: (length, seq, frame, reason) => {
+        const ts = frame?.ts ?? conn.lastTs;
+        this.reporter.anomaly(
+          "tcp",
+          "gap",
+          `${length} bytes missing from the ${dir} stream at seq ${seq} (${reason})`,
+          frame?.index ?? conn.lastFrame,
+          ts,
+          conn.id,
+        );
+        conn.observer?.gap(fromClient, length, frame);
+      },
+      reserve: (extra) => {
+        if (this.#bufferedTotal + extra > this.limits.maxTotalOutOfOrderBytes) {
+          this.reporter.limit(
+            "tcp",
+            "maxTotalOutOfOrderBytes",
+            `out-of-order bytes across all connections passed ${this.limits.maxTotalOutOfOrderBytes}; holes declared gaps`,
+            conn.lastFrame,
+            conn.lastTs,
+            conn.id,
+          );
+          return "maxTotalOutOfOrderBytes";
+        }
+        this.#bufferedTotal += extra;
+        return undefined;
+      },
+      release: (bytes) => {
+        this.#bufferedTotal -= bytes;
+      },
+    };
+  }
+
+  #seen(conn: Connection, frame: Frame): void {
+    if (frame.ts > conn.lastTs) conn.lastTs = frame.ts;
+    conn.lastFrame = frame.index;
+    if (conn.lastTs - conn.touchedTs >= TOUCH_INTERVAL && conn.state === "open") {
+      // Move to the back of the insertion order, which the idle sweep reads as LRU order.
+      const table = this.#tableOf(conn);
+      table.delete(conn.key);
+      table.set(conn.key, conn);
+      conn.touchedTs = conn.lastTs;
+    }
+  }
+
+  /** A connection ended (FIN both ways or RST): linger, then emit its close event. */
+  #close(conn: Connection, state: ConnectionState, frame: Frame): void {
+    conn.state = state;
+    this.#lingering.push({ conn, until: frame.ts + CLOSE_LINGER_SECONDS });
+  }
+
+  /** Remove a connection from the table now and emit its close event. */
+  #retire(conn: Connection, frame: Frame | undefined): void {
+    const table = this.#tableOf(conn);
+    if (table.get(conn.key) === conn) table.delete(conn.key);
+    if (this.#last === conn) this.#last = undefined;
+    this.#finish(conn, conn.state === "open" ? "timeout" : conn.state, frame);
+  }
+
+  #finish(conn: Connection, state: ConnectionState, frame: Frame | undefined): void {
+    if (conn.halves !== undefined) {
+      for (const half of conn.halves) {
+        half.flush(frame);
+        this.#bufferedTotal -= half.bufferedBytes;
+      }
+      conn.halves = undefined;
+    }
+    conn.state = state;
+    conn.observer?.close();
+    conn.observer = undefined;
+    this.out.push(connectionEvent(conn, "close"));
+  }
+
+  #sweep(now: number): void {
+    this.#nextSweep = now + TOUCH_INTERVAL;
+    this.#expireLingering(now);
+    this.#expireIdle(this.#tcp, now - this.limits.tcpIdleTimeout);
+    this.#expireIdle(this.#udp, now - this.limits.udpIdleTimeout);
+  }
+
+  #expireLingering(now: number): void {
+    const queue = this.#lingering;
+    while (this.#lingerHead < queue.length && queue[this.#lingerHead]!.until <= now) {
+      const { conn } = queue[this.#lingerHead++]!;
+      if (this.#tableOf(conn).get(conn.key) === conn) this.#retire(conn, undefined);
+    }
+    if (this.#lingerHead > 1024 && this.#lingerHead * 2 > queue.length) {
+      this.#lingering = queue.slice(this.#lingerHead);
+      this.#lingerHead = 0;
+    }
+  }
+
+  #expireIdle(table: Map<string, Connection>, before: number): void {
+    for (const conn of table.values()) {
+      // Insertion order is the order of last touch, and a touch lags activity by under TOUCH_INTERVAL.
+      if (conn.touchedTs >= before) break;
+      if (conn.lastTs < before) this.#retire(conn, undefined);
+    }
+  }
+
+  #evictOldest(frame: Frame): void {
+    const oldestTcp = this.#tcp.values().next().value;
+    const oldestUdp = this.#udp.values().next().value;
+    const victim = oldestTcp === undefined
+      ? oldestUdp
+      : oldestUdp === undefined || oldestTcp.touchedTs <= oldestUdp.touchedTs
+      ? oldestTcp
+      : oldestUdp;
+    if (victim === undefined) return;
+    this.reporter.limit(
+      "flow",
+      "maxConnections",
+      `more than ${this.limits.maxConnections} open conversations; the least recently active closed as evicted`,
+      frame.index,
+      frame.ts,
+      victim.id,
+    );
+    const table = this.#tableOf(victim);
+    table.delete(victim.key);
+    if (this.#last === victim) this.#last = undefined;
+    this.#finish(victim, "evicted", frame);
+  }
+}
+
+/** Canonical 5-tuple key, the same for both directions. */
+function flowKey(p: IpPacket, srcPort: number, dstPort: number): string {
+  const s = p.version === 4 ? String(be32(p.src, 0)) : toHex(p.src);
+  const d = p.version === 4 ? String(be32(p.dst, 0)) : toHex(p.dst);
+  return s < d || (s === d && srcPort <= dstPort)
+    ? `${s}/${srcPort}/${d}/${dstPort}`
+    : `${d}/${dstPort}/${s}/${srcPort}`;
+}
+
+function connectionEvent(conn: Connection, action: "open" | "close"): ConnectionEvent {
+  const event: ConnectionEvent = {
+    type: "connection",
+    action,
+    id: conn.id,
+    transport: conn.transport,
+    client: conn.client,
+    server: conn.server,
+    orientation: conn.orientation,
+    handshake: conn.handshake,
+    start: conn.start,
+    firstFrame: conn.firstFrame,
+    evidence: { frames: [conn.firstFrame], ts: conn.start, connection: conn.id },
+  };
+  if (action === "close") {
+    event.end = conn.lastTs;
+    event.lastFrame = conn.lastFrame;
+    event.state = conn.state;
+    event.clientStats = { ...conn.clientStats };
+    event.serverStats = { ...conn.serverStats };
+    event.evidence = { frames: [conn.lastFrame], ts: conn.lastTs, connection: conn.id };
+  }
+  return event;
+}

@@ -1,0 +1,190 @@
+/**
+ * Reassembly of one direction of a TCP connection: in-order delivery of each
+ * byte once, whatever the order, repetition or overlap of segments, with
+ * holes reported as gaps. Sequence numbers are compared modulo 2^32.
+ * @module
+ */
+import type { Frame } from "../capture/frame.ts";
+import type { DirectionStats } from "../events.ts";
+
+/** Where a half sends what it reassembles. */
+export interface HalfSink {
+  /** In-order bytes (a view valid during the call). */
+  deliver(bytes: Uint8Array, frame: Frame): void;
+  /** `length` bytes starting at sequence number `seq` never arrived. */
+  gap(length: number, seq: number, frame: Frame | undefined, reason: string): void;
+  /** Buffering `extra` more out-of-order bytes would pass a cap: returns the cap's name, or undefined when it fits. */
+  reserve(extra: number): string | undefined;
+  /** Buffered bytes were released (delivered or dropped). */
+  release(bytes: number): void;
+}
+
+interface PendingSegment {
+  seq: number;
+  /** Captured bytes (a copy). */
+  bytes: Uint8Array;
+  /** Declared length; more than `bytes.length` when the snap length cut the segment. */
+  length: number;
+  frame: Frame;
+}
+
+/** Signed distance from `b` to `a` in sequence space. */
+const seqDiff = (a: number, b: number): number => (a - b) | 0;
+
+/** How far ahead of the expected sequence number an ACK may be and still be believed. */
+const MAX_BELIEVABLE_ACK_JUMP = 1 << 30;
+
+/** One direction of a TCP connection. */
+export class TcpHalf {
+  /** Whether `next` holds a sequence number yet. */
+  #started = false;
+  /** Next sequence number expected in the stream. */
+  #next = 0;
+  /** Initial sequence number from this side's SYN. */
+  isn: number | undefined;
+  /** Sequence number just past the last data byte, once a FIN was seen. */
+  finSeq: number | undefined;
+  /** Segments that arrived ahead of `next`, sorted by sequence number. */
+  readonly #pending: PendingSegment[] = [];
+  #pendingBytes = 0;
+
+  constructor(
+    readonly stats: DirectionStats,
+    readonly sink: HalfSink,
+    readonly maxBuffered: number,
+  ) {}
+
+  /** Buffered out-of-order bytes. */
+  get bufferedBytes(): number {
+    return this.#pendingBytes;
+  }
+
+  /**
+   * One segment from this side. `seq` is the header's sequence number;
+   * `payload` the captured payload and `length` its declared length.
+   */
+  segment(
+    seq: number,
+    syn: boolean,
+    fin: boolean,
+    payload: Uint8Array,
+    length: number,
+    frame: Frame,
+  ) {
+    if (syn) {
+      if (this.isn !== seq) {
+        this.isn = seq;
+        if (!this.#started || this.#pendingBytes === 0) {
+          this.#next = (seq + 1) >>> 0;
+          this.#started = true;
+        }
+      }
+      seq = (seq + 1) >>> 0; // data in a SYN (TCP Fast Open) follows the SYN's own number
+    } else if (!this.#started) {
+      this.#next = seq; // picked up mid-stream: the stream starts here
+      this.#started = true;
+    }
+    if (length > 0) this.#data(seq, payload, length, frame);
+    if (fin) this.finSeq = (seq + length) >>> 0;
+  }
+
+  /** The other side acknowledged up to `ack`: if we hold later data, the hole before it was lost in capture. */
+  acknowledged(ack: number, frame: Frame): void {
+    if (this.#pending.length === 0 || !this.#started) return;
+    const ahead = seqDiff(ack, this.#next);
+    if (ahead <= 0 || ahead > MAX_BELIEVABLE_ACK_JUMP) return;
+    const first = this.#pending[0]!;
+    const upTo = seqDiff(first.seq, ack) < 0 ? first.seq : ack;
+    this.#skipTo(upTo, frame, "acknowledged by the peer but not in the capture");
+    this.#drain();
+  }
+
+  /** Deliver everything buffered, declaring the holes between as gaps. Called at close. */
+  flush(frame: Frame | undefined): void {
+    while (this.#pending.length > 0) {
+      const first = this.#pending[0]!;
+      if (seqDiff(first.seq, this.#next) > 0) {
+        this.#skipTo(first.seq, frame ?? first.frame, "missing when the connection ended");
+      }
+      this.#drain();
+    }
+  }
+
+  #data(seq: number, payload: Uint8Array, length: number, frame: Frame): void {
+    const rel = seqDiff(seq, this.#next);
+    if (rel <= 0) {
+      const seen = -rel;
+      if (seen >= length) {
+        this.stats.retransmittedBytes += length;
+        return;
+      }
+      this.stats.retransmittedBytes += seen;
+      this.#deliver(payload, seen, length, frame);
+      if (this.#pending.length > 0) this.#drain();
+      return;
+    }
+    // Ahead of the stream: hold a copy until the hole fills or is declared a gap.
+    const cap = this.sink.reserve(payload.length);
+    if (cap !== undefined || this.#pendingBytes + payload.length > this.maxBuffered) {
+      // No room: the hole before the oldest held data (or this segment) is a gap.
+      const first = this.#pending[0];
+      const target = first && seqDiff(first.seq, seq) < 0 ? first.seq : seq;
+      this.#skipTo(target, frame, `out-of-order buffer full (${cap ?? "maxOutOfOrderBytes"})`);
+      this.#drain();
+      if (seqDiff(seq, this.#next) <= 0) return this.#data(seq, payload, length, frame);
+      // Still ahead of the stream even after flushing: the gap runs up to this segment.
+      this.#skipTo(seq, frame, "out-of-order buffer full");
+      return this.#data(seq, payload, length, frame);
+    }
+    const held: PendingSegment = { seq, bytes: payload.slice(), length, frame };
+    this.#pendingBytes += held.bytes.length;
+    let i = this.#pending.length;
+    while (i > 0 && seqDiff(this.#pending[i - 1]!.seq, seq) > 0) i--;
+    this.#pending.splice(i, 0, held);
+  }
+
+  /** Deliver `payload[skip, length)`, turning uncaptured bytes into a gap. */
+  #deliver(payload: Uint8Array, skip: number, length: number, frame: Frame): void {
+    const captured = payload.length;
+    if (skip < captured) {
+      const bytes = skip === 0 ? payload : payload.subarray(skip);
+      this.stats.streamBytes += bytes.length;
+      this.#next = (this.#next + bytes.length) >>> 0;
+      this.sink.deliver(bytes, frame);
+    }
+    const missing = length - Math.max(skip, captured);
+    if (missing > 0) this.#gap(missing, frame, "cut by the snap length");
+  }
+
+  #drain(): void {
+    const pending = this.#pending;
+    while (pending.length > 0) {
+      const first = pending[0]!;
+      const rel = seqDiff(first.seq, this.#next);
+      if (rel > 0) return;
+      pending.shift();
+      this.#pendingBytes -= first.bytes.length;
+      this.sink.release(first.bytes.length);
+      const seen = -rel;
+      if (seen >= first.length) {
+        this.stats.retransmittedBytes += first.length;
+        continue;
+      }
+      this.stats.retransmittedBytes += seen;
+      this.#deliver(first.bytes, seen, first.length, first.frame);
+    }
+  }
+
+  #skipTo(seq: number, frame: Frame | undefined, reason: string): void {
+    const length = seqDiff(seq, this.#next);
+    if (length > 0) this.#gap(length, frame, reason);
+  }
+
+  #gap(length: number, frame: Frame | undefined, reason: string): void {
+    const at = this.#next;
+    this.stats.gapBytes += length;
+    this.stats.gaps++;
+    this.#next = (this.#next + length) >>> 0;
+    this.sink.gap(length, at, frame, reason);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Plain-text rendering of events for people reading a terminal.
+ * @module
+ */
+import type { ConnectionEvent, DecodeEvent, DirectionStats, SummaryEvent } from "../events.ts";
+import { escapeControl } from "./sanitize.ts";
+
+/** A byte count as people read it: `512 B`, `12.3 kB`, `4.56 MB`. */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let value = n, unit = "B";
+  for (const u of units) {
+    if (value < 1000) break;
+    value /= 1000;
+    unit = u;
+  }
+  return `${
+    value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0)
+  } ${unit}`;
+}
+
+/** A capture timestamp as ISO 8601 UTC with microseconds. */
+export function formatTs(ts: number): string {
+  if (!Number.isFinite(ts) || Math.abs(ts) > 8.64e12) return String(ts);
+  const ms = Math.floor(ts * 1000);
+  const micros = Math.min(999, Math.max(0, Math.round(ts * 1e6 - ms * 1000)));
+  return `${new Date(ms).toISOString().slice(0, 23)}${String(micros).padStart(3, "0")}Z`;
+}
+
+function endpoint(e: { ip: string; port: number }): string {
+  const ip = escapeControl(e.ip);
+  return ip.includes(":") ? `[${ip}]:${e.port}` : `${ip}:${e.port}`;
+}
+
+function direction(s: DirectionStats, transport: string): string {
+  let text = `${s.packets} pkt ${formatBytes(s.payloadBytes)}`;
+  if (transport === "tcp" && s.gaps > 0) {
+    text += ` (${s.gaps} gaps, ${formatBytes(s.gapBytes)} missing)`;
+  }
+  return text;
+}
+
+function connectionLine(e: ConnectionEvent): string {
+  const head = `#${e.id} ${e.transport} ${endpoint(e.client)} → ${endpoint(e.server)}`;
+  if (e.action === "open") return `${head} opened at frame ${e.firstFrame}`;
+  const duration = ((e.end ?? e.start) - e.start).toFixed(3);
+  const how = e.handshake ? "" : e.transport === "tcp" ? " midstream" : "";
+  return `${head} ${e.state}${how} ${duration}s frames ${e.firstFrame}-${e.lastFrame}` +
+    `  c→s ${direction(e.clientStats!, e.transport)}  s→c ${
+      direction(e.serverStats!, e.transport)
+    }`;
+}
+
+/**
+ * One line for an event, or `undefined` for events the text view leaves out
+ * (connection openings: the closing line says everything).
+ */
+export function formatEventText(event: DecodeEvent): string | undefined {
+  switch (event.type) {
+    case "connection":
+      return event.action === "open" ? undefined : connectionLine(event);
+    case "anomaly": {
+      const where = event.evidence.frames.length
+        ? `frame ${event.evidence.frames.join(",")}`
+        : "input";
+      const conn = event.evidence.connection === undefined ? "" : ` #${event.evidence.connection}`;
+      return `! ${where}${conn} ${event.layer} ${event.kind}: ${escapeControl(event.detail)}`;
+    }
+    case "summary":
+      return formatSummaryText(event);
+  }
+}
+
+/** The summary as a short block of `label: value` lines. */
+export function formatSummaryText(s: SummaryEvent): string {
+  const duration = s.frames > 0 ? (s.lastTs - s.firstTs).toFixed(3) : "0";
+  const lines = [
+    `capture: ${s.format}${s.gzip ? " (gzip)" : ""}, ${formatBytes(s.bytes)}, ${s.frames} frames` +
+    (s.frames > 0 ? `, ${formatTs(s.firstTs)} + ${duration}s` : ""),
+    `links: ${s.linkTypes.join(", ") || "none"}; IP packets: ${s.ipPackets}` +
+    (s.ipFragments ? ` (${s.ipFragments} fragments)` : "") + `; non-IP frames: ${s.nonIpFrames}`,
+    `conversations: ${s.tcpConnections} TCP, ${s.udpConversations} UDP`,
+  ];
+  const kinds = Object.entries(s.anomalyCounts).map(([k, n]) => `${k} ${n}`).join(", ");
+  lines.push(`anomalies: ${s.anomalies}${kinds ? ` (${kinds})` : ""}`);
+  if (s.limitsHit.length) {
+    lines.push(`limits hit: ${s.limitsHit.map((l) => `${l.limit} ×${l.count}`).join(", ")}`);
+  }
+  if (s.truncated) lines.push("decode stopped early: see the anomalies above");
+  return lines.join("\n");
+}

@@ -1,0 +1,160 @@
+/**
+ * Web Streams and async-iterator adapters around the synchronous
+ * {@link Decoder}. They move chunks and batches of events, never single
+ * packets.
+ * @module
+ */
+import { isGzip } from "./capture/sniff.ts";
+import { Decoder, type DecoderHooks } from "./decoder.ts";
+import type { DecodeEvent } from "./events.ts";
+import type { DecoderOptions } from "./options.ts";
+
+/** What {@link decode} accepts: a stream, a whole capture, or any (async) iterable of chunks. */
+export type CaptureInput =
+  | ReadableStream<Uint8Array>
+  | Uint8Array
+  | AsyncIterable<Uint8Array>
+  | Iterable<Uint8Array>;
+
+/** What {@link gunzipIfNeeded} tells its caller about the input. */
+export interface GunzipEvents {
+  /** The input began with the gzip magic and is being inflated. */
+  onGzip?: () => void;
+  /** The gzip data was corrupt; the stream ends where inflating failed. */
+  onError?: (detail: string) => void;
+}
+
+/**
+ * Passes bytes through unchanged unless the first two are the gzip magic,
+ * in which case they are inflated as they stream (DecompressionStream), so a
+ * `.pcap.gz` decodes like a `.pcap`. Pull-based: nothing is inflated faster
+ * than the consumer reads, so a decompression bomb costs time, not memory.
+ */
+export function gunzipIfNeeded(
+  input: ReadableStream<Uint8Array>,
+  events: GunzipEvents = {},
+): ReadableStream<Uint8Array> {
+  const reader = input.getReader();
+  let head: Uint8Array | undefined = new Uint8Array(0);
+  const replay = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      if (head !== undefined) {
+        if (head.length > 0) c.enqueue(head);
+        head = undefined;
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) c.close();
+      else c.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
+  let source: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let gzip = false;
+  return new ReadableStream<Uint8Array>({
+    async start() {
+      while (head !== undefined && head.length < 2) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const joined = new Uint8Array(head.length + value.length);
+        joined.set(head);
+        joined.set(value, head.length);
+        head = joined;
+      }
+      gzip = head !== undefined && isGzip(head);
+      if (gzip) events.onGzip?.();
+      source = (gzip ? replay.pipeThrough(new DecompressionStream("gzip")) : replay).getReader();
+    },
+    async pull(c) {
+      try {
+        const { done, value } = await source!.read();
+        if (done) c.close();
+        else c.enqueue(value);
+      } catch (e) {
+        if (!gzip) throw e;
+        events.onError?.(
+          `gzip data is corrupt or cut short: ${e instanceof Error ? e.message : e}`,
+        );
+        c.close();
+      }
+    },
+    cancel: (reason) => source?.cancel(reason),
+  }, { highWaterMark: 0 });
+}
+
+/**
+ * Capture bytes in, batches of events out (one batch per input chunk that
+ * completed any). gzip input is inflated transparently.
+ *
+ * @example Decoding a file as a stream
+ * ```ts
+ * import { DecodeStream } from "./mod.ts";
+ * const file = await Deno.open("fixtures/smb/smb3_11.pcap");
+ * for await (const batch of file.readable.pipeThrough(new DecodeStream())) {
+ *   for (const event of batch) if (event.type === "connection") console.log(event.id);
+ * }
+ * ```
+ */
+export class DecodeStream implements ReadableWritablePair<DecodeEvent[], Uint8Array> {
+  readonly readable: ReadableStream<DecodeEvent[]>;
+  readonly writable: WritableStream<Uint8Array>;
+
+  /** @param options decoder caps; see {@link DecoderOptions}. */
+  constructor(options?: DecoderOptions, hooks?: DecoderHooks) {
+    const decoder = new Decoder(options, hooks);
+    const input = new TransformStream<Uint8Array, Uint8Array>();
+    const decoding = new TransformStream<Uint8Array, DecodeEvent[]>({
+      transform(chunk, controller) {
+        const batch = decoder.push(chunk);
+        if (batch.length > 0) controller.enqueue(batch);
+      },
+      flush(controller) {
+        controller.enqueue(decoder.end());
+      },
+    });
+    this.writable = input.writable;
+    this.readable = gunzipIfNeeded(input.readable, {
+      onGzip: () => decoder.markGzip(),
+      onError: (detail) => decoder.reportInputError(detail),
+    }).pipeThrough(decoding);
+  }
+}
+
+/**
+ * Decode a capture, yielding events as they are decoded. The last event is
+ * always the `summary`.
+ *
+ * @example Listing TCP connections
+ * ```ts
+ * import { decode } from "./mod.ts";
+ * const file = await Deno.open("fixtures/smb/smb3_11.pcap");
+ * for await (const event of decode(file.readable)) {
+ *   if (event.type === "connection" && event.action === "close") {
+ *     console.log(event.client.ip, "→", event.server.ip, event.clientStats?.streamBytes);
+ *   }
+ * }
+ * ```
+ * @param input a ReadableStream, a Uint8Array, or an (async) iterable of chunks
+ * @param options decoder caps; see {@link DecoderOptions}
+ * @returns the events, in capture order
+ */
+export async function* decode(
+  input: CaptureInput,
+  options?: DecoderOptions,
+): AsyncGenerator<DecodeEvent, void, undefined> {
+  const batches = toStream(input).pipeThrough(new DecodeStream(options));
+  for await (const batch of batches) yield* batch;
+}
+
+function toStream(input: CaptureInput): ReadableStream<Uint8Array> {
+  if (input instanceof ReadableStream) return input;
+  if (input instanceof Uint8Array) {
+    return new ReadableStream({
+      start(c) {
+        c.enqueue(input);
+        c.close();
+      },
+    });
+  }
+  return ReadableStream.from(input as AsyncIterable<Uint8Array>);
+}

@@ -1,0 +1,46 @@
+/**
+ * smbscope decodes packet captures (pcap, pcapng, gzip-compressed either)
+ * into a stream of typed events: TCP and UDP conversations with reassembled
+ * byte streams today; SMB, NTLM, file, DCE/RPC and alert events are added to
+ * the same union as their decoders land.
+ *
+ * Three ways in, one core:
+ * 1. {@link decode} takes a `ReadableStream`, a `Uint8Array` or an async
+ *    iterable of chunks and yields events.
+ * 2. {@link DecodeStream} is the same as a Web Streams transform (bytes in,
+ *    batches of events out).
+ * 3. {@link Decoder} is the synchronous push/end core for embedders.
+ *
+ * Malformed input never throws: it becomes `anomaly` events, and the last
+ * event is always a `summary`.
+ *
+ * @example Summarising a capture
+ * ```ts
+ * import { decode } from "./mod.ts";
+ * const file = await Deno.open("fixtures/smb/smb3_11.pcap");
+ * for await (const event of decode(file.readable)) {
+ *   if (event.type === "summary") console.log(event.frames, "frames,", event.tcpConnections, "TCP");
+ * }
+ * ```
+ * @module
+ */
+export { Decoder, type DecoderHooks } from "./lib/decoder.ts";
+export type { ConnectionInfo, ObserverFactory, StreamObserver } from "./lib/flow/observer.ts";
+export type { Frame } from "./lib/capture/frame.ts";
+export { type CaptureInput, decode, DecodeStream, gunzipIfNeeded } from "./lib/stream.ts";
+export type { GunzipEvents } from "./lib/stream.ts";
+export { type DecoderOptions, DEFAULT_LIMITS } from "./lib/options.ts";
+export type {
+  AnomalyEvent,
+  AnomalyKind,
+  ConnectionEvent,
+  ConnectionState,
+  DecodeEvent,
+  DirectionStats,
+  Endpoint,
+  Evidence,
+  Layer,
+  LimitHit,
+  SummaryEvent,
+} from "./lib/events.ts";
+export { formatEventText, formatSummaryText } from "./lib/output/text.ts";
