@@ -71,9 +71,9 @@ export class Decoder {
     );
   }
 
-  /** Whether the input so far was recognised as a capture (false once it was not). */
+  /** Whether the input so far was recognised as a capture (false once it was not; true before any bytes). */
   get recognised(): boolean {
-    return !this.#capture.stopped;
+    return this.#capture.format !== "unknown";
   }
 
   /**

@@ -63,7 +63,12 @@ export function gunzipIfNeeded(
       }
       gzip = head !== undefined && isGzip(head);
       if (gzip) events.onGzip?.();
-      source = (gzip ? replay.pipeThrough(new DecompressionStream("gzip")) : replay).getReader();
+      // DecompressionStream is typed as taking any BufferSource; our chunks are Uint8Arrays.
+      const inflate = new DecompressionStream("gzip") as unknown as ReadableWritablePair<
+        Uint8Array,
+        Uint8Array
+      >;
+      source = (gzip ? replay.pipeThrough(inflate) : replay).getReader();
     },
     async pull(c) {
       try {

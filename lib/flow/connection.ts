@@ -25,6 +25,12 @@ export interface Connection extends ConnectionInfo {
   /** Client address bytes (copied), to tell directions apart. */
   readonly clientAddr: Uint8Array;
   readonly clientPort: number;
+  readonly serverPort: number;
+  /** IPv4 client and server addresses as numbers (-1 for IPv6), for the lookup cache. */
+  readonly clientIp4: number;
+  readonly serverIp4: number;
+  /** Set once it left the table, so stale cache entries are ignored. */
+  retired: boolean;
   readonly orientation: "syn" | "port" | "first_packet";
   handshake: boolean;
   lastTs: number;

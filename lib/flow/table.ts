@@ -42,12 +42,12 @@ export class FlowTable {
   #now = -Infinity;
   #nextSweep = -Infinity;
   #bufferedTotal = 0;
-  /** Last connection seen, with the IPv4 numbers that identify it, to skip the key lookup in bulk flows. */
-  #last: Connection | undefined;
-  #lastA = -1;
-  #lastB = -1;
-  #lastPortA = -1;
-  #lastPortB = -1;
+  /**
+   * A direct-mapped cache of IPv4 conversations by a hash of their 5-tuple,
+   * in front of the string-keyed tables: building the key string was the
+   * largest cost per packet. A miss or a stale entry falls back to the table.
+   */
+  readonly #cache: (Connection | undefined)[] = new Array(CACHE_SIZE).fill(undefined);
   readonly #seg: TcpSegment = {
     srcPort: 0,
     dstPort: 0,
@@ -88,7 +88,6 @@ export class FlowTable {
     const open = [...this.#tcp.values(), ...this.#udp.values()].sort((a, b) => a.id - b.id);
     this.#tcp.clear();
     this.#udp.clear();
-    this.#last = undefined;
     for (const conn of open) {
       this.#finish(conn, conn.state === "open" ? "capture_end" : conn.state, undefined);
     }
@@ -177,35 +176,24 @@ export class FlowTable {
     dstPort: number,
     table: Map<string, Connection>,
   ): Connection | undefined {
-    let a = -1, b = -1;
-    if (p.version === 4) {
-      a = be32(p.src, 0);
-      b = be32(p.dst, 0);
-      const last = this.#last;
-      if (last !== undefined && table === this.#tableOf(last)) {
-        if (
-          (a === this.#lastA && b === this.#lastB && srcPort === this.#lastPortA &&
-            dstPort === this.#lastPortB) ||
-          (a === this.#lastB && b === this.#lastA && srcPort === this.#lastPortB &&
-            dstPort === this.#lastPortA)
-        ) return last;
-      }
-    }
+    if (p.version !== 4) return table.get(flowKey(p, srcPort, dstPort));
+    const a = be32(p.src, 0), b = be32(p.dst, 0);
+    const slot = cacheSlot(a, b, srcPort, dstPort);
+    const hit = this.#cache[slot];
+    if (
+      hit !== undefined && !hit.retired && this.#tableOf(hit) === table &&
+      ((a === hit.clientIp4 && srcPort === hit.clientPort && b === hit.serverIp4 &&
+        dstPort === hit.serverPort) ||
+        (b === hit.clientIp4 && dstPort === hit.clientPort && a === hit.serverIp4 &&
+          srcPort === hit.serverPort))
+    ) return hit;
     const conn = table.get(flowKey(p, srcPort, dstPort));
-    if (conn !== undefined && p.version === 4) this.#remember(conn, a, b, srcPort, dstPort);
+    if (conn !== undefined) this.#cache[slot] = conn;
     return conn;
   }
 
   #tableOf(conn: Connection): Map<string, Connection> {
     return conn.transport === "tcp" ? this.#tcp : this.#udp;
-  }
-
-  #remember(conn: Connection, a: number, b: number, portA: number, portB: number): void {
-    this.#last = conn;
-    this.#lastA = a;
-    this.#lastB = b;
-    this.#lastPortA = portA;
-    this.#lastPortB = portB;
   }
 
   #isFromClient(conn: Connection, src: Uint8Array, srcPort: number): boolean {
@@ -241,16 +229,22 @@ export class FlowTable {
     }
     const clientAddr = (srcIsClient ? p.src : p.dst).slice();
     const serverAddr = srcIsClient ? p.dst : p.src;
+    const clientPort = srcIsClient ? srcPort : dstPort,
+      serverPort = srcIsClient ? dstPort : srcPort;
     const id = this.#nextId++;
     const key = flowKey(p, srcPort, dstPort);
     const conn: Connection = {
       id,
       transport,
       key,
-      client: { ip: formatIp(clientAddr), port: srcIsClient ? srcPort : dstPort },
-      server: { ip: formatIp(serverAddr), port: srcIsClient ? dstPort : srcPort },
+      client: { ip: formatIp(clientAddr), port: clientPort },
+      server: { ip: formatIp(serverAddr), port: serverPort },
       clientAddr,
-      clientPort: srcIsClient ? srcPort : dstPort,
+      clientPort,
+      serverPort,
+      clientIp4: p.version === 4 ? be32(clientAddr, 0) : -1,
+      serverIp4: p.version === 4 ? be32(serverAddr, 0) : -1,
+      retired: false,
       orientation,
       handshake: false,
       start: p.frame.ts,
@@ -273,7 +267,9 @@ export class FlowTable {
       ];
     } else this.udpConversations++;
     table.set(key, conn);
-    if (p.version === 4) this.#remember(conn, be32(p.src, 0), be32(p.dst, 0), srcPort, dstPort);
+    if (p.version === 4) {
+      this.#cache[cacheSlot(conn.clientIp4, conn.serverIp4, clientPort, serverPort)] = conn;
+    }
     conn.observer = this.observe?.(conn);
     if (this.limits.connectionOpenEvents) this.out.push(connectionEvent(conn, "open"));
     return conn;
@@ -338,11 +334,11 @@ export class FlowTable {
   #retire(conn: Connection, frame: Frame | undefined): void {
     const table = this.#tableOf(conn);
     if (table.get(conn.key) === conn) table.delete(conn.key);
-    if (this.#last === conn) this.#last = undefined;
     this.#finish(conn, conn.state === "open" ? "timeout" : conn.state, frame);
   }
 
   #finish(conn: Connection, state: ConnectionState, frame: Frame | undefined): void {
+    conn.retired = true;
     if (conn.halves !== undefined) {
       for (const half of conn.halves) {
         half.flush(frame);
@@ -402,9 +398,18 @@ export class FlowTable {
     );
     const table = this.#tableOf(victim);
     table.delete(victim.key);
-    if (this.#last === victim) this.#last = undefined;
     this.#finish(victim, "evicted", frame);
   }
+}
+
+/** Entries in the IPv4 lookup cache (a power of two). */
+const CACHE_SIZE = 1 << 13;
+
+/** A cache slot for an IPv4 5-tuple, the same for both directions. */
+function cacheSlot(a: number, b: number, portA: number, portB: number): number {
+  // Sums and xors are symmetric in the two ends; the multiplications spread the bits.
+  const ports = Math.imul(portA + portB + ((portA ^ portB) << 16), 0x85ebca6b);
+  return Math.imul(((a + b) | 0) ^ (a ^ b) << 5 ^ ports, 0x9e3779b1) >>> 19;
 }
 
 /** Canonical 5-tuple key, the same for both directions. */

@@ -1,0 +1,54 @@
+/**
+ * Decodes one capture file through the streaming API and prints its cost as
+ * JSON. Run in its own process so its peak RSS is its own.
+ *
+ *     deno run -A bench/decode_file.ts capture.pcap [--sync]
+ *
+ * @module
+ */
+import { Decoder, DecodeStream } from "../mod.ts";
+
+const [path, mode] = Deno.args;
+if (!path) throw new Error("usage: decode_file.ts capture [--sync]");
+const started = performance.now();
+let frames = 0, events = 0, bytes = 0, connections = 0;
+const count = (batch: { type: string; frames?: number; tcpConnections?: number }[]) => {
+  events += batch.length;
+  for (const e of batch) {
+    if (e.type === "summary") {
+      frames = e.frames ?? 0;
+      connections = e.tcpConnections ?? 0;
+    }
+  }
+};
+if (mode === "--sync") {
+  // The synchronous core fed 1 MiB reads, with no stream machinery.
+  const decoder = new Decoder();
+  const file = Deno.openSync(path);
+  const chunk = new Uint8Array(1 << 20);
+  for (;;) {
+    const n = file.readSync(chunk);
+    if (n === null) break;
+    bytes += n;
+    count(decoder.push(chunk.subarray(0, n)));
+  }
+  count(decoder.end());
+  file.close();
+} else {
+  const file = await Deno.open(path);
+  const counted = file.readable.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(c, ctl) {
+        bytes += c.length;
+        ctl.enqueue(c);
+      },
+    }),
+  );
+  for await (const batch of counted.pipeThrough(new DecodeStream())) count(batch);
+}
+const seconds = (performance.now() - started) / 1000;
+const status = Deno.readTextFileSync("/proc/self/status");
+const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+console.log(
+  JSON.stringify({ seconds, bytes, frames, events, connections, peakRssMb: peakKb / 1024 }),
+);

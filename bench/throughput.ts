@@ -1,0 +1,105 @@
+/**
+ * `deno task bench`: builds a large capture from the fixtures (once, cached
+ * in bench/out/), decodes it through the streaming API and the synchronous
+ * core in separate processes, and prints MB/s, packets/s and peak RSS; when
+ * `capinfos` and `tshark` are installed it times them on the same file in
+ * the same run and prints the ratios.
+ *
+ *     deno task bench [--mb 200] [--also-mb 2000]
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { fixtureFrames, writeReplicated } from "./build_capture.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { mb: { type: "string", default: "200" }, "also-mb": { type: "string" } },
+});
+const outDir = new URL("./out/", import.meta.url);
+Deno.mkdirSync(outDir, { recursive: true });
+
+async function ensureCapture(mb: number): Promise<string> {
+  const path = new URL(`fixtures-${mb}mb.pcap`, outDir).pathname;
+  try {
+    if (Deno.statSync(path).size >= mb * 1e6) return path;
+  } catch { /* build it */ }
+  const dir = new URL("../fixtures/smb/", import.meta.url);
+  const inputs = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".pcap"))
+    .map((e) => new URL(e.name, dir).pathname).sort();
+  console.log(`building ${path} from ${inputs.length} fixture captures…`);
+  const made = await writeReplicated(path, fixtureFrames(inputs), mb * 1e6);
+  console.log(`  ${(made.bytes / 1e6).toFixed(1)} MB, ${made.frames} frames`);
+  return path;
+}
+
+interface DecodeRun {
+  seconds: number;
+  bytes: number;
+  frames: number;
+  connections: number;
+  peakRssMb: number;
+}
+
+async function decodeRun(path: string, mode: string[]): Promise<DecodeRun> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./decode_file.ts", import.meta.url).pathname, path, ...mode],
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error("decode run failed");
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+async function timeTool(cmd: string, args: string[]): Promise<number | undefined> {
+  try {
+    const started = performance.now();
+    const out = await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output();
+    return out.success ? (performance.now() - started) / 1000 : undefined;
+  } catch {
+    return undefined; // not installed
+  }
+}
+
+function best<T extends { seconds: number }>(runs: T[]): T {
+  return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
+async function benchOne(mb: number) {
+  const path = await ensureCapture(mb);
+  const size = Deno.statSync(path).size;
+  console.log(`\n${path}: ${(size / 1e6).toFixed(1)} MB`);
+  const rows: [string, number, DecodeRun | undefined][] = [];
+  for (
+    const [label, mode] of [["smbscope stream", []], ["smbscope sync core", ["--sync"]]] as const
+  ) {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await decodeRun(path, [...mode]));
+    const run = best(runs);
+    rows.push([label, run.seconds, run]);
+  }
+  const capinfos = await timeTool("capinfos", ["-c", path]);
+  if (capinfos !== undefined) rows.push(["capinfos -c", capinfos, undefined]);
+  const tshark = await timeTool("tshark", ["-n", "-r", path, "-q"]);
+  if (tshark !== undefined) rows.push(["tshark -q", tshark, undefined]);
+  const ours = rows[0]![1];
+  console.log("tool                  seconds     MB/s    packets/s  peak RSS  vs smbscope stream");
+  for (const [label, seconds, run] of rows) {
+    const rate = (size / 1e6 / seconds).toFixed(0).padStart(8);
+    const pps = run
+      ? Math.round(run.frames / seconds).toLocaleString("en").padStart(12)
+      : "".padStart(12);
+    const rss = run ? `${run.peakRssMb.toFixed(0)} MB`.padStart(9) : "".padStart(9);
+    const ratio = `${(seconds / ours).toFixed(2)}×`.padStart(8);
+    console.log(
+      `${label.padEnd(20)} ${seconds.toFixed(3).padStart(8)} ${rate} ${pps} ${rss} ${ratio}`,
+    );
+  }
+  const frames = rows[0]![2]!.frames, conns = rows[0]![2]!.connections;
+  console.log(
+    `(${frames.toLocaleString("en")} frames, ${conns} TCP connections; ` +
+      `best of 3 for smbscope; the ratio is each tool's time over smbscope's)`,
+  );
+}
+
+await benchOne(Number(values.mb));
+if (values["also-mb"]) await benchOne(Number(values["also-mb"]));
