@@ -55,6 +55,9 @@ interface Pending {
 /** Holds fragments until their datagram is complete. */
 export class Defragmenter {
   readonly #pending = new Map<string, Pending>();
+  /** Keys of datagrams reassembled lately (at most `maxFragmentedDatagrams`): a late duplicate
+   * fragment of one starts a datagram that never completes, dropped without a gap anomaly. */
+  readonly #done = new Set<string>();
   readonly #reporter: Reporter;
   readonly #limits: Limits;
   #bytes = 0;
@@ -242,6 +245,14 @@ export class Defragmenter {
     // Latest arrivals first, so the bytes that arrived first are written last and win.
     for (const q of p.pieces.slice().sort((a, b) => b.seq - a.seq)) payload.set(q.data, q.offset);
     this.#drop(key, p);
+    this.#done.delete(key);
+    this.#done.add(key);
+    if (this.#done.size > this.#limits.maxFragmentedDatagrams) {
+      for (const old of this.#done) {
+        this.#done.delete(old);
+        break;
+      }
+    }
     return { version, src: p.src, dst: p.dst, protocol: p.protocol, payload, frames: p.frames };
   }
 
@@ -256,7 +267,7 @@ export class Defragmenter {
         break;
       }
       this.#drop(key, p);
-      this.#gap(p, `incomplete after ${timeout} s`);
+      if (!this.#done.has(key)) this.#gap(p, `incomplete after ${timeout} s`);
     }
   }
 
@@ -264,8 +275,9 @@ export class Defragmenter {
   end(): void {
     for (const [key, p] of this.#pending) {
       this.#drop(key, p);
-      this.#gap(p, "never completed");
+      if (!this.#done.has(key)) this.#gap(p, "never completed");
     }
+    this.#done.clear();
     this.#nextExpiry = Infinity;
   }
 

@@ -64,6 +64,16 @@ export class NetworkLayer {
   readonly #defrag: Defragmenter;
   readonly #link: LinkResult = { etherType: 0, offset: 0 };
   readonly #unsupported = new Set<number>();
+  readonly #packet: IpPacket = {
+    frame: NO_FRAME,
+    version: 4,
+    src: NO_FRAME.bytes,
+    dst: NO_FRAME.bytes,
+    protocol: 0,
+    payload: NO_FRAME.bytes,
+    payloadLength: 0,
+    reassembled: false,
+  };
   #ipPackets = 0;
   #ipFragments = 0;
   #nonIpFrames = 0;
@@ -323,18 +333,8 @@ export class NetworkLayer {
     if (protocol === IpProtocol.GRE && this.#gre(payload, cut, depth)) return;
     this.#ipPackets++;
     const frags = this.#frags;
-    const packet: IpPacket = frags === null
-      ? {
-        frame: this.#frame,
-        version,
-        src,
-        dst,
-        protocol,
-        payload,
-        payloadLength,
-        reassembled: false,
-      }
-      : {
+    if (frags !== null) { // rare: a fresh object with the fragment frames
+      this.#onIp({
         frame: this.#frame,
         version,
         src,
@@ -344,8 +344,20 @@ export class NetworkLayer {
         payloadLength,
         reassembled: true,
         fragmentFrames: frags,
-      };
-    this.#onIp(packet);
+      });
+      return;
+    }
+    // The common case reuses one object (measured: allocating it here more than doubled the
+    // cost per packet); like the views it holds, it is valid only during the call.
+    const q = this.#packet;
+    q.frame = this.#frame;
+    q.version = version;
+    q.src = src;
+    q.dst = dst;
+    q.protocol = protocol;
+    q.payload = payload;
+    q.payloadLength = payloadLength;
+    this.#onIp(q);
   }
 
   /** GRE (RFC 2784, 2890) carrying IPv4, IPv6, Ethernet (0x6558), VLAN or MPLS. False: not decoded here. */
