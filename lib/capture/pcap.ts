@@ -20,8 +20,9 @@ export class PcapParser implements FormatParser {
   failed = false;
   #header = false;
   #snaplen = 0;
+  #overSnapReported = false;
   #linktype = 0;
-  /** Largest caplen accepted: the snap length (when set) and the record cap. */
+  /** Largest caplen taken without a second look: the snap length (when set) and the record cap. */
   #maxCaplen = 0;
   readonly #le: boolean;
   readonly #ns: boolean;
@@ -49,8 +50,7 @@ export class PcapParser implements FormatParser {
     this.need = hdr;
     while (end - p >= hdr) {
       const caplen = le ? le32(b, p + 8) : be32(b, p + 8);
-      if (caplen > max) {
-        this.#tooLong(caplen, st.consumed + (p - start), frames + 1);
+      if (caplen > max && !this.#overSnapLength(caplen, st.consumed + (p - start), frames + 1)) {
         break;
       }
       const next = p + hdr + caplen;
@@ -103,15 +103,30 @@ export class PcapParser implements FormatParser {
     this.state.linkTypes.add(this.#linktype);
   }
 
-  #tooLong(caplen: number, offset: number, frame: number): void {
-    const why = caplen > this.state.limits.maxRecordBytes
-      ? `the ${this.state.limits.maxRecordBytes}-byte record limit`
-      : `the file's snap length of ${this.#snaplen}`;
+  /**
+   * A record longer than the snap length: like Wireshark, keep it (writers
+   * get the snap length wrong) unless it passes the record cap, where the
+   * framing is surely lost. Returns whether to go on.
+   */
+  #overSnapLength(caplen: number, offset: number, frame: number): boolean {
+    const cap = this.state.limits.maxRecordBytes;
+    if (caplen <= cap) {
+      if (!this.#overSnapReported) {
+        this.#overSnapReported = true;
+        this.state.anomaly(
+          "malformed",
+          `pcap record for frame ${frame} at byte ${offset} holds ${caplen} bytes, more than the ` +
+            `file's snap length of ${this.#snaplen}; kept (reported once per file)`,
+        );
+      }
+      return true;
+    }
     this.state.anomaly(
       "malformed",
       `pcap record for frame ${frame} at byte ${offset} claims ${caplen} captured bytes, ` +
-        `more than ${why}: record framing is lost, reading stops`,
+        `more than the ${cap}-byte record limit: record framing is lost, reading stops`,
     );
     this.failed = true;
+    return false;
   }
 }

@@ -140,7 +140,7 @@ export class FlowTable {
 
   #udpPacket(p: IpPacket): void {
     const d = this.#dgram;
-    const problem = readUdpHeader(p.payload, p.payloadLength, d);
+    const problem = readUdpHeader(p.payload, p.payloadLength, p.version, d);
     if (problem !== undefined) {
       const kind = p.payload.length < Math.min(p.payloadLength, 8) ? "truncated" : "malformed";
       this.reporter.anomaly("udp", kind, problem, p.frame.index, p.frame.ts);
@@ -163,11 +163,9 @@ export class FlowTable {
     if (ts - conn.lastTs > this.limits.tcpIdleTimeout) return true;
     if ((flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN) return false;
     if (conn.state !== "open") return true; // a fresh SYN after FIN/RST: port reuse
+    // The same ISN is a retransmitted SYN; a new one is a new attempt (as tshark counts streams).
     const isn = conn.halves![fromClient ? 0 : 1].isn;
-    // A SYN with a new ISN after data or a FIN: port reuse; the same ISN: a retransmitted SYN.
-    return isn !== undefined && isn !== seq &&
-      (conn.clientStats.streamBytes + conn.serverStats.streamBytes > 0 ||
-        conn.halves![0].finSeq !== undefined || conn.halves![1].finSeq !== undefined);
+    return isn !== undefined && isn !== seq;
   }
 
   #lookup(

@@ -81,7 +81,10 @@ export class TcpHalf {
       }
       seq = (seq + 1) >>> 0; // data in a SYN (TCP Fast Open) follows the SYN's own number
     } else if (!this.#started) {
-      this.#next = seq; // picked up mid-stream: the stream starts here
+      // Picked up mid-stream: the stream starts at the first segment that carries
+      // something. A bare ACK proves little (keep-alives carry the number before).
+      if (length === 0 && !fin) return;
+      this.#next = seq;
       this.#started = true;
     }
     if (length > 0) this.#data(seq, payload, length, frame);

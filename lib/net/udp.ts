@@ -18,12 +18,13 @@ export interface UdpDatagram {
 export function readUdpHeader(
   ipPayload: Uint8Array,
   declaredLength: number,
+  ipVersion: 4 | 6,
   out: UdpDatagram,
 ): string | undefined {
   if (ipPayload.length < 8) return `UDP header needs 8 bytes, ${ipPayload.length} captured`;
   const length = be16(ipPayload, 4);
-  // Length 0 is legal for IPv6 jumbograms; otherwise it must fit the IP payload.
-  const total = length === 0 ? declaredLength : length;
+  // Length 0 is legal only for IPv6 jumbograms (RFC 2675); otherwise it must fit the IP payload.
+  const total = length === 0 && ipVersion === 6 ? declaredLength : length;
   if (total < 8 || total > declaredLength) {
     return `UDP length ${length} does not fit the IP payload of ${declaredLength} bytes`;
   }
