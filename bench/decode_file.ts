@@ -2,14 +2,19 @@
  * Decodes one capture file through the streaming API and prints its cost as
  * JSON. Run in its own process so its peak RSS is its own.
  *
- *     deno run -A bench/decode_file.ts capture.pcap [--sync]
+ *     deno run -A bench/decode_file.ts capture.pcap [--sync | --cli]
+ *
+ * `--sync`: the synchronous core fed 1 MiB `readSync`s into one buffer;
+ * `--cli`: the CLI's reader (async reads into one reused buffer, then the
+ * core); default: Deno's `file.readable` through `DecodeStream`.
  *
  * @module
  */
 import { Decoder, DecodeStream } from "../mod.ts";
+import { decodeSource } from "../cli/input.ts";
 
 const [path, mode] = Deno.args;
-if (!path) throw new Error("usage: decode_file.ts capture [--sync]");
+if (!path) throw new Error("usage: decode_file.ts capture [--sync | --cli]");
 const started = performance.now();
 let frames = 0, events = 0, bytes = 0, connections = 0;
 const count = (batch: { type: string; frames?: number; tcpConnections?: number }[]) => {
@@ -34,6 +39,9 @@ if (mode === "--sync") {
   }
   count(decoder.end());
   file.close();
+} else if (mode === "--cli") {
+  const file = await Deno.open(path);
+  for await (const batch of decodeSource(file, {}, (n) => (bytes += n))) count(batch);
 } else {
   const file = await Deno.open(path);
   const counted = file.readable.pipeThrough(

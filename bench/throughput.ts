@@ -82,7 +82,7 @@ async function benchOne(mb: number) {
   const tshark = await timeTool("tshark", ["-n", "-r", path, "-q"]);
   if (tshark !== undefined) rows.push(["tshark -q", tshark, undefined]);
   const ours = rows[0]![1];
-  console.log("tool                  seconds     MB/s    packets/s  peak RSS  vs smbscope stream");
+  console.log("tool                   seconds     MB/s    packets/s  peak RSS  time vs CLI");
   for (const [label, seconds, run] of rows) {
     const rate = (size / 1e6 / seconds).toFixed(0).padStart(8);
     const pps = run

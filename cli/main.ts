@@ -6,10 +6,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { DecodeStream } from "../mod.ts";
 import type { DecodeEvent } from "../mod.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
 import { formatEventText } from "../lib/output/text.ts";
+import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
 
 const USAGE = `Usage: smbscope decode <capture|-> [options]
@@ -108,23 +108,10 @@ class Output {
   }
 }
 
-async function openInput(
-  path: string,
-): Promise<{ stream: ReadableStream<Uint8Array>; size?: number }> {
-  if (path === "-") return { stream: Deno.stdin.readable };
-  const file = await Deno.open(path);
-  const info = await file.stat();
-  if (info.isDirectory) {
-    file.close();
-    throw new Error("is a directory");
-  }
-  return { stream: file.readable, size: info.size };
-}
-
 async function runDecode(cmd: DecodeCommand): Promise<number> {
   let input;
   try {
-    input = await openInput(cmd.input);
+    input = await openSource(cmd.input);
   } catch (e) {
     const reason = e instanceof Deno.errors.NotFound
       ? "no such file"
@@ -136,7 +123,6 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   }
   const showProgress = !cmd.quiet && Deno.stderr.isTerminal();
   const progress = showProgress ? new Progress(input.size) : undefined;
-  const counted = progress ? input.stream.pipeThrough(progress.counter()) : input.stream;
   const wanted = (e: DecodeEvent) =>
     (cmd.types === undefined || cmd.types.has(e.type)) &&
     (cmd.openEvents || !(e.type === "connection" && e.action === "open"));
@@ -144,9 +130,8 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   const document = cmd.format === "json" ? new DocumentBuilder() : undefined;
   let unrecognised: string | undefined;
   try {
-    const decoding = counted.pipeThrough(
-      new DecodeStream(cmd.openEvents ? {} : { connectionOpenEvents: false }),
-    );
+    const options = cmd.openEvents ? {} : { connectionOpenEvents: false };
+    const decoding = decodeSource(input.source, options, progress && ((n) => progress.add(n)));
     for await (const batch of decoding) {
       for (const event of batch) {
         if (event.type === "anomaly" && event.kind === "unrecognized") unrecognised = event.detail;

@@ -14,16 +14,11 @@ export class Progress {
 
   constructor(readonly total?: number) {}
 
-  /** A pass-through stream that counts what goes through it. */
-  counter(): TransformStream<Uint8Array, Uint8Array> {
-    return new TransformStream({
-      transform: (chunk, controller) => {
-        this.#bytes += chunk.length;
-        const now = performance.now();
-        if (now - this.#lastDraw > 250 && now - this.#started > 500) this.#draw(now);
-        controller.enqueue(chunk);
-      },
-    });
+  /** Count `n` more bytes read; redraws when due. */
+  add(n: number): void {
+    this.#bytes += n;
+    const now = performance.now();
+    if (now - this.#lastDraw > 250 && now - this.#started > 500) this.#draw(now);
   }
 
   /** Clear the line. */
