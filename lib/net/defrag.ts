@@ -14,8 +14,16 @@ import { formatIp } from "./address.ts";
 export const MAX_FRAGMENTS_PER_DATAGRAM = 1024;
 /** Largest datagram payload a 16-bit length and fragment offset can describe. */
 const MAX_PAYLOAD = 65535;
+const EMPTY = new Uint8Array(0);
+/** Reassembly buffers are powers of two between these sizes. */
+const MIN_BUFFER = 2048;
+const MAX_BUFFER = 65536;
+/** Freed buffers kept per size for reuse. */
+const POOLED_PER_SIZE = 4;
+/** Freed address arrays kept for reuse. */
+const MAX_POOLED_ADDRESSES = 64;
 
-/** A datagram put back together. `src`, `dst` and `payload` are fresh copies. */
+/** A datagram put back together. Its views are lent until the next {@link Defragmenter.tick}. */
 export interface Reassembled {
   version: 4 | 6;
   src: Uint8Array;
@@ -27,14 +35,10 @@ export interface Reassembled {
   frames: number[];
 }
 
-interface Piece {
-  offset: number;
-  data: Uint8Array;
-  seq: number;
-}
-
 interface Pending {
   version: 4 | 6;
+  /** Views into `addresses` (pooled: a 32-byte array from the pool). */
+  addresses: Uint8Array;
   src: Uint8Array;
   dst: Uint8Array;
   id: number;
@@ -42,11 +46,12 @@ interface Pending {
   firstTs: number;
   firstFrame: number;
   frames: number[];
-  /** Sorted by offset. */
-  pieces: Piece[];
+  /** The datagram's payload as far as it arrived; grows as fragments come. */
+  buf: Uint8Array;
+  /** Byte ranges of `buf` filled so far, merged and sorted: [start0, end0, start1, end1, ...]. */
+  filled: number[];
   /** Payload length once the last fragment was seen, else -1. */
   total: number;
-  bytes: number;
   disagreed: boolean;
   /** A fragment was cut by the snap length: the rest is absorbed and nothing more is reported. */
   dead: boolean;
@@ -61,8 +66,14 @@ export class Defragmenter {
   readonly #reporter: Reporter;
   readonly #limits: Limits;
   #bytes = 0;
-  #seq = 0;
   #nextExpiry = Infinity;
+  /** Freed buffers by size (powers of two from 2 KiB to 64 KiB), reused: allocating them was most of
+   * the cost of a fragment. A reassembled payload is lent until the next frame starts. */
+  readonly #pool = new Map<number, Uint8Array[]>();
+  #lent: Uint8Array | null = null;
+  /** 32-byte arrays holding a pending datagram's two addresses; same lending rule. */
+  readonly #addressPool: Uint8Array[] = [];
+  #lentAddresses: Uint8Array | null = null;
 
   constructor(reporter: Reporter, limits: Limits) {
     this.#reporter = reporter;
@@ -77,6 +88,24 @@ export class Defragmenter {
   /** Fragment bytes held. */
   get bytes(): number {
     return this.#bytes;
+  }
+
+  /** Whether {@link tick} has work: datagrams pending or a payload lent. */
+  get busy(): boolean {
+    return this.#pending.size !== 0 || this.#lent !== null || this.#lentAddresses !== null;
+  }
+
+  /** Call before each frame: takes back the payload lent for the last frame, expires old datagrams. */
+  tick(ts: number): void {
+    if (this.#lent !== null) {
+      this.#give(this.#lent);
+      this.#lent = null;
+    }
+    if (this.#lentAddresses !== null) {
+      this.#giveAddresses(this.#lentAddresses);
+      this.#lentAddresses = null;
+    }
+    this.expire(ts);
   }
 
   /**
@@ -124,18 +153,25 @@ export class Defragmenter {
         return null;
       }
       while (this.#pending.size >= max) this.#evictOldest("maxFragmentedDatagrams", frame);
+      const addresses = this.#addressPool.pop() ?? new Uint8Array(32);
+      const n = src.length;
+      for (let i = 0; i < n; i++) {
+        addresses[i] = src[i]!;
+        addresses[16 + i] = dst[i]!;
+      }
       p = {
         version,
-        src: src.slice(),
-        dst: dst.slice(),
+        addresses,
+        src: addresses.subarray(0, n),
+        dst: addresses.subarray(16, 16 + n),
         id,
         protocol: version === 4 ? protocol : -1,
         firstTs: frame.ts,
         firstFrame: frame.index,
         frames: [],
-        pieces: [],
+        buf: EMPTY,
+        filled: [],
         total: -1,
-        bytes: 0,
         disagreed: false,
         dead: false,
       };
@@ -165,16 +201,15 @@ export class Defragmenter {
         frame.index,
         frame.ts,
       );
-      this.#bytes -= p.bytes;
-      p.bytes = 0;
-      p.pieces = [];
+      this.#release(p);
       p.dead = true;
       return null;
     }
+    if (length === 0 && more) return null; // carries nothing
+    const filled = p.filled;
+    const reach = filled.length ? filled[filled.length - 1]! : 0;
     if (!more) {
-      let past = false;
-      for (const q of p.pieces) if (q.offset + q.data.length > end) past = true;
-      if ((p.total >= 0 && p.total !== end) || past) {
+      if ((p.total >= 0 && p.total !== end) || reach > end) {
         this.#malformed(
           p,
           frame,
@@ -191,16 +226,14 @@ export class Defragmenter {
       );
       return null;
     }
-    // Duplicates are dropped; overlaps are kept (the first arrival wins at assembly) and checked.
-    let at = p.pieces.length;
-    for (let i = 0; i < p.pieces.length; i++) {
-      const q = p.pieces[i]!;
-      if (q.offset > offset && at === p.pieces.length) at = i;
-      const from = Math.max(q.offset, offset), to = Math.min(q.offset + q.data.length, end);
+    // Bytes already filled are never overwritten (the first arrival wins); they are compared.
+    const buf0 = p.buf;
+    for (let i = 0; i < filled.length; i += 2) {
+      const from = Math.max(filled[i]!, offset), to = Math.min(filled[i + 1]!, end);
       if (from >= to) continue;
       let same = true;
       for (let k = from; k < to; k++) {
-        if (q.data[k - q.offset] !== data[k - offset]) {
+        if (buf0[k] !== data[k - offset]) {
           same = false;
           break;
         }
@@ -213,38 +246,29 @@ export class Defragmenter {
           "overlapping fragments disagree; the bytes that arrived first are kept",
         );
       }
-      if (same && q.offset === offset && q.data.length === length) return null; // a duplicate
+      if (same && from === offset && to === end) return null; // a duplicate
     }
-    if (length > this.#limits.maxFragmentBytes) {
-      this.#drop(key, p);
-      reporter.limit(
-        "ip",
-        "maxFragmentBytes",
-        `${describe(version, src, dst, id)} dropped`,
-        frame.index,
-        frame.ts,
-      );
+    if (end > p.buf.length && !this.#grow(key, p, end, more, frame)) return null;
+    const buf = p.buf;
+    let pos = offset;
+    for (let i = 0; i < filled.length && pos < end; i += 2) {
+      const s = filled[i]!, e = filled[i + 1]!;
+      if (e <= pos) continue;
+      if (s > pos) buf.set(data.subarray(pos - offset, Math.min(s, end) - offset), pos);
+      pos = Math.max(pos, e);
+    }
+    if (pos < end) buf.set(data.subarray(pos - offset), pos);
+    p.filled = merge(filled, offset, end);
+    if (version === 6 && offset === 0) p.protocol = protocol;
+    if (!(p.total >= 0 && p.filled.length === 2 && p.filled[0] === 0 && p.filled[1] === p.total)) {
       return null;
     }
-    while (this.#bytes + length > this.#limits.maxFragmentBytes) {
-      const evicted = this.#evictOldest("maxFragmentBytes", frame);
-      if (evicted === p) return null;
-    }
-    p.pieces.splice(at, 0, { offset, data: data.slice(), seq: this.#seq++ });
-    p.bytes += length;
-    this.#bytes += length;
-    if (version === 6 && offset === 0) p.protocol = protocol;
-    if (p.total < 0) return null;
-    let reach = 0;
-    for (const q of p.pieces) {
-      if (q.offset > reach) return null; // a hole
-      reach = Math.max(reach, q.offset + q.data.length);
-    }
-    if (reach < p.total) return null;
-    const payload = new Uint8Array(p.total);
-    // Latest arrivals first, so the bytes that arrived first are written last and win.
-    for (const q of p.pieces.slice().sort((a, b) => b.seq - a.seq)) payload.set(q.data, q.offset);
-    this.#drop(key, p);
+    const payload = buf.subarray(0, p.total);
+    this.#pending.delete(key);
+    this.#bytes -= buf.length;
+    p.buf = EMPTY;
+    this.#lent = buf;
+    this.#lentAddresses = p.addresses;
     this.#done.delete(key);
     this.#done.add(key);
     if (this.#done.size > this.#limits.maxFragmentedDatagrams) {
@@ -254,6 +278,37 @@ export class Defragmenter {
       }
     }
     return { version, src: p.src, dst: p.dst, protocol: p.protocol, payload, frames: p.frames };
+  }
+
+  /** Make room for `end` bytes in `p.buf`, within `maxFragmentBytes`. False: `p` was dropped. */
+  #grow(key: string, p: Pending, end: number, more: boolean, frame: Frame): boolean {
+    // A power of two (so freed buffers fit other datagrams) holding the total once known,
+    // else room for one more fragment of this size.
+    const want = p.total >= 0 ? p.total : more ? Math.max(end * 2, p.buf.length * 2) : end;
+    let size = MIN_BUFFER;
+    while (size < want && size < MAX_BUFFER) size *= 2;
+    const max = this.#limits.maxFragmentBytes;
+    if (size > max) {
+      this.#drop(key, p);
+      this.#reporter.limit(
+        "ip",
+        "maxFragmentBytes",
+        `${describe(p.version, p.src, p.dst, p.id)} dropped`,
+        frame.index,
+        frame.ts,
+      );
+      return false;
+    }
+    while (this.#bytes + size - p.buf.length > max) {
+      if (this.#evictOldest("maxFragmentBytes", frame) === p) return false;
+    }
+    const buf = this.#pool.get(size)?.pop() ?? new Uint8Array(size);
+    const filled = p.filled;
+    if (filled.length) buf.set(p.buf.subarray(0, filled[filled.length - 1]!));
+    this.#bytes += size - p.buf.length;
+    this.#give(p.buf);
+    p.buf = buf;
+    return true;
   }
 
   /** Drop datagrams older than `fragmentTimeout` at capture time `ts`, each an `ip/gap`. */
@@ -273,6 +328,10 @@ export class Defragmenter {
 
   /** Report every datagram never completed (`ip/gap`) and free all state. */
   end(): void {
+    this.#lent = null;
+    this.#lentAddresses = null;
+    this.#pool.clear();
+    this.#addressPool.length = 0;
     for (const [key, p] of this.#pending) {
       this.#drop(key, p);
       if (!this.#done.has(key)) this.#gap(p, "never completed");
@@ -283,8 +342,26 @@ export class Defragmenter {
 
   #drop(key: string, p: Pending): void {
     this.#pending.delete(key);
-    this.#bytes -= p.bytes;
-    p.bytes = 0;
+    this.#release(p);
+    this.#giveAddresses(p.addresses);
+  }
+
+  #giveAddresses(a: Uint8Array): void {
+    if (this.#addressPool.length < MAX_POOLED_ADDRESSES) this.#addressPool.push(a);
+  }
+
+  #release(p: Pending): void {
+    this.#bytes -= p.buf.length;
+    this.#give(p.buf);
+    p.buf = EMPTY;
+    p.filled = [];
+  }
+
+  #give(buf: Uint8Array): void {
+    if (buf.length < MIN_BUFFER) return;
+    let list = this.#pool.get(buf.length);
+    if (list === undefined) this.#pool.set(buf.length, list = []);
+    if (list.length < POOLED_PER_SIZE) list.push(buf);
   }
 
   #evictOldest(limit: string, frame: Frame): Pending | undefined {
@@ -304,7 +381,8 @@ export class Defragmenter {
 
   #gap(p: Pending, why: string): void {
     if (p.dead) return; // already reported as truncated
-    const held = p.pieces.reduce((n, q) => n + q.data.length, 0);
+    let held = 0;
+    for (let i = 0; i < p.filled.length; i += 2) held += p.filled[i + 1]! - p.filled[i]!;
     this.#reporter.anomaly(
       "ip",
       "gap",
@@ -325,6 +403,20 @@ export class Defragmenter {
       frame.ts,
     );
   }
+}
+
+/** Insert [from, to) into merged sorted ranges, merging what touches it. */
+function merge(filled: number[], from: number, to: number): number[] {
+  const out: number[] = [];
+  let i = 0;
+  for (; i < filled.length && filled[i + 1]! < from; i += 2) out.push(filled[i]!, filled[i + 1]!);
+  for (; i < filled.length && filled[i]! <= to; i += 2) {
+    from = Math.min(from, filled[i]!);
+    to = Math.max(to, filled[i + 1]!);
+  }
+  out.push(from, to);
+  for (; i < filled.length; i += 2) out.push(filled[i]!, filled[i + 1]!);
+  return out;
 }
 
 function keyOf(

@@ -4,7 +4,8 @@
  * per complete datagram that is not itself a tunnel.
  *
  * Hot path (Ethernet → IPv4, not fragmented): no Cursor, DataView or closure;
- * direct byte reads, three subarrays and one small object per packet. The
+ * direct byte reads and three subarrays per packet; the `IpPacket` object is
+ * reused, so like its views it is valid only during the handler call. The
  * single `try` is in {@link NetworkLayer.frame}: a header cut short throws
  * `TRUNCATED`, which becomes `truncated` when the snap length cut the bytes
  * and `malformed` when a length field lies.
@@ -118,7 +119,7 @@ export class NetworkLayer {
     this.#sawIp = false;
     this.#fragment = false;
     this.#frags = null;
-    if (this.#defrag.size !== 0) this.#defrag.expire(frame.ts);
+    if (this.#defrag.busy) this.#defrag.tick(frame.ts);
     const b = frame.bytes;
     const cut = frame.origlen > b.length;
     this.#layer = "link";
@@ -148,6 +149,10 @@ export class NetworkLayer {
   /** Report datagrams whose fragments never all arrived (`ip/gap`) and free their state. */
   end(): void {
     this.#defrag.end();
+    // Drop the last frame's views so they do not pin its chunk.
+    const q = this.#packet;
+    q.frame = this.#frame = NO_FRAME;
+    q.src = q.dst = q.payload = NO_FRAME.bytes;
   }
 
   #network(etherType: number, b: Uint8Array, off: number, cut: boolean, depth: number): void {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { AnomalyEvent } from "../../lib/events.ts";
-import { eth, fragments4, fragments6, ipv4, ipv6, pattern, permutations } from "./_build.ts";
+import { B4, eth, fragments4, fragments6, ipv4, ipv6, pattern, permutations } from "./_build.ts";
 import { frameOf, run } from "./_pcap.ts";
 
 const anomalies = (events: unknown[]) =>
@@ -176,4 +176,36 @@ Deno.test("NetworkLayer decodes a tunnel inside a reassembled datagram", () => {
   assert.equal(packets[0]!.protocol, 17);
   assert.deepEqual(packets[0]!.payload, pattern(1200));
   assert.deepEqual(packets[0]!.fragmentFrames, [1, 2, 3, 4]);
+});
+
+Deno.test("NetworkLayer reassembles interleaved datagrams of many sizes with reused buffers", () => {
+  const frames: Uint8Array[] = [];
+  const want: Uint8Array[] = [];
+  for (let i = 0; i < 60; i++) {
+    const payload = pattern(500 + i * 97, i);
+    want.push(payload);
+    const frags = fragments4(payload, 1480, { id: 1000 + i });
+    const other = fragments6(17, pattern(300 + i * 211, i + 7), 1232, 5000 + i);
+    // interleave: this datagram's fragments with an IPv6 one's, last fragments swapped
+    frames.push(...frags.slice(1), ...other.reverse(), frags[0]!);
+    want.push(pattern(300 + i * 211, i + 7));
+  }
+  const { packets, events } = run(raw(frames));
+  assert.deepEqual(anomalies(events), []);
+  assert.equal(packets.length, 120);
+  const got = packets.map((p) => p.payload).sort((a, b) => a.length - b.length || a[0]! - b[0]!);
+  want.sort((a, b) => a.length - b.length || a[0]! - b[0]!);
+  assert.deepEqual(got, want);
+});
+
+Deno.test("NetworkLayer reassembles a fragmented datagram inside a fragmented tunnel", () => {
+  const inner = pattern(2000, 5);
+  const innerFrags = fragments4(inner, 1000, { id: 77 }); // two inner fragments
+  const frames = innerFrags.flatMap((f, k) =>
+    fragments4(f, 512, { id: 300 + k, protocol: 4, src: B4 })
+  );
+  const { packets, events } = run(raw(frames));
+  assert.deepEqual(anomalies(events), []);
+  assert.equal(packets.length, 1);
+  assert.deepEqual(packets[0]!.payload, inner);
 });
