@@ -201,3 +201,15 @@ Deno.test("NetworkLayer turns an exception in the IP handler into a bug anomaly"
   layer.frame(frameOf(ipv4(pattern(8)), 101));
   assert.deepEqual(kinds(events), ["ip/bug"]);
 });
+
+Deno.test("NetworkLayer takes a zero IP length (segmentation offload) as the rest of the frame", () => {
+  const v4 = ipv4(pattern(3000), { totalLength: 0 });
+  let r = run([frameOf(eth(0x0800, v4))]);
+  assert.deepEqual(kinds(r.events), []);
+  assert.equal(r.packets[0]!.payloadLength, 3000);
+  const v6 = ipv6(6, pattern(3000));
+  v6[4] = v6[5] = 0;
+  r = run([frameOf(eth(0x86dd, v6))]);
+  assert.deepEqual(kinds(r.events), []);
+  assert.equal(r.packets[0]!.payloadLength, 3000);
+});
