@@ -10,7 +10,7 @@ import type { ObserverFactory } from "./flow/observer.ts";
 import { FlowTable } from "./flow/table.ts";
 import { NetworkLayer } from "./net/network.ts";
 import type { IpPacket } from "./net/packet.ts";
-import { type DecoderOptions, type Limits, limitsFrom } from "./options.ts";
+import { type DecoderOptions, limitsFrom } from "./options.ts";
 import { Reporter } from "./report.ts";
 
 /** Callbacks into the decode, for embedders that want more than events. */
@@ -33,7 +33,8 @@ export interface DecoderHooks {
  * ```
  */
 export class Decoder {
-  readonly limits: Limits;
+  /** The options in force, defaults filled in. */
+  readonly limits: Readonly<Required<DecoderOptions>>;
   readonly #out: DecodeEvent[] = [];
   readonly #reporter: Reporter;
   readonly #capture: CaptureReader;
@@ -43,6 +44,7 @@ export class Decoder {
   #ended = false;
 
   /**
+   * Create a decoder for one capture.
    * @param options caps and switches; see {@link DecoderOptions}. Throws `RangeError` on a bad option.
    * @param hooks optional callbacks, e.g. a tap on reassembled streams.
    */

@@ -36,11 +36,15 @@ export type AnomalyKind =
 
 /** Something in the input that could not be decoded as it should. */
 export interface AnomalyEvent {
+  /** Discriminant. */
   type: "anomaly";
+  /** The layer that found it. */
   layer: Layer;
+  /** What kind of fault. */
   kind: AnomalyKind;
   /** One sentence for a person: what was wrong and what was skipped. */
   detail: string;
+  /** Where in the capture. */
   evidence: Evidence;
 }
 
@@ -48,6 +52,7 @@ export interface AnomalyEvent {
 export interface Endpoint {
   /** Dotted IPv4 or RFC 5952 IPv6 text. */
   ip: string;
+  /** TCP or UDP port. */
   port: number;
 }
 
@@ -78,15 +83,19 @@ export type ConnectionState =
 
 /** A TCP or UDP conversation opening or closing. */
 export interface ConnectionEvent {
+  /** Discriminant. */
   type: "connection";
   /** `open` when first seen; `close` when it ended, timed out, was evicted, or the capture ended. */
   action: "open" | "close";
   /** Conversation id, in order of first packet (0-based, like tshark's `tcp.stream`). */
   id: number;
+  /** Transport protocol. */
   transport: "tcp" | "udp";
+  /** The side that opened it (SYN sender), or the likelier one by port. */
   client: Endpoint;
+  /** The side that accepted it. */
   server: Endpoint;
-  /** How client and server were told apart. */
+  /** How client and server were told apart: `syn` from the handshake, `port` by a known service port, `first_packet` by who spoke first. */
   orientation: "syn" | "port" | "first_packet";
   /** Whether the three-way handshake was seen (false: picked up mid-stream). */
   handshake: boolean;
@@ -104,17 +113,21 @@ export interface ConnectionEvent {
   clientStats?: DirectionStats;
   /** Present on `close`: server-to-client counters. */
   serverStats?: DirectionStats;
+  /** Open: the first frame; close: the last frame. */
   evidence: Evidence;
 }
 
 /** A limit that was reached during the decode, with how often. */
 export interface LimitHit {
+  /** The option name of the cap, e.g. `maxConnections`. */
   limit: string;
+  /** How many times it was reached. */
   count: number;
 }
 
 /** The last event of every decode. */
 export interface SummaryEvent {
+  /** Discriminant. */
   type: "summary";
   /** `pcap`, `pcapng`, or `unknown` when the input was not recognised. */
   format: string;
@@ -122,21 +135,29 @@ export interface SummaryEvent {
   gzip: boolean;
   /** Capture bytes read (after inflating). */
   bytes: number;
+  /** Frames (packets) read. */
   frames: number;
   /** Capture time of the first and last frame (0 when there were none). */
   firstTs: number;
+  /** Capture time of the last frame. */
   lastTs: number;
   /** Link types seen, by name. */
   linkTypes: string[];
+  /** IP datagrams decoded (a reassembled datagram counts once; tunnelled ones are counted at the innermost layer). */
   ipPackets: number;
+  /** Frames that carried an IP fragment. */
   ipFragments: number;
+  /** TCP connections seen (each reuse of a 5-tuple counts again). */
   tcpConnections: number;
+  /** UDP conversations seen (a 5-tuple quiet past `udpIdleTimeout` counts again). */
   udpConversations: number;
   /** Frames whose link or network layer we could not decode or do not carry IP. */
   nonIpFrames: number;
+  /** Anomalies found, including those past `maxAnomaliesPerKind` that were only counted. */
   anomalies: number;
   /** Anomalies by layer and kind, e.g. `{"tcp.gap": 3}`. */
   anomalyCounts: Record<string, number>;
+  /** Caps reached, by option name. */
   limitsHit: LimitHit[];
   /** Whether the decode stopped early (input unrecognised, or a caller's budget). */
   truncated: boolean;

@@ -35,7 +35,7 @@ export interface DecoderOptions {
 export type Limits = Required<DecoderOptions>;
 
 /** The defaults, one place. */
-export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+export const DEFAULT_LIMITS: Readonly<Required<DecoderOptions>> = Object.freeze({
   maxConnections: 100_000,
   maxOutOfOrderBytes: 1 << 20,
   maxTotalOutOfOrderBytes: 64 << 20,

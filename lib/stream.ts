@@ -101,10 +101,16 @@ export function gunzipIfNeeded(
  * ```
  */
 export class DecodeStream implements ReadableWritablePair<DecodeEvent[], Uint8Array> {
+  /** Batches of events; the last batch ends with the `summary`. */
   readonly readable: ReadableStream<DecodeEvent[]>;
+  /** Capture bytes (pcap, pcapng, or either gzip-compressed). */
   readonly writable: WritableStream<Uint8Array>;
 
-  /** @param options decoder caps; see {@link DecoderOptions}. */
+  /**
+   * Create the transform for one capture.
+   * @param options decoder caps; see {@link DecoderOptions}.
+   * @param hooks optional callbacks, e.g. a tap on reassembled streams.
+   */
   constructor(options?: DecoderOptions, hooks?: DecoderHooks) {
     const decoder = new Decoder(options, hooks);
     const input = new TransformStream<Uint8Array, Uint8Array>();

@@ -10,11 +10,15 @@ import type { Endpoint } from "../events.ts";
 export interface ConnectionInfo {
   /** The id its `connection` events carry. */
   readonly id: number;
+  /** Transport protocol. */
   readonly transport: "tcp" | "udp";
+  /** The side that opened it. */
   readonly client: Endpoint;
+  /** The side that accepted it. */
   readonly server: Endpoint;
-  /** Frame number and capture time of its first packet. */
+  /** Frame number of its first packet. */
   readonly firstFrame: number;
+  /** Capture time of its first packet. */
   readonly start: number;
 }
 

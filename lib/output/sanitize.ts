@@ -5,6 +5,7 @@
 
 // C0 controls, DEL, C1 controls, and the bidi/zero-width format characters
 // that can disguise text; a capture must never move the cursor or recolour.
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Replace control characters with visible escapes (`\x1b`, `\u202e`). */
