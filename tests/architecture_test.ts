@@ -1,0 +1,53 @@
+/**
+ * The rules of ../shared/DESIGN.md that a reader cannot see at a glance:
+ * lib/ imports nothing outside itself and no runtime, and each layer imports
+ * only the layers below it.
+ */
+import * as assert from "node:assert/strict";
+
+const lib = new URL("../lib/", import.meta.url);
+
+/** Layers from the bottom; a file may import its own layer and those before it. */
+const ORDER = ["bytes", "(base)", "capture", "net", "flow", "output", "(top)"];
+
+function layerOf(path: string): string {
+  const first = path.split("/")[0]!;
+  if (!path.includes("/")) {
+    return ["events.ts", "options.ts", "report.ts"].includes(path) ? "(base)" : "(top)";
+  }
+  return first;
+}
+
+function* files(dir: URL, prefix = ""): Generator<string> {
+  for (const entry of Deno.readDirSync(dir)) {
+    if (entry.isDirectory) yield* files(new URL(`${entry.name}/`, dir), `${prefix}${entry.name}/`);
+    else if (entry.name.endsWith(".ts")) yield `${prefix}${entry.name}`;
+  }
+}
+
+const IMPORT = /^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gm;
+
+Deno.test("lib/ imports only lib/, and only layers at or below its own", () => {
+  const problems: string[] = [];
+  for (const path of files(lib)) {
+    const text = Deno.readTextFileSync(new URL(path, lib));
+    if (/\bDeno\./.test(text.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ""))) {
+      problems.push(`${path} uses Deno.*`);
+    }
+    for (const [, spec] of text.matchAll(IMPORT)) {
+      if (!spec!.startsWith(".")) {
+        problems.push(`${path} imports ${spec}`);
+        continue;
+      }
+      const target = new URL(spec!, new URL(path, lib)).href;
+      if (!target.startsWith(lib.href)) {
+        problems.push(`${path} imports ${spec} from outside lib/`);
+        continue;
+      }
+      const from = ORDER.indexOf(layerOf(path));
+      const to = ORDER.indexOf(layerOf(target.slice(lib.href.length)));
+      if (to > from) problems.push(`${path} (${ORDER[from]}) imports upward: ${spec}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
