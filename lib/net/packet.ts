@@ -4,7 +4,11 @@
  */
 import type { Frame } from "../capture/frame.ts";
 
-/** An IP datagram (reassembled when it came in fragments). Views are valid only during the call. */
+/**
+ * An IP datagram (reassembled when it came in fragments). Valid only during
+ * the call that hands it over: the network layer reuses this object and its
+ * reassembly buffers for the next frame, so copy anything you keep.
+ */
 export interface IpPacket {
   frame: Frame;
   version: 4 | 6;
