@@ -5,6 +5,7 @@
 import type { ConnectionState, DirectionStats } from "../events.ts";
 import type { ConnectionInfo, StreamObserver } from "./observer.ts";
 import type { TcpHalf } from "./tcp_half.ts";
+import type { LruItem, LruList } from "./lru.ts";
 
 /** Fresh zeroed counters for one direction. */
 export function newDirectionStats(): DirectionStats {
@@ -19,7 +20,7 @@ export function newDirectionStats(): DirectionStats {
 }
 
 /** Live state of one TCP or UDP conversation. */
-export interface Connection extends ConnectionInfo {
+export interface Connection extends ConnectionInfo, LruItem<Connection> {
   /** Table key (canonical 5-tuple). */
   readonly key: string;
   /** Client address bytes (copied), to tell directions apart. */
@@ -35,8 +36,10 @@ export interface Connection extends ConnectionInfo {
   handshake: boolean;
   lastTs: number;
   lastFrame: number;
-  /** Capture time the table last moved it to the back of its LRU order. */
-  touchedTs: number;
+  /** Place in its table's least-recently-active list. */
+  lruPrev: Connection | undefined;
+  lruNext: Connection | undefined;
+  lruOwner: LruList<Connection> | undefined;
   state: ConnectionState;
   readonly clientStats: DirectionStats;
   readonly serverStats: DirectionStats;

@@ -16,6 +16,7 @@ import type { Reporter } from "../report.ts";
 import { type Connection, newDirectionStats } from "./connection.ts";
 import type { ObserverFactory } from "./observer.ts";
 import { serverSideByPort } from "./ports.ts";
+import { LruList } from "./lru.ts";
 import { type HalfSink, TcpHalf } from "./tcp_half.ts";
 
 /**
@@ -25,8 +26,8 @@ import { type HalfSink, TcpHalf } from "./tcp_half.ts";
  */
 const CLOSE_LINGER_SECONDS = 5;
 
-/** Capture seconds between moves of a busy connection to the back of the LRU order. */
-const TOUCH_INTERVAL = 1;
+/** Capture seconds between idle sweeps. */
+const SWEEP_INTERVAL = 1;
 
 /** Conversation tracking for one decode. */
 export class FlowTable {
@@ -35,6 +36,9 @@ export class FlowTable {
   udpConversations = 0;
   readonly #tcp = new Map<string, Connection>();
   readonly #udp = new Map<string, Connection>();
+  /** Open conversations from least to most recently active, per transport (their timeouts differ). */
+  readonly #tcpLru = new LruList<Connection>();
+  readonly #udpLru = new LruList<Connection>();
   /** Closed TCP connections waiting out the linger, oldest first. */
   #lingering: { conn: Connection; until: number }[] = [];
   #lingerHead = 0;
@@ -102,7 +106,6 @@ export class FlowTable {
       return;
     }
     const flags = seg.flags;
-    const synOnly = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let conn = this.#lookup(p, seg.srcPort, seg.dstPort, this.#tcp);
     let fromClient = conn !== undefined && this.#isFromClient(conn, p.src, seg.srcPort);
     if (conn !== undefined && this.#startsAnew(conn, fromClient, flags, seg.seq, p.frame.ts)) {
@@ -112,7 +115,6 @@ export class FlowTable {
     if (conn === undefined) {
       conn = this.#create(p, seg.srcPort, seg.dstPort, "tcp", flags);
       fromClient = this.#isFromClient(conn, p.src, seg.srcPort);
-      if (synOnly || (flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) conn.handshake = true;
     }
     this.#seen(conn, p.frame);
     const stats = fromClient ? conn.clientStats : conn.serverStats;
@@ -210,6 +212,7 @@ export class FlowTable {
     flags: number,
   ): Connection {
     const table = transport === "tcp" ? this.#tcp : this.#udp;
+    // Closed connections still lingering count too: they hold memory until they go.
     if (this.#tcp.size + this.#udp.size >= this.limits.maxConnections) this.#evictOldest(p.frame);
     let srcIsClient: boolean;
     let orientation: Connection["orientation"];
@@ -244,12 +247,15 @@ export class FlowTable {
       serverIp4: p.version === 4 ? be32(serverAddr, 0) : -1,
       retired: false,
       orientation,
-      handshake: false,
+      // Seen from its SYN or SYN-ACK: the handshake, not a mid-stream pickup.
+      handshake: orientation === "syn",
       start: p.frame.ts,
       firstFrame: p.frame.index,
       lastTs: p.frame.ts,
       lastFrame: p.frame.index,
-      touchedTs: p.frame.ts,
+      lruPrev: undefined,
+      lruNext: undefined,
+      lruOwner: undefined,
       state: "open",
       clientStats: newDirectionStats(),
       serverStats: newDirectionStats(),
@@ -313,18 +319,13 @@ export class FlowTable {
   #seen(conn: Connection, frame: Frame): void {
     if (frame.ts > conn.lastTs) conn.lastTs = frame.ts;
     conn.lastFrame = frame.index;
-    if (conn.lastTs - conn.touchedTs >= TOUCH_INTERVAL && conn.state === "open") {
-      // Move to the back of the insertion order, which the idle sweep reads as LRU order.
-      const table = this.#tableOf(conn);
-      table.delete(conn.key);
-      table.set(conn.key, conn);
-      conn.touchedTs = conn.lastTs;
-    }
+    if (conn.state === "open") (conn.transport === "tcp" ? this.#tcpLru : this.#udpLru).touch(conn);
   }
 
   /** A connection ended (FIN both ways or RST): linger, then emit its close event. */
   #close(conn: Connection, state: ConnectionState, frame: Frame): void {
     conn.state = state;
+    this.#tcpLru.remove(conn); // it now waits in the linger queue instead
     this.#lingering.push({ conn, until: frame.ts + CLOSE_LINGER_SECONDS });
   }
 
@@ -337,6 +338,7 @@ export class FlowTable {
 
   #finish(conn: Connection, state: ConnectionState, frame: Frame | undefined): void {
     conn.retired = true;
+    conn.lruOwner?.remove(conn);
     if (conn.halves !== undefined) {
       for (const half of conn.halves) {
         half.flush(frame);
@@ -351,10 +353,10 @@ export class FlowTable {
   }
 
   #sweep(now: number): void {
-    this.#nextSweep = now + TOUCH_INTERVAL;
+    this.#nextSweep = now + SWEEP_INTERVAL;
     this.#expireLingering(now);
-    this.#expireIdle(this.#tcp, now - this.limits.tcpIdleTimeout);
-    this.#expireIdle(this.#udp, now - this.limits.udpIdleTimeout);
+    this.#expireIdle(this.#tcpLru, now - this.limits.tcpIdleTimeout);
+    this.#expireIdle(this.#udpLru, now - this.limits.udpIdleTimeout);
   }
 
   #expireLingering(now: number): void {
@@ -369,22 +371,16 @@ export class FlowTable {
     }
   }
 
-  #expireIdle(table: Map<string, Connection>, before: number): void {
-    for (const conn of table.values()) {
-      // Insertion order is the order of last touch, and a touch lags activity by under TOUCH_INTERVAL.
-      if (conn.touchedTs >= before) break;
-      if (conn.lastTs < before) this.#retire(conn, undefined);
+  #expireIdle(lru: LruList<Connection>, before: number): void {
+    for (let conn = lru.oldest; conn !== undefined && conn.lastTs < before; conn = lru.oldest) {
+      this.#retire(conn, undefined);
     }
   }
 
   #evictOldest(frame: Frame): void {
-    const oldestTcp = this.#tcp.values().next().value;
-    const oldestUdp = this.#udp.values().next().value;
-    const victim = oldestTcp === undefined
-      ? oldestUdp
-      : oldestUdp === undefined || oldestTcp.touchedTs <= oldestUdp.touchedTs
-      ? oldestTcp
-      : oldestUdp;
+    const tcp = this.#tcpLru.oldest, udp = this.#udpLru.oldest;
+    const victim = this.#oldestLingering() ??
+      (tcp === undefined ? udp : udp === undefined || tcp.lastTs <= udp.lastTs ? tcp : udp);
     if (victim === undefined) return;
     this.reporter.limit(
       "flow",
@@ -396,7 +392,18 @@ export class FlowTable {
     );
     const table = this.#tableOf(victim);
     table.delete(victim.key);
-    this.#finish(victim, "evicted", frame);
+    this.#finish(victim, victim.state === "open" ? "evicted" : victim.state, frame);
+  }
+
+  /** The closed connection that has lingered longest and is still in the table. */
+  #oldestLingering(): Connection | undefined {
+    const queue = this.#lingering;
+    while (this.#lingerHead < queue.length) {
+      const { conn } = queue[this.#lingerHead]!;
+      if (!conn.retired) return conn;
+      this.#lingerHead++;
+    }
+    return undefined;
   }
 }
 

@@ -1,0 +1,109 @@
+/**
+ * Hostile input end to end: cut, corrupted and flooding captures never make
+ * the decoder throw, never report a bug, and always end with a summary.
+ */
+import * as assert from "node:assert/strict";
+import { type DecodeEvent, Decoder, type SummaryEvent } from "../mod.ts";
+
+const fixture = (name: string) =>
+  Deno.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+
+function decodeAll(bytes: Uint8Array, options = {}, chunk = 4093): DecodeEvent[] {
+  const d = new Decoder(options);
+  const events: DecodeEvent[] = [];
+  for (let at = 0; at < bytes.length; at += chunk) {
+    events.push(...d.push(bytes.subarray(at, at + chunk)));
+  }
+  events.push(...d.end());
+  return events;
+}
+
+function assertSane(events: DecodeEvent[], label: string): SummaryEvent {
+  const summary = events.at(-1);
+  assert.equal(summary?.type, "summary", label);
+  const bugs = events.filter((e) => e.type === "anomaly" && e.kind === "bug");
+  assert.deepEqual(bugs, [], label);
+  return summary as SummaryEvent;
+}
+
+function random(seed: number) {
+  return () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+}
+
+Deno.test("Decoder survives a capture cut at every 97th byte", () => {
+  const bytes = fixture("smb/smb1_session.pcap");
+  for (let cut = 0; cut < bytes.length; cut += 97) {
+    assertSane(decodeAll(bytes.subarray(0, cut)), `cut at ${cut}`);
+  }
+});
+
+Deno.test("Decoder survives random byte corruption of real captures", () => {
+  const rand = random(1);
+  for (const name of ["smb/smb3_11.pcap", "net/tunnels.pcap", "formats/multi_section.pcapng"]) {
+    const original = fixture(name);
+    for (let round = 0; round < 60; round++) {
+      const bytes = original.slice();
+      const flips = 1 + Math.floor(rand() * 40);
+      for (let i = 0; i < flips; i++) {
+        bytes[Math.floor(rand() * bytes.length)] = Math.floor(rand() * 256);
+      }
+      assertSane(decodeAll(bytes), `${name} round ${round}`);
+    }
+  }
+});
+
+Deno.test("Decoder survives random bytes after a valid pcap header", () => {
+  const rand = random(2);
+  const header = fixture("smb/smb1_session.pcap").subarray(0, 24);
+  for (let round = 0; round < 50; round++) {
+    const body = Uint8Array.from({ length: 5000 }, () => Math.floor(rand() * 256));
+    const bytes = new Uint8Array(24 + body.length);
+    bytes.set(header);
+    bytes.set(body, 24);
+    assertSane(decodeAll(bytes), `round ${round}`);
+  }
+});
+
+/** A pcap of `count` SYNs from distinct source ports and addresses: a connection flood. */
+function synFlood(count: number): Uint8Array {
+  const frame = 14 + 20 + 20;
+  const out = new Uint8Array(24 + count * (16 + frame));
+  const v = new DataView(out.buffer);
+  v.setUint32(0, 0xa1b2c3d4, true);
+  v.setUint16(4, 2, true);
+  v.setUint16(6, 4, true);
+  v.setUint32(16, 65535, true);
+  v.setUint32(20, 1, true);
+  let at = 24;
+  for (let i = 0; i < count; i++) {
+    v.setUint32(at, 1_700_000_000 + Math.floor(i / 1000), true);
+    v.setUint32(at + 8, frame, true);
+    v.setUint32(at + 12, frame, true);
+    const f = at + 16;
+    v.setUint16(f + 12, 0x0800);
+    v.setUint8(f + 14, 0x45);
+    v.setUint16(f + 16, 40);
+    v.setUint8(f + 22, 64);
+    v.setUint8(f + 23, 6);
+    v.setUint32(f + 26, 0x0a000000 + (i >>> 16)); // 10.0.x.y sources
+    v.setUint32(f + 30, 0xc0a80001); // 192.168.0.1
+    v.setUint16(f + 34, 1024 + (i & 0xffff) % 60000);
+    v.setUint16(f + 36, 445);
+    v.setUint32(f + 38, i);
+    v.setUint8(f + 46, 0x50);
+    v.setUint8(f + 47, 0x02); // SYN
+    at += 16 + frame;
+  }
+  return out;
+}
+
+Deno.test("Decoder keeps a connection flood within maxConnections and says so", () => {
+  const count = 200_000;
+  const events = decodeAll(synFlood(count), { maxConnections: 5000 }, 1 << 20);
+  const summary = assertSane(events, "flood");
+  assert.equal(summary.frames, count);
+  assert.equal(summary.tcpConnections, count);
+  assert.deepEqual(summary.limitsHit, [{ limit: "maxConnections", count: count - 5000 }]);
+  const limitEvents = events.filter((e) => e.type === "anomaly" && e.kind === "limit");
+  assert.equal(limitEvents.length, 1);
+});
