@@ -23,8 +23,8 @@ export function newDirectionStats(): DirectionStats {
 export interface Connection extends ConnectionInfo, LruItem<Connection> {
   /** Table key (canonical 5-tuple). */
   readonly key: string;
-  /** Client address bytes (copied), to tell directions apart. */
-  readonly clientAddr: Uint8Array;
+  /** Client address as big-endian 32-bit words (1 for IPv4, 4 for IPv6), to tell directions apart. */
+  readonly clientWords: readonly number[];
   readonly clientPort: number;
   readonly serverPort: number;
   /** IPv4 client and server addresses as numbers (-1 for IPv6), for the lookup cache. */

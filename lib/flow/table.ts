@@ -45,7 +45,7 @@ export class FlowTable {
   #nextId = 0;
   #now = -Infinity;
   #nextSweep = -Infinity;
-  #bufferedTotal = 0;
+  readonly #budget: OutOfOrderBudget;
   /**
    * A direct-mapped cache of IPv4 conversations by a hash of their 5-tuple,
    * in front of the string-keyed tables: building the key string was the
@@ -73,7 +73,9 @@ export class FlowTable {
     readonly reporter: Reporter,
     readonly out: DecodeEvent[],
     readonly observe?: ObserverFactory,
-  ) {}
+  ) {
+    this.#budget = { total: 0, max: limits.maxTotalOutOfOrderBytes, reporter };
+  }
 
   /** One IP datagram from the network layer. */
   packet(p: IpPacket): void {
@@ -198,9 +200,9 @@ export class FlowTable {
 
   #isFromClient(conn: Connection, src: Uint8Array, srcPort: number): boolean {
     if (srcPort !== conn.clientPort) return false;
-    const c = conn.clientAddr;
-    if (c.length !== src.length) return false;
-    for (let i = 0; i < c.length; i++) if (c[i] !== src[i]) return false;
+    const words = conn.clientWords;
+    if (words.length * 4 !== src.length) return false;
+    for (let i = 0; i < words.length; i++) if (be32(src, i * 4) !== words[i]) return false;
     return true;
   }
 
@@ -228,7 +230,7 @@ export class FlowTable {
       srcIsClient = side !== 0;
       orientation = side === -1 ? "first_packet" : "port";
     }
-    const clientAddr = (srcIsClient ? p.src : p.dst).slice();
+    const clientAddr = srcIsClient ? p.src : p.dst;
     const serverAddr = srcIsClient ? p.dst : p.src;
     const clientPort = srcIsClient ? srcPort : dstPort,
       serverPort = srcIsClient ? dstPort : srcPort;
@@ -240,7 +242,9 @@ export class FlowTable {
       key,
       client: { ip: formatIp(clientAddr), port: clientPort },
       server: { ip: formatIp(serverAddr), port: serverPort },
-      clientAddr,
+      clientWords: p.version === 4
+        ? [be32(clientAddr, 0)]
+        : [be32(clientAddr, 0), be32(clientAddr, 4), be32(clientAddr, 8), be32(clientAddr, 12)],
       clientPort,
       serverPort,
       clientIp4: p.version === 4 ? be32(clientAddr, 0) : -1,
@@ -266,8 +270,8 @@ export class FlowTable {
       this.tcpConnections++;
       const max = this.limits.maxOutOfOrderBytes;
       conn.halves = [
-        new TcpHalf(conn.clientStats, this.#halfSink(conn, true), max),
-        new TcpHalf(conn.serverStats, this.#halfSink(conn, false), max),
+        new TcpHalf(conn.clientStats, new DirectionSink(conn, true, this.#budget), max),
+        new TcpHalf(conn.serverStats, new DirectionSink(conn, false, this.#budget), max),
       ];
     } else this.udpConversations++;
     table.set(key, conn);
@@ -277,43 +281,6 @@ export class FlowTable {
     conn.observer = this.observe?.(conn);
     if (this.limits.connectionOpenEvents) this.out.push(connectionEvent(conn, "open"));
     return conn;
-  }
-
-  #halfSink(conn: Connection, fromClient: boolean): HalfSink {
-    const dir = fromClient ? "client→server" : "server→client";
-    return {
-      deliver: (bytes, frame) => conn.observer?.data(fromClient, bytes, frame),
-      gap: (length, seq, frame, reason) => {
-        const ts = frame?.ts ?? conn.lastTs;
-        this.reporter.anomaly(
-          "tcp",
-          "gap",
-          `${length} bytes missing from the ${dir} stream at seq ${seq} (${reason})`,
-          frame?.index ?? conn.lastFrame,
-          ts,
-          conn.id,
-        );
-        conn.observer?.gap(fromClient, length, frame);
-      },
-      reserve: (extra) => {
-        if (this.#bufferedTotal + extra > this.limits.maxTotalOutOfOrderBytes) {
-          this.reporter.limit(
-            "tcp",
-            "maxTotalOutOfOrderBytes",
-            `out-of-order bytes across all connections passed ${this.limits.maxTotalOutOfOrderBytes}; holes declared gaps`,
-            conn.lastFrame,
-            conn.lastTs,
-            conn.id,
-          );
-          return "maxTotalOutOfOrderBytes";
-        }
-        this.#bufferedTotal += extra;
-        return undefined;
-      },
-      release: (bytes) => {
-        this.#bufferedTotal -= bytes;
-      },
-    };
   }
 
   #seen(conn: Connection, frame: Frame): void {
@@ -342,7 +309,7 @@ export class FlowTable {
     if (conn.halves !== undefined) {
       for (const half of conn.halves) {
         half.flush(frame);
-        this.#bufferedTotal -= half.bufferedBytes;
+        this.#budget.total -= half.bufferedBytes;
       }
       conn.halves = undefined;
     }
@@ -404,6 +371,61 @@ export class FlowTable {
       this.#lingerHead++;
     }
     return undefined;
+  }
+}
+
+/** Out-of-order bytes held across all connections, against their cap. */
+interface OutOfOrderBudget {
+  total: number;
+  readonly max: number;
+  readonly reporter: Reporter;
+}
+
+/** Where one direction of a connection sends what its reassembly produces. */
+class DirectionSink implements HalfSink {
+  constructor(
+    readonly conn: Connection,
+    readonly fromClient: boolean,
+    readonly budget: OutOfOrderBudget,
+  ) {}
+
+  deliver(bytes: Uint8Array, frame: Frame): void {
+    this.conn.observer?.data(this.fromClient, bytes, frame);
+  }
+
+  gap(length: number, seq: number, frame: Frame | undefined, reason: string): void {
+    const conn = this.conn;
+    const dir = this.fromClient ? "client→server" : "server→client";
+    this.budget.reporter.anomaly(
+      "tcp",
+      "gap",
+      `${length} bytes missing from the ${dir} stream at seq ${seq} (${reason})`,
+      frame?.index ?? conn.lastFrame,
+      frame?.ts ?? conn.lastTs,
+      conn.id,
+    );
+    conn.observer?.gap(this.fromClient, length, frame);
+  }
+
+  reserve(extra: number): string | undefined {
+    const budget = this.budget;
+    if (budget.total + extra > budget.max) {
+      budget.reporter.limit(
+        "tcp",
+        "maxTotalOutOfOrderBytes",
+        `out-of-order bytes across all connections passed ${budget.max}; holes declared gaps`,
+        this.conn.lastFrame,
+        this.conn.lastTs,
+        this.conn.id,
+      );
+      return "maxTotalOutOfOrderBytes";
+    }
+    budget.total += extra;
+    return undefined;
+  }
+
+  release(bytes: number): void {
+    this.budget.total -= bytes;
   }
 }
 
