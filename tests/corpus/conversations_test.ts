@@ -35,16 +35,8 @@ interface GoldenTcp {
   bytesAB: number;
   bytesBA: number;
 }
-interface GoldenUdp {
-  stream: number;
-  firstFrame: number;
-  a: GoldenEndpoint;
-  b: GoldenEndpoint;
-  pktsAB: number;
-  pktsBA: number;
-  bytesAB: number;
-  bytesBA: number;
-}
+/** tshark's view of a UDP conversation: the same counters, no sequence numbers. */
+type GoldenUdp = Omit<GoldenTcp, "seqSpanAB" | "seqSpanBA">;
 interface GoldenCapture {
   frames: number;
   tcp: GoldenTcp[];

@@ -1,40 +1,23 @@
 /**
- * Test-only: a tiny pcap reader (either byte order, µs or ns) and helpers to
- * push fixtures through NetworkLayer. The real reader lives in lib/capture.
+ * Test-only helpers to read fixtures (with the real CaptureReader) and push
+ * their frames through NetworkLayer.
  * @module
  */
 import type { Frame } from "../../lib/capture/frame.ts";
+import { CaptureReader } from "../../lib/capture/reader.ts";
 import type { DecodeEvent } from "../../lib/events.ts";
 import { DEFAULT_LIMITS, type Limits } from "../../lib/options.ts";
 import { Reporter } from "../../lib/report.ts";
 import { NetworkLayer } from "../../lib/net/network.ts";
 import type { IpPacket } from "../../lib/net/packet.ts";
 
-/** Frames of a classic pcap file (`bytes` are views into `file`). */
+/** Frames of a capture file, read by the real CaptureReader (`bytes` are views into `file`). */
 export function readPcap(file: Uint8Array): Frame[] {
-  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const magic = v.getUint32(0, true);
-  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
-  if (!le && v.getUint32(0, false) !== 0xa1b2c3d4 && v.getUint32(0, false) !== 0xa1b23c4d) {
-    throw new Error("not a pcap file");
-  }
-  const nano = (le ? magic : v.getUint32(0, false)) === 0xa1b23c4d;
-  const linktype = v.getUint32(20, le) & 0x0fffffff;
   const frames: Frame[] = [];
-  for (let off = 24; off + 16 <= file.length;) {
-    const sec = v.getUint32(off, le), frac = v.getUint32(off + 4, le);
-    const incl = v.getUint32(off + 8, le), orig = v.getUint32(off + 12, le);
-    const bytes = file.subarray(off + 16, off + 16 + incl);
-    frames.push({
-      index: frames.length + 1,
-      ts: sec + frac / (nano ? 1e9 : 1e6),
-      linktype,
-      interfaceId: 0,
-      origlen: orig,
-      bytes,
-    });
-    off += 16 + incl;
-  }
+  const reader = new CaptureReader((f) => frames.push(f), new Reporter([], 0), DEFAULT_LIMITS);
+  reader.push(file);
+  reader.end();
+  if (reader.format === "unknown") throw new Error("not a capture file");
   return frames;
 }
 
