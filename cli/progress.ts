@@ -4,33 +4,40 @@
  */
 import { formatBytes } from "../lib/output/text.ts";
 
-/** Counts bytes as they stream past and redraws one stderr line at most 4 times a second. */
+/** How long a decode runs before the line appears, and how often it is redrawn. */
+const FIRST_DRAW_MS = 500;
+const REDRAW_MS = 250;
+
+/** Counts bytes as they are read and redraws one stderr line on a timer, so a stalled input shows too. */
 export class Progress {
   #bytes = 0;
-  #lastDraw = 0;
   #drawn = false;
   readonly #started = performance.now();
   readonly #encoder = new TextEncoder();
+  readonly #timer: number;
 
-  constructor(readonly total?: number) {}
-
-  /** Count `n` more bytes read; redraws when due. */
-  add(n: number): void {
-    this.#bytes += n;
-    const now = performance.now();
-    if (now - this.#lastDraw > 250 && now - this.#started > 500) this.#draw(now);
+  /** @param total the input's size when known, for a percentage */
+  constructor(readonly total?: number) {
+    this.#timer = setInterval(() => {
+      if (performance.now() - this.#started >= FIRST_DRAW_MS) this.#draw();
+    }, REDRAW_MS);
   }
 
-  /** Clear the line. */
+  /** Count `n` more bytes read. */
+  add(n: number): void {
+    this.#bytes += n;
+  }
+
+  /** Stop redrawing and clear the line. */
   done(): void {
+    clearInterval(this.#timer);
     if (this.#drawn) Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[K"));
     this.#drawn = false;
   }
 
-  #draw(now: number): void {
-    this.#lastDraw = now;
+  #draw(): void {
     this.#drawn = true;
-    const seconds = (now - this.#started) / 1000;
+    const seconds = (performance.now() - this.#started) / 1000;
     const rate = `${formatBytes(this.#bytes / seconds)}/s`;
     const share = this.total ? ` ${((100 * this.#bytes) / this.total).toFixed(1)}%` : "";
     const line = `\r\x1b[Kdecoding: ${formatBytes(this.#bytes)}${share} at ${rate}`;
