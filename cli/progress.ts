@@ -14,7 +14,7 @@ export class Progress {
   #drawn = false;
   readonly #started = performance.now();
   readonly #encoder = new TextEncoder();
-  readonly #timer: number;
+  readonly #timer: ReturnType<typeof setInterval>;
 
   /** @param total the input's size when known, for a percentage */
   constructor(readonly total?: number) {
