@@ -16,7 +16,7 @@
  *
  * @example Summarising a capture
  * ```ts
- * import { decode } from "./mod.ts";
+ * import { decode } from "@smbscope/smbscope";
  * const file = await Deno.open("fixtures/smb/smb3_11.pcap");
  * for await (const event of decode(file.readable)) {
  *   if (event.type === "summary") console.log(event.frames, "frames,", event.tcpConnections, "TCP");

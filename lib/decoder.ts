@@ -24,7 +24,7 @@ export interface DecoderHooks {
  *
  * @example Decoding a file held in memory
  * ```ts
- * import { Decoder } from "./mod.ts";
+ * import { Decoder } from "@smbscope/smbscope";
  * const decoder = new Decoder();
  * const bytes = Deno.readFileSync("fixtures/smb/smb3_11.pcap");
  * const events = [...decoder.push(bytes), ...decoder.end()];

@@ -168,7 +168,7 @@ export interface SummaryEvent {
  *
  * @example Counting connections
  * ```ts
- * import type { DecodeEvent } from "./mod.ts";
+ * import type { DecodeEvent } from "@smbscope/smbscope";
  * const events: DecodeEvent[] = [];
  * const opened = events.filter((e) => e.type === "connection" && e.action === "open").length;
  * ```

@@ -93,7 +93,7 @@ export function gunzipIfNeeded(
  *
  * @example Decoding a file as a stream
  * ```ts
- * import { DecodeStream } from "./mod.ts";
+ * import { DecodeStream } from "@smbscope/smbscope";
  * const file = await Deno.open("fixtures/smb/smb3_11.pcap");
  * for await (const batch of file.readable.pipeThrough(new DecodeStream())) {
  *   for (const event of batch) if (event.type === "connection") console.log(event.id);
@@ -137,7 +137,7 @@ export class DecodeStream implements ReadableWritablePair<DecodeEvent[], Uint8Ar
  *
  * @example Listing TCP connections
  * ```ts
- * import { decode } from "./mod.ts";
+ * import { decode } from "@smbscope/smbscope";
  * const file = await Deno.open("fixtures/smb/smb3_11.pcap");
  * for await (const event of decode(file.readable)) {
  *   if (event.type === "connection" && event.action === "close") {
