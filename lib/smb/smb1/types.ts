@@ -1,0 +1,72 @@
+/**
+ * What the SMB1 parser hands to the SMB analyzer. [MS-CIFS] 2.2.3.1, [MS-SMB] 2.2.3.1
+ * @module
+ */
+import type { Fields } from "../json.ts";
+
+/** The 32-byte SMB1 header. */
+export interface Smb1Header {
+  /** Command code of the first command. */
+  command: number;
+  /** The 32-bit status: an NT status when `ntStatus`, else DOS error class (low byte) and code (high 16 bits). */
+  status: number;
+  /** Whether flags2 says the status is an NT status (FLAGS2_NT_STATUS, 0x4000). */
+  ntStatus: boolean;
+  /** DOS error class and code, when not an NT status. */
+  dosClass?: number;
+  dosCode?: number;
+  flags: number;
+  flags2: number;
+  /** Whether FLAGS_REPLY (0x80) is set. */
+  response: boolean;
+  /** Whether FLAGS2_UNICODE (0x8000) is set: strings are UTF-16LE. */
+  unicode: boolean;
+  /** PIDHigh << 16 | PIDLow. */
+  pid: number;
+  tid: number;
+  uid: number;
+  mid: number;
+  /** SecurityFeatures / signature, 8 bytes as hex. */
+  signature: string;
+}
+
+/** Where bulk data sits in the message, left in place (never copied). */
+export interface DataLocation {
+  /** Offset from the start of the SMB header. */
+  offset: number;
+  length: number;
+}
+
+/** One command of a message (the first, then each AndX follower). */
+export interface Smb1Command {
+  code: number;
+  /** Name from the one command table, e.g. `SESSION_SETUP_ANDX`, `UNKNOWN_0x..` otherwise. */
+  name: string;
+  /** Offset of its WordCount byte from the start of the SMB header. */
+  offset: number;
+  wordCount: number;
+  byteCount: number;
+  /** Decoded fields (documented per command in its file); JSON-safe. */
+  fields: Fields;
+  /** SESSION_SETUP_ANDX security blob (extended security), a view into the message. */
+  securityBlob?: Uint8Array;
+  /** SESSION_SETUP_ANDX legacy password fields (OEM = LM/case-insensitive, Unicode = NT), views. */
+  lmResponse?: Uint8Array;
+  ntResponse?: Uint8Array;
+  /** READ_ANDX response / WRITE_ANDX request / transaction data: location only. */
+  data?: DataLocation;
+}
+
+/** A problem found while parsing a message; the analyzer turns each into an anomaly. */
+export interface ParseProblem {
+  kind: "truncated" | "malformed" | "loop" | "unsupported";
+  detail: string;
+}
+
+/** A parsed SMB1 message. */
+export interface Smb1Message {
+  header: Smb1Header;
+  /** The chain: the header's command first, then AndX followers in order. */
+  commands: Smb1Command[];
+  problems: ParseProblem[];
+}

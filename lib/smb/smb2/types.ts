@@ -1,0 +1,96 @@
+/**
+ * What the SMB2/3 parser hands to the SMB analyzer. [MS-SMB2] 2.2
+ * @module
+ */
+import type { Fields } from "../json.ts";
+import type { DataLocation, ParseProblem } from "../smb1/types.ts";
+
+/** The 64-byte SMB2 header (sync or async form). [MS-SMB2] 2.2.1 */
+export interface Smb2Header {
+  /** Offset of this header from the start of the NBSS message (compounds hold several). */
+  offset: number;
+  creditCharge: number;
+  /** Status (responses) — in requests the same field holds ChannelSequence/Reserved, see `channelSequence`. */
+  status: number;
+  /** Requests: ChannelSequence (low 16 bits of the field). */
+  channelSequence?: number;
+  command: number;
+  /** CreditRequest (requests) / CreditResponse (responses). */
+  credits: number;
+  flags: number;
+  response: boolean;
+  async: boolean;
+  related: boolean;
+  signed: boolean;
+  /** Priority value from flags (SMB 3.1.1), 0 when none. */
+  priority: number;
+  dfs: boolean;
+  replay: boolean;
+  nextCommand: number;
+  /** 64-bit ids as decimal strings (JSON-safe). */
+  messageId: string;
+  /** Async form only. */
+  asyncId?: string;
+  /** Sync form only. */
+  processId?: number;
+  treeId?: number;
+  sessionId: string;
+  /** 16 bytes as hex. */
+  signature: string;
+}
+
+/** One SMB2 message (one element of a compound chain). */
+export interface Smb2Message {
+  header: Smb2Header;
+  /** Name from the one command table (`NEGOTIATE` … `OPLOCK_BREAK`), `UNKNOWN_0x..` otherwise. */
+  name: string;
+  /** Whether the body is an ERROR response ([MS-SMB2] 2.2.2) rather than the command's own. */
+  error: boolean;
+  /** Decoded fields (documented per command in its file); JSON-safe. */
+  fields: Fields;
+  /** SESSION_SETUP security buffer, a view. */
+  securityBlob?: Uint8Array;
+  /** READ response / WRITE request data, IOCTL input/output: location only, never copied. Offsets from the start of this message's header. */
+  data?: DataLocation;
+  ioctlInput?: DataLocation;
+  ioctlOutput?: DataLocation;
+  /** FileId (persistent + volatile) as 32 hex digits, for commands that carry one. */
+  fileId?: string;
+}
+
+/** SMB2 TRANSFORM_HEADER (0xFD 'SMB'): encrypted, reported, never parsed as cleartext. [MS-SMB2] 2.2.41 */
+export interface Smb2Transform {
+  kind: "transform";
+  /** Signature, 16 bytes hex. */
+  signature: string;
+  /** Nonce, 16 bytes hex (11 used for CCM, 12 for GCM). */
+  nonce: string;
+  originalMessageSize: number;
+  /** Flags (3.1.1) / EncryptionAlgorithm (3.0/3.0.2). */
+  flags: number;
+  sessionId: string;
+  /** Bytes of ciphertext present. */
+  encryptedLength: number;
+}
+
+/** SMB2 COMPRESSION_TRANSFORM_HEADER (0xFC 'SMB'). [MS-SMB2] 2.2.42 */
+export interface Smb2Compression {
+  kind: "compression";
+  originalCompressedSegmentSize: number;
+  /** Algorithm name (`NONE`, `LZNT1`, `LZ77`, `LZ77+Huffman`, `Pattern_V1`, `LZ4`) or UNKNOWN_0x.. */
+  algorithm: string;
+  chained: boolean;
+  /** Unchained: Offset; chained: first payload header's values. */
+  offset: number;
+  /** Decompressed SMB2 message bytes, when the algorithm is supported and the sizes are sane. */
+  decompressed?: Uint8Array;
+}
+
+/** What one NBSS message beginning with an SMB2-family protocol id decodes to. */
+export interface Smb2Packet {
+  /** `messages` for 0xFE 'SMB' (one or more, compounded), else the transform kind. */
+  messages: Smb2Message[];
+  transform?: Smb2Transform;
+  compression?: Smb2Compression;
+  problems: ParseProblem[];
+}
