@@ -125,7 +125,7 @@ export class FlowTable {
     if (conn.state !== "open" && conn.state !== "closed_fin") return; // after RST: count only
     const halves = conn.halves!;
     const half = halves[fromClient ? 0 : 1];
-    if (flags & TCP_ACK) halves[fromClient ? 1 : 0].acknowledged(seg.ack, p.frame);
+    if (flags & TCP_ACK) halves[fromClient ? 1 : 0].acknowledged(seg.ack);
     half.segment(
       seg.seq,
       (flags & TCP_SYN) !== 0,

@@ -47,6 +47,8 @@ export class TcpHalf {
   /** Segments that arrived ahead of `next`, sorted by sequence number. */
   readonly #pending: PendingSegment[] = [];
   #pendingBytes = 0;
+  /** Highest acknowledgement number the other side sent. */
+  #peerAck: number | undefined;
 
   constructor(
     readonly stats: DirectionStats,
@@ -91,15 +93,14 @@ export class TcpHalf {
     if (fin) this.finSeq = (seq + length) >>> 0;
   }
 
-  /** The other side acknowledged up to `ack`: if we hold later data, the hole before it was lost in capture. */
-  acknowledged(ack: number, frame: Frame): void {
-    if (this.#pending.length === 0 || !this.#started) return;
-    const ahead = seqDiff(ack, this.#next);
-    if (ahead <= 0 || ahead > MAX_BELIEVABLE_ACK_JUMP) return;
-    const first = this.#pending[0]!;
-    const upTo = seqDiff(first.seq, ack) < 0 ? first.seq : ack;
-    this.#skipTo(upTo, frame, "acknowledged by the peer but not in the capture");
-    this.#drain();
+  /**
+   * The other side acknowledged up to `ack`. If we hold later data, the hole
+   * before it was probably lost in capture; it is declared a gap only when the
+   * next segment arrives and does not fill it, since a capture merged from two
+   * taps can show an ACK before the data it covers.
+   */
+  acknowledged(ack: number): void {
+    if (this.#peerAck === undefined || seqDiff(ack, this.#peerAck) > 0) this.#peerAck = ack;
   }
 
   /** Deliver everything buffered, declaring the holes between as gaps. Called at close. */
@@ -126,7 +127,19 @@ export class TcpHalf {
       if (this.#pending.length > 0) this.#drain();
       return;
     }
-    // Ahead of the stream: hold a copy until the hole fills or is declared a gap.
+    // Ahead of the stream. If the peer already acknowledged past the hole and we
+    // hold data beyond it, this segment did not fill it: the capture lost it.
+    if (this.#pending.length > 0 && this.#peerAck !== undefined) {
+      const ahead = seqDiff(this.#peerAck, this.#next);
+      if (ahead > 0 && ahead <= MAX_BELIEVABLE_ACK_JUMP) {
+        const first = this.#pending[0]!;
+        const upTo = seqDiff(first.seq, this.#peerAck) < 0 ? first.seq : this.#peerAck;
+        this.#skipTo(upTo, frame, "acknowledged by the peer but not in the capture");
+        this.#drain();
+        if (seqDiff(seq, this.#next) <= 0) return this.#data(seq, payload, length, frame);
+      }
+    }
+    // Hold a copy until the hole fills or is declared a gap.
     const cap = this.sink.reserve(payload.length);
     if (cap !== undefined || this.#pendingBytes + payload.length > this.maxBuffered) {
       // No room: the hole before the oldest held data (or this segment) is a gap.

@@ -104,14 +104,27 @@ Deno.test("TcpHalf declares a gap when the peer acknowledges data the capture lo
   r.half.segment(1, false, false, enc("aaaa"), 4, frame(2));
   // bytes 5..8 lost; 9..12 arrive and wait
   r.half.segment(9, false, false, enc("cccc"), 4, frame(3));
+  r.half.acknowledged(13);
   assert.equal(text(r.bytes()), "aaaa");
-  r.half.acknowledged(13, frame(4));
+  // the next segment does not fill the hole: the ACK proved it was lost
+  r.half.segment(13, false, false, enc("dddd"), 4, frame(5));
   assert.deepEqual(r.gaps, [{ length: 4, seq: 5 }]);
-  assert.equal(text(r.bytes()), "aaaa????cccc");
+  assert.equal(text(r.bytes()), "aaaa????ccccdddd");
   assert.equal(r.half.stats.gapBytes, 4);
   // a late copy of the lost bytes is a retransmission, not new data
-  r.half.segment(5, false, false, enc("bbbb"), 4, frame(5));
-  assert.equal(text(r.bytes()), "aaaa????cccc");
+  r.half.segment(5, false, false, enc("bbbb"), 4, frame(6));
+  assert.equal(text(r.bytes()), "aaaa????ccccdddd");
+});
+
+Deno.test("TcpHalf waits for data that arrives after the ACK covering it (merged captures)", () => {
+  const r = recorder();
+  r.half.segment(0, true, false, new Uint8Array(0), 0, frame(1));
+  r.half.segment(1, false, false, enc("aaaa"), 4, frame(2));
+  r.half.segment(9, false, false, enc("cccc"), 4, frame(3));
+  r.half.acknowledged(13); // seen before the segment it covers
+  r.half.segment(5, false, false, enc("bbbb"), 4, frame(4));
+  assert.deepEqual(r.gaps, []);
+  assert.equal(text(r.bytes()), "aaaabbbbcccc");
 });
 
 Deno.test("TcpHalf declares a gap when its out-of-order buffer is full", () => {
