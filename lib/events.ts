@@ -15,14 +15,26 @@ export interface Evidence {
 }
 
 /** The decoding layer an anomaly was found in. */
-export type Layer = "capture" | "link" | "ip" | "tcp" | "udp" | "flow";
+export type Layer =
+  | "capture"
+  | "link"
+  | "ip"
+  | "tcp"
+  | "udp"
+  | "flow"
+  | "nbss"
+  | "smb1"
+  | "smb2"
+  | "auth";
 
 /**
  * What went wrong. The first four are Wireshark's outcomes (cut short by the
  * snap length; malformed; bytes missing from a reassembly; a decoder bug),
  * `loop` and `limit` are Zeek's weirds for loops and discarded state,
- * `unsupported` is a well-formed thing we do not decode, and `unrecognized`
- * means the input is not a capture at all (decoding stops).
+ * `unsupported` is a well-formed thing we do not decode, `unrecognized`
+ * means the input is not a capture at all (decoding stops), and
+ * `unanswered` is a request whose response never came before its connection
+ * ended.
  */
 export type AnomalyKind =
   | "truncated"
@@ -32,7 +44,8 @@ export type AnomalyKind =
   | "loop"
   | "limit"
   | "unsupported"
-  | "unrecognized";
+  | "unrecognized"
+  | "unanswered";
 
 /** Something in the input that could not be decoded as it should. */
 export interface AnomalyEvent {
@@ -163,6 +176,135 @@ export interface SummaryEvent {
   truncated: boolean;
 }
 
+/** A JSON value, as decoded protocol fields hold them. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/**
+ * One SMB message (SMB1 or SMB2/3): the same shape for both, so listing file
+ * names or statuses needs one code path. A message of an SMB1 AndX chain or an
+ * SMB2 compound is one event each, with `chainIndex`.
+ */
+export interface SmbEvent {
+  /** Discriminant. */
+  type: "smb";
+  /** 1 for SMB1 (0xFF 'SMB'), 2 for SMB2/SMB3 (0xFE 'SMB'). */
+  version: 1 | 2;
+  /** The dialect negotiated on this connection, when seen: `NT LM 0.12`, `2.1`, `3.1.1`… */
+  dialect?: string;
+  /** Command name, e.g. `NT_CREATE_ANDX` or `CREATE`. */
+  command: string;
+  /** Command code. */
+  commandCode: number;
+  /** Whether this is a response. */
+  response: boolean;
+  /** Status (responses; SMB1 DOS errors as class | code << 16), with its name. */
+  status?: number;
+  /** `STATUS_…` name, or `ERRDOS/…` for SMB1 DOS errors. */
+  statusName?: string;
+  /** SMB1 MID or SMB2 MessageId, as a decimal string. */
+  messageId: string;
+  /** SMB1 UID or SMB2 SessionId, as a decimal string. */
+  sessionId: string;
+  /** SMB1 TID or SMB2 TreeId (absent in SMB2 async messages). */
+  treeId?: number;
+  /** SMB1 PID (PIDHigh << 16 | PIDLow) or SMB2 ProcessId. */
+  processId?: number;
+  /** SMB2 AsyncId (async messages). */
+  asyncId?: string;
+  /** Position in an AndX chain or compound (0 for the first). */
+  chainIndex: number;
+  /** The authenticated user of the session, `DOMAIN\user`, when known. */
+  user?: string;
+  /** The share the tree id stands for, e.g. `\\SERVER\share`, when known. */
+  share?: string;
+  /** The file name the message concerns (by FID/FileId or its own name field), when known. */
+  file?: string;
+  /** Decoded fields of the command, JSON-safe. */
+  fields: { [key: string]: JsonValue };
+  /** On a response: frames and time of the paired request, and the time between. */
+  request?: { frames: number[]; ts: number };
+  responseTime?: number;
+  /** Frames of the message and its byte offset in its direction's TCP stream. */
+  evidence: Evidence & { streamOffset: number; fromClient: boolean };
+}
+
+/** One NTLM authentication attempt, with its outcome. */
+export interface NtlmEvent {
+  /** Discriminant. */
+  type: "ntlm";
+  /** Which SMB carried it. */
+  smbVersion: 1 | 2;
+  /** `v1`, `v2`, `anonymous` or `unknown` (from the response lengths). */
+  ntlmVersion: "v1" | "v2" | "anonymous" | "unknown";
+  user: string;
+  domain: string;
+  workstation: string;
+  /** Outcome from the SESSION_SETUP response: true on success, false on an error status, absent when no response was seen. */
+  success?: boolean;
+  status?: number;
+  statusName?: string;
+  /** Whether the server gave a guest session (SMB1 action / SMB2 session flags). */
+  guest?: boolean;
+  /** The session id it set up (SMB1 UID / SMB2 SessionId). */
+  sessionId: string;
+  /** Server challenge (hex) from the CHALLENGE message, and the server's names from its target info. */
+  serverChallenge?: string;
+  serverNbComputerName?: string;
+  serverNbDomainName?: string;
+  serverDnsComputerName?: string;
+  serverDnsDomainName?: string;
+  /** NTLMSSP flags of the AUTHENTICATE message, by name. */
+  flags: string[];
+  /** Whether a MIC and an encrypted session key were sent. */
+  mic: boolean;
+  sessionKeyPresent: boolean;
+  /** Client OS version from NTLMSSP VERSION, when sent. */
+  clientVersion?: string;
+  /** Frames of the AUTHENTICATE request. */
+  evidence: Evidence;
+}
+
+/** A tree connect (or disconnect) and its result. */
+export interface TreeEvent {
+  /** Discriminant. */
+  type: "tree";
+  /** What happened. */
+  action: "connect" | "disconnect";
+  smbVersion: 1 | 2;
+  /** Share path as the client asked for it, e.g. `\\10.0.0.1\IPC$`. */
+  path: string;
+  /** `DISK`, `PIPE`, `PRINT` (SMB2 share type / SMB1 service), when known. */
+  shareType?: string;
+  /** Tree id given in the response. */
+  treeId?: number;
+  success?: boolean;
+  status?: number;
+  statusName?: string;
+  /** The session's user, `DOMAIN\user`, when known. */
+  user?: string;
+  evidence: Evidence;
+}
+
+/** A NetBIOS session service exchange (TCP/139): the session request and its answer. */
+export interface NbssEvent {
+  /** Discriminant. */
+  type: "nbss";
+  /** Which packet. */
+  action: "session_request" | "positive_response" | "negative_response" | "retarget_response";
+  /** Session request: the names, as `NAME<xx>`. */
+  calledName?: string;
+  callingName?: string;
+  /** Negative response: the error code ([RFC 1002] 4.3.4: 0x80 not listening on called name, 0x82 called name not present, …). */
+  errorCode?: number;
+  evidence: Evidence;
+}
+
 /**
  * Every event smbscope emits. Switch on `type`.
  *
@@ -173,7 +315,14 @@ export interface SummaryEvent {
  * const opened = events.filter((e) => e.type === "connection" && e.action === "open").length;
  * ```
  */
-export type DecodeEvent = ConnectionEvent | AnomalyEvent | SummaryEvent;
+export type DecodeEvent =
+  | ConnectionEvent
+  | SmbEvent
+  | NtlmEvent
+  | TreeEvent
+  | NbssEvent
+  | AnomalyEvent
+  | SummaryEvent;
 
 /** Where layers append their events: one array per decoder, drained after each push. */
 export type EventSink = DecodeEvent[];

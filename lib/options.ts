@@ -29,6 +29,14 @@ export interface DecoderOptions {
   maxAnomaliesPerKind?: number;
   /** Emit a `connection` event when a conversation opens as well as when it closes. @default {true} */
   connectionOpenEvents?: boolean;
+  /** Bytes of one SMB message kept for decoding. Bulk READ/WRITE data is never kept; any other message longer than this is decoded from its first bytes only, with an anomaly. @default {2097152} */
+  maxSmbMessageBytes?: number;
+  /** SMB requests awaiting their response, per connection. Past this the oldest is dropped (reported as unanswered) and one `limit` anomaly is emitted. @default {1000} */
+  maxPendingRequests?: number;
+  /** Session, tree and open-file names remembered per connection (each). Past this the oldest is forgotten. @default {10000} */
+  maxSmbStateEntries?: number;
+  /** Bytes scanned for an SMB header in a connection picked up mid-stream before giving up on it. @default {65536} */
+  smbProbeBytes?: number;
 }
 
 /** Options with every default filled in. */
@@ -47,6 +55,10 @@ export const DEFAULT_LIMITS: Readonly<Required<DecoderOptions>> = Object.freeze(
   maxRecordBytes: 16 << 20,
   maxAnomaliesPerKind: 1000,
   connectionOpenEvents: true,
+  maxSmbMessageBytes: 2 << 20,
+  maxPendingRequests: 1000,
+  maxSmbStateEntries: 10_000,
+  smbProbeBytes: 64 << 10,
 });
 
 /** Fill in defaults; throws `RangeError` for a misuse such as a negative cap. */

@@ -3,19 +3,59 @@
  * CLI and of the HTTP function).
  * @module
  */
-import type { AnomalyEvent, ConnectionEvent, DecodeEvent, SummaryEvent } from "../events.ts";
+import type {
+  AnomalyEvent,
+  ConnectionEvent,
+  DecodeEvent,
+  NbssEvent,
+  NtlmEvent,
+  SummaryEvent,
+  TreeEvent,
+} from "../events.ts";
 
-/** The `json` output: the summary first, then everything by kind. */
+/** What the document says about SMB on one connection. */
+export interface SmbSessionSummary {
+  connection: number;
+  /** SMB1 and/or SMB2 seen, and the dialect negotiated last. */
+  versions: number[];
+  dialect?: string;
+  users: string[];
+  shares: string[];
+  files: string[];
+  messages: number;
+  /** Responses with an error status. */
+  errors: number;
+  encrypted: number;
+}
+
+/** The `json` output: the summary first, then everything by kind (every SMB message: use `ndjson`). */
 export interface DecodeDocument {
   summary: SummaryEvent | undefined;
   /** One entry per conversation, from its `close` event (it carries the counters). */
   connections: ConnectionEvent[];
+  /** SMB per connection: users, shares and files named, message and error counts. */
+  smbSessions: SmbSessionSummary[];
+  authentications: NtlmEvent[];
+  trees: TreeEvent[];
+  netbios: NbssEvent[];
   anomalies: AnomalyEvent[];
 }
 
+/** Most names listed per session in each of users, shares and files. */
+const MAX_NAMES = 1000;
+
 /** Collects events into a {@link DecodeDocument}. */
 export class DocumentBuilder {
-  readonly document: DecodeDocument = { summary: undefined, connections: [], anomalies: [] };
+  readonly document: DecodeDocument = {
+    summary: undefined,
+    connections: [],
+    smbSessions: [],
+    authentications: [],
+    trees: [],
+    netbios: [],
+    anomalies: [],
+  };
+  readonly #sessions = new Map<number, SmbSessionSummary>();
 
   add(events: Iterable<DecodeEvent>): void {
     const d = this.document;
@@ -30,7 +70,49 @@ export class DocumentBuilder {
         case "summary":
           d.summary = e;
           break;
+        case "ntlm":
+          d.authentications.push(e);
+          break;
+        case "tree":
+          d.trees.push(e);
+          break;
+        case "nbss":
+          d.netbios.push(e);
+          break;
+        case "smb": {
+          const id = e.evidence.connection ?? -1;
+          let s = this.#sessions.get(id);
+          if (s === undefined) {
+            s = {
+              connection: id,
+              versions: [],
+              users: [],
+              shares: [],
+              files: [],
+              messages: 0,
+              errors: 0,
+              encrypted: 0,
+            };
+            this.#sessions.set(id, s);
+            d.smbSessions.push(s);
+          }
+          s.messages++;
+          if (!s.versions.includes(e.version)) s.versions.push(e.version);
+          if (e.dialect !== undefined) s.dialect = e.dialect;
+          if (e.command === "ENCRYPTED") s.encrypted++;
+          if (e.response && e.status !== undefined && e.status >>> 30 === 3) s.errors++;
+          addName(s.users, e.user);
+          addName(s.shares, e.share);
+          addName(s.files, e.file);
+          break;
+        }
       }
     }
+  }
+}
+
+function addName(list: string[], name: string | undefined): void {
+  if (name !== undefined && name !== "" && list.length < MAX_NAMES && !list.includes(name)) {
+    list.push(name);
   }
 }

@@ -2,7 +2,16 @@
  * Plain-text rendering of events for people reading a terminal.
  * @module
  */
-import type { ConnectionEvent, DecodeEvent, DirectionStats, SummaryEvent } from "../events.ts";
+import type {
+  ConnectionEvent,
+  DecodeEvent,
+  DirectionStats,
+  JsonValue,
+  NtlmEvent,
+  SmbEvent,
+  SummaryEvent,
+  TreeEvent,
+} from "../events.ts";
 import { escapeControl } from "./sanitize.ts";
 
 /** A byte count as people read it: `512 B`, `12.3 kB`, `4.56 MB`. */
@@ -52,6 +61,82 @@ function connectionLine(e: ConnectionEvent): string {
     }`;
 }
 
+/** Fields worth a place on an SMB message's one line, in this order. */
+const LINE_FIELDS = [
+  "dialect",
+  "path",
+  "fileName",
+  "pattern",
+  "transName",
+  "subcommandName",
+  "functionName",
+  "infoLevelName",
+  "infoClassName",
+  "ctlCodeName",
+  "createActionName",
+  "fid",
+  "fileId",
+  "offset",
+  "length",
+  "dataLength",
+  "newFileName",
+];
+
+function value(v: JsonValue): string {
+  if (typeof v === "string") return escapeControl(v);
+  if (typeof v === "number" || typeof v === "boolean" || v === null) return String(v);
+  if (Array.isArray(v)) return `[${v.length}]`;
+  return "{…}";
+}
+
+function where(e: { evidence: { frames: number[]; connection?: number } }): string {
+  const conn = e.evidence.connection === undefined ? "" : `#${e.evidence.connection} `;
+  return `${conn}f${e.evidence.frames[0] ?? "?"}`;
+}
+
+function smbLine(e: SmbEvent): string {
+  const dir = e.evidence.fromClient ? "C→S" : "S→C";
+  const chain = e.chainIndex > 0 ? `+${e.chainIndex} ` : "";
+  let line = `${where(e)} ${dir} SMB${e.version} ${chain}${e.command} ${
+    e.response ? "response" : "request"
+  }`;
+  if (e.response && e.statusName !== undefined) line += ` ${e.statusName}`;
+  if (e.responseTime !== undefined) line += ` ${(e.responseTime * 1000).toFixed(1)}ms`;
+  if (e.user !== undefined) line += `  user=${escapeControl(e.user)}`;
+  if (e.share !== undefined) line += `  share=${escapeControl(e.share)}`;
+  if (e.file !== undefined && e.fields.fileName === undefined) {
+    line += `  file=${escapeControl(e.file)}`;
+  }
+  for (const name of LINE_FIELDS) {
+    const v = e.fields[name];
+    if (
+      v !== undefined && !(name === "dialect" && e.command.startsWith("NEGOTIATE") && !e.response)
+    ) {
+      line += `  ${name}=${value(v)}`;
+    }
+  }
+  const names = e.fields.names;
+  if (Array.isArray(names)) line += `  names=${names.length}`;
+  return line;
+}
+
+function ntlmLine(e: NtlmEvent): string {
+  const who = e.user === "" ? "(anonymous)" : `${e.domain}\\${e.user}`;
+  const outcome = e.success === undefined
+    ? "no response seen"
+    : `${e.success ? "success" : "failure"} (${e.statusName ?? e.status})${
+      e.guest ? " as guest" : ""
+    }`;
+  return `${where(e)} NTLM${e.ntlmVersion === "anonymous" ? "" : ` ${e.ntlmVersion}`} ` +
+    `${escapeControl(who)} from ${escapeControl(e.workstation || "?")} → ${outcome}`;
+}
+
+function treeLine(e: TreeEvent): string {
+  const type = e.shareType ? ` (${e.shareType})` : "";
+  const outcome = e.action === "connect" ? ` → ${e.statusName ?? "?"}` : "";
+  return `${where(e)} TREE ${e.action} ${escapeControl(e.path)}${type}${outcome}`;
+}
+
 /**
  * One line for an event, or `undefined` for events the text view leaves out
  * (connection openings: the closing line says everything).
@@ -69,6 +154,20 @@ export function formatEventText(event: DecodeEvent): string | undefined {
     }
     case "summary":
       return formatSummaryText(event);
+    case "smb":
+      return smbLine(event);
+    case "ntlm":
+      return ntlmLine(event);
+    case "tree":
+      return treeLine(event);
+    case "nbss": {
+      const names = event.action === "session_request"
+        ? ` ${escapeControl(event.calledName ?? "")} ← ${escapeControl(event.callingName ?? "")}`
+        : event.errorCode !== undefined
+        ? ` error 0x${event.errorCode.toString(16)}`
+        : "";
+      return `${where(event)} NBSS ${event.action.replace("_", " ")}${names}`;
+    }
   }
 }
 
