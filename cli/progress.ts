@@ -12,6 +12,7 @@ const REDRAW_MS = 250;
 export class Progress {
   #bytes = 0;
   #drawn = false;
+  #lastDraw = 0;
   readonly #started = performance.now();
   readonly #encoder = new TextEncoder();
   readonly #timer: ReturnType<typeof setInterval>;
@@ -23,9 +24,11 @@ export class Progress {
     }, REDRAW_MS);
   }
 
-  /** Count `n` more bytes read. */
+  /** Count `n` more bytes read; redraws when due (the timer cannot fire while reads are synchronous). */
   add(n: number): void {
     this.#bytes += n;
+    const now = performance.now();
+    if (now - this.#started >= FIRST_DRAW_MS && now - this.#lastDraw >= REDRAW_MS) this.#draw();
   }
 
   /** Stop redrawing and clear the line. */
@@ -37,7 +40,8 @@ export class Progress {
 
   #draw(): void {
     this.#drawn = true;
-    const seconds = (performance.now() - this.#started) / 1000;
+    this.#lastDraw = performance.now();
+    const seconds = (this.#lastDraw - this.#started) / 1000;
     const rate = `${formatBytes(this.#bytes / seconds)}/s`;
     const share = this.total ? ` ${((100 * this.#bytes) / this.total).toFixed(1)}%` : "";
     const line = `\r\x1b[Kdecoding: ${formatBytes(this.#bytes)}${share} at ${rate}`;
