@@ -39,8 +39,13 @@ export type {
   DirectionStats,
   Endpoint,
   Evidence,
+  JsonValue,
   Layer,
   LimitHit,
+  NbssEvent,
+  NtlmEvent,
+  SmbEvent,
   SummaryEvent,
+  TreeEvent,
 } from "./lib/events.ts";
 export { formatEventText, formatSummaryText } from "./lib/output/text.ts";

@@ -229,6 +229,7 @@ export interface SmbEvent {
   fields: { [key: string]: JsonValue };
   /** On a response: frames and time of the paired request, and the time between. */
   request?: { frames: number[]; ts: number };
+  /** Seconds between the request and this response. */
   responseTime?: number;
   /** Frames of the message and its byte offset in its direction's TCP stream. */
   evidence: Evidence & { streamOffset: number; fromClient: boolean };
@@ -242,27 +243,37 @@ export interface NtlmEvent {
   smbVersion: 1 | 2;
   /** `v1`, `v2`, `anonymous` or `unknown` (from the response lengths). */
   ntlmVersion: "v1" | "v2" | "anonymous" | "unknown";
+  /** User name from the AUTHENTICATE message (empty for anonymous). */
   user: string;
+  /** Domain from the AUTHENTICATE message. */
   domain: string;
+  /** Workstation (client NetBIOS name) from the AUTHENTICATE message. */
   workstation: string;
   /** Outcome from the SESSION_SETUP response: true on success, false on an error status, absent when no response was seen. */
   success?: boolean;
+  /** The SESSION_SETUP response status. */
   status?: number;
+  /** Its name. */
   statusName?: string;
   /** Whether the server gave a guest session (SMB1 action / SMB2 session flags). */
   guest?: boolean;
   /** The session id it set up (SMB1 UID / SMB2 SessionId). */
   sessionId: string;
-  /** Server challenge (hex) from the CHALLENGE message, and the server's names from its target info. */
+  /** Server challenge (hex) from the CHALLENGE message. */
   serverChallenge?: string;
+  /** NetBIOS computer name from the server's target info. */
   serverNbComputerName?: string;
+  /** NetBIOS domain name from the server's target info. */
   serverNbDomainName?: string;
+  /** DNS computer name from the server's target info. */
   serverDnsComputerName?: string;
+  /** DNS domain name from the server's target info. */
   serverDnsDomainName?: string;
   /** NTLMSSP flags of the AUTHENTICATE message, by name. */
   flags: string[];
-  /** Whether a MIC and an encrypted session key were sent. */
+  /** Whether a MIC was sent. */
   mic: boolean;
+  /** Whether an EncryptedRandomSessionKey was sent. */
   sessionKeyPresent: boolean;
   /** Client OS version from NTLMSSP VERSION, when sent. */
   clientVersion?: string;
@@ -276,6 +287,7 @@ export interface TreeEvent {
   type: "tree";
   /** What happened. */
   action: "connect" | "disconnect";
+  /** Which SMB carried it. */
   smbVersion: 1 | 2;
   /** Share path as the client asked for it, e.g. `\\10.0.0.1\IPC$`. */
   path: string;
@@ -283,11 +295,15 @@ export interface TreeEvent {
   shareType?: string;
   /** Tree id given in the response. */
   treeId?: number;
+  /** Whether the response status was success. */
   success?: boolean;
+  /** The response status. */
   status?: number;
+  /** Its name. */
   statusName?: string;
   /** The session's user, `DOMAIN\user`, when known. */
   user?: string;
+  /** Frames of the response (connect) or request (disconnect). */
   evidence: Evidence;
 }
 
@@ -297,11 +313,13 @@ export interface NbssEvent {
   type: "nbss";
   /** Which packet. */
   action: "session_request" | "positive_response" | "negative_response" | "retarget_response";
-  /** Session request: the names, as `NAME<xx>`. */
+  /** Session request: the called (server) name, as `NAME<xx>`. */
   calledName?: string;
+  /** Session request: the calling (client) name. */
   callingName?: string;
   /** Negative response: the error code ([RFC 1002] 4.3.4: 0x80 not listening on called name, 0x82 called name not present, …). */
   errorCode?: number;
+  /** Frames that carried it. */
   evidence: Evidence;
 }
 
