@@ -1,0 +1,308 @@
+/**
+ * Reassembly of SMB1 transactions that span several messages, [MS-CIFS]
+ * 3.2.4.1.5 and 3.3.5.2.5: a primary TRANSACTION / TRANSACTION2 / NT_TRANSACT
+ * request (or response) announces TotalParameterCount and TotalDataCount and
+ * carries the first part; secondary requests (or further responses) carry
+ * the rest at ParameterDisplacement / DataDisplacement. The caller keys each
+ * transaction (for requests: MID + PID + UID + TID) and feeds every part;
+ * the assembler copies parts into buffers sized by the announced totals,
+ * within caps, and hands back both blocks once every byte has arrived.
+ * A transaction that fits in its primary message is returned at once as
+ * views, without copying.
+ * @module
+ */
+import type { Smb1Command } from "./types.ts";
+
+/** One part of a transaction, as `transactionPart` takes it from a parsed command. */
+export interface TransactionPart {
+  totalParameterCount: number;
+  totalDataCount: number;
+  parameterDisplacement: number;
+  dataDisplacement: number;
+  /** The parameter bytes this message carries (a view). */
+  parameters: Uint8Array;
+  /** The data bytes this message carries (a view). */
+  data: Uint8Array;
+}
+
+/** What went wrong while assembling; the analyzer turns each into an anomaly. */
+export interface AssemblyProblem {
+  kind: "malformed" | "limit";
+  detail: string;
+}
+
+/** The state of a transaction after a part was added. */
+export type AssemblyResult =
+  | { state: "partial"; problems: AssemblyProblem[] }
+  | {
+    state: "complete";
+    /** All parameter bytes, in order. */
+    parameters: Uint8Array;
+    /** All data bytes, in order. */
+    data: Uint8Array;
+    problems: AssemblyProblem[];
+  }
+  /** The transaction is not (or no longer) being assembled; see `problems`. */
+  | { state: "dropped"; problems: AssemblyProblem[] };
+
+/** Caps of a TransactionAssembler. */
+export interface AssemblerLimits {
+  /** Transactions open at once; past it the oldest is dropped. @default {64} */
+  maxOpen?: number;
+  /** TotalParameterCount + TotalDataCount of one transaction; a larger one is not assembled. @default {1048576} */
+  maxTransactionBytes?: number;
+  /** Bytes buffered across all open transactions; past it the oldest are dropped. @default {8388608} */
+  maxBufferedBytes?: number;
+  /** Parts of one transaction; a transaction sent in more pieces is dropped. @default {4096} */
+  maxParts?: number;
+}
+
+/** The defaults of AssemblerLimits. */
+export const DEFAULT_ASSEMBLER_LIMITS: Required<AssemblerLimits> = {
+  maxOpen: 64,
+  maxTransactionBytes: 1 << 20,
+  maxBufferedBytes: 8 << 20,
+  maxParts: 4096,
+};
+
+/** One block (parameters or data) being filled. */
+class Block {
+  readonly buffer: Uint8Array;
+  /** Received [start, end) ranges, sorted and disjoint. */
+  readonly ranges: [number, number][] = [];
+  received = 0;
+  constructor(public total: number) {
+    this.buffer = new Uint8Array(total);
+  }
+  /** Whether [at, at + n) overlaps a range already received. */
+  overlaps(at: number, n: number): boolean {
+    for (const [s, e] of this.ranges) if (at < e && s < at + n) return true;
+    return false;
+  }
+  put(at: number, bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.buffer.set(bytes, at);
+    this.received += bytes.length;
+    const end = at + bytes.length;
+    let i = 0;
+    while (i < this.ranges.length && this.ranges[i]![0] < at) i++;
+    this.ranges.splice(i, 0, [at, end]);
+    // Merge with the neighbours it touches, so in-order parts keep one range.
+    const next = this.ranges[i + 1];
+    if (next && next[0] === end) {
+      this.ranges[i]![1] = next[1];
+      this.ranges.splice(i + 1, 1);
+    }
+    const prev = this.ranges[i - 1];
+    if (prev && prev[1] === at) {
+      prev[1] = this.ranges[i]![1];
+      this.ranges.splice(i, 1);
+    }
+  }
+  get done(): boolean {
+    return this.received >= this.total;
+  }
+}
+
+interface Open {
+  params: Block;
+  data: Block;
+  parts: number;
+  bytes: number;
+}
+
+/**
+ * Collects transactions by caller-given key and returns each one's
+ * reassembled parameter and data blocks when complete.
+ */
+export class TransactionAssembler {
+  readonly #limits: Required<AssemblerLimits>;
+  /** Open transactions in the order they began (Map iteration order is the LRU order). */
+  readonly #open = new Map<string, Open>();
+  #buffered = 0;
+
+  constructor(limits: AssemblerLimits = {}) {
+    this.#limits = { ...DEFAULT_ASSEMBLER_LIMITS, ...limits };
+  }
+
+  /** Transactions awaiting parts. */
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  /** Bytes held in buffers of open transactions. */
+  get bufferedBytes(): number {
+    return this.#buffered;
+  }
+
+  /** Forgets a transaction (e.g. its primary got an error response). */
+  drop(key: string): void {
+    const t = this.#open.get(key);
+    if (!t) return;
+    this.#buffered -= t.bytes;
+    this.#open.delete(key);
+  }
+
+  /** Forgets every open transaction. */
+  clear(): void {
+    this.#open.clear();
+    this.#buffered = 0;
+  }
+
+  /** Adds the primary part of a transaction (TRANSACTION, TRANSACTION2, NT_TRANSACT request or its first response). */
+  primary(key: string, part: TransactionPart): AssemblyResult {
+    const problems: AssemblyProblem[] = [];
+    if (this.#open.has(key)) {
+      problems.push({
+        kind: "malformed",
+        detail: `a new primary for open transaction ${key}: the unfinished one is dropped`,
+      });
+      this.drop(key);
+    }
+    const { totalParameterCount: tp, totalDataCount: td } = part;
+    if (
+      part.parameterDisplacement === 0 && part.dataDisplacement === 0 &&
+      part.parameters.length === tp && part.data.length === td
+    ) {
+      return { state: "complete", parameters: part.parameters, data: part.data, problems };
+    }
+    const size = tp + td;
+    if (size > this.#limits.maxTransactionBytes) {
+      problems.push({
+        kind: "limit",
+        detail:
+          `transaction ${key} announces ${size} bytes, over the ${this.#limits.maxTransactionBytes}-byte cap; not assembled`,
+      });
+      return { state: "dropped", problems };
+    }
+    while (
+      this.#open.size > 0 &&
+      (this.#open.size >= this.#limits.maxOpen ||
+        this.#buffered + size > this.#limits.maxBufferedBytes)
+    ) {
+      const oldest = this.#open.keys().next().value!;
+      this.drop(oldest);
+      problems.push({
+        kind: "limit",
+        detail: `too many open transactions or buffered bytes: transaction ${oldest} dropped`,
+      });
+    }
+    if (this.#buffered + size > this.#limits.maxBufferedBytes) {
+      problems.push({
+        kind: "limit",
+        detail: `transaction ${key} needs ${size} bytes, over the buffer cap; not assembled`,
+      });
+      return { state: "dropped", problems };
+    }
+    const t: Open = { params: new Block(tp), data: new Block(td), parts: 0, bytes: size };
+    this.#open.set(key, t);
+    this.#buffered += size;
+    return this.#add(key, t, part, problems);
+  }
+
+  /** Adds a further part: a _SECONDARY request, or a later response message. */
+  secondary(key: string, part: TransactionPart): AssemblyResult {
+    const t = this.#open.get(key);
+    if (!t) {
+      return {
+        state: "dropped",
+        problems: [{
+          kind: "malformed",
+          detail: `a secondary part for transaction ${key}, which is not open`,
+        }],
+      };
+    }
+    return this.#add(key, t, part, []);
+  }
+
+  #add(key: string, t: Open, part: TransactionPart, problems: AssemblyProblem[]): AssemblyResult {
+    if (++t.parts > this.#limits.maxParts) {
+      this.drop(key);
+      problems.push({
+        kind: "limit",
+        detail: `transaction ${key} came in more than ${this.#limits.maxParts} parts; dropped`,
+      });
+      return { state: "dropped", problems };
+    }
+    // Totals may shrink in later parts ([MS-CIFS] 3.3.5.2.5); they may not grow.
+    for (
+      const [block, total, what] of [
+        [t.params, part.totalParameterCount, "TotalParameterCount"],
+        [t.data, part.totalDataCount, "TotalDataCount"],
+      ] as const
+    ) {
+      if (total < block.total) block.total = total;
+      else if (total > block.total) {
+        problems.push({
+          kind: "malformed",
+          detail:
+            `transaction ${key}: ${what} grew from ${block.total} to ${total}; the first value is kept`,
+        });
+      }
+    }
+    for (
+      const [block, at, bytes, what] of [
+        [t.params, part.parameterDisplacement, part.parameters, "parameters"],
+        [t.data, part.dataDisplacement, part.data, "data"],
+      ] as const
+    ) {
+      if (bytes.length === 0) continue;
+      if (at + bytes.length > block.total) {
+        problems.push({
+          kind: "malformed",
+          detail: `transaction ${key}: ${what} [${at}, ${
+            at + bytes.length
+          }) run past the total ${block.total}; part skipped`,
+        });
+      } else if (block.overlaps(at, bytes.length)) {
+        problems.push({
+          kind: "malformed",
+          detail: `transaction ${key}: ${what} [${at}, ${
+            at + bytes.length
+          }) overlap bytes already received; part skipped`,
+        });
+      } else {
+        block.put(at, bytes);
+      }
+    }
+    if (t.params.done && t.data.done) {
+      this.drop(key);
+      return {
+        state: "complete",
+        parameters: t.params.buffer.subarray(0, t.params.total),
+        data: t.data.buffer.subarray(0, t.data.total),
+        problems,
+      };
+    }
+    return { state: "partial", problems };
+  }
+}
+
+function num(v: unknown): number {
+  return typeof v === "number" ? v : 0;
+}
+
+/**
+ * The part a parsed transaction command carries: its totals and
+ * displacements from `cmd.fields` and views of its blocks in `msg` (cut to
+ * what the message holds). Undefined for a command without transaction
+ * framing (e.g. an interim response).
+ */
+export function transactionPart(msg: Uint8Array, cmd: Smb1Command): TransactionPart | undefined {
+  const f = cmd.fields;
+  if (typeof f.totalParameterCount !== "number" || typeof f.totalDataCount !== "number") {
+    return undefined;
+  }
+  const view = (offset: number, count: number) => {
+    const at = Math.min(offset, msg.length);
+    return msg.subarray(at, Math.min(at + count, msg.length));
+  };
+  return {
+    totalParameterCount: f.totalParameterCount,
+    totalDataCount: f.totalDataCount,
+    parameterDisplacement: num(f.parameterDisplacement),
+    dataDisplacement: num(f.dataDisplacement),
+    parameters: view(num(f.parameterOffset), num(f.parameterCount)),
+    data: view(num(f.dataOffset), num(f.dataCount)),
+  };
+}
