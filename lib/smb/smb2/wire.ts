@@ -1,0 +1,114 @@
+/**
+ * Wire types shared by the SMB2 command readers, turned into JSON-safe values:
+ * 64-bit integers as decimal strings, GUIDs in canonical form, FILETIMEs as
+ * ISO 8601, UTF-16LE strings, and bit sets as lists of names.
+ * [MS-DTYP] 2.3.3 (FILETIME), 2.3.4 (GUID)
+ * @module
+ */
+import { Cursor, toHex } from "../../bytes/cursor.ts";
+
+const TWO_32 = 0x1_0000_0000;
+
+/** A 64-bit unsigned value from its two halves, as a decimal string (exact, no bigint). */
+export function u64String(low: number, high: number): string {
+  if (high < 0x20_0000) return String(high * TWO_32 + low); // below 2^53: exact as a number
+  // Long division by 10^7 on the two 32-bit halves keeps every digit.
+  const hiQ = Math.floor(high / 1e7), hiR = high % 1e7;
+  const mid = hiR * TWO_32 + low; // < 1e7 * 2^32 < 2^53
+  const lowQ = Math.floor(mid / 1e7), lowR = mid % 1e7;
+  // value = (hiQ * 2^32 + lowQ) * 1e7 + lowR
+  const head = hiQ * TWO_32 + lowQ; // < 2^64 / 1e7 < 2^41: exact
+  return String(head) + String(lowR).padStart(7, "0");
+}
+
+/** Reads a little-endian 64-bit unsigned field as a decimal string. */
+export function readU64(c: Cursor): string {
+  const low = c.u32(), high = c.u32();
+  return u64String(low, high);
+}
+
+/** A GUID: the first three groups little-endian, the rest in byte order. */
+export function guidString(b: Uint8Array): string {
+  const h = (i: number) => toHex(b.subarray(i, i + 1));
+  return h(3) + h(2) + h(1) + h(0) + "-" + h(5) + h(4) + "-" + h(7) + h(6) + "-" +
+    toHex(b.subarray(8, 10)) + "-" + toHex(b.subarray(10, 16));
+}
+
+/** Reads a 16-byte GUID in canonical lower-case 8-4-4-4-12 form. */
+export function readGuid(c: Cursor): string {
+  return guidString(c.take(16));
+}
+
+/** 100-ns intervals between 1601-01-01 and 1970-01-01. */
+const EPOCH_DIFF_SECONDS = 11_644_473_600;
+
+/**
+ * A FILETIME (100-ns intervals since 1601-01-01 UTC) as ISO 8601 with all
+ * seven fraction digits, e.g. `2024-05-01T10:20:30.1234567Z`. Zero (no time)
+ * and values with the top bit set (SET_INFO's "do not change" markers) give null.
+ */
+export function filetimeIso(low: number, high: number): string | null {
+  if ((low === 0 && high === 0) || high >= 0x8000_0000) return null;
+  // seconds = value / 1e7 and fraction = value % 1e7, by long division on the halves.
+  const hiQ = Math.floor(high / 1e7), hiR = high % 1e7;
+  const mid = hiR * TWO_32 + low;
+  const seconds = hiQ * TWO_32 + Math.floor(mid / 1e7);
+  const fraction = mid % 1e7;
+  const date = new Date((seconds - EPOCH_DIFF_SECONDS) * 1000);
+  const iso = date.toISOString(); // "...T10:20:30.000Z"
+  return `${iso.slice(0, -5)}.${String(fraction).padStart(7, "0")}Z`;
+}
+
+/** Reads an 8-byte FILETIME as ISO 8601 (null for zero). */
+export function readFiletime(c: Cursor): string | null {
+  const low = c.u32(), high = c.u32();
+  return filetimeIso(low, high);
+}
+
+const UTF16 = new TextDecoder("utf-16le");
+
+/** UTF-16LE bytes as a string (a trailing odd byte is ignored); copies, keeps no view. */
+export function utf16(b: Uint8Array): string {
+  return UTF16.decode(b.length & 1 ? b.subarray(0, b.length - 1) : b);
+}
+
+/** UTF-16LE up to (not including) the first NUL code unit, within `b`. */
+export function utf16z(b: Uint8Array): string {
+  let end = 0;
+  while (end + 1 < b.length && (b[end] !== 0 || b[end + 1] !== 0)) end += 2;
+  return utf16(b.subarray(0, end));
+}
+
+/** A name table for a bit set: `{NAME: bit}`. */
+export type FlagTable = Readonly<Record<string, number>>;
+
+/** Names of the bits set in `value`; bits not in the table appear as `0x…`. */
+export function flagNames(value: number, table: FlagTable): string[] {
+  const names: string[] = [];
+  let rest = value >>> 0;
+  for (const [name, bit] of Object.entries(table)) {
+    if (bit !== 0 && (value & bit) >>> 0 === bit) {
+      names.push(name);
+      rest = (rest & ~bit) >>> 0;
+    }
+  }
+  if (rest !== 0) names.push(`0x${rest.toString(16).padStart(8, "0")}`);
+  return names;
+}
+
+/** An enumeration's name table: `{NAME: value}` → lookup that always returns a string. */
+export function enumLookup(
+  table: Readonly<Record<string, number>>,
+  digits = 2,
+): (value: number) => string {
+  const names = new Map<number, string>(Object.entries(table).map(([n, v]) => [v, n]));
+  return (value: number) =>
+    names.get(value) ?? `UNKNOWN_0x${value.toString(16).padStart(digits, "0")}`;
+}
+
+/** Round up to a multiple of 8 (SMB2 compounds, contexts and lists are 8-byte aligned). */
+export function align8(n: number): number {
+  return n + 7 - ((n + 7) % 8);
+}
+
+export { Cursor, toHex };
