@@ -126,6 +126,8 @@ export interface Parsed extends CapturedMessage {
   message: Smb1Message;
 }
 
+const SECONDARIES = new Set([0x26, 0x33, 0xa1]);
+
 /**
  * Parses every message, pairing each response with the latest request of
  * the same connection, MID, PID, UID and TID (as the analyzer does). A
@@ -140,8 +142,11 @@ export function parseAll(messages: CapturedMessage[]): Parsed[] {
     const full = `${m.connection}/${h.mid}/${h.pid}/${h.uid}/${h.tid}`;
     const loose = `${m.connection}/${h.mid}/${h.pid}`;
     if (!h.response) {
-      pending.set(full, peek);
-      pending.set(loose, peek);
+      // Secondary requests continue their primary, which stays the one a response pairs with.
+      if (!SECONDARIES.has(h.command)) {
+        pending.set(full, peek);
+        pending.set(loose, peek);
+      }
       out.push({ ...m, message: peek });
     } else {
       const request = pending.get(full) ?? pending.get(loose);
