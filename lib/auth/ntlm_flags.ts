@@ -1,0 +1,52 @@
+/**
+ * NTLMSSP NegotiateFlags, all 32 bits. The only place these names live.
+ * Spec names for defined bits; the ten reserved bits (r1…r10 in the spec)
+ * are `NTLMSSP_RESERVED_Rn`, with the names older implementations gave them.
+ * @see [MS-NLMP] 2.2.2.5 NEGOTIATE
+ * @module
+ */
+
+export const NtlmFlag = {
+  NTLMSSP_NEGOTIATE_UNICODE: 0x00000001, // A
+  NTLM_NEGOTIATE_OEM: 0x00000002, // B
+  NTLMSSP_REQUEST_TARGET: 0x00000004, // C
+  NTLMSSP_RESERVED_R10: 0x00000008,
+  NTLMSSP_NEGOTIATE_SIGN: 0x00000010, // D
+  NTLMSSP_NEGOTIATE_SEAL: 0x00000020, // E
+  NTLMSSP_NEGOTIATE_DATAGRAM: 0x00000040, // F
+  NTLMSSP_NEGOTIATE_LM_KEY: 0x00000080, // G
+  NTLMSSP_RESERVED_R9: 0x00000100, // Samba: NTLMSSP_NEGOTIATE_NETWARE
+  NTLMSSP_NEGOTIATE_NTLM: 0x00000200, // H
+  NTLMSSP_RESERVED_R8: 0x00000400, // Samba/Wireshark: NTLMSSP_NEGOTIATE_NT_ONLY
+  NTLMSSP_ANONYMOUS: 0x00000800, // J: no symbol in the spec; Samba's name
+  NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED: 0x00001000, // K
+  NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED: 0x00002000, // L
+  NTLMSSP_RESERVED_R7: 0x00004000, // Samba: NTLMSSP_NEGOTIATE_THIS_IS_LOCAL_CALL
+  NTLMSSP_NEGOTIATE_ALWAYS_SIGN: 0x00008000, // M
+  NTLMSSP_TARGET_TYPE_DOMAIN: 0x00010000, // N
+  NTLMSSP_TARGET_TYPE_SERVER: 0x00020000, // O
+  NTLMSSP_RESERVED_R6: 0x00040000, // Samba/Wireshark: NTLMSSP_TARGET_TYPE_SHARE
+  NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY: 0x00080000, // P
+  NTLMSSP_NEGOTIATE_IDENTIFY: 0x00100000, // Q
+  NTLMSSP_RESERVED_R5: 0x00200000,
+  NTLMSSP_REQUEST_NON_NT_SESSION_KEY: 0x00400000, // R
+  NTLMSSP_NEGOTIATE_TARGET_INFO: 0x00800000, // S
+  NTLMSSP_RESERVED_R4: 0x01000000,
+  NTLMSSP_NEGOTIATE_VERSION: 0x02000000, // T
+  NTLMSSP_RESERVED_R3: 0x04000000,
+  NTLMSSP_RESERVED_R2: 0x08000000,
+  NTLMSSP_RESERVED_R1: 0x10000000,
+  NTLMSSP_NEGOTIATE_128: 0x20000000, // U
+  NTLMSSP_NEGOTIATE_KEY_EXCH: 0x40000000, // V
+  NTLMSSP_NEGOTIATE_56: 0x80000000, // W
+} as const;
+export type NtlmFlag = (typeof NtlmFlag)[keyof typeof NtlmFlag];
+
+const BITS: [number, string][] = Object.entries(NtlmFlag).map(([name, bit]) => [bit, name]);
+
+/** Names of the flags set in `flags`, lowest bit first. */
+export function ntlmFlagNames(flags: number): string[] {
+  const out: string[] = [];
+  for (const [bit, name] of BITS) if ((flags & bit) !== 0) out.push(name);
+  return out;
+}
