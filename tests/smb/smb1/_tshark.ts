@@ -75,6 +75,7 @@ export const COLUMNS: Record<string, Column> = {
     get: (p) => [
       ...fieldOf(p, ALL_BUT_DIRECTORY_AND_RENAME, "fileName"),
       ...field(p, "names"),
+      ...fieldOf(p, [0x07, 0xa5], "newFileName"),
     ],
   },
   "smb.path": { mode: "contains", get: (p) => field(p, "path") },
@@ -108,9 +109,12 @@ export const COLUMNS: Record<string, Column> = {
   "smb.end_of_file": { mode: "contains", get: (p) => fieldOf(p, [0xa2, 0x32, 0xa0], "endOfFile") },
   "smb.data_len_low": {
     mode: "contains",
-    get: (p) => field(p, "dataLength", (v) => String(Number(v) & 0xffff)),
+    get: (p) => fieldOf(p, [0x2e, 0x2f], "dataLength", (v) => String(Number(v) & 0xffff)),
   },
-  "smb.offset": { mode: "contains", get: (p) => fieldOf(p, [0x2e, 0x2f], "offset") },
+  "smb.offset": {
+    mode: "contains",
+    get: (p) => [...fieldOf(p, [0x2e, 0x2f], "offset"), ...ranges(p, false).map((r) => r.offset)],
+  },
   "smb.security_blob_len": {
     mode: "contains",
     get: (p) => fieldOf(p, [0x73], "securityBlobLength"),
@@ -140,14 +144,16 @@ export const COLUMNS: Record<string, Column> = {
   "smb.echo.seq_num": { mode: "contains", get: (p) => field(p, "sequenceNumber") },
   "smb.locking.num_locks": { mode: "contains", get: (p) => field(p, "numberOfLocks") },
   "smb.locking.num_unlocks": { mode: "contains", get: (p) => field(p, "numberOfUnlocks") },
-  "smb.lock.offset": { mode: "contains", get: (p) => ranges(p).map((r) => r.offset) },
-  "smb.lock.length": { mode: "contains", get: (p) => ranges(p).map((r) => r.length) },
+  // tshark files 64-bit (LARGE_FILES) lock ranges here and 32-bit ones under smb.offset.
+  "smb.lock.offset": { mode: "contains", get: (p) => ranges(p, true).map((r) => r.offset) },
+  "smb.lock.length": { mode: "contains", get: (p) => ranges(p, true).map((r) => r.length) },
 };
 
 /** LOCKING_ANDX ranges as strings. */
-function ranges(p: Parsed): { offset: string; length: string }[] {
+function ranges(p: Parsed, large: boolean): { offset: string; length: string }[] {
   const out: { offset: string; length: string }[] = [];
   for (const c of p.message.commands) {
+    if (((Number(c.fields.typeOfLock) & 0x10) !== 0) !== large) continue;
     for (const key of ["unlocks", "locks"]) {
       const list = c.fields[key];
       if (!Array.isArray(list)) continue;
