@@ -19,7 +19,8 @@ Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
 Options:
   -f, --format <text|json|ndjson>  output format (default: text)
   -t, --types <list>               event types to output, comma-separated
-                                   (connection,anomaly,summary; default: all)
+                                   (connection,smb,ntlm,tree,nbss,anomaly,summary;
+                                   default: all)
       --no-open-events             leave out connection "open" events
   -q, --quiet                      no progress indicator on stderr
   -h, --help                       this help
@@ -29,7 +30,7 @@ Exit status: 0 decoded; 1 the input could not be read or is not a capture;
 
 const FORMATS = ["text", "json", "ndjson"] as const;
 type Format = (typeof FORMATS)[number];
-const EVENT_TYPES = new Set(["connection", "anomaly", "summary"]);
+const EVENT_TYPES = new Set(["connection", "smb", "ntlm", "tree", "nbss", "anomaly", "summary"]);
 
 class UsageError extends Error {}
 

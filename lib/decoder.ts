@@ -6,7 +6,8 @@
 import { linkTypeName } from "./capture/linktypes.ts";
 import { CaptureReader } from "./capture/reader.ts";
 import type { DecodeEvent, SummaryEvent } from "./events.ts";
-import type { ObserverFactory } from "./flow/observer.ts";
+import type { ObserverFactory, StreamObserver } from "./flow/observer.ts";
+import { SmbAnalyzer } from "./smb/analyzer.ts";
 import { FlowTable } from "./flow/table.ts";
 import { NetworkLayer } from "./net/network.ts";
 import type { IpPacket } from "./net/packet.ts";
@@ -51,7 +52,15 @@ export class Decoder {
   constructor(options: DecoderOptions = {}, hooks: DecoderHooks = {}) {
     this.limits = limitsFrom(options);
     this.#reporter = new Reporter(this.#out, this.limits.maxAnomaliesPerKind);
-    this.#flows = new FlowTable(this.limits, this.#reporter, this.#out, hooks.observe);
+    const smb = { out: this.#out, reporter: this.#reporter, limits: this.limits };
+    const observe: ObserverFactory = (conn) => {
+      const analyzer = conn.transport === "tcp"
+        ? new SmbAnalyzer(conn, smb, !conn.handshake)
+        : undefined;
+      const tap = hooks.observe?.(conn);
+      return analyzer && tap ? both(analyzer, tap) : analyzer ?? tap;
+    };
+    this.#flows = new FlowTable(this.limits, this.#reporter, this.#out, observe);
     const onIp = (packet: IpPacket) => {
       try {
         this.#flows.packet(packet);
@@ -131,4 +140,22 @@ export class Decoder {
       truncated: c.stopped,
     };
   }
+}
+
+/** Two observers of one connection, called in turn. */
+function both(a: StreamObserver, b: StreamObserver): StreamObserver {
+  return {
+    data: (fromClient, bytes, frame) => {
+      a.data(fromClient, bytes, frame);
+      b.data(fromClient, bytes, frame);
+    },
+    gap: (fromClient, length, frame) => {
+      a.gap(fromClient, length, frame);
+      b.gap(fromClient, length, frame);
+    },
+    close: () => {
+      a.close();
+      b.close();
+    },
+  };
 }

@@ -227,6 +227,8 @@ export interface SmbEvent {
   file?: string;
   /** Decoded fields of the command, JSON-safe. */
   fields: { [key: string]: JsonValue };
+  /** The raw header fields not given above (SMB1: flags, flags2, status as sent, ntStatus, signature; SMB2: credits, flags, nextCommand, signature…). */
+  header: { [key: string]: JsonValue };
   /** On a response: frames and time of the paired request, and the time between. */
   request?: { frames: number[]; ts: number };
   /** Seconds between the request and this response. */
@@ -241,6 +243,8 @@ export interface NtlmEvent {
   type: "ntlm";
   /** Which SMB carried it. */
   smbVersion: 1 | 2;
+  /** `ntlmssp` (NTLMSSP in SPNEGO or raw), or `smb1_legacy` (SMB1 SESSION_SETUP without extended security: LM/NT responses in the command, no NTLMSSP). */
+  mechanism: "ntlmssp" | "smb1_legacy";
   /** `v1`, `v2`, `anonymous` or `unknown` (from the response lengths). */
   ntlmVersion: "v1" | "v2" | "anonymous" | "unknown";
   /** User name from the AUTHENTICATE message (empty for anonymous). */

@@ -20,6 +20,8 @@ export interface ConnectionInfo {
   readonly firstFrame: number;
   /** Capture time of its first packet. */
   readonly start: number;
+  /** Whether it began with a handshake we saw (false: picked up mid-stream). */
+  readonly handshake: boolean;
 }
 
 /**

@@ -2,15 +2,9 @@
  * The shape of decoded protocol fields in events: plain JSON.
  * @module
  */
+import type { JsonValue } from "../events.ts";
 
-/** A JSON value: what decoded fields may hold (no bigint, no bytes, no undefined). */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+export type { JsonValue };
 
 /** Decoded fields of one message or command, by name. */
 export type Fields = { [key: string]: JsonValue };

@@ -1,0 +1,164 @@
+/**
+ * Recognises SMB in a TCP connection by its content (any port), frames it
+ * with NBSS, and hands each message to the SMB1 or SMB2 session handler.
+ * @module
+ */
+import type { Frame } from "../capture/frame.ts";
+import type { ConnectionInfo, StreamObserver } from "../flow/observer.ts";
+import type { SmbContext } from "./context.ts";
+import { isSmbProtocolId, NbssFramer, type NbssMessage, NbssType } from "./nbss.ts";
+import { decodeNetbiosName } from "./netbios_name.ts";
+import { Smb1Session } from "./smb1_session.ts";
+import { Smb2Session } from "./smb2_session.ts";
+
+/** SMB1 READ_ANDX / WRITE_ANDX and SMB2 READ / WRITE: the commands whose bulk data is skipped. */
+const SMB1_READ_ANDX = 0x2e, SMB1_WRITE_ANDX = 0x2f;
+const SMB2_READ = 0x08, SMB2_WRITE = 0x09;
+/** NetBIOS session service and direct SMB. */
+const SMB_PORTS: ReadonlySet<number> = new Set([139, 445]);
+/** Bytes of a READ/WRITE message kept: headers and fixed fields, not the data. */
+const BULK_PREFIX = 256;
+
+/**
+ * How much of a message to keep: only the first bytes of a READ response or
+ * WRITE request (their data is not decoded here and never copied), the whole
+ * of anything else.
+ */
+function prefixPolicy(head: Uint8Array, length: number): number {
+  if (head.length < 4 || !isSmbProtocolId(head, 0)) return length;
+  if (head[0] === 0xff && head.length >= 10) {
+    const cmd = head[4], reply = (head[9]! & 0x80) !== 0;
+    if ((cmd === SMB1_READ_ANDX && reply) || (cmd === SMB1_WRITE_ANDX && !reply)) {
+      return BULK_PREFIX;
+    }
+  } else if (head[0] === 0xfe && head.length >= 24) {
+    const cmd = head[12]! | (head[13]! << 8), reply = (head[16]! & 1) !== 0;
+    const next = head[20]! | (head[21]! << 8) | (head[22]! << 16) | (head[23]! << 24);
+    if (next === 0 && ((cmd === SMB2_READ && reply) || (cmd === SMB2_WRITE && !reply))) {
+      return BULK_PREFIX;
+    }
+  }
+  return length;
+}
+
+/** Whether the first bytes of a direction look like NBSS carrying SMB. */
+function looksLikeSmb(bytes: Uint8Array): boolean {
+  const type = bytes[0];
+  if (type === NbssType.SESSION_MESSAGE) return bytes.length < 8 || isSmbProtocolId(bytes, 4);
+  return type === NbssType.SESSION_REQUEST || type === NbssType.KEEP_ALIVE;
+}
+
+/** One connection's SMB decoding; detaches itself from connections that are not SMB. */
+export class SmbAnalyzer implements StreamObserver {
+  #state: "probing" | "smb" | "detached" = "probing";
+  readonly #framers: [NbssFramer, NbssFramer];
+  #smb1: Smb1Session | undefined;
+  #smb2: Smb2Session | undefined;
+  /** Bytes seen while looking for SMB in a connection picked up mid-stream. */
+  #probed = 0;
+
+  constructor(
+    readonly info: ConnectionInfo,
+    readonly ctx: SmbContext,
+    readonly midstream: boolean,
+  ) {
+    const max = ctx.limits.maxSmbMessageBytes;
+    this.#framers = [
+      new NbssFramer((m) => this.#message(true, m), (p) => this.#problem(p), max, prefixPolicy),
+      new NbssFramer((m) => this.#message(false, m), (p) => this.#problem(p), max, prefixPolicy),
+    ];
+    if (midstream) { for (const f of this.#framers) f.resynchronise(); }
+    // On the SMB ports the content decides nothing: garbage there is SMB gone wrong, not another protocol.
+    if (SMB_PORTS.has(info.server.port)) this.#state = "smb";
+  }
+
+  data(fromClient: boolean, bytes: Uint8Array, frame: Frame): void {
+    if (this.#state === "detached") return;
+    if (this.#state === "probing") {
+      if (this.midstream) {
+        this.#probed += bytes.length;
+        if (this.#probed > this.ctx.limits.smbProbeBytes) return this.#detach();
+      } else if (!looksLikeSmb(bytes)) return this.#detach();
+      else if (bytes.length >= 8 || bytes[0] !== NbssType.SESSION_MESSAGE) this.#state = "smb";
+    }
+    this.#framers[fromClient ? 0 : 1].push(bytes, frame);
+  }
+
+  gap(fromClient: boolean, length: number, frame: Frame | undefined): void {
+    if (this.#state === "detached") return;
+    this.#framers[fromClient ? 0 : 1].gap(length, frame);
+  }
+
+  close(): void {
+    if (this.#state === "detached") return;
+    for (const f of this.#framers) f.end();
+    this.#smb1?.close();
+    this.#smb2?.close();
+  }
+
+  #detach(): void {
+    this.#state = "detached";
+    this.#framers[0].end();
+    this.#framers[1].end();
+  }
+
+  #message(fromClient: boolean, m: NbssMessage): void {
+    this.#state = "smb";
+    const body = m.body;
+    if (m.type === NbssType.SESSION_MESSAGE) {
+      if (body.length < 4 || !isSmbProtocolId(body, 0)) return;
+      if (body[0] === 0xff) {
+        this.#smb1 ??= new Smb1Session({ info: this.info, ctx: this.ctx });
+        this.#smb1.message(fromClient, m);
+      } else {
+        if (this.#smb2 === undefined) {
+          this.#smb2 = new Smb2Session({ info: this.info, ctx: this.ctx });
+          if (!fromClient) this.#smb1?.upgradedToSmb2();
+        }
+        this.#smb2.message(fromClient, m);
+      }
+      return;
+    }
+    if (m.type === NbssType.SESSION_REQUEST) {
+      const called = decodeNetbiosName(body, 0);
+      const calling = called ? decodeNetbiosName(body, called.next) : undefined;
+      this.ctx.out.push({
+        type: "nbss",
+        action: "session_request",
+        calledName: called?.name ?? "",
+        callingName: calling?.name ?? "",
+        evidence: this.#evidence(m),
+      });
+    } else if (m.type === NbssType.POSITIVE_RESPONSE) {
+      this.ctx.out.push({ type: "nbss", action: "positive_response", evidence: this.#evidence(m) });
+    } else if (m.type === NbssType.NEGATIVE_RESPONSE) {
+      const code = body[0] ?? 0;
+      this.ctx.out.push({
+        type: "nbss",
+        action: "negative_response",
+        errorCode: code,
+        evidence: this.#evidence(m),
+      });
+    } else if (m.type === NbssType.RETARGET_RESPONSE) {
+      this.ctx.out.push({ type: "nbss", action: "retarget_response", evidence: this.#evidence(m) });
+    }
+    // Keep-alives carry nothing.
+  }
+
+  #evidence(m: NbssMessage) {
+    return { frames: m.frames, ts: m.ts, connection: this.info.id };
+  }
+
+  #problem(p: { kind: "malformed" | "gap" | "limit"; detail: string; frame: Frame | undefined }) {
+    if (this.#state !== "smb") return; // still deciding whether this is SMB at all
+    const frame = p.frame;
+    this.ctx.reporter.anomaly(
+      "nbss",
+      p.kind,
+      p.detail,
+      frame?.index ?? 0,
+      frame?.ts ?? 0,
+      this.info.id,
+    );
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * What every SMB session handler shares: where events go, the caps, and the
+ * helpers that turn parser output into events.
+ * @module
+ */
+import type { ConnectionInfo } from "../flow/observer.ts";
+import type { DecodeEvent, Layer } from "../events.ts";
+import type { Limits } from "../options.ts";
+import type { Reporter } from "../report.ts";
+import type { NbssMessage } from "./nbss.ts";
+import type { ParseProblem } from "./smb1/types.ts";
+
+/** Shared by the SMB analyzers of one decode. */
+export interface SmbContext {
+  readonly out: DecodeEvent[];
+  readonly reporter: Reporter;
+  readonly limits: Limits;
+}
+
+/** One connection's view for the session handlers. */
+export interface SmbConnection {
+  readonly info: ConnectionInfo;
+  readonly ctx: SmbContext;
+}
+
+/** Report parser problems of one message as anomalies. */
+export function reportProblems(
+  conn: SmbConnection,
+  layer: Layer,
+  m: NbssMessage,
+  problems: ParseProblem[],
+  what: string,
+): void {
+  for (const p of problems) {
+    // A message kept only in part (bulk data skipped) is expected to run short.
+    if (m.partial && p.kind === "truncated") continue;
+    conn.ctx.reporter.anomaly(
+      layer,
+      p.kind,
+      `${what} at stream offset ${m.streamOffset}: ${p.detail}`,
+      m.frames[m.frames.length - 1] ?? 0,
+      m.ts,
+      conn.info.id,
+    );
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * SMB1 state of one connection: pairs requests with responses (by MID and
+ * PID, then UID and TID), remembers UID → user, TID → share and FID → file,
+ * and emits `smb`, `ntlm` and `tree` events.
+ * @module
+ */
+import type { NtlmAuthenticate } from "../auth/types.ts";
+import type { SmbEvent, TreeEvent } from "../events.ts";
+import { AuthTracker, tokenFields } from "./auth_tracker.ts";
+import { BoundedMap } from "./bounded_map.ts";
+import { reportProblems, type SmbConnection } from "./context.ts";
+import type { NbssMessage } from "./nbss.ts";
+import { Smb1Command } from "./smb1/commands.ts";
+import { parseSmb1 } from "./smb1/parse.ts";
+import type { Smb1Command as Smb1Cmd, Smb1Message } from "./smb1/types.ts";
+import { smb1StatusName } from "./status.ts";
+
+interface Pending {
+  message: Smb1Message;
+  frames: number[];
+  ts: number;
+}
+
+const STATUS_SUCCESS = 0;
+/** SMB1 SESSION_SETUP_ANDX response Action bit: logged in as guest. [MS-CIFS] 2.2.4.53.2 */
+const ACTION_GUEST = 0x0001;
+
+/** Reads a field the parser decoded, by its shared name. */
+function field<T extends string | number>(
+  c: Smb1Cmd,
+  name: string,
+  kind: "string" | "number",
+): T | undefined {
+  const v = c.fields[name];
+  const matches = kind === "string" ? typeof v === "string" : typeof v === "number";
+  return matches ? (v as T) : undefined;
+}
+
+/** One connection's SMB1 conversation. */
+export class Smb1Session {
+  dialect: string | undefined;
+  readonly #users: BoundedMap<number, string>;
+  readonly #trees: BoundedMap<number, string>;
+  readonly #files: BoundedMap<number, string>;
+  readonly #pending = new Map<string, Pending>();
+  readonly #auth: AuthTracker;
+
+  constructor(readonly conn: SmbConnection) {
+    const max = conn.ctx.limits.maxSmbStateEntries;
+    const overflow = (what: string) => () =>
+      conn.ctx.reporter.limit(
+        "smb1",
+        "maxSmbStateEntries",
+        `more than ${max} ${what} on one connection; the older half forgotten`,
+        0,
+        0,
+        conn.info.id,
+      );
+    this.#users = new BoundedMap(max, overflow("sessions"));
+    this.#trees = new BoundedMap(max, overflow("trees"));
+    this.#files = new BoundedMap(max, overflow("open files"));
+    this.#auth = new AuthTracker(conn, 1);
+  }
+
+  message(fromClient: boolean, m: NbssMessage): void {
+    const body = m.body;
+    if (body.length < 32) {
+      this.conn.ctx.reporter.anomaly(
+        "smb1",
+        "truncated",
+        `SMB1 message of ${body.length} bytes at stream offset ${m.streamOffset} is shorter than its header`,
+        m.frames[m.frames.length - 1] ?? 0,
+        m.ts,
+        this.conn.info.id,
+      );
+      return;
+    }
+    const reply = (body[9]! & 0x80) !== 0;
+    const pid = ((body[12]! | (body[13]! << 8)) << 16) | (body[26]! | (body[27]! << 8));
+    const mid = body[30]! | (body[31]! << 8);
+    const key = `${mid}:${pid >>> 0}`;
+    let request: Pending | undefined;
+    if (reply) {
+      request = this.#pending.get(key);
+      if (request !== undefined) this.#pending.delete(key);
+    }
+    let parsed: Smb1Message;
+    try {
+      parsed = parseSmb1(body, request?.message);
+    } catch (e) {
+      this.conn.ctx.reporter.anomaly(
+        "smb1",
+        "bug",
+        `SMB1 parser failed: ${e}`,
+        m.frames[0] ?? 0,
+        m.ts,
+        this.conn.info.id,
+      );
+      return;
+    }
+    reportProblems(this.conn, "smb1", m, parsed.problems, `SMB1 ${reply ? "response" : "request"}`);
+    if (!reply) this.#remember(key, { message: parsed, frames: m.frames, ts: m.ts });
+    parsed.commands.forEach((c, i) => this.#command(fromClient, m, parsed, c, i, request));
+  }
+
+  /**
+   * The server answered in SMB2: a multi-protocol NEGOTIATE offering "SMB 2.???"
+   * gets an SMB2 NEGOTIATE response ([MS-SMB2] 3.3.5.3.1), not an SMB1 one.
+   */
+  upgradedToSmb2(): void {
+    for (const [key, p] of this.#pending) {
+      if (p.message.header.command === Smb1Command.NEGOTIATE) this.#pending.delete(key);
+    }
+  }
+
+  /** The connection ended: report requests never answered and authentications left open. */
+  close(): void {
+    for (const p of this.#pending.values()) this.#unanswered(p);
+    this.#pending.clear();
+    this.#auth.close();
+  }
+
+  #remember(key: string, p: Pending): void {
+    const old = this.#pending.get(key);
+    if (old !== undefined) this.#unanswered(old);
+    if (this.#pending.size >= this.conn.ctx.limits.maxPendingRequests) {
+      const oldestKey = this.#pending.keys().next().value!;
+      const oldest = this.#pending.get(oldestKey)!;
+      this.#pending.delete(oldestKey);
+      this.conn.ctx.reporter.limit(
+        "smb1",
+        "maxPendingRequests",
+        `more than ${this.conn.ctx.limits.maxPendingRequests} SMB1 requests awaiting responses; the oldest dropped`,
+        oldest.frames[0] ?? 0,
+        oldest.ts,
+        this.conn.info.id,
+      );
+    }
+    this.#pending.set(key, p);
+  }
+
+  #unanswered(p: Pending): void {
+    const h = p.message.header;
+    const names = p.message.commands.map((c) => c.name).join("+");
+    this.conn.ctx.reporter.anomaly(
+      "smb1",
+      "unanswered",
+      `SMB1 ${names} request (MID ${h.mid}, PID ${h.pid}) had no response`,
+      p.frames[0] ?? 0,
+      p.ts,
+      this.conn.info.id,
+    );
+  }
+
+  #command(
+    fromClient: boolean,
+    m: NbssMessage,
+    msg: Smb1Message,
+    c: Smb1Cmd,
+    index: number,
+    request: Pending | undefined,
+  ): void {
+    const h = msg.header;
+    const evidence = {
+      frames: m.frames,
+      ts: m.ts,
+      connection: this.conn.info.id,
+      streamOffset: m.streamOffset,
+      fromClient,
+    };
+    const fields = { ...c.fields };
+    const key = `${h.mid}:${h.pid >>> 0}`;
+    const statusName = smb1StatusName(h.status, h.ntStatus);
+    const ok = h.status === STATUS_SUCCESS;
+    const reqCmd = request?.message.commands[index];
+
+    switch (c.code) {
+      case Smb1Command.NEGOTIATE:
+        if (h.response) {
+          const dialect = field<string>(c, "dialect", "string");
+          if (dialect !== undefined) this.dialect = dialect;
+        }
+        break;
+      case Smb1Command.SESSION_SETUP_ANDX:
+        if (!h.response) {
+          if (c.securityBlob !== undefined) {
+            fields.security = tokenFields(this.#auth.request(key, c.securityBlob, evidence));
+          } else if (c.ntResponse !== undefined || c.lmResponse !== undefined) {
+            this.#auth.legacyRequest(key, legacyAuth(c), evidence);
+          }
+        } else {
+          const action = field<number>(c, "action", "number");
+          const outcome = this.#auth.response(
+            key,
+            c.securityBlob,
+            h.status,
+            statusName,
+            action === undefined ? undefined : (action & ACTION_GUEST) !== 0,
+            String(h.uid),
+          );
+          if (outcome.token) fields.security = tokenFields(outcome.token);
+          if (outcome.user !== undefined) this.#users.set(h.uid, outcome.user);
+        }
+        break;
+      case Smb1Command.LOGOFF_ANDX: // forgotten after the event (below)
+        break;
+      case Smb1Command.TREE_CONNECT_ANDX:
+        if (h.response && reqCmd !== undefined) {
+          const path = field<string>(reqCmd, "path", "string") ?? "";
+          if (ok) this.#trees.set(h.tid, path);
+          const service = field<string>(c, "service", "string");
+          const tree: TreeEvent = {
+            type: "tree",
+            action: "connect",
+            smbVersion: 1,
+            path,
+            treeId: h.tid,
+            success: ok,
+            status: h.status,
+            statusName,
+            evidence: { frames: m.frames, ts: m.ts, connection: this.conn.info.id },
+          };
+          if (service !== undefined) tree.shareType = serviceType(service);
+          const user = this.#users.get(h.uid);
+          if (user !== undefined) tree.user = user;
+          this.conn.ctx.out.push(tree);
+        }
+        break;
+      case Smb1Command.TREE_DISCONNECT:
+        if (h.response && ok) {
+          const path = this.#trees.get(h.tid);
+          if (path !== undefined) {
+            this.conn.ctx.out.push({
+              type: "tree",
+              action: "disconnect",
+              smbVersion: 1,
+              path,
+              treeId: h.tid,
+              success: true,
+              status: h.status,
+              statusName,
+              evidence: { frames: m.frames, ts: m.ts, connection: this.conn.info.id },
+            });
+          }
+        }
+        break;
+      case Smb1Command.NT_CREATE_ANDX:
+      case Smb1Command.OPEN_ANDX:
+        if (h.response && ok && reqCmd !== undefined) {
+          const name = field<string>(reqCmd, "fileName", "string");
+          const fid = field<number>(c, "fid", "number");
+          if (name !== undefined && fid !== undefined) this.#files.set(fid, name);
+        }
+        break;
+    }
+
+    const event: SmbEvent = {
+      type: "smb",
+      version: 1,
+      command: c.name,
+      commandCode: c.code,
+      response: h.response,
+      messageId: String(h.mid),
+      sessionId: String(h.uid),
+      treeId: h.tid,
+      processId: h.pid >>> 0,
+      chainIndex: index,
+      fields,
+      header: {
+        status: h.status,
+        ntStatus: h.ntStatus,
+        flags: h.flags,
+        flags2: h.flags2,
+        signature: h.signature,
+      },
+      evidence,
+    };
+    if (this.dialect !== undefined) event.dialect = this.dialect;
+    if (h.response) {
+      event.status = h.status;
+      event.statusName = statusName;
+      if (request !== undefined) {
+        event.request = { frames: request.frames, ts: request.ts };
+        event.responseTime = Math.max(0, m.ts - request.ts);
+      }
+    }
+    const user = this.#users.get(h.uid);
+    if (user !== undefined) event.user = user;
+    const share = this.#trees.get(h.tid);
+    if (share !== undefined) event.share = share;
+    const file = field<string>(c, "fileName", "string") ??
+      (reqCmd ? field<string>(reqCmd, "fileName", "string") : undefined) ??
+      this.#fileOf(c) ?? (reqCmd ? this.#fileOf(reqCmd) : undefined);
+    if (file !== undefined) event.file = file;
+    this.conn.ctx.out.push(event);
+
+    // Ids are forgotten once closed, after the event still named them.
+    if (h.response && ok) {
+      if (c.code === Smb1Command.CLOSE && reqCmd !== undefined) {
+        const fid = field<number>(reqCmd, "fid", "number");
+        if (fid !== undefined) this.#files.delete(fid);
+      } else if (c.code === Smb1Command.TREE_DISCONNECT) this.#trees.delete(h.tid);
+      else if (c.code === Smb1Command.LOGOFF_ANDX) this.#users.delete(h.uid);
+    }
+  }
+
+  #fileOf(c: Smb1Cmd): string | undefined {
+    const fid = field<number>(c, "fid", "number");
+    return fid === undefined ? undefined : this.#files.get(fid);
+  }
+}
+
+/** A legacy SESSION_SETUP_ANDX as an NTLM attempt ([MS-CIFS] 3.2.4.2.4; lengths tell the version). */
+function legacyAuth(c: Smb1Cmd): NtlmAuthenticate {
+  const user = field<string>(c, "accountName", "string") ?? "";
+  const nt = c.ntResponse?.length ?? 0, lm = c.lmResponse?.length ?? 0;
+  const ntlmVersion = user === "" && nt === 0 && lm <= 1
+    ? "anonymous"
+    : nt === 24
+    ? "v1"
+    : nt > 24
+    ? "v2"
+    : "unknown";
+  return {
+    messageType: 3,
+    flags: 0,
+    flagNames: [],
+    domain: field<string>(c, "primaryDomain", "string") ?? "",
+    user,
+    workstation: "",
+    lmResponseLength: lm,
+    ntResponseLength: nt,
+    ntlmVersion,
+    sessionKeyPresent: false,
+  };
+}
+
+/** SMB1 service strings as share types. [MS-CIFS] 2.2.4.55 */
+function serviceType(service: string): string {
+  switch (service) {
+    case "A:":
+      return "DISK";
+    case "IPC":
+      return "PIPE";
+    case "LPT1:":
+      return "PRINT";
+    case "COMM":
+      return "COMM";
+    default:
+      return service;
+  }
+}

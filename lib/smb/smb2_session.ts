@@ -1,0 +1,321 @@
+/**
+ * SMB2/SMB3 state of one connection: pairs requests with responses by
+ * MessageId (interim STATUS_PENDING and final async responses both linked),
+ * remembers SessionId → user, TreeId → share and FileId → file (related
+ * compound operations inherit them), and emits `smb`, `ntlm` and `tree` events.
+ * @module
+ */
+import type { SmbEvent, TreeEvent } from "../events.ts";
+import { AuthTracker, tokenFields } from "./auth_tracker.ts";
+import { BoundedMap } from "./bounded_map.ts";
+import { reportProblems, type SmbConnection } from "./context.ts";
+import type { Fields } from "./json.ts";
+import type { NbssMessage } from "./nbss.ts";
+import { Smb2Command } from "./smb2/commands.ts";
+import { parseSmb2 } from "./smb2/parse.ts";
+import type { Smb2Message, Smb2Packet } from "./smb2/types.ts";
+import { ntStatusName } from "./status.ts";
+
+interface Pending {
+  message: Smb2Message;
+  frames: number[];
+  ts: number;
+}
+
+const STATUS_SUCCESS = 0;
+const STATUS_PENDING = 0x00000103;
+/** SessionFlags in a SESSION_SETUP response. [MS-SMB2] 2.2.6 */
+const SESSION_FLAG_IS_GUEST = 0x0001;
+/** A FileId of all ones in a related compound operation means "the previous one's". */
+const RELATED_FILE_ID = "ffffffffffffffffffffffffffffffff";
+
+function str(fields: Fields, name: string): string | undefined {
+  const v = fields[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+function num(fields: Fields, name: string): number | undefined {
+  const v = fields[name];
+  return typeof v === "number" ? v : undefined;
+}
+
+/** One connection's SMB2/3 conversation. */
+export class Smb2Session {
+  dialect: string | undefined;
+  readonly #users: BoundedMap<string, string>;
+  readonly #trees: BoundedMap<number, string>;
+  readonly #files: BoundedMap<string, string>;
+  readonly #pending = new Map<string, Pending>();
+  readonly #auth: AuthTracker;
+
+  constructor(readonly conn: SmbConnection) {
+    const max = conn.ctx.limits.maxSmbStateEntries;
+    const overflow = (what: string) => () =>
+      conn.ctx.reporter.limit(
+        "smb2",
+        "maxSmbStateEntries",
+        `more than ${max} ${what} on one connection; the older half forgotten`,
+        0,
+        0,
+        conn.info.id,
+      );
+    this.#users = new BoundedMap(max, overflow("sessions"));
+    this.#trees = new BoundedMap(max, overflow("trees"));
+    this.#files = new BoundedMap(max, overflow("open files"));
+    this.#auth = new AuthTracker(conn, 2);
+  }
+
+  message(fromClient: boolean, m: NbssMessage): void {
+    let packet: Smb2Packet;
+    try {
+      packet = parseSmb2(m.body, (id) => this.#pending.get(id)?.message);
+    } catch (e) {
+      this.conn.ctx.reporter.anomaly(
+        "smb2",
+        "bug",
+        `SMB2 parser failed: ${e}`,
+        m.frames[0] ?? 0,
+        m.ts,
+        this.conn.info.id,
+      );
+      return;
+    }
+    reportProblems(this.conn, "smb2", m, packet.problems, "SMB2 message");
+    const evidence = {
+      frames: m.frames,
+      ts: m.ts,
+      connection: this.conn.info.id,
+      streamOffset: m.streamOffset,
+      fromClient,
+    };
+    if (packet.transform !== undefined) {
+      const t = packet.transform;
+      const event: SmbEvent = {
+        type: "smb",
+        version: 2,
+        command: "ENCRYPTED",
+        commandCode: 0xfd,
+        response: !fromClient,
+        messageId: "",
+        sessionId: t.sessionId,
+        chainIndex: 0,
+        header: { signature: t.signature, flags: t.flags },
+        fields: {
+          nonce: t.nonce,
+          originalMessageSize: t.originalMessageSize,
+          flags: t.flags,
+          encryptedLength: t.encryptedLength,
+          signature: t.signature,
+        },
+        evidence,
+      };
+      if (this.dialect !== undefined) event.dialect = this.dialect;
+      const user = this.#users.get(t.sessionId);
+      if (user !== undefined) event.user = user;
+      this.conn.ctx.out.push(event);
+      return;
+    }
+    // Related operations of a compound inherit the previous one's ids.
+    let previousFile: string | undefined;
+    packet.messages.forEach((msg, index) => {
+      previousFile = this.#message(msg, index, m, evidence, previousFile);
+    });
+  }
+
+  /** The connection ended: report requests never answered and authentications left open. */
+  close(): void {
+    for (const p of this.#pending.values()) this.#unanswered(p);
+    this.#pending.clear();
+    this.#auth.close();
+  }
+
+  #message(
+    msg: Smb2Message,
+    index: number,
+    m: NbssMessage,
+    evidence: SmbEvent["evidence"],
+    previousFile: string | undefined,
+  ): string | undefined {
+    const h = msg.header;
+    let request: Pending | undefined;
+    if (h.response) {
+      request = this.#pending.get(h.messageId);
+      // An interim STATUS_PENDING leaves the request waiting for its final response.
+      if (request !== undefined && !(h.async && h.status === STATUS_PENDING)) {
+        this.#pending.delete(h.messageId);
+      }
+    } else if (h.command !== Smb2Command.CANCEL) {
+      this.#remember(h.messageId, { message: msg, frames: m.frames, ts: m.ts });
+    }
+    const fields: Fields = { ...msg.fields };
+    const statusName = ntStatusName(h.status);
+    const ok = h.status === STATUS_SUCCESS;
+    const req = request?.message;
+    const key = h.messageId;
+
+    switch (h.command) {
+      case Smb2Command.NEGOTIATE:
+        if (h.response) {
+          const dialect = str(msg.fields, "dialect");
+          if (dialect !== undefined && !dialect.includes("?")) this.dialect = dialect;
+        }
+        break;
+      case Smb2Command.SESSION_SETUP:
+        if (!h.response) {
+          if (msg.securityBlob !== undefined) {
+            fields.security = tokenFields(this.#auth.request(key, msg.securityBlob, evidence));
+          }
+        } else {
+          const flags = num(msg.fields, "sessionFlags");
+          const outcome = this.#auth.response(
+            key,
+            msg.securityBlob,
+            h.status,
+            statusName,
+            flags === undefined ? undefined : (flags & SESSION_FLAG_IS_GUEST) !== 0,
+            h.sessionId,
+          );
+          if (outcome.token) fields.security = tokenFields(outcome.token);
+          if (outcome.user !== undefined) this.#users.set(h.sessionId, outcome.user);
+        }
+        break;
+      case Smb2Command.LOGOFF:
+        if (h.response && ok) this.#users.delete(h.sessionId);
+        break;
+      case Smb2Command.TREE_CONNECT:
+        if (h.response && req !== undefined) {
+          const path = str(req.fields, "path") ?? "";
+          if (ok && h.treeId !== undefined) this.#trees.set(h.treeId, path);
+          const tree: TreeEvent = {
+            type: "tree",
+            action: "connect",
+            smbVersion: 2,
+            path,
+            success: ok,
+            status: h.status,
+            statusName,
+            evidence: { frames: m.frames, ts: m.ts, connection: this.conn.info.id },
+          };
+          if (h.treeId !== undefined) tree.treeId = h.treeId;
+          const shareType = str(msg.fields, "shareTypeName");
+          if (shareType !== undefined) tree.shareType = shareType;
+          const user = this.#users.get(h.sessionId);
+          if (user !== undefined) tree.user = user;
+          this.conn.ctx.out.push(tree);
+        }
+        break;
+      case Smb2Command.TREE_DISCONNECT:
+        if (h.response && ok && h.treeId !== undefined) {
+          const path = this.#trees.get(h.treeId);
+          if (path !== undefined) {
+            this.conn.ctx.out.push({
+              type: "tree",
+              action: "disconnect",
+              smbVersion: 2,
+              path,
+              treeId: h.treeId,
+              success: true,
+              status: h.status,
+              statusName,
+              evidence: { frames: m.frames, ts: m.ts, connection: this.conn.info.id },
+            });
+            this.#trees.delete(h.treeId);
+          }
+        }
+        break;
+      case Smb2Command.CREATE:
+        if (h.response && ok && req !== undefined && msg.fileId !== undefined) {
+          const name = str(req.fields, "fileName");
+          if (name !== undefined) this.#files.set(msg.fileId, name);
+        }
+        break;
+    }
+
+    const event: SmbEvent = {
+      type: "smb",
+      version: 2,
+      command: msg.name,
+      commandCode: h.command,
+      response: h.response,
+      messageId: h.messageId,
+      sessionId: h.sessionId,
+      chainIndex: index,
+      fields,
+      header: {
+        status: h.status,
+        creditCharge: h.creditCharge,
+        credits: h.credits,
+        flags: h.flags,
+        nextCommand: h.nextCommand,
+        signature: h.signature,
+        ...(h.channelSequence === undefined ? {} : { channelSequence: h.channelSequence }),
+      },
+      evidence,
+    };
+    if (h.treeId !== undefined) event.treeId = h.treeId;
+    if (h.processId !== undefined) event.processId = h.processId;
+    if (h.asyncId !== undefined) event.asyncId = h.asyncId;
+    if (this.dialect !== undefined) event.dialect = this.dialect;
+    if (h.response) {
+      event.status = h.status;
+      event.statusName = statusName;
+      if (request !== undefined) {
+        event.request = { frames: request.frames, ts: request.ts };
+        event.responseTime = Math.max(0, m.ts - request.ts);
+      }
+    }
+    const user = this.#users.get(h.sessionId);
+    if (user !== undefined) event.user = user;
+    const treeId = h.treeId ?? req?.header.treeId;
+    const share = treeId === undefined ? undefined : this.#trees.get(treeId);
+    if (share !== undefined) event.share = share;
+    const file = this.#fileOf(msg, req, previousFile);
+    if (file !== undefined) event.file = file;
+    this.conn.ctx.out.push(event);
+
+    if (h.command === Smb2Command.CLOSE && h.response && ok && req?.fileId !== undefined) {
+      this.#files.delete(req.fileId);
+    }
+    return file;
+  }
+
+  /** The file a message concerns: its own name, its FileId's, its request's, or the compound's previous. */
+  #fileOf(msg: Smb2Message, req: Smb2Message | undefined, previous: string | undefined) {
+    const own = str(msg.fields, "fileName") ?? (req ? str(req.fields, "fileName") : undefined);
+    if (own !== undefined) return own;
+    const id = msg.fileId ?? req?.fileId;
+    if (id === undefined) return undefined;
+    if (id === RELATED_FILE_ID) return previous;
+    return this.#files.get(id);
+  }
+
+  #remember(key: string, p: Pending): void {
+    const old = this.#pending.get(key);
+    if (old !== undefined) this.#unanswered(old);
+    if (this.#pending.size >= this.conn.ctx.limits.maxPendingRequests) {
+      const oldestKey = this.#pending.keys().next().value!;
+      const oldest = this.#pending.get(oldestKey)!;
+      this.#pending.delete(oldestKey);
+      this.conn.ctx.reporter.limit(
+        "smb2",
+        "maxPendingRequests",
+        `more than ${this.conn.ctx.limits.maxPendingRequests} SMB2 requests awaiting responses; the oldest dropped`,
+        oldest.frames[0] ?? 0,
+        oldest.ts,
+        this.conn.info.id,
+      );
+    }
+    this.#pending.set(key, p);
+  }
+
+  #unanswered(p: Pending): void {
+    this.conn.ctx.reporter.anomaly(
+      "smb2",
+      "unanswered",
+      `SMB2 ${p.message.name} request (MessageId ${p.message.header.messageId}) had no response`,
+      p.frames[0] ?? 0,
+      p.ts,
+      this.conn.info.id,
+    );
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Test-only: the tshark per-frame oracle of ../shared/pcaps/public
+ * (`<source>/oracle/<capture>.tsv`, see that folder's README) and the
+ * comparison of our SMB events with it, frame by frame.
+ */
+import { decode, type DecodeEvent, type NtlmEvent, type SmbEvent } from "../../mod.ts";
+
+export const corpus = new URL("../../../shared/pcaps/public/", import.meta.url);
+
+/** Whether the public corpus is beside this checkout. */
+export const corpusPresent = (() => {
+  try {
+    return Deno.statSync(corpus).isDirectory;
+  } catch {
+    return false;
+  }
+})();
+
+/** One oracle row: field name → values (tshark joins several occurrences with `|`). */
+export type OracleRow = Map<string, string[]>;
+
+/** Read a capture's oracle, keyed by frame number. Bytes are decoded as UTF-8 with replacement. */
+export function readOracle(capture: string): Map<number, OracleRow> {
+  const [source, file] = capture.split("/");
+  const text = new TextDecoder().decode(
+    Deno.readFileSync(new URL(`${source}/oracle/${file}.tsv`, corpus)),
+  );
+  const lines = text.split("\n");
+  const names = lines[0]!.split("\t");
+  const rows = new Map<number, OracleRow>();
+  for (const line of lines.slice(1)) {
+    if (line === "") continue;
+    const cells = line.split("\t");
+    const row: OracleRow = new Map();
+    names.forEach((n, i) => {
+      const cell = cells[i] ?? "";
+      row.set(n, cell === "" ? [] : cell.split("|"));
+    });
+    rows.set(Number(cells[0]), row);
+  }
+  return rows;
+}
+
+/** Captures whose oracle has SMB1 (`smb.cmd`) or SMB2 (`smb2.cmd`) rows over TCP. */
+export function capturesWith(field: string): string[] {
+  const out: string[] = [];
+  for (const source of Deno.readDirSync(corpus)) {
+    if (!source.isDirectory) continue;
+    const dir = new URL(`${source.name}/oracle/`, corpus);
+    try {
+      for (const f of Deno.readDirSync(dir)) {
+        if (!f.name.endsWith(".tsv") || f.name.endsWith(".decrypted.tsv")) continue;
+        const capture = `${source.name}/${f.name.slice(0, -4)}`;
+        for (const row of readOracle(capture).values()) {
+          if ((row.get(field) ?? []).length > 0 && (row.get("tcp.stream") ?? []).length > 0) {
+            out.push(capture);
+            break;
+          }
+        }
+      }
+    } catch {
+      // a source folder without an oracle
+    }
+  }
+  return out.sort();
+}
+
+/** Decode a corpus capture, collecting every event. */
+export async function decodeCapture(capture: string): Promise<DecodeEvent[]> {
+  const file = await Deno.open(new URL(capture, corpus));
+  const events: DecodeEvent[] = [];
+  for await (const e of decode(file.readable)) events.push(e);
+  return events;
+}
+
+/** A disagreement on one frame. */
+export interface Difference {
+  frame: number;
+  field: string;
+  ours: string;
+  tshark: string;
+}
+
+const lastFrame = (e: { evidence: { frames: number[] } }) =>
+  e.evidence.frames[e.evidence.frames.length - 1] ?? 0;
+
+const hex = (n: number, width: number) => `0x${n.toString(16).padStart(width, "0")}`;
+
+function uniqueSorted(values: (string | undefined)[]): string {
+  return [...new Set(values.filter((v): v is string => v !== undefined && v !== ""))].sort().join(
+    "|",
+  );
+}
+
+/**
+ * Compare our SMB1 events with tshark's SMB1 rows, frame by frame: commands
+ * (AndX chains included), request/response, MID, NT status, file names, tree
+ * paths and NTLMSSP user/domain/host.
+ */
+export function compareSmb1(events: DecodeEvent[], oracle: Map<number, OracleRow>): {
+  frames: number;
+  differences: Difference[];
+} {
+  const byFrame = new Map<number, SmbEvent[]>();
+  const ntlmByFrame = new Map<number, NtlmEvent[]>();
+  for (const e of events) {
+    if (e.type === "smb" && e.version === 1) {
+      const f = lastFrame(e);
+      byFrame.set(f, [...(byFrame.get(f) ?? []), e]);
+    } else if (e.type === "ntlm" && e.smbVersion === 1 && e.mechanism === "ntlmssp") {
+      const f = lastFrame(e);
+      ntlmByFrame.set(f, [...(ntlmByFrame.get(f) ?? []), e]);
+    }
+  }
+  const differences: Difference[] = [];
+  let frames = 0;
+  const frameNumbers = new Set([...byFrame.keys()]);
+  for (const [frame, row] of oracle) {
+    if ((row.get("smb.cmd") ?? []).length > 0 && (row.get("tcp.stream") ?? []).length > 0) {
+      frameNumbers.add(frame);
+    }
+  }
+  for (const frame of [...frameNumbers].sort((a, b) => a - b)) {
+    const row = oracle.get(frame);
+    const tcpRow = row !== undefined && (row.get("tcp.stream") ?? []).length > 0;
+    const mine = byFrame.get(frame) ?? [];
+    const theirs = tcpRow ? row!.get("smb.cmd") ?? [] : [];
+    if (mine.length === 0 && theirs.length === 0) continue;
+    frames++;
+    const add = (field: string, ours: string, tshark: string) => {
+      if (ours !== tshark) differences.push({ frame, field, ours, tshark });
+    };
+    add(
+      "smb.cmd",
+      mine.map((e) => hex(e.commandCode, 2)).join("|"),
+      theirs.filter((c) => c !== "0xff").join("|"),
+    );
+    if (!tcpRow) continue;
+    const heads = mine.filter((e) => e.chainIndex === 0);
+    add("smb.mid", heads.map((e) => e.messageId).join("|"), (row!.get("smb.mid") ?? []).join("|"));
+    add(
+      "smb.flags.response",
+      heads.map((e) => (e.response ? "1" : "0")).join("|"),
+      (row!.get("smb.flags.response") ?? []).join("|"),
+    );
+    // tshark shows the status field of every PDU whose flags2 says NT status, requests too.
+    const statuses = heads.filter((e) => e.header.ntStatus === true)
+      .map((e) => hex(Number(e.header.status), 8));
+    const tsStatus = row!.get("smb.nt_status") ?? [];
+    if (tsStatus.length > 0) add("smb.nt_status", statuses.join("|"), tsStatus.join("|"));
+    add(
+      "smb.file",
+      // tshark lists a FIND response's returned names as file names too.
+      uniqueSorted(
+        mine.flatMap((e) => [e.file, str(e.fields.fileName), ...strings(e.fields.names)]),
+      ),
+      uniqueSorted(row!.get("smb.file") ?? []),
+    );
+    add(
+      "smb.path",
+      uniqueSorted(mine.flatMap((e) => [e.share, str(e.fields.path)])),
+      uniqueSorted(row!.get("smb.path") ?? []),
+    );
+    const ntlm = ntlmByFrame.get(frame) ?? [];
+    add(
+      "ntlmssp.auth.username",
+      uniqueSorted(ntlm.map((n) => n.user || "NULL")),
+      uniqueSorted(row!.get("ntlmssp.auth.username") ?? []),
+    );
+    add(
+      "ntlmssp.auth.domain",
+      uniqueSorted(ntlm.map((n) => n.domain || "NULL")),
+      uniqueSorted(row!.get("ntlmssp.auth.domain") ?? []),
+    );
+    add(
+      "ntlmssp.auth.hostname",
+      uniqueSorted(ntlm.map((n) => n.workstation || "NULL")),
+      uniqueSorted(row!.get("ntlmssp.auth.hostname") ?? []),
+    );
+  }
+  return { frames, differences };
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
