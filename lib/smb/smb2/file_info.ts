@@ -12,6 +12,7 @@
  *   `endOfFile`, `fileAttributes`, `fileAttributeNames`
  * - FileAllInformation (2.4.2): Basic + Standard + `indexNumber`, `eaSize`,
  *   `accessFlags`, `currentByteOffset`, `mode`, `alignmentRequirement`, `fileName`
+ * - FileNameInformation (2.4.30): `fileName`
  * - FileStreamInformation (2.4.49): `streams` ({`name`, `size`})
  * - FileRenameInformation / FileLinkInformation (2.4.42.2, 2.4.27.2 — the SMB2
  *   forms): `replaceIfExists`, `newFileName`
@@ -131,6 +132,9 @@ export function readFileInfo(
         f.fileName = utf16(c.take(c.u32()));
         break;
       }
+      case F.FileNameInformation:
+        f.fileName = utf16(c.take(c.u32()));
+        break;
       case F.FileStreamInformation:
         return b.length === 0 ? undefined : streams(b, f);
       case F.FileRenameInformation:

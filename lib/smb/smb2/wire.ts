@@ -9,16 +9,21 @@ import { Cursor, toHex } from "../../bytes/cursor.ts";
 
 const TWO_32 = 0x1_0000_0000;
 
+/**
+ * `high * 2^32 + low` divided by `d` (at most 2^20), exactly: quotient (below
+ * 2^53 for any d of at least 2^11) and remainder, by long division on the halves.
+ */
+function divide(low: number, high: number, d: number): [number, number] {
+  const hiQ = Math.floor(high / d), hiR = high % d;
+  const mid = hiR * TWO_32 + low; // < d * 2^32 <= 2^52: exact
+  return [hiQ * TWO_32 + Math.floor(mid / d), mid % d];
+}
+
 /** A 64-bit unsigned value from its two halves, as a decimal string (exact, no bigint). */
 export function u64String(low: number, high: number): string {
   if (high < 0x20_0000) return String(high * TWO_32 + low); // below 2^53: exact as a number
-  // Long division by 10^7 on the two 32-bit halves keeps every digit.
-  const hiQ = Math.floor(high / 1e7), hiR = high % 1e7;
-  const mid = hiR * TWO_32 + low; // < 1e7 * 2^32 < 2^53
-  const lowQ = Math.floor(mid / 1e7), lowR = mid % 1e7;
-  // value = (hiQ * 2^32 + lowQ) * 1e7 + lowR
-  const head = hiQ * TWO_32 + lowQ; // < 2^64 / 1e7 < 2^41: exact
-  return String(head) + String(lowR).padStart(7, "0");
+  const [q, r] = divide(low, high, 1e6);
+  return String(q) + String(r).padStart(6, "0");
 }
 
 /** Reads a little-endian 64-bit unsigned field as a decimal string. */
@@ -39,7 +44,7 @@ export function readGuid(c: Cursor): string {
   return guidString(c.take(16));
 }
 
-/** 100-ns intervals between 1601-01-01 and 1970-01-01. */
+/** Seconds between 1601-01-01 and 1970-01-01. */
 const EPOCH_DIFF_SECONDS = 11_644_473_600;
 
 /**
@@ -49,13 +54,10 @@ const EPOCH_DIFF_SECONDS = 11_644_473_600;
  */
 export function filetimeIso(low: number, high: number): string | null {
   if ((low === 0 && high === 0) || high >= 0x8000_0000) return null;
-  // seconds = value / 1e7 and fraction = value % 1e7, by long division on the halves.
-  const hiQ = Math.floor(high / 1e7), hiR = high % 1e7;
-  const mid = hiR * TWO_32 + low;
-  const seconds = hiQ * TWO_32 + Math.floor(mid / 1e7);
-  const fraction = mid % 1e7;
-  const date = new Date((seconds - EPOCH_DIFF_SECONDS) * 1000);
-  const iso = date.toISOString(); // "...T10:20:30.000Z"
+  const [q, r] = divide(low, high, 1e5); // q counts 10-ms units
+  const seconds = Math.floor(q / 100);
+  const fraction = (q % 100) * 1e5 + r; // 100-ns units within the second
+  const iso = new Date((seconds - EPOCH_DIFF_SECONDS) * 1000).toISOString();
   return `${iso.slice(0, -5)}.${String(fraction).padStart(7, "0")}Z`;
 }
 

@@ -17,17 +17,28 @@ export interface WireMessage {
   body: Uint8Array;
 }
 
+function startsMessage(b: Uint8Array): boolean {
+  return b.length >= 8 && b[0] === 0 && b[5] === 0x53 && b[6] === 0x4d && b[7] === 0x42 &&
+    (b[4] === 0xfe || b[4] === 0xfd || b[4] === 0xfc || b[4] === 0xff);
+}
+
 /** Every NBSS session message (type 0) of every TCP connection, in completion order. */
 export function nbssMessages(bytes: Uint8Array): WireMessage[] {
   const out: WireMessage[] = [];
   const observe = (info: { id: number; transport: string }): StreamObserver | undefined => {
     if (info.transport !== "tcp") return undefined;
     const pending: [Uint8Array, Uint8Array] = [new Uint8Array(0), new Uint8Array(0)];
-    const lost = [false, false];
+    // Framing is lost at the start of a mid-stream capture and after a gap, until a
+    // segment starts with an NBSS session message header and an SMB protocol id.
+    const lost = [true, true];
     return {
       data(fromClient, chunk, frame) {
         const side = fromClient ? 0 : 1;
-        if (lost[side]) return; // after a gap the framing is lost; so is the rest
+        if (lost[side]) {
+          if (!startsMessage(chunk)) return;
+          lost[side] = false;
+          pending[side] = new Uint8Array(0);
+        }
         const prev = pending[side];
         let buf = new Uint8Array(prev.length + chunk.length);
         buf.set(prev);
