@@ -456,7 +456,7 @@ export function decodeSecondaryRequest(ctx: CommandContext): void {
  * blocks were reassembled from several messages (TransactionAssembler).
  * `primary` is the fields of the primary request (its `subcommand`,
  * `function`, `setup`, `transName`); for a response, `request` is the same
- * and the response's own setup is ignored.
+ * and the response's own setup is ignored. Never throws: faults come back as problems.
  */
 export function decodeTransactionBlocks(
   kind: TransactionKind,
@@ -485,8 +485,12 @@ export function decodeTransactionBlocks(
     }
     if (note) problems.push({ kind: "unsupported", detail: note });
   } catch (e) {
-    if (e !== TRUNCATED) throw e;
-    problems.push({ kind: "malformed", detail: `${kind} blocks: a field runs past its block` });
+    problems.push({
+      kind: "malformed",
+      detail: e === TRUNCATED
+        ? `${kind} blocks: a field runs past its block`
+        : `${kind} blocks: decoder failed: ${String(e)}`,
+    });
   }
   return { fields, problems };
 }
