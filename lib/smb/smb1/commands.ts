@@ -401,7 +401,6 @@ export function capabilityNames(caps: number): string[] {
 
 /** InformationLevel of SMB_COM_NT_RENAME, [MS-CIFS] 2.2.4.66.1. */
 export const NtRenameLevel = {
-  SMB_NT_RENAME_MOVE_CLUSTER_INFORMATION: 0x0102,
   SMB_NT_RENAME_SET_LINK_INFO: 0x0103,
   SMB_NT_RENAME_RENAME_FILE: 0x0104,
   SMB_NT_RENAME_MOVE_FILE: 0x0105,
