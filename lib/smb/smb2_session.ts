@@ -179,8 +179,7 @@ export class Smb2Session {
           if (outcome.user !== undefined) this.#users.set(h.sessionId, outcome.user);
         }
         break;
-      case Smb2Command.LOGOFF:
-        if (h.response && ok) this.#users.delete(h.sessionId);
+      case Smb2Command.LOGOFF: // forgotten after the event (below)
         break;
       case Smb2Command.TREE_CONNECT:
         if (h.response && req !== undefined) {
@@ -219,7 +218,6 @@ export class Smb2Session {
               statusName,
               evidence: { frames: m.frames, ts: m.ts, connection: this.conn.info.id },
             });
-            this.#trees.delete(h.treeId);
           }
         }
         break;
@@ -273,8 +271,20 @@ export class Smb2Session {
     if (file !== undefined) event.file = file;
     this.conn.ctx.out.push(event);
 
-    if (h.command === Smb2Command.CLOSE && h.response && ok && req?.fileId !== undefined) {
-      this.#files.delete(req.fileId);
+    // Ids are forgotten once closed, after the event still named them; a rename
+    // renames the open file.
+    if (h.response && ok) {
+      const newName = req ? str(req.fields, "newFileName") : undefined;
+      if (
+        h.command === Smb2Command.SET_INFO && newName !== undefined && req?.fileId !== undefined
+      ) {
+        this.#files.set(req.fileId, newName);
+      }
+      if (h.command === Smb2Command.CLOSE && req?.fileId !== undefined) {
+        this.#files.delete(req.fileId);
+      } else if (h.command === Smb2Command.TREE_DISCONNECT && h.treeId !== undefined) {
+        this.#trees.delete(h.treeId);
+      } else if (h.command === Smb2Command.LOGOFF) this.#users.delete(h.sessionId);
     }
     return file;
   }

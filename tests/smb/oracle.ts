@@ -188,3 +188,114 @@ function strings(v: unknown): string[] {
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
+
+/**
+ * Compare our SMB2/3 events with tshark's SMB2 rows, frame by frame:
+ * commands (compounds included), request/response, MessageId, SessionId,
+ * TreeId, status, file names, tree paths, NTLMSSP user/domain/host, and the
+ * original size of encrypted (transform) messages.
+ */
+export function compareSmb2(events: DecodeEvent[], oracle: Map<number, OracleRow>): {
+  frames: number;
+  differences: Difference[];
+} {
+  const byFrame = new Map<number, SmbEvent[]>();
+  const ntlmByFrame = new Map<number, NtlmEvent[]>();
+  for (const e of events) {
+    if (e.type === "smb" && e.version === 2) {
+      const f = lastFrame(e);
+      byFrame.set(f, [...(byFrame.get(f) ?? []), e]);
+    } else if (e.type === "ntlm" && e.smbVersion === 2) {
+      const f = lastFrame(e);
+      ntlmByFrame.set(f, [...(ntlmByFrame.get(f) ?? []), e]);
+    }
+  }
+  const differences: Difference[] = [];
+  let frames = 0;
+  const frameNumbers = new Set([...byFrame.keys()]);
+  for (const [frame, row] of oracle) {
+    const smb2 = (row.get("smb2.protocol_id") ?? []).length > 0;
+    if (smb2 && (row.get("tcp.stream") ?? []).length > 0) frameNumbers.add(frame);
+  }
+  for (const frame of [...frameNumbers].sort((a, b) => a - b)) {
+    const row = oracle.get(frame) ?? new Map<string, string[]>();
+    const get = (f: string) => row.get(f) ?? [];
+    const all = byFrame.get(frame) ?? [];
+    if (all.length === 0 && get("smb2.protocol_id").length === 0) continue;
+    frames++;
+    const add = (field: string, ours: string, tshark: string) => {
+      if (ours !== tshark) differences.push({ frame, field, ours, tshark });
+    };
+    const mine = all.filter((e) => e.command !== "ENCRYPTED");
+    const encrypted = all.filter((e) => e.command === "ENCRYPTED");
+    add("smb2.cmd", mine.map((e) => String(e.commandCode)).join("|"), get("smb2.cmd").join("|"));
+    add(
+      "smb2.flags.response",
+      mine.map((e) => (e.response ? "1" : "0")).join("|"),
+      get("smb2.flags.response").join("|"),
+    );
+    add("smb2.msg_id", mine.map((e) => e.messageId).join("|"), get("smb2.msg_id").join("|"));
+    // Transform headers carry a SessionId too, listed first by tshark.
+    add(
+      "smb2.sesid",
+      [...encrypted, ...mine].map((e) => hex64(e.sessionId)).join("|"),
+      get("smb2.sesid").join("|"),
+    );
+    add(
+      "smb2.nt_status",
+      mine.filter((e) => e.response).map((e) => hex(e.status ?? 0, 8)).join("|"),
+      get("smb2.nt_status").join("|"),
+    );
+    add(
+      "smb2.header.transform.msg_size",
+      encrypted.map((e) => String(e.fields.originalMessageSize)).join("|"),
+      get("smb2.header.transform.msg_size").join("|"),
+    );
+    // tshark's smb2.filename is the CREATE request's name, a rename's target and the
+    // names a directory listing returns; it does not name other messages by their
+    // FileId (we do, in `file`).
+    add(
+      "smb2.filename",
+      uniqueSorted(
+        mine.flatMap((e) => [
+          str(e.fields.fileName),
+          str(e.fields.newFileName),
+          ...strings(e.fields.names),
+        ]),
+      ),
+      uniqueSorted(get("smb2.filename")),
+    );
+    // An async response's header has no TreeId: tshark names no tree, we name the
+    // request's. Only the synchronous messages' trees are compared.
+    add(
+      "smb2.tree",
+      uniqueSorted(
+        mine.filter((e) => e.asyncId === undefined).flatMap((e) => [e.share, str(e.fields.path)]),
+      ),
+      uniqueSorted(get("smb2.tree")),
+    );
+    const ntlm = ntlmByFrame.get(frame) ?? [];
+    add(
+      "ntlmssp.auth.username",
+      uniqueSorted(ntlm.map((n) => n.user || "NULL")),
+      uniqueSorted(get("ntlmssp.auth.username")),
+    );
+    add(
+      "ntlmssp.auth.domain",
+      uniqueSorted(ntlm.map((n) => n.domain || "NULL")),
+      uniqueSorted(get("ntlmssp.auth.domain")),
+    );
+    add(
+      "ntlmssp.auth.hostname",
+      uniqueSorted(ntlm.map((n) => n.workstation || "NULL")),
+      uniqueSorted(get("ntlmssp.auth.hostname")),
+    );
+  }
+  return { frames, differences };
+}
+
+/** A 64-bit id given as a decimal string, as tshark prints it: 0x + 16 hex digits. */
+function hex64(decimal: string): string {
+  if (!/^\d+$/.test(decimal)) return decimal;
+  return `0x${BigInt(decimal).toString(16).padStart(16, "0")}`;
+}
