@@ -9,9 +9,12 @@ import type { SmbEvent, TreeEvent } from "../events.ts";
 import { AuthTracker, tokenFields } from "./auth_tracker.ts";
 import { BoundedMap } from "./bounded_map.ts";
 import { reportProblems, type SmbConnection } from "./context.ts";
+import type { Fields } from "./json.ts";
 import type { NbssMessage } from "./nbss.ts";
 import { Smb1Command } from "./smb1/commands.ts";
 import { parseSmb1 } from "./smb1/parse.ts";
+import { decodeTransactionBlocks, transactionKind } from "./smb1/trans.ts";
+import { TransactionAssembler, transactionPart } from "./smb1/trans_assembly.ts";
 import type { Smb1Command as Smb1Cmd, Smb1Message } from "./smb1/types.ts";
 import { smb1StatusName } from "./status.ts";
 
@@ -22,6 +25,12 @@ interface Pending {
 }
 
 const STATUS_SUCCESS = 0;
+/** Secondary transaction requests: parts of an earlier request, answered by nothing of their own. */
+const SECONDARY_COMMANDS: ReadonlySet<number> = new Set([
+  Smb1Command.TRANSACTION_SECONDARY,
+  Smb1Command.TRANSACTION2_SECONDARY,
+  Smb1Command.NT_TRANSACT_SECONDARY,
+]);
 /** SMB1 SESSION_SETUP_ANDX response Action bit: logged in as guest. [MS-CIFS] 2.2.4.53.2 */
 const ACTION_GUEST = 0x0001;
 
@@ -44,6 +53,10 @@ export class Smb1Session {
   readonly #files: BoundedMap<number, string>;
   readonly #pending = new Map<string, Pending>();
   readonly #auth: AuthTracker;
+  /** Transactions sent in several messages, requests and responses apart. */
+  readonly #transactions = new TransactionAssembler();
+  /** The primary request's fields of each transaction being assembled, by its key. */
+  readonly #primaries = new BoundedMap<string, Fields>(64, () => {});
 
   constructor(readonly conn: SmbConnection) {
     const max = conn.ctx.limits.maxSmbStateEntries;
@@ -82,7 +95,11 @@ export class Smb1Session {
     let request: Pending | undefined;
     if (reply) {
       request = this.#pending.get(key);
-      if (request !== undefined) this.#pending.delete(key);
+      // The interim response to a transaction still sending secondaries (WordCount 0,
+      // success: "send the rest") leaves the request waiting for its final response.
+      const interim = request !== undefined && this.#primaries.get(`req:${key}`) !== undefined &&
+        body[32] === 0 && (body[5]! | body[6]! | body[7]! | body[8]!) === 0;
+      if (request !== undefined && !interim) this.#pending.delete(key);
     }
     let parsed: Smb1Message;
     try {
@@ -99,7 +116,10 @@ export class Smb1Session {
       return;
     }
     reportProblems(this.conn, "smb1", m, parsed.problems, `SMB1 ${reply ? "response" : "request"}`);
-    if (!reply) this.#remember(key, { message: parsed, frames: m.frames, ts: m.ts });
+    for (const c of parsed.commands) this.#assemble(body, parsed, c, key, request, m);
+    const secondary = !reply && parsed.commands[0] !== undefined &&
+      SECONDARY_COMMANDS.has(parsed.commands[0].code);
+    if (!reply && !secondary) this.#remember(key, { message: parsed, frames: m.frames, ts: m.ts });
     parsed.commands.forEach((c, i) => this.#command(fromClient, m, parsed, c, i, request));
   }
 
@@ -111,6 +131,70 @@ export class Smb1Session {
     for (const [key, p] of this.#pending) {
       if (p.message.header.command === Smb1Command.NEGOTIATE) this.#pending.delete(key);
     }
+  }
+
+  /**
+   * Feed a transaction command to the assembler when its parameters or data
+   * span several messages; once complete, its subcommand fields are decoded
+   * from the whole blocks and added to the command's fields (`reassembled`).
+   */
+  #assemble(
+    body: Uint8Array,
+    msg: Smb1Message,
+    c: Smb1Cmd,
+    key: string,
+    request: Pending | undefined,
+    m: NbssMessage,
+  ): void {
+    const kind = transactionKind(c.code);
+    if (kind === undefined) return;
+    const h = msg.header;
+    const secondary = SECONDARY_COMMANDS.has(c.code);
+    if (!secondary && c.fields.complete !== false) return;
+    const part = transactionPart(body, c);
+    if (part === undefined) return;
+    const side = h.response ? "resp" : "req";
+    const id = `${side}:${key}`;
+    let result;
+    if (secondary || (h.response && this.#primaries.get(id) !== undefined)) {
+      result = this.#transactions.secondary(id, part);
+    } else {
+      // Responses are decoded with the request's subcommand, requests with their own.
+      const primary = h.response ? request?.message.commands[0]?.fields ?? {} : c.fields;
+      this.#primaries.set(id, primary);
+      result = this.#transactions.primary(id, part);
+    }
+    for (const p of result.problems) {
+      this.conn.ctx.reporter.anomaly(
+        "smb1",
+        p.kind,
+        `SMB1 transaction reassembly: ${p.detail}`,
+        m.frames[m.frames.length - 1] ?? 0,
+        m.ts,
+        this.conn.info.id,
+      );
+    }
+    if (result.state === "partial") return;
+    const primary = this.#primaries.get(id);
+    this.#primaries.delete(id);
+    if (result.state !== "complete" || primary === undefined) return;
+    const decoded = decodeTransactionBlocks(
+      kind,
+      h.response,
+      primary,
+      result.parameters,
+      result.data,
+      h.unicode,
+    );
+    Object.assign(c.fields, decoded.fields, {
+      reassembled: true,
+      totalParameterBytes: result.parameters.length,
+      totalDataBytes: result.data.length,
+    });
+    for (const key of ["subcommand", "subcommandName", "function", "functionName", "transName"]) {
+      if (primary[key] !== undefined && c.fields[key] === undefined) c.fields[key] = primary[key]!;
+    }
+    reportProblems(this.conn, "smb1", m, decoded.problems, "SMB1 reassembled transaction");
   }
 
   /** The connection ended: report requests never answered and authentications left open. */
