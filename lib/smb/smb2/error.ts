@@ -2,12 +2,15 @@
  * The ERROR response. [MS-SMB2] 2.2.2, 2.2.2.1 (error contexts), 2.2.2.2
  * (ErrorData formats: symbolic link error, buffer-too-small)
  *
- * A response is an ERROR body when its status is not success and its
- * StructureSize is 9, except SESSION_SETUP with
- * STATUS_MORE_PROCESSING_REQUIRED, whose own response body also has
- * StructureSize 9. Warnings that carry real bodies (STATUS_BUFFER_OVERFLOW on
- * READ, QUERY_INFO, IOCTL…) have their command's StructureSize and are
- * decoded as that command; STATUS_PENDING interim responses are ERROR bodies.
+ * A response is an ERROR body when its status is not success, its
+ * StructureSize is 9, and the status is not one of those [MS-SMB2] 3.3.4.4
+ * does not count as failures, which come with the command's own body:
+ * STATUS_MORE_PROCESSING_REQUIRED on SESSION_SETUP, STATUS_BUFFER_OVERFLOW on
+ * QUERY_INFO, READ and IOCTL, STATUS_INVALID_PARAMETER on IOCTL (copychunk
+ * limits) and STATUS_NOTIFY_ENUM_DIR on CHANGE_NOTIFY. SESSION_SETUP,
+ * QUERY_INFO, QUERY_DIRECTORY and CHANGE_NOTIFY responses have StructureSize
+ * 9 of their own, so the size alone cannot tell. STATUS_PENDING interim
+ * responses are ERROR bodies.
  *
  * Fields: `errorContextCount`, `byteCount`, and by status or context:
  * `errorContexts` ({`errorId`, `errorIdName`, `errorDataLength`}),
@@ -26,6 +29,18 @@ export const STATUS_PENDING = 0x0000_0103;
 export const STATUS_MORE_PROCESSING_REQUIRED = 0xc000_0016;
 export const STATUS_BUFFER_TOO_SMALL = 0xc000_0023;
 export const STATUS_STOPPED_ON_SYMLINK = 0x8000_002d;
+export const STATUS_BUFFER_OVERFLOW = 0x8000_0005;
+export const STATUS_INVALID_PARAMETER = 0xc000_000d;
+export const STATUS_NOTIFY_ENUM_DIR = 0x0000_010c;
+
+/** Statuses that are not failures for a command: its own body follows. [MS-SMB2] 3.3.4.4 */
+const NOT_FAILURES: ReadonlyMap<number, readonly number[]> = new Map([
+  [Smb2Command.SESSION_SETUP, [STATUS_MORE_PROCESSING_REQUIRED]],
+  [Smb2Command.QUERY_INFO, [STATUS_BUFFER_OVERFLOW]],
+  [Smb2Command.READ, [STATUS_BUFFER_OVERFLOW]],
+  [Smb2Command.IOCTL, [STATUS_BUFFER_OVERFLOW, STATUS_INVALID_PARAMETER]],
+  [Smb2Command.CHANGE_NOTIFY, [STATUS_NOTIFY_ENUM_DIR]],
+]);
 
 const ERROR_STRUCTURE_SIZE = 9;
 
@@ -43,7 +58,7 @@ const MAX_ERROR_CONTEXTS = 16;
 export function isErrorResponse(command: number, status: number, body: Uint8Array): boolean {
   if (status === STATUS_SUCCESS || body.length < 2) return false;
   if ((body[0]! | (body[1]! << 8)) !== ERROR_STRUCTURE_SIZE) return false;
-  return !(command === Smb2Command.SESSION_SETUP && status === STATUS_MORE_PROCESSING_REQUIRED);
+  return !(NOT_FAILURES.get(command)?.includes(status) ?? false);
 }
 
 /** Symbolic Link Error Response. [MS-SMB2] 2.2.2.2.1 */
