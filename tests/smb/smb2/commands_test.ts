@@ -41,6 +41,10 @@ function frame(parsed: Parsed[], n: number): Smb2Message[] {
 
 const one = (parsed: Parsed[], n: number) => frame(parsed, n)[0]!;
 
+/** The frame's message of a command (a frame can hold a compound). */
+const named = (parsed: Parsed[], n: number, name: string) =>
+  frame(parsed, n).find((m) => m.name === name)!;
+
 corpusTest(
   "NEGOTIATE: dialects, 3.1.1 contexts and the 0x02FF answer (zeek/smb3_negotiate_context.pcap)",
   "zeek/smb3_negotiate_context.pcap",
@@ -269,19 +273,19 @@ corpusTest(
     assert.equal(basic.fileAttributes, 0x20);
     assert.equal(one(parsed, 364).fields.allocationSize, "4096");
     // T … 'smb2.cmd==17 && smb2.flags.response==0' -e smb2.disposition.delete_on_close: 379;…;1
-    const disposition = frame(parsed, 379).find((m) => m.name === "SET_INFO")!.fields;
+    const disposition = named(parsed, 379, "SET_INFO").fields;
     assert.deepEqual(
       [disposition.infoClassName, disposition.deletePending],
       ["FileDispositionInformation", true],
     );
     // tshark -V frames 29, 59: FS Attributes: 0x010400c6, FS Name: NTFS;
     //   Stream Name ::$DATA, Stream Size: 6148, then :AFP_AfpInfo:$DATA
-    const fsAttributes = one(parsed, 29).fields;
+    const fsAttributes = named(parsed, 29, "QUERY_INFO").fields;
     assert.deepEqual(
       [fsAttributes.fileSystemAttributes, fsAttributes.fileSystemName],
       [0x010400c6, "NTFS"],
     );
-    assert.deepEqual(one(parsed, 59).fields.streams, [
+    assert.deepEqual(named(parsed, 59, "QUERY_INFO").fields.streams, [
       { name: "::$DATA", size: "6148" },
       { name: ":AFP_AfpInfo:$DATA", size: "60" },
     ]);
