@@ -13,7 +13,9 @@
 import { Decoder, DecodeStream } from "../mod.ts";
 import { decodeSource } from "../cli/input.ts";
 
-const [path, mode] = Deno.args;
+const [path, mode, extra] = Deno.args;
+/** `--no-smb` as the last argument: conversations only, for the cost of SMB decoding. */
+const options = (extra ?? mode) === "--no-smb" ? { decodeSmb: false } : {};
 if (!path) throw new Error("usage: decode_file.ts capture [--sync | --cli]");
 const started = performance.now();
 let frames = 0, events = 0, bytes = 0, connections = 0;
@@ -28,7 +30,7 @@ const count = (batch: { type: string; frames?: number; tcpConnections?: number }
 };
 if (mode === "--sync") {
   // The synchronous core fed 1 MiB reads, with no stream machinery.
-  const decoder = new Decoder();
+  const decoder = new Decoder(options);
   const file = Deno.openSync(path);
   const chunk = new Uint8Array(1 << 20);
   for (;;) {
@@ -41,7 +43,7 @@ if (mode === "--sync") {
   file.close();
 } else if (mode === "--cli") {
   const file = await Deno.open(path);
-  for await (const batch of decodeSource(file, {}, (n) => (bytes += n))) count(batch);
+  for await (const batch of decodeSource(file, options, (n) => (bytes += n))) count(batch);
 } else {
   const file = await Deno.open(path);
   const counted = file.readable.pipeThrough(
@@ -52,7 +54,7 @@ if (mode === "--sync") {
       },
     }),
   );
-  for await (const batch of counted.pipeThrough(new DecodeStream())) count(batch);
+  for await (const batch of counted.pipeThrough(new DecodeStream(options))) count(batch);
 }
 const seconds = (performance.now() - started) / 1000;
 const status = Deno.readTextFileSync("/proc/self/status");

@@ -8,6 +8,7 @@ import { CaptureReader } from "./capture/reader.ts";
 import type { DecodeEvent, SummaryEvent } from "./events.ts";
 import type { ObserverFactory, StreamObserver } from "./flow/observer.ts";
 import { SmbAnalyzer } from "./smb/analyzer.ts";
+import { NBDS_PORT, NbdsAnalyzer } from "./smb/nbds.ts";
 import { FlowTable } from "./flow/table.ts";
 import { NetworkLayer } from "./net/network.ts";
 import type { IpPacket } from "./net/packet.ts";
@@ -54,8 +55,12 @@ export class Decoder {
     this.#reporter = new Reporter(this.#out, this.limits.maxAnomaliesPerKind);
     const smb = { out: this.#out, reporter: this.#reporter, limits: this.limits };
     const observe: ObserverFactory = (conn) => {
-      const analyzer = conn.transport === "tcp"
+      const analyzer = !this.limits.decodeSmb
+        ? undefined
+        : conn.transport === "tcp"
         ? new SmbAnalyzer(conn, smb, !conn.handshake)
+        : conn.server.port === NBDS_PORT || conn.client.port === NBDS_PORT
+        ? new NbdsAnalyzer(conn, smb)
         : undefined;
       const tap = hooks.observe?.(conn);
       return analyzer && tap ? both(analyzer, tap) : analyzer ?? tap;
@@ -148,6 +153,10 @@ function both(a: StreamObserver, b: StreamObserver): StreamObserver {
     data: (fromClient, bytes, frame) => {
       a.data(fromClient, bytes, frame);
       b.data(fromClient, bytes, frame);
+    },
+    datagram: (fromClient, payload, frame) => {
+      a.datagram?.(fromClient, payload, frame);
+      b.datagram?.(fromClient, payload, frame);
     },
     gap: (fromClient, length, frame) => {
       a.gap(fromClient, length, frame);

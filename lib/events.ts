@@ -311,15 +311,20 @@ export interface TreeEvent {
   evidence: Evidence;
 }
 
-/** A NetBIOS session service exchange (TCP/139): the session request and its answer. */
+/** A NetBIOS session service exchange (TCP/139: the session request and its answer) or a NetBIOS datagram (UDP/138). */
 export interface NbssEvent {
   /** Discriminant. */
   type: "nbss";
   /** Which packet. */
-  action: "session_request" | "positive_response" | "negative_response" | "retarget_response";
-  /** Session request: the called (server) name, as `NAME<xx>`. */
+  action:
+    | "session_request"
+    | "positive_response"
+    | "negative_response"
+    | "retarget_response"
+    | "datagram";
+  /** Session request: the called (server) name, as `NAME<xx>`; datagram: the destination name. */
   calledName?: string;
-  /** Session request: the calling (client) name. */
+  /** Session request: the calling (client) name; datagram: the source name. */
   callingName?: string;
   /** Negative response: the error code ([RFC 1002] 4.3.4: 0x80 not listening on called name, 0x82 called name not present, …). */
   errorCode?: number;

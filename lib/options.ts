@@ -29,6 +29,8 @@ export interface DecoderOptions {
   maxAnomaliesPerKind?: number;
   /** Emit a `connection` event when a conversation opens as well as when it closes. @default {true} */
   connectionOpenEvents?: boolean;
+  /** Decode SMB (and the NTLM logins in it) on TCP connections; false leaves conversations only. @default {true} */
+  decodeSmb?: boolean;
   /** Bytes of one SMB message kept for decoding. Bulk READ/WRITE data is never kept; any other message longer than this is decoded from its first bytes only, with an anomaly. @default {2097152} */
   maxSmbMessageBytes?: number;
   /** SMB requests awaiting their response, per connection. Past this the oldest is dropped (reported as unanswered) and one `limit` anomaly is emitted. @default {1000} */
@@ -55,6 +57,7 @@ export const DEFAULT_LIMITS: Readonly<Required<DecoderOptions>> = Object.freeze(
   maxRecordBytes: 16 << 20,
   maxAnomaliesPerKind: 1000,
   connectionOpenEvents: true,
+  decodeSmb: true,
   maxSmbMessageBytes: 2 << 20,
   maxPendingRequests: 1000,
   maxSmbStateEntries: 10_000,

@@ -26,14 +26,16 @@ export interface ConnectionInfo {
 
 /**
  * Receives one TCP connection's reassembled byte streams, each byte once and
- * in order. Views passed to `data` are valid only during the call: copy what
- * you keep.
+ * in order, or one UDP conversation's datagrams. Views passed to `data` and
+ * `datagram` are valid only during the call: copy what you keep.
  */
 export interface StreamObserver {
   /** In-order bytes; `fromClient` tells the direction; `frame` is the segment's frame. */
   data(fromClient: boolean, bytes: Uint8Array, frame: Frame): void;
   /** `length` bytes are missing from that direction's stream at this point. */
   gap(fromClient: boolean, length: number, frame: Frame | undefined): void;
+  /** UDP only: one datagram's payload (as captured); `fromClient` tells the direction. */
+  datagram?(fromClient: boolean, payload: Uint8Array, frame: Frame): void;
   /** The connection ended; no more calls follow. */
   close(): void;
 }

@@ -157,9 +157,11 @@ export class FlowTable {
     }
     conn ??= this.#create(p, d.srcPort, d.dstPort, "udp", 0);
     this.#seen(conn, p.frame);
-    const stats = this.#isFromClient(conn, p.src, d.srcPort) ? conn.clientStats : conn.serverStats;
+    const fromClient = this.#isFromClient(conn, p.src, d.srcPort);
+    const stats = fromClient ? conn.clientStats : conn.serverStats;
     stats.packets++;
     stats.payloadBytes += d.payloadLength;
+    conn.observer?.datagram?.(fromClient, d.payload, p.frame);
   }
 
   /** Whether a packet on an existing connection's 5-tuple begins a new connection instead. */

@@ -7,7 +7,8 @@
 /**
  * Decode the encoded name at `at`: returns the name as `NAME<xx>` (15
  * characters trimmed, then the suffix byte in hex, as Wireshark shows it)
- * and the offset after it, or undefined when it is not a valid encoding.
+ * and the offset after it, or undefined when it cannot be framed. A name
+ * whose characters are outside the encoding reads `(illegal NetBIOS name)`.
  */
 export function decodeNetbiosName(
   b: Uint8Array,
@@ -16,10 +17,12 @@ export function decodeNetbiosName(
   const length = b[at];
   if (length !== 32 || at + 1 + 32 > b.length) return undefined;
   const bytes: number[] = [];
+  let legal = true;
   for (let i = 0; i < 16; i++) {
     const hi = b[at + 1 + 2 * i]! - 0x41, lo = b[at + 2 + 2 * i]! - 0x41;
-    if (hi < 0 || hi > 15 || lo < 0 || lo > 15) return undefined;
-    bytes.push((hi << 4) | lo);
+    // Outside 'A'..'P' the encoding is illegal; the length still frames it, so go on.
+    if (hi < 0 || hi > 15 || lo < 0 || lo > 15) legal = false;
+    bytes.push(((hi & 15) << 4) | (lo & 15));
   }
   let next = at + 33;
   // Scope labels follow, ended by a zero length; bounded by the buffer.
@@ -31,6 +34,7 @@ export function decodeNetbiosName(
     next += 1 + n;
   }
   next += 1;
+  if (!legal) return { name: "(illegal NetBIOS name)", next };
   const text = String.fromCharCode(...bytes.slice(0, 15)).replace(/ +$/, "");
   const suffix = bytes[15]!.toString(16).padStart(2, "0");
   const scope = labels.length ? `.${labels.join(".")}` : "";

@@ -58,7 +58,8 @@ export class Smb1Session {
   /** The primary request's fields of each transaction being assembled, by its key. */
   readonly #primaries = new BoundedMap<string, Fields>(64, () => {});
 
-  constructor(readonly conn: SmbConnection) {
+  /** @param options.oneWay datagrams (mailslots): requests await no response */
+  constructor(readonly conn: SmbConnection, readonly options: { oneWay?: boolean } = {}) {
     const max = conn.ctx.limits.maxSmbStateEntries;
     const overflow = (what: string) => () =>
       conn.ctx.reporter.limit(
@@ -119,7 +120,9 @@ export class Smb1Session {
     for (const c of parsed.commands) this.#assemble(body, parsed, c, key, request, m);
     const secondary = !reply && parsed.commands[0] !== undefined &&
       SECONDARY_COMMANDS.has(parsed.commands[0].code);
-    if (!reply && !secondary) this.#remember(key, { message: parsed, frames: m.frames, ts: m.ts });
+    if (!reply && !secondary && !this.options.oneWay) {
+      this.#remember(key, { message: parsed, frames: m.frames, ts: m.ts });
+    }
     parsed.commands.forEach((c, i) => this.#command(fromClient, m, parsed, c, i, request));
   }
 

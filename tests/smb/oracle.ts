@@ -41,7 +41,7 @@ export function readOracle(capture: string): Map<number, OracleRow> {
   return rows;
 }
 
-/** Captures whose oracle has SMB1 (`smb.cmd`) or SMB2 (`smb2.cmd`) rows over TCP. */
+/** Captures whose oracle has rows with `field` (e.g. `smb.cmd`) over TCP or UDP. */
 export function capturesWith(field: string): string[] {
   const out: string[] = [];
   for (const source of Deno.readDirSync(corpus)) {
@@ -52,7 +52,9 @@ export function capturesWith(field: string): string[] {
         if (!f.name.endsWith(".tsv") || f.name.endsWith(".decrypted.tsv")) continue;
         const capture = `${source.name}/${f.name.slice(0, -4)}`;
         for (const row of readOracle(capture).values()) {
-          if ((row.get(field) ?? []).length > 0 && (row.get("tcp.stream") ?? []).length > 0) {
+          const transport = (row.get("tcp.stream") ?? []).length > 0 ||
+            (row.get("udp.stream") ?? []).length > 0;
+          if ((row.get(field) ?? []).length > 0 && transport) {
             out.push(capture);
             break;
           }
@@ -116,13 +118,13 @@ export function compareSmb1(events: DecodeEvent[], oracle: Map<number, OracleRow
   let frames = 0;
   const frameNumbers = new Set([...byFrame.keys()]);
   for (const [frame, row] of oracle) {
-    if ((row.get("smb.cmd") ?? []).length > 0 && (row.get("tcp.stream") ?? []).length > 0) {
-      frameNumbers.add(frame);
-    }
+    if ((row.get("smb.cmd") ?? []).length > 0) frameNumbers.add(frame);
   }
   for (const frame of [...frameNumbers].sort((a, b) => a - b)) {
     const row = oracle.get(frame);
-    const tcpRow = row !== undefined && (row.get("tcp.stream") ?? []).length > 0;
+    // SMB over TCP (NBSS, direct) and over UDP (NetBIOS datagrams, mailslots).
+    const tcpRow = row !== undefined &&
+      ((row.get("tcp.stream") ?? []).length > 0 || (row.get("udp.stream") ?? []).length > 0);
     const mine = byFrame.get(frame) ?? [];
     const theirs = tcpRow ? row!.get("smb.cmd") ?? [] : [];
     if (mine.length === 0 && theirs.length === 0) continue;
