@@ -45,6 +45,7 @@ export type {
   NbssEvent,
   NtlmEvent,
   SmbEvent,
+  SmbSummary,
   SummaryEvent,
   TreeEvent,
 } from "./lib/events.ts";

@@ -14,6 +14,7 @@ import { NetworkLayer } from "./net/network.ts";
 import type { IpPacket } from "./net/packet.ts";
 import { type DecoderOptions, limitsFrom } from "./options.ts";
 import { Reporter } from "./report.ts";
+import { SmbTally } from "./tally.ts";
 
 /** Callbacks into the decode, for embedders that want more than events. */
 export interface DecoderHooks {
@@ -42,6 +43,7 @@ export class Decoder {
   readonly #capture: CaptureReader;
   readonly #network: NetworkLayer;
   readonly #flows: FlowTable;
+  readonly #tally = new SmbTally();
   #gzip = false;
   #ended = false;
 
@@ -99,7 +101,7 @@ export class Decoder {
   push(chunk: Uint8Array): DecodeEvent[] {
     if (this.#ended) throw new TypeError("Cannot push: the decoder has ended");
     this.#capture.push(chunk);
-    return this.#out.splice(0);
+    return this.#drain();
   }
 
   /** Signal the end of the capture; returns the remaining events, ending with the `summary`. */
@@ -109,8 +111,15 @@ export class Decoder {
     this.#capture.end();
     this.#network.end();
     this.#flows.end();
+    this.#tally.add(this.#out);
     this.#out.push(this.#summary());
     return this.#out.splice(0);
+  }
+
+  #drain(): DecodeEvent[] {
+    const batch = this.#out.splice(0);
+    this.#tally.add(batch);
+    return batch;
   }
 
   /** Adapters that inflated gzip input call this so the summary says so. */
@@ -142,6 +151,7 @@ export class Decoder {
       anomalies: r.total,
       anomalyCounts: Object.fromEntries(r.counts),
       limitsHit: [...r.limitsHit].map(([limit, count]) => ({ limit, count })),
+      smb: this.#tally.summary,
       truncated: c.stopped,
     };
   }

@@ -138,6 +138,32 @@ export interface LimitHit {
   count: number;
 }
 
+/** The SMB side of a decode at a glance (lists hold at most 100 names each). */
+export interface SmbSummary {
+  /** SMB messages decoded (each command of an AndX chain or compound counts). */
+  messages: number;
+  /** Of which SMB1. */
+  smb1Messages: number;
+  /** Of which SMB2/3. */
+  smb2Messages: number;
+  /** SMB3 messages seen only as encrypted transform headers. */
+  encryptedMessages: number;
+  /** Responses with an error status. */
+  errorResponses: number;
+  /** Dialects negotiated, e.g. `SMB2 3.1.1`. */
+  dialects: string[];
+  /** Users of sessions, `DOMAIN\user`. */
+  users: string[];
+  /** Shares (tree paths) used. */
+  shares: string[];
+  /** File and pipe names seen. */
+  files: string[];
+  /** NTLM authentications. */
+  authentications: number;
+  /** Of which refused by the server. */
+  failedAuthentications: number;
+}
+
 /** The last event of every decode. */
 export interface SummaryEvent {
   /** Discriminant. */
@@ -172,6 +198,8 @@ export interface SummaryEvent {
   anomalyCounts: Record<string, number>;
   /** Caps reached, by option name. */
   limitsHit: LimitHit[];
+  /** What SMB carried. */
+  smb: SmbSummary;
   /** Whether the decode stopped early (input unrecognised, or a caller's budget). */
   truncated: boolean;
 }

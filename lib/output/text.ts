@@ -186,6 +186,23 @@ export function formatSummaryText(s: SummaryEvent): string {
   if (s.limitsHit.length) {
     lines.push(`limits hit: ${s.limitsHit.map((l) => `${l.limit} ×${l.count}`).join(", ")}`);
   }
+  const m = s.smb;
+  if (m.messages > 0) {
+    lines.push(
+      `SMB: ${m.messages} messages (${m.smb1Messages} SMB1, ${m.smb2Messages} SMB2/3` +
+        (m.encryptedMessages ? `, ${m.encryptedMessages} encrypted` : "") +
+        `), ${m.errorResponses} error responses; dialects: ${m.dialects.join(", ") || "not seen"}`,
+    );
+    lines.push(
+      `logins: ${m.authentications} NTLM (${m.failedAuthentications} refused); users: ` +
+        (m.users.map(escapeControl).join(", ") || "none"),
+    );
+    lines.push(`shares: ${m.shares.map(escapeControl).join(", ") || "none"}`);
+    const shown = m.files.slice(0, 10).map(escapeControl).join(", ");
+    lines.push(
+      `files: ${m.files.length}${shown ? ` (${shown}${m.files.length > 10 ? ", …" : ""})` : ""}`,
+    );
+  }
   if (s.truncated) lines.push("decode stopped early: see the anomalies above");
   return lines.join("\n");
 }
