@@ -101,7 +101,27 @@ export const CtlCode = {
   FSCTL_SET_INTEGRITY_INFORMATION: 0x0009_c280,
 } as const;
 
-const NAMES = new Map<number, string>(Object.entries(CtlCode).map(([n, c]) => [c, n]));
+/**
+ * The same controls with the access bits of older headers (FILE_WRITE_ACCESS or
+ * FILE_READ_ACCESS instead of FILE_ANY_ACCESS), as Wireshark also names them.
+ */
+const OLDER_FORMS: ReadonlyMap<number, string> = new Map([
+  [0x0009_8098, "FSCTL_SET_OBJECT_ID"],
+  [0x0009_80a0, "FSCTL_DELETE_OBJECT_ID"],
+  [0x0009_80a4, "FSCTL_SET_REPARSE_POINT"],
+  [0x0009_80ac, "FSCTL_DELETE_REPARSE_POINT"],
+  [0x0009_80bc, "FSCTL_SET_OBJECT_ID_EXTENDED"],
+  [0x0009_40b3, "FSCTL_ENUM_USN_DATA"],
+  [0x0009_40bb, "FSCTL_READ_USN_JOURNAL"],
+  [0x0009_40e7, "FSCTL_CREATE_USN_JOURNAL"],
+  [0x0009_40eb, "FSCTL_READ_FILE_USN_DATA"],
+  [0x0009_40ef, "FSCTL_WRITE_USN_CLOSE_RECORD"],
+]);
+
+const NAMES = new Map<number, string>([
+  ...Object.entries(CtlCode).map(([n, c]) => [c, n] as const),
+  ...OLDER_FORMS,
+]);
 
 /** The control code's name, `UNKNOWN_0x…` (eight hex digits) otherwise. */
 export function ctlCodeName(code: number): string {
