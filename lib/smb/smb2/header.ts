@@ -30,10 +30,11 @@ export const Smb2HeaderFlags = {
   REPLAY_OPERATION: 0x2000_0000,
 } as const;
 
+const { PRIORITY_MASK: _, ...FLAG_BITS } = Smb2HeaderFlags;
+
 /** Flag names of a header's Flags, the priority bits left out (they are a value). */
 export function smb2HeaderFlagNames(flags: number): string[] {
-  const { PRIORITY_MASK: _, ...bits } = Smb2HeaderFlags;
-  return flagNames(flags & ~Smb2HeaderFlags.PRIORITY_MASK, bits);
+  return flagNames(flags & ~Smb2HeaderFlags.PRIORITY_MASK, FLAG_BITS);
 }
 
 /**

@@ -84,11 +84,16 @@ export function utf16z(b: Uint8Array): string {
 /** A name table for a bit set: `{NAME: bit}`. */
 export type FlagTable = Readonly<Record<string, number>>;
 
+const ENTRIES = new WeakMap<FlagTable, [string, number][]>();
+
 /** Names of the bits set in `value`; bits not in the table appear as `0x…`. */
 export function flagNames(value: number, table: FlagTable): string[] {
   const names: string[] = [];
+  if (value === 0) return names;
+  let entries = ENTRIES.get(table);
+  if (entries === undefined) ENTRIES.set(table, entries = Object.entries(table));
   let rest = value >>> 0;
-  for (const [name, bit] of Object.entries(table)) {
+  for (const [name, bit] of entries) {
     if (bit !== 0 && (value & bit) >>> 0 === bit) {
       names.push(name);
       rest = (rest & ~bit) >>> 0;

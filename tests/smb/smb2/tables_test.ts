@@ -21,6 +21,7 @@ import {
 } from "../../../lib/smb/smb2/negotiate_context.ts";
 import { CREATE_CONTEXT_NAMES } from "../../../lib/smb/smb2/create_context.ts";
 import { filetimeIso, flagNames, guidString, u64String } from "../../../lib/smb/smb2/wire.ts";
+import { smb2HeaderFlagNames } from "../../../lib/smb/smb2/header.ts";
 
 function assertUniqueValues(table: Record<string, number>): void {
   const values = Object.values(table);
@@ -153,6 +154,16 @@ Deno.test("dialect and negotiate-context names", () => {
   for (const key of CREATE_CONTEXT_NAMES.keys()) {
     assert.ok(key.length === 4 || /^[0-9a-f]{32}$/.test(key), key);
   }
+});
+
+Deno.test("smb2HeaderFlagNames leaves the priority value out", () => {
+  assert.deepEqual(smb2HeaderFlagNames(0x3000_007d), [
+    "SERVER_TO_REDIR",
+    "RELATED_OPERATIONS",
+    "SIGNED",
+    "DFS_OPERATIONS",
+    "REPLAY_OPERATION",
+  ]);
 });
 
 Deno.test("flagNames names known bits and shows the rest as hex", () => {
