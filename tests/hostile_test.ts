@@ -39,7 +39,16 @@ Deno.test("Decoder survives a capture cut at every 97th byte", () => {
 
 Deno.test("Decoder survives random byte corruption of real captures", () => {
   const rand = random(1);
-  for (const name of ["smb/smb3_11.pcap", "net/tunnels.pcap", "formats/multi_section.pcapng"]) {
+  for (
+    const name of [
+      "smb/smb3_11.pcap",
+      "smb/smb1_session.pcap",
+      "smb/smb1_guest_139.pcap",
+      "smb/impacket_smb2.pcap",
+      "net/tunnels.pcap",
+      "formats/multi_section.pcapng",
+    ]
+  ) {
     const original = fixture(name);
     for (let round = 0; round < 60; round++) {
       const bytes = original.slice();
