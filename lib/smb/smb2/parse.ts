@@ -81,7 +81,7 @@ function parseMessage(
   requestOf: RequestLookup | undefined,
   problems: ParseProblem[],
 ): Smb2Message | undefined {
-  const where = `SMB2 message at offset ${offset}`;
+  const where = `message at offset ${offset}`;
   if (protocolId(msg) !== 0xfe) {
     problems.push({ kind: "malformed", detail: `${where} does not start with 0xFE 'SMB'` });
     return undefined;
@@ -96,7 +96,10 @@ function parseMessage(
   const header = readSmb2Header(msg, offset);
   const structureSize = smb2HeaderStructureSize(msg);
   if (structureSize !== SMB2_HEADER_SIZE) {
-    problems.push({ kind: "malformed", detail: `${where}: header StructureSize ${structureSize}` });
+    problems.push({
+      kind: "malformed",
+      detail: `${where}: header StructureSize ${structureSize}, expected ${SMB2_HEADER_SIZE}`,
+    });
   }
   const name = smb2CommandName(header.command);
   const body = msg.subarray(SMB2_HEADER_SIZE);
