@@ -9,6 +9,9 @@ import { Cursor, toHex, TRUNCATED } from "../../bytes/cursor.ts";
 import type { Fields } from "../json.ts";
 import type { DataLocation, ParseProblem } from "../smb1/types.ts";
 import { SMB2_HEADER_SIZE } from "./header.ts";
+
+/** A warning: the output did not fit and was cut. [MS-ERREF] 2.3 */
+const STATUS_BUFFER_OVERFLOW = 0x8000_0005;
 import type { Smb2Header, Smb2Message } from "./types.ts";
 import { readFiletime, readU64, utf16 } from "./wire.ts";
 
@@ -116,6 +119,8 @@ export class Smb2Body {
   /**
    * Runs `read` over a sub-structure; a field running past its bytes becomes a
    * `malformed` problem naming `what` instead of ending the whole message.
+   * With STATUS_BUFFER_OVERFLOW the server cut the buffer on purpose: what
+   * fits is kept and no problem is reported.
    */
   guard(what: string, read: () => void): boolean {
     try {
@@ -123,6 +128,7 @@ export class Smb2Body {
       return true;
     } catch (e) {
       if (e !== TRUNCATED) throw e;
+      if (this.header.response && this.header.status === STATUS_BUFFER_OVERFLOW) return false;
       this.problem("malformed", `${what} runs past its bytes`);
       return false;
     }

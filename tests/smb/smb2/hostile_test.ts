@@ -312,3 +312,24 @@ Deno.test(`random corruption of ${cases.length} real messages never throws`, () 
     }
   }
 });
+
+Deno.test("QUERY_INFO output cut by STATUS_BUFFER_OVERFLOW keeps what fits, silently", () => {
+  const response = smb3.find((p) => p.frame === 81)!; // FileAllInformation, 132 bytes
+  const request = smb3.flatMap((p) => p.packet.messages).find((m) =>
+    !m.header.response && m.header.messageId === response.packet.messages[0]!.header.messageId
+  )!;
+  const cut = (status: number) => {
+    const b = response.body.slice(0, 72 + 50);
+    view(b).setUint32(8, status, true);
+    view(b).setUint32(64 + 4, 50, true); // OutputBufferLength
+    return parseSmb2(b, () => request);
+  };
+  const overflow = cut(0x8000_0005);
+  assert.deepEqual(overflow.problems, []);
+  const f = overflow.messages[0]!.fields;
+  assert.equal(overflow.messages[0]!.error, false);
+  assert.equal(f.lastWriteTime, "2026-11-23T18:57:00.5427431Z");
+  assert.equal(f.fileName, undefined);
+  // The same cut with STATUS_SUCCESS is a problem.
+  assert.match(cut(0).problems[0]!.detail, /FileAllInformation output runs past its bytes/);
+});
