@@ -39,6 +39,26 @@ function num(fields: Fields, name: string): number | undefined {
   return typeof v === "number" ? v : undefined;
 }
 
+/**
+ * The cipher of encrypted messages: from the 3.1.1 ENCRYPTION_CAPABILITIES
+ * context of the NEGOTIATE response, or AES-128-CCM, the only one of 3.0 and
+ * 3.0.2. [MS-SMB2] 3.1.4.3
+ */
+function negotiatedCipher(fields: Fields, dialect: string | undefined): string | undefined {
+  const contexts = fields.negotiateContexts;
+  if (Array.isArray(contexts)) {
+    for (const c of contexts) {
+      if (
+        c !== null && typeof c === "object" && !Array.isArray(c) && Array.isArray(c.cipherNames)
+      ) {
+        const name = c.cipherNames[0];
+        if (typeof name === "string") return name;
+      }
+    }
+  }
+  return dialect === "3.0" || dialect === "3.0.2" ? "AES-128-CCM" : undefined;
+}
+
 /** One connection's SMB2/3 conversation. */
 export class Smb2Session {
   dialect: string | undefined;
@@ -47,6 +67,8 @@ export class Smb2Session {
   readonly #files: BoundedMap<string, string>;
   readonly #pending = new Map<string, Pending>();
   readonly #auth: AuthTracker;
+  /** The cipher the NEGOTIATE response chose, for encrypted messages. */
+  #cipher: string | undefined;
 
   constructor(readonly conn: SmbConnection) {
     const max = conn.ctx.limits.maxSmbStateEntries;
@@ -101,6 +123,7 @@ export class Smb2Session {
         chainIndex: 0,
         header: { signature: t.signature, flags: t.flags },
         fields: {
+          ...(this.#cipher === undefined ? {} : { cipher: this.#cipher }),
           nonce: t.nonce,
           originalMessageSize: t.originalMessageSize,
           flags: t.flags,
@@ -158,6 +181,7 @@ export class Smb2Session {
         if (h.response) {
           const dialect = str(msg.fields, "dialect");
           if (dialect !== undefined && !dialect.includes("?")) this.dialect = dialect;
+          this.#cipher = negotiatedCipher(msg.fields, dialect) ?? this.#cipher;
         }
         break;
       case Smb2Command.SESSION_SETUP:

@@ -165,3 +165,18 @@ for (const name of captures) {
     }
   });
 }
+
+Deno.test("smb3_encrypted.pcap: encrypted messages carry the cipher the NEGOTIATE response chose", () => {
+  // make.sh recorded tshark's view of frame 6: cipher 0x0002 ([MS-SMB2] 2.2.3.1.2: AES-128-GCM).
+  const expected = JSON.parse(
+    Deno.readTextFileSync(new URL("smb3_encrypted.expected.json", dir)),
+  );
+  const response = expected.tshark.smb.negotiate.find((n: { request: boolean }) => !n.request);
+  assert.deepEqual(response.ciphers, ["0x0002"]);
+  const encrypted = decodeFixture("smb3_encrypted.pcap").filter((e): e is SmbEvent =>
+    e.type === "smb" && e.command === "ENCRYPTED"
+  );
+  assert.equal(encrypted.length, expected.tshark.smb.smb2TransformHeaders);
+  assert.ok(encrypted.every((e) => e.fields.cipher === "AES-128-GCM"));
+  assert.ok(encrypted.every((e) => e.user === "WORKGROUP\\alice"));
+});
