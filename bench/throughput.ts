@@ -19,13 +19,15 @@ const { values } = parseArgs({
 const outDir = new URL("./out/", import.meta.url);
 Deno.mkdirSync(outDir, { recursive: true });
 
-async function ensureCapture(mb: number): Promise<string> {
-  const path = new URL(`fixtures-${mb}mb.pcap`, outDir).pathname;
+/** Build (once) a capture of `mb` megabytes from the fixtures, or from smb3_bulk.pcap alone. */
+async function ensureCapture(mb: number, bulkOnly = false): Promise<string> {
+  const path = new URL(`${bulkOnly ? "bulk" : "fixtures"}-${mb}mb.pcap`, outDir).pathname;
   try {
     if (Deno.statSync(path).size >= mb * 1e6) return path;
   } catch { /* build it */ }
   const dir = new URL("../fixtures/smb/", import.meta.url);
   const inputs = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".pcap"))
+    .filter((e) => !bulkOnly || e.name === "smb3_bulk.pcap")
     .map((e) => new URL(e.name, dir).pathname).sort();
   console.log(`building ${path} from ${inputs.length} fixture captures…`);
   const made = await writeReplicated(path, fixtureFrames(inputs), mb * 1e6);
@@ -107,5 +109,38 @@ async function benchOne(mb: number) {
   );
 }
 
+/**
+ * The cost of SMB decoding on an SMB3 bulk transfer (smb3_bulk.pcap replicated):
+ * the CLI reader with and without SMB decoding, best of three each.
+ */
+async function benchSmbOverhead(mb: number) {
+  const path = await ensureCapture(mb, true);
+  const size = Deno.statSync(path).size;
+  const best3 = async (mode: string[]) => {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await decodeRun(path, mode));
+    return best(runs);
+  };
+  const without = await best3(["--cli", "--no-smb"]);
+  const withSmb = await best3(["--cli"]);
+  console.log(`\n${path}: ${(size / 1e6).toFixed(1)} MB of SMB3 bulk transfer`);
+  for (
+    const [label, run] of [["conversations only", without], ["with SMB decoding", withSmb]] as const
+  ) {
+    console.log(
+      `${label.padEnd(22)} ${run.seconds.toFixed(3).padStart(8)} s ` +
+        `${(size / 1e6 / run.seconds).toFixed(0).padStart(6)} MB/s ${
+          run.peakRssMb.toFixed(0).padStart(5)
+        } MB peak RSS`,
+    );
+  }
+  console.log(
+    `SMB decoding adds ${
+      ((100 * (withSmb.seconds - without.seconds)) / without.seconds).toFixed(0)
+    }%`,
+  );
+}
+
 await benchOne(Number(values.mb));
+await benchSmbOverhead(Number(values.mb));
 if (values["also-mb"]) await benchOne(Number(values["also-mb"]));
