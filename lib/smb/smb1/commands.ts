@@ -10,6 +10,11 @@
  * @module
  */
 
+import { CreateAction, CreateDisposition, FileInformationClass } from "../fscc.ts";
+
+/** The [MS-FSCC] tables SMB1 shares with SMB2, re-exported for its decoders. */
+export { CreateAction, CreateDisposition, FileInformationClass };
+
 /** SMB1 command codes, [MS-CIFS] 2.2.2.1 (names without the `SMB_COM_` prefix). */
 export const Smb1Command = {
   CREATE_DIRECTORY: 0x00,
@@ -208,57 +213,6 @@ export const SetInfoLevel = {
   SMB_SET_FILE_END_OF_FILE_INFO: 0x0104,
 } as const;
 
-/** [MS-FSCC] 2.4 file information classes reachable as pass-through levels (level − 1000). */
-export const FileInformationClass = {
-  FileDirectoryInformation: 1,
-  FileFullDirectoryInformation: 2,
-  FileBothDirectoryInformation: 3,
-  FileBasicInformation: 4,
-  FileStandardInformation: 5,
-  FileInternalInformation: 6,
-  FileEaInformation: 7,
-  FileAccessInformation: 8,
-  FileNameInformation: 9,
-  FileRenameInformation: 10,
-  FileLinkInformation: 11,
-  FileNamesInformation: 12,
-  FileDispositionInformation: 13,
-  FilePositionInformation: 14,
-  FileFullEaInformation: 15,
-  FileModeInformation: 16,
-  FileAlignmentInformation: 17,
-  FileAllInformation: 18,
-  FileAllocationInformation: 19,
-  FileEndOfFileInformation: 20,
-  FileAlternateNameInformation: 21,
-  FileStreamInformation: 22,
-  FilePipeInformation: 23,
-  FilePipeLocalInformation: 24,
-  FilePipeRemoteInformation: 25,
-  FileMailslotQueryInformation: 26,
-  FileMailslotSetInformation: 27,
-  FileCompressionInformation: 28,
-  FileObjectIdInformation: 29,
-  FileMoveClusterInformation: 31,
-  FileQuotaInformation: 32,
-  FileReparsePointInformation: 33,
-  FileNetworkOpenInformation: 34,
-  FileAttributeTagInformation: 35,
-  FileTrackingInformation: 36,
-  FileIdBothDirectoryInformation: 37,
-  FileIdFullDirectoryInformation: 38,
-  FileValidDataLengthInformation: 39,
-  FileShortNameInformation: 40,
-  FileSfioReserveInformation: 44,
-  FileSfioVolumeInformation: 45,
-  FileHardLinkInformation: 46,
-  FileNormalizedNameInformation: 48,
-  FileIdGlobalTxDirectoryInformation: 50,
-  FileStandardLinkInformation: 54,
-  FileDispositionInformationEx: 64,
-  FileRenameInformationEx: 65,
-} as const;
-
 /** [MS-FSCC] 2.5 file system information classes reachable as QUERY_FS pass-through levels. */
 export const FsInformationClass = {
   FileFsVolumeInformation: 1,
@@ -272,24 +226,6 @@ export const FsInformationClass = {
   FileFsDriverPathInformation: 9,
   FileFsVolumeFlagsInformation: 10,
   FileFsSectorSizeInformation: 11,
-} as const;
-
-/** CreateDisposition of NT_CREATE_ANDX / NT_TRANSACT_CREATE, [MS-CIFS] 2.2.4.64.1. */
-export const CreateDisposition = {
-  FILE_SUPERSEDE: 0,
-  FILE_OPEN: 1,
-  FILE_CREATE: 2,
-  FILE_OPEN_IF: 3,
-  FILE_OVERWRITE: 4,
-  FILE_OVERWRITE_IF: 5,
-} as const;
-
-/** CreateAction of the NT_CREATE_ANDX / NT_TRANSACT_CREATE response, [MS-CIFS] 2.2.4.64.2. */
-export const CreateAction = {
-  FILE_SUPERSEDED: 0,
-  FILE_OPENED: 1,
-  FILE_CREATED: 2,
-  FILE_OVERWRITTEN: 3,
 } as const;
 
 /** Capability bits of NEGOTIATE and SESSION_SETUP_ANDX, [MS-CIFS] 2.2.4.52.2 and [MS-SMB] 2.2.4.5.2. */

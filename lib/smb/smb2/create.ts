@@ -16,6 +16,7 @@
  * `createContexts` / `createContextNames`.
  * @module
  */
+import { CreateAction, CreateDisposition } from "../fscc.ts";
 import { accessMaskNames, ShareAccess } from "./access.ts";
 import type { Smb2Body } from "./body.ts";
 import { readCreateContexts } from "./create_context.ts";
@@ -32,15 +33,6 @@ export const ImpersonationLevel = {
 } as const;
 const impersonationLevelName = enumLookup(ImpersonationLevel, 8);
 
-/** CreateDisposition. [MS-SMB2] 2.2.13 */
-export const CreateDisposition = {
-  FILE_SUPERSEDE: 0,
-  FILE_OPEN: 1,
-  FILE_CREATE: 2,
-  FILE_OPEN_IF: 3,
-  FILE_OVERWRITE: 4,
-  FILE_OVERWRITE_IF: 5,
-} as const;
 export const createDispositionName: (v: number) => string = enumLookup(CreateDisposition, 8);
 
 /** CreateOptions. [MS-SMB2] 2.2.13 */
@@ -68,13 +60,6 @@ export const CreateOptions = {
   FILE_OPEN_FOR_FREE_SPACE_QUERY: 0x0080_0000,
 } as const;
 
-/** CreateAction. [MS-SMB2] 2.2.14 */
-export const CreateAction = {
-  FILE_SUPERSEDED: 0,
-  FILE_OPENED: 1,
-  FILE_CREATED: 2,
-  FILE_OVERWRITTEN: 3,
-} as const;
 export const createActionName: (v: number) => string = enumLookup(CreateAction, 8);
 
 /** Response Flags. [MS-SMB2] 2.2.14 */
@@ -141,3 +126,5 @@ export function parseCreateResponse(b: Smb2Body): void {
   const contextsOffset = c.u32(), contextsLength = c.u32();
   readCreateContexts(b, contextsOffset, contextsLength);
 }
+
+export { CreateAction, CreateDisposition };
