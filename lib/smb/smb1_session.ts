@@ -11,6 +11,7 @@ import { BoundedMap } from "./bounded_map.ts";
 import { reportProblems, type SmbConnection } from "./context.ts";
 import type { Fields } from "./json.ts";
 import type { NbssMessage } from "./nbss.ts";
+import { type PendingRequest, PendingRequests } from "./pending.ts";
 import { Smb1Command } from "./smb1/commands.ts";
 import { parseSmb1 } from "./smb1/parse.ts";
 import { decodeTransactionBlocks, transactionKind } from "./smb1/trans.ts";
@@ -18,11 +19,7 @@ import { TransactionAssembler, transactionPart } from "./smb1/trans_assembly.ts"
 import type { Smb1Command as Smb1Cmd, Smb1Message } from "./smb1/types.ts";
 import { smb1StatusName } from "./status.ts";
 
-interface Pending {
-  message: Smb1Message;
-  frames: number[];
-  ts: number;
-}
+type Pending = PendingRequest<Smb1Message>;
 
 const STATUS_SUCCESS = 0;
 /** Secondary transaction requests: parts of an earlier request, answered by nothing of their own. */
@@ -51,7 +48,7 @@ export class Smb1Session {
   readonly #users: BoundedMap<number, string>;
   readonly #trees: BoundedMap<number, string>;
   readonly #files: BoundedMap<number, string>;
-  readonly #pending = new Map<string, Pending>();
+  readonly #pending: PendingRequests<Smb1Message>;
   readonly #auth: AuthTracker;
   /** Transactions sent in several messages, requests and responses apart. */
   readonly #transactions = new TransactionAssembler();
@@ -74,6 +71,12 @@ export class Smb1Session {
     this.#trees = new BoundedMap(max, overflow("trees"));
     this.#files = new BoundedMap(max, overflow("open files"));
     this.#auth = new AuthTracker(conn, 1);
+    this.#pending = new PendingRequests(conn, "smb1", (msg) => {
+      const h = msg.header;
+      return `SMB1 ${
+        msg.commands.map((c) => c.name).join("+")
+      } request (MID ${h.mid}, PID ${h.pid})`;
+    });
   }
 
   message(fromClient: boolean, m: NbssMessage): void {
@@ -100,7 +103,7 @@ export class Smb1Session {
       // success: "send the rest") leaves the request waiting for its final response.
       const interim = request !== undefined && this.#primaries.get(`req:${key}`) !== undefined &&
         body[32] === 0 && (body[5]! | body[6]! | body[7]! | body[8]!) === 0;
-      if (request !== undefined && !interim) this.#pending.delete(key);
+      if (request !== undefined && !interim) this.#pending.take(key);
     }
     let parsed: Smb1Message;
     try {
@@ -121,7 +124,7 @@ export class Smb1Session {
     const secondary = !reply && parsed.commands[0] !== undefined &&
       SECONDARY_COMMANDS.has(parsed.commands[0].code);
     if (!reply && !secondary && !this.options.oneWay) {
-      this.#remember(key, { message: parsed, frames: m.frames, ts: m.ts });
+      this.#pending.add(key, { message: parsed, frames: m.frames, ts: m.ts });
     }
     parsed.commands.forEach((c, i) => this.#command(fromClient, m, parsed, c, i, request));
   }
@@ -131,9 +134,7 @@ export class Smb1Session {
    * gets an SMB2 NEGOTIATE response ([MS-SMB2] 3.3.5.3.1), not an SMB1 one.
    */
   upgradedToSmb2(): void {
-    for (const [key, p] of this.#pending) {
-      if (p.message.header.command === Smb1Command.NEGOTIATE) this.#pending.delete(key);
-    }
+    this.#pending.forget((msg) => msg.header.command === Smb1Command.NEGOTIATE);
   }
 
   /**
@@ -202,41 +203,8 @@ export class Smb1Session {
 
   /** The connection ended: report requests never answered and authentications left open. */
   close(): void {
-    for (const p of this.#pending.values()) this.#unanswered(p);
-    this.#pending.clear();
+    this.#pending.close();
     this.#auth.close();
-  }
-
-  #remember(key: string, p: Pending): void {
-    const old = this.#pending.get(key);
-    if (old !== undefined) this.#unanswered(old);
-    if (this.#pending.size >= this.conn.ctx.limits.maxPendingRequests) {
-      const oldestKey = this.#pending.keys().next().value!;
-      const oldest = this.#pending.get(oldestKey)!;
-      this.#pending.delete(oldestKey);
-      this.conn.ctx.reporter.limit(
-        "smb1",
-        "maxPendingRequests",
-        `more than ${this.conn.ctx.limits.maxPendingRequests} SMB1 requests awaiting responses; the oldest dropped`,
-        oldest.frames[0] ?? 0,
-        oldest.ts,
-        this.conn.info.id,
-      );
-    }
-    this.#pending.set(key, p);
-  }
-
-  #unanswered(p: Pending): void {
-    const h = p.message.header;
-    const names = p.message.commands.map((c) => c.name).join("+");
-    this.conn.ctx.reporter.anomaly(
-      "smb1",
-      "unanswered",
-      `SMB1 ${names} request (MID ${h.mid}, PID ${h.pid}) had no response`,
-      p.frames[0] ?? 0,
-      p.ts,
-      this.conn.info.id,
-    );
   }
 
   #command(

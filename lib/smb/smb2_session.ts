@@ -11,16 +11,13 @@ import { BoundedMap } from "./bounded_map.ts";
 import { reportProblems, type SmbConnection } from "./context.ts";
 import type { Fields } from "./json.ts";
 import type { NbssMessage } from "./nbss.ts";
+import { type PendingRequest, PendingRequests } from "./pending.ts";
 import { Smb2Command } from "./smb2/commands.ts";
 import { parseSmb2 } from "./smb2/parse.ts";
 import type { Smb2Message, Smb2Packet } from "./smb2/types.ts";
 import { ntStatusName } from "./status.ts";
 
-interface Pending {
-  message: Smb2Message;
-  frames: number[];
-  ts: number;
-}
+type Pending = PendingRequest<Smb2Message>;
 
 const STATUS_SUCCESS = 0;
 const STATUS_PENDING = 0x00000103;
@@ -65,7 +62,7 @@ export class Smb2Session {
   readonly #users: BoundedMap<string, string>;
   readonly #trees: BoundedMap<number, string>;
   readonly #files: BoundedMap<string, string>;
-  readonly #pending = new Map<string, Pending>();
+  readonly #pending: PendingRequests<Smb2Message>;
   readonly #auth: AuthTracker;
   /** The cipher the NEGOTIATE response chose, for encrypted messages. */
   #cipher: string | undefined;
@@ -85,6 +82,11 @@ export class Smb2Session {
     this.#trees = new BoundedMap(max, overflow("trees"));
     this.#files = new BoundedMap(max, overflow("open files"));
     this.#auth = new AuthTracker(conn, 2);
+    this.#pending = new PendingRequests(
+      conn,
+      "smb2",
+      (msg) => `SMB2 ${msg.name} request (MessageId ${msg.header.messageId})`,
+    );
   }
 
   message(fromClient: boolean, m: NbssMessage): void {
@@ -147,8 +149,7 @@ export class Smb2Session {
 
   /** The connection ended: report requests never answered and authentications left open. */
   close(): void {
-    for (const p of this.#pending.values()) this.#unanswered(p);
-    this.#pending.clear();
+    this.#pending.close();
     this.#auth.close();
   }
 
@@ -165,10 +166,10 @@ export class Smb2Session {
       request = this.#pending.get(h.messageId);
       // An interim STATUS_PENDING leaves the request waiting for its final response.
       if (request !== undefined && !(h.async && h.status === STATUS_PENDING)) {
-        this.#pending.delete(h.messageId);
+        this.#pending.take(h.messageId);
       }
     } else if (h.command !== Smb2Command.CANCEL) {
-      this.#remember(h.messageId, { message: msg, frames: m.frames, ts: m.ts });
+      this.#pending.add(h.messageId, { message: msg, frames: m.frames, ts: m.ts });
     }
     const fields: Fields = { ...msg.fields };
     const statusName = ntStatusName(h.status);
@@ -321,35 +322,5 @@ export class Smb2Session {
     if (id === undefined) return undefined;
     if (id === RELATED_FILE_ID) return previous;
     return this.#files.get(id);
-  }
-
-  #remember(key: string, p: Pending): void {
-    const old = this.#pending.get(key);
-    if (old !== undefined) this.#unanswered(old);
-    if (this.#pending.size >= this.conn.ctx.limits.maxPendingRequests) {
-      const oldestKey = this.#pending.keys().next().value!;
-      const oldest = this.#pending.get(oldestKey)!;
-      this.#pending.delete(oldestKey);
-      this.conn.ctx.reporter.limit(
-        "smb2",
-        "maxPendingRequests",
-        `more than ${this.conn.ctx.limits.maxPendingRequests} SMB2 requests awaiting responses; the oldest dropped`,
-        oldest.frames[0] ?? 0,
-        oldest.ts,
-        this.conn.info.id,
-      );
-    }
-    this.#pending.set(key, p);
-  }
-
-  #unanswered(p: Pending): void {
-    this.conn.ctx.reporter.anomaly(
-      "smb2",
-      "unanswered",
-      `SMB2 ${p.message.name} request (MessageId ${p.message.header.messageId}) had no response`,
-      p.frames[0] ?? 0,
-      p.ts,
-      this.conn.info.id,
-    );
   }
 }
