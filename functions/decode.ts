@@ -1,0 +1,372 @@
+/**
+ * `POST /decode`: the upload, as a stream, through a byte counter, the
+ * multipart reader (for form uploads), gzip sniffing and the synchronous
+ * {@link Decoder}, into one JSON document or NDJSON lines. Nothing here
+ * buffers the upload; the decoder sees one chunk at a time.
+ * @module
+ */
+import { type DecodeEvent, Decoder, type DecoderOptions, gunzipIfNeeded } from "../mod.ts";
+import { DocumentBuilder } from "../lib/output/document.ts";
+import type { HandlerLimits } from "./limits.ts";
+import { type FilePartInfo, firstFilePart, MultipartError } from "./multipart.ts";
+
+/** An error body: `{ error: { code, message } }`. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** Why a decode stopped before the end of the upload. */
+export interface Stop {
+  /** HTTP status it calls for when no response has been sent yet (200: output so far, truncated). */
+  status: number;
+  code: "too_large" | "time_budget" | "too_many_events" | "no_file" | "upload_failed" | "internal";
+  message: string;
+}
+
+/** One decode request, validated. */
+export interface DecodeJob {
+  body: ReadableStream<Uint8Array> | null;
+  /** Set for `multipart/form-data` uploads. */
+  boundary?: string;
+  format: "json" | "ndjson";
+  /** Event kinds to output; undefined: all. */
+  types?: ReadonlySet<string>;
+  limits: HandlerLimits;
+  decoder: DecoderOptions;
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+/** Bytes the decoder must have seen before the response status is chosen (a capture magic is 4). */
+const PROBE_BYTES = 64;
+const encoder = new TextEncoder();
+
+/** A JSON response; `extra` headers are added (the caller adds CORS). */
+export function jsonResponse(body: unknown, status = 200, extra: HeadersInit = {}): Response {
+  const headers = new Headers(extra);
+  headers.set("content-type", JSON_TYPE);
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+/** A `{ error: { code, message } }` response. */
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  extra: HeadersInit = {},
+): Response {
+  return jsonResponse({ error: { code, message } } satisfies ErrorBody, status, extra);
+}
+
+/** The upload's bytes, counted; past `max` the stream errors and `exceeded` is set. */
+class ByteLimit {
+  bytes = 0;
+  exceeded = false;
+  readonly stream: TransformStream<Uint8Array, Uint8Array>;
+  constructor(max: number) {
+    this.stream = new TransformStream({
+      transform: (chunk, c) => {
+        this.bytes += chunk.length;
+        if (this.bytes > max) {
+          this.exceeded = true;
+          c.error(new RangeError(`the upload is larger than the limit of ${max} bytes`));
+          return;
+        }
+        c.enqueue(chunk);
+      },
+    });
+  }
+}
+
+/**
+ * The decode of one upload, pulled batch by batch. `next()` never throws:
+ * a read error, a limit or a bug becomes a {@link Stop}, after which the
+ * decoder is ended (its summary marked truncated) and its last events given.
+ */
+class Decode {
+  readonly decoder: Decoder;
+  readonly limit: ByteLimit;
+  readonly part: FilePartInfo = {};
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #deadline: number;
+  readonly #limits: HandlerLimits;
+  #multipartError: string | undefined;
+  pushed = 0;
+  done = false;
+  stop: Stop | undefined;
+
+  constructor(job: DecodeJob) {
+    this.decoder = new Decoder(job.decoder);
+    this.#limits = job.limits;
+    this.limit = new ByteLimit(job.limits.maxBytes);
+    this.#deadline = Date.now() + job.limits.maxSeconds * 1000;
+    let bytes = (job.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }))
+      .pipeThrough(this.limit.stream);
+    if (job.boundary !== undefined) {
+      bytes = firstFilePart(bytes, job.boundary, this.part);
+      // Remember a multipart error by value: gzip inflation turns source errors into anomalies.
+      bytes = watchErrors(bytes, (e) => {
+        if (e instanceof MultipartError) this.#multipartError = e.message;
+      });
+    }
+    this.#reader = gunzipIfNeeded(bytes, {
+      onGzip: () => this.decoder.markGzip(),
+      onError: (detail) => {
+        if (!this.limit.exceeded && this.#multipartError === undefined) {
+          this.decoder.reportInputError(detail);
+        }
+      },
+    }).getReader();
+  }
+
+  /** The next batch of events; after the last, `done` is true. */
+  async next(): Promise<DecodeEvent[]> {
+    if (this.done) return [];
+    try {
+      const read = await this.#read();
+      if (read === "timeout") {
+        return this.halt({
+          status: 200,
+          code: "time_budget",
+          message: `decoding took longer than the limit of ${this.#limits.maxSeconds} seconds ` +
+            "(SMBSCOPE_MAX_SECONDS)",
+        });
+      }
+      if (read.done) {
+        const stop = this.#sourceStop();
+        if (stop) return this.halt(stop);
+        this.done = true;
+        return this.decoder.end();
+      }
+      this.pushed += read.value.length;
+      return this.decoder.push(read.value);
+    } catch (e) {
+      return this.halt(
+        this.#sourceStop() ?? {
+          status: 200,
+          code: "upload_failed",
+          message: `the upload ended early: ${e instanceof Error ? e.message : String(e)}`,
+        },
+      );
+    }
+  }
+
+  /** Stop decoding: cancel the upload and end the decoder (summary marked truncated). */
+  halt(stop: Stop): DecodeEvent[] {
+    if (this.done) return [];
+    this.done = true;
+    this.stop = stop;
+    this.#reader.cancel(stop.message).catch(() => {});
+    try {
+      const events = this.decoder.end();
+      const summary = events.at(-1);
+      if (summary?.type === "summary") summary.truncated = true;
+      return events;
+    } catch (e) {
+      return [internalAnomaly(e)];
+    }
+  }
+
+  /** Release the upload (the client went away). */
+  cancel(reason: unknown): void {
+    this.done = true;
+    this.#reader.cancel(reason).catch(() => {});
+  }
+
+  #sourceStop(): Stop | undefined {
+    if (this.limit.exceeded) {
+      return {
+        status: 413,
+        code: "too_large",
+        message: `the upload is larger than the limit of ${this.#limits.maxBytes} bytes ` +
+          "(SMBSCOPE_MAX_BYTES)",
+      };
+    }
+    if (this.#multipartError !== undefined) {
+      return { status: 400, code: "no_file", message: this.#multipartError };
+    }
+    return undefined;
+  }
+
+  /** A read, or "timeout" when the time budget runs out first. */
+  async #read(): Promise<ReadableStreamReadResult<Uint8Array> | "timeout"> {
+    const left = this.#deadline - Date.now();
+    if (left <= 0) return "timeout";
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), left);
+    });
+    try {
+      return await Promise.race([this.#reader.read(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Passes a stream through, calling `seen` with its error, if any. */
+function watchErrors<T>(
+  stream: ReadableStream<T>,
+  seen: (e: unknown) => void,
+): ReadableStream<T> {
+  const reader = stream.getReader();
+  return new ReadableStream<T>({
+    async pull(c) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) c.close();
+        else c.enqueue(value);
+      } catch (e) {
+        seen(e);
+        c.error(e);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
+}
+
+function internalAnomaly(e: unknown): DecodeEvent {
+  return {
+    type: "anomaly",
+    layer: "capture",
+    kind: "bug",
+    detail: `decoding stopped on an internal error: ${e instanceof Error ? e.message : String(e)}`,
+    evidence: { frames: [], ts: 0 },
+  };
+}
+
+/** The `unrecognized` anomaly in a batch, if the input is not a capture. */
+function unrecognized(events: DecodeEvent[]): string | undefined {
+  for (const e of events) {
+    if (e.type === "anomaly" && e.kind === "unrecognized") return e.detail;
+  }
+  return undefined;
+}
+
+/**
+ * Decode an upload into a Response. Before the status is chosen, the first
+ * bytes are decoded: not a capture is a 415, an upload over the limit a 413,
+ * a form without a file a 400. After that the output streams (NDJSON) or is
+ * gathered (JSON), and a later stop is reported in the output.
+ */
+export async function decodeResponse(
+  job: DecodeJob,
+  headers: HeadersInit,
+): Promise<Response> {
+  const run = new Decode(job);
+  const first: DecodeEvent[] = [];
+  while (!run.done && run.pushed < PROBE_BYTES) first.push(...await run.next());
+  const notCapture = unrecognized(first);
+  if (run.stop !== undefined && run.stop.status !== 200) {
+    return errorResponse(run.stop.status, run.stop.code, run.stop.message, headers);
+  }
+  if (notCapture !== undefined) {
+    run.cancel("not a capture");
+    return errorResponse(415, "not_a_capture", notCapture, headers);
+  }
+  const keep = (e: DecodeEvent) => job.types === undefined || job.types.has(e.type);
+  return job.format === "json"
+    ? await jsonDocument(run, first, keep, job.limits.maxEvents, headers)
+    : ndjsonStream(run, first, keep, job.limits.maxEvents, headers);
+}
+
+/** Caps the events output at `max`; past it the decode stops, but the summary still comes. */
+class EventBudget {
+  count = 0;
+  constructor(
+    readonly run: Decode,
+    readonly max: number,
+    readonly keep: (e: DecodeEvent) => boolean,
+  ) {}
+  filter(events: DecodeEvent[]): DecodeEvent[] {
+    const out: DecodeEvent[] = [];
+    for (const e of events) {
+      if (e.type === "summary") out.push(e);
+      else if (!this.keep(e)) continue;
+      else if (this.count < this.max) {
+        this.count++;
+        out.push(e);
+      } else if (!this.run.done) {
+        const rest = this.run.halt({
+          status: 200,
+          code: "too_many_events",
+          message: `the output reached the limit of ${this.max} events (SMBSCOPE_MAX_EVENTS)`,
+        });
+        const summary = rest.find((r) => r.type === "summary");
+        if (summary) out.push(summary);
+      }
+    }
+    return out;
+  }
+}
+
+async function jsonDocument(
+  run: Decode,
+  first: DecodeEvent[],
+  keep: (e: DecodeEvent) => boolean,
+  maxEvents: number,
+  headers: HeadersInit,
+): Promise<Response> {
+  const builder = new DocumentBuilder();
+  // Only what the document lists counts against the budget (SMB messages are tallied, not kept).
+  const listed = (e: DecodeEvent) =>
+    keep(e) && e.type !== "smb" && !(e.type === "connection" && e.action === "open");
+  const budget = new EventBudget(run, maxEvents, listed);
+  const add = (events: DecodeEvent[]) => {
+    builder.add(events.filter((e) => e.type === "smb" && keep(e)));
+    builder.add(budget.filter(events));
+  };
+  add(first);
+  while (!run.done) add(await run.next());
+  if (run.stop !== undefined && run.stop.status !== 200) {
+    return errorResponse(run.stop.status, run.stop.code, run.stop.message, headers);
+  }
+  const document = {
+    ...builder.document,
+    truncated: run.stop !== undefined,
+    ...(run.stop !== undefined
+      ? { reason: { code: run.stop.code, message: run.stop.message } }
+      : {}),
+  };
+  return jsonResponse(document, 200, headers);
+}
+
+function ndjsonStream(
+  run: Decode,
+  first: DecodeEvent[],
+  keep: (e: DecodeEvent) => boolean,
+  maxEvents: number,
+  headers: HeadersInit,
+): Response {
+  const budget = new EventBudget(run, maxEvents, keep);
+  const lines = (events: DecodeEvent[]) => {
+    let text = "";
+    for (const e of budget.filter(events)) text += JSON.stringify(e) + "\n";
+    return text;
+  };
+  let pending = lines(first);
+  let closed = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      while (pending === "" && !run.done) pending = lines(await run.next());
+      if (pending !== "") {
+        c.enqueue(encoder.encode(pending));
+        pending = "";
+        return;
+      }
+      if (closed) return;
+      closed = true;
+      if (run.stop !== undefined) {
+        const { code, message } = run.stop;
+        c.enqueue(
+          encoder.encode(JSON.stringify({ type: "error", error: { code, message } }) + "\n"),
+        );
+      }
+      c.close();
+    },
+    cancel: (reason) => run.cancel(reason),
+  }, { highWaterMark: 0 });
+  const h = new Headers(headers);
+  h.set("content-type", "application/x-ndjson; charset=utf-8");
+  h.set("cache-control", "no-store");
+  return new Response(body, { status: 200, headers: h });
+}

@@ -1,0 +1,229 @@
+/**
+ * The HTTP function: a Web-standard `fetch(Request): Response` handler, the
+ * same under `deno serve`, Deno Deploy, or any runtime with the standard
+ * fetch handler. No `Deno.*` here: limits come in through {@link createHandler}.
+ *
+ * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,…]`: the capture as the
+ *   raw body (pcap, pcapng, gzip or not) or as a `multipart/form-data` file.
+ * - `GET /` the upload page, `GET /health`, `GET /api` (this API, described).
+ * @module
+ */
+import type { DecoderOptions } from "../mod.ts";
+import { decodeResponse, errorResponse, jsonResponse } from "./decode.ts";
+import { DEFAULT_HANDLER_LIMITS, type HandlerLimits, LIMIT_ENV } from "./limits.ts";
+import { multipartBoundary } from "./multipart.ts";
+import { UPLOAD_PAGE } from "./page.ts";
+
+/** What {@link createHandler} takes: the request limits and the decoder's own caps. */
+export interface HandlerOptions extends Partial<HandlerLimits> {
+  /** Decoder caps (see `DecoderOptions`); the defaults otherwise. */
+  decoder?: DecoderOptions;
+}
+
+/** A standard fetch handler object: `export default handler` serves it under `deno serve`. */
+export interface FetchHandler {
+  /** Answer one request. Never rejects; no input yields a 500. */
+  fetch(request: Request): Promise<Response>;
+}
+
+/** Event kinds `types=` accepts. */
+export const EVENT_TYPES: readonly string[] = [
+  "connection",
+  "smb",
+  "ntlm",
+  "tree",
+  "nbss",
+  "anomaly",
+  "summary",
+];
+
+const CORS: Readonly<Record<string, string>> = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "content-type, content-length",
+};
+
+const ROUTES: Readonly<Record<string, readonly string[]>> = {
+  "/": ["GET", "HEAD"],
+  "/health": ["GET", "HEAD"],
+  "/api": ["GET", "HEAD"],
+  "/decode": ["POST"],
+};
+
+/** Build the handler with these limits (defaults for what is left out). */
+export function createHandler(options: HandlerOptions = {}): FetchHandler {
+  const { decoder = {}, ...given } = options;
+  const limits: HandlerLimits = { ...DEFAULT_HANDLER_LIMITS };
+  for (const key of Object.keys(DEFAULT_HANDLER_LIMITS) as (keyof HandlerLimits)[]) {
+    const value = given[key];
+    if (value === undefined) continue;
+    if (!(value > 0)) {
+      throw new RangeError(`Cannot create handler: ${key} must be a positive number`);
+    }
+    limits[key] = value;
+  }
+  return {
+    async fetch(request: Request): Promise<Response> {
+      try {
+        return await route(request, limits, decoder);
+      } catch (e) {
+        // Not reached by any input we know of; still, never a 500.
+        return errorResponse(
+          422,
+          "internal",
+          `the request could not be handled: ${e instanceof Error ? e.message : String(e)}`,
+          CORS,
+        );
+      }
+    },
+  };
+}
+
+async function route(
+  request: Request,
+  limits: HandlerLimits,
+  decoder: DecoderOptions,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const methods = ROUTES[url.pathname];
+  if (methods === undefined) {
+    return errorResponse(404, "not_found", `no route ${url.pathname}; see GET /api`, CORS);
+  }
+  if (request.method === "OPTIONS") {
+    return new Response(null, {
+      status: 204,
+      headers: {
+        ...CORS,
+        allow: [...methods, "OPTIONS"].join(", "),
+        "access-control-allow-methods": [...methods, "OPTIONS"].join(", "),
+        "access-control-allow-headers": "content-type, content-encoding",
+        "access-control-max-age": "86400",
+      },
+    });
+  }
+  if (!methods.includes(request.method)) {
+    return errorResponse(
+      405,
+      "method_not_allowed",
+      `${url.pathname} takes ${methods.join(" or ")}, not ${request.method}`,
+      { ...CORS, allow: [...methods, "OPTIONS"].join(", ") },
+    );
+  }
+  const head = request.method === "HEAD";
+  const withoutBody = (r: Response) => head ? new Response(null, r) : r;
+  switch (url.pathname) {
+    case "/":
+      return withoutBody(
+        new Response(UPLOAD_PAGE, {
+          headers: {
+            ...CORS,
+            "content-type": "text/html; charset=utf-8",
+            "content-security-policy":
+              "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; " +
+              "connect-src 'self'; img-src data:",
+            "x-content-type-options": "nosniff",
+          },
+        }),
+      );
+    case "/health":
+      return withoutBody(jsonResponse({ ok: true }, 200, CORS));
+    case "/api":
+      return withoutBody(jsonResponse(describeApi(limits), 200, CORS));
+  }
+  return await decodeRequest(request, url, limits, decoder);
+}
+
+async function decodeRequest(
+  request: Request,
+  url: URL,
+  limits: HandlerLimits,
+  decoder: DecoderOptions,
+): Promise<Response> {
+  const format = url.searchParams.get("format") ?? "json";
+  if (format !== "json" && format !== "ndjson") {
+    return errorResponse(400, "bad_format", `format must be json or ndjson, not ${format}`, CORS);
+  }
+  let types: Set<string> | undefined;
+  const typesParam = url.searchParams.get("types");
+  if (typesParam !== null) {
+    types = new Set(typesParam.split(",").map((t) => t.trim()).filter(Boolean));
+    for (const t of types) {
+      if (!EVENT_TYPES.includes(t)) {
+        return errorResponse(
+          400,
+          "bad_types",
+          `unknown event type ${JSON.stringify(t)}; known: ${EVENT_TYPES.join(", ")}`,
+          CORS,
+        );
+      }
+    }
+  }
+  // Content-Length is trusted up front only without Transfer-Encoding; bytes are counted anyway.
+  const length = Number(request.headers.get("content-length") ?? NaN);
+  if (!request.headers.has("transfer-encoding") && length > limits.maxBytes) {
+    request.body?.cancel().catch(() => {});
+    return errorResponse(
+      413,
+      "too_large",
+      `the upload (${length} bytes) is larger than the limit of ${limits.maxBytes} bytes ` +
+        `(${LIMIT_ENV.maxBytes})`,
+      CORS,
+    );
+  }
+  const contentType = request.headers.get("content-type") ?? "";
+  let boundary: string | undefined;
+  if (/^\s*multipart\/form-data\b/i.test(contentType)) {
+    boundary = multipartBoundary(contentType);
+    if (boundary === undefined) {
+      request.body?.cancel().catch(() => {});
+      return errorResponse(400, "no_file", "multipart/form-data without a boundary", CORS);
+    }
+  }
+  return await decodeResponse({
+    body: request.body,
+    ...(boundary !== undefined ? { boundary } : {}),
+    format,
+    ...(types !== undefined ? { types } : {}),
+    limits,
+    decoder,
+  }, CORS);
+}
+
+/** `GET /api`: what the function accepts and returns, for machines. */
+export function describeApi(limits: HandlerLimits): unknown {
+  return {
+    name: "smbscope",
+    endpoints: {
+      "POST /decode": {
+        body: [
+          "raw capture: application/vnd.tcpdump.pcap, application/octet-stream (pcap or pcapng)",
+          "gzip-compressed capture (Content-Encoding: gzip or not: the magic is sniffed)",
+          "multipart/form-data: the first file part is decoded",
+        ],
+        query: {
+          format: {
+            json: "default; one document: summary, connections, smbSessions, authentications, " +
+              "trees, netbios, anomalies, truncated (+ reason)",
+            ndjson: "one event per line, streamed as decoded; a final " +
+              '{"type":"error","error":{code,message}} line when the decode stopped early',
+          },
+          types: `comma-separated event kinds to output: ${EVENT_TYPES.join(",")}`,
+        },
+        errors: {
+          400: "bad query, or a form without a file (no_file)",
+          413: "upload over maxBytes (too_large)",
+          415: "not a pcap or pcapng capture; the message names what it looks like",
+        },
+        errorBody: { error: { code: "string", message: "string" } },
+      },
+      "GET /": "upload page",
+      "GET /health": { ok: true },
+      "GET /api": "this description",
+    },
+    limits: {
+      maxBytes: limits.maxBytes,
+      maxSeconds: limits.maxSeconds,
+      maxEvents: limits.maxEvents,
+      env: LIMIT_ENV,
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The HTTP function's limits and where they come from: defaults, or the
+ * environment (read once, at module load, through a guarded accessor so the
+ * handler itself never touches `Deno.*`).
+ * @module
+ */
+
+/** What one request may cost. */
+export interface HandlerLimits {
+  /** Most upload bytes (as sent, before inflating gzip). Over it: 413. @default {1073741824} */
+  maxBytes: number;
+  /** Seconds one decode may take, upload included. Past it the output so far is returned, marked truncated. @default {60} */
+  maxSeconds: number;
+  /** Most events output (NDJSON lines, or entries in the JSON document's lists); the summary always comes. @default {1000000} */
+  maxEvents: number;
+}
+
+/** The defaults. */
+export const DEFAULT_HANDLER_LIMITS: Readonly<HandlerLimits> = Object.freeze({
+  maxBytes: 1024 ** 3,
+  maxSeconds: 60,
+  maxEvents: 1_000_000,
+});
+
+/** Environment variable of each limit. */
+export const LIMIT_ENV: Readonly<Record<keyof HandlerLimits, string>> = Object.freeze({
+  maxBytes: "SMBSCOPE_MAX_BYTES",
+  maxSeconds: "SMBSCOPE_MAX_SECONDS",
+  maxEvents: "SMBSCOPE_MAX_EVENTS",
+});
+
+/** Reads one environment variable; undefined where there is no environment or no permission. */
+export type EnvGetter = (name: string) => string | undefined;
+
+/** `Deno.env.get` where it exists and is allowed, `process.env` on Node-like runtimes, else nothing. */
+export const runtimeEnv: EnvGetter = (name) => {
+  const g = globalThis as {
+    Deno?: { env?: { get(key: string): string | undefined } };
+    process?: { env?: Record<string, string | undefined> };
+  };
+  try {
+    return g.Deno?.env?.get(name) ?? g.process?.env?.[name];
+  } catch {
+    return undefined; // no --allow-env: defaults
+  }
+};
+
+/**
+ * The limits from the environment, defaults for what is unset. A value that
+ * is not a positive number throws at start-up (a misconfiguration, not input).
+ */
+export function limitsFromEnv(get: EnvGetter = runtimeEnv): HandlerLimits {
+  const limits: HandlerLimits = { ...DEFAULT_HANDLER_LIMITS };
+  for (const key of Object.keys(LIMIT_ENV) as (keyof HandlerLimits)[]) {
+    const raw = get(LIMIT_ENV[key])?.trim();
+    if (raw === undefined || raw === "") continue;
+    const value = Number(raw.replaceAll("_", ""));
+    if (!(value > 0) || !Number.isFinite(value)) {
+      throw new RangeError(
+        `Cannot start smbscope function: ${LIMIT_ENV[key]}=${raw} is not a positive number`,
+      );
+    }
+    limits[key] = value;
+  }
+  return limits;
+}

@@ -1,0 +1,158 @@
+/**
+ * `GET /`: a small upload page, plain HTML and JavaScript (no build step).
+ * Every string from the capture is put in the page with `textContent`, never
+ * as HTML, since captures come from attackers.
+ * @module
+ */
+
+/** The page. */
+export const UPLOAD_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>smbscope</title>
+<style>
+  body { font: 14px system-ui, sans-serif; margin: 1.5rem; color: #222; }
+  #drop { border: 2px dashed #888; border-radius: 8px; padding: 1.5rem; text-align: center; }
+  #drop.over { background: #eef; }
+  table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
+  th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: left; vertical-align: top; }
+  th { background: #f4f4f4; }
+  #status.error { color: #b00; }
+  td { font-family: ui-monospace, monospace; font-size: 12px; white-space: pre-wrap; }
+</style>
+</head>
+<body>
+<h1>smbscope</h1>
+<p>Decode a packet capture (pcap or pcapng, gzip-compressed or not): connections, SMB sessions,
+NTLM logins, shares and anomalies. The capture is sent to this server and decoded as it streams.</p>
+<div id="drop">
+  <p>Drop a capture here, or <input type="file" id="file" aria-label="capture file"></p>
+</div>
+<p id="status" role="status"></p>
+<p><a id="download" hidden download="smbscope.json">download JSON</a></p>
+<div id="results"></div>
+<script>
+"use strict";
+const $ = (id) => document.getElementById(id);
+const status = $("status"), results = $("results"), download = $("download");
+
+function el(tag, text) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+function cell(v) {
+  if (v === undefined || v === null) return "";
+  if (Array.isArray(v)) return v.map(cell).join("\\n");
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+function table(id, title, columns, rows) {
+  const section = el("section");
+  section.id = id;
+  section.append(el("h2", title + " (" + rows.length + ")"));
+  if (rows.length === 0) return section;
+  const t = el("table"), head = el("tr");
+  for (const [name] of columns) head.append(el("th", name));
+  t.append(head);
+  for (const row of rows) {
+    const tr = el("tr");
+    for (const [, get] of columns) tr.append(el("td", cell(get(row))));
+    t.append(tr);
+  }
+  section.append(t);
+  return section;
+}
+const ep = (e) => e ? (e.ip.includes(":") ? "[" + e.ip + "]" : e.ip) + ":" + e.port : "";
+const time = (ts) => ts ? new Date(ts * 1000).toISOString() : "";
+
+function render(doc) {
+  results.replaceChildren();
+  const s = doc.summary || {};
+  const smb = s.smb || {};
+  const facts = [
+    ["format", s.format + (s.gzip ? " (gzip)" : "")], ["bytes", s.bytes], ["frames", s.frames],
+    ["first packet", time(s.firstTs)], ["last packet", time(s.lastTs)],
+    ["link types", s.linkTypes], ["TCP connections", s.tcpConnections],
+    ["UDP conversations", s.udpConversations], ["SMB messages", smb.messages],
+    ["dialects", smb.dialects], ["users", smb.users], ["shares", smb.shares],
+    ["NTLM logins (refused)", smb.authentications + " (" + smb.failedAuthentications + ")"],
+    ["anomalies", s.anomalies], ["truncated", doc.truncated ? "yes: " + (doc.reason ? doc.reason.message : "") : "no"],
+  ];
+  results.append(table("summary", "Summary", [["", (r) => r[0]], ["value", (r) => r[1]]], facts));
+  results.append(table("connections", "Connections", [
+    ["#", (c) => c.id], ["transport", (c) => c.transport], ["client", (c) => ep(c.client)],
+    ["server", (c) => ep(c.server)], ["state", (c) => c.state],
+    ["frames", (c) => c.firstFrame + "-" + c.lastFrame],
+    ["client bytes", (c) => c.clientStats && c.clientStats.payloadBytes],
+    ["server bytes", (c) => c.serverStats && c.serverStats.payloadBytes],
+  ], doc.connections || []));
+  results.append(table("sessions", "SMB sessions", [
+    ["conn", (x) => x.connection], ["SMB", (x) => x.versions.join(", ")], ["dialect", (x) => x.dialect],
+    ["users", (x) => x.users], ["shares", (x) => x.shares], ["files", (x) => x.files],
+    ["messages", (x) => x.messages], ["errors", (x) => x.errors], ["encrypted", (x) => x.encrypted],
+  ], doc.smbSessions || []));
+  results.append(table("authentications", "NTLM authentications", [
+    ["domain", (a) => a.domain], ["user", (a) => a.user], ["workstation", (a) => a.workstation],
+    ["NTLM", (a) => a.ntlmVersion], ["result", (a) => a.success === undefined ? "?" : a.success ? "success" : "refused"],
+    ["status", (a) => a.statusName], ["frames", (a) => a.evidence.frames],
+  ], doc.authentications || []));
+  results.append(table("trees", "Trees", [
+    ["action", (t) => t.action], ["path", (t) => t.path], ["type", (t) => t.shareType],
+    ["status", (t) => t.statusName], ["user", (t) => t.user], ["frames", (t) => t.evidence.frames],
+  ], doc.trees || []));
+  results.append(table("anomalies", "Anomalies", [
+    ["layer", (a) => a.layer], ["kind", (a) => a.kind], ["detail", (a) => a.detail],
+    ["frames", (a) => a.evidence.frames],
+  ], doc.anomalies || []));
+}
+
+async function upload(file) {
+  status.className = "";
+  status.textContent = "decoding " + file.name + " (" + file.size + " bytes)…";
+  download.hidden = true;
+  try {
+    const response = await fetch("decode?format=json", {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: file,
+    });
+    const text = await response.text();
+    const body = JSON.parse(text);
+    if (!response.ok) {
+      status.className = "error";
+      status.textContent = response.status + " " + (body.error ? body.error.message : "error");
+      results.replaceChildren();
+      return;
+    }
+    render(body);
+    if (download.href) URL.revokeObjectURL(download.href);
+    download.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    download.download = file.name.replace(/\\.[^.]*$/, "") + ".smbscope.json";
+    download.hidden = false;
+    status.textContent = "decoded " + file.name;
+  } catch (e) {
+    status.className = "error";
+    status.textContent = "failed: " + e;
+  }
+}
+
+$("file").addEventListener("change", (e) => {
+  const f = e.target.files[0];
+  if (f) upload(f);
+});
+const drop = $("drop");
+drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", (e) => {
+  e.preventDefault();
+  drop.classList.remove("over");
+  const f = e.dataTransfer.files[0];
+  if (f) upload(f);
+});
+</script>
+</body>
+</html>
+`;
