@@ -1,7 +1,9 @@
 /**
- * The smbscope command line: `decode` a capture to text, JSON or NDJSON.
+ * The smbscope command line: `decode` a capture to text, JSON or NDJSON, or
+ * walk it in the `repl`.
  *
  *     deno run -R cli/main.ts decode capture.pcap [--format text|json|ndjson]
+ *     deno run -R cli/main.ts repl capture.pcap
  *
  * @module
  */
@@ -13,6 +15,7 @@ import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
 
 const USAGE = `Usage: smbscope decode <capture|-> [options]
+       smbscope repl <capture>
 
 Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
 
@@ -26,7 +29,10 @@ Options:
   -h, --help                       this help
 
 Exit status: 0 decoded; 1 the input could not be read or is not a capture;
-2 bad usage.`;
+2 bad usage.
+
+repl: walk the connections and SMB messages of a capture interactively; with
+standard input not a terminal, reads line commands (help lists them).`;
 
 const FORMATS = ["text", "json", "ndjson"] as const;
 type Format = (typeof FORMATS)[number];
@@ -172,6 +178,10 @@ export async function main(args: string[]): Promise<number> {
         return 0;
       }
       return await runDecode(cmd);
+    }
+    if (command === "repl") {
+      const { runRepl } = await import("./repl/main.ts");
+      return await runRepl(rest);
     }
     if (command === undefined || command === "-h" || command === "--help" || command === "help") {
       console.log(USAGE);

@@ -1,0 +1,367 @@
+/**
+ * The interactive REPL on a terminal. The connection list, the message list
+ * and every question (go to, filter) are @inquirer/prompts (`search`,
+ * `select`, `input`); the message stepper and the pager read raw keys
+ * (keys.ts). Nothing from the capture reaches the screen unescaped: every
+ * line comes from render.ts, which escapes captured strings.
+ * @module
+ */
+import { input, search, select, Separator } from "@inquirer/prompts";
+import { cookedMode, readKey } from "./keys.ts";
+import { messageLine, summaryLines } from "./render.ts";
+import { helpLines, type ReplSession } from "./session.ts";
+import { anomalyLines, authLines, fileLines } from "./render.ts";
+
+const encoder = new TextEncoder();
+
+function write(text: string): void {
+  const bytes = encoder.encode(text);
+  for (let done = 0; done < bytes.length;) done += Deno.stdout.writeSync(bytes.subarray(done));
+}
+
+/** Our own control sequences: clear the screen, home the cursor, hide/show it. */
+const CLEAR = "\x1b[2J\x1b[H";
+const HIDE_CURSOR = "\x1b[?25l";
+const SHOW_CURSOR = "\x1b[?25h";
+
+function size(): { columns: number; rows: number } {
+  try {
+    return Deno.consoleSize();
+  } catch {
+    return { columns: 80, rows: 24 };
+  }
+}
+
+/** Cut a line to the screen width (lines hold no escapes: captured text is escaped). */
+function fit(line: string, columns: number): string {
+  const chars = [...line];
+  return chars.length <= columns ? line : chars.slice(0, columns - 1).join("") + "…";
+}
+
+/** Keys of the stepper, for its footer and the help screen. */
+export const STEPPER_KEYS: [string, string][] = [
+  ["→ n space", "next message"],
+  ["← p", "previous message"],
+  ["N P", "10 messages forward / back"],
+  ["Home End", "first / last message"],
+  ["↑ ↓ PgUp PgDn", "scroll the message"],
+  ["g", "go to a message: number, fN (frame) or Ts (seconds into the capture)"],
+  ["r", "go to the paired request/response"],
+  ["x", "hex/ASCII view of the message bytes (again: back to the fields)"],
+  ["/", "filter (status!=0, cmd=CREATE, file~report, user~alice, share~IPC…)"],
+  ["e", "errors only (filter status!=0)"],
+  ["c", "clear the filter"],
+  ["l", "list the messages that pass the filter, pick one"],
+  ["f", "files of this connection"],
+  ["a", "NTLM authentications of this connection"],
+  ["!", "anomalies of this connection"],
+  ["s", "capture summary"],
+  ["?", "this help"],
+  ["b Esc", "back to the connection list"],
+  ["q Ctrl-C", "quit"],
+];
+
+function helpScreen(): string[] {
+  return [
+    "Connection list: type to search, ↑ ↓ to move, Enter to open (an @inquirer/prompts search).",
+    "",
+    "Message stepper keys:",
+    ...STEPPER_KEYS.map(([k, what]) => `  ${k.padEnd(14)} ${what}`),
+    "",
+    "Pager (this screen, files, authentications, anomalies): ↑ ↓ PgUp PgDn scroll, any other key",
+    "returns.",
+    "",
+    "The same actions as line commands (scriptable mode, stdin not a terminal):",
+    ...helpLines(),
+  ];
+}
+
+/** Show lines full-screen with scrolling until a key other than a scroll key. */
+async function pager(title: string, lines: () => string[]): Promise<string> {
+  let top = 0;
+  for (;;) {
+    const { columns, rows } = size();
+    const body = lines();
+    const height = Math.max(1, rows - 2);
+    top = Math.max(0, Math.min(top, body.length - height));
+    const shown = body.slice(top, top + height).map((l) => fit(l, columns));
+    const more = body.length > height
+      ? ` (lines ${top + 1}-${Math.min(body.length, top + height)} of ${body.length})`
+      : "";
+    write(CLEAR + HIDE_CURSOR + fit(`${title}${more}`, columns) + "\n" + shown.join("\n"));
+    write(`\x1b[${rows};1H` + fit("↑↓ PgUp PgDn scroll · any other key: back", columns));
+    const key = await readKey();
+    if (key === "up") top--;
+    else if (key === "down") top++;
+    else if (key === "pageup") top -= height;
+    else if (key === "pagedown" || key === " ") top += height;
+    else return key;
+  }
+}
+
+type Pick = { kind: "conn"; id: number } | { kind: "view"; name: string };
+
+/** Whether a prompt ended because the user pressed Ctrl-C or we aborted it. */
+function promptEnded(e: unknown): "exit" | "abort" | undefined {
+  const name = e instanceof Error ? e.name : "";
+  if (name === "ExitPromptError") return "exit";
+  if (name === "AbortPromptError") return "abort";
+  return undefined;
+}
+
+/** The overview: summary on top, the connection list as a live @inquirer/prompts search. */
+async function overview(session: ReplSession, name: string): Promise<Pick | "quit"> {
+  const model = session.model;
+  let term = "";
+  for (;;) {
+    const { columns, rows } = size();
+    write(CLEAR + SHOW_CURSOR + fit(`smbscope repl — ${name}`, columns) + "\n");
+    write(summaryLines(model).map((l) => fit(l, columns)).join("\n") + "\n\n");
+    const seen = model.conversations.length;
+    const wasDone = model.done;
+    const controller = new AbortController();
+    // While the decode goes on, re-open the list when it grew, keeping the search text.
+    const timer = setInterval(() => {
+      if (model.conversations.length !== seen || model.done !== wasDone) controller.abort();
+    }, 500);
+    try {
+      cookedMode();
+      const pick = await search<Pick>({
+        message: "Connection (type to search, ↑↓ move, Enter open):",
+        pageSize: Math.max(3, rows - 18),
+        initialValue: term,
+        source: (text) => {
+          term = text ?? "";
+          const lines = session.connectionLines();
+          const t = term.toLowerCase();
+          const conns = model.conversations
+            .map((c, i) => ({ name: lines[i] ?? "", value: { kind: "conn", id: c.first.id } }))
+            .filter((c) => c.name.toLowerCase().includes(t)) as { name: string; value: Pick }[];
+          const views: { name: string; value: Pick }[] = [
+            { name: "[auth] NTLM authentications", value: { kind: "view", name: "auth" } },
+            { name: "[files] file names", value: { kind: "view", name: "files" } },
+            { name: "[anomalies] anomalies", value: { kind: "view", name: "anomalies" } },
+            { name: "[help] keys and commands", value: { kind: "view", name: "help" } },
+            { name: "[quit]", value: { kind: "view", name: "quit" } },
+          ];
+          return [
+            ...conns.map((c) => ({ ...c, name: fit(c.name, columns - 4) })),
+            new Separator(),
+            ...views.filter((v) => t === "" || v.name.toLowerCase().includes(t)),
+          ];
+        },
+      }, { signal: controller.signal });
+      if (pick.kind === "view" && pick.name === "quit") return "quit";
+      return pick;
+    } catch (e) {
+      const why = promptEnded(e);
+      if (why === "exit") return "quit";
+      if (why !== "abort") throw e;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}
+
+async function showView(session: ReplSession, view: string, connection?: number): Promise<void> {
+  const model = session.model;
+  const scope = () =>
+    connection === undefined ? model.conversations : [model.conversation(connection)!];
+  const where = connection === undefined ? "" : ` of #${connection}`;
+  if (view === "auth") {
+    await pager(`NTLM authentications${where}`, () => authLines(model, connection));
+  } else if (view === "files") await pager(`Files${where}`, () => fileLines(scope()));
+  else if (view === "anomalies") {
+    await pager(`Anomalies${where}`, () => anomalyLines(model, connection));
+  } else if (view === "summary") await pager("Summary", () => summaryLines(model));
+  else if (view === "help") await pager("Help", helpScreen);
+}
+
+/** Ask a question with @inquirer/prompts `input`; undefined when cancelled. */
+async function ask(message: string, initial = ""): Promise<string | undefined> {
+  cookedMode();
+  write(SHOW_CURSOR + "\n");
+  try {
+    return await input({ message, default: initial });
+  } catch (e) {
+    if (promptEnded(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Step through one conversation's messages. Resolves to "back" or "quit". */
+async function stepper(session: ReplSession, id: number): Promise<"back" | "quit"> {
+  session.open(id);
+  const model = session.model;
+  let hex = false, top = 0, note = "";
+  const render = () => {
+    const { columns, rows } = size();
+    const c = session.conversation!;
+    const e = session.current();
+    const vis = session.visible();
+    const head = `#${id} ${
+      session.connectionLines()[model.conversations.indexOf(c)]?.replace(/^#\d+ /, "") ?? ""
+    }`;
+    const state = [
+      e ? `message ${session.index + 1} of ${c.messages.length}` : "no messages",
+      session.filter ? `filter ${session.filter.text}: ${vis.indexOf(e!) + 1}/${vis.length}` : "",
+      hex ? "hex view" : "",
+      model.done ? "" : "decoding…",
+    ].filter(Boolean).join(" · ");
+    const body = hex ? session.hexLines() : session.showLines();
+    const height = Math.max(1, rows - 4);
+    top = Math.max(0, Math.min(top, body.length - height));
+    write(
+      CLEAR + HIDE_CURSOR + fit(head, columns) + "\n" + fit(state, columns) + "\n" +
+        body.slice(top, top + height).map((l) => fit(l, columns)).join("\n"),
+    );
+    const footer = note ||
+      "←/→ step  ↑/↓ scroll  g goto  r pair  x hex  / filter  e errors  c clear  l list  ? help  b back  q quit";
+    write(`\x1b[${rows};1H` + fit(footer, columns));
+    note = "";
+    return height;
+  };
+  for (;;) {
+    const height = render();
+    const timer = model.done ? undefined : setInterval(render, 500);
+    const key = await readKey();
+    clearInterval(timer);
+    const before = session.index;
+    switch (key) {
+      case "right":
+      case "n":
+      case " ":
+        session.step(1);
+        break;
+      case "left":
+      case "p":
+        session.step(-1);
+        break;
+      case "N":
+        session.step(10);
+        break;
+      case "P":
+        session.step(-10);
+        break;
+      case "home":
+      case "<":
+        session.run("first");
+        break;
+      case "end":
+      case ">":
+        session.run("last");
+        break;
+      case "up":
+        top--;
+        break;
+      case "down":
+        top++;
+        break;
+      case "pageup":
+        top -= height;
+        break;
+      case "pagedown":
+        top += height;
+        break;
+      case "x":
+        hex = !hex;
+        top = 0;
+        break;
+      case "r":
+        note = session.run("pair").lines.length === 1 ? "its pair was not seen" : "";
+        break;
+      case "g": {
+        const target = await ask("Go to (N, fN for a frame, Ts for seconds):");
+        if (target) note = session.goto(target) ?? "";
+        break;
+      }
+      case "/": {
+        const text = await ask("Filter (empty clears):", session.filter?.text ?? "");
+        if (text !== undefined) {
+          try {
+            note = session.setFilter(text) ?? "";
+          } catch (e) {
+            note = e instanceof Error ? e.message : String(e);
+          }
+        }
+        break;
+      }
+      case "e":
+        note = session.setFilter(session.filter?.text === "status!=0" ? "" : "status!=0") ?? "";
+        break;
+      case "c":
+        session.setFilter("");
+        break;
+      case "l": {
+        const c = session.conversation!;
+        const { columns, rows } = size();
+        cookedMode();
+        write(CLEAR + SHOW_CURSOR);
+        try {
+          const vis = session.visible();
+          if (vis.length) {
+            const pick = await select<number>({
+              message: "Message (↑↓ move, Enter go):",
+              pageSize: Math.max(3, rows - 3),
+              default: session.index,
+              choices: vis.map((e) => ({
+                name: fit(messageLine(c, e), columns - 4),
+                value: c.messages.indexOf(e),
+              })),
+            });
+            session.index = pick;
+          }
+        } catch (e) {
+          if (!promptEnded(e)) throw e;
+        }
+        break;
+      }
+      case "f":
+        await showView(session, "files", id);
+        break;
+      case "a":
+        await showView(session, "auth", id);
+        break;
+      case "!":
+        await showView(session, "anomalies", id);
+        break;
+      case "s":
+        await showView(session, "summary");
+        break;
+      case "?":
+        await showView(session, "help");
+        break;
+      case "b":
+      case "escape":
+      case "backspace":
+        return "back";
+      case "q":
+      case "ctrl-c":
+      case "ctrl-d":
+        return "quit";
+    }
+    if (session.index !== before) top = 0;
+  }
+}
+
+/** Run the interactive REPL until the user quits. */
+export async function runInteractive(
+  session: ReplSession,
+  _loading: Promise<void>,
+  name: string,
+): Promise<void> {
+  try {
+    for (;;) {
+      const pick = await overview(session, name);
+      if (pick === "quit") break;
+      if (pick.kind === "view") {
+        await showView(session, pick.name);
+        continue;
+      }
+      if (await stepper(session, pick.id) === "quit") break;
+    }
+  } finally {
+    cookedMode();
+    write(SHOW_CURSOR + CLEAR);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Decoding a capture in the background for the REPL: batches of events go
+ * into the model, with a pause between chunks so the screen stays live.
+ * @module
+ */
+import { isGzip } from "../../lib/capture/sniff.ts";
+import { Decoder } from "../../mod.ts";
+import type { CaptureSource } from "../input.ts";
+import type { CaptureModel } from "./model.ts";
+import type { StreamStore } from "./streams.ts";
+
+/** Bytes per read: small enough that the first screen comes at once. */
+const READ_SIZE = 256 * 1024;
+
+/** Let timers, key presses and redraws run between two chunks. */
+const breathe = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+async function* chunksOf(source: CaptureSource, model: CaptureModel): AsyncGenerator<Uint8Array> {
+  const buffer = new Uint8Array(READ_SIZE);
+  for (;;) {
+    const n = source.readSync ? source.readSync(buffer) : await source.read(buffer);
+    if (n === null) return;
+    model.bytesRead += n;
+    yield buffer.subarray(0, n);
+  }
+}
+
+/** Gzip input inflated as it streams; everything else passed through. */
+async function* inflated(chunks: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const first = await chunks.next();
+  if (first.done) return;
+  if (!(first.value.length >= 2 && isGzip(first.value))) {
+    yield first.value;
+    yield* chunks;
+    return;
+  }
+  const copies = async function* () {
+    yield first.value.slice();
+    for await (const chunk of chunks) yield chunk.slice();
+  };
+  yield* ReadableStream.from(copies()).pipeThrough(new DecompressionStream("gzip"));
+}
+
+/**
+ * Decode `source` into `model`, keeping message bytes in `store`. Resolves
+ * when the decode is done; a read error ends it with `model.error` set.
+ */
+export async function loadCapture(
+  source: CaptureSource,
+  model: CaptureModel,
+  store: StreamStore,
+): Promise<void> {
+  const decoder = new Decoder({}, { observe: store.observe });
+  try {
+    for await (const chunk of inflated(chunksOf(source, model))) {
+      model.add(decoder.push(chunk));
+      await breathe();
+    }
+  } catch (e) {
+    model.error = e instanceof Error ? e.message : String(e);
+  }
+  model.add(decoder.end());
+  model.done = true;
+  source.close?.();
+}

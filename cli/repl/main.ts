@@ -1,0 +1,84 @@
+/**
+ * `smbscope repl <capture>`: walk a capture's conversations, then the SMB
+ * messages of one, one at a time. Interactive on a terminal; line commands
+ * from standard input otherwise.
+ * @module
+ */
+import { escapeControl } from "../../lib/output/sanitize.ts";
+import { openSource } from "../input.ts";
+import { loadCapture } from "./load.ts";
+import { CaptureModel } from "./model.ts";
+import { runScript } from "./script.ts";
+import { ReplSession } from "./session.ts";
+import { StreamStore } from "./streams.ts";
+
+/** Usage of the `repl` subcommand. */
+export const REPL_USAGE = `Usage: smbscope repl <capture>
+
+Walk a capture interactively: the connection list first, then one connection's
+SMB messages one at a time (decoded fields, hex, pairs, filters). When standard
+input is not a terminal, reads line commands from it (type "help" for the list)
+and prints plain text.`;
+
+/** Run the REPL; resolves to the exit status. */
+export async function runRepl(args: string[]): Promise<number> {
+  if (args.includes("-h") || args.includes("--help")) {
+    console.log(REPL_USAGE);
+    return 0;
+  }
+  if (args.length !== 1 || args[0] === "-") {
+    console.error(
+      `smbscope: ${
+        args.length === 0
+          ? "no capture given"
+          : args[0] === "-"
+          ? "repl reads commands from standard input: give the capture as a file"
+          : "repl takes one capture"
+      }\n\n${REPL_USAGE}`,
+    );
+    return 2;
+  }
+  const path = args[0]!;
+  let input;
+  try {
+    input = await openSource(path);
+  } catch (e) {
+    const reason = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : e instanceof Error
+      ? e.message
+      : e;
+    console.error(`smbscope: ${escapeControl(path)}: ${reason}`);
+    return 1;
+  }
+  const model = new CaptureModel();
+  model.size = input.size;
+  const store = new StreamStore();
+  const loading = loadCapture(input.source, model, store);
+  const session = new ReplSession(model, store);
+  const name = escapeControl(path);
+  if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) {
+    const encoder = new TextEncoder();
+    const writer = Deno.stdout.writable.getWriter();
+    try {
+      await runScript(
+        session,
+        loading,
+        name,
+        Deno.stdin.readable,
+        (text) => writer.write(encoder.encode(text)),
+      );
+      await writer.close();
+    } catch (e) {
+      if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+    }
+  } else {
+    const { runInteractive } = await import("./interactive.ts");
+    await runInteractive(session, loading, name);
+  }
+  if (model.anomalies.some((a) => a.kind === "unrecognized")) {
+    console.error(`smbscope: ${name}: not a capture`);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,111 @@
+/**
+ * What the REPL knows about a capture: events gathered by conversation as the
+ * decode goes on.
+ * @module
+ */
+import type {
+  AnomalyEvent,
+  ConnectionEvent,
+  DecodeEvent,
+  NtlmEvent,
+  SmbEvent,
+  SummaryEvent,
+  TreeEvent,
+} from "../../mod.ts";
+
+/** One TCP or UDP conversation and its SMB messages. */
+export interface Conversation {
+  /** The `open` event (or the `close` one when opens were not emitted). */
+  first: ConnectionEvent;
+  /** The `close` event, once the conversation ended. */
+  close?: ConnectionEvent;
+  /** Dialect negotiated, from the first SMB message that names it. */
+  dialect?: string;
+  /** Users of its sessions, in order of first use. */
+  users: string[];
+  /** Its SMB messages, in capture order. */
+  messages: SmbEvent[];
+}
+
+/** Events of one capture, grouped for browsing; grows while the decode runs. */
+export class CaptureModel {
+  readonly conversations: Conversation[] = [];
+  readonly #byId = new Map<number, Conversation>();
+  readonly ntlm: NtlmEvent[] = [];
+  readonly trees: TreeEvent[] = [];
+  readonly anomalies: AnomalyEvent[] = [];
+  readonly dialects = new Set<string>();
+  readonly users = new Set<string>();
+  readonly shares = new Set<string>();
+  readonly files = new Set<string>();
+  messages = 0;
+  firstTs: number | undefined;
+  lastTs: number | undefined;
+  summary: SummaryEvent | undefined;
+  /** Capture bytes read so far, and the file size when known. */
+  bytesRead = 0;
+  size: number | undefined;
+  /** Set when the decode finished (or failed: then `error` says why). */
+  done = false;
+  error: string | undefined;
+
+  /** Take in one batch of events. */
+  add(events: DecodeEvent[]): void {
+    for (const e of events) {
+      if (e.type !== "summary" && e.evidence.frames.length) {
+        this.firstTs ??= e.evidence.ts;
+        this.lastTs = Math.max(this.lastTs ?? e.evidence.ts, e.evidence.ts);
+      }
+      switch (e.type) {
+        case "connection": {
+          const known = this.#byId.get(e.id);
+          if (known) {
+            if (e.action === "close") known.close = e;
+          } else {
+            const conv: Conversation = { first: e, users: [], messages: [] };
+            if (e.action === "close") conv.close = e;
+            this.#byId.set(e.id, conv);
+            this.conversations.push(conv);
+          }
+          break;
+        }
+        case "smb": {
+          this.messages++;
+          const id = e.evidence.connection;
+          const conv = id === undefined ? undefined : this.#byId.get(id);
+          if (conv) {
+            conv.messages.push(e);
+            if (e.dialect !== undefined && conv.dialect === undefined) conv.dialect = e.dialect;
+            if (e.user !== undefined && !conv.users.includes(e.user)) conv.users.push(e.user);
+          }
+          if (e.dialect !== undefined) this.dialects.add(`SMB${e.version} ${e.dialect}`);
+          if (e.user !== undefined) this.users.add(e.user);
+          if (e.share !== undefined) this.shares.add(e.share);
+          if (e.file !== undefined && e.file !== "") this.files.add(e.file);
+          break;
+        }
+        case "ntlm":
+          this.ntlm.push(e);
+          if (e.user !== "") this.users.add(`${e.domain}\\${e.user}`);
+          break;
+        case "tree":
+          this.trees.push(e);
+          this.shares.add(e.path);
+          break;
+        case "anomaly":
+          this.anomalies.push(e);
+          break;
+        case "summary":
+          this.summary = e;
+          break;
+        case "nbss":
+          break;
+      }
+    }
+  }
+
+  /** A conversation by id. */
+  conversation(id: number): Conversation | undefined {
+    return this.#byId.get(id);
+  }
+}

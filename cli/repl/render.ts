@@ -1,0 +1,266 @@
+/**
+ * The REPL's views as plain text lines: summary, connection list, one
+ * message as a tree, hex dump, files, authentications, anomalies. Every
+ * string from the capture goes through `escapeControl`.
+ * @module
+ */
+import type { JsonValue, SmbEvent } from "../../mod.ts";
+import { escapeControl } from "../../lib/output/sanitize.ts";
+import { formatBytes, formatEventText, formatTs } from "../../lib/output/text.ts";
+import type { CaptureModel, Conversation } from "./model.ts";
+import type { MessageBytes } from "./streams.ts";
+
+const esc = escapeControl;
+
+function endpoint(e: { ip: string; port: number }): string {
+  const ip = esc(e.ip);
+  return ip.includes(":") ? `[${ip}]:${e.port}` : `${ip}:${e.port}`;
+}
+
+function list(values: Iterable<string>, max = 10): string {
+  const all = [...values];
+  if (all.length === 0) return "none";
+  const shown = all.slice(0, max).map(esc).join(", ");
+  return all.length > max ? `${shown}, … (${all.length} in all)` : shown;
+}
+
+/** The overview: what the capture holds. */
+export function summaryLines(model: CaptureModel): string[] {
+  const s = model.summary;
+  const duration = s
+    ? (s.frames > 0 ? s.lastTs - s.firstTs : 0)
+    : (model.lastTs ?? 0) - (model.firstTs ?? 0);
+  const state = model.done
+    ? model.error ? `stopped: ${esc(model.error)}` : "decoded"
+    : `decoding… ${formatBytes(model.bytesRead)}` +
+      (model.size ? ` of ${formatBytes(model.size)}` : "");
+  const tcp = model.conversations.filter((c) => c.first.transport === "tcp").length;
+  const start = s && s.frames > 0 ? s.firstTs : model.firstTs;
+  return [
+    `status:        ${state}`,
+    `start:         ${start === undefined ? "-" : formatTs(start)}`,
+    `duration:      ${duration.toFixed(3)}s`,
+    `packets:       ${s ? s.frames : "(counting)"}`,
+    `conversations: ${model.conversations.length} (${tcp} TCP, ${
+      model.conversations.length - tcp
+    } UDP)`,
+    `SMB messages:  ${model.messages}`,
+    `dialects:      ${list(model.dialects)}`,
+    `users:         ${list(model.users)}`,
+    `shares:        ${list(model.shares)}`,
+    `files:         ${model.files.size}${model.files.size ? ` (${list(model.files, 8)})` : ""}`,
+    `alerts:        0 (no detection rules yet)`,
+    `anomalies:     ${s ? s.anomalies : model.anomalies.length}`,
+  ];
+}
+
+/** Payload bytes of a conversation: from its close event, else what the tap saw so far. */
+export function conversationBytes(c: Conversation, streamBytes: number): number {
+  const cs = c.close?.clientStats, ss = c.close?.serverStats;
+  return cs && ss ? cs.payloadBytes + ss.payloadBytes : streamBytes;
+}
+
+/** One line for the connection list. */
+export function conversationLine(c: Conversation, bytes: number): string {
+  const e = c.first;
+  const dialect = c.dialect === undefined ? "-" : esc(c.dialect);
+  const user = c.users.length ? c.users.map(esc).join(",") : "-";
+  return `#${e.id} ${e.transport} ${endpoint(e.client)} → ${endpoint(e.server)}  ` +
+    `dialect=${dialect}  user=${user}  messages=${c.messages.length}  bytes=${formatBytes(bytes)}`;
+}
+
+/** A short line for a message in lists: its number, frame, direction, command, status. */
+export function messageLine(c: Conversation, e: SmbEvent): string {
+  const n = c.messages.indexOf(e) + 1;
+  const dir = e.evidence.fromClient ? "C→S" : "S→C";
+  const status = e.response && e.statusName !== undefined ? ` ${esc(e.statusName)}` : "";
+  const file = e.file ? `  ${esc(e.file)}` : "";
+  return `${n}: f${e.evidence.frames[0] ?? "?"} ${dir} ${e.command} ${
+    e.response ? "response" : "request"
+  }${status}${file}`;
+}
+
+function scalar(v: JsonValue): string {
+  if (typeof v === "string") return `"${esc(v)}"`;
+  return String(v);
+}
+
+/** A JSON value as an indented tree: nested objects and arrays one level deeper each. */
+export function treeLines(value: { [key: string]: JsonValue }, indent = "  "): string[] {
+  const out: string[] = [];
+  const walk = (v: JsonValue, depth: string, label: string) => {
+    if (v !== null && typeof v === "object") {
+      const entries: [string, JsonValue][] = Array.isArray(v)
+        ? v.map((x, i) => [`[${i}]`, x])
+        : Object.entries(v);
+      if (Array.isArray(v) && v.every((x) => x === null || typeof x !== "object")) {
+        const text = v.map(scalar).join(", ");
+        if (text.length <= 80) {
+          out.push(`${depth}${label}: [${text}]`);
+          return;
+        }
+      }
+      out.push(
+        `${depth}${label}:${entries.length === 0 ? (Array.isArray(v) ? " []" : " {}") : ""}`,
+      );
+      const shown = entries.slice(0, 64);
+      for (const [k, x] of shown) walk(x, depth + indent, esc(k));
+      if (entries.length > shown.length) {
+        out.push(`${depth}${indent}… ${entries.length - shown.length} more`);
+      }
+      return;
+    }
+    out.push(`${depth}${label}: ${scalar(v)}`);
+  };
+  for (const [k, v] of Object.entries(value)) walk(v, indent, esc(k));
+  return out;
+}
+
+/** The paired request of a response, or response of a request, in the same conversation. */
+export function pairOf(c: Conversation, e: SmbEvent): SmbEvent | undefined {
+  const at = c.messages.indexOf(e);
+  const same = (o: SmbEvent) =>
+    o.messageId === e.messageId && o.command === e.command && o.response !== e.response &&
+    o.chainIndex === e.chainIndex;
+  if (e.response) {
+    const frames = e.request?.frames[0];
+    for (let i = at - 1; i >= 0; i--) {
+      const o = c.messages[i]!;
+      if (same(o) && (frames === undefined || o.evidence.frames[0] === frames)) return o;
+    }
+    return undefined;
+  }
+  for (let i = at + 1; i < c.messages.length; i++) {
+    const o = c.messages[i]!;
+    if (same(o) && o.request?.frames[0] === e.evidence.frames[0]) return o;
+  }
+  return undefined;
+}
+
+/** One message in full: where, when, status, pairing, fields and header as trees. */
+export function messageLines(c: Conversation, e: SmbEvent, captureStart: number): string[] {
+  const n = c.messages.indexOf(e) + 1;
+  const dir = e.evidence.fromClient ? "client → server" : "server → client";
+  const lines = [
+    `message ${n} of ${c.messages.length}  #${c.first.id}  SMB${e.version} ${e.command} ` +
+    `${e.response ? "response" : "request"}${e.chainIndex ? ` (chain +${e.chainIndex})` : ""}`,
+    `  time:      ${formatTs(e.evidence.ts)} (+${(e.evidence.ts - captureStart).toFixed(6)}s)`,
+  ];
+  if (e.response) {
+    const code = e.status === undefined ? "" : ` (0x${e.status.toString(16).padStart(8, "0")})`;
+    lines.push(`  status:    ${esc(e.statusName ?? "-")}${code}`);
+  }
+  if (e.responseTime !== undefined) {
+    lines.push(`  response:  ${(e.responseTime * 1000).toFixed(3)} ms after its request`);
+  }
+  const pair = pairOf(c, e);
+  if (pair) {
+    const pn = c.messages.indexOf(pair) + 1;
+    lines.push(
+      `  pair:      ${pair.response ? "response" : "request"} is message ${pn} (frame ` +
+        `${pair.evidence.frames[0]}${
+          pair.response && pair.statusName ? `, ${esc(pair.statusName)}` : ""
+        })`,
+    );
+  } else lines.push(`  pair:      ${e.response ? "request" : "response"} not seen`);
+  if (e.dialect !== undefined) lines.push(`  dialect:   ${esc(e.dialect)}`);
+  if (e.user !== undefined) lines.push(`  user:      ${esc(e.user)}`);
+  if (e.share !== undefined) lines.push(`  share:     ${esc(e.share)}`);
+  if (e.file !== undefined) lines.push(`  file:      ${esc(e.file)}`);
+  const ids = [`messageId=${e.messageId}`, `sessionId=${e.sessionId}`];
+  if (e.treeId !== undefined) ids.push(`treeId=${e.treeId}`);
+  if (e.processId !== undefined) ids.push(`processId=${e.processId}`);
+  if (e.asyncId !== undefined) ids.push(`asyncId=${esc(e.asyncId)}`);
+  lines.push(`  ids:       ${ids.join(" ")}`);
+  lines.push(
+    `  frames:    ${
+      e.evidence.frames.join(", ")
+    }  (${dir}, stream offset ${e.evidence.streamOffset})`,
+  );
+  lines.push("  fields:");
+  lines.push(...treeLines(e.fields, "  ").map((l) => `  ${l}`));
+  lines.push("  header:");
+  lines.push(...treeLines(e.header, "  ").map((l) => `  ${l}`));
+  return lines;
+}
+
+/** A classic hex dump: offset, 16 bytes in hex, the printable ASCII (others as dots). */
+export function hexLines(found: MessageBytes, max = 4096): string[] {
+  if (!found.kept) return [found.reason];
+  const bytes = found.bytes.subarray(0, Math.min(found.bytes.length, max));
+  const lines = [
+    `${found.length} bytes (4-byte NBSS header, then the SMB message)` +
+    (found.bytes.length < found.length ? `; only the first ${found.bytes.length} were kept` : ""),
+  ];
+  for (let at = 0; at < bytes.length; at += 16) {
+    const row = bytes.subarray(at, at + 16);
+    const hex = [...row].map((b) => b.toString(16).padStart(2, "0"));
+    const left = hex.slice(0, 8).join(" "), right = hex.slice(8).join(" ");
+    const ascii = [...row].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : "."))
+      .join("");
+    lines.push(
+      `${at.toString(16).padStart(8, "0")}  ${left.padEnd(23)}  ${right.padEnd(23)}  |${ascii}|`,
+    );
+  }
+  if (found.bytes.length > bytes.length) {
+    lines.push(`… ${found.bytes.length - bytes.length} more bytes (hex all shows them)`);
+  }
+  return lines;
+}
+
+/** File and pipe names a conversation (or the whole capture) touched, with where. */
+export function fileLines(conversations: Conversation[]): string[] {
+  const files = new Map<string, { share: string; frames: number; commands: Set<string> }>();
+  for (const c of conversations) {
+    for (const e of c.messages) {
+      const name = e.file ?? (typeof e.fields.fileName === "string" ? e.fields.fileName : "");
+      if (name === "") continue;
+      const key = `${e.share ?? ""}\u0000${name}`;
+      let f = files.get(key);
+      if (!f) {
+        f = { share: e.share ?? "?", frames: e.evidence.frames[0] ?? 0, commands: new Set() };
+        files.set(key, f);
+      }
+      f.commands.add(e.command);
+    }
+  }
+  const lines = [...files].map(([key, f]) =>
+    `${esc(key.split("\u0000")[1]!)}  share=${esc(f.share)}  first frame ${f.frames}  ` +
+    `commands: ${[...f.commands].join(",")}`
+  );
+  if (lines.length === 0) lines.push("no file names seen");
+  lines.push("(saving file content: file reassembly is not implemented yet)");
+  return lines;
+}
+
+/** NTLM authentications, one line each (the text formatter's line). */
+export function authLines(model: CaptureModel, connection?: number): string[] {
+  const lines = model.ntlm.filter((e) =>
+    connection === undefined || e.evidence.connection === connection
+  )
+    .flatMap((e) => {
+      const head = formatEventText(e) ?? "";
+      const detail = [
+        `    flags: ${e.flags.join(",") || "-"}; MIC ${e.mic ? "yes" : "no"}; session key ${
+          e.sessionKeyPresent ? "yes" : "no"
+        }`,
+      ];
+      if (e.serverNbComputerName || e.serverNbDomainName) {
+        detail.push(
+          `    server: ${esc(e.serverNbDomainName ?? "?")}\\${esc(e.serverNbComputerName ?? "?")}` +
+            (e.serverChallenge ? `; challenge ${esc(e.serverChallenge)}` : ""),
+        );
+      }
+      if (e.clientVersion) detail.push(`    client version: ${esc(e.clientVersion)}`);
+      return [head, ...detail];
+    });
+  return lines.length ? lines : ["no NTLM authentications"];
+}
+
+/** Anomalies, one line each. */
+export function anomalyLines(model: CaptureModel, connection?: number): string[] {
+  const lines = model.anomalies.filter((e) =>
+    connection === undefined || e.evidence.connection === connection
+  ).map((e) => formatEventText(e) ?? "");
+  return lines.length ? lines : ["no anomalies"];
+}

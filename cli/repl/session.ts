@@ -1,0 +1,279 @@
+/**
+ * The REPL's state (which conversation, which message, which filter) and its
+ * line commands, shared by the scriptable and the interactive mode.
+ * @module
+ */
+import type { SmbEvent } from "../../mod.ts";
+import { escapeControl } from "../../lib/output/sanitize.ts";
+import { type MessageFilter, parseFilter } from "./filter.ts";
+import type { CaptureModel, Conversation } from "./model.ts";
+import {
+  anomalyLines,
+  authLines,
+  conversationBytes,
+  conversationLine,
+  fileLines,
+  hexLines,
+  messageLine,
+  messageLines,
+  pairOf,
+  summaryLines,
+} from "./render.ts";
+import type { StreamStore } from "./streams.ts";
+
+/** Every line command, with what it does (the help text). */
+export const COMMANDS: [string, string][] = [
+  ["summary", "what the capture holds: duration, packets, dialects, users, shares, files"],
+  ["conns [TEXT]", "the connection list (only those whose line contains TEXT)"],
+  ["conn N", "open connection #N at its first message (that passes the filter)"],
+  ["next [K]", "step K messages forward (default 1)"],
+  ["prev [K]", "step K messages back (default 1)"],
+  ["first, last", "the first or last message"],
+  ["goto N", "message number N; goto fN: first message at or after frame N;"],
+  ["", "goto Ts: first message T seconds or more after the capture start"],
+  ["show", "the current message: fields as a tree, status, timing, frames"],
+  ["pair", "go to the paired request or response"],
+  ["list", "the messages of the connection that pass the filter, one line each"],
+  ["hex [all]", "hex/ASCII dump of the current message's bytes (first 4 KiB; all: every byte)"],
+  ["filter EXPR", "keep messages matching all clauses: status!=0, cmd=CREATE, file~report,"],
+  ["", "user~alice, share~IPC, errors (= status!=0); ops = != ~ !~; filter alone clears"],
+  ["auth", "NTLM authentications (of the open connection, else all)"],
+  ["files", "file and pipe names (of the open connection, else all)"],
+  ["anomalies", "anomalies (of the open connection, else all)"],
+  ["help", "this list"],
+  ["quit", "leave"],
+];
+
+/** What a command printed, and whether it asked to leave. */
+export interface CommandResult {
+  lines: string[];
+  quit?: boolean;
+}
+
+/** One REPL over one capture. */
+export class ReplSession {
+  conversation: Conversation | undefined;
+  filter: MessageFilter | undefined;
+  /** Index of the current message in `conversation.messages`. */
+  index = 0;
+
+  constructor(readonly model: CaptureModel, readonly store: StreamStore) {}
+
+  /** The open conversation's messages that pass the filter. */
+  visible(): SmbEvent[] {
+    const all = this.conversation?.messages ?? [];
+    const f = this.filter;
+    return f ? all.filter((e) => f.test(e)) : all;
+  }
+
+  /** The current message, if any. */
+  current(): SmbEvent | undefined {
+    return this.conversation?.messages[this.index];
+  }
+
+  /** Capture start time, for relative times. */
+  captureStart(): number {
+    const s = this.model.summary;
+    return s && s.frames > 0 ? s.firstTs : this.model.firstTs ?? 0;
+  }
+
+  /** Open a conversation by id; the current message becomes its first visible one. */
+  open(id: number): string | undefined {
+    const c = this.model.conversation(id);
+    if (!c) return `no connection #${id}`;
+    this.conversation = c;
+    this.index = 0;
+    this.#snap(1);
+    return undefined;
+  }
+
+  /** Move to the nearest visible message from the current one (direction 1 or -1). */
+  #snap(direction: 1 | -1): boolean {
+    const c = this.conversation;
+    if (!c || !this.filter) return c !== undefined && c.messages.length > 0;
+    for (let i = this.index; i >= 0 && i < c.messages.length; i += direction) {
+      if (this.filter.test(c.messages[i]!)) {
+        this.index = i;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Step `k` visible messages (negative: back); stops at either end. */
+  step(k: number): void {
+    const c = this.conversation;
+    if (!c) return;
+    const dir = k < 0 ? -1 : 1;
+    for (let moved = 0; moved < Math.abs(k); moved++) {
+      let i = this.index + dir;
+      while (i >= 0 && i < c.messages.length && this.filter && !this.filter.test(c.messages[i]!)) {
+        i += dir;
+      }
+      if (i < 0 || i >= c.messages.length) break;
+      this.index = i;
+    }
+  }
+
+  /** Go to a message by number (`12`), frame (`f40`) or time since the capture start (`1.5s`). */
+  goto(target: string): string | undefined {
+    const c = this.conversation;
+    if (!c) return "no connection open: use conn N";
+    let at: number;
+    const t = target.trim();
+    if (/^f\d+$/i.test(t)) {
+      const frame = Number(t.slice(1));
+      at = c.messages.findIndex((e) => (e.evidence.frames[0] ?? 0) >= frame);
+    } else if (/^\d+(\.\d+)?s$/.test(t)) {
+      const ts = this.captureStart() + Number(t.slice(0, -1));
+      at = c.messages.findIndex((e) => e.evidence.ts >= ts);
+    } else if (/^\d+$/.test(t)) {
+      at = Number(t) - 1;
+      if (at < 0 || at >= c.messages.length) {
+        return `no message ${t}: this connection has ${c.messages.length}`;
+      }
+    } else return `cannot read "${escapeControl(t)}": use N, fN (frame) or Ts (seconds)`;
+    if (at < 0) return `no message at or after ${escapeControl(t)}`;
+    this.index = at;
+    if (this.filter && !this.#snap(1) && !this.#snap(-1)) return "no message passes the filter";
+    return undefined;
+  }
+
+  /** Set or clear the filter; the current message moves to the nearest that passes. */
+  setFilter(text: string): string | undefined {
+    this.filter = text.trim() === "" ? undefined : parseFilter(text);
+    if (this.conversation && this.filter && !this.#snap(1) && !this.#snap(-1)) {
+      return "no message of this connection passes the filter";
+    }
+    return undefined;
+  }
+
+  /** Lines for the current message, with a position line on top. */
+  showLines(): string[] {
+    const c = this.conversation, e = this.current();
+    if (!c) return ["no connection open: use conn N"];
+    if (!e) return [`connection #${c.first.id} has no SMB messages`];
+    const vis = this.visible();
+    const pos = vis.indexOf(e);
+    const filtered = this.filter
+      ? [`filter ${escapeControl(this.filter.text)}: ${pos + 1} of ${vis.length} shown`]
+      : [];
+    return [...filtered, ...messageLines(c, e, this.captureStart())];
+  }
+
+  /** The connection list, optionally only lines containing `search`. */
+  connectionLines(search = ""): string[] {
+    const lines = this.model.conversations.map((c) =>
+      conversationLine(c, conversationBytes(c, this.store.streamBytes(c.first.id)))
+    ).filter((l) => l.toLowerCase().includes(search.toLowerCase()));
+    return lines.length ? lines : ["no connections"];
+  }
+
+  /** Hex dump of the current message. */
+  hexLines(all = false): string[] {
+    const c = this.conversation, e = this.current();
+    if (!c || !e) return ["no message: use conn N"];
+    const found = this.store.message(c.first.id, e.evidence.fromClient, e.evidence.streamOffset);
+    return [
+      `message ${this.index + 1}: ${messageLine(c, e).replace(/^\d+: /, "")}`,
+      ...hexLines(found, all ? Infinity : 4096),
+    ];
+  }
+
+  /** Run one line command. */
+  run(line: string): CommandResult {
+    const [word = "", ...args] = line.trim().split(/\s+/);
+    const arg = line.trim().slice(word.length).trim();
+    const count = () => {
+      const k = args[0] === undefined ? 1 : Number(args[0]);
+      if (!Number.isInteger(k) || k < 1) {
+        throw new Error(`"${escapeControl(args[0]!)}" is not a count`);
+      }
+      return k;
+    };
+    const scope = this.conversation ? [this.conversation] : this.model.conversations;
+    const id = this.conversation?.first.id;
+    try {
+      switch (word.toLowerCase()) {
+        case "":
+          return { lines: [] };
+        case "summary":
+          return { lines: summaryLines(this.model) };
+        case "conns":
+          return { lines: this.connectionLines(arg) };
+        case "conn": {
+          const n = Number(args[0]?.replace(/^#/, ""));
+          if (args[0] === undefined || !Number.isInteger(n)) return { lines: ["usage: conn N"] };
+          const err = this.open(n);
+          if (err) return { lines: [err] };
+          const c = this.conversation!;
+          const head = conversationLine(c, conversationBytes(c, this.store.streamBytes(n)));
+          return { lines: [head, ...this.showLines()] };
+        }
+        case "next":
+        case "prev": {
+          if (!this.conversation) return { lines: ["no connection open: use conn N"] };
+          this.step(word.toLowerCase() === "next" ? count() : -count());
+          return { lines: this.showLines() };
+        }
+        case "first":
+        case "last": {
+          if (!this.conversation) return { lines: ["no connection open: use conn N"] };
+          this.index = word === "first" ? 0 : this.conversation.messages.length - 1;
+          this.#snap(word === "first" ? 1 : -1);
+          return { lines: this.showLines() };
+        }
+        case "goto": {
+          const err = this.goto(arg);
+          return { lines: err ? [err] : this.showLines() };
+        }
+        case "show":
+          return { lines: this.showLines() };
+        case "pair": {
+          const c = this.conversation, e = this.current();
+          const p = c && e ? pairOf(c, e) : undefined;
+          if (!c || !e) return { lines: ["no message: use conn N"] };
+          if (!p) return { lines: ["its pair was not seen"] };
+          this.index = c.messages.indexOf(p);
+          return { lines: this.showLines() };
+        }
+        case "list": {
+          const c = this.conversation;
+          if (!c) return { lines: ["no connection open: use conn N"] };
+          const vis = this.visible();
+          return { lines: vis.length ? vis.map((e) => messageLine(c, e)) : ["no messages"] };
+        }
+        case "hex":
+          return { lines: this.hexLines(args[0] === "all") };
+        case "filter": {
+          const err = this.setFilter(arg);
+          const now = this.filter ? `filter: ${escapeControl(this.filter.text)}` : "filter cleared";
+          if (err) return { lines: [now, err] };
+          return { lines: this.conversation ? [now, ...this.showLines()] : [now] };
+        }
+        case "auth":
+          return { lines: authLines(this.model, id) };
+        case "files":
+          return { lines: fileLines(scope) };
+        case "anomalies":
+          return { lines: anomalyLines(this.model, id) };
+        case "help":
+        case "?":
+          return { lines: helpLines() };
+        case "quit":
+        case "exit":
+        case "q":
+          return { lines: [], quit: true };
+        default:
+          return { lines: [`unknown command "${escapeControl(word)}": type help`] };
+      }
+    } catch (e) {
+      return { lines: [escapeControl(e instanceof Error ? e.message : String(e))] };
+    }
+  }
+}
+
+/** The command list, aligned. */
+export function helpLines(): string[] {
+  return COMMANDS.map(([name, what]) => `  ${name.padEnd(13)} ${what}`);
+}

@@ -1,0 +1,135 @@
+/**
+ * A tap on reassembled TCP streams that keeps each direction's bytes, up to a
+ * cap, so the REPL can show the bytes of any SMB message it lists.
+ * @module
+ */
+import type { ConnectionInfo, ObserverFactory, StreamObserver } from "../../mod.ts";
+
+/** Bytes kept per connection and direction (the first 64 MiB). */
+export const STREAM_CAP = 64 * 1024 * 1024;
+
+/** One direction of one connection: the bytes seen from offset 0, gaps as holes. */
+class DirectionBytes {
+  /** Kept chunks and the stream offset each starts at. */
+  readonly #chunks: Uint8Array[] = [];
+  readonly #starts: number[] = [];
+  /** Stream offset of the next byte (gaps counted, as NBSS stream offsets are). */
+  offset = 0;
+  kept = 0;
+
+  constructor(readonly cap: number) {}
+
+  data(bytes: Uint8Array): void {
+    const room = this.cap - this.kept;
+    if (room > 0 && bytes.length > 0) {
+      const take = Math.min(room, bytes.length);
+      const last = this.#chunks.length - 1;
+      this.#chunks.push(bytes.slice(0, take));
+      this.#starts.push(this.offset);
+      this.kept += take;
+      if (last >= 0) this.#merge(last);
+    }
+    this.offset += bytes.length;
+  }
+
+  /** Merge small neighbouring chunks, so a message split over segments reads in one piece. */
+  #merge(at: number): void {
+    const a = this.#chunks[at]!, b = this.#chunks[at + 1]!;
+    if (this.#starts[at]! + a.length !== this.#starts[at + 1] || a.length + b.length > 1 << 20) {
+      return;
+    }
+    const joined = new Uint8Array(a.length + b.length);
+    joined.set(a);
+    joined.set(b, a.length);
+    this.#chunks.splice(at, 2, joined);
+    this.#starts.splice(at + 1, 1);
+  }
+
+  gap(length: number): void {
+    this.offset += length;
+  }
+
+  /** Bytes [start, start + length), or undefined when any of them were not kept. */
+  slice(start: number, length: number): Uint8Array | undefined {
+    const out = new Uint8Array(length);
+    let filled = 0;
+    // Binary search for the last chunk starting at or before `start`.
+    let lo = 0, hi = this.#starts.length - 1, i = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#starts[mid]! <= start) {
+        i = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (i < 0) return undefined;
+    for (; i < this.#chunks.length && filled < length; i++) {
+      const chunk = this.#chunks[i]!, at = this.#starts[i]!;
+      const want = start + filled;
+      if (at > want || at + chunk.length <= want) return undefined;
+      const piece = chunk.subarray(want - at, Math.min(chunk.length, want - at + length - filled));
+      out.set(piece, filled);
+      filled += piece.length;
+    }
+    return filled === length ? out : undefined;
+  }
+}
+
+/** What `StreamStore.message` found. */
+export type MessageBytes =
+  | { kept: true; bytes: Uint8Array; length: number }
+  | { kept: false; reason: string };
+
+/** Keeps the reassembled TCP streams of every connection, each direction up to `cap` bytes. */
+export class StreamStore {
+  readonly #conns = new Map<number, [DirectionBytes, DirectionBytes]>();
+
+  constructor(readonly cap: number = STREAM_CAP) {}
+
+  /** The observer factory to hand to `new Decoder({}, { observe })`. */
+  readonly observe: ObserverFactory = (conn: ConnectionInfo): StreamObserver | undefined => {
+    if (conn.transport !== "tcp") return undefined;
+    const dirs: [DirectionBytes, DirectionBytes] = [
+      new DirectionBytes(this.cap),
+      new DirectionBytes(this.cap),
+    ];
+    this.#conns.set(conn.id, dirs);
+    return {
+      data: (fromClient, bytes) => dirs[fromClient ? 0 : 1].data(bytes),
+      gap: (fromClient, length) => dirs[fromClient ? 0 : 1].gap(length),
+      close: () => {},
+    };
+  };
+
+  /** Stream bytes seen so far on a connection, both directions. */
+  streamBytes(id: number): number {
+    const dirs = this.#conns.get(id);
+    return dirs ? dirs[0].offset + dirs[1].offset : 0;
+  }
+
+  /**
+   * The NBSS message (4-byte header and body) at `streamOffset` in one
+   * direction of a connection.
+   */
+  message(id: number, fromClient: boolean, streamOffset: number): MessageBytes {
+    const dir = this.#conns.get(id)?.[fromClient ? 0 : 1];
+    if (!dir) return { kept: false, reason: "no stream kept for this connection" };
+    const head = dir.slice(streamOffset, 4);
+    if (!head) {
+      return {
+        kept: false,
+        reason: streamOffset >= dir.cap
+          ? `not kept: only the first ${dir.cap / 1024 / 1024} MiB of each direction are kept`
+          : "not kept: these bytes were missing from the capture",
+      };
+    }
+    const length = (head[1]! << 16) | (head[2]! << 8) | head[3]!;
+    const bytes = dir.slice(streamOffset, 4 + length);
+    if (bytes) return { kept: true, bytes, length: 4 + length };
+    const keptEnd = Math.min(dir.kept, dir.cap);
+    const available = Math.max(0, Math.min(4 + length, keptEnd - streamOffset));
+    const prefix = available > 0 ? dir.slice(streamOffset, available) : undefined;
+    if (prefix) return { kept: true, bytes: prefix, length: 4 + length };
+    return { kept: false, reason: "not kept: past the per-direction cap or lost to a gap" };
+  }
+}
