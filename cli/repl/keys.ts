@@ -33,14 +33,30 @@ const NAMED: Record<string, string> = {
   "\x7f": "backspace",
 };
 
+/** Keys that came in one read (fast typing, pasted text, tmux send-keys) wait here. */
+const queued: string[] = [];
+
+/** Split what one read returned into keys: CSI and SS3 sequences, lone ESC, characters. */
+export function splitKeys(text: string): string[] {
+  const keys: string[] = [];
+  // deno-lint-ignore no-control-regex -- escape sequences are what we split on
+  const token = /\x1b\[[0-9;]*[~A-Za-z]|\x1bO[A-Za-z]|\x1b|[\s\S]/gu;
+  for (const m of text.matchAll(token)) keys.push(NAMED[m[0]] ?? m[0]);
+  return keys;
+}
+
 /** Wait for one key press; resolves to a name (`left`, `pagedown`, `enter`…) or the character. */
 export function readKey(): Promise<string> {
+  const next = queued.shift();
+  if (next !== undefined) return Promise.resolve(next);
   return new Promise((resolve) => {
     const onData = (data: Uint8Array | string) => {
       process.stdin.off("data", onData);
       process.stdin.pause();
       const text = typeof data === "string" ? data : new TextDecoder().decode(data);
-      resolve(NAMED[text] ?? text);
+      const keys = splitKeys(text);
+      queued.push(...keys.slice(1));
+      resolve(keys[0] ?? "");
     };
     process.stdin.setRawMode(true);
     process.stdin.on("data", onData);

@@ -6,6 +6,7 @@ import { loadCapture } from "../../cli/repl/load.ts";
 import { CaptureModel } from "../../cli/repl/model.ts";
 import { ReplSession } from "../../cli/repl/session.ts";
 import { StreamStore } from "../../cli/repl/streams.ts";
+import { splitKeys } from "../../cli/repl/keys.ts";
 
 const info: ConnectionInfo = {
   id: 7,
@@ -82,4 +83,17 @@ Deno.test("background load: the model fills in batches and the session steps thr
   assert.equal(session.index, 2);
   assert.match(session.hexLines().join("\n"), /^00000000 {2}00 00 /m);
   assert.match(session.run("goto 99999").lines[0]!, /no message 99999/);
+});
+
+Deno.test("keys: one read holding several key presses splits into them", () => {
+  assert.deepEqual(splitKeys("\x1b[C\x1b[Cx\x1b[6~\x1bOA\r\x1bq"), [
+    "right",
+    "right",
+    "x",
+    "pagedown",
+    "up",
+    "enter",
+    "escape",
+    "q",
+  ]);
 });
