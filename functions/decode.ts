@@ -90,6 +90,7 @@ class Decode {
   readonly #deadline: number;
   readonly #limits: HandlerLimits;
   #multipartError: string | undefined;
+  #empty = true;
   pushed = 0;
   done = false;
   stop: Stop | undefined;
@@ -108,6 +109,18 @@ class Decode {
         if (e instanceof MultipartError) this.#multipartError = e.message;
       });
     }
+    // lib's gunzipIfNeeded never settles on a stream with no bytes at all: flag that case here.
+    bytes = bytes.pipeThrough(
+      new TransformStream({
+        transform: (chunk, c) => {
+          if (chunk.length > 0) this.#empty = false;
+          c.enqueue(chunk);
+        },
+        flush: (c) => {
+          if (this.#empty) c.error(new RangeError("empty input"));
+        },
+      }),
+    );
     this.#reader = gunzipIfNeeded(bytes, {
       onGzip: () => this.decoder.markGzip(),
       onError: (detail) => {

@@ -1,0 +1,75 @@
+/** The streaming multipart reader, fed its body whole and in chunks of every small size. */
+import * as assert from "node:assert/strict";
+import { firstFilePart, multipartBoundary, MultipartError } from "../../functions/multipart.ts";
+import { chunked } from "./helpers.ts";
+
+const enc = new TextEncoder();
+const BOUNDARY = "----formdata-test-7f3a";
+const FILE = new Uint8Array(3000).map((_, i) => (i * 7 + (i >> 5)) & 0xff);
+// Bytes that look like the start of a delimiter inside the file.
+FILE.set(enc.encode(`\r\n--${BOUNDARY.slice(0, 10)}`), 1200);
+
+function body(parts: (string | Uint8Array)[]): Uint8Array {
+  const bytes = parts.map((p) => typeof p === "string" ? enc.encode(p) : p);
+  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of bytes) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+const FORM = body([
+  "preamble to ignore\r\n",
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n`,
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="empty"\r\n\r\n\r\n`,
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="capture"; filename="a.pcap"\r\n`,
+  "Content-Type: application/octet-stream\r\n\r\n",
+  FILE,
+  `\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="second"; filename="b"\r\n\r\nxx`,
+  `\r\n--${BOUNDARY}--\r\n`,
+]);
+
+async function read(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  return new Uint8Array(
+    await new Response(stream as ReadableStream<Uint8Array<ArrayBuffer>>).arrayBuffer(),
+  );
+}
+
+Deno.test("firstFilePart gives the first file's bytes whatever the chunk size", async () => {
+  for (const size of [1, 2, 3, 7, 13, 31, 64, 100, 1000, FORM.length]) {
+    const info: { filename?: string } = {};
+    const got = await read(firstFilePart(chunked(FORM, size), BOUNDARY, info));
+    assert.deepEqual(got, FILE, `chunk size ${size}`);
+    assert.equal(info.filename, "a.pcap");
+  }
+});
+
+Deno.test("firstFilePart ends a file cut short where the upload ended", async () => {
+  const cut = FORM.subarray(0, FORM.indexOf(0x0d, 400) + 900);
+  const got = await read(firstFilePart(chunked(cut, 50), BOUNDARY));
+  assert.ok(got.length > 0 && got.length < FILE.length);
+  assert.deepEqual(got, FILE.subarray(0, got.length));
+});
+
+Deno.test("firstFilePart errors with MultipartError when there is no file part", async () => {
+  const noFile = body([
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${BOUNDARY}--\r\n`,
+  ]);
+  for (
+    const input of [
+      noFile,
+      body(["not multipart at all"]),
+      body([`--${BOUNDARY}\r\n`, "x".repeat(20000)]),
+    ]
+  ) {
+    await assert.rejects(read(firstFilePart(chunked(input, 100), BOUNDARY)), MultipartError);
+  }
+});
+
+Deno.test("multipartBoundary reads quoted and bare boundaries", () => {
+  assert.equal(multipartBoundary("multipart/form-data; boundary=abc123"), "abc123");
+  assert.equal(multipartBoundary('multipart/form-data; charset=utf-8; boundary="a b:c"'), "a b:c");
+  assert.equal(multipartBoundary("multipart/form-data"), undefined);
+});
