@@ -8,7 +8,7 @@
  */
 import { input, search, select, Separator } from "@inquirer/prompts";
 import { cookedMode, readKey } from "./keys.ts";
-import { messageLine, summaryLines } from "./render.ts";
+import { conversationBytes, conversationLine, messageLine, summaryLines } from "./render.ts";
 import { helpLines, type ReplSession } from "./session.ts";
 import { anomalyLines, authLines, fileLines } from "./render.ts";
 
@@ -199,9 +199,7 @@ async function stepper(session: ReplSession, id: number): Promise<"back" | "quit
     const c = session.conversation!;
     const e = session.current();
     const vis = session.visible();
-    const head = `#${id} ${
-      session.connectionLines()[model.conversations.indexOf(c)]?.replace(/^#\d+ /, "") ?? ""
-    }`;
+    const head = conversationLine(c, conversationBytes(c, session.store.streamBytes(id)));
     const state = [
       e ? `message ${session.index + 1} of ${c.messages.length}` : "no messages",
       session.filter ? `filter ${session.filter.text}: ${vis.indexOf(e!) + 1}/${vis.length}` : "",
@@ -298,16 +296,13 @@ async function stepper(session: ReplSession, id: number): Promise<"back" | "quit
         cookedMode();
         write(CLEAR + SHOW_CURSOR);
         try {
-          const vis = session.visible();
+          const vis = session.visibleIndices();
           if (vis.length) {
             const pick = await select<number>({
               message: "Message (↑↓ move, Enter go):",
               pageSize: Math.max(3, rows - 3),
               default: session.index,
-              choices: vis.map((e) => ({
-                name: fit(messageLine(c, e), columns - 4),
-                value: c.messages.indexOf(e),
-              })),
+              choices: vis.map((i) => ({ name: fit(messageLine(c, i), columns - 4), value: i })),
             });
             session.index = pick;
           }

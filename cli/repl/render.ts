@@ -70,8 +70,8 @@ export function conversationLine(c: Conversation, bytes: number): string {
 }
 
 /** A short line for a message in lists: its number, frame, direction, command, status. */
-export function messageLine(c: Conversation, e: SmbEvent): string {
-  const n = c.messages.indexOf(e) + 1;
+export function messageLine(c: Conversation, index: number): string {
+  const e = c.messages[index]!, n = index + 1;
   const dir = e.evidence.fromClient ? "C→S" : "S→C";
   const status = e.response && e.statusName !== undefined ? ` ${esc(e.statusName)}` : "";
   const file = e.file ? `  ${esc(e.file)}` : "";
@@ -166,7 +166,9 @@ export function messageLines(c: Conversation, e: SmbEvent, captureStart: number)
   if (e.dialect !== undefined) lines.push(`  dialect:   ${esc(e.dialect)}`);
   if (e.user !== undefined) lines.push(`  user:      ${esc(e.user)}`);
   if (e.share !== undefined) lines.push(`  share:     ${esc(e.share)}`);
-  if (e.file !== undefined) lines.push(`  file:      ${esc(e.file)}`);
+  if (e.file !== undefined) {
+    lines.push(`  file:      ${e.file === "" ? "(share root)" : esc(e.file)}`);
+  }
   const ids = [`messageId=${e.messageId}`, `sessionId=${e.sessionId}`];
   if (e.treeId !== undefined) ids.push(`treeId=${e.treeId}`);
   if (e.processId !== undefined) ids.push(`processId=${e.processId}`);

@@ -66,6 +66,14 @@ export class ReplSession {
     return f ? all.filter((e) => f.test(e)) : all;
   }
 
+  /** Indices (in `conversation.messages`) of the messages that pass the filter. */
+  visibleIndices(): number[] {
+    const all = this.conversation?.messages ?? [];
+    const out: number[] = [];
+    for (let i = 0; i < all.length; i++) if (!this.filter || this.filter.test(all[i]!)) out.push(i);
+    return out;
+  }
+
   /** The current message, if any. */
   current(): SmbEvent | undefined {
     return this.conversation?.messages[this.index];
@@ -175,7 +183,7 @@ export class ReplSession {
     if (!c || !e) return ["no message: use conn N"];
     const found = this.store.message(c.first.id, e.evidence.fromClient, e.evidence.streamOffset);
     return [
-      `message ${this.index + 1}: ${messageLine(c, e).replace(/^\d+: /, "")}`,
+      `message ${this.index + 1}: ${messageLine(c, this.index).replace(/^\d+: /, "")}`,
       ...hexLines(found, all ? Infinity : 4096),
     ];
   }
@@ -240,8 +248,8 @@ export class ReplSession {
         case "list": {
           const c = this.conversation;
           if (!c) return { lines: ["no connection open: use conn N"] };
-          const vis = this.visible();
-          return { lines: vis.length ? vis.map((e) => messageLine(c, e)) : ["no messages"] };
+          const vis = this.visibleIndices();
+          return { lines: vis.length ? vis.map((i) => messageLine(c, i)) : ["no messages"] };
         }
         case "hex":
           return { lines: this.hexLines(args[0] === "all") };

@@ -75,7 +75,7 @@ Deno.test({
     const t = new Terminal();
     try {
       t.start(fixture("smb/smb2_10.pcap"));
-      const overview = await t.waitFor("Connection (type to search", "status:        decoded");
+      const overview = await t.waitFor("status:        decoded", "❯ #0 tcp");
       assert.match(overview, /users: +WORKGROUP\\alice/);
       assert.match(overview, /shares: +\\\\10\.77\.0\.1\\IPC\$, \\\\10\.77\.0\.1\\data/);
       assert.match(overview, /#0 tcp 10\.77\.0\.2:57750 → 10\.77\.0\.1:445 .*messages=80/);
@@ -112,7 +112,7 @@ Deno.test({
     const t = new Terminal();
     try {
       t.start(fixture("hostile/ansi_names.pcap"));
-      await t.waitFor("Connection (type to search", "status:        decoded");
+      await t.waitFor("status:        decoded", "❯ #0 tcp");
       const title = t.tmux("display-message", "-p", "-t", "repl", "#{pane_title}");
       t.keys("Enter");
       await t.waitFor("message 1 of 80");
