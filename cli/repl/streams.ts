@@ -8,6 +8,14 @@ import type { ConnectionInfo, ObserverFactory, StreamObserver } from "../../mod.
 /** Bytes kept per connection and direction (the first 64 MiB). */
 export const STREAM_CAP = 64 * 1024 * 1024;
 
+/** Bytes kept in all, over every connection (later bytes are "not kept"). */
+export const TOTAL_CAP = 256 * 1024 * 1024;
+
+/** What is left of the total allowance, shared by every direction. */
+interface Budget {
+  left: number;
+}
+
 /** One direction of one connection: the bytes seen from offset 0, gaps as holes. */
 class DirectionBytes {
   /** Kept chunks and the stream offset each starts at. */
@@ -17,12 +25,13 @@ class DirectionBytes {
   offset = 0;
   kept = 0;
 
-  constructor(readonly cap: number) {}
+  constructor(readonly cap: number, readonly budget: Budget) {}
 
   data(bytes: Uint8Array): void {
-    const room = this.cap - this.kept;
+    const room = Math.min(this.cap - this.kept, this.budget.left);
     if (room > 0 && bytes.length > 0) {
       const take = Math.min(room, bytes.length);
+      this.budget.left -= take;
       const last = this.#chunks.length - 1;
       this.#chunks.push(bytes.slice(0, take));
       this.#starts.push(this.offset);
@@ -75,6 +84,8 @@ class DirectionBytes {
   }
 }
 
+const mib = (n: number) => `${+(n / 1024 / 1024).toFixed(2)} MiB`;
+
 /** What `StreamStore.message` found. */
 export type MessageBytes =
   | { kept: true; bytes: Uint8Array; length: number }
@@ -84,14 +95,18 @@ export type MessageBytes =
 export class StreamStore {
   readonly #conns = new Map<number, [DirectionBytes, DirectionBytes]>();
 
-  constructor(readonly cap: number = STREAM_CAP) {}
+  readonly #budget: Budget;
+
+  constructor(readonly cap: number = STREAM_CAP, readonly totalCap: number = TOTAL_CAP) {
+    this.#budget = { left: totalCap };
+  }
 
   /** The observer factory to hand to `new Decoder({}, { observe })`. */
   readonly observe: ObserverFactory = (conn: ConnectionInfo): StreamObserver | undefined => {
     if (conn.transport !== "tcp") return undefined;
     const dirs: [DirectionBytes, DirectionBytes] = [
-      new DirectionBytes(this.cap),
-      new DirectionBytes(this.cap),
+      new DirectionBytes(this.cap, this.#budget),
+      new DirectionBytes(this.cap, this.#budget),
     ];
     this.#conns.set(conn.id, dirs);
     return {
@@ -119,7 +134,10 @@ export class StreamStore {
       return {
         kept: false,
         reason: streamOffset >= dir.cap
-          ? `not kept: only the first ${dir.cap / 1024 / 1024} MiB of each direction are kept`
+          ? `not kept: only the first ${mib(dir.cap)} of each direction are kept`
+          : this.#budget.left <= 0
+          ? `not kept: the REPL keeps ${mib(this.totalCap)} of stream bytes in all, ` +
+            "and had used them up"
           : "not kept: these bytes were missing from the capture",
       };
     }

@@ -97,3 +97,17 @@ Deno.test("keys: one read holding several key presses splits into them", () => {
     "q",
   ]);
 });
+
+Deno.test("stream store: the total cap over all connections is shared and named when hit", () => {
+  const store = new StreamStore(100, 10);
+  const a = store.observe(info)!;
+  const b = store.observe({ ...info, id: 8 })!;
+  a.data(true, new Uint8Array(nbss([1, 2, 3, 4])), frame);
+  b.data(true, new Uint8Array(nbss([1, 2, 3, 4])), frame);
+  assert.ok(store.message(7, true, 0).kept);
+  const m = store.message(8, true, 0);
+  assert.ok(m.kept && m.bytes.length === 2 || !m.kept);
+  b.data(false, new Uint8Array(nbss([1])), frame);
+  const n = store.message(8, false, 0);
+  assert.ok(!n.kept && /in all/.test(n.reason), JSON.stringify(n));
+});
