@@ -73,6 +73,15 @@ export async function runRepl(args: string[]): Promise<number> {
       if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
     }
   } else {
+    // @inquirer/prompts reads environment variables (TERM, CI…): ask once for all of them,
+    // rather than letting Deno ask per variable in the middle of a screen.
+    if (Deno.permissions.querySync({ name: "env" }).state !== "granted") {
+      const answer = Deno.permissions.requestSync({ name: "env" });
+      if (answer.state !== "granted") {
+        console.error("smbscope: the interactive repl needs environment access (--allow-env, -E)");
+        return 1;
+      }
+    }
     const { runInteractive } = await import("./interactive.ts");
     await runInteractive(session, loading, name);
   }
