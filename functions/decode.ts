@@ -134,40 +134,53 @@ class Decode {
   /** The next batch of events; after the last, `done` is true. */
   async next(): Promise<DecodeEvent[]> {
     if (this.done) return [];
+    let read: ReadableStreamReadResult<Uint8Array> | "timeout";
     try {
-      const read = await this.#read();
-      if (read === "timeout") {
-        return this.halt({
-          status: 200,
-          code: "time_budget",
-          message: `decoding took longer than the limit of ${this.#limits.maxSeconds} seconds ` +
-            "(SMBSCOPE_MAX_SECONDS)",
-        });
+      read = await this.#read();
+    } catch (e) {
+      const stop = this.#sourceStop();
+      if (stop === undefined && this.#empty) read = { done: true };
+      else {
+        return this.halt(
+          stop ?? {
+            status: 200,
+            code: "upload_failed",
+            message: `the upload ended early: ${e instanceof Error ? e.message : String(e)}`,
+          },
+        );
       }
+    }
+    if (read === "timeout") {
+      return this.halt({
+        status: 200,
+        code: "time_budget",
+        message: `decoding took longer than the limit of ${this.#limits.maxSeconds} seconds ` +
+          "(SMBSCOPE_MAX_SECONDS)",
+      });
+    }
+    try {
       if (read.done) {
         const stop = this.#sourceStop();
         if (stop) return this.halt(stop);
         this.done = true;
-        return this.decoder.end();
+        return this.decoder.end(); // an empty upload: the decoder names it (unrecognized)
       }
       this.pushed += read.value.length;
       const events = this.decoder.push(read.value);
       release(read.value);
       return events;
     } catch (e) {
-      return this.halt(
-        this.#sourceStop() ?? {
-          status: 200,
-          code: "upload_failed",
-          message: `the upload ended early: ${e instanceof Error ? e.message : String(e)}`,
-        },
-      );
+      // The decoder never throws on input; were it to, the output so far still goes out.
+      return [internalAnomaly(e), ...this.halt(internalStop(e))];
     }
   }
 
   /** Stop decoding: cancel the upload and end the decoder (summary marked truncated). */
   halt(stop: Stop): DecodeEvent[] {
-    if (this.done) return [];
+    if (this.done) {
+      this.stop ??= stop;
+      return [];
+    }
     this.done = true;
     this.stop = stop;
     this.#reader.cancel(stop.message).catch(() => {});
@@ -258,6 +271,14 @@ function watchErrors<T>(
     },
     cancel: (reason) => reader.cancel(reason),
   }, { highWaterMark: 0 });
+}
+
+function internalStop(e: unknown): Stop {
+  return {
+    status: 200,
+    code: "internal",
+    message: `decoding stopped on an internal error: ${e instanceof Error ? e.message : String(e)}`,
+  };
 }
 
 function internalAnomaly(e: unknown): DecodeEvent {
@@ -351,8 +372,12 @@ async function jsonDocument(
     builder.add(events.filter((e) => e.type === "smb" && keep(e)));
     builder.add(budget.filter(events));
   };
-  add(first);
-  while (!run.done) add(await run.next());
+  try {
+    add(first);
+    while (!run.done) add(await run.next());
+  } catch (e) {
+    builder.add([internalAnomaly(e), ...run.halt(internalStop(e))]);
+  }
   if (run.stop !== undefined && run.stop.status !== 200) {
     return errorResponse(run.stop.status, run.stop.code, run.stop.message, headers);
   }
@@ -383,7 +408,12 @@ function ndjsonStream(
   let closed = false;
   const body = new ReadableStream<Uint8Array>({
     async pull(c) {
-      while (pending === "" && !run.done) pending = lines(await run.next());
+      try {
+        while (pending === "" && !run.done) pending = lines(await run.next());
+      } catch (e) {
+        pending = [internalAnomaly(e), ...run.halt(internalStop(e))]
+          .map((event) => JSON.stringify(event) + "\n").join("");
+      }
       if (pending !== "") {
         c.enqueue(encoder.encode(pending));
         pending = "";

@@ -8,7 +8,7 @@
  * - `GET /` the upload page, `GET /health`, `GET /api` (this API, described).
  * @module
  */
-import type { DecoderOptions } from "../mod.ts";
+import { Decoder, type DecoderOptions } from "../mod.ts";
 import { decodeResponse, errorResponse, jsonResponse } from "./decode.ts";
 import { DEFAULT_HANDLER_LIMITS, type HandlerLimits, LIMIT_ENV } from "./limits.ts";
 import { multipartBoundary } from "./multipart.ts";
@@ -61,6 +61,7 @@ export function createHandler(options: HandlerOptions = {}): FetchHandler {
     }
     limits[key] = value;
   }
+  new Decoder(decoder); // a bad decoder option throws here, at start-up, not per request
   return {
     async fetch(request: Request): Promise<Response> {
       try {

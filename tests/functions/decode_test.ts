@@ -353,3 +353,25 @@ Deno.test("POST /decode rejects a bad format or event type with 400", async () =
     }
   });
 });
+
+Deno.test("POST /decode survives a client that goes away mid-stream", async () => {
+  await withServer(createHandler(), async (base) => {
+    const capture = fixture("smb3_bulk.pcap");
+    for (const format of ["ndjson", "json"]) {
+      const abort = new AbortController();
+      const response = fetch(`${base}/decode?format=${format}`, {
+        method: "POST",
+        body: chunked(capture, 65536),
+        duplex: "half",
+        signal: abort.signal,
+      } as RequestInit).then(async (r) => {
+        await r.body?.getReader().read();
+        abort.abort();
+      });
+      setTimeout(() => abort.abort(), 20);
+      await response.catch(() => {});
+    }
+    const health = await fetch(`${base}/health`);
+    assert.deepEqual(await health.json(), { ok: true });
+  });
+});

@@ -80,6 +80,7 @@ Deno.test("limitsFromEnv reads SMBSCOPE_MAX_* and refuses nonsense", () => {
     message: /SMBSCOPE_MAX_BYTES=lots is not a positive number/,
   });
   assert.throws(() => createHandler({ maxSeconds: -1 }), RangeError);
+  assert.throws(() => createHandler({ decoder: { maxConnections: -1 } }), RangeError);
 });
 
 Deno.test("functions/ never touches Deno.* outside the serve script", () => {
