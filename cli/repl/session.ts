@@ -30,7 +30,8 @@ export const COMMANDS: [string, string][] = [
   ["prev [K]", "step K messages back (default 1)"],
   ["first, last", "the first or last message"],
   ["goto N", "message number N; goto fN: first message at or after frame N;"],
-  ["", "goto Ts: first message T seconds or more after the capture start"],
+  ["", "goto Ts: first message T seconds or more after the capture start;"],
+  ["", "goto 2026-11-23T18:56:54.574222Z: first message at or after that UTC time"],
   ["show", "the current message: fields as a tree, status, timing, frames"],
   ["pair", "go to the paired request or response"],
   ["list", "the messages of the connection that pass the filter, one line each"],
@@ -135,12 +136,19 @@ export class ReplSession {
     } else if (/^\d+(\.\d+)?s$/.test(t)) {
       const ts = this.captureStart() + Number(t.slice(0, -1));
       at = c.messages.findIndex((e) => e.evidence.ts >= ts);
+    } else if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$/.test(t)) {
+      // An absolute capture time as show prints it (UTC), to the microsecond.
+      const [whole, fraction = ""] = t.replace(/Z$/, "").split(".");
+      const ts = Date.parse(`${whole}Z`) / 1000 + Number(`0.${fraction || "0"}`);
+      at = c.messages.findIndex((e) => e.evidence.ts >= ts - 5e-7);
     } else if (/^\d+$/.test(t)) {
       at = Number(t) - 1;
       if (at < 0 || at >= c.messages.length) {
         return `no message ${t}: this connection has ${c.messages.length}`;
       }
-    } else return `cannot read "${escapeControl(t)}": use N, fN (frame) or Ts (seconds)`;
+    } else {return `cannot read "${
+        escapeControl(t)
+      }": use N, fN (frame), Ts (seconds) or an ISO time`;}
     if (at < 0) return `no message at or after ${escapeControl(t)}`;
     this.index = at;
     if (this.filter && !this.#snap(1) && !this.#snap(-1)) return "no message passes the filter";

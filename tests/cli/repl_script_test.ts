@@ -130,6 +130,7 @@ Deno.test("repl script: every command on smb2_10.pcap", async () => {
     "filter",
     "goto f38",
     "goto 0.05s",
+    "goto 2026-11-23T18:56:54.574222Z",
     "auth",
     "files",
     "anomalies",
@@ -195,6 +196,10 @@ Deno.test("repl script: every command on smb2_10.pcap", async () => {
   assert.match(answer(s, "filter"), /^filter cleared$/m);
   assert.match(answer(s, "goto f38"), /frames: +38 /);
   assert.match(answer(s, "goto 0.05s"), /^message \d+ of 80 /m);
+  assert.match(
+    answer(s, "goto 2026-11-23T18:56:54.574222Z"),
+    /^message 33 of 80 .*CREATE request$/m,
+  );
   assert.match(answer(s, "auth"), /NTLM v2 WORKGROUP\\alice from FIXTURECLIENT → success/);
   const files = answer(s, "files");
   assert.match(files, /^smb2_10_put\.bin +share=\\\\10\.77\.0\.1\\data/m);
