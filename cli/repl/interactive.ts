@@ -6,6 +6,7 @@
  * line comes from render.ts, which escapes captured strings.
  * @module
  */
+import process from "node:process";
 import { input, search, select, Separator } from "@inquirer/prompts";
 import { cookedMode, readKey } from "./keys.ts";
 import { conversationBytes, conversationLine, messageLine, summaryLines } from "./render.ts";
@@ -119,10 +120,19 @@ async function overview(session: ReplSession, name: string): Promise<Pick | "qui
     write(summaryLines(model).map((l) => fit(l, columns)).join("\n") + "\n\n");
     const seen = model.conversations.length;
     const wasDone = model.done;
+    const shownAt = Date.now();
+    let typedAt = 0;
+    const typed = () => typedAt = Date.now();
+    process.stdin.on("data", typed);
     const controller = new AbortController();
-    // While the decode goes on, re-open the list when it grew, keeping the search text.
+    // While the decode goes on, re-open the list (search text kept) when it grew, and every
+    // 2 s for the summary's sake while nobody is using the list.
     const timer = setInterval(() => {
-      if (model.conversations.length !== seen || model.done !== wasDone) controller.abort();
+      const now = Date.now();
+      const idle = now - typedAt > 2000 && now - shownAt > 2000 && !model.done;
+      if (model.conversations.length !== seen || model.done !== wasDone || idle) {
+        controller.abort();
+      }
     }, 500);
     try {
       cookedMode();
@@ -159,6 +169,7 @@ async function overview(session: ReplSession, name: string): Promise<Pick | "qui
       if (why !== "abort") throw e;
     } finally {
       clearInterval(timer);
+      process.stdin.off("data", typed);
     }
   }
 }
