@@ -39,9 +39,10 @@ export function gunzipIfNeeded(
   const replay = new ReadableStream<Uint8Array>({
     async pull(c) {
       if (head !== undefined) {
-        if (head.length > 0) c.enqueue(head);
+        const first = head;
         head = undefined;
-        return;
+        // A pull that enqueues nothing is not called again: only return once something is.
+        if (first.length > 0) return c.enqueue(first);
       }
       const { done, value } = await reader.read();
       if (done) c.close();

@@ -121,3 +121,10 @@ Deno.test("Decoder caps open connections and reports the cap once", () => {
     .map((e) => e.type === "connection" && e.state);
   assert.deepEqual(states, ["closed_fin", "closed_fin", "evicted", "capture_end"]);
 });
+
+Deno.test("decode of an empty stream ends with an unrecognized anomaly and a summary", async () => {
+  const empty = new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  const events = await collect(decode(empty));
+  assert.deepEqual(events.map((e) => e.type), ["anomaly", "summary"]);
+  assert.match(events[0]!.type === "anomaly" ? events[0]!.detail : "", /empty/);
+});
