@@ -73,6 +73,7 @@ async function benchOne(mb: number) {
   const rows: [string, number, DecodeRun | undefined][] = [];
   const modes = [
     ["smbscope CLI reader", ["--cli"]],
+    ["  conversations only", ["--cli", "--no-smb"]],
     ["smbscope sync core", ["--sync"]],
     ["smbscope DecodeStream", []],
   ] as const;

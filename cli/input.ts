@@ -5,8 +5,12 @@
 import { isGzip } from "../lib/capture/sniff.ts";
 import { decode, type DecodeEvent, Decoder, type DecoderOptions } from "../mod.ts";
 
-/** Bytes per read: large reads into one reused buffer avoid a page fault storm per chunk. */
-const READ_SIZE = 1 << 20;
+/**
+ * Bytes per read, into one reused buffer (fresh buffers per read page-fault).
+ * 256 KiB rather than more: the events of one read live until it is decoded,
+ * and shorter-lived events are collected young instead of growing the heap.
+ */
+const READ_SIZE = 1 << 18;
 
 /** Something to read capture bytes from; files also read synchronously, which is faster. */
 export interface CaptureSource {

@@ -223,7 +223,8 @@ export class Smb1Session {
       streamOffset: m.streamOffset,
       fromClient,
     };
-    const fields = { ...c.fields };
+    // The parser made these fields for this event alone: add to them in place.
+    const fields = c.fields;
     const key = `${h.mid}:${h.pid >>> 0}`;
     const statusName = smb1StatusName(h.status, h.ntStatus);
     const ok = h.status === STATUS_SUCCESS;

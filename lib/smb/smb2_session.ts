@@ -171,7 +171,8 @@ export class Smb2Session {
     } else if (h.command !== Smb2Command.CANCEL) {
       this.#pending.add(h.messageId, { message: msg, frames: m.frames, ts: m.ts });
     }
-    const fields: Fields = { ...msg.fields };
+    // The parser made these fields for this event alone: add to them in place.
+    const fields: Fields = msg.fields;
     const statusName = ntStatusName(h.status);
     const ok = h.status === STATUS_SUCCESS;
     const req = request?.message;
