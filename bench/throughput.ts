@@ -105,7 +105,7 @@ async function benchOne(mb: number) {
   console.log(
     `(${frames.toLocaleString("en")} frames, ${conns} TCP connections; best of 3 for smbscope, ` +
       `each in its own process, timed from its first line (Deno start-up excluded); the last column is each tool's time over ` +
-      `the CLI reader's. The CLI reads 1 MiB at a time into one reused buffer; DecodeStream ` +
+      `the CLI reader's. The CLI reads 256 KiB at a time into one reused buffer; DecodeStream ` +
       `reads Deno's file.readable, which allocates a fresh 64 KiB chunk per read.)`,
   );
 }
