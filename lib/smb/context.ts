@@ -4,7 +4,7 @@
  * @module
  */
 import type { ConnectionInfo } from "../flow/observer.ts";
-import type { DecodeEvent, Layer } from "../events.ts";
+import type { DecodeEvent, Layer, TreeEvent } from "../events.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
 import type { NbssMessage } from "./nbss.ts";
@@ -43,4 +43,18 @@ export function reportProblems(
       conn.info.id,
     );
   }
+}
+
+/** Emit a `tree` event: a connect with its outcome, or a disconnect. */
+export function emitTree(
+  conn: SmbConnection,
+  m: NbssMessage,
+  tree: Omit<TreeEvent, "type" | "evidence">,
+): void {
+  const event: TreeEvent = {
+    type: "tree",
+    ...tree,
+    evidence: { frames: m.frames, ts: m.ts, connection: conn.info.id },
+  };
+  conn.ctx.out.push(event);
 }

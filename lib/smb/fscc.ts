@@ -1,6 +1,7 @@
 /**
  * Tables [MS-FSCC] and the create calls of both SMB versions share: one place
- * for file information classes, create dispositions and create actions.
+ * for file and file system information classes, create dispositions and
+ * create actions.
  * @module
  */
 
@@ -100,4 +101,22 @@ export const CreateAction = {
   FILE_OPENED: 1,
   FILE_CREATED: 2,
   FILE_OVERWRITTEN: 3,
+} as const;
+
+/** File system information classes. [MS-FSCC] 2.5 (SMB1 reaches them as QUERY_FS pass-through levels, class + 1000). */
+export const FsInformationClass = {
+  FileFsVolumeInformation: 1,
+  FileFsLabelInformation: 2,
+  FileFsSizeInformation: 3,
+  FileFsDeviceInformation: 4,
+  FileFsAttributeInformation: 5,
+  FileFsControlInformation: 6,
+  FileFsFullSizeInformation: 7,
+  FileFsObjectIdInformation: 8,
+  FileFsDriverPathInformation: 9,
+  FileFsVolumeFlagsInformation: 10,
+  FileFsSectorSizeInformation: 11,
+  FileFsDataCopyInformation: 12,
+  FileFsMetadataSizeInformation: 13,
+  FileFsFullSizeInformationEx: 14,
 } as const;

@@ -5,10 +5,10 @@
  * @module
  */
 import type { NtlmAuthenticate } from "../auth/types.ts";
-import type { SmbEvent, TreeEvent } from "../events.ts";
+import type { SmbEvent } from "../events.ts";
 import { AuthTracker, tokenFields } from "./auth_tracker.ts";
 import { BoundedMap } from "./bounded_map.ts";
-import { reportProblems, type SmbConnection } from "./context.ts";
+import { emitTree, reportProblems, type SmbConnection } from "./context.ts";
 import type { Fields } from "./json.ts";
 import type { NbssMessage } from "./nbss.ts";
 import { type PendingRequest, PendingRequests } from "./pending.ts";
@@ -265,8 +265,8 @@ export class Smb1Session {
           const path = field<string>(reqCmd, "path", "string") ?? "";
           if (ok) this.#trees.set(h.tid, path);
           const service = field<string>(c, "service", "string");
-          const tree: TreeEvent = {
-            type: "tree",
+          const user = this.#users.get(h.uid);
+          emitTree(this.conn, m, {
             action: "connect",
             smbVersion: 1,
             path,
@@ -274,32 +274,26 @@ export class Smb1Session {
             success: ok,
             status: h.status,
             statusName,
-            evidence: { frames: m.frames, ts: m.ts, connection: this.conn.info.id },
-          };
-          if (service !== undefined) tree.shareType = serviceType(service);
-          const user = this.#users.get(h.uid);
-          if (user !== undefined) tree.user = user;
-          this.conn.ctx.out.push(tree);
+            ...(service === undefined ? {} : { shareType: serviceType(service) }),
+            ...(user === undefined ? {} : { user }),
+          });
         }
         break;
-      case Smb1Command.TREE_DISCONNECT:
-        if (h.response && ok) {
-          const path = this.#trees.get(h.tid);
-          if (path !== undefined) {
-            this.conn.ctx.out.push({
-              type: "tree",
-              action: "disconnect",
-              smbVersion: 1,
-              path,
-              treeId: h.tid,
-              success: true,
-              status: h.status,
-              statusName,
-              evidence: { frames: m.frames, ts: m.ts, connection: this.conn.info.id },
-            });
-          }
+      case Smb1Command.TREE_DISCONNECT: {
+        const path = this.#trees.get(h.tid);
+        if (h.response && ok && path !== undefined) {
+          emitTree(this.conn, m, {
+            action: "disconnect",
+            smbVersion: 1,
+            path,
+            treeId: h.tid,
+            success: true,
+            status: h.status,
+            statusName,
+          });
         }
         break;
+      }
       case Smb1Command.NT_CREATE_ANDX:
       case Smb1Command.OPEN_ANDX:
         if (h.response && ok && reqCmd !== undefined) {

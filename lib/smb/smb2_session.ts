@@ -5,10 +5,10 @@
  * compound operations inherit them), and emits `smb`, `ntlm` and `tree` events.
  * @module
  */
-import type { SmbEvent, TreeEvent } from "../events.ts";
+import type { SmbEvent } from "../events.ts";
 import { AuthTracker, tokenFields } from "./auth_tracker.ts";
 import { BoundedMap } from "./bounded_map.ts";
-import { reportProblems, type SmbConnection } from "./context.ts";
+import { emitTree, reportProblems, type SmbConnection } from "./context.ts";
 import type { Fields } from "./json.ts";
 import type { NbssMessage } from "./nbss.ts";
 import { type PendingRequest, PendingRequests } from "./pending.ts";
@@ -211,42 +211,36 @@ export class Smb2Session {
         if (h.response && req !== undefined) {
           const path = str(req.fields, "path") ?? "";
           if (ok && h.treeId !== undefined) this.#trees.set(h.treeId, path);
-          const tree: TreeEvent = {
-            type: "tree",
+          const shareType = str(msg.fields, "shareTypeName");
+          const user = this.#users.get(h.sessionId);
+          emitTree(this.conn, m, {
             action: "connect",
             smbVersion: 2,
             path,
             success: ok,
             status: h.status,
             statusName,
-            evidence: { frames: m.frames, ts: m.ts, connection: this.conn.info.id },
-          };
-          if (h.treeId !== undefined) tree.treeId = h.treeId;
-          const shareType = str(msg.fields, "shareTypeName");
-          if (shareType !== undefined) tree.shareType = shareType;
-          const user = this.#users.get(h.sessionId);
-          if (user !== undefined) tree.user = user;
-          this.conn.ctx.out.push(tree);
+            ...(h.treeId === undefined ? {} : { treeId: h.treeId }),
+            ...(shareType === undefined ? {} : { shareType }),
+            ...(user === undefined ? {} : { user }),
+          });
         }
         break;
-      case Smb2Command.TREE_DISCONNECT:
-        if (h.response && ok && h.treeId !== undefined) {
-          const path = this.#trees.get(h.treeId);
-          if (path !== undefined) {
-            this.conn.ctx.out.push({
-              type: "tree",
-              action: "disconnect",
-              smbVersion: 2,
-              path,
-              treeId: h.treeId,
-              success: true,
-              status: h.status,
-              statusName,
-              evidence: { frames: m.frames, ts: m.ts, connection: this.conn.info.id },
-            });
-          }
+      case Smb2Command.TREE_DISCONNECT: {
+        const path = h.treeId === undefined ? undefined : this.#trees.get(h.treeId);
+        if (h.response && ok && path !== undefined) {
+          emitTree(this.conn, m, {
+            action: "disconnect",
+            smbVersion: 2,
+            path,
+            treeId: h.treeId!,
+            success: true,
+            status: h.status,
+            statusName,
+          });
         }
         break;
+      }
       case Smb2Command.CREATE:
         if (h.response && ok && req !== undefined && msg.fileId !== undefined) {
           const name = str(req.fields, "fileName");

@@ -10,10 +10,15 @@
  * @module
  */
 
-import { CreateAction, CreateDisposition, FileInformationClass } from "../fscc.ts";
+import {
+  CreateAction,
+  CreateDisposition,
+  FileInformationClass,
+  FsInformationClass,
+} from "../fscc.ts";
 
 /** The [MS-FSCC] tables SMB1 shares with SMB2, re-exported for its decoders. */
-export { CreateAction, CreateDisposition, FileInformationClass };
+export { CreateAction, CreateDisposition, FileInformationClass, FsInformationClass };
 
 /** SMB1 command codes, [MS-CIFS] 2.2.2.1 (names without the `SMB_COM_` prefix). */
 export const Smb1Command = {
@@ -211,21 +216,6 @@ export const SetInfoLevel = {
   SMB_SET_FILE_DISPOSITION_INFO: 0x0102,
   SMB_SET_FILE_ALLOCATION_INFO: 0x0103,
   SMB_SET_FILE_END_OF_FILE_INFO: 0x0104,
-} as const;
-
-/** [MS-FSCC] 2.5 file system information classes reachable as QUERY_FS pass-through levels. */
-export const FsInformationClass = {
-  FileFsVolumeInformation: 1,
-  FileFsLabelInformation: 2,
-  FileFsSizeInformation: 3,
-  FileFsDeviceInformation: 4,
-  FileFsAttributeInformation: 5,
-  FileFsControlInformation: 6,
-  FileFsFullSizeInformation: 7,
-  FileFsObjectIdInformation: 8,
-  FileFsDriverPathInformation: 9,
-  FileFsVolumeFlagsInformation: 10,
-  FileFsSectorSizeInformation: 11,
 } as const;
 
 /** Capability bits of NEGOTIATE and SESSION_SETUP_ANDX, [MS-CIFS] 2.2.4.52.2 and [MS-SMB] 2.2.4.5.2. */

@@ -4,7 +4,7 @@
  * FILE_INFORMATION_CLASS numbering) and 2.5 (file system information classes).
  * @module
  */
-import { FileInformationClass } from "../fscc.ts";
+import { FileInformationClass, FsInformationClass } from "../fscc.ts";
 import { enumLookup } from "./wire.ts";
 
 /** InfoType. [MS-SMB2] 2.2.37 */
@@ -18,23 +18,6 @@ export const infoTypeName: (v: number) => string = enumLookup(InfoType);
 
 export const fileInformationClassName: (v: number) => string = enumLookup(FileInformationClass);
 
-/** File system information classes. [MS-FSCC] 2.5 */
-export const FsInformationClass = {
-  FileFsVolumeInformation: 1,
-  FileFsLabelInformation: 2,
-  FileFsSizeInformation: 3,
-  FileFsDeviceInformation: 4,
-  FileFsAttributeInformation: 5,
-  FileFsControlInformation: 6,
-  FileFsFullSizeInformation: 7,
-  FileFsObjectIdInformation: 8,
-  FileFsDriverPathInformation: 9,
-  FileFsVolumeFlagsInformation: 10,
-  FileFsSectorSizeInformation: 11,
-  FileFsDataCopyInformation: 12,
-  FileFsMetadataSizeInformation: 13,
-  FileFsFullSizeInformationEx: 14,
-} as const;
 export const fsInformationClassName: (v: number) => string = enumLookup(FsInformationClass);
 
 /**
@@ -64,4 +47,4 @@ export const SecurityInformation = {
   BACKUP_SECURITY_INFORMATION: 0x0001_0000,
 } as const;
 
-export { FileInformationClass };
+export { FileInformationClass, FsInformationClass };
