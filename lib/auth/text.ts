@@ -2,6 +2,7 @@
  * Strings and times as NTLMSSP and SPNEGO carry them.
  * @module
  */
+import { filetimeIso } from "../bytes/wire_values.ts";
 
 const UTF16LE = new TextDecoder("utf-16le");
 
@@ -22,25 +23,10 @@ export function latin1(b: Uint8Array): string {
   return s;
 }
 
-/** 100-ns intervals from 1601-01-01 to 1970-01-01. */
-const EPOCH_DIFF = 116444736000000000n;
-const TICKS_PER_SECOND = 10000000n;
-
 /**
- * A FILETIME (100-ns intervals since 1601-01-01 UTC, as two little-endian
- * 32-bit halves) as ISO 8601 UTC with all seven fraction digits, e.g.
- * `2026-11-23T18:56:54.5563480Z`. [MS-DTYP] 2.3.3
+ * A FILETIME (two little-endian 32-bit halves) as ISO 8601 UTC with all seven
+ * fraction digits, e.g. `2026-11-23T18:56:54.5563480Z`. [MS-DTYP] 2.3.3
  */
 export function filetimeToIso(low: number, high: number): string {
-  const ticks = (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
-  const rel = ticks - EPOCH_DIFF;
-  let secs = rel / TICKS_PER_SECOND;
-  let frac = rel % TICKS_PER_SECOND;
-  if (frac < 0n) {
-    frac += TICKS_PER_SECOND;
-    secs -= 1n;
-  }
-  // Every FILETIME (years 1601 to 30828) is within Date's range.
-  const day = new Date(Number(secs) * 1000).toISOString(); // "…T18:56:54.000Z"
-  return `${day.slice(0, -5)}.${frac.toString().padStart(7, "0")}Z`;
+  return filetimeIso(low, high) ?? "1601-01-01T00:00:00.0000000Z";
 }

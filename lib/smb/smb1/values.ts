@@ -5,25 +5,18 @@
  * @module
  */
 import type { Cursor } from "../../bytes/cursor.ts";
+import { filetimeIso, u64String } from "../../bytes/wire_values.ts";
 
 /** A little-endian 64-bit unsigned field as a decimal string (exact at any size). */
 export function readU64String(c: Cursor): string {
   const lo = c.u32(), hi = c.u32();
-  return hi === 0 ? String(lo) : ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+  return u64String(lo, hi);
 }
 
-/** 100 ns intervals between 1601-01-01 and 1970-01-01. */
-const EPOCH_DIFF_MS = 11_644_473_600_000;
-/** Largest time a JS Date holds. */
-const MAX_DATE_MS = 8.64e15;
-
-/** A FILETIME as an ISO string; 0 (never set) and values a Date cannot hold give null. */
+/** A FILETIME as an ISO string with 100-ns precision, as SMB2 gives it; 0 (never set) gives null. */
 export function readFiletime(c: Cursor): string | null {
   const lo = c.u32(), hi = c.u32();
-  if (lo === 0 && hi === 0) return null;
-  const ms = Math.floor((hi * 0x1_0000_0000 + lo) / 10_000) - EPOCH_DIFF_MS;
-  if (!(Math.abs(ms) <= MAX_DATE_MS)) return null;
-  return new Date(ms).toISOString();
+  return filetimeIso(lo, hi);
 }
 
 /** SMB_DATE and SMB_TIME (local time of the server; shown as if UTC). 0/0 gives null. */
