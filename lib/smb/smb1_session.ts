@@ -95,15 +95,18 @@ export class Smb1Session {
     const reply = (body[9]! & 0x80) !== 0;
     const pid = ((body[12]! | (body[13]! << 8)) << 16) | (body[26]! | (body[27]! << 8));
     const mid = body[30]! | (body[31]! << 8);
+    const tid = body[24]! | (body[25]! << 8), uid = body[28]! | (body[29]! << 8);
+    // Authentication and transaction state follow MID and PID; pairing adds UID and TID.
     const key = `${mid}:${pid >>> 0}`;
     let request: Pending | undefined;
     if (reply) {
-      request = this.#pending.get(key);
+      const pendingKey = this.#requestKey(key, uid, tid);
+      request = pendingKey === undefined ? undefined : this.#pending.get(pendingKey);
       // The interim response to a transaction still sending secondaries (WordCount 0,
       // success: "send the rest") leaves the request waiting for its final response.
       const interim = request !== undefined && this.#primaries.get(`req:${key}`) !== undefined &&
         body[32] === 0 && (body[5]! | body[6]! | body[7]! | body[8]!) === 0;
-      if (request !== undefined && !interim) this.#pending.take(key);
+      if (pendingKey !== undefined && !interim) this.#pending.take(pendingKey);
     }
     let parsed: Smb1Message;
     try {
@@ -124,9 +127,22 @@ export class Smb1Session {
     const secondary = !reply && parsed.commands[0] !== undefined &&
       SECONDARY_COMMANDS.has(parsed.commands[0].code);
     if (!reply && !secondary && !this.options.oneWay) {
-      this.#pending.add(key, { message: parsed, frames: m.frames, ts: m.ts });
+      this.#pending.add(`${key}:${uid}:${tid}`, { message: parsed, frames: m.frames, ts: m.ts });
     }
     parsed.commands.forEach((c, i) => this.#command(fromClient, m, parsed, c, i, request));
+  }
+
+  /**
+   * The waiting request a response answers: same MID, PID, UID and TID, or the
+   * same MID and PID where the response carries the UID (SESSION_SETUP) or TID
+   * (TREE_CONNECT) the request could not know yet (0, or 0xFFFF for "no tree").
+   */
+  #requestKey(midPid: string, uid: number, tid: number): string | undefined {
+    for (const [u, t] of [[uid, tid], [0, tid], [uid, 0], [uid, 0xffff], [0, 0], [0, 0xffff]]) {
+      const k = `${midPid}:${u}:${t}`;
+      if (this.#pending.get(k) !== undefined) return k;
+    }
+    return undefined;
   }
 
   /**

@@ -69,3 +69,37 @@ Deno.test("an NBSS length of 16 MB on port 445 never allocates it: garbage resyn
     events.some((e) => e.type === "anomaly" && e.layer === "nbss" && e.kind === "malformed"),
   );
 });
+
+/** NBSS header + an SMB1 ECHO ([MS-CIFS] 2.2.4.39) with the given ids. */
+function smb1Echo(reply: boolean, mid: number, pid: number, uid: number, tid: number): Uint8Array {
+  const msg = new Uint8Array(4 + 32 + 3 + 2 + 1);
+  const v = new DataView(msg.buffer);
+  v.setUint32(0, msg.length - 4);
+  msg.set([0xff, 0x53, 0x4d, 0x42, 0x2b], 4); // protocol id, ECHO
+  msg[4 + 9] = reply ? 0x80 : 0x00; // Flags: reply
+  v.setUint16(4 + 10, 0xc001, true); // Flags2: unicode, NT status, long names
+  v.setUint16(4 + 24, tid, true);
+  v.setUint16(4 + 26, pid, true);
+  v.setUint16(4 + 28, uid, true);
+  v.setUint16(4 + 30, mid, true);
+  msg[4 + 32] = 1; // WordCount
+  v.setUint16(4 + 33, 1, true); // EchoCount / SequenceNumber
+  v.setUint16(4 + 35, 1, true); // ByteCount
+  return msg;
+}
+
+Deno.test("SMB1 responses pair by MID, PID, UID and TID, not MID alone", () => {
+  // Two requests share MID 5 and PID 1 on different trees; the answers come back crossed.
+  const segments = [
+    ...HANDSHAKE,
+    data(true, smb1Echo(false, 5, 1, 100, 1)), // frame 4
+    data(true, smb1Echo(false, 5, 1, 100, 2)), // frame 5
+    data(false, smb1Echo(true, 5, 1, 100, 2)), // frame 6
+    data(false, smb1Echo(true, 5, 1, 100, 1)), // frame 7
+  ];
+  const responses = decode(tcpConnection(segments)).filter((e) => e.type === "smb" && e.response);
+  assert.deepEqual(
+    responses.map((e) => e.type === "smb" && [e.treeId, e.request?.frames]),
+    [[2, [5]], [1, [4]]],
+  );
+});
