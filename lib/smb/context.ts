@@ -7,6 +7,7 @@ import type { ConnectionInfo } from "../flow/observer.ts";
 import type { DecodeEvent, Layer, TreeEvent } from "../events.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
+import { BoundedMap } from "./bounded_map.ts";
 import type { NbssMessage } from "./nbss.ts";
 import type { ParseProblem } from "./smb1/types.ts";
 
@@ -57,4 +58,31 @@ export function emitTree(
     evidence: { frames: m.frames, ts: m.ts, connection: conn.info.id },
   };
   conn.ctx.out.push(event);
+}
+
+/**
+ * The names one connection remembers — session → user, tree → share path,
+ * open file → name — each capped by `maxSmbStateEntries` with one limit
+ * anomaly when the older half is forgotten.
+ */
+export function stateMaps<S, T, F>(conn: SmbConnection, layer: Layer): {
+  users: BoundedMap<S, string>;
+  trees: BoundedMap<T, string>;
+  files: BoundedMap<F, string>;
+} {
+  const max = conn.ctx.limits.maxSmbStateEntries;
+  const overflow = (what: string) => () =>
+    conn.ctx.reporter.limit(
+      layer,
+      "maxSmbStateEntries",
+      `more than ${max} ${what} on one connection; the older half forgotten`,
+      0,
+      0,
+      conn.info.id,
+    );
+  return {
+    users: new BoundedMap(max, overflow("sessions")),
+    trees: new BoundedMap(max, overflow("trees")),
+    files: new BoundedMap(max, overflow("open files")),
+  };
 }

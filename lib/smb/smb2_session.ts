@@ -8,7 +8,7 @@
 import type { SmbEvent } from "../events.ts";
 import { AuthTracker, tokenFields } from "./auth_tracker.ts";
 import { BoundedMap } from "./bounded_map.ts";
-import { emitTree, reportProblems, type SmbConnection } from "./context.ts";
+import { emitTree, reportProblems, type SmbConnection, stateMaps } from "./context.ts";
 import type { Fields } from "./json.ts";
 import type { NbssMessage } from "./nbss.ts";
 import { type PendingRequest, PendingRequests } from "./pending.ts";
@@ -68,19 +68,10 @@ export class Smb2Session {
   #cipher: string | undefined;
 
   constructor(readonly conn: SmbConnection) {
-    const max = conn.ctx.limits.maxSmbStateEntries;
-    const overflow = (what: string) => () =>
-      conn.ctx.reporter.limit(
-        "smb2",
-        "maxSmbStateEntries",
-        `more than ${max} ${what} on one connection; the older half forgotten`,
-        0,
-        0,
-        conn.info.id,
-      );
-    this.#users = new BoundedMap(max, overflow("sessions"));
-    this.#trees = new BoundedMap(max, overflow("trees"));
-    this.#files = new BoundedMap(max, overflow("open files"));
+    const maps = stateMaps<string, number, string>(conn, "smb2");
+    this.#users = maps.users;
+    this.#trees = maps.trees;
+    this.#files = maps.files;
     this.#auth = new AuthTracker(conn, 2);
     this.#pending = new PendingRequests(
       conn,
