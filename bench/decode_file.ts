@@ -2,11 +2,11 @@
  * Decodes one capture file through the streaming API and prints its cost as
  * JSON. Run in its own process so its peak RSS is its own.
  *
- *     deno run -A bench/decode_file.ts capture.pcap [--sync | --cli]
+ *     deno run -A bench/decode_file.ts capture.pcap [--sync | --cli | --stream] [--no-smb]
  *
  * `--sync`: the synchronous core fed 1 MiB `readSync`s into one buffer;
  * `--cli`: the CLI's reader (async reads into one reused buffer, then the
- * core); default: Deno's `file.readable` through `DecodeStream`.
+ * core); `--stream` (the default): Deno's `file.readable` through `DecodeStream`.
  *
  * @module
  */
@@ -43,7 +43,7 @@ if (mode === "--sync") {
   file.close();
 } else if (mode === "--cli") {
   const file = await Deno.open(path);
-  for await (const batch of decodeSource(file, options, (n) => (bytes += n))) count(batch);
+  await decodeSource(file, options, count, (n) => (bytes += n));
 } else {
   const file = await Deno.open(path);
   const counted = file.readable.pipeThrough(
@@ -59,6 +59,17 @@ if (mode === "--sync") {
 const seconds = (performance.now() - started) / 1000;
 const status = Deno.readTextFileSync("/proc/self/status");
 const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+// utime and stime of all threads (GC and compiler threads included), in clock ticks.
+const stat = Deno.readTextFileSync("/proc/self/stat").split(") ")[1]!.split(" ");
+const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
 console.log(
-  JSON.stringify({ seconds, bytes, frames, events, connections, peakRssMb: peakKb / 1024 }),
+  JSON.stringify({
+    seconds,
+    cpuSeconds,
+    bytes,
+    frames,
+    events,
+    connections,
+    peakRssMb: peakKb / 1024,
+  }),
 );

@@ -138,20 +138,23 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   let unrecognised: string | undefined;
   try {
     const options = cmd.openEvents ? {} : { connectionOpenEvents: false };
-    const decoding = decodeSource(input.source, options, progress && ((n) => progress.add(n)));
-    for await (const batch of decoding) {
+    // Events are handled as they come; only a full output buffer makes decoding wait.
+    const handle = (batch: DecodeEvent[]): Promise<void> | undefined => {
+      let flushing: Promise<void> | undefined;
       for (const event of batch) {
         if (event.type === "anomaly" && event.kind === "unrecognized") unrecognised = event.detail;
         if (event.type === "summary") progress?.done();
         if (!wanted(event)) continue;
         if (document) document.add([event]);
-        else if (cmd.format === "ndjson") await out.line(JSON.stringify(event));
+        else if (cmd.format === "ndjson") flushing = out.line(JSON.stringify(event)) ?? flushing;
         else {
           const text = formatEventText(event);
-          if (text !== undefined) await out.line(text);
+          if (text !== undefined) flushing = out.line(text) ?? flushing;
         }
       }
-    }
+      return flushing;
+    };
+    await decodeSource(input.source, options, handle, progress && ((n) => progress.add(n)));
     if (document) await out.line(JSON.stringify(document.document, null, 2));
     await out.close();
   } catch (e) {
