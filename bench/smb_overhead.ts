@@ -74,10 +74,14 @@ console.log("                       best s  median s    MB/s   CPU s  peak RSS  
 for (const [label, rs] of [["conversations only", off], ["with SMB decoding", on]] as const) {
   const wall = rs.map((r) => r.seconds);
   console.log(
-    `${label.padEnd(20)} ${min(wall).toFixed(3).padStart(8)} ${median(wall).toFixed(3).padStart(9)} ` +
+    `${label.padEnd(20)} ${min(wall).toFixed(3).padStart(8)} ${
+      median(wall).toFixed(3).padStart(9)
+    } ` +
       `${(size / 1e6 / min(wall)).toFixed(0).padStart(7)} ` +
       `${median(rs.map((r) => r.cpuSeconds)).toFixed(3).padStart(7)} ` +
-      `${median(rs.map((r) => r.peakRssMb)).toFixed(0).padStart(6)} MB ${String(rs[0]!.events).padStart(7)}`,
+      `${median(rs.map((r) => r.peakRssMb)).toFixed(0).padStart(6)} MB ${
+        String(rs[0]!.events).padStart(7)
+      }`,
   );
 }
 const pct = (a: number, b: number) => `${(100 * (b - a) / a).toFixed(0)}%`;
@@ -85,5 +89,7 @@ const offWall = off.map((r) => r.seconds), onWall = on.map((r) => r.seconds);
 console.log(
   `SMB decoding adds ${pct(min(offWall), min(onWall))} (best), ` +
     `${pct(median(offWall), median(onWall))} (median), ` +
-    `${pct(median(off.map((r) => r.cpuSeconds)), median(on.map((r) => r.cpuSeconds)))} CPU (median)`,
+    `${
+      pct(median(off.map((r) => r.cpuSeconds)), median(on.map((r) => r.cpuSeconds)))
+    } CPU (median)`,
 );

@@ -72,6 +72,8 @@ export const POLICY_HEAD_BYTES = 72;
 export class NbssFramer {
   /** Header bytes being collected (4). */
   #header = new Uint8Array(4);
+  /** The first bytes of a message spread over segments, until the prefix policy has seen them. */
+  readonly #head = new Uint8Array(POLICY_HEAD_BYTES);
   #headerFill = 0;
   /** The current message, once its header is read. */
   #type = 0;
@@ -215,7 +217,8 @@ export class NbssFramer {
     this.#keep = -1; // decided once the policy head is in
     this.#bodyFill = 0;
     this.#skipped = 0;
-    this.#body = new Uint8Array(Math.min(length, POLICY_HEAD_BYTES));
+    // The head goes into one buffer per framer; the message gets its own once its size is known.
+    this.#body = this.#head.subarray(0, Math.min(length, POLICY_HEAD_BYTES));
   }
 
   #fill(bytes: Uint8Array, at: number, frame: Frame): number {
@@ -252,11 +255,10 @@ export class NbssFramer {
       }
       const keep = Math.min(wanted, this.maxMessageBytes);
       this.#keep = Math.max(keep, head.length);
-      if (this.#keep > head.length) {
-        const body = new Uint8Array(this.#keep);
-        body.set(head);
-        this.#body = body;
-      }
+      // Always a buffer of the message's own: the shared head is reused by the next message.
+      const body = new Uint8Array(this.#keep);
+      body.set(head);
+      this.#body = body;
       if (this.#bodyFill === this.#length) this.#finish();
       return at + take;
     }

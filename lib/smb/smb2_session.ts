@@ -257,10 +257,10 @@ export class Smb2Session {
         flags: h.flags,
         nextCommand: h.nextCommand,
         signature: h.signature,
-        ...(h.channelSequence === undefined ? {} : { channelSequence: h.channelSequence }),
       },
       evidence,
     };
+    if (h.channelSequence !== undefined) event.header.channelSequence = h.channelSequence;
     if (h.treeId !== undefined) event.treeId = h.treeId;
     if (h.processId !== undefined) event.processId = h.processId;
     if (h.asyncId !== undefined) event.asyncId = h.asyncId;

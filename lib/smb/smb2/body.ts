@@ -29,11 +29,18 @@ export class Smb2Body {
     readonly problems: ParseProblem[],
     /** The paired request, for responses, when the caller has it. */
     readonly request: Smb2Message | undefined,
-    /** e.g. `CREATE response`, to prefix problem details. */
-    readonly what: string,
+    /** Where the message starts in its NBSS message, to name it in problem details. */
+    readonly offset: number,
   ) {
     this.c = new Cursor(msg.subarray(SMB2_HEADER_SIZE));
     this.fields = out.fields;
+  }
+
+  /** e.g. `CREATE response at offset 0`, to prefix problem details (built only when needed). */
+  get what(): string {
+    const m = this.out;
+    return `${m.name} ${m.header.response ? "response" : "request"}${m.error ? " (error)" : ""} ` +
+      `at offset ${this.offset}`;
   }
 
   problem(kind: ParseProblem["kind"], detail: string): void {

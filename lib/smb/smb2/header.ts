@@ -11,9 +11,9 @@
  * ```
  * @module
  */
-import { Cursor, toHex, TRUNCATED } from "../../bytes/cursor.ts";
+import { le16, le32, toHex, TRUNCATED } from "../../bytes/cursor.ts";
 import type { Smb2Header } from "./types.ts";
-import { flagNames, readU64 } from "./wire.ts";
+import { flagNames, u64String } from "./wire.ts";
 
 /** Size of the header; StructureSize must say so. */
 export const SMB2_HEADER_SIZE = 64;
@@ -32,6 +32,14 @@ export const Smb2HeaderFlags = {
 
 const { PRIORITY_MASK: _, ...FLAG_BITS } = Smb2HeaderFlags;
 
+/** The signature of unsigned messages, most of them. */
+const ZERO_SIGNATURE = "0".repeat(32);
+
+function isZero(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
 /** Flag names of a header's Flags, the priority bits left out (they are a value). */
 export function smb2HeaderFlagNames(flags: number): string[] {
   return flagNames(flags & ~Smb2HeaderFlags.PRIORITY_MASK, FLAG_BITS);
@@ -43,29 +51,18 @@ export function smb2HeaderFlagNames(flags: number): string[] {
  */
 export function readSmb2Header(msg: Uint8Array, offset: number): Smb2Header {
   if (msg.length < SMB2_HEADER_SIZE) throw TRUNCATED;
-  const c = new Cursor(msg);
-  c.skip(4); // ProtocolId, checked by the caller
-  c.skip(2); // StructureSize, checked by the caller
-  const creditCharge = c.u16();
-  const status = c.u32();
-  const command = c.u16();
-  const credits = c.u16();
-  const flags = c.u32();
-  const nextCommand = c.u32();
-  const messageId = readU64(c);
+  // Fixed offsets in a length-checked view: plain reads, no cursor (this runs for every message).
+  const creditCharge = le16(msg, 6);
+  const status = le32(msg, 8);
+  const command = le16(msg, 12);
+  const credits = le16(msg, 14);
+  const flags = le32(msg, 16);
+  const nextCommand = le32(msg, 20);
+  const messageId = u64String(le32(msg, 24), le32(msg, 28));
   const response = (flags & Smb2HeaderFlags.SERVER_TO_REDIR) !== 0;
   const async = (flags & Smb2HeaderFlags.ASYNC_COMMAND) !== 0;
-  let asyncId: string | undefined;
-  let processId: number | undefined;
-  let treeId: number | undefined;
-  if (async) {
-    asyncId = readU64(c);
-  } else {
-    processId = c.u32();
-    treeId = c.u32();
-  }
-  const sessionId = readU64(c);
-  const signature = toHex(c.take(16));
+  const sessionId = u64String(le32(msg, 40), le32(msg, 44));
+  const signature = isZero(msg, 48, 64) ? ZERO_SIGNATURE : toHex(msg.subarray(48, 64));
   const header: Smb2Header = {
     offset,
     creditCharge,
@@ -87,9 +84,11 @@ export function readSmb2Header(msg: Uint8Array, offset: number): Smb2Header {
   };
   // Requests (3.x) carry ChannelSequence in the low half of the Status field.
   if (!response) header.channelSequence = status & 0xffff;
-  if (asyncId !== undefined) header.asyncId = asyncId;
-  if (processId !== undefined) header.processId = processId;
-  if (treeId !== undefined) header.treeId = treeId;
+  if (async) header.asyncId = u64String(le32(msg, 32), le32(msg, 36));
+  else {
+    header.processId = le32(msg, 32);
+    header.treeId = le32(msg, 36);
+  }
   return header;
 }
 

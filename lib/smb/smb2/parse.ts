@@ -81,15 +81,16 @@ function parseMessage(
   requestOf: RequestLookup | undefined,
   problems: ParseProblem[],
 ): Smb2Message | undefined {
-  const where = `message at offset ${offset}`;
   if (protocolId(msg) !== 0xfe) {
+    const where = `message at offset ${offset}`;
     problems.push({ kind: "malformed", detail: `${where} does not start with 0xFE 'SMB'` });
     return undefined;
   }
   if (msg.length < SMB2_HEADER_SIZE) {
     problems.push({
       kind: "truncated",
-      detail: `${where}: ${msg.length} of the header's ${SMB2_HEADER_SIZE} bytes present`,
+      detail:
+        `message at offset ${offset}: ${msg.length} of the header's ${SMB2_HEADER_SIZE} bytes present`,
     });
     return undefined;
   }
@@ -98,16 +99,16 @@ function parseMessage(
   if (structureSize !== SMB2_HEADER_SIZE) {
     problems.push({
       kind: "malformed",
-      detail: `${where}: header StructureSize ${structureSize}, expected ${SMB2_HEADER_SIZE}`,
+      detail:
+        `message at offset ${offset}: header StructureSize ${structureSize}, expected ${SMB2_HEADER_SIZE}`,
     });
   }
   const name = smb2CommandName(header.command);
   const body = msg.subarray(SMB2_HEADER_SIZE);
   const error = header.response && isErrorResponse(header.command, header.status, body);
   const out: Smb2Message = { header, name, error, fields: {} };
-  const what = `${name} ${header.response ? "response" : "request"}${error ? " (error)" : ""}`;
   const request = header.response && requestOf ? requestOf(header.messageId, index) : undefined;
-  const b = new Smb2Body(msg, header, out, problems, request, `${what} at offset ${offset}`);
+  const b = new Smb2Body(msg, header, out, problems, request, offset);
   const readers = READERS.get(header.command);
   let reader: Reader | undefined;
   if (error) reader = parseErrorResponse;
