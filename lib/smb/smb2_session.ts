@@ -66,6 +66,8 @@ export class Smb2Session {
   readonly #auth: AuthTracker;
   /** The cipher the NEGOTIATE response chose, for encrypted messages. */
   #cipher: string | undefined;
+  /** The parser's way to the request a response answers. */
+  readonly #requestOf = (id: string) => this.#pending.get(id)?.message;
 
   constructor(readonly conn: SmbConnection) {
     const maps = stateMaps<string, number, string>(conn, "smb2");
@@ -83,7 +85,7 @@ export class Smb2Session {
   message(fromClient: boolean, m: NbssMessage): void {
     let packet: Smb2Packet;
     try {
-      packet = parseSmb2(m.body, (id) => this.#pending.get(id)?.message);
+      packet = parseSmb2(m.body, this.#requestOf);
     } catch (e) {
       this.conn.ctx.reporter.anomaly(
         "smb2",
@@ -133,9 +135,10 @@ export class Smb2Session {
     }
     // Related operations of a compound inherit the previous one's ids.
     let previousFile: string | undefined;
-    packet.messages.forEach((msg, index) => {
-      previousFile = this.#message(msg, index, m, evidence, previousFile);
-    });
+    const messages = packet.messages;
+    for (let index = 0; index < messages.length; index++) {
+      previousFile = this.#message(messages[index]!, index, m, evidence, previousFile);
+    }
   }
 
   /** The connection ended: report requests never answered and authentications left open. */

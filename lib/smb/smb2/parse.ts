@@ -11,7 +11,7 @@
  *   header offsets then count within `compression.decompressed`.
  * @module
  */
-import { TRUNCATED } from "../../bytes/cursor.ts";
+import { le32, TRUNCATED } from "../../bytes/cursor.ts";
 import type { ParseProblem } from "../smb1/types.ts";
 import { Smb2Body } from "./body.ts";
 import { parseCancelRequest } from "./cancel.ts";
@@ -136,6 +136,11 @@ function parseMessages(
   requestOf: RequestLookup | undefined,
   problems: ParseProblem[],
 ): Smb2Message[] {
+  // Most packets hold one message (NextCommand 0): no compound walk needed.
+  if (packet.length >= SMB2_HEADER_SIZE && le32(packet, 20) === 0) {
+    const m = parseMessage(packet, 0, 0, requestOf, problems);
+    return m === undefined ? [] : [m];
+  }
   const messages: Smb2Message[] = [];
   for (const { start, end } of compoundSlots(packet, problems)) {
     const m = parseMessage(
