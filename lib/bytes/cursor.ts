@@ -92,6 +92,17 @@ export function le32(b: Uint8Array, at: number): number {
 
 /** Lower-case hex of a byte view, e.g. for signatures and GUIDs in events. */
 export function toHex(b: Uint8Array, separator = ""): string {
+  if (separator === "" && b.length <= MAX_FLAT_HEX_BYTES) {
+    // One flat string from char codes: concatenating pairs made a chain of
+    // intermediate strings per byte (ten times the memory, for every FileId).
+    const codes = HEX_SCRATCH[b.length]!;
+    for (let i = 0; i < b.length; i++) {
+      const x = b[i]!;
+      codes[2 * i] = HEX_DIGITS[x >> 4]!;
+      codes[2 * i + 1] = HEX_DIGITS[x & 15]!;
+    }
+    return String.fromCharCode.apply(null, codes);
+  }
   let s = "";
   for (let i = 0; i < b.length; i++) {
     if (i && separator) s += separator;
@@ -100,6 +111,14 @@ export function toHex(b: Uint8Array, separator = ""): string {
   return s;
 }
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const HEX_DIGITS: number[] = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+/** Views up to this long are hex-encoded in one go (FileIds, signatures, GUIDs, keys). */
+const MAX_FLAT_HEX_BYTES = 64;
+/** A char-code array per length, reused (the function is synchronous). */
+const HEX_SCRATCH: number[][] = Array.from(
+  { length: MAX_FLAT_HEX_BYTES + 1 },
+  (_, n) => new Array<number>(2 * n).fill(0),
+);
 
 /** The first bytes of a view as hex and printable ASCII, for error messages. */
 export function describeBytes(b: Uint8Array, max = 8): string {
