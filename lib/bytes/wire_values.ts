@@ -26,18 +26,63 @@ export function u64String(low: number, high: number): string {
 
 /** Seconds between 1601-01-01 and 1970-01-01. */
 const EPOCH_DIFF_SECONDS = 11_644_473_600;
+/** Days between 0000-03-01 and 1970-01-01 in the proleptic Gregorian calendar. */
+const DAYS_0000_03_01_TO_EPOCH = 719_468;
+/** Days in 400 Gregorian years. */
+const DAYS_PER_ERA = 146_097;
+
+/** `YYYY-MM-DDTHH:MM:SS.fffffffZ`: 28 characters, written into one reused array. */
+const ISO_CODES: number[] = Array.from("0000-00-00T00:00:00.0000000Z", (c) => c.charCodeAt(0));
+
+function digits(at: number, value: number, count: number): void {
+  for (let i = at + count - 1; i >= at; i--) {
+    ISO_CODES[i] = 48 + (value % 10);
+    value = Math.floor(value / 10);
+  }
+}
 
 /**
  * A FILETIME (100-ns intervals since 1601-01-01 UTC, [MS-DTYP] 2.3.3) as ISO
  * 8601 with all seven fraction digits, e.g. `2024-05-01T10:20:30.1234567Z`.
  * Zero (no time) and values with the top bit set ("do not change" markers in
  * SET_INFO, beyond year 30828) give null.
+ *
+ * Calendar arithmetic rather than `Date`: the first `Date` of a process costs a
+ * millisecond and more (time zone set-up), and times come in every CREATE,
+ * CLOSE and QUERY_INFO response.
  */
 export function filetimeIso(low: number, high: number): string | null {
   if ((low === 0 && high === 0) || high >= 0x8000_0000) return null;
   const [q, r] = divide(low >>> 0, high >>> 0, 1e5); // q counts 10-ms units
-  const seconds = Math.floor(q / 100);
+  const seconds = Math.floor(q / 100) - EPOCH_DIFF_SECONDS;
   const fraction = (q % 100) * 1e5 + r; // 100-ns units within the second
-  const iso = new Date((seconds - EPOCH_DIFF_SECONDS) * 1000).toISOString();
-  return `${iso.slice(0, -5)}.${String(fraction).padStart(7, "0")}Z`;
+  const days = Math.floor(seconds / 86_400);
+  const inDay = seconds - days * 86_400;
+  // Days to a civil date (H. Hinnant's algorithm; days since 1601 keep every term positive).
+  const z = days + DAYS_0000_03_01_TO_EPOCH;
+  const era = Math.floor(z / DAYS_PER_ERA);
+  const dayOfEra = z - era * DAYS_PER_ERA;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) -
+    Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  digits(5, month, 2);
+  digits(8, day, 2);
+  digits(11, Math.floor(inDay / 3600), 2);
+  digits(14, Math.floor(inDay / 60) % 60, 2);
+  digits(17, inDay % 60, 2);
+  digits(20, fraction, 7);
+  if (year <= 9999) {
+    digits(0, year, 4);
+    return String.fromCharCode.apply(null, ISO_CODES);
+  }
+  // Past 9999 ISO 8601 needs the expanded form, as Date writes it: +YYYYYY.
+  return `+${String(year).padStart(6, "0")}` +
+    String.fromCharCode.apply(null, ISO_CODES.slice(4));
 }

@@ -8,6 +8,7 @@ import { parseSecurityBlob } from "../auth/spnego.ts";
 import type { NtlmAuthenticate, NtlmChallenge, SecurityToken } from "../auth/types.ts";
 import type { Evidence, JsonValue, NtlmEvent } from "../events.ts";
 import type { SmbConnection } from "./context.ts";
+import { jsonCopy } from "./json.ts";
 
 const STATUS_SUCCESS = 0;
 const STATUS_MORE_PROCESSING_REQUIRED = 0xc0000016;
@@ -122,7 +123,7 @@ export class AuthTracker {
   }
 }
 
-/** A decoded security token as message fields (JSON-safe; problems kept). */
+/** A decoded security token as message fields: a JSON-safe copy (problems kept). */
 export function tokenFields(token: SecurityToken): JsonValue {
-  return JSON.parse(JSON.stringify(token)) as JsonValue;
+  return jsonCopy(token);
 }

@@ -8,7 +8,8 @@
  */
 import type { Cursor } from "../../bytes/cursor.ts";
 
-const UTF16 = new TextDecoder("utf-16le");
+import { latin1, utf16le } from "../../bytes/text.ts";
+
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Bytes as text: ASCII as is, else UTF-8 when valid (Samba sends its unix charset), else Latin-1. */
@@ -27,16 +28,12 @@ export function decodeOem(b: Uint8Array): string {
       // not UTF-8: fall through to Latin-1
     }
   }
-  let s = "";
-  for (let i = 0; i < b.length; i += 4096) {
-    s += String.fromCharCode(...b.subarray(i, i + 4096));
-  }
-  return s;
+  return latin1(b);
 }
 
 /** UTF-16LE bytes as text; an odd trailing byte is dropped, unpaired surrogates become U+FFFD. */
 export function decodeUtf16(b: Uint8Array): string {
-  return UTF16.decode(b.subarray(0, b.length & ~1));
+  return utf16le(b);
 }
 
 /** Text of a fixed-length field, trailing NULs removed. */

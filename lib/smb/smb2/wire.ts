@@ -6,6 +6,7 @@
  * @module
  */
 import { Cursor, toHex } from "../../bytes/cursor.ts";
+import { utf16le } from "../../bytes/text.ts";
 import { filetimeIso, u64String } from "../../bytes/wire_values.ts";
 
 export { filetimeIso, u64String };
@@ -34,12 +35,8 @@ export function readFiletime(c: Cursor): string | null {
   return filetimeIso(low, high);
 }
 
-const UTF16 = new TextDecoder("utf-16le");
-
 /** UTF-16LE bytes as a string (a trailing odd byte is ignored); copies, keeps no view. */
-export function utf16(b: Uint8Array): string {
-  return UTF16.decode(b.length & 1 ? b.subarray(0, b.length - 1) : b);
-}
+export const utf16: (b: Uint8Array) => string = utf16le;
 
 /** UTF-16LE up to (not including) the first NUL code unit, within `b`. */
 export function utf16z(b: Uint8Array): string {
