@@ -22,10 +22,10 @@ const { values } = parseArgs({
 });
 const mb = Number(values.mb), runs = Number(values.runs);
 /** decode_file.ts's reader: the CLI's, the bare synchronous core, or Deno's file.readable through DecodeStream. */
-const reader = ({ sync: "--sync", cli: "--cli", stream: "--stream" } as Record<string, string>)[
-  values.reader ?? "cli"
-];
-if (reader === undefined) throw new Error("--reader must be sync, cli or stream");
+const READERS: Record<string, string> = { sync: "--sync", cli: "--cli", stream: "--stream" };
+const chosen = READERS[values.reader ?? "cli"];
+if (chosen === undefined) throw new Error("--reader must be sync, cli or stream");
+const reader: string = chosen;
 const outDir = new URL("./out/", import.meta.url);
 Deno.mkdirSync(outDir, { recursive: true });
 
