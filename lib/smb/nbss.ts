@@ -82,6 +82,8 @@ export class NbssFramer {
   #body: Uint8Array | undefined;
   #bodyFill = 0;
   #skipped = 0;
+  /** Bytes of the current message still to skip once its kept part is in; 0 otherwise. */
+  #skipLeft = 0;
   #frames: number[] = [];
   #ts = 0;
   #start = 0;
@@ -100,6 +102,19 @@ export class NbssFramer {
 
   /** Bytes of the stream, in order. */
   push(bytes: Uint8Array, frame: Frame): void {
+    // Most segments fall inside bulk data being skipped: a few operations, in a
+    // function small enough for V8 to optimise (and inline) early.
+    if (bytes.length < this.#skipLeft) {
+      this.#skipLeft -= bytes.length;
+      this.#skipped += bytes.length;
+      this.#offset += bytes.length;
+      this.#noteFrame(frame.index);
+      return;
+    }
+    this.#pushSlow(bytes, frame);
+  }
+
+  #pushSlow(bytes: Uint8Array, frame: Frame): void {
     let at = 0;
     while (at < bytes.length) {
       if (this.#resync) {
@@ -217,17 +232,22 @@ export class NbssFramer {
     this.#keep = -1; // decided once the policy head is in
     this.#bodyFill = 0;
     this.#skipped = 0;
+    this.#skipLeft = 0;
     // The head goes into one buffer per framer; the message gets its own once its size is known.
     this.#body = this.#head.subarray(0, Math.min(length, POLICY_HEAD_BYTES));
   }
 
-  #fill(bytes: Uint8Array, at: number, frame: Frame): number {
+  /** Long messages list their first frames and always the last one. */
+  #noteFrame(index: number): void {
     const frames = this.#frames;
-    if (frames[frames.length - 1] !== frame.index) {
-      // Long messages list their first frames and always the last one.
-      if (frames.length < MAX_FRAMES_LISTED) frames.push(frame.index);
-      else frames[MAX_FRAMES_LISTED - 1] = frame.index;
+    if (frames[frames.length - 1] !== index) {
+      if (frames.length < MAX_FRAMES_LISTED) frames.push(index);
+      else frames[MAX_FRAMES_LISTED - 1] = index;
     }
+  }
+
+  #fill(bytes: Uint8Array, at: number, frame: Frame): number {
+    this.#noteFrame(frame.index);
     const consumed = this.#bodyFill + this.#skipped;
     const want = this.#length - consumed;
     const n = Math.min(want, bytes.length - at);
@@ -269,6 +289,9 @@ export class NbssFramer {
     this.#skipped += n - copy;
     this.#offset += n;
     if (this.#bodyFill + this.#skipped === this.#length) this.#finish();
+    else if (this.#bodyFill === this.#keep) {
+      this.#skipLeft = this.#length - this.#bodyFill - this.#skipped;
+    }
     return at + n;
   }
 
@@ -314,6 +337,7 @@ export class NbssFramer {
     this.#body = undefined;
     this.#bodyFill = 0;
     this.#skipped = 0;
+    this.#skipLeft = 0;
   }
 
   /** Bytes that cannot be a header: note it and start looking for the next SMB message. */
