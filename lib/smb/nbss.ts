@@ -140,11 +140,17 @@ export class NbssFramer {
             continue;
           }
           if (bytes.length - at - 4 >= length) {
+            // The same prefix as when the message spans segments, so results never
+            // depend on how the stream was cut.
+            const head = bytes.subarray(at + 4, at + 4 + Math.min(length, POLICY_HEAD_BYTES));
+            const wanted = Math.min(length, this.prefixPolicy(head, length));
+            if (wanted > this.maxMessageBytes) this.#overLimit(length, frame);
+            const kept = Math.max(Math.min(wanted, this.maxMessageBytes), head.length);
             this.#emit(
               type,
               length,
-              bytes.subarray(at + 4, at + 4 + length),
-              false,
+              bytes.subarray(at + 4, at + 4 + kept),
+              kept < length,
               [frame.index],
               frame.ts,
               this.#offset,
@@ -265,14 +271,7 @@ export class NbssFramer {
       }
       if (this.#bodyFill < head.length) return at + take;
       const wanted = Math.min(this.#length, this.prefixPolicy(head, this.#length));
-      if (wanted > this.maxMessageBytes) {
-        this.onProblem({
-          kind: "limit",
-          detail: `NBSS message of ${this.#length} bytes at stream offset ${this.#start} is over ` +
-            `maxSmbMessageBytes (${this.maxMessageBytes}); only its first bytes are decoded`,
-          frame,
-        });
-      }
+      if (wanted > this.maxMessageBytes) this.#overLimit(this.#length, frame, this.#start);
       const keep = Math.min(wanted, this.maxMessageBytes);
       this.#keep = Math.max(keep, head.length);
       // Always a buffer of the message's own: the shared head is reused by the next message.
@@ -293,6 +292,15 @@ export class NbssFramer {
       this.#skipLeft = this.#length - this.#bodyFill - this.#skipped;
     }
     return at + n;
+  }
+
+  #overLimit(length: number, frame: Frame, start = this.#offset): void {
+    this.onProblem({
+      kind: "limit",
+      detail: `NBSS message of ${length} bytes at stream offset ${start} is over ` +
+        `maxSmbMessageBytes (${this.maxMessageBytes}); only its first bytes are decoded`,
+      frame,
+    });
   }
 
   #finish(): void {
