@@ -3,34 +3,31 @@
  * replicated to the size asked): decodes the capture with SMB decoding off
  * ("conversations only", the foundation) and on, in alternating processes so
  * that drift on a shared machine hits both alike, and prints the best and
- * median wall time of each, their CPU time, peak RSS and the overhead.
+ * median wall time of each, their CPU time (all threads, Deno start-up
+ * included), peak RSS and the overhead. `deno task bench` runs it too.
  *
- *     deno run -A bench/smb_overhead.ts [--mb 200] [--runs 7] [--reader sync|cli]
+ *     deno run -A bench/smb_overhead.ts [--mb 200] [--runs 7] [--reader cli|sync|stream]
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { fixtureFrames, writeReplicated } from "./build_capture.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    mb: { type: "string", default: "200" },
-    runs: { type: "string", default: "7" },
-    reader: { type: "string", default: "cli" },
-  },
-});
-const mb = Number(values.mb), runs = Number(values.runs);
-/** decode_file.ts's reader: the CLI's, the bare synchronous core, or Deno's file.readable through DecodeStream. */
-const READERS: Record<string, string> = { sync: "--sync", cli: "--cli", stream: "--stream" };
-const chosen = READERS[values.reader ?? "cli"];
-if (chosen === undefined) throw new Error("--reader must be sync, cli or stream");
-const reader: string = chosen;
-const outDir = new URL("./out/", import.meta.url);
-Deno.mkdirSync(outDir, { recursive: true });
+/** decode_file.ts's readers: the CLI's, the bare synchronous core, Deno's file.readable through DecodeStream. */
+const READERS: Record<string, string> = { cli: "--cli", sync: "--sync", stream: "--stream" };
+
+/** One decode_file.ts run. */
+interface Run {
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  events: number;
+}
 
 /** The bulk capture of `mb` megabytes, built once and kept in bench/out/. */
-async function bulkCapture(): Promise<string> {
+export async function bulkCapture(mb: number): Promise<string> {
+  const outDir = new URL("./out/", import.meta.url);
+  Deno.mkdirSync(outDir, { recursive: true });
   const path = new URL(`bulk-${mb}mb.pcap`, outDir).pathname;
   try {
     if (Deno.statSync(path).size >= mb * 1e6) return path;
@@ -41,14 +38,7 @@ async function bulkCapture(): Promise<string> {
   return path;
 }
 
-interface Run {
-  seconds: number;
-  cpuSeconds: number;
-  peakRssMb: number;
-  events: number;
-}
-
-async function run(path: string, smb: boolean): Promise<Run> {
+async function run(path: string, reader: string, smb: boolean): Promise<Run> {
   const args = ["run", "-A", new URL("./decode_file.ts", import.meta.url).pathname, path, reader];
   if (!smb) args.push("--no-smb");
   const out = await new Deno.Command(Deno.execPath(), { args, stderr: "inherit" }).output();
@@ -58,38 +48,53 @@ async function run(path: string, smb: boolean): Promise<Run> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const min = (xs: number[]) => Math.min(...xs);
+const pct = (a: number, b: number) => `${(100 * (b - a) / a).toFixed(0)}%`;
 
-const path = await bulkCapture();
-const size = Deno.statSync(path).size;
-const off: Run[] = [], on: Run[] = [];
-for (let i = 0; i < runs; i++) {
-  off.push(await run(path, false));
-  on.push(await run(path, true));
-}
-console.log(
-  `${path}: ${(size / 1e6).toFixed(1)} MB of SMB3 bulk transfer, ${runs} runs each ` +
-    `(alternating processes, ${reader.slice(2)} reader)`,
-);
-console.log("                       best s  median s    MB/s   CPU s  peak RSS  events");
-for (const [label, rs] of [["conversations only", off], ["with SMB decoding", on]] as const) {
-  const wall = rs.map((r) => r.seconds);
+/** Measures and prints the overhead of SMB decoding on the bulk capture of `mb` megabytes. */
+export async function benchSmbOverhead(mb: number, runs = 7, readerName = "cli"): Promise<void> {
+  const reader = READERS[readerName];
+  if (reader === undefined) throw new Error("--reader must be cli, sync or stream");
+  const path = await bulkCapture(mb);
+  const size = Deno.statSync(path).size;
+  const off: Run[] = [], on: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    off.push(await run(path, reader, false));
+    on.push(await run(path, reader, true));
+  }
   console.log(
-    `${label.padEnd(20)} ${min(wall).toFixed(3).padStart(8)} ${
-      median(wall).toFixed(3).padStart(9)
-    } ` +
-      `${(size / 1e6 / min(wall)).toFixed(0).padStart(7)} ` +
-      `${median(rs.map((r) => r.cpuSeconds)).toFixed(3).padStart(7)} ` +
-      `${median(rs.map((r) => r.peakRssMb)).toFixed(0).padStart(6)} MB ${
-        String(rs[0]!.events).padStart(7)
-      }`,
+    `\n${path}: ${(size / 1e6).toFixed(1)} MB of SMB3 bulk transfer, ${runs} runs each ` +
+      `(alternating processes, ${readerName} reader)`,
+  );
+  console.log("                       best s  median s    MB/s   CPU s  peak RSS  events");
+  for (const [label, rs] of [["conversations only", off], ["with SMB decoding", on]] as const) {
+    const wall = rs.map((r) => r.seconds);
+    const cells = [
+      min(wall).toFixed(3).padStart(8),
+      median(wall).toFixed(3).padStart(9),
+      (size / 1e6 / min(wall)).toFixed(0).padStart(7),
+      median(rs.map((r) => r.cpuSeconds)).toFixed(3).padStart(7),
+      `${median(rs.map((r) => r.peakRssMb)).toFixed(0).padStart(6)} MB`,
+      String(rs[0]!.events).padStart(7),
+    ];
+    console.log(`${label.padEnd(20)} ${cells.join(" ")}`);
+  }
+  const offWall = off.map((r) => r.seconds), onWall = on.map((r) => r.seconds);
+  const offCpu = off.map((r) => r.cpuSeconds), onCpu = on.map((r) => r.cpuSeconds);
+  console.log(
+    `SMB decoding adds ${pct(min(offWall), min(onWall))} (best), ` +
+      `${pct(median(offWall), median(onWall))} (median), ` +
+      `${pct(median(offCpu), median(onCpu))} CPU (median)`,
   );
 }
-const pct = (a: number, b: number) => `${(100 * (b - a) / a).toFixed(0)}%`;
-const offWall = off.map((r) => r.seconds), onWall = on.map((r) => r.seconds);
-console.log(
-  `SMB decoding adds ${pct(min(offWall), min(onWall))} (best), ` +
-    `${pct(median(offWall), median(onWall))} (median), ` +
-    `${
-      pct(median(off.map((r) => r.cpuSeconds)), median(on.map((r) => r.cpuSeconds)))
-    } CPU (median)`,
-);
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      mb: { type: "string", default: "200" },
+      runs: { type: "string", default: "7" },
+      reader: { type: "string", default: "cli" },
+    },
+  });
+  await benchSmbOverhead(Number(values.mb), Number(values.runs), values.reader);
+}

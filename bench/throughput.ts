@@ -3,7 +3,9 @@
  * in bench/out/), decodes it through the streaming API and the synchronous
  * core in separate processes, and prints MB/s, packets/s and peak RSS; when
  * `capinfos` and `tshark` are installed it times them on the same file in
- * the same run and prints the ratios.
+ * the same run and prints the ratios. Then the cost of SMB decoding on an
+ * SMB3 bulk transfer of the same size (and of 1 GB with `--also-mb`), from
+ * smb_overhead.ts.
  *
  *     deno task bench [--mb 200] [--also-mb 2000]
  *
@@ -11,6 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { fixtureFrames, writeReplicated } from "./build_capture.ts";
+import { benchSmbOverhead } from "./smb_overhead.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -19,15 +22,14 @@ const { values } = parseArgs({
 const outDir = new URL("./out/", import.meta.url);
 Deno.mkdirSync(outDir, { recursive: true });
 
-/** Build (once) a capture of `mb` megabytes from the fixtures, or from smb3_bulk.pcap alone. */
-async function ensureCapture(mb: number, bulkOnly = false): Promise<string> {
-  const path = new URL(`${bulkOnly ? "bulk" : "fixtures"}-${mb}mb.pcap`, outDir).pathname;
+/** Build (once) a capture of `mb` megabytes from the fixtures. */
+async function ensureCapture(mb: number): Promise<string> {
+  const path = new URL(`fixtures-${mb}mb.pcap`, outDir).pathname;
   try {
     if (Deno.statSync(path).size >= mb * 1e6) return path;
   } catch { /* build it */ }
   const dir = new URL("../fixtures/smb/", import.meta.url);
   const inputs = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".pcap"))
-    .filter((e) => !bulkOnly || e.name === "smb3_bulk.pcap")
     .map((e) => new URL(e.name, dir).pathname).sort();
   console.log(`building ${path} from ${inputs.length} fixture captures…`);
   const made = await writeReplicated(path, fixtureFrames(inputs), mb * 1e6);
@@ -110,38 +112,7 @@ async function benchOne(mb: number) {
   );
 }
 
-/**
- * The cost of SMB decoding on an SMB3 bulk transfer (smb3_bulk.pcap replicated):
- * the CLI reader with and without SMB decoding, best of three each.
- */
-async function benchSmbOverhead(mb: number) {
-  const path = await ensureCapture(mb, true);
-  const size = Deno.statSync(path).size;
-  const best3 = async (mode: string[]) => {
-    const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(await decodeRun(path, mode));
-    return best(runs);
-  };
-  const without = await best3(["--cli", "--no-smb"]);
-  const withSmb = await best3(["--cli"]);
-  console.log(`\n${path}: ${(size / 1e6).toFixed(1)} MB of SMB3 bulk transfer`);
-  for (
-    const [label, run] of [["conversations only", without], ["with SMB decoding", withSmb]] as const
-  ) {
-    console.log(
-      `${label.padEnd(22)} ${run.seconds.toFixed(3).padStart(8)} s ` +
-        `${(size / 1e6 / run.seconds).toFixed(0).padStart(6)} MB/s ${
-          run.peakRssMb.toFixed(0).padStart(5)
-        } MB peak RSS`,
-    );
-  }
-  console.log(
-    `SMB decoding adds ${
-      ((100 * (withSmb.seconds - without.seconds)) / without.seconds).toFixed(0)
-    }%`,
-  );
-}
-
 await benchOne(Number(values.mb));
 await benchSmbOverhead(Number(values.mb));
+if (values["also-mb"]) await benchSmbOverhead(1000);
 if (values["also-mb"]) await benchOne(Number(values["also-mb"]));
