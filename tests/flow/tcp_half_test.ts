@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import type { Frame } from "../../lib/capture/frame.ts";
 import { newDirectionStats } from "../../lib/flow/connection.ts";
 import { type HalfSink, TcpHalf } from "../../lib/flow/tcp_half.ts";
+import { concat } from "../_support/bytes.ts";
 
 interface Recorded {
   half: TcpHalf;
@@ -33,15 +34,7 @@ function recorder(maxBuffered = 1 << 20, globalCap = Infinity): Recorded {
     },
   };
   const half = new TcpHalf(newDirectionStats(), sink, maxBuffered);
-  const bytes = () => {
-    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  };
+  const bytes = () => concat(...chunks);
   return { half, bytes, gaps };
 }
 

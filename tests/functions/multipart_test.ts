@@ -2,6 +2,7 @@
 import * as assert from "node:assert/strict";
 import { firstFilePart, multipartBoundary, MultipartError } from "../../functions/multipart.ts";
 import { chunked } from "./helpers.ts";
+import { concat } from "../_support/bytes.ts";
 
 const enc = new TextEncoder();
 const BOUNDARY = "----formdata-test-7f3a";
@@ -10,14 +11,7 @@ const FILE = new Uint8Array(3000).map((_, i) => (i * 7 + (i >> 5)) & 0xff);
 FILE.set(enc.encode(`\r\n--${BOUNDARY.slice(0, 10)}`), 1200);
 
 function body(parts: (string | Uint8Array)[]): Uint8Array {
-  const bytes = parts.map((p) => typeof p === "string" ? enc.encode(p) : p);
-  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of bytes) {
-    out.set(b, at);
-    at += b.length;
-  }
-  return out;
+  return concat(...parts.map((p) => typeof p === "string" ? enc.encode(p) : p));
 }
 
 const FORM = body([

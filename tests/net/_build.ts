@@ -2,21 +2,14 @@
  * Test-only builders for hand-made hostile packets (real captures are in fixtures/net/).
  * @module
  */
+import { concat } from "../_support/bytes.ts";
+
+export { concat };
 
 export const A4 = new Uint8Array([10, 0, 0, 1]);
 export const B4 = new Uint8Array([10, 0, 0, 2]);
 export const A6 = new Uint8Array([0xfd, 0, ...new Array(13).fill(0), 1]);
 export const B6 = new Uint8Array([0xfd, 0, ...new Array(13).fill(0), 2]);
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 export interface V4 {
   protocol?: number;

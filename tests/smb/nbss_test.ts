@@ -1,6 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import type { Frame } from "../../lib/capture/frame.ts";
 import { type FramerProblem, NbssFramer, type NbssMessage } from "../../lib/smb/nbss.ts";
+import { concat } from "../_support/bytes.ts";
 
 /** What a test keeps of each message (the body is only valid during the call). */
 interface Seen {
@@ -59,16 +60,6 @@ function framer(maxMessageBytes = 1 << 20) {
     policy,
   );
   return { f, messages, problems };
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 Deno.test("NBSS framing does not depend on where segments split the stream", () => {

@@ -13,6 +13,7 @@ import { decompressLz77 } from "../../../lib/smb/smb2/xca_lz77.ts";
 import { decompressLznt1 } from "../../../lib/smb/smb2/xca_lznt1.ts";
 import { decompressLz77Huffman } from "../../../lib/smb/smb2/xca_lz77_huffman.ts";
 import type { ParseProblem } from "../../../lib/smb/smb1/types.ts";
+import { concat } from "../../_support/bytes.ts";
 
 const bytes = (hex: string) => new Uint8Array(hex.trim().split(/\s+/).map((h) => parseInt(h, 16)));
 const ascii = (s: string) => new TextEncoder().encode(s);
@@ -111,16 +112,6 @@ function unchained(size: number, algorithm: number, offset: number, rest: Uint8A
   ]);
 }
 
-function join(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 for (
   const [name, algorithm, compressed, data] of [
     ["LZ77", 2, LZ77_ABC_300, ABC_300],
@@ -130,7 +121,7 @@ for (
 ) {
   Deno.test(`parseSmb2 decompresses an unchained ${name} message and parses the WRITE inside`, async () => {
     const head = await writeRequestHead(data.length);
-    const packet = parseSmb2(unchained(data.length, algorithm, 112, join(head, compressed)));
+    const packet = parseSmb2(unchained(data.length, algorithm, 112, concat(head, compressed)));
     assert.deepEqual(packet.problems, []);
     const c = packet.compression!;
     assert.deepEqual(
@@ -153,7 +144,7 @@ function payload(algorithm: number, first: boolean, body: number[] | Uint8Array)
 
 Deno.test("parseSmb2 joins chained NONE, Pattern_V1 and LZ77 payloads into one message", async () => {
   const head = await writeRequestHead(300 + 50 + 26);
-  const msg = join(
+  const msg = concat(
     new Uint8Array([0xfc, 0x53, 0x4d, 0x42, ...le32(112 + 300 + 50 + 26)]),
     payload(0, true, head), // NONE: the header and body as they are
     payload(2, false, [...le32(300), ...LZ77_ABC_300]), // LZ77 with OriginalPayloadSize
@@ -180,7 +171,7 @@ Deno.test("readCompression reports what it cannot or will not decompress", async
     return { c, out: out.map((p) => `${p.kind}: ${p.detail}`) };
   };
   // LZ4 is named but not implemented.
-  const lz4 = problems(unchained(300, 5, 112, join(head, new Uint8Array(20))));
+  const lz4 = problems(unchained(300, 5, 112, concat(head, new Uint8Array(20))));
   assert.deepEqual(lz4.out, [
     "unsupported: SMB2 COMPRESSION_TRANSFORM_HEADER: LZ4 decompression not implemented",
   ]);
@@ -189,11 +180,11 @@ Deno.test("readCompression reports what it cannot or will not decompress", async
   assert.match(problems(unchained(300, 9, 112, head)).out[0]!, /^unsupported: .*UNKNOWN_0x0009/);
   // Data that decompresses to less than declared.
   assert.match(
-    problems(unchained(301, 2, 112, join(head, LZ77_ABC_300))).out[0]!,
+    problems(unchained(301, 2, 112, concat(head, LZ77_ABC_300))).out[0]!,
     /^malformed: .*LZ77 gave 300 of the declared 301 bytes/,
   );
   // Pattern_V1 whose Repetitions disagree with the space left.
-  const chained = join(
+  const chained = concat(
     new Uint8Array([0xfc, 0x53, 0x4d, 0x42, ...le32(112 + 10)]),
     payload(0, true, head),
     payload(4, false, [0x41, 0, 0, 0, ...le32(11)]),
@@ -203,7 +194,7 @@ Deno.test("readCompression reports what it cannot or will not decompress", async
   assert.match(problems(unchained(300, 2, 5000, head)).out[0]!, /Offset 5000 runs past/);
   // A size over the caller's cap.
   assert.match(
-    problems(unchained(300, 2, 112, join(head, LZ77_ABC_300)), 256).out[0]!,
+    problems(unchained(300, 2, 112, concat(head, LZ77_ABC_300)), 256).out[0]!,
     /^malformed: .*412 exceeds the 256-byte cap; not decompressed/,
   );
   // A header cut short.
@@ -232,7 +223,7 @@ Deno.test("parseSmb2 refuses the SMBGhost (CVE-2020-0796) sizes before allocatin
   const head = await writeRequestHead(300);
   // The exploit's shape: OriginalCompressedSegmentSize 0xFFFFFFFF with a small Offset,
   // so Offset + size wraps around 32 bits.
-  const ghost = unchained(0xffff_ffff, 1, 0x10, join(head, LZNT1_CHUNK));
+  const ghost = unchained(0xffff_ffff, 1, 0x10, concat(head, LZNT1_CHUNK));
   let packet = parseSmb2(ghost);
   const largest = largestAllocation(() => {
     packet = parseSmb2(ghost);
@@ -250,7 +241,7 @@ Deno.test("parseSmb2 refuses the SMBGhost (CVE-2020-0796) sizes before allocatin
   for (
     const msg of [
       unchained(0xffff_ffff, 2, 0, LZ77_ABC_300),
-      join(
+      concat(
         new Uint8Array([0xfc, 0x53, 0x4d, 0x42, ...le32(0xffff_fff0)]),
         payload(4, true, [0, 0, 0, 0, ...le32(0xffff_fff0)]),
       ),
@@ -274,7 +265,7 @@ Deno.test("parseSmb2 refuses the SMBGhost (CVE-2020-0796) sizes before allocatin
 Deno.test("parseSmb2 bounds a Pattern_V1 expansion by the declared size and the cap", () => {
   // 1 MiB of "A" declared and delivered: allowed, exactly that large.
   const mib = 1 << 20;
-  const ok = join(
+  const ok = concat(
     new Uint8Array([0xfc, 0x53, 0x4d, 0x42, ...le32(mib)]),
     payload(4, true, [0x41, 0, 0, 0, ...le32(mib)]),
   );
