@@ -4,7 +4,7 @@
  * @module
  */
 import type { ConnectionInfo } from "../flow/observer.ts";
-import type { DecodeEvent, Layer, TreeEvent } from "../events.ts";
+import type { DecodeEvent, Layer, SmbEvent, TreeEvent } from "../events.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
 import { BoundedMap } from "./bounded_map.ts";
@@ -85,4 +85,39 @@ export function stateMaps<S, T, F>(conn: SmbConnection, layer: Layer): {
     trees: new BoundedMap(max, overflow("trees")),
     files: new BoundedMap(max, overflow("open files")),
   };
+}
+
+/** What both SMB versions add to an `smb` event once its message is decoded. */
+export interface SmbEventEnding {
+  dialect: string | undefined;
+  response: boolean;
+  status: number;
+  statusName: string;
+  /** The request a response answers, when it was seen. */
+  request: { frames: number[]; ts: number } | undefined;
+  /** Capture time of the message. */
+  ts: number;
+  user: string | undefined;
+  share: string | undefined;
+  file: string | undefined;
+}
+
+/**
+ * Completes an `smb` event the same way for SMB1 and SMB2: dialect, a
+ * response's status and its request with the time taken, and the user, share
+ * and file the message concerns, each only when known.
+ */
+export function endSmbEvent(event: SmbEvent, e: SmbEventEnding): void {
+  if (e.dialect !== undefined) event.dialect = e.dialect;
+  if (e.response) {
+    event.status = e.status;
+    event.statusName = e.statusName;
+    if (e.request !== undefined) {
+      event.request = { frames: e.request.frames, ts: e.request.ts };
+      event.responseTime = Math.max(0, e.ts - e.request.ts);
+    }
+  }
+  if (e.user !== undefined) event.user = e.user;
+  if (e.share !== undefined) event.share = e.share;
+  if (e.file !== undefined) event.file = e.file;
 }

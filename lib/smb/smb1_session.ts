@@ -8,7 +8,7 @@ import type { NtlmAuthenticate } from "../auth/types.ts";
 import type { SmbEvent } from "../events.ts";
 import { AuthTracker, tokenFields } from "./auth_tracker.ts";
 import { BoundedMap } from "./bounded_map.ts";
-import { emitTree, reportProblems, type SmbConnection, stateMaps } from "./context.ts";
+import { emitTree, endSmbEvent, reportProblems, type SmbConnection, stateMaps } from "./context.ts";
 import type { Fields } from "./json.ts";
 import type { NbssMessage } from "./nbss.ts";
 import { type PendingRequest, PendingRequests } from "./pending.ts";
@@ -332,23 +332,19 @@ export class Smb1Session {
       },
       evidence,
     };
-    if (this.dialect !== undefined) event.dialect = this.dialect;
-    if (h.response) {
-      event.status = h.status;
-      event.statusName = statusName;
-      if (request !== undefined) {
-        event.request = { frames: request.frames, ts: request.ts };
-        event.responseTime = Math.max(0, m.ts - request.ts);
-      }
-    }
-    const user = this.#users.get(h.uid);
-    if (user !== undefined) event.user = user;
-    const share = this.#trees.get(h.tid);
-    if (share !== undefined) event.share = share;
-    const file = field<string>(c, "fileName", "string") ??
-      (reqCmd ? field<string>(reqCmd, "fileName", "string") : undefined) ??
-      this.#fileOf(c) ?? (reqCmd ? this.#fileOf(reqCmd) : undefined);
-    if (file !== undefined) event.file = file;
+    endSmbEvent(event, {
+      dialect: this.dialect,
+      response: h.response,
+      status: h.status,
+      statusName,
+      request,
+      ts: m.ts,
+      user: this.#users.get(h.uid),
+      share: this.#trees.get(h.tid),
+      file: field<string>(c, "fileName", "string") ??
+        (reqCmd ? field<string>(reqCmd, "fileName", "string") : undefined) ??
+        this.#fileOf(c) ?? (reqCmd ? this.#fileOf(reqCmd) : undefined),
+    });
     this.conn.ctx.out.push(event);
 
     // Ids are forgotten once closed, after the event still named them.

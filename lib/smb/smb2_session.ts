@@ -8,7 +8,7 @@
 import type { SmbEvent } from "../events.ts";
 import { AuthTracker, tokenFields } from "./auth_tracker.ts";
 import { BoundedMap } from "./bounded_map.ts";
-import { emitTree, reportProblems, type SmbConnection, stateMaps } from "./context.ts";
+import { emitTree, endSmbEvent, reportProblems, type SmbConnection, stateMaps } from "./context.ts";
 import type { Fields } from "./json.ts";
 import type { NbssMessage } from "./nbss.ts";
 import { type PendingRequest, PendingRequests } from "./pending.ts";
@@ -267,22 +267,19 @@ export class Smb2Session {
     if (h.treeId !== undefined) event.treeId = h.treeId;
     if (h.processId !== undefined) event.processId = h.processId;
     if (h.asyncId !== undefined) event.asyncId = h.asyncId;
-    if (this.dialect !== undefined) event.dialect = this.dialect;
-    if (h.response) {
-      event.status = h.status;
-      event.statusName = statusName;
-      if (request !== undefined) {
-        event.request = { frames: request.frames, ts: request.ts };
-        event.responseTime = Math.max(0, m.ts - request.ts);
-      }
-    }
-    const user = this.#users.get(h.sessionId);
-    if (user !== undefined) event.user = user;
     const treeId = h.treeId ?? req?.header.treeId;
-    const share = treeId === undefined ? undefined : this.#trees.get(treeId);
-    if (share !== undefined) event.share = share;
     const file = this.#fileOf(msg, req, previousFile);
-    if (file !== undefined) event.file = file;
+    endSmbEvent(event, {
+      dialect: this.dialect,
+      response: h.response,
+      status: h.status,
+      statusName,
+      request,
+      ts: m.ts,
+      user: this.#users.get(h.sessionId),
+      share: treeId === undefined ? undefined : this.#trees.get(treeId),
+      file,
+    });
     this.conn.ctx.out.push(event);
 
     // Ids are forgotten once closed, after the event still named them; a rename
