@@ -43,10 +43,10 @@ export type EventSink = (events: DecodeEvent[]) => void | Promise<void>;
  * progress.
  *
  * A callback rather than an async iterator: batches handed on through promises
- * (an async generator, or `next()` results) outlived their use in V8 while the
- * next batch was decoded, so every SMB event was promoted to the old
- * generation; on a 1 GB SMB3 bulk capture that cost 30 MB of RSS and a
- * quarter more time (bench/smb_overhead.ts).
+ * (an async generator, or `next()` results) were still alive at V8's next
+ * scavenges, so nearly every SMB event was promoted to the old generation; on
+ * a 1 GB SMB3 bulk capture that cost 30 MB of RSS and a quarter more time
+ * (bench/smb_overhead.ts). A plain callback does not have the problem.
  */
 export async function decodeSource(
   source: CaptureSource,
