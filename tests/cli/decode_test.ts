@@ -16,7 +16,7 @@ interface Run {
 
 async function run(args: string[], stdin?: Uint8Array): Promise<Run> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-R", cli, ...args],
+    args: ["run", "-q", "-R", cli, ...args],
     stdin: stdin ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",

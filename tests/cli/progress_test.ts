@@ -28,7 +28,7 @@ Deno.test({
   fn: async () => {
     const session = `smbscope-progress-${Deno.pid}`;
     const script = `(head -c 3000000 '${capture}'; sleep 2; tail -c +3000001 '${capture}') | ` +
-      `'${Deno.execPath()}' run -R '${root}cli/main.ts' decode - > /dev/null; echo EXIT=$?; sleep 30`;
+      `'${Deno.execPath()}' run -q -R '${root}cli/main.ts' decode - > /dev/null; echo EXIT=$?; sleep 30`;
     tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "5", "bash", "-c", script);
     try {
       let screen = "";

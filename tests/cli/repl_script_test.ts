@@ -24,7 +24,7 @@ interface Session {
 /** Run the REPL over `capture` with `commands` on stdin; split the output at each `> command`. */
 async function repl(capture: string, commands: string[]): Promise<Session> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", cli, "repl", capture],
+    args: ["run", "-q", "-A", cli, "repl", capture],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -255,7 +255,7 @@ Deno.test("repl: usage errors and a missing file", async () => {
   assert.equal(s.code, 1);
   assert.match(s.stderr, /no such file/);
   const child = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", cli, "repl"],
+    args: ["run", "-q", "-A", cli, "repl"],
     stdin: "null",
     stderr: "piped",
     stdout: "piped",

@@ -29,7 +29,7 @@ class Terminal {
   }
 
   start(capture: string): void {
-    const command = `'${Deno.execPath()}' run -A '${cli}' repl '${capture}'; ` +
+    const command = `'${Deno.execPath()}' run -q -A '${cli}' repl '${capture}'; ` +
       `echo REPL-EXIT $?; sleep 60`;
     this.tmux("new-session", "-d", "-s", "repl", "-x", "120", "-y", "40", "sh", "-c", command);
   }
