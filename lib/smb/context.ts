@@ -46,6 +46,23 @@ export function reportProblems(
   }
 }
 
+/** A parser threw (a bug, never the input's fault by design): one `bug` anomaly, the message skipped. */
+export function reportParserBug(
+  conn: SmbConnection,
+  layer: "smb1" | "smb2",
+  m: NbssMessage,
+  e: unknown,
+): void {
+  conn.ctx.reporter.anomaly(
+    layer,
+    "bug",
+    `${layer.toUpperCase()} parser failed: ${e}`,
+    m.frames[0] ?? 0,
+    m.ts,
+    conn.info.id,
+  );
+}
+
 /** Emit a `tree` event: a connect with its outcome, or a disconnect. */
 export function emitTree(
   conn: SmbConnection,

@@ -8,7 +8,14 @@ import type { NtlmAuthenticate } from "../auth/types.ts";
 import type { SmbEvent } from "../events.ts";
 import { AuthTracker, tokenFields } from "./auth_tracker.ts";
 import { BoundedMap } from "./bounded_map.ts";
-import { emitTree, endSmbEvent, reportProblems, type SmbConnection, stateMaps } from "./context.ts";
+import {
+  emitTree,
+  endSmbEvent,
+  reportParserBug,
+  reportProblems,
+  type SmbConnection,
+  stateMaps,
+} from "./context.ts";
 import type { Fields } from "./json.ts";
 import type { NbssMessage } from "./nbss.ts";
 import { type PendingRequest, PendingRequests } from "./pending.ts";
@@ -103,14 +110,7 @@ export class Smb1Session {
     try {
       parsed = parseSmb1(body, request?.message);
     } catch (e) {
-      this.conn.ctx.reporter.anomaly(
-        "smb1",
-        "bug",
-        `SMB1 parser failed: ${e}`,
-        m.frames[0] ?? 0,
-        m.ts,
-        this.conn.info.id,
-      );
+      reportParserBug(this.conn, "smb1", m, e);
       return;
     }
     reportProblems(this.conn, "smb1", m, parsed.problems, `SMB1 ${reply ? "response" : "request"}`);

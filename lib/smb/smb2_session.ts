@@ -8,7 +8,14 @@
 import type { SmbEvent } from "../events.ts";
 import { AuthTracker, tokenFields } from "./auth_tracker.ts";
 import { BoundedMap } from "./bounded_map.ts";
-import { emitTree, endSmbEvent, reportProblems, type SmbConnection, stateMaps } from "./context.ts";
+import {
+  emitTree,
+  endSmbEvent,
+  reportParserBug,
+  reportProblems,
+  type SmbConnection,
+  stateMaps,
+} from "./context.ts";
 import type { Fields } from "./json.ts";
 import type { NbssMessage } from "./nbss.ts";
 import { type PendingRequest, PendingRequests } from "./pending.ts";
@@ -87,14 +94,7 @@ export class Smb2Session {
     try {
       packet = parseSmb2(m.body, this.#requestOf);
     } catch (e) {
-      this.conn.ctx.reporter.anomaly(
-        "smb2",
-        "bug",
-        `SMB2 parser failed: ${e}`,
-        m.frames[0] ?? 0,
-        m.ts,
-        this.conn.info.id,
-      );
+      reportParserBug(this.conn, "smb2", m, e);
       return;
     }
     reportProblems(this.conn, "smb2", m, packet.problems, "SMB2 message");

@@ -8,6 +8,7 @@
  * past the end) problem; at most `MAX_COMPOUND_MESSAGES` messages are taken.
  * @module
  */
+import { le32 } from "../../bytes/cursor.ts";
 import type { ParseProblem } from "../smb1/types.ts";
 import { SMB2_HEADER_SIZE } from "./header.ts";
 
@@ -18,10 +19,6 @@ export const MAX_COMPOUND_MESSAGES = 128;
 export interface CompoundSlot {
   start: number;
   end: number;
-}
-
-function le32(b: Uint8Array, at: number): number {
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
 
 /**
