@@ -6,10 +6,10 @@
 import type { Frame } from "../capture/frame.ts";
 import type { ConnectionInfo, StreamObserver } from "../flow/observer.ts";
 import type { SmbContext } from "./context.ts";
-import { isSmbProtocolId, NbssFramer, type NbssMessage, NbssType } from "./nbss.ts";
-import { decodeNetbiosName } from "./netbios_name.ts";
-import { Smb1Session } from "./smb1_session.ts";
-import { Smb2Session } from "./smb2_session.ts";
+import { isSmbProtocolId, NbssFramer, type NbssMessage, NbssType } from "../netbios/nbss.ts";
+import { decodeNetbiosName } from "../netbios/netbios_name.ts";
+import { Smb1Session } from "./smb1/session.ts";
+import { Smb2Session } from "./smb2/session.ts";
 
 /** SMB1 READ_ANDX / WRITE_ANDX and SMB2 READ / WRITE: the commands whose bulk data is skipped. */
 const SMB1_READ_ANDX = 0x2e, SMB1_WRITE_ANDX = 0x2f;

@@ -7,9 +7,9 @@ import type { ConnectionInfo } from "../flow/observer.ts";
 import type { DecodeEvent, Layer, SmbEvent, TreeEvent } from "../events.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
-import { BoundedMap } from "./bounded_map.ts";
-import type { NbssMessage } from "./nbss.ts";
-import type { ParseProblem } from "./smb1/types.ts";
+import { BoundedMap } from "../state/bounded_map.ts";
+import type { NbssMessage } from "../netbios/nbss.ts";
+import type { ParseProblem } from "./types.ts";
 
 /** Shared by the SMB analyzers of one decode. */
 export interface SmbContext {
@@ -98,9 +98,9 @@ export function stateMaps<S, T, F>(conn: SmbConnection, layer: Layer): {
       conn.info.id,
     );
   return {
-    users: new BoundedMap(max, overflow("sessions")),
-    trees: new BoundedMap(max, overflow("trees")),
-    files: new BoundedMap(max, overflow("open files")),
+    users: new BoundedMap({ max, onEvict: overflow("sessions") }),
+    trees: new BoundedMap({ max, onEvict: overflow("trees") }),
+    files: new BoundedMap({ max, onEvict: overflow("open files") }),
   };
 }
 

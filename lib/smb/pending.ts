@@ -4,6 +4,7 @@
  * @module
  */
 import type { Layer } from "../events.ts";
+import { BoundedMap } from "../state/bounded_map.ts";
 import type { SmbConnection } from "./context.ts";
 
 /** A request kept until its response arrives. */
@@ -15,7 +16,7 @@ export interface PendingRequest<M> {
 
 /** Requests by pairing key (SMB1 MID:PID, SMB2 MessageId). */
 export class PendingRequests<M> {
-  #map = new Map<string, PendingRequest<M>>();
+  readonly #map: BoundedMap<string, PendingRequest<M>>;
 
   /**
    * @param describe names a request in the `unanswered` anomaly, e.g. `SMB2 CREATE request (MessageId 7)`
@@ -24,7 +25,26 @@ export class PendingRequests<M> {
     readonly conn: SmbConnection,
     readonly layer: Layer,
     readonly describe: (message: M) => string,
-  ) {}
+  ) {
+    const max = conn.ctx.limits.maxPendingRequests;
+    this.#map = new BoundedMap({
+      max,
+      // The oldest quarter at once (see BoundedMap): each reported unanswered.
+      evictFraction: 0.25,
+      onEvict: (dropped) => {
+        const first = dropped[0]![1];
+        this.conn.ctx.reporter.limit(
+          this.layer,
+          "maxPendingRequests",
+          `more than ${max} requests awaiting responses; the oldest ${dropped.length} dropped`,
+          first.frames[0] ?? 0,
+          first.ts,
+          this.conn.info.id,
+        );
+        for (const [, p] of dropped) this.#unanswered(p);
+      },
+    });
+  }
 
   get(key: string): PendingRequest<M> | undefined {
     return this.#map.get(key);
@@ -41,30 +61,12 @@ export class PendingRequests<M> {
   add(key: string, p: PendingRequest<M>): void {
     const old = this.#map.get(key);
     if (old !== undefined) this.#unanswered(old);
-    const max = this.conn.ctx.limits.maxPendingRequests;
-    if (this.#map.size >= max) {
-      // Drop the oldest quarter at once: deleting one at a time from a Map's front
-      // leaves holes that every later look at the front walks again.
-      const all = [...this.#map];
-      const drop = Math.max(1, Math.floor(all.length / 4));
-      const first = all[0]![1];
-      this.conn.ctx.reporter.limit(
-        this.layer,
-        "maxPendingRequests",
-        `more than ${max} requests awaiting responses; the oldest ${drop} dropped`,
-        first.frames[0] ?? 0,
-        first.ts,
-        this.conn.info.id,
-      );
-      for (const [, dropped] of all.slice(0, drop)) this.#unanswered(dropped);
-      this.#map = new Map(all.slice(drop));
-    }
     this.#map.set(key, p);
   }
 
   /** Forget the requests that match (e.g. a NEGOTIATE answered in another dialect). */
   forget(match: (message: M) => boolean): void {
-    for (const [key, p] of this.#map) if (match(p.message)) this.#map.delete(key);
+    for (const [key, p] of [...this.#map.entries()]) if (match(p.message)) this.#map.delete(key);
   }
 
   /** The connection ended: every request still waiting is reported. */

@@ -11,6 +11,7 @@
  * views, without copying.
  * @module
  */
+import { BoundedMap } from "../../state/bounded_map.ts";
 import type { Smb1Command } from "./types.ts";
 
 /** One part of a transaction, as `transactionPart` takes it from a parsed command. */
@@ -117,12 +118,27 @@ interface Open {
  */
 export class TransactionAssembler {
   readonly #limits: Required<AssemblerLimits>;
-  /** Open transactions in the order they began (Map iteration order is the LRU order). */
-  readonly #open = new Map<string, Open>();
-  #buffered = 0;
+  /** Open transactions in the order they began, capped in number and buffered bytes. */
+  readonly #open: BoundedMap<string, Open>;
+  /** Problems of the insert under way (evictions are reported through it). */
+  #problems: AssemblyProblem[] = [];
 
   constructor(limits: AssemblerLimits = {}) {
     this.#limits = { ...DEFAULT_ASSEMBLER_LIMITS, ...limits };
+    this.#open = new BoundedMap({
+      max: this.#limits.maxOpen,
+      evictFraction: 0, // one at a time: at most maxOpen (64 by default) entries
+      maxWeight: this.#limits.maxBufferedBytes,
+      weigh: (t) => t.bytes,
+      onEvict: (evicted) => {
+        for (const [oldest] of evicted) {
+          this.#problems.push({
+            kind: "limit",
+            detail: `too many open transactions or buffered bytes: transaction ${oldest} dropped`,
+          });
+        }
+      },
+    });
   }
 
   /** Transactions awaiting parts. */
@@ -132,21 +148,17 @@ export class TransactionAssembler {
 
   /** Bytes held in buffers of open transactions. */
   get bufferedBytes(): number {
-    return this.#buffered;
+    return this.#open.weight;
   }
 
   /** Forgets a transaction (e.g. its primary got an error response). */
   drop(key: string): void {
-    const t = this.#open.get(key);
-    if (!t) return;
-    this.#buffered -= t.bytes;
     this.#open.delete(key);
   }
 
   /** Forgets every open transaction. */
   clear(): void {
     this.#open.clear();
-    this.#buffered = 0;
   }
 
   /** Adds the primary part of a transaction (TRANSACTION, TRANSACTION2, NT_TRANSACT request or its first response). */
@@ -175,28 +187,17 @@ export class TransactionAssembler {
       });
       return { state: "dropped", problems };
     }
-    while (
-      this.#open.size > 0 &&
-      (this.#open.size >= this.#limits.maxOpen ||
-        this.#buffered + size > this.#limits.maxBufferedBytes)
-    ) {
-      const oldest = this.#open.keys().next().value!;
-      this.drop(oldest);
-      problems.push({
-        kind: "limit",
-        detail: `too many open transactions or buffered bytes: transaction ${oldest} dropped`,
-      });
-    }
-    if (this.#buffered + size > this.#limits.maxBufferedBytes) {
+    const t: Open = { params: new Block(tp), data: new Block(td), parts: 0, bytes: size };
+    this.#problems = problems;
+    const kept = this.#open.set(key, t);
+    this.#problems = [];
+    if (!kept) {
       problems.push({
         kind: "limit",
         detail: `transaction ${key} needs ${size} bytes, over the buffer cap; not assembled`,
       });
       return { state: "dropped", problems };
     }
-    const t: Open = { params: new Block(tp), data: new Block(td), parts: 0, bytes: size };
-    this.#open.set(key, t);
-    this.#buffered += size;
     return this.#add(key, t, part, problems);
   }
 

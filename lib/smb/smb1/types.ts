@@ -3,6 +3,9 @@
  * @module
  */
 import type { Fields } from "../json.ts";
+import type { DataLocation, ParseProblem } from "../types.ts";
+
+export type { DataLocation, ParseProblem } from "../types.ts";
 
 /** The 32-byte SMB1 header. */
 export interface Smb1Header {
@@ -30,13 +33,6 @@ export interface Smb1Header {
   signature: string;
 }
 
-/** Where bulk data sits in the message, left in place (never copied). */
-export interface DataLocation {
-  /** Offset from the start of the SMB header. */
-  offset: number;
-  length: number;
-}
-
 /** One command of a message (the first, then each AndX follower). */
 export interface Smb1Command {
   code: number;
@@ -55,12 +51,6 @@ export interface Smb1Command {
   ntResponse?: Uint8Array;
   /** READ_ANDX response / WRITE_ANDX request / transaction data: location only. */
   data?: DataLocation;
-}
-
-/** A problem found while parsing a message; the analyzer turns each into an anomaly. */
-export interface ParseProblem {
-  kind: "truncated" | "malformed" | "loop" | "unsupported";
-  detail: string;
 }
 
 /** A parsed SMB1 message. */

@@ -7,7 +7,7 @@
  */
 import { Cursor, toHex, TRUNCATED } from "../../bytes/cursor.ts";
 import type { Fields } from "../json.ts";
-import type { DataLocation, ParseProblem } from "../smb1/types.ts";
+import type { DataLocation, ParseProblem } from "../types.ts";
 import { SMB2_HEADER_SIZE } from "./header.ts";
 
 /** A warning: the output did not fit and was cut. [MS-ERREF] 2.3 */

@@ -9,7 +9,7 @@
  * @module
  */
 import { le32 } from "../../bytes/cursor.ts";
-import type { ParseProblem } from "../smb1/types.ts";
+import type { ParseProblem } from "../types.ts";
 import { SMB2_HEADER_SIZE } from "./header.ts";
 
 /** Messages taken from one compound; past this the rest are skipped with a problem. */

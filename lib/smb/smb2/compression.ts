@@ -18,7 +18,7 @@
  * declared size.
  * @module
  */
-import type { ParseProblem } from "../smb1/types.ts";
+import type { ParseProblem } from "../types.ts";
 import { CompressionAlgorithm as A, compressionAlgorithmName } from "./negotiate_context.ts";
 import type { Smb2Compression } from "./types.ts";
 import { Cursor } from "./wire.ts";

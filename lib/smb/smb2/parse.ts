@@ -12,7 +12,7 @@
  * @module
  */
 import { le32, TRUNCATED } from "../../bytes/cursor.ts";
-import type { ParseProblem } from "../smb1/types.ts";
+import type { ParseProblem } from "../types.ts";
 import { Smb2Body } from "./body.ts";
 import { parseCancelRequest } from "./cancel.ts";
 import { parseChangeNotifyRequest, parseChangeNotifyResponse } from "./change_notify.ts";

@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import type { ParseProblem } from "../smb1/types.ts";
+import type { ParseProblem } from "../types.ts";
 import type { Smb2Transform } from "./types.ts";
 import { Cursor, readU64, toHex } from "./wire.ts";
 

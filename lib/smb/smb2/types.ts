@@ -3,7 +3,7 @@
  * @module
  */
 import type { Fields } from "../json.ts";
-import type { DataLocation, ParseProblem } from "../smb1/types.ts";
+import type { DataLocation, ParseProblem } from "../types.ts";
 
 /** The 64-byte SMB2 header (sync or async form). [MS-SMB2] 2.2.1 */
 export interface Smb2Header {

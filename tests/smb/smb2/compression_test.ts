@@ -12,7 +12,7 @@ import { MAX_DECOMPRESSED_SIZE, readCompression } from "../../../lib/smb/smb2/co
 import { decompressLz77 } from "../../../lib/smb/smb2/xca_lz77.ts";
 import { decompressLznt1 } from "../../../lib/smb/smb2/xca_lznt1.ts";
 import { decompressLz77Huffman } from "../../../lib/smb/smb2/xca_lz77_huffman.ts";
-import type { ParseProblem } from "../../../lib/smb/smb1/types.ts";
+import type { ParseProblem } from "../../../lib/smb/types.ts";
 import { concat } from "../../_support/bytes.ts";
 
 const bytes = (hex: string) => new Uint8Array(hex.trim().split(/\s+/).map((h) => parseInt(h, 16)));

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import type { Frame } from "../../lib/capture/frame.ts";
-import { type FramerProblem, NbssFramer, type NbssMessage } from "../../lib/smb/nbss.ts";
+import { type FramerProblem, NbssFramer, type NbssMessage } from "../../lib/netbios/nbss.ts";
 import { concat } from "../_support/bytes.ts";
 
 /** What a test keeps of each message (the body is only valid during the call). */

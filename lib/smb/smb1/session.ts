@@ -4,10 +4,10 @@
  * and emits `smb`, `ntlm` and `tree` events.
  * @module
  */
-import type { NtlmAuthenticate } from "../auth/types.ts";
-import type { SmbEvent } from "../events.ts";
-import { AuthTracker, tokenFields } from "./auth_tracker.ts";
-import { BoundedMap } from "./bounded_map.ts";
+import type { NtlmAuthenticate } from "../../auth/types.ts";
+import type { SmbEvent } from "../../events.ts";
+import { AuthTracker, tokenFields } from "../auth_tracker.ts";
+import { BoundedMap } from "../../state/bounded_map.ts";
 import {
   emitTree,
   endSmbEvent,
@@ -15,16 +15,16 @@ import {
   reportProblems,
   type SmbConnection,
   stateMaps,
-} from "./context.ts";
-import type { Fields } from "./json.ts";
-import type { NbssMessage } from "./nbss.ts";
-import { type PendingRequest, PendingRequests } from "./pending.ts";
-import { Smb1Command } from "./smb1/commands.ts";
-import { parseSmb1 } from "./smb1/parse.ts";
-import { decodeTransactionBlocks, transactionKind } from "./smb1/trans.ts";
-import { TransactionAssembler, transactionPart } from "./smb1/trans_assembly.ts";
-import type { Smb1Command as Smb1Cmd, Smb1Message } from "./smb1/types.ts";
-import { smb1StatusName } from "./status.ts";
+} from "../context.ts";
+import type { Fields } from "../json.ts";
+import type { NbssMessage } from "../../netbios/nbss.ts";
+import { type PendingRequest, PendingRequests } from "../pending.ts";
+import { Smb1Command } from "./commands.ts";
+import { parseSmb1 } from "./parse.ts";
+import { decodeTransactionBlocks, transactionKind } from "./trans.ts";
+import { TransactionAssembler, transactionPart } from "./trans_assembly.ts";
+import type { Smb1Command as Smb1Cmd, Smb1Message } from "./types.ts";
+import { smb1StatusName } from "../status.ts";
 
 type Pending = PendingRequest<Smb1Message>;
 
@@ -60,7 +60,7 @@ export class Smb1Session {
   /** Transactions sent in several messages, requests and responses apart. */
   readonly #transactions = new TransactionAssembler();
   /** The primary request's fields of each transaction being assembled, by its key. */
-  readonly #primaries = new BoundedMap<string, Fields>(64, () => {});
+  readonly #primaries = new BoundedMap<string, Fields>({ max: 64 });
 
   /** @param options.oneWay datagrams (mailslots): requests await no response */
   constructor(readonly conn: SmbConnection, readonly options: { oneWay?: boolean } = {}) {

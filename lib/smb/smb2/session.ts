@@ -5,9 +5,9 @@
  * compound operations inherit them), and emits `smb`, `ntlm` and `tree` events.
  * @module
  */
-import type { SmbEvent } from "../events.ts";
-import { AuthTracker, tokenFields } from "./auth_tracker.ts";
-import { BoundedMap } from "./bounded_map.ts";
+import type { SmbEvent } from "../../events.ts";
+import { AuthTracker, tokenFields } from "../auth_tracker.ts";
+import { BoundedMap } from "../../state/bounded_map.ts";
 import {
   emitTree,
   endSmbEvent,
@@ -15,14 +15,14 @@ import {
   reportProblems,
   type SmbConnection,
   stateMaps,
-} from "./context.ts";
-import type { Fields } from "./json.ts";
-import type { NbssMessage } from "./nbss.ts";
-import { type PendingRequest, PendingRequests } from "./pending.ts";
-import { Smb2Command } from "./smb2/commands.ts";
-import { parseSmb2 } from "./smb2/parse.ts";
-import type { Smb2Message, Smb2Packet } from "./smb2/types.ts";
-import { ntStatusName } from "./status.ts";
+} from "../context.ts";
+import type { Fields } from "../json.ts";
+import type { NbssMessage } from "../../netbios/nbss.ts";
+import { type PendingRequest, PendingRequests } from "../pending.ts";
+import { Smb2Command } from "./commands.ts";
+import { parseSmb2 } from "./parse.ts";
+import type { Smb2Message, Smb2Packet } from "./types.ts";
+import { ntStatusName } from "../status.ts";
 
 type Pending = PendingRequest<Smb2Message>;
 

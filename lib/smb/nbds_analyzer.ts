@@ -1,24 +1,16 @@
 /**
- * NetBIOS Datagram Service (UDP/138, [RFC 1002] 4.4): the datagrams that
- * carry SMB1 mailslot TRANSACTIONs (browser announcements, \MAILSLOT\NET\NETLOGON).
+ * SMB1 over the NetBIOS datagram service (UDP/138): names as `nbss` events,
+ * the mailslot TRANSACTIONs inside as `smb` events.
  * @module
  */
 import type { Frame } from "../capture/frame.ts";
 import type { ConnectionInfo, StreamObserver } from "../flow/observer.ts";
+import { readNetbiosDatagram } from "../netbios/nbds.ts";
+import { isSmbProtocolId } from "../netbios/nbss.ts";
 import type { SmbContext } from "./context.ts";
-import { isSmbProtocolId } from "./nbss.ts";
-import { decodeNetbiosName } from "./netbios_name.ts";
-import { Smb1Session } from "./smb1_session.ts";
+import { Smb1Session } from "./smb1/session.ts";
 
-/** NetBIOS datagram types that carry user data. [RFC 1002] 4.4.1 */
-const DIRECT_UNIQUE = 0x10, DIRECT_GROUP = 0x11, BROADCAST = 0x12;
-/** Type, flags, datagram id, source IP and port, length, packet offset. */
-const HEADER_BYTES = 14;
-
-/** The UDP/138 port of the NetBIOS datagram service. */
-export const NBDS_PORT = 138;
-
-/** Decodes one UDP conversation on port 138: names as `nbss` events, SMB1 inside as `smb` events. */
+/** Decodes one UDP conversation on port 138. */
 export class NbdsAnalyzer implements StreamObserver {
   readonly #smb1: Smb1Session;
 
@@ -28,12 +20,9 @@ export class NbdsAnalyzer implements StreamObserver {
   }
 
   datagram(fromClient: boolean, payload: Uint8Array, frame: Frame): void {
-    const type = payload[0];
-    if (type !== DIRECT_UNIQUE && type !== DIRECT_GROUP && type !== BROADCAST) return;
-    if (payload.length < HEADER_BYTES) return;
-    const source = decodeNetbiosName(payload, HEADER_BYTES);
-    const destination = source ? decodeNetbiosName(payload, source.next) : undefined;
-    if (source === undefined || destination === undefined) {
+    const datagram = readNetbiosDatagram(payload);
+    if (datagram === undefined) return;
+    if (datagram === "malformed") {
       this.ctx.reporter.anomaly(
         "nbss",
         "malformed",
@@ -48,11 +37,11 @@ export class NbdsAnalyzer implements StreamObserver {
     this.ctx.out.push({
       type: "nbss",
       action: "datagram",
-      calledName: destination.name,
-      callingName: source.name,
+      calledName: datagram.destination,
+      callingName: datagram.source,
       evidence,
     });
-    const body = payload.subarray(destination.next);
+    const body = datagram.body;
     if (body.length >= 4 && isSmbProtocolId(body, 0) && body[0] === 0xff) {
       this.#smb1.message(fromClient, {
         type: 0,

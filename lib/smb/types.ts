@@ -1,0 +1,17 @@
+/**
+ * Types SMB1 and SMB2 share: what a parser reports and where bulk data lies.
+ * @module
+ */
+
+/** Where bulk data sits in the message, left in place (never copied). */
+export interface DataLocation {
+  /** Offset from the start of the SMB header. */
+  offset: number;
+  length: number;
+}
+
+/** A problem found while parsing a message; the analyzer turns each into an anomaly. */
+export interface ParseProblem {
+  kind: "truncated" | "malformed" | "loop" | "unsupported";
+  detail: string;
+}
