@@ -8,7 +8,19 @@ import * as assert from "node:assert/strict";
 const lib = new URL("../lib/", import.meta.url);
 
 /** Layers from the bottom; a file may import its own layer and those before it. */
-const ORDER = ["bytes", "(base)", "capture", "net", "flow", "auth", "smb", "output", "(top)"];
+const ORDER = [
+  "bytes",
+  "(base)",
+  "state",
+  "capture",
+  "net",
+  "flow",
+  "netbios",
+  "auth",
+  "smb",
+  "output",
+  "(top)",
+];
 
 function layerOf(path: string): string {
   const first = path.split("/")[0]!;
