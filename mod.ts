@@ -24,13 +24,28 @@
  * ```
  * @module
  */
-export { Decoder, type DecoderHooks } from "./lib/decoder.ts";
+export { Decoder, type DecoderHooks, type DecoderOptions } from "./lib/decoder.ts";
+export { ANALYZERS, type AnalyzerSpec, type EventWatcher } from "./lib/registry.ts";
+export type {
+  CloseFact,
+  DataFact,
+  IoConsumer,
+  IoEvidence,
+  LostFact,
+  OpenFact,
+  OpenFile,
+  SetInfoFact,
+  SmbIoFact,
+  TransceiveFact,
+} from "./lib/smb/io.ts";
 export type { ConnectionInfo, ObserverFactory, StreamObserver } from "./lib/flow/observer.ts";
 export type { Frame } from "./lib/capture/frame.ts";
 export { type CaptureInput, decode, DecodeStream, gunzipIfNeeded } from "./lib/stream.ts";
 export type { GunzipEvents } from "./lib/stream.ts";
-export { type DecoderOptions, DEFAULT_LIMITS } from "./lib/options.ts";
+export { DEFAULT_LIMITS, type GroupedLimitOptions, type LimitOptions } from "./lib/options.ts";
+export { EVENT_TYPES } from "./lib/events.ts";
 export type {
+  Addressed,
   AnomalyEvent,
   AnomalyKind,
   ConnectionEvent,
@@ -38,6 +53,7 @@ export type {
   DecodeEvent,
   DirectionStats,
   Endpoint,
+  EventType,
   Evidence,
   JsonValue,
   Layer,

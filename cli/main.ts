@@ -8,7 +8,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { DecodeEvent } from "../mod.ts";
+import { type DecodeEvent, EVENT_TYPES } from "../mod.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
 import { formatEventText } from "../lib/output/text.ts";
 import { decodeSource, openSource } from "./input.ts";
@@ -36,7 +36,7 @@ standard input not a terminal, reads line commands (help lists them).`;
 
 const FORMATS = ["text", "json", "ndjson"] as const;
 type Format = (typeof FORMATS)[number];
-const EVENT_TYPES = new Set(["connection", "smb", "ntlm", "tree", "nbss", "anomaly", "summary"]);
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 class UsageError extends Error {}
 
@@ -76,7 +76,7 @@ function parseDecodeArgs(args: string[]): DecodeCommand | "help" {
   if (values.types !== undefined) {
     types = new Set(values.types.split(",").map((t) => t.trim()).filter(Boolean));
     for (const t of types) {
-      if (!EVENT_TYPES.has(t)) throw new UsageError(`unknown event type "${t}"`);
+      if (!KNOWN_TYPES.has(t)) throw new UsageError(`unknown event type "${t}"`);
     }
   }
   return {

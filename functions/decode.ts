@@ -286,6 +286,7 @@ function internalAnomaly(e: unknown): DecodeEvent {
     type: "anomaly",
     layer: "capture",
     kind: "bug",
+    code: "capture_internal_error",
     detail: `decoding stopped on an internal error: ${e instanceof Error ? e.message : String(e)}`,
     evidence: { frames: [], ts: 0 },
   };

@@ -8,7 +8,7 @@
  * - `GET /` the upload page, `GET /health`, `GET /api` (this API, described).
  * @module
  */
-import { Decoder, type DecoderOptions } from "../mod.ts";
+import { Decoder, type DecoderOptions, EVENT_TYPES as ALL_EVENT_TYPES } from "../mod.ts";
 import { decodeResponse, errorResponse, jsonResponse } from "./decode.ts";
 import { DEFAULT_HANDLER_LIMITS, type HandlerLimits, LIMIT_ENV } from "./limits.ts";
 import { multipartBoundary } from "./multipart.ts";
@@ -26,16 +26,8 @@ export interface FetchHandler {
   fetch(request: Request): Promise<Response>;
 }
 
-/** Event kinds `types=` accepts. */
-export const EVENT_TYPES: readonly string[] = [
-  "connection",
-  "smb",
-  "ntlm",
-  "tree",
-  "nbss",
-  "anomaly",
-  "summary",
-];
+/** Event kinds `types=` accepts: the one list in lib/events.ts. */
+export const EVENT_TYPES: readonly string[] = ALL_EVENT_TYPES;
 
 const CORS: Readonly<Record<string, string>> = {
   "access-control-allow-origin": "*",

@@ -6,16 +6,47 @@
 import { linkTypeName } from "./capture/linktypes.ts";
 import { CaptureReader } from "./capture/reader.ts";
 import type { DecodeEvent, SummaryEvent } from "./events.ts";
-import type { ObserverFactory, StreamObserver } from "./flow/observer.ts";
-import { SmbAnalyzer } from "./smb/analyzer.ts";
-import { NBDS_PORT } from "./netbios/nbds.ts";
-import { NbdsAnalyzer } from "./smb/nbds_analyzer.ts";
+import type { ObserverFactory } from "./flow/observer.ts";
 import { FlowTable } from "./flow/table.ts";
 import { NetworkLayer } from "./net/network.ts";
 import type { IpPacket } from "./net/packet.ts";
-import { type DecoderOptions, limitsFrom } from "./options.ts";
+import { type GroupedLimitOptions, type LimitOptions, type Limits, limitsFrom } from "./options.ts";
+import { type AnalyzerContext, type EventWatcher, observersOf } from "./registry.ts";
 import { Reporter } from "./report.ts";
+import { type IoConsumer, IoConsumers } from "./smb/io.ts";
+import { Smb2SessionTable } from "./smb/smb2/sessions.ts";
 import { SmbTally } from "./tally.ts";
+
+/**
+ * Options of a {@link Decoder}: caps and switches, flat (as in
+ * {@link LimitOptions}) or grouped (`limits`, `smb`), and the values that
+ * are not numbers: consumers of SMB I/O facts and watchers of events.
+ *
+ * @example Receiving every byte written to files
+ * ```ts
+ * import { Decoder, type SmbIoFact } from "@smbscope/smbscope";
+ * let written = 0;
+ * const decoder = new Decoder({
+ *   limits: { maxConnections: 10_000 },
+ *   consumers: [{
+ *     wantsFileData: true,
+ *     wantsPipeData: false,
+ *     io(fact: SmbIoFact) {
+ *       if (fact.kind === "write") written += fact.data.length;
+ *     },
+ *   }],
+ * });
+ * decoder.push(Deno.readFileSync("fixtures/smb/smb3_bulk.pcap"));
+ * decoder.end();
+ * console.log(written, "bytes written");
+ * ```
+ */
+export interface DecoderOptions extends LimitOptions, GroupedLimitOptions {
+  /** Receivers of typed SMB I/O facts (opens, reads, writes, pipe transactions, set-info, closes). */
+  consumers?: readonly IoConsumer[];
+  /** Receivers of every event as it is emitted, before front ends see it. */
+  watchers?: readonly EventWatcher[];
+}
 
 /** Callbacks into the decode, for embedders that want more than events. */
 export interface DecoderHooks {
@@ -38,14 +69,17 @@ export interface DecoderHooks {
  */
 export class Decoder {
   /** The options in force, defaults filled in. */
-  readonly limits: Readonly<Required<DecoderOptions>>;
+  readonly limits: Readonly<Limits>;
   readonly #out: DecodeEvent[] = [];
   readonly #reporter: Reporter;
   readonly #capture: CaptureReader;
   readonly #network: NetworkLayer;
   readonly #flows: FlowTable;
   readonly #tally = new SmbTally();
+  readonly #watchers: readonly EventWatcher[];
   #gzip = false;
+  /** Events of `#out` already shown to the watchers (always 0 between pushes). */
+  #watched = 0;
   #ended = false;
 
   /**
@@ -55,19 +89,24 @@ export class Decoder {
    */
   constructor(options: DecoderOptions = {}, hooks: DecoderHooks = {}) {
     this.limits = limitsFrom(options);
+    const io = new IoConsumers(checked(options.consumers, "consumers", ["io"]));
+    this.#watchers = checked(options.watchers, "watchers", ["event"]);
     this.#reporter = new Reporter(this.#out, this.limits.maxAnomaliesPerKind);
-    const smb = { out: this.#out, reporter: this.#reporter, limits: this.limits };
-    const observe: ObserverFactory = (conn) => {
-      const analyzer = !this.limits.decodeSmb
-        ? undefined
-        : conn.transport === "tcp"
-        ? new SmbAnalyzer(conn, smb, !conn.handshake)
-        : conn.server.port === NBDS_PORT || conn.client.port === NBDS_PORT
-        ? new NbdsAnalyzer(conn, smb)
-        : undefined;
-      const tap = hooks.observe?.(conn);
-      return analyzer && tap ? both(analyzer, tap) : analyzer ?? tap;
+    let opens = 0;
+    const ctx: AnalyzerContext = {
+      limits: this.limits,
+      smb: {
+        out: this.#out,
+        reporter: this.#reporter,
+        limits: this.limits,
+        io,
+        smb2Sessions: new Smb2SessionTable(this.limits, this.#reporter, (files) => {
+          for (const file of files) io.emit({ kind: "lost", file, reason: "evicted" });
+        }),
+        nextOpenId: () => ++opens,
+      },
     };
+    const observe: ObserverFactory = (conn) => observersOf(conn, ctx, hooks.observe?.(conn));
     this.#flows = new FlowTable(this.limits, this.#reporter, this.#out, observe);
     const onIp = (packet: IpPacket) => {
       try {
@@ -112,15 +151,27 @@ export class Decoder {
     this.#capture.end();
     this.#network.end();
     this.#flows.end();
+    this.#watch(this.#out);
+    for (const w of this.#watchers) w.end?.(this.#out);
     this.#tally.add(this.#out);
     this.#out.push(this.#summary());
     return this.#out.splice(0);
   }
 
   #drain(): DecodeEvent[] {
+    this.#watch(this.#out);
     const batch = this.#out.splice(0);
     this.#tally.add(batch);
     return batch;
+  }
+
+  /** Hand each new event to the watchers (events they add are watched in turn). */
+  #watch(out: DecodeEvent[]): void {
+    if (this.#watchers.length === 0) return;
+    for (let i = this.#watched; i < out.length; i++) {
+      for (const w of this.#watchers) w.event(out[i]!, out);
+    }
+    this.#watched = 0;
   }
 
   /** Adapters that inflated gzip input call this so the summary says so. */
@@ -158,24 +209,21 @@ export class Decoder {
   }
 }
 
-/** Two observers of one connection, called in turn. */
-function both(a: StreamObserver, b: StreamObserver): StreamObserver {
-  return {
-    data: (fromClient, bytes, frame) => {
-      a.data(fromClient, bytes, frame);
-      b.data(fromClient, bytes, frame);
-    },
-    datagram: (fromClient, payload, frame) => {
-      a.datagram?.(fromClient, payload, frame);
-      b.datagram?.(fromClient, payload, frame);
-    },
-    gap: (fromClient, length, frame) => {
-      a.gap(fromClient, length, frame);
-      b.gap(fromClient, length, frame);
-    },
-    close: () => {
-      a.close();
-      b.close();
-    },
-  };
+/** A list option checked: an array of objects with the named methods. */
+function checked<T>(list: readonly T[] | undefined, name: string, methods: string[]): T[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    throw new TypeError(`Cannot create decoder: option ${name} must be an array`);
+  }
+  list.forEach((item, i) => {
+    for (const m of methods) {
+      if (
+        item === null || typeof item !== "object" ||
+        typeof (item as Record<string, unknown>)[m] !== "function"
+      ) {
+        throw new TypeError(`Cannot create decoder: ${name}[${i}] must have a method ${m}()`);
+      }
+    }
+  });
+  return [...list];
 }

@@ -4,6 +4,25 @@
  * @module
  */
 
+/** One end of a conversation. */
+export interface Endpoint {
+  /** Dotted IPv4 or RFC 5952 IPv6 text. */
+  ip: string;
+  /** TCP or UDP port. */
+  port: number;
+}
+
+/**
+ * The addresses every event about one connection carries at its top level,
+ * so a reader never has to join with `connection` events.
+ */
+export interface Addressed {
+  /** The side that opened the connection (SYN sender), or the likelier one by port. */
+  client: Endpoint;
+  /** The side that accepted it. */
+  server: Endpoint;
+}
+
 /** Where an event's evidence lies in the capture. */
 export interface Evidence {
   /** Capture frame numbers (1-based, as Wireshark counts them). */
@@ -55,18 +74,19 @@ export interface AnomalyEvent {
   layer: Layer;
   /** What kind of fault. */
   kind: AnomalyKind;
+  /**
+   * A stable name for this particular anomaly, like Zeek's weird names
+   * (`smb1_andx_loop`, `nbss_gap`, `tcp_gap`…): `<layer>_<what>`, never
+   * reworded; the README lists them. Filter on it, not on `detail`.
+   */
+  code: string;
+  /** The connection's addresses, when the anomaly concerns one. */
+  client?: Endpoint;
+  server?: Endpoint;
   /** One sentence for a person: what was wrong and what was skipped. */
   detail: string;
   /** Where in the capture. */
   evidence: Evidence;
-}
-
-/** One end of a conversation. */
-export interface Endpoint {
-  /** Dotted IPv4 or RFC 5952 IPv6 text. */
-  ip: string;
-  /** TCP or UDP port. */
-  port: number;
 }
 
 /** Counters for one direction of a conversation. */
@@ -218,7 +238,7 @@ export type JsonValue =
  * names or statuses needs one code path. A message of an SMB1 AndX chain or an
  * SMB2 compound is one event each, with `chainIndex`.
  */
-export interface SmbEvent {
+export interface SmbEvent extends Addressed {
   /** Discriminant. */
   type: "smb";
   /** 1 for SMB1 (0xFF 'SMB'), 2 for SMB2/SMB3 (0xFE 'SMB'). */
@@ -247,8 +267,10 @@ export interface SmbEvent {
   asyncId?: string;
   /** Position in an AndX chain or compound (0 for the first). */
   chainIndex: number;
-  /** The authenticated user of the session, `DOMAIN\user`, when known. */
+  /** The authenticated user of the session, `DOMAIN\user`, when known (never set for anonymous sessions). */
   user?: string;
+  /** Present and true when the session is anonymous (a null session). */
+  anonymous?: true;
   /** The share the tree id stands for, e.g. `\\SERVER\share`, when known. */
   share?: string;
   /** The file name the message concerns (by FID/FileId or its own name field), when known. */
@@ -266,11 +288,13 @@ export interface SmbEvent {
 }
 
 /** One NTLM authentication attempt, with its outcome. */
-export interface NtlmEvent {
+export interface NtlmEvent extends Addressed {
   /** Discriminant. */
   type: "ntlm";
-  /** Which SMB carried it. */
-  smbVersion: 1 | 2;
+  /** The protocol that carried it: `smb1`, `smb2` (SESSION_SETUP) or `dcerpc` (auth verifiers). */
+  protocol: "smb1" | "smb2" | "dcerpc";
+  /** Whether the login was anonymous (empty user name and responses): then `user` is empty. */
+  anonymous: boolean;
   /** `ntlmssp` (NTLMSSP in SPNEGO or raw), or `smb1_legacy` (SMB1 SESSION_SETUP without extended security: LM/NT responses in the command, no NTLMSSP). */
   mechanism: "ntlmssp" | "smb1_legacy";
   /** `v1`, `v2`, `anonymous` or `unknown` (from the response lengths). */
@@ -289,8 +313,8 @@ export interface NtlmEvent {
   statusName?: string;
   /** Whether the server gave a guest session (SMB1 action / SMB2 session flags). */
   guest?: boolean;
-  /** The session id it set up (SMB1 UID / SMB2 SessionId). */
-  sessionId: string;
+  /** The session id it set up (SMB1 UID / SMB2 SessionId), for logins carried by SMB. */
+  sessionId?: string;
   /** Server challenge (hex) from the CHALLENGE message. */
   serverChallenge?: string;
   /** NetBIOS computer name from the server's target info. */
@@ -314,7 +338,7 @@ export interface NtlmEvent {
 }
 
 /** A tree connect (or disconnect) and its result. */
-export interface TreeEvent {
+export interface TreeEvent extends Addressed {
   /** Discriminant. */
   type: "tree";
   /** What happened. */
@@ -335,12 +359,14 @@ export interface TreeEvent {
   statusName?: string;
   /** The session's user, `DOMAIN\user`, when known. */
   user?: string;
+  /** Present and true when the session is anonymous. */
+  anonymous?: true;
   /** Frames of the response (connect) or request (disconnect). */
   evidence: Evidence;
 }
 
 /** A NetBIOS session service exchange (TCP/139: the session request and its answer) or a NetBIOS datagram (UDP/138). */
-export interface NbssEvent {
+export interface NbssEvent extends Addressed {
   /** Discriminant. */
   type: "nbss";
   /** Which packet. */
@@ -378,6 +404,20 @@ export type DecodeEvent =
   | NbssEvent
   | AnomalyEvent
   | SummaryEvent;
+
+/** Every `type` of {@link DecodeEvent}, in the order the README documents them: the one list front ends use. */
+export const EVENT_TYPES = [
+  "connection",
+  "smb",
+  "ntlm",
+  "tree",
+  "nbss",
+  "anomaly",
+  "summary",
+] as const satisfies readonly DecodeEvent["type"][];
+
+/** One `type` of {@link DecodeEvent}. */
+export type EventType = DecodeEvent["type"];
 
 /** Where layers append their events: one array per decoder, drained after each push. */
 export type EventSink = DecodeEvent[];

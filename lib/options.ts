@@ -5,8 +5,12 @@
  * @module
  */
 
-/** Options of a {@link Decoder}; every field has a default. */
-export interface DecoderOptions {
+/**
+ * Caps and switches of a {@link Decoder}; every field has a default. They
+ * may be given flat (`{ maxConnections: 10 }`) or grouped (`{ limits: {…},
+ * smb: {…} }`, see {@link DecoderOptions}).
+ */
+export interface LimitOptions {
   /** Open connections (TCP and UDP) tracked at once. Past this the least recently active is closed with state `evicted`. @default {100000} */
   maxConnections?: number;
   /** Out-of-order TCP payload bytes buffered per direction. Past this the hole before the buffered data is declared a gap. @default {1048576} */
@@ -39,13 +43,23 @@ export interface DecoderOptions {
   maxSmbStateEntries?: number;
   /** Bytes scanned for an SMB header in a connection picked up mid-stream before giving up on it. @default {65536} */
   smbProbeBytes?: number;
+  /** SMB2 sessions remembered decode-wide (by server and SessionId, shared by multichannel connections). Past this the older half is forgotten. @default {10000} */
+  maxSmbSessions?: number;
+}
+
+/** The grouped form of the caps and switches (see `DecoderOptions`). */
+export interface GroupedLimitOptions {
+  /** Caps on stores that grow with the input (any {@link LimitOptions} field). */
+  limits?: LimitOptions;
+  /** SMB switches: `decode` (= `decodeSmb`), `probeBytes` (= `smbProbeBytes`). */
+  smb?: { decode?: boolean; probeBytes?: number };
 }
 
 /** Options with every default filled in. */
-export type Limits = Required<DecoderOptions>;
+export type Limits = Required<LimitOptions>;
 
 /** The defaults, one place. */
-export const DEFAULT_LIMITS: Readonly<Required<DecoderOptions>> = Object.freeze({
+export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   maxConnections: 100_000,
   maxOutOfOrderBytes: 1 << 20,
   maxTotalOutOfOrderBytes: 64 << 20,
@@ -62,18 +76,46 @@ export const DEFAULT_LIMITS: Readonly<Required<DecoderOptions>> = Object.freeze(
   maxPendingRequests: 1000,
   maxSmbStateEntries: 10_000,
   smbProbeBytes: 64 << 10,
+  maxSmbSessions: 10_000,
 });
 
+/** Options of a decoder that are not caps or switches (checked where they are used). */
+const NOT_LIMITS: ReadonlySet<string> = new Set(["consumers", "watchers"]);
+
+/** Groups of the options and how their members map to flat names. */
+const GROUP_NAMES: Readonly<Record<string, Readonly<Record<string, keyof Limits>>>> = {
+  smb: { decode: "decodeSmb", probeBytes: "smbProbeBytes" },
+};
+
 /** Fill in defaults; throws `RangeError` for a misuse such as a negative cap. */
-export function limitsFrom(options: DecoderOptions = {}): Limits {
-  const limits = { ...DEFAULT_LIMITS };
+export function limitsFrom(options: LimitOptions & GroupedLimitOptions = {}): Limits {
+  const flat: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
+    if (NOT_LIMITS.has(key)) continue;
+    if (key === "limits" || key in GROUP_NAMES) {
+      if (value === undefined) continue;
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new TypeError(`Cannot create decoder: option ${key} must be an object`);
+      }
+      for (const [member, v] of Object.entries(value)) {
+        const name = key === "limits" ? member : GROUP_NAMES[key]![member];
+        if (name === undefined || (key === "limits" && !(member in DEFAULT_LIMITS))) {
+          throw new TypeError(`Cannot create decoder: unknown option ${key}.${member}`);
+        }
+        flat[name] = v;
+      }
+      continue;
+    }
+    flat[key] = value;
+  }
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(flat)) {
     if (value === undefined) continue;
     if (!(key in DEFAULT_LIMITS)) {
       throw new TypeError(`Cannot create decoder: unknown option ${key}`);
     }
     const expected = typeof DEFAULT_LIMITS[key as keyof Limits];
-    if (typeof value !== expected || (expected === "number" && !(value >= 0))) {
+    if (typeof value !== expected || (expected === "number" && !((value as number) >= 0))) {
       throw new RangeError(
         `Cannot create decoder: option ${key} must be a non-negative ${expected}`,
       );

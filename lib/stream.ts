@@ -7,7 +7,7 @@
 import { isGzip } from "./capture/sniff.ts";
 import { Decoder, type DecoderHooks } from "./decoder.ts";
 import type { DecodeEvent } from "./events.ts";
-import type { DecoderOptions } from "./options.ts";
+import type { DecoderOptions } from "./decoder.ts";
 
 /** What {@link decode} accepts: a stream, a whole capture, or any (async) iterable of chunks. */
 export type CaptureInput =

@@ -62,6 +62,23 @@ export interface FramerProblem {
  */
 export type PrefixPolicy = (head: Uint8Array, length: number) => number;
 
+/** Receives the bytes of a message beyond its kept prefix (bulk data), as views, in order. */
+export interface BulkReceiver {
+  /** `bytes` sit at `at` in the message body; valid only during the call. */
+  data(bytes: Uint8Array, at: number, frame: Frame): void;
+}
+
+/**
+ * Called once a message kept only in part has its prefix: returns a receiver
+ * for the rest of its bytes (which are otherwise skipped unseen), or
+ * undefined. `prefix` is valid only during the call.
+ */
+export type BulkStart = (
+  prefix: Uint8Array,
+  length: number,
+  frame: Frame,
+) => BulkReceiver | undefined;
+
 /** Most frames listed per message in its evidence. */
 const MAX_FRAMES_LISTED = 16;
 
@@ -92,12 +109,16 @@ export class NbssFramer {
   /** After a gap or garbage: looking for a header followed by an SMB protocol id. */
   #resync = false;
   #resyncBuf: Uint8Array | undefined;
+  /** Where the current message's bytes past its prefix go, when someone wants them. */
+  #receiver: BulkReceiver | undefined;
 
   constructor(
     readonly onMessage: (m: NbssMessage) => void,
     readonly onProblem: (p: FramerProblem) => void,
     readonly maxMessageBytes: number,
     readonly prefixPolicy: PrefixPolicy,
+    /** Asked for a receiver of each partly kept message's remaining bytes; none: they are skipped. */
+    readonly bulkStart?: BulkStart,
   ) {}
 
   /** Bytes of the stream, in order. */
@@ -105,6 +126,7 @@ export class NbssFramer {
     // Most segments fall inside bulk data being skipped: a few operations, in a
     // function small enough for V8 to optimise (and inline) early.
     if (bytes.length < this.#skipLeft) {
+      this.#receiver?.data(bytes, this.#length - this.#skipLeft, frame);
       this.#skipLeft -= bytes.length;
       this.#skipped += bytes.length;
       this.#offset += bytes.length;
@@ -146,6 +168,14 @@ export class NbssFramer {
             const wanted = Math.min(length, this.prefixPolicy(head, length));
             if (wanted > this.maxMessageBytes) this.#overLimit(length, frame);
             const kept = Math.max(Math.min(wanted, this.maxMessageBytes), head.length);
+            if (kept < length && this.bulkStart !== undefined) {
+              const body = bytes.subarray(at + 4, at + 4 + length);
+              this.bulkStart(body.subarray(0, kept), length, frame)?.data(
+                body.subarray(kept),
+                kept,
+                frame,
+              );
+            }
             this.#emit(
               type,
               length,
@@ -279,12 +309,26 @@ export class NbssFramer {
       body.set(head);
       this.#body = body;
       if (this.#bodyFill === this.#length) this.#finish();
+      else if (this.#bodyFill === this.#keep) {
+        this.#receiver = this.bulkStart?.(body, this.#length, frame);
+      }
       return at + take;
     }
     const room = this.#keep - this.#bodyFill;
     const copy = Math.min(room, n);
     if (copy > 0) this.#body!.set(bytes.subarray(at, at + copy), this.#bodyFill);
     this.#bodyFill += copy;
+    if (copy > 0 && this.#bodyFill === this.#keep && this.#keep < this.#length) {
+      // The prefix is in: whoever wants the rest says so now.
+      this.#receiver = this.bulkStart?.(this.#body!.subarray(0, this.#keep), this.#length, frame);
+    }
+    if (n > copy) {
+      this.#receiver?.data(
+        bytes.subarray(at + copy, at + n),
+        this.#bodyFill + this.#skipped,
+        frame,
+      );
+    }
     this.#skipped += n - copy;
     this.#offset += n;
     if (this.#bodyFill + this.#skipped === this.#length) this.#finish();
@@ -339,6 +383,7 @@ export class NbssFramer {
   }
 
   #reset(): void {
+    this.#receiver = undefined;
     this.#headerFill = 0;
     this.#length = 0;
     this.#keep = 0;

@@ -6,7 +6,14 @@
 import type { Frame } from "../capture/frame.ts";
 import type { ConnectionInfo, StreamObserver } from "../flow/observer.ts";
 import type { SmbContext } from "./context.ts";
-import { isSmbProtocolId, NbssFramer, type NbssMessage, NbssType } from "../netbios/nbss.ts";
+import {
+  type BulkReceiver,
+  type BulkStart,
+  isSmbProtocolId,
+  NbssFramer,
+  type NbssMessage,
+  NbssType,
+} from "../netbios/nbss.ts";
 import { decodeNetbiosName } from "../netbios/netbios_name.ts";
 import { Smb1Session } from "./smb1/session.ts";
 import { Smb2Session } from "./smb2/session.ts";
@@ -63,9 +70,27 @@ export class SmbAnalyzer implements StreamObserver {
     readonly midstream: boolean,
   ) {
     const max = ctx.limits.maxSmbMessageBytes;
+    // Only when a consumer wants READ/WRITE data does anyone look at it.
+    const wantsData = ctx.io.fileData || ctx.io.pipeData;
+    const bulk = (fromClient: boolean): BulkStart | undefined =>
+      wantsData
+        ? (prefix, _length, frame) => this.#bulkStart(fromClient, prefix, frame)
+        : undefined;
     this.#framers = [
-      new NbssFramer((m) => this.#message(true, m), (p) => this.#problem(p), max, prefixPolicy),
-      new NbssFramer((m) => this.#message(false, m), (p) => this.#problem(p), max, prefixPolicy),
+      new NbssFramer(
+        (m) => this.#message(true, m),
+        (p) => this.#problem(p),
+        max,
+        prefixPolicy,
+        bulk(true),
+      ),
+      new NbssFramer(
+        (m) => this.#message(false, m),
+        (p) => this.#problem(p),
+        max,
+        prefixPolicy,
+        bulk(false),
+      ),
     ];
     if (midstream) { for (const f of this.#framers) f.resynchronise(); }
     // On the SMB ports the content decides nothing: garbage there is SMB gone wrong, not another protocol.
@@ -102,6 +127,12 @@ export class SmbAnalyzer implements StreamObserver {
     this.#framers[1].end();
   }
 
+  #bulkStart(fromClient: boolean, prefix: Uint8Array, frame: Frame): BulkReceiver | undefined {
+    if (prefix[0] === 0xff) return this.#smb1?.bulkStart(fromClient, prefix, frame);
+    if (prefix[0] === 0xfe) return this.#smb2?.bulkStart(fromClient, prefix, frame);
+    return undefined;
+  }
+
   #message(fromClient: boolean, m: NbssMessage): void {
     this.#state = "smb";
     const body = m.body;
@@ -124,25 +155,41 @@ export class SmbAnalyzer implements StreamObserver {
       const calling = called ? decodeNetbiosName(body, called.next) : undefined;
       this.ctx.out.push({
         type: "nbss",
+        ...this.#addresses(),
         action: "session_request",
         calledName: called?.name ?? "",
         callingName: calling?.name ?? "",
         evidence: this.#evidence(m),
       });
     } else if (m.type === NbssType.POSITIVE_RESPONSE) {
-      this.ctx.out.push({ type: "nbss", action: "positive_response", evidence: this.#evidence(m) });
+      this.ctx.out.push({
+        type: "nbss",
+        ...this.#addresses(),
+        action: "positive_response",
+        evidence: this.#evidence(m),
+      });
     } else if (m.type === NbssType.NEGATIVE_RESPONSE) {
       const code = body[0] ?? 0;
       this.ctx.out.push({
         type: "nbss",
+        ...this.#addresses(),
         action: "negative_response",
         errorCode: code,
         evidence: this.#evidence(m),
       });
     } else if (m.type === NbssType.RETARGET_RESPONSE) {
-      this.ctx.out.push({ type: "nbss", action: "retarget_response", evidence: this.#evidence(m) });
+      this.ctx.out.push({
+        type: "nbss",
+        ...this.#addresses(),
+        action: "retarget_response",
+        evidence: this.#evidence(m),
+      });
     }
     // Keep-alives carry nothing.
+  }
+
+  #addresses() {
+    return { client: this.info.client, server: this.info.server };
   }
 
   #evidence(m: NbssMessage) {
@@ -158,7 +205,7 @@ export class SmbAnalyzer implements StreamObserver {
       p.detail,
       frame?.index ?? 0,
       frame?.ts ?? 0,
-      this.info.id,
+      this.info,
     );
   }
 }

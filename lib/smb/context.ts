@@ -9,13 +9,21 @@ import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
 import { BoundedMap } from "../state/bounded_map.ts";
 import type { NbssMessage } from "../netbios/nbss.ts";
+import type { IoConsumers } from "./io.ts";
+import type { Smb2SessionTable } from "./smb2/sessions.ts";
 import type { ParseProblem } from "./types.ts";
 
-/** Shared by the SMB analyzers of one decode. */
+/** Shared by the SMB analyzers of one decode: the decode-wide SMB state. */
 export interface SmbContext {
   readonly out: DecodeEvent[];
   readonly reporter: Reporter;
   readonly limits: Limits;
+  /** The registered consumers of I/O facts. */
+  readonly io: IoConsumers;
+  /** SMB2 sessions by SessionId across connections (multichannel). */
+  readonly smb2Sessions: Smb2SessionTable;
+  /** Numbers opens decode-wide (`OpenFile.id`). */
+  nextOpenId(): number;
 }
 
 /** One connection's view for the session handlers. */
@@ -41,7 +49,8 @@ export function reportProblems(
       `${what} at stream offset ${m.streamOffset}: ${p.detail}`,
       m.frames[m.frames.length - 1] ?? 0,
       m.ts,
-      conn.info.id,
+      conn.info,
+      p.code,
     );
   }
 }
@@ -59,7 +68,7 @@ export function reportParserBug(
     `${layer.toUpperCase()} parser failed: ${e}`,
     m.frames[0] ?? 0,
     m.ts,
-    conn.info.id,
+    conn.info,
   );
 }
 
@@ -67,10 +76,12 @@ export function reportParserBug(
 export function emitTree(
   conn: SmbConnection,
   m: NbssMessage,
-  tree: Omit<TreeEvent, "type" | "evidence">,
+  tree: Omit<TreeEvent, "type" | "evidence" | "client" | "server">,
 ): void {
   const event: TreeEvent = {
     type: "tree",
+    client: conn.info.client,
+    server: conn.info.server,
     ...tree,
     evidence: { frames: m.frames, ts: m.ts, connection: conn.info.id },
   };
@@ -78,14 +89,14 @@ export function emitTree(
 }
 
 /**
- * The names one connection remembers — session → user, tree → share path,
- * open file → name — each capped by `maxSmbStateEntries` with one limit
+ * The state one connection remembers — session → user, tree → share,
+ * open file — each capped by `maxSmbStateEntries` with one limit
  * anomaly when the older half is forgotten.
  */
-export function stateMaps<S, T, F>(conn: SmbConnection, layer: Layer): {
-  users: BoundedMap<S, string>;
-  trees: BoundedMap<T, string>;
-  files: BoundedMap<F, string>;
+export function stateMaps<S, T, F, SV, TV, FV>(conn: SmbConnection, layer: Layer): {
+  users: BoundedMap<S, SV>;
+  trees: BoundedMap<T, TV>;
+  files: BoundedMap<F, FV>;
 } {
   const max = conn.ctx.limits.maxSmbStateEntries;
   const overflow = (what: string) => () =>
@@ -95,7 +106,7 @@ export function stateMaps<S, T, F>(conn: SmbConnection, layer: Layer): {
       `more than ${max} ${what} on one connection; the older half forgotten`,
       0,
       0,
-      conn.info.id,
+      conn.info,
     );
   return {
     users: new BoundedMap({ max, onEvict: overflow("sessions") }),
@@ -115,6 +126,7 @@ export interface SmbEventEnding {
   /** Capture time of the message. */
   ts: number;
   user: string | undefined;
+  anonymous: boolean;
   share: string | undefined;
   file: string | undefined;
 }
@@ -135,6 +147,7 @@ export function endSmbEvent(event: SmbEvent, e: SmbEventEnding): void {
     }
   }
   if (e.user !== undefined) event.user = e.user;
+  if (e.anonymous) event.anonymous = true;
   if (e.share !== undefined) event.share = e.share;
   if (e.file !== undefined) event.file = e.file;
 }

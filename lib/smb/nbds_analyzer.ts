@@ -29,13 +29,15 @@ export class NbdsAnalyzer implements StreamObserver {
         "NetBIOS datagram with undecodable source or destination name",
         frame.index,
         frame.ts,
-        this.info.id,
+        this.info,
       );
       return;
     }
     const evidence = { frames: [frame.index], ts: frame.ts, connection: this.info.id };
     this.ctx.out.push({
       type: "nbss",
+      client: this.info.client,
+      server: this.info.server,
       action: "datagram",
       calledName: datagram.destination,
       callingName: datagram.source,

@@ -14,4 +14,6 @@ export interface DataLocation {
 export interface ParseProblem {
   kind: "truncated" | "malformed" | "loop" | "unsupported";
   detail: string;
+  /** Stable anomaly code (`smb1_andx_loop`…); default `<layer>_<kind>`. */
+  code?: string;
 }

@@ -5,7 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import type { DecodeEvent } from "../../lib/events.ts";
-import { type DecoderOptions, limitsFrom } from "../../lib/options.ts";
+import type { DecoderOptions } from "../../lib/decoder.ts";
+import { limitsFrom } from "../../lib/options.ts";
 import { Reporter } from "../../lib/report.ts";
 import { CaptureReader } from "../../lib/capture/reader.ts";
 

@@ -9,7 +9,8 @@ import type { ConnectionEvent, DecodeEvent } from "../../lib/events.ts";
 import { FlowTable } from "../../lib/flow/table.ts";
 import type { IpPacket } from "../../lib/net/packet.ts";
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "../../lib/net/tcp.ts";
-import { type DecoderOptions, limitsFrom } from "../../lib/options.ts";
+import type { DecoderOptions } from "../../lib/decoder.ts";
+import { limitsFrom } from "../../lib/options.ts";
 import { Reporter } from "../../lib/report.ts";
 
 const A = [10, 0, 0, 1], B = [10, 0, 0, 2];

@@ -109,7 +109,7 @@ export function compareSmb1(events: DecodeEvent[], oracle: Map<number, OracleRow
     if (e.type === "smb" && e.version === 1) {
       const f = lastFrame(e);
       byFrame.set(f, [...(byFrame.get(f) ?? []), e]);
-    } else if (e.type === "ntlm" && e.smbVersion === 1 && e.mechanism === "ntlmssp") {
+    } else if (e.type === "ntlm" && e.protocol === "smb1" && e.mechanism === "ntlmssp") {
       const f = lastFrame(e);
       ntlmByFrame.set(f, [...(ntlmByFrame.get(f) ?? []), e]);
     }
@@ -207,7 +207,7 @@ export function compareSmb2(events: DecodeEvent[], oracle: Map<number, OracleRow
     if (e.type === "smb" && e.version === 2) {
       const f = lastFrame(e);
       byFrame.set(f, [...(byFrame.get(f) ?? []), e]);
-    } else if (e.type === "ntlm" && e.smbVersion === 2) {
+    } else if (e.type === "ntlm" && e.protocol === "smb2") {
       const f = lastFrame(e);
       ntlmByFrame.set(f, [...(ntlmByFrame.get(f) ?? []), e]);
     }

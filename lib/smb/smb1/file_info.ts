@@ -37,7 +37,7 @@
 import { Cursor } from "../../bytes/cursor.ts";
 import type { Fields } from "../json.ts";
 import { decodeFixed } from "./strings.ts";
-import { readFiletime, readU64String } from "./values.ts";
+import { readFiletime, readU64Number, readU64String } from "./values.ts";
 
 const P = 1000;
 
@@ -73,11 +73,11 @@ export function decodeSetInfo(
       return true;
     case 0x103:
     case P + 19:
-      f.allocationSize = readU64String(c);
+      f.allocationSize = readU64Number(c);
       return true;
     case 0x104:
     case P + 20:
-      f.endOfFile = readU64String(c);
+      f.endOfFile = readU64Number(c);
       return true;
     case P + 10: {
       f.replaceIfExists = c.u8() !== 0;
@@ -91,8 +91,8 @@ export function decodeSetInfo(
 }
 
 function standard(c: Cursor, f: Fields): void {
-  f.allocationSize = readU64String(c);
-  f.endOfFile = readU64String(c);
+  f.allocationSize = readU64Number(c);
+  f.endOfFile = readU64Number(c);
   f.numberOfLinks = c.u32();
   f.deletePending = c.u8() !== 0;
   f.directory = c.u8() !== 0;

@@ -37,7 +37,7 @@ import {
   wordCursor,
 } from "./context.ts";
 import { createActionName, createDispositionName } from "./commands.ts";
-import { readFiletime, readU64String } from "./values.ts";
+import { readFiletime, readU64Number, readU64String } from "./values.ts";
 
 /** WordCount of the [MS-SMB] extended response, and the words it really carries. */
 export const EXTENDED_RESPONSE_WORD_COUNT = 42;
@@ -52,7 +52,7 @@ export function decodeNtCreateRequest(ctx: CommandContext): void {
   f.flags = w.u32();
   f.rootDirectoryFid = w.u32();
   f.desiredAccess = w.u32();
-  f.allocationSize = readU64String(w);
+  f.allocationSize = readU64Number(w);
   f.fileAttributes = w.u32();
   f.shareAccess = w.u32();
   const disposition = w.u32();
@@ -78,8 +78,8 @@ export function readCreateResult(c: Cursor, f: Fields, eaErrorOffset = false): v
   f.lastWriteTime = readFiletime(c);
   f.changeTime = readFiletime(c);
   f.fileAttributes = c.u32();
-  f.allocationSize = readU64String(c);
-  f.endOfFile = readU64String(c);
+  f.allocationSize = readU64Number(c);
+  f.endOfFile = readU64Number(c);
   f.fileType = c.u16();
   f.deviceState = c.u16();
   f.directory = c.u8() !== 0;

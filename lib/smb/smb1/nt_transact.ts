@@ -29,7 +29,7 @@ import type { Fields } from "../json.ts";
 import { createDispositionName, NtTransactFunction } from "./commands.ts";
 import { readCreateResult } from "./nt_create.ts";
 import { decodeFixed, readSmbString } from "./strings.ts";
-import { readU64String } from "./values.ts";
+import { readU64Number } from "./values.ts";
 
 const F = NtTransactFunction;
 
@@ -61,7 +61,7 @@ export function decodeNtTransactRequest(
       f.flags = c.u32();
       f.rootDirectoryFid = c.u32();
       f.desiredAccess = c.u32();
-      f.allocationSize = readU64String(c);
+      f.allocationSize = readU64Number(c);
       f.fileAttributes = c.u32();
       f.shareAccess = c.u32();
       const disposition = c.u32();

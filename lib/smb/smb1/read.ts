@@ -38,7 +38,7 @@ export function decodeReadAndxRequest(ctx: CommandContext): void {
   f.length = high16 === 0xffff ? maxCount : high16 * 0x10000 + maxCount;
   f.remaining = w.u16();
   const high = ctx.cmd.wordCount === 12 ? w.u32() : 0;
-  f.offset = high === 0 ? String(low) : ((BigInt(high) << 32n) | BigInt(low)).toString();
+  f.offset = high * 0x1_0000_0000 + low; // a number, exact up to 2^53
 }
 
 export function decodeReadAndxResponse(ctx: CommandContext): void {

@@ -4,10 +4,13 @@
  * and emits `smb`, `ntlm` and `tree` events.
  * @module
  */
+import { LoginTracker } from "../../auth/login_tracker.ts";
 import type { NtlmAuthenticate } from "../../auth/types.ts";
+import type { Frame } from "../../capture/frame.ts";
 import type { SmbEvent } from "../../events.ts";
-import { AuthTracker, tokenFields } from "../auth_tracker.ts";
+import type { BulkReceiver } from "../../netbios/nbss.ts";
 import { BoundedMap } from "../../state/bounded_map.ts";
+import type { IoEvidence, OpenFile } from "../io.ts";
 import {
   emitTree,
   endSmbEvent,
@@ -16,7 +19,7 @@ import {
   type SmbConnection,
   stateMaps,
 } from "../context.ts";
-import type { Fields } from "../json.ts";
+import { type Fields, jsonCopy } from "../json.ts";
 import type { NbssMessage } from "../../netbios/nbss.ts";
 import { type PendingRequest, PendingRequests } from "../pending.ts";
 import { Smb1Command } from "./commands.ts";
@@ -29,6 +32,10 @@ import { smb1StatusName } from "../status.ts";
 type Pending = PendingRequest<Smb1Message>;
 
 const STATUS_SUCCESS = 0;
+/** Pipe data that did not all fit: what came is valid. */
+const STATUS_BUFFER_OVERFLOW = 0x80000005;
+/** TRANSACTION subcommand TRANS_TRANSACT_NMPIPE. [MS-CIFS] 2.2.5.6 */
+const TRANS_TRANSACT_NMPIPE = 0x26;
 /** Secondary transaction requests: parts of an earlier request, answered by nothing of their own. */
 const SECONDARY_COMMANDS: ReadonlySet<number> = new Set([
   Smb1Command.TRANSACTION_SECONDARY,
@@ -49,14 +56,27 @@ function field<T extends string | number>(
   return matches ? (v as T) : undefined;
 }
 
+/** A session (UID) of one connection. */
+interface Smb1User {
+  /** `DOMAIN\user`, absent when anonymous. */
+  name: string | undefined;
+  anonymous: boolean;
+}
+
+/** A tree (TID) of one connection. */
+interface Smb1Tree {
+  path: string;
+  pipe: boolean;
+}
+
 /** One connection's SMB1 conversation. */
 export class Smb1Session {
   dialect: string | undefined;
-  readonly #users: BoundedMap<number, string>;
-  readonly #trees: BoundedMap<number, string>;
-  readonly #files: BoundedMap<number, string>;
+  readonly #users: BoundedMap<number, Smb1User>;
+  readonly #trees: BoundedMap<number, Smb1Tree>;
+  readonly #files: BoundedMap<number, OpenFile>;
   readonly #pending: PendingRequests<Smb1Message>;
-  readonly #auth: AuthTracker;
+  readonly #auth: LoginTracker;
   /** Transactions sent in several messages, requests and responses apart. */
   readonly #transactions = new TransactionAssembler();
   /** The primary request's fields of each transaction being assembled, by its key. */
@@ -64,11 +84,11 @@ export class Smb1Session {
 
   /** @param options.oneWay datagrams (mailslots): requests await no response */
   constructor(readonly conn: SmbConnection, readonly options: { oneWay?: boolean } = {}) {
-    const maps = stateMaps<number, number, number>(conn, "smb1");
+    const maps = stateMaps<number, number, number, Smb1User, Smb1Tree, OpenFile>(conn, "smb1");
     this.#users = maps.users;
     this.#trees = maps.trees;
     this.#files = maps.files;
-    this.#auth = new AuthTracker(conn, 1);
+    this.#auth = new LoginTracker(conn.ctx.out, "smb1", conn.info);
     this.#pending = new PendingRequests(conn, "smb1", (msg) => {
       const h = msg.header;
       return `SMB1 ${
@@ -212,6 +232,67 @@ export class Smb1Session {
   close(): void {
     this.#pending.close();
     this.#auth.close();
+    if (this.conn.ctx.io.any) {
+      for (const file of this.#files.values()) {
+        this.conn.ctx.io.emit({ kind: "lost", file, reason: "connection_end" });
+      }
+    }
+    this.#files.clear();
+  }
+
+  /**
+   * A READ_ANDX response or WRITE_ANDX request kept only in part: when a
+   * consumer wants the data of its FID, returns where the rest of its bytes
+   * go, having handed on the data inside the prefix.
+   */
+  bulkStart(fromClient: boolean, prefix: Uint8Array, frame: Frame): BulkReceiver | undefined {
+    if (prefix.length < 33) return undefined;
+    const reply = (prefix[9]! & 0x80) !== 0;
+    const pid = ((prefix[12]! | (prefix[13]! << 8)) << 16) | (prefix[26]! | (prefix[27]! << 8));
+    const mid = prefix[30]! | (prefix[31]! << 8);
+    const tid = prefix[24]! | (prefix[25]! << 8), uid = prefix[28]! | (prefix[29]! << 8);
+    const pendingKey = reply ? this.#requestKey(`${mid}:${pid >>> 0}`, uid, tid) : undefined;
+    const request = pendingKey === undefined ? undefined : this.#pending.get(pendingKey);
+    let parsed: Smb1Message;
+    try {
+      parsed = parseSmb1(prefix, request?.message);
+    } catch {
+      return undefined; // reported when the whole message is decoded
+    }
+    const last = parsed.commands.length - 1;
+    const c = parsed.commands[last];
+    if (c === undefined || c.data === undefined) return undefined;
+    const write = c.code === Smb1Command.WRITE_ANDX && !reply;
+    if (!write && !(c.code === Smb1Command.READ_ANDX && reply)) return undefined;
+    const asked = write ? c : request?.message.commands[last];
+    const fid = asked === undefined ? undefined : field<number>(asked, "fid", "number");
+    const fileOffset = asked === undefined ? undefined : field<number>(asked, "offset", "number");
+    const open = fid === undefined ? undefined : this.#files.get(fid);
+    if (open === undefined || fileOffset === undefined || !this.conn.ctx.io.wantsData(open)) {
+      return undefined;
+    }
+    const dataOffset = c.data.offset, total = c.data.length, io = this.conn.ctx.io;
+    const kind = write ? "write" : "read";
+    const piece = (bytes: Uint8Array, at: number, f: Frame) => {
+      const from = Math.max(0, dataOffset - at);
+      const to = Math.min(bytes.length, dataOffset + total - at);
+      if (to <= from) return;
+      io.emit({
+        kind,
+        file: open,
+        offset: fileOffset + at + from - dataOffset,
+        data: bytes.subarray(from, to),
+        at: at + from - dataOffset,
+        total,
+        evidence: this.#ioEvidence([f.index], f.ts, fromClient, mid),
+      });
+    };
+    piece(prefix, 0, frame);
+    return { data: piece };
+  }
+
+  #ioEvidence(frames: number[], ts: number, fromClient: boolean, mid: number): IoEvidence {
+    return { frames, ts, connection: this.conn.info.id, fromClient, messageId: String(mid) };
   }
 
   #command(
@@ -247,7 +328,7 @@ export class Smb1Session {
       case Smb1Command.SESSION_SETUP_ANDX:
         if (!h.response) {
           if (c.securityBlob !== undefined) {
-            fields.security = tokenFields(this.#auth.request(key, c.securityBlob, evidence));
+            fields.security = jsonCopy(this.#auth.request(key, c.securityBlob, evidence));
           } else if (c.ntResponse !== undefined || c.lmResponse !== undefined) {
             this.#auth.legacyRequest(key, legacyAuth(c), evidence);
           }
@@ -261,8 +342,10 @@ export class Smb1Session {
             action === undefined ? undefined : (action & ACTION_GUEST) !== 0,
             String(h.uid),
           );
-          if (outcome.token) fields.security = tokenFields(outcome.token);
-          if (outcome.user !== undefined) this.#users.set(h.uid, outcome.user);
+          if (outcome.token) fields.security = jsonCopy(outcome.token);
+          if (outcome.user !== undefined || outcome.anonymous) {
+            this.#users.set(h.uid, { name: outcome.user, anonymous: outcome.anonymous === true });
+          }
         }
         break;
       case Smb1Command.LOGOFF_ANDX: // forgotten after the event (below)
@@ -270,9 +353,13 @@ export class Smb1Session {
       case Smb1Command.TREE_CONNECT_ANDX:
         if (h.response && reqCmd !== undefined) {
           const path = field<string>(reqCmd, "path", "string") ?? "";
-          if (ok) this.#trees.set(h.tid, path);
           const service = field<string>(c, "service", "string");
-          const user = this.#users.get(h.uid);
+          if (ok) {
+            const pipe = service === undefined ? /\\IPC\$$/i.test(path) : service === "IPC";
+            this.#trees.set(h.tid, { path, pipe });
+          }
+          const session = this.#users.get(h.uid);
+          const user = session?.name;
           emitTree(this.conn, m, {
             action: "connect",
             smbVersion: 1,
@@ -283,11 +370,12 @@ export class Smb1Session {
             statusName,
             ...(service === undefined ? {} : { shareType: serviceType(service) }),
             ...(user === undefined ? {} : { user }),
+            ...(session?.anonymous ? { anonymous: true as const } : {}),
           });
         }
         break;
       case Smb1Command.TREE_DISCONNECT: {
-        const path = this.#trees.get(h.tid);
+        const path = this.#trees.get(h.tid)?.path;
         if (h.response && ok && path !== undefined) {
           emitTree(this.conn, m, {
             action: "disconnect",
@@ -306,13 +394,33 @@ export class Smb1Session {
         if (h.response && ok && reqCmd !== undefined) {
           const name = field<string>(reqCmd, "fileName", "string");
           const fid = field<number>(c, "fid", "number");
-          if (name !== undefined && fid !== undefined) this.#files.set(fid, name);
+          if (name !== undefined && fid !== undefined) {
+            const open = this.#open(h.uid, h.tid, fid, name);
+            if (this.conn.ctx.io.any) {
+              const size = field<number>(c, "endOfFile", "number");
+              const action = field<string>(c, "createActionName", "string") ??
+                openActionName(field<number>(c, "openAction", "number"));
+              this.conn.ctx.io.emit({
+                kind: "open",
+                file: open,
+                createAction: action,
+                size,
+                creationTime: field<string>(c, "creationTime", "string"),
+                lastWriteTime: field<string>(c, "lastWriteTime", "string"),
+                directory: typeof c.fields.directory === "boolean" ? c.fields.directory : undefined,
+                evidence: this.#ioEvidence(m.frames, m.ts, fromClient, h.mid),
+              });
+            }
+          }
         }
         break;
     }
 
+    const info = this.conn.info;
     const event: SmbEvent = {
       type: "smb",
+      client: info.client,
+      server: info.server,
       version: 1,
       command: c.name,
       commandCode: c.code,
@@ -339,13 +447,15 @@ export class Smb1Session {
       statusName,
       request,
       ts: m.ts,
-      user: this.#users.get(h.uid),
-      share: this.#trees.get(h.tid),
+      user: this.#users.get(h.uid)?.name,
+      anonymous: this.#users.get(h.uid)?.anonymous ?? false,
+      share: this.#trees.get(h.tid)?.path,
       file: field<string>(c, "fileName", "string") ??
         (reqCmd ? field<string>(reqCmd, "fileName", "string") : undefined) ??
         this.#fileOf(c) ?? (reqCmd ? this.#fileOf(reqCmd) : undefined),
     });
     this.conn.ctx.out.push(event);
+    if (this.conn.ctx.io.any) this.#facts(fromClient, m, h, c, reqCmd, ok);
 
     // Ids are forgotten once closed, after the event still named them.
     if (h.response && ok) {
@@ -358,8 +468,98 @@ export class Smb1Session {
   }
 
   #fileOf(c: Smb1Cmd): string | undefined {
-    const fid = field<number>(c, "fid", "number");
+    return this.#openOf(c)?.name;
+  }
+
+  #openOf(c: Smb1Cmd | undefined): OpenFile | undefined {
+    const fid = c === undefined ? undefined : field<number>(c, "fid", "number");
     return fid === undefined ? undefined : this.#files.get(fid);
+  }
+
+  /** Records a new open (FID) of this connection. */
+  #open(uid: number, tid: number, fid: number, name: string): OpenFile {
+    const info = this.conn.info, user = this.#users.get(uid), tree = this.#trees.get(tid);
+    const open: OpenFile = {
+      id: this.conn.ctx.nextOpenId(),
+      smbVersion: 1,
+      connection: info.id,
+      client: info.client,
+      server: info.server,
+      sessionId: String(uid),
+      handle: String(fid),
+      user: user?.name,
+      anonymous: user?.anonymous ?? false,
+      share: tree?.path,
+      name,
+      pipe: tree?.pipe ?? false,
+      dialect: this.dialect,
+    };
+    this.#files.set(fid, open);
+    return open;
+  }
+
+  /** I/O facts of one decoded command concerning an open FID. */
+  #facts(
+    fromClient: boolean,
+    m: NbssMessage,
+    h: Smb1Message["header"],
+    c: Smb1Cmd,
+    reqCmd: Smb1Cmd | undefined,
+    ok: boolean,
+  ): void {
+    const io = this.conn.ctx.io;
+    const asked = h.response ? reqCmd : c;
+    const open = this.#openOf(asked);
+    if (open === undefined) return;
+    const evidence = () => this.#ioEvidence(m.frames, m.ts, fromClient, h.mid);
+    const view = () => {
+      if (c.data === undefined) return undefined;
+      const end = Math.min(c.data.offset + c.data.length, m.body.length);
+      return end > c.data.offset ? m.body.subarray(c.data.offset, end) : undefined;
+    };
+    switch (c.code) {
+      case Smb1Command.READ_ANDX:
+      case Smb1Command.WRITE_ANDX: {
+        const write = c.code === Smb1Command.WRITE_ANDX;
+        // Messages kept in part delivered their data through bulkStart.
+        if (write === h.response || m.partial || !io.wantsData(open)) return;
+        if (h.response && !ok && h.status !== STATUS_BUFFER_OVERFLOW) return;
+        const offset = asked === undefined ? undefined : field<number>(asked, "offset", "number");
+        const data = view();
+        if (offset === undefined || data === undefined) return;
+        io.emit({
+          kind: write ? "write" : "read",
+          file: open,
+          offset,
+          data,
+          at: 0,
+          total: c.data!.length,
+          evidence: evidence(),
+        });
+        return;
+      }
+      case Smb1Command.TRANSACTION: {
+        // TransactNmPipe: a write and read on the pipe in one exchange. [MS-CIFS] 2.2.5.6
+        const sub = asked === undefined ? undefined : field<number>(asked, "subcommand", "number");
+        if (sub !== TRANS_TRANSACT_NMPIPE || !io.pipeData) return;
+        if (h.response && !ok && h.status !== STATUS_BUFFER_OVERFLOW) return;
+        const data = view();
+        if (data === undefined) return;
+        io.emit({
+          kind: "transceive",
+          file: open,
+          direction: h.response ? "response" : "request",
+          data,
+          evidence: evidence(),
+        });
+        return;
+      }
+      case Smb1Command.CLOSE:
+        if (h.response && ok) {
+          io.emit({ kind: "close", file: open, size: undefined, evidence: evidence() });
+        }
+        return;
+    }
   }
 }
 
@@ -386,6 +586,20 @@ function legacyAuth(c: Smb1Cmd): NtlmAuthenticate {
     ntlmVersion,
     sessionKeyPresent: false,
   };
+}
+
+/** OPEN_ANDX OpenResults action as the create-action names NT_CREATE_ANDX uses. [MS-CIFS] 2.2.4.41.2 */
+function openActionName(action: number | undefined): string | undefined {
+  switch (action) {
+    case 1:
+      return "FILE_OPENED";
+    case 2:
+      return "FILE_CREATED";
+    case 3:
+      return "FILE_OVERWRITTEN";
+    default:
+      return undefined;
+  }
 }
 
 /** SMB1 service strings as share types. [MS-CIFS] 2.2.4.55 */

@@ -13,6 +13,12 @@ export function readU64String(c: Cursor): string {
   return u64String(lo, hi);
 }
 
+/** A 64-bit size or offset as a number (exact up to 2^53, as JSON numbers are). */
+export function readU64Number(c: Cursor): number {
+  const lo = c.u32(), hi = c.u32();
+  return hi * 0x1_0000_0000 + lo;
+}
+
 /** A FILETIME as an ISO string with 100-ns precision, as SMB2 gives it; 0 (never set) gives null. */
 export function readFiletime(c: Cursor): string | null {
   const lo = c.u32(), hi = c.u32();

@@ -31,7 +31,7 @@ export function decodeWriteAndxRequest(ctx: CommandContext): void {
   const length = lengthHigh * 0x10000 + w.u16();
   const dataOffset = w.u16();
   const high = ctx.cmd.wordCount === 14 ? w.u32() : 0;
-  f.offset = high === 0 ? String(low) : ((BigInt(high) << 32n) | BigInt(low)).toString();
+  f.offset = high * 0x1_0000_0000 + low; // a number, exact up to 2^53
   f.dataLength = length;
   f.dataOffset = dataOffset;
   ctx.cmd.data = locate(ctx, "Data", dataOffset, length);

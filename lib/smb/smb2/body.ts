@@ -13,7 +13,7 @@ import { SMB2_HEADER_SIZE } from "./header.ts";
 /** A warning: the output did not fit and was cut. [MS-ERREF] 2.3 */
 const STATUS_BUFFER_OVERFLOW = 0x8000_0005;
 import type { Smb2Header, Smb2Message } from "./types.ts";
-import { readFiletime, readU64, utf16 } from "./wire.ts";
+import { readFiletime, readU64, readU64Number, utf16 } from "./wire.ts";
 
 /** One message being decoded. Readers append to `fields` as they go, so a truncation keeps what was read. */
 export class Smb2Body {
@@ -117,6 +117,11 @@ export class Smb2Body {
 
   u64(): string {
     return readU64(this.c);
+  }
+
+  /** A 64-bit offset or size as a number (exact up to 2^53, as JSON numbers are). */
+  u64Number(): number {
+    return readU64Number(this.c);
   }
 
   time(): string | null {

@@ -38,8 +38,13 @@ export function parseCloseResponse(b: Smb2Body): void {
   f.lastAccessTime = b.time();
   f.lastWriteTime = b.time();
   f.changeTime = b.time();
-  f.allocationSize = b.u64();
-  f.endOfFile = b.u64();
+  f.allocationSize = b.u64Number();
+  const endOfFile = b.u64Number();
+  f.endOfFile = endOfFile;
+  b.out.record = {
+    kind: "close_response",
+    endOfFile: (flags & CloseFlags.POSTQUERY_ATTRIB) !== 0 ? endOfFile : undefined,
+  };
   const attributes = c.u32();
   f.fileAttributes = attributes;
   f.fileAttributeNames = fileAttributeNames(attributes);

@@ -96,6 +96,13 @@ export function parseCreateRequest(b: Smb2Body): void {
   const contextsOffset = c.u32(), contextsLength = c.u32();
   const name = b.string(nameOffset, nameLength, "file name");
   if (name !== undefined) f.fileName = name;
+  b.out.record = {
+    kind: "create_request",
+    fileName: name,
+    desiredAccess: access,
+    createDisposition: disposition,
+    createOptions: options,
+  };
   readCreateContexts(b, contextsOffset, contextsLength);
 }
 
@@ -111,16 +118,28 @@ export function parseCreateResponse(b: Smb2Body): void {
   f.flagNames = flagNames(flags, CreateResponseFlags);
   const action = c.u32();
   f.createAction = action;
-  f.createActionName = createActionName(action);
-  f.creationTime = b.time();
+  const actionName = createActionName(action);
+  f.createActionName = actionName;
+  const creationTime = b.time();
+  f.creationTime = creationTime;
   f.lastAccessTime = b.time();
-  f.lastWriteTime = b.time();
+  const lastWriteTime = b.time();
+  f.lastWriteTime = lastWriteTime;
   f.changeTime = b.time();
-  f.allocationSize = b.u64();
-  f.endOfFile = b.u64();
+  f.allocationSize = b.u64Number();
+  const endOfFile = b.u64Number();
+  f.endOfFile = endOfFile;
   const attributes = c.u32();
   f.fileAttributes = attributes;
   f.fileAttributeNames = fileAttributeNames(attributes);
+  b.out.record = {
+    kind: "create_response",
+    createActionName: actionName,
+    endOfFile,
+    creationTime,
+    lastWriteTime,
+    fileAttributes: attributes,
+  };
   c.skip(4); // Reserved2
   b.fileId();
   const contextsOffset = c.u32(), contextsLength = c.u32();

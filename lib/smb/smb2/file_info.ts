@@ -31,7 +31,7 @@
 import type { Fields, JsonValue } from "../json.ts";
 import { fileAttributeNames } from "./file_attributes.ts";
 import { FileInformationClass as F, FsInformationClass as Fs, InfoType } from "./info_classes.ts";
-import { Cursor, flagNames, readFiletime, readU64, utf16 } from "./wire.ts";
+import { Cursor, flagNames, readFiletime, readU64, readU64Number, utf16 } from "./wire.ts";
 
 /** Streams listed from one FileStreamInformation. */
 export const MAX_STREAMS = 256;
@@ -65,8 +65,8 @@ function basic(c: Cursor, f: Fields): void {
 }
 
 function standard(c: Cursor, f: Fields): void {
-  f.allocationSize = readU64(c);
-  f.endOfFile = readU64(c);
+  f.allocationSize = readU64Number(c);
+  f.endOfFile = readU64Number(c);
   f.numberOfLinks = c.u32();
   f.deletePending = c.u8() !== 0;
   f.directory = c.u8() !== 0;
@@ -80,7 +80,7 @@ function streams(b: Uint8Array, f: Fields): string | undefined {
   for (let i = 0; i < MAX_STREAMS; i++) {
     const c = new Cursor(b.subarray(at));
     const next = c.u32(), nameLength = c.u32();
-    const size = readU64(c);
+    const size = readU64Number(c);
     c.skip(8); // StreamAllocationSize
     list.push({ name: utf16(c.take(nameLength)), size });
     if (next === 0) return undefined;
@@ -116,8 +116,8 @@ export function readFileInfo(
         break;
       case F.FileNetworkOpenInformation:
         times(c, f);
-        f.allocationSize = readU64(c);
-        f.endOfFile = readU64(c);
+        f.allocationSize = readU64Number(c);
+        f.endOfFile = readU64Number(c);
         attributes(c, f);
         break;
       case F.FileAllInformation: {
@@ -126,7 +126,7 @@ export function readFileInfo(
         f.indexNumber = readU64(c);
         f.eaSize = c.u32();
         f.accessFlags = c.u32();
-        f.currentByteOffset = readU64(c);
+        f.currentByteOffset = readU64Number(c);
         f.mode = c.u32();
         f.alignmentRequirement = c.u32();
         f.fileName = utf16(c.take(c.u32()));
@@ -155,10 +155,10 @@ export function readFileInfo(
         break;
       }
       case F.FileEndOfFileInformation:
-        f.endOfFile = readU64(c);
+        f.endOfFile = readU64Number(c);
         break;
       case F.FileAllocationInformation:
-        f.allocationSize = readU64(c);
+        f.allocationSize = readU64Number(c);
         break;
     }
   } else if (infoType === InfoType.FILESYSTEM) {
@@ -178,15 +178,15 @@ export function readFileInfo(
         break;
       }
       case Fs.FileFsSizeInformation:
-        f.totalAllocationUnits = readU64(c);
-        f.availableAllocationUnits = readU64(c);
+        f.totalAllocationUnits = readU64Number(c);
+        f.availableAllocationUnits = readU64Number(c);
         f.sectorsPerAllocationUnit = c.u32();
         f.bytesPerSector = c.u32();
         break;
       case Fs.FileFsFullSizeInformation:
-        f.totalAllocationUnits = readU64(c);
-        f.callerAvailableAllocationUnits = readU64(c);
-        f.actualAvailableAllocationUnits = readU64(c);
+        f.totalAllocationUnits = readU64Number(c);
+        f.callerAvailableAllocationUnits = readU64Number(c);
+        f.actualAvailableAllocationUnits = readU64Number(c);
         f.sectorsPerAllocationUnit = c.u32();
         f.bytesPerSector = c.u32();
         break;

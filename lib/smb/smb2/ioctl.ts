@@ -129,6 +129,7 @@ export function parseIoctlRequest(b: Smb2Body): void {
   const code = c.u32();
   f.ctlCode = code;
   f.ctlCodeName = ctlCodeName(code);
+  b.out.record = { kind: "ioctl_request", ctlCode: code };
   b.fileId();
   const inputOffset = c.u32(), inputCount = c.u32();
   f.inputOffset = inputOffset;
@@ -153,6 +154,7 @@ export function parseIoctlResponse(b: Smb2Body): void {
   const code = c.u32();
   f.ctlCode = code;
   f.ctlCodeName = ctlCodeName(code);
+  b.out.record = { kind: "ioctl_response", ctlCode: code };
   b.fileId();
   const inputOffset = c.u32(), inputCount = c.u32();
   f.inputOffset = inputOffset;

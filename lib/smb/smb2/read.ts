@@ -34,8 +34,10 @@ export function parseReadRequest(b: Smb2Body): void {
   const flags = c.u8();
   f.flags = flags;
   f.flagNames = flagNames(flags, ReadFlags);
-  f.length = c.u32();
-  f.offset = b.u64();
+  const length = c.u32(), offset = b.u64Number();
+  f.length = length;
+  f.offset = offset;
+  b.out.record = { kind: "read_request", offset, length };
   b.fileId();
   f.minimumCount = c.u32();
   const channel = c.u32();

@@ -1,47 +1,46 @@
 /**
  * SMB2/SMB3 state of one connection: pairs requests with responses by
  * MessageId (interim STATUS_PENDING and final async responses both linked),
- * remembers SessionId → user, TreeId → share and FileId → file (related
- * compound operations inherit them), and emits `smb`, `ntlm` and `tree` events.
+ * names each message's user, share and file from the decode-wide session
+ * (sessions.ts: SessionId → user, TreeId → share, FileId → open, shared by
+ * the channels of a multichannel session; related compound operations
+ * inherit them), emits `smb`, `ntlm` and `tree` events, and hands I/O facts
+ * (io.ts) to the registered consumers.
  * @module
  */
+import { LoginTracker } from "../../auth/login_tracker.ts";
+import type { Frame } from "../../capture/frame.ts";
 import type { SmbEvent } from "../../events.ts";
-import { AuthTracker, tokenFields } from "../auth_tracker.ts";
-import { BoundedMap } from "../../state/bounded_map.ts";
+import type { BulkReceiver, NbssMessage } from "../../netbios/nbss.ts";
 import {
   emitTree,
   endSmbEvent,
   reportParserBug,
   reportProblems,
   type SmbConnection,
-  stateMaps,
 } from "../context.ts";
-import type { Fields } from "../json.ts";
-import type { NbssMessage } from "../../netbios/nbss.ts";
+import type { DataFact, IoEvidence, OpenFile } from "../io.ts";
+import { type Fields, jsonCopy } from "../json.ts";
 import { type PendingRequest, PendingRequests } from "../pending.ts";
-import { Smb2Command } from "./commands.ts";
-import { parseSmb2 } from "./parse.ts";
-import type { Smb2Message, Smb2Packet } from "./types.ts";
 import { ntStatusName } from "../status.ts";
+import { Smb2Command } from "./commands.ts";
+import { CtlCode } from "./ioctl_codes.ts";
+import { parseSmb2 } from "./parse.ts";
+import type { Smb2SessionRecord } from "./sessions.ts";
+import type { Smb2Message, Smb2Packet } from "./types.ts";
 
 type Pending = PendingRequest<Smb2Message>;
 
 const STATUS_SUCCESS = 0;
 const STATUS_PENDING = 0x00000103;
+/** A pipe read or transceive whose data did not all fit: what came is valid. [MS-SMB2] 3.3.4.4 */
+const STATUS_BUFFER_OVERFLOW = 0x80000005;
 /** SessionFlags in a SESSION_SETUP response. [MS-SMB2] 2.2.6 */
 const SESSION_FLAG_IS_GUEST = 0x0001;
 /** A FileId of all ones in a related compound operation means "the previous one's". */
 const RELATED_FILE_ID = "ffffffffffffffffffffffffffffffff";
-
-function str(fields: Fields, name: string): string | undefined {
-  const v = fields[name];
-  return typeof v === "string" ? v : undefined;
-}
-
-function num(fields: Fields, name: string): number | undefined {
-  const v = fields[name];
-  return typeof v === "number" ? v : undefined;
-}
+/** TREE_CONNECT ShareType PIPE. [MS-SMB2] 2.2.10 */
+const SHARE_TYPE_PIPE = 0x02;
 
 /**
  * The cipher of encrypted messages: from the 3.1.1 ENCRYPTION_CAPABILITIES
@@ -63,25 +62,28 @@ function negotiatedCipher(fields: Fields, dialect: string | undefined): string |
   return dialect === "3.0" || dialect === "3.0.2" ? "AES-128-CCM" : undefined;
 }
 
+/** What the walk over a compound carries from one operation to the next. */
+interface Previous {
+  /** The file name the previous operation concerned. */
+  name: string | undefined;
+  /** The open it concerned. */
+  open: OpenFile | undefined;
+}
+
 /** One connection's SMB2/3 conversation. */
 export class Smb2Session {
   dialect: string | undefined;
-  readonly #users: BoundedMap<string, string>;
-  readonly #trees: BoundedMap<number, string>;
-  readonly #files: BoundedMap<string, string>;
   readonly #pending: PendingRequests<Smb2Message>;
-  readonly #auth: AuthTracker;
+  readonly #logins: LoginTracker;
   /** The cipher the NEGOTIATE response chose, for encrypted messages. */
   #cipher: string | undefined;
+  /** Sessions this connection used, to release at its end. */
+  readonly #used = new Set<Smb2SessionRecord>();
   /** The parser's way to the request a response answers. */
   readonly #requestOf = (id: string) => this.#pending.get(id)?.message;
 
   constructor(readonly conn: SmbConnection) {
-    const maps = stateMaps<string, number, string>(conn, "smb2");
-    this.#users = maps.users;
-    this.#trees = maps.trees;
-    this.#files = maps.files;
-    this.#auth = new AuthTracker(conn, 2);
+    this.#logins = new LoginTracker(conn.ctx.out, "smb2", conn.info);
     this.#pending = new PendingRequests(
       conn,
       "smb2",
@@ -98,10 +100,11 @@ export class Smb2Session {
       return;
     }
     reportProblems(this.conn, "smb2", m, packet.problems, "SMB2 message");
+    const info = this.conn.info;
     const evidence = {
       frames: m.frames,
       ts: m.ts,
-      connection: this.conn.info.id,
+      connection: info.id,
       streamOffset: m.streamOffset,
       fromClient,
     };
@@ -109,6 +112,8 @@ export class Smb2Session {
       const t = packet.transform;
       const event: SmbEvent = {
         type: "smb",
+        client: info.client,
+        server: info.server,
         version: 2,
         command: "ENCRYPTED",
         commandCode: 0xfd,
@@ -128,32 +133,121 @@ export class Smb2Session {
         evidence,
       };
       if (this.dialect !== undefined) event.dialect = this.dialect;
-      const user = this.#users.get(t.sessionId);
-      if (user !== undefined) event.user = user;
+      const session = this.#session(t.sessionId);
+      if (session?.user !== undefined) event.user = session.user;
+      if (session?.anonymous) event.anonymous = true;
       this.conn.ctx.out.push(event);
       return;
     }
+    // Offsets in the messages count within the decompressed bytes when compressed.
+    const bytes = packet.compression?.decompressed ?? m.body;
     // Related operations of a compound inherit the previous one's ids.
-    let previousFile: string | undefined;
+    const previous: Previous = { name: undefined, open: undefined };
     const messages = packet.messages;
     for (let index = 0; index < messages.length; index++) {
-      previousFile = this.#message(messages[index]!, index, m, evidence, previousFile);
+      this.#message(messages[index]!, index, m, bytes, evidence, previous);
     }
+  }
+
+  /**
+   * A READ response or WRITE request kept only in part (its prefix): when a
+   * consumer wants the data of its open, returns where the rest of its bytes
+   * go, having handed on the data inside the prefix.
+   */
+  bulkStart(fromClient: boolean, prefix: Uint8Array, frame: Frame): BulkReceiver | undefined {
+    let packet: Smb2Packet;
+    try {
+      packet = parseSmb2(prefix, this.#requestOf);
+    } catch {
+      return undefined; // reported when the whole message is decoded
+    }
+    const msg = packet.messages[0];
+    if (msg === undefined || packet.messages.length !== 1 || msg.data === undefined) return;
+    const h = msg.header;
+    const req = h.response ? this.#requestOf(h.messageId) : undefined;
+    const kind = h.command === Smb2Command.WRITE && !h.response
+      ? "write"
+      : h.command === Smb2Command.READ && h.response
+      ? "read"
+      : undefined;
+    if (kind === undefined) return;
+    const record = kind === "write" ? msg.record : req?.record;
+    const fileId = kind === "write" ? msg.fileId : req?.fileId;
+    if (record?.kind !== "read_request" && record?.kind !== "write_request") return;
+    if (record.kind !== `${kind}_request` || fileId === undefined) return;
+    const open = this.#session(h.sessionId)?.files.get(fileId);
+    if (open === undefined || !this.conn.ctx.io.wantsData(open)) return;
+    const dataOffset = msg.data.offset, total = msg.data.length, fileOffset = record.offset;
+    const io = this.conn.ctx.io;
+    const piece = (bytes: Uint8Array, at: number, f: Frame) => {
+      // `at` counts in the message; keep only the data's bytes.
+      const from = Math.max(0, dataOffset - at);
+      const to = Math.min(bytes.length, dataOffset + total - at);
+      if (to <= from) return;
+      const fact: DataFact = {
+        kind,
+        file: open,
+        offset: fileOffset + at + from - dataOffset,
+        data: bytes.subarray(from, to),
+        at: at + from - dataOffset,
+        total,
+        evidence: this.#ioEvidence([f.index], f.ts, fromClient, h.messageId),
+      };
+      io.emit(fact);
+    };
+    piece(prefix, 0, frame);
+    return { data: piece };
   }
 
   /** The connection ended: report requests never answered and authentications left open. */
   close(): void {
     this.#pending.close();
-    this.#auth.close();
+    this.#logins.close();
+    const id = this.conn.info.id;
+    for (const session of this.#used) {
+      session.channels.delete(id);
+      if (session.channels.size > 0) continue;
+      // Its last channel is gone: the server closed its opens.
+      if (this.conn.ctx.io.any) {
+        for (const file of session.files.values()) {
+          this.conn.ctx.io.emit({ kind: "lost", file, reason: "connection_end" });
+        }
+      }
+      session.files.clear();
+    }
+    this.#used.clear();
+  }
+
+  /** The decode-wide session of a SessionId on this connection's server, if known. */
+  #session(sessionId: string): Smb2SessionRecord | undefined {
+    const s = this.conn.ctx.smb2Sessions.get(this.conn.info.server.ip, sessionId);
+    if (s !== undefined && !this.#used.has(s)) {
+      this.#used.add(s);
+      s.channels.add(this.conn.info.id);
+    }
+    return s;
+  }
+
+  /** The session, made when first needed. */
+  #ensureSession(sessionId: string): Smb2SessionRecord {
+    const info = this.conn.info;
+    const s = this.conn.ctx.smb2Sessions.ensure(info.server.ip, sessionId, info.id);
+    this.#used.add(s);
+    return s;
+  }
+
+  #ioEvidence(frames: number[], ts: number, fromClient: boolean, messageId: string): IoEvidence {
+    return { frames, ts, connection: this.conn.info.id, fromClient, messageId };
   }
 
   #message(
     msg: Smb2Message,
     index: number,
     m: NbssMessage,
+    bytes: Uint8Array,
     evidence: SmbEvent["evidence"],
-    previousFile: string | undefined,
-  ): string | undefined {
+    previous: Previous,
+  ): void {
     const h = msg.header;
     let request: Pending | undefined;
     if (h.response) {
@@ -171,42 +265,51 @@ export class Smb2Session {
     const ok = h.status === STATUS_SUCCESS;
     const req = request?.message;
     const key = h.messageId;
+    let session = this.#session(h.sessionId);
+    const io = this.conn.ctx.io;
 
     switch (h.command) {
       case Smb2Command.NEGOTIATE:
         if (h.response) {
-          const dialect = str(msg.fields, "dialect");
-          if (dialect !== undefined && !dialect.includes("?")) this.dialect = dialect;
-          this.#cipher = negotiatedCipher(msg.fields, dialect) ?? this.#cipher;
+          const dialect = fields.dialect;
+          if (typeof dialect === "string" && !dialect.includes("?")) this.dialect = dialect;
+          this.#cipher = negotiatedCipher(fields, this.dialect) ?? this.#cipher;
         }
         break;
       case Smb2Command.SESSION_SETUP:
         if (!h.response) {
           if (msg.securityBlob !== undefined) {
-            fields.security = tokenFields(this.#auth.request(key, msg.securityBlob, evidence));
+            fields.security = jsonCopy(this.#logins.request(key, msg.securityBlob, evidence));
           }
         } else {
-          const flags = num(msg.fields, "sessionFlags");
-          const outcome = this.#auth.response(
+          const r = msg.record?.kind === "session_setup_response" ? msg.record : undefined;
+          const flags = fields.sessionFlags;
+          const outcome = this.#logins.response(
             key,
             msg.securityBlob,
             h.status,
             statusName,
-            flags === undefined ? undefined : (flags & SESSION_FLAG_IS_GUEST) !== 0,
+            typeof flags === "number" ? (flags & SESSION_FLAG_IS_GUEST) !== 0 : undefined,
             h.sessionId,
           );
-          if (outcome.token) fields.security = tokenFields(outcome.token);
-          if (outcome.user !== undefined) this.#users.set(h.sessionId, outcome.user);
+          if (outcome.token) fields.security = jsonCopy(outcome.token);
+          // A binding on another channel joins the session set up on the first.
+          if (outcome.user !== undefined || outcome.anonymous || (ok && r !== undefined)) {
+            session = this.#ensureSession(h.sessionId);
+            if (outcome.user !== undefined) session.user = outcome.user;
+            if (outcome.anonymous || r?.anonymous) session.anonymous = true;
+          }
         }
-        break;
-      case Smb2Command.LOGOFF: // forgotten after the event (below)
         break;
       case Smb2Command.TREE_CONNECT:
         if (h.response && req !== undefined) {
-          const path = str(req.fields, "path") ?? "";
-          if (ok && h.treeId !== undefined) this.#trees.set(h.treeId, path);
-          const shareType = str(msg.fields, "shareTypeName");
-          const user = this.#users.get(h.sessionId);
+          const path = (req.record?.kind === "tree_connect_request" ? req.record.path : "") ?? "";
+          const r = msg.record?.kind === "tree_connect_response" ? msg.record : undefined;
+          if (ok && h.treeId !== undefined) {
+            session ??= this.#ensureSession(h.sessionId);
+            const pipe = r !== undefined ? r.shareType === SHARE_TYPE_PIPE : /\\IPC\$$/i.test(path);
+            session.trees.set(h.treeId, { path, pipe });
+          }
           emitTree(this.conn, m, {
             action: "connect",
             smbVersion: 2,
@@ -215,18 +318,19 @@ export class Smb2Session {
             status: h.status,
             statusName,
             ...(h.treeId === undefined ? {} : { treeId: h.treeId }),
-            ...(shareType === undefined ? {} : { shareType }),
-            ...(user === undefined ? {} : { user }),
+            ...(r === undefined ? {} : { shareType: r.shareTypeName }),
+            ...(session?.user === undefined ? {} : { user: session.user }),
+            ...(session?.anonymous ? { anonymous: true as const } : {}),
           });
         }
         break;
       case Smb2Command.TREE_DISCONNECT: {
-        const path = h.treeId === undefined ? undefined : this.#trees.get(h.treeId);
-        if (h.response && ok && path !== undefined) {
+        const tree = h.treeId === undefined ? undefined : session?.trees.get(h.treeId);
+        if (h.response && ok && tree !== undefined) {
           emitTree(this.conn, m, {
             action: "disconnect",
             smbVersion: 2,
-            path,
+            path: tree.path,
             treeId: h.treeId!,
             success: true,
             status: h.status,
@@ -237,14 +341,39 @@ export class Smb2Session {
       }
       case Smb2Command.CREATE:
         if (h.response && ok && req !== undefined && msg.fileId !== undefined) {
-          const name = str(req.fields, "fileName");
-          if (name !== undefined) this.#files.set(msg.fileId, name);
+          const asked = req.record?.kind === "create_request" ? req.record : undefined;
+          if (asked?.fileName !== undefined) {
+            session ??= this.#ensureSession(h.sessionId);
+            const open = this.#open(
+              session,
+              h.treeId ?? req.header.treeId,
+              msg.fileId,
+              asked.fileName,
+            );
+            previous.open = open;
+            if (io.any) {
+              const r = msg.record?.kind === "create_response" ? msg.record : undefined;
+              io.emit({
+                kind: "open",
+                file: open,
+                createAction: r?.createActionName,
+                size: r?.endOfFile,
+                creationTime: r?.creationTime,
+                lastWriteTime: r?.lastWriteTime,
+                directory: r === undefined ? undefined : (r.fileAttributes & 0x10) !== 0,
+                evidence: this.#ioEvidence(m.frames, m.ts, evidence.fromClient, h.messageId),
+              });
+            }
+          }
         }
         break;
     }
 
+    const info = this.conn.info;
     const event: SmbEvent = {
       type: "smb",
+      client: info.client,
+      server: info.server,
       version: 2,
       command: msg.name,
       commandCode: h.command,
@@ -268,7 +397,8 @@ export class Smb2Session {
     if (h.processId !== undefined) event.processId = h.processId;
     if (h.asyncId !== undefined) event.asyncId = h.asyncId;
     const treeId = h.treeId ?? req?.header.treeId;
-    const file = this.#fileOf(msg, req, previousFile);
+    const open = this.#openOf(session, msg, req, previous);
+    const file = this.#nameOf(msg, req, previous, open);
     endSmbEvent(event, {
       dialect: this.dialect,
       response: h.response,
@@ -276,37 +406,171 @@ export class Smb2Session {
       statusName,
       request,
       ts: m.ts,
-      user: this.#users.get(h.sessionId),
-      share: treeId === undefined ? undefined : this.#trees.get(treeId),
+      user: session?.user,
+      anonymous: session?.anonymous ?? false,
+      share: treeId === undefined ? undefined : session?.trees.get(treeId)?.path,
       file,
     });
     this.conn.ctx.out.push(event);
+    previous.name = file;
+    previous.open = open;
+
+    if (open !== undefined && io.any) {
+      const carried = !h.response || ok || h.status === STATUS_BUFFER_OVERFLOW;
+      this.#facts(msg, req, carried, m, bytes, evidence.fromClient, open);
+    }
 
     // Ids are forgotten once closed, after the event still named them; a rename
-    // renames the open file.
-    if (h.response && ok) {
-      const newName = req ? str(req.fields, "newFileName") : undefined;
-      if (
-        h.command === Smb2Command.SET_INFO && newName !== undefined && req?.fileId !== undefined
-      ) {
-        this.#files.set(req.fileId, newName);
+    // renames the open.
+    if (h.response && ok && session !== undefined) {
+      if (h.command === Smb2Command.SET_INFO && req?.record?.kind === "set_info_request") {
+        const renameTo = req.record.renameTo;
+        if (renameTo !== undefined && open !== undefined) open.name = renameTo;
       }
       if (h.command === Smb2Command.CLOSE && req?.fileId !== undefined) {
-        this.#files.delete(req.fileId);
+        session.files.delete(req.fileId === RELATED_FILE_ID ? open?.handle ?? "" : req.fileId);
       } else if (h.command === Smb2Command.TREE_DISCONNECT && h.treeId !== undefined) {
-        this.#trees.delete(h.treeId);
-      } else if (h.command === Smb2Command.LOGOFF) this.#users.delete(h.sessionId);
+        session.trees.delete(h.treeId);
+      } else if (h.command === Smb2Command.LOGOFF) {
+        session.user = undefined;
+        session.anonymous = false;
+      }
     }
-    return file;
   }
 
-  /** The file a message concerns: its own name, its FileId's, its request's, or the compound's previous. */
-  #fileOf(msg: Smb2Message, req: Smb2Message | undefined, previous: string | undefined) {
-    const own = str(msg.fields, "fileName") ?? (req ? str(req.fields, "fileName") : undefined);
-    if (own !== undefined) return own;
+  /** Records a new open in its session. */
+  #open(
+    session: Smb2SessionRecord,
+    treeId: number | undefined,
+    fileId: string,
+    name: string,
+  ): OpenFile {
+    const info = this.conn.info;
+    const tree = treeId === undefined ? undefined : session.trees.get(treeId);
+    const open: OpenFile = {
+      id: this.conn.ctx.nextOpenId(),
+      smbVersion: 2,
+      connection: info.id,
+      client: info.client,
+      server: info.server,
+      sessionId: session.sessionId,
+      handle: fileId,
+      user: session.user,
+      anonymous: session.anonymous,
+      share: tree?.path,
+      name,
+      pipe: tree?.pipe ?? false,
+      dialect: this.dialect,
+    };
+    session.files.set(fileId, open);
+    return open;
+  }
+
+  /** The open a message concerns: by its FileId or its request's, or the compound's previous. */
+  #openOf(
+    session: Smb2SessionRecord | undefined,
+    msg: Smb2Message,
+    req: Smb2Message | undefined,
+    previous: Previous,
+  ): OpenFile | undefined {
+    if (msg.header.command === Smb2Command.CREATE && !msg.header.response) return undefined;
     const id = msg.fileId ?? req?.fileId;
     if (id === undefined) return undefined;
-    if (id === RELATED_FILE_ID) return previous;
-    return this.#files.get(id);
+    if (id === RELATED_FILE_ID) return previous.open;
+    return session?.files.get(id);
+  }
+
+  /** The file name a message concerns: its own name, its request's, its open's, or the compound's previous. */
+  #nameOf(
+    msg: Smb2Message,
+    req: Smb2Message | undefined,
+    previous: Previous,
+    open: OpenFile | undefined,
+  ): string | undefined {
+    const own = msg.fields.fileName ?? req?.fields.fileName;
+    if (typeof own === "string") return own;
+    if (open !== undefined) return open.name;
+    const id = msg.fileId ?? req?.fileId;
+    return id === RELATED_FILE_ID ? previous.name : undefined;
+  }
+
+  /** I/O facts of one decoded message concerning an open; `ok`: its status lets data through. */
+  #facts(
+    msg: Smb2Message,
+    req: Smb2Message | undefined,
+    ok: boolean,
+    m: NbssMessage,
+    bytes: Uint8Array,
+    fromClient: boolean,
+    open: OpenFile,
+  ): void {
+    const h = msg.header, io = this.conn.ctx.io;
+    const evidence = () => this.#ioEvidence(m.frames, m.ts, fromClient, h.messageId);
+    const view = (at: { offset: number; length: number } | undefined) => {
+      if (at === undefined) return undefined;
+      const start = h.offset + at.offset, end = Math.min(start + at.length, bytes.length);
+      return end > start ? bytes.subarray(start, end) : undefined;
+    };
+    switch (h.command) {
+      case Smb2Command.READ:
+      case Smb2Command.WRITE: {
+        // Messages kept in part delivered their data through bulkStart.
+        if (m.partial || !ok || !io.wantsData(open)) return;
+        const write = h.command === Smb2Command.WRITE;
+        if (write === h.response) return;
+        const record = write ? msg.record : req?.record;
+        const data = view(msg.data);
+        if (data === undefined || record === undefined) return;
+        if (record.kind !== "read_request" && record.kind !== "write_request") return;
+        io.emit({
+          kind: write ? "write" : "read",
+          file: open,
+          offset: record.offset,
+          data,
+          at: 0,
+          total: msg.data!.length,
+          evidence: evidence(),
+        });
+        return;
+      }
+      case Smb2Command.IOCTL: {
+        const code = msg.record?.kind === "ioctl_request" || msg.record?.kind === "ioctl_response"
+          ? msg.record.ctlCode
+          : undefined;
+        if (code !== CtlCode.FSCTL_PIPE_TRANSCEIVE || !ok || !io.pipeData) return;
+        const data = view(h.response ? msg.ioctlOutput : msg.ioctlInput);
+        if (data === undefined) return;
+        io.emit({
+          kind: "transceive",
+          file: open,
+          direction: h.response ? "response" : "request",
+          data,
+          evidence: evidence(),
+        });
+        return;
+      }
+      case Smb2Command.SET_INFO: {
+        if (
+          !h.response || h.status !== STATUS_SUCCESS || req?.record?.kind !== "set_info_request"
+        ) return;
+        const r = req.record;
+        io.emit({
+          kind: "set_info",
+          file: open,
+          infoClass: r.infoClassName,
+          ...(r.renameTo === undefined ? {} : { renameTo: r.renameTo }),
+          ...(r.deletePending === undefined ? {} : { deletePending: r.deletePending }),
+          ...(r.endOfFile === undefined ? {} : { endOfFile: r.endOfFile }),
+          evidence: evidence(),
+        });
+        return;
+      }
+      case Smb2Command.CLOSE: {
+        if (!h.response || h.status !== STATUS_SUCCESS) return;
+        const size = msg.record?.kind === "close_response" ? msg.record.endOfFile : undefined;
+        io.emit({ kind: "close", file: open, size, evidence: evidence() });
+        return;
+      }
+    }
   }
 }

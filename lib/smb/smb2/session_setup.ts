@@ -38,6 +38,10 @@ export function parseSessionSetupRequest(b: Smb2Body): void {
   const flags = c.u8();
   f.flags = flags;
   f.flagNames = flagNames(flags, SessionSetupFlags);
+  b.out.record = {
+    kind: "session_setup_request",
+    binding: (flags & SessionSetupFlags.BINDING) !== 0,
+  };
   const securityMode = c.u8();
   f.securityMode = securityMode;
   f.securityModeNames = flagNames(securityMode, SecurityMode);
@@ -60,6 +64,11 @@ export function parseSessionSetupResponse(b: Smb2Body): void {
   f.guest = (flags & SessionFlags.IS_GUEST) !== 0;
   f.null = (flags & SessionFlags.IS_NULL) !== 0;
   f.encryptData = (flags & SessionFlags.ENCRYPT_DATA) !== 0;
+  b.out.record = {
+    kind: "session_setup_response",
+    guest: (flags & SessionFlags.IS_GUEST) !== 0,
+    anonymous: (flags & SessionFlags.IS_NULL) !== 0,
+  };
   const offset = c.u16(), length = c.u16();
   blob(b, offset, length);
 }

@@ -14,6 +14,7 @@
 import type { Smb2Body } from "./body.ts";
 import { readFileInfo } from "./file_info.ts";
 import { infoClassName, InfoType, infoTypeName, SecurityInformation } from "./info_classes.ts";
+import type { Smb2Record } from "./types.ts";
 import { flagNames } from "./wire.ts";
 
 /** [MS-SMB2] 2.2.39: StructureSize 33. */
@@ -41,6 +42,16 @@ export function parseSetInfoRequest(b: Smb2Body): void {
     const stopped = readFileInfo(type, cls, buffer, f);
     if (stopped !== undefined) b.problem("malformed", `${f.infoClassName}: ${stopped}`);
   });
+  if (type === InfoType.FILE) {
+    const record: Smb2Record = {
+      kind: "set_info_request",
+      infoClassName: infoClassName(type, cls),
+    };
+    if (typeof f.newFileName === "string") record.renameTo = f.newFileName;
+    if (typeof f.deletePending === "boolean") record.deletePending = f.deletePending;
+    if (typeof f.endOfFile === "number") record.endOfFile = f.endOfFile;
+    b.out.record = record;
+  }
 }
 
 /** [MS-SMB2] 2.2.40: StructureSize 2. */

@@ -79,6 +79,7 @@ export function parseTreeConnectRequest(b: Smb2Body): void {
   const pathOffset = c.u16(), pathLength = c.u16();
   const path = b.string(pathOffset, pathLength, "path");
   if (path !== undefined) f.path = path;
+  b.out.record = { kind: "tree_connect_request", path };
   if (flags & TreeConnectFlags.EXTENSION_PRESENT) {
     b.guard("tree connect request extension", () => {
       // TreeConnectContextOffset (4, from the start of the request body), Count (2), Reserved (10).
@@ -108,6 +109,11 @@ export function parseTreeConnectResponse(b: Smb2Body): void {
   const type = c.u8();
   f.shareType = type;
   f.shareTypeName = shareTypeName(type);
+  b.out.record = {
+    kind: "tree_connect_response",
+    shareType: type,
+    shareTypeName: shareTypeName(type),
+  };
   c.skip(1); // Reserved
   const shareFlags = c.u32();
   f.shareFlags = shareFlags;

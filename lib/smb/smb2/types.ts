@@ -56,7 +56,50 @@ export interface Smb2Message {
   ioctlOutput?: DataLocation;
   /** FileId (persistent + volatile) as 32 hex digits, for commands that carry one. */
   fileId?: string;
+  /** Typed values of the commands sessions and consumers act on (the JSON view is `fields`). */
+  record?: Smb2Record;
 }
+
+/**
+ * What sessions and consumers read of a command, typed: the values that
+ * decide state (users, trees, opens) and I/O facts. Offsets and sizes are
+ * numbers (exact up to 2^53).
+ */
+export type Smb2Record =
+  /** [MS-SMB2] 2.2.5: Flags bit SMB2_SESSION_FLAG_BINDING. */
+  | { kind: "session_setup_request"; binding: boolean }
+  /** [MS-SMB2] 2.2.6: SessionFlags. */
+  | { kind: "session_setup_response"; guest: boolean; anonymous: boolean }
+  | { kind: "tree_connect_request"; path: string | undefined }
+  | { kind: "tree_connect_response"; shareType: number; shareTypeName: string }
+  | {
+    kind: "create_request";
+    fileName: string | undefined;
+    desiredAccess: number;
+    createDisposition: number;
+    createOptions: number;
+  }
+  | {
+    kind: "create_response";
+    createActionName: string;
+    endOfFile: number;
+    creationTime: string | null;
+    lastWriteTime: string | null;
+    fileAttributes: number;
+  }
+  /** Attributes only with SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB. */
+  | { kind: "close_response"; endOfFile: number | undefined }
+  | { kind: "read_request"; offset: number; length: number }
+  | { kind: "write_request"; offset: number; length: number }
+  | { kind: "ioctl_request"; ctlCode: number }
+  | { kind: "ioctl_response"; ctlCode: number }
+  | {
+    kind: "set_info_request";
+    infoClassName: string;
+    renameTo?: string;
+    deletePending?: boolean;
+    endOfFile?: number;
+  };
 
 /** SMB2 TRANSFORM_HEADER (0xFD 'SMB'): encrypted, reported, never parsed as cleartext. [MS-SMB2] 2.2.41 */
 export interface Smb2Transform {

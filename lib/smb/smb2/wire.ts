@@ -17,6 +17,12 @@ export function readU64(c: Cursor): string {
   return u64String(low, high);
 }
 
+/** A 64-bit size, offset or count as a number (exact up to 2^53, as JSON numbers are). */
+export function readU64Number(c: Cursor): number {
+  const low = c.u32(), high = c.u32();
+  return high * 0x1_0000_0000 + low;
+}
+
 /** A GUID: the first three groups little-endian, the rest in byte order. */
 export function guidString(b: Uint8Array): string {
   const h = (i: number) => toHex(b.subarray(i, i + 1));

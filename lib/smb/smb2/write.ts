@@ -25,7 +25,9 @@ export function parseWriteRequest(b: Smb2Body): void {
   const dataOffset = c.u16(), dataLength = c.u32();
   f.dataOffset = dataOffset;
   f.dataLength = dataLength;
-  f.offset = b.u64();
+  const offset = b.u64Number();
+  f.offset = offset;
+  b.out.record = { kind: "write_request", offset, length: dataLength };
   b.fileId();
   const channel = c.u32();
   f.channel = channel;

@@ -1,14 +1,13 @@
 /**
- * Follows NTLM authentications through SESSION_SETUP exchanges (SMB1 and
- * SMB2 alike) and emits one `ntlm` event per attempt, with its outcome taken
- * from the response status.
+ * Follows NTLM authentications through a protocol's login exchanges (SMB1
+ * and SMB2 SESSION_SETUP today, DCE/RPC binds next) and emits one `ntlm`
+ * event per attempt, with its outcome taken from the answer's status. Knows
+ * nothing of the carrying protocol beyond its name and the connection.
  * @module
  */
-import { parseSecurityBlob } from "../auth/spnego.ts";
-import type { NtlmAuthenticate, NtlmChallenge, SecurityToken } from "../auth/types.ts";
-import type { Evidence, JsonValue, NtlmEvent } from "../events.ts";
-import type { SmbConnection } from "./context.ts";
-import { jsonCopy } from "./json.ts";
+import type { Addressed, DecodeEvent, Evidence, NtlmEvent } from "../events.ts";
+import { parseSecurityBlob } from "./spnego.ts";
+import type { NtlmAuthenticate, NtlmChallenge, SecurityToken } from "./types.ts";
 
 const STATUS_SUCCESS = 0;
 const STATUS_MORE_PROCESSING_REQUIRED = 0xc0000016;
@@ -19,18 +18,41 @@ interface PendingAuth {
   evidence: Evidence;
 }
 
-/** The user string sessions are named by: `DOMAIN\user`, or `(anonymous)`. */
-export function userName(auth: { domain: string; user: string }): string {
-  if (auth.user === "") return "(anonymous)";
+/** The user string sessions are named by: `DOMAIN\user`; undefined for an anonymous login. */
+export function userName(auth: { domain: string; user: string }): string | undefined {
+  if (auth.user === "") return undefined;
   return auth.domain === "" ? auth.user : `${auth.domain}\\${auth.user}`;
 }
 
-/** Per connection: the last server challenge and authentications awaiting their response. */
-export class AuthTracker {
+/** Whether an attempt is anonymous: no user name, and no NT response (or the v1 empty one). */
+function isAnonymous(auth: NtlmAuthenticate): boolean {
+  return auth.ntlmVersion === "anonymous" || auth.user === "";
+}
+
+/** What a login's answer settled. */
+export interface LoginOutcome {
+  /** The decoded token of the answer, when it carried one. */
+  token?: SecurityToken;
+  /** `DOMAIN\user` of a successful, named login. */
+  user?: string;
+  /** True when a successful login was anonymous. */
+  anonymous?: boolean;
+}
+
+/** Per connection: the last server challenge and authentications awaiting their answer. */
+export class LoginTracker {
   #challenge: NtlmChallenge | undefined;
+  /** Attempts by the carrier's pairing key; at most a handful per connection are ever open. */
   readonly #pending = new Map<string, PendingAuth>();
 
-  constructor(readonly conn: SmbConnection, readonly smbVersion: 1 | 2) {}
+  constructor(
+    /** Where `ntlm` events go. */
+    readonly out: DecodeEvent[],
+    /** The carrying protocol, as `ntlm` events name it. */
+    readonly protocol: NtlmEvent["protocol"],
+    /** The connection's addresses. */
+    readonly addresses: Addressed,
+  ) {}
 
   /**
    * A SESSION_SETUP request's blob. Returns the decoded token (for the
@@ -59,31 +81,36 @@ export class AuthTracker {
     status: number,
     statusName: string,
     guest: boolean | undefined,
-    sessionId: string,
-  ): { token?: SecurityToken; user?: string } {
+    sessionId: string | undefined,
+  ): LoginOutcome {
     const token = blob !== undefined && blob.length > 0 ? parseSecurityBlob(blob) : undefined;
     if (token?.ntlm?.messageType === 2) this.#challenge = token.ntlm;
     const pending = this.#pending.get(key);
     if (pending === undefined) return token ? { token } : {};
     if (status === STATUS_MORE_PROCESSING_REQUIRED) return token ? { token } : {};
     this.#pending.delete(key);
+    if (this.#pending.size > 64) this.#pending.clear(); // attempts never answered: not state to keep
     const success = status === STATUS_SUCCESS;
     this.#emit(pending, sessionId, { success, status, statusName, guest });
-    const result: { token?: SecurityToken; user?: string } = {};
+    const result: LoginOutcome = {};
     if (token) result.token = token;
-    if (success) result.user = userName(pending.auth);
+    if (success) {
+      const user = userName(pending.auth);
+      if (user !== undefined && !isAnonymous(pending.auth)) result.user = user;
+      else result.anonymous = true;
+    }
     return result;
   }
 
   /** The connection ended: attempts with no response are reported without an outcome. */
   close(): void {
-    for (const pending of this.#pending.values()) this.#emit(pending, "", {});
+    for (const pending of this.#pending.values()) this.#emit(pending, undefined, {});
     this.#pending.clear();
   }
 
   #emit(
     pending: PendingAuth,
-    sessionId: string,
+    sessionId: string | undefined,
     outcome: {
       success?: boolean;
       status?: number;
@@ -94,18 +121,21 @@ export class AuthTracker {
     const a = pending.auth, c = this.#challenge;
     const event: NtlmEvent = {
       type: "ntlm",
-      smbVersion: this.smbVersion,
+      protocol: this.protocol,
+      client: this.addresses.client,
+      server: this.addresses.server,
+      anonymous: isAnonymous(a),
       mechanism: pending.mechanism,
       ntlmVersion: a.ntlmVersion,
       user: a.user,
       domain: a.domain,
       workstation: a.workstation,
-      sessionId,
       flags: a.flagNames,
       mic: a.mic !== undefined,
       sessionKeyPresent: a.sessionKeyPresent,
       evidence: pending.evidence,
     };
+    if (sessionId !== undefined) event.sessionId = sessionId;
     if (outcome.success !== undefined) event.success = outcome.success;
     if (outcome.status !== undefined) event.status = outcome.status;
     if (outcome.statusName !== undefined) event.statusName = outcome.statusName;
@@ -119,11 +149,6 @@ export class AuthTracker {
       if (t?.dnsDomainName) event.serverDnsDomainName = t.dnsDomainName;
     }
     if (a.version !== undefined) event.clientVersion = a.version;
-    this.conn.ctx.out.push(event);
+    this.out.push(event);
   }
-}
-
-/** A decoded security token as message fields: a JSON-safe copy (problems kept). */
-export function tokenFields(token: SecurityToken): JsonValue {
-  return jsonCopy(token);
 }

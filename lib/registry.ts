@@ -1,0 +1,93 @@
+/**
+ * What takes part in a decode, in one place: the analyzers that watch
+ * connections (chosen by port or by content), and the consumers of SMB I/O
+ * facts and of events. Adding an analyzer or a consumer is one file plus one
+ * line in a list below.
+ * @module
+ */
+import type { DecodeEvent } from "./events.ts";
+import type { ConnectionInfo, StreamObserver } from "./flow/observer.ts";
+import { NBDS_PORT } from "./netbios/nbds.ts";
+import type { Limits } from "./options.ts";
+import { SmbAnalyzer } from "./smb/analyzer.ts";
+import type { SmbContext } from "./smb/context.ts";
+import { NbdsAnalyzer } from "./smb/nbds_analyzer.ts";
+
+/** What an analyzer gets besides its connection: the decode-wide state and caps. */
+export interface AnalyzerContext {
+  readonly limits: Limits;
+  /** The decode-wide SMB state (sessions across connections, I/O consumers). */
+  readonly smb: SmbContext;
+}
+
+/** An analyzer of one kind of traffic. */
+export interface AnalyzerSpec {
+  /** Short name, e.g. `smb`. */
+  readonly name: string;
+  /**
+   * Whether it watches a new conversation, from its ports (and transport).
+   * Analyzers that recognise their protocol by content watch every
+   * candidate and detach themselves from what is not theirs.
+   */
+  watches(conn: ConnectionInfo, limits: Limits): boolean;
+  /** Its observer of that conversation's streams or datagrams. */
+  create(conn: ConnectionInfo, ctx: AnalyzerContext): StreamObserver;
+}
+
+/** SMB over NBSS or direct TCP: on any TCP port, recognised by content (lib/smb/analyzer.ts). */
+const smbOverTcp: AnalyzerSpec = {
+  name: "smb",
+  watches: (conn, limits) => limits.decodeSmb && conn.transport === "tcp",
+  create: (conn, ctx) => new SmbAnalyzer(conn, ctx.smb, !conn.handshake),
+};
+
+/** SMB1 mailslots in NetBIOS datagrams on UDP/138. */
+const smbOverNbds: AnalyzerSpec = {
+  name: "nbds",
+  watches: (conn, limits) =>
+    limits.decodeSmb && conn.transport === "udp" &&
+    (conn.server.port === NBDS_PORT || conn.client.port === NBDS_PORT),
+  create: (conn, ctx) => new NbdsAnalyzer(conn, ctx.smb),
+};
+
+/** Every analyzer, in the order they see a connection's bytes. */
+export const ANALYZERS: readonly AnalyzerSpec[] = [smbOverTcp, smbOverNbds];
+
+/**
+ * Receives every event as it is emitted, synchronously, before front ends
+ * see it (detection rules are event watchers). It may push further events
+ * to `out`.
+ */
+export interface EventWatcher {
+  event(event: DecodeEvent, out: DecodeEvent[]): void;
+  /** The decode ended (before the summary). */
+  end?(out: DecodeEvent[]): void;
+}
+
+/** The observers of one conversation, called in turn; none, one or several. */
+export function observersOf(
+  conn: ConnectionInfo,
+  ctx: AnalyzerContext,
+  extra: StreamObserver | undefined,
+): StreamObserver | undefined {
+  const list: StreamObserver[] = [];
+  for (const spec of ANALYZERS) {
+    if (spec.watches(conn, ctx.limits)) list.push(spec.create(conn, ctx));
+  }
+  if (extra !== undefined) list.push(extra);
+  if (list.length <= 1) return list[0];
+  return {
+    data: (fromClient, bytes, frame) => {
+      for (const o of list) o.data(fromClient, bytes, frame);
+    },
+    datagram: (fromClient, payload, frame) => {
+      for (const o of list) o.datagram?.(fromClient, payload, frame);
+    },
+    gap: (fromClient, length, frame) => {
+      for (const o of list) o.gap(fromClient, length, frame);
+    },
+    close: () => {
+      for (const o of list) o.close();
+    },
+  };
+}

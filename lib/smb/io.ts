@@ -1,0 +1,183 @@
+/**
+ * Typed SMB I/O facts for consumers (the file tracker, the DCE/RPC pipe
+ * transport, detection rules): what SMB1 and SMB2/3 sessions did to files and
+ * pipes, with the bytes as views. Facts are not events: they are handed
+ * synchronously to registered consumers and never serialised, so data stays
+ * uncopied unless a consumer keeps it.
+ * @module
+ */
+import type { Endpoint } from "../events.ts";
+
+/** One open of a file or pipe (one FID or FileId from its CREATE to its CLOSE). */
+export interface OpenFile {
+  /** Decode-wide number of this open, in order of opening (1-based); key consumer state by it. */
+  readonly id: number;
+  /** 1 for SMB1, 2 for SMB2/3. */
+  readonly smbVersion: 1 | 2;
+  /** Connection the open was made on (SMB 3 multichannel may read and write it on others). */
+  readonly connection: number;
+  /** Addresses of that connection. */
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  /** SMB1 UID / SMB2 SessionId, as a decimal string. */
+  readonly sessionId: string;
+  /** SMB1 FID (decimal) or SMB2 FileId (32 hex digits, as on the wire). */
+  readonly handle: string;
+  /** `DOMAIN\user` of the session, when known. */
+  user: string | undefined;
+  /** Whether the session is anonymous (null session). */
+  anonymous: boolean;
+  /** Share path (`\\server\share`), when the tree connect was seen. */
+  share: string | undefined;
+  /** Name as the client sent it at open; renames update it. */
+  name: string;
+  /** Named pipe (IPC$ share or PIPE share type) rather than a disk file. */
+  readonly pipe: boolean;
+  /** Dialect of the connection it was opened on (`NT LM 0.12`, `3.1.1`…), when seen. */
+  readonly dialect: string | undefined;
+}
+
+/** Where a fact's evidence lies. */
+export interface IoEvidence {
+  /** Capture frames of the message (or of this piece of its data). */
+  frames: number[];
+  /** Capture time of the first frame. */
+  ts: number;
+  /** The connection the message travelled on. */
+  connection: number;
+  /** Whether the message went from client to server. */
+  fromClient: boolean;
+  /** SMB1 MID / SMB2 MessageId of the message, as a decimal string. */
+  messageId: string;
+}
+
+/** The open succeeded (from the response, with what the request asked). */
+export interface OpenFact {
+  kind: "open";
+  file: OpenFile;
+  /** `FILE_OPENED`, `FILE_CREATED`, `FILE_OVERWRITTEN`, `FILE_SUPERSEDED` (SMB1 OPEN_ANDX: the same names). */
+  createAction: string | undefined;
+  /** End of file at open, bytes. */
+  size: number | undefined;
+  /** ISO 8601 times from the response, when sent. */
+  creationTime: string | null | undefined;
+  lastWriteTime: string | null | undefined;
+  /** Whether the client opened it for writing or deletion (desired access), when known. */
+  directory: boolean | undefined;
+  evidence: IoEvidence;
+}
+
+/**
+ * Bytes read from (READ response) or written to (WRITE request) a file or
+ * pipe. A large message arrives as several facts, one per piece of its data,
+ * in order: `offset` is the file offset of `data[0]`, `at` its position in
+ * the message's data, `total` the data length the message declared.
+ */
+export interface DataFact {
+  kind: "read" | "write";
+  file: OpenFile;
+  /** File offset of `data[0]` (pipes: as the client sent it, usually 0). */
+  offset: number;
+  /** A view, valid only during the call: copy what you keep. */
+  data: Uint8Array;
+  /** Position of `data[0]` within the message's data. */
+  at: number;
+  /** Data length the message declared. */
+  total: number;
+  evidence: IoEvidence;
+}
+
+/**
+ * One direction of a pipe transaction: SMB2 IOCTL FSCTL_PIPE_TRANSCEIVE
+ * (input in the request, output in the response), SMB1 TRANSACTION
+ * TransactNmPipe (data of the request and of the response).
+ */
+export interface TransceiveFact {
+  kind: "transceive";
+  file: OpenFile;
+  /** `request`: written to the pipe; `response`: read back. */
+  direction: "request" | "response";
+  /** A view, valid only during the call. */
+  data: Uint8Array;
+  evidence: IoEvidence;
+}
+
+/** File information set by the client and accepted by the server. */
+export interface SetInfoFact {
+  kind: "set_info";
+  file: OpenFile;
+  /** Information class name, e.g. `FileRenameInformation`. */
+  infoClass: string;
+  /** The new name of a rename. */
+  renameTo?: string;
+  /** Delete-on-close set (true) or cleared (false). */
+  deletePending?: boolean;
+  /** New end of file (truncate or extend). */
+  endOfFile?: number;
+  evidence: IoEvidence;
+}
+
+/** The open ended (CLOSE answered with success). */
+export interface CloseFact {
+  kind: "close";
+  file: OpenFile;
+  /** End of file reported by the close response, when the server sent it. */
+  size: number | undefined;
+  evidence: IoEvidence;
+}
+
+/** The open's connection ended (or the capture ended) before a CLOSE was seen. */
+export interface LostFact {
+  kind: "lost";
+  file: OpenFile;
+  /** Why no close was seen: the connection ended, or state was evicted at a cap. */
+  reason: "connection_end" | "evicted";
+}
+
+/** Every SMB I/O fact. Switch on `kind`. */
+export type SmbIoFact = OpenFact | DataFact | TransceiveFact | SetInfoFact | CloseFact | LostFact;
+
+/**
+ * A consumer of SMB I/O facts (registered in lib/registry.ts). `wants` is
+ * read once per decode: a consumer that wants no data makes the decoder skip
+ * READ/WRITE payloads without looking at them.
+ */
+export interface IoConsumer {
+  /** Data of disk files (`read`/`write` facts on files that are not pipes). */
+  readonly wantsFileData: boolean;
+  /** Data on named pipes (`read`/`write`/`transceive` facts on pipes). */
+  readonly wantsPipeData: boolean;
+  /** One fact; views inside are valid only during the call. */
+  io(fact: SmbIoFact): void;
+}
+
+/**
+ * The decode's consumers as one, so sessions make one call per fact and can
+ * ask cheaply whether anyone wants the data of a given open.
+ */
+export class IoConsumers {
+  readonly fileData: boolean;
+  readonly pipeData: boolean;
+  /** Whether anyone listens at all: with none, sessions build no facts. */
+  readonly any: boolean;
+
+  constructor(readonly list: readonly IoConsumer[]) {
+    this.fileData = list.some((c) => c.wantsFileData);
+    this.pipeData = list.some((c) => c.wantsPipeData);
+    this.any = list.length > 0;
+  }
+
+  /** Whether anyone wants the bytes of this open. */
+  wantsData(file: OpenFile): boolean {
+    return file.pipe ? this.pipeData : this.fileData;
+  }
+
+  /** Hand a fact to every consumer; data facts only to those that want that kind of data. */
+  emit(fact: SmbIoFact): void {
+    const data = fact.kind === "read" || fact.kind === "write" || fact.kind === "transceive";
+    for (const c of this.list) {
+      if (data && !(fact.file.pipe ? c.wantsPipeData : c.wantsFileData)) continue;
+      c.io(fact);
+    }
+  }
+}

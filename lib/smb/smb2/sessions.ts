@@ -1,0 +1,145 @@
+/**
+ * SMB2/3 sessions decode-wide, keyed by SessionId across connections: an
+ * SMB 3 session bound to a second channel (multichannel) shares its user,
+ * trees and open files with the first, so READ/WRITE on any channel name
+ * their share and file. [MS-SMB2] 3.3.5.5.2 (binding), 3.2.4.1.7 (channels)
+ *
+ * SessionIds are unique per server, not per capture, so a session is keyed
+ * by server address and SessionId; a SessionId met on another server address
+ * (a channel to another interface of the same server, or a connection picked
+ * up mid-stream) joins the session of that SessionId when exactly one is
+ * known. The store is capped (`maxSmbSessions`) and so is each session's
+ * state (`maxSmbStateEntries`).
+ * @module
+ */
+import type { Reporter } from "../../report.ts";
+import { BoundedMap } from "../../state/bounded_map.ts";
+import type { OpenFile } from "../io.ts";
+
+/** A tree (share) of a session. */
+export interface Smb2Tree {
+  /** `\\server\share` as the client asked for it. */
+  readonly path: string;
+  /** Whether it is a pipe share (IPC$, share type PIPE). */
+  readonly pipe: boolean;
+}
+
+/** One SMB2 session, shared by all its channels. */
+export interface Smb2SessionRecord {
+  readonly sessionId: string;
+  /** `DOMAIN\user` once a login succeeded (absent for anonymous sessions). */
+  user: string | undefined;
+  /** Whether the session is anonymous (null session). */
+  anonymous: boolean;
+  /** TreeId → share. */
+  readonly trees: BoundedMap<number, Smb2Tree>;
+  /** FileId (32 hex digits) → the open. */
+  readonly files: BoundedMap<string, OpenFile>;
+  /** Connections that used it and are still open. */
+  readonly channels: Set<number>;
+}
+
+/** What the table needs from the decode. */
+export interface Smb2SessionLimits {
+  maxSmbSessions: number;
+  maxSmbStateEntries: number;
+}
+
+/** Every SMB2 session of the decode. */
+export class Smb2SessionTable {
+  readonly #byKey: BoundedMap<string, Smb2SessionRecord>;
+  /** SessionId → its first session and how many sessions use it (more than one: ambiguous). */
+  readonly #bySessionId = new Map<string, { first: Smb2SessionRecord; sessions: number }>();
+  /** Keys (server addresses) each session is known under. */
+  readonly #keys = new Map<Smb2SessionRecord, number>();
+
+  constructor(
+    readonly limits: Smb2SessionLimits,
+    readonly reporter: Reporter,
+    /** Told of the open files of sessions forgotten at the cap. */
+    readonly onEvictFiles: (files: OpenFile[]) => void,
+  ) {
+    this.#byKey = new BoundedMap({
+      max: limits.maxSmbSessions,
+      onEvict: (evicted) => {
+        reporter.limit(
+          "smb2",
+          "maxSmbSessions",
+          `more than ${limits.maxSmbSessions} SMB2 sessions; the older ${evicted.length} forgotten`,
+          0,
+          0,
+        );
+        for (const [, s] of evicted) {
+          const left = (this.#keys.get(s) ?? 1) - 1;
+          if (left > 0) {
+            this.#keys.set(s, left);
+            continue;
+          }
+          this.#keys.delete(s);
+          const entry = this.#bySessionId.get(s.sessionId);
+          // Forgetting the first of several leaves no safe choice: no cross-server joins for it.
+          if (entry !== undefined && (--entry.sessions === 0 || entry.first === s)) {
+            this.#bySessionId.delete(s.sessionId);
+          }
+          this.onEvictFiles([...s.files.values()]);
+        }
+      },
+    });
+  }
+
+  /** The session a message of `sessionId` to `server` belongs to, if known. */
+  get(server: string, sessionId: string): Smb2SessionRecord | undefined {
+    const key = `${server} ${sessionId}`;
+    const own = this.#byKey.get(key);
+    if (own !== undefined) return own;
+    const entry = this.#bySessionId.get(sessionId);
+    if (entry === undefined || entry.sessions > 1) return undefined;
+    // Another address of the same session (a channel to another interface): remember it.
+    this.#byKey.set(key, entry.first);
+    this.#keys.set(entry.first, (this.#keys.get(entry.first) ?? 0) + 1);
+    return entry.first;
+  }
+
+  /** The session, made when first seen. */
+  ensure(server: string, sessionId: string, connection: number): Smb2SessionRecord {
+    let s = this.get(server, sessionId);
+    if (s === undefined) {
+      const max = this.limits.maxSmbStateEntries;
+      const overflow = (what: string) => () =>
+        this.reporter.limit(
+          "smb2",
+          "maxSmbStateEntries",
+          `more than ${max} ${what} in one SMB2 session; the older half forgotten`,
+          0,
+          0,
+          connection,
+        );
+      s = {
+        sessionId,
+        user: undefined,
+        anonymous: false,
+        trees: new BoundedMap({ max, onEvict: overflow("trees") }),
+        files: new BoundedMap({
+          max,
+          onEvict: (evicted) => {
+            overflow("open files")();
+            this.onEvictFiles(evicted.map(([, f]) => f));
+          },
+        }),
+        channels: new Set(),
+      };
+      this.#byKey.set(`${server} ${sessionId}`, s);
+      this.#keys.set(s, 1);
+      const entry = this.#bySessionId.get(sessionId);
+      if (entry === undefined) this.#bySessionId.set(sessionId, { first: s, sessions: 1 });
+      else entry.sessions++;
+    }
+    s.channels.add(connection);
+    return s;
+  }
+
+  /** Sessions known. */
+  get size(): number {
+    return this.#keys.size;
+  }
+}
