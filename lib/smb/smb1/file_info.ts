@@ -37,7 +37,7 @@
 import { Cursor } from "../../bytes/cursor.ts";
 import type { Fields } from "../json.ts";
 import { decodeFixed } from "./strings.ts";
-import { readFiletime, readU64Number, readU64String } from "./values.ts";
+import { readFiletime, readU64Number } from "./values.ts";
 
 const P = 1000;
 

@@ -271,7 +271,9 @@ export class Smb1Session {
     if (open === undefined || fileOffset === undefined || !this.conn.ctx.io.wantsData(open)) {
       return undefined;
     }
-    const dataOffset = c.data.offset, total = c.data.length, io = this.conn.ctx.io;
+    // The parser clips the location to the bytes present; the declared length counts.
+    const declared = field<number>(c, "dataLength", "number");
+    const dataOffset = c.data.offset, total = declared ?? c.data.length, io = this.conn.ctx.io;
     const kind = write ? "write" : "read";
     const piece = (bytes: Uint8Array, at: number, f: Frame) => {
       const from = Math.max(0, dataOffset - at);

@@ -1,0 +1,160 @@
+/**
+ * The consumer interface: SMB I/O facts from real fixture captures. Every
+ * byte a client wrote or read reaches a consumer once, in order, at its
+ * offset, whatever the segmentation; file names, sizes and SHA-256 are those
+ * fixtures/smb/make.sh recorded (its expected.json), not our decoder's.
+ */
+import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { Decoder, type DecoderOptions } from "../../lib/decoder.ts";
+import type { DecodeEvent } from "../../lib/events.ts";
+import type { IoConsumer, OpenFile, SmbIoFact } from "../../lib/smb/io.ts";
+
+const FIXTURES = new URL("../../fixtures/smb/", import.meta.url);
+
+interface Expected {
+  files: { name: string; size: number; sha256: string; actions: string[] }[];
+}
+
+function expected(name: string): Expected {
+  return JSON.parse(Deno.readTextFileSync(new URL(`${name}.expected.json`, FIXTURES)));
+}
+
+/** Rebuilds each open's content from its facts, by offset; notes every other fact. */
+class Recorder implements IoConsumer {
+  readonly facts: SmbIoFact[] = [];
+  /** Per open and direction: pieces copied out (the views die after the call). */
+  readonly pieces = new Map<string, { offset: number; bytes: Uint8Array; at: number }[]>();
+  readonly opens = new Map<number, OpenFile>();
+
+  constructor(readonly wantsFileData: boolean, readonly wantsPipeData: boolean) {}
+
+  io(fact: SmbIoFact): void {
+    this.facts.push(fact);
+    if (fact.kind === "open") this.opens.set(fact.file.id, fact.file);
+    if (fact.kind === "read" || fact.kind === "write") {
+      const key = `${fact.file.id}:${fact.kind}`;
+      const list = this.pieces.get(key) ?? [];
+      list.push({ offset: fact.offset, bytes: fact.data.slice(), at: fact.at });
+      this.pieces.set(key, list);
+    }
+  }
+
+  /** The bytes of one open and direction, placed by offset; asserts they arrive in order, without holes. */
+  content(file: OpenFile, kind: "read" | "write"): Uint8Array {
+    const list = this.pieces.get(`${file.id}:${kind}`) ?? [];
+    const end = list.reduce((m, p) => Math.max(m, p.offset + p.bytes.length), 0);
+    const out = new Uint8Array(end);
+    let next = 0;
+    for (const p of list) {
+      assert.equal(
+        p.offset,
+        next,
+        `${kind} of ${file.name}: piece at ${p.offset}, expected ${next}`,
+      );
+      out.set(p.bytes, p.offset);
+      next = p.offset + p.bytes.length;
+    }
+    return out;
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Decodes a fixture pushed in chunks of `chunk` bytes. */
+function run(name: string, options: DecoderOptions, chunk = 1 << 20): DecodeEvent[] {
+  const bytes = Deno.readFileSync(new URL(`${name}.pcap`, FIXTURES));
+  const decoder = new Decoder(options);
+  const events: DecodeEvent[] = [];
+  for (let at = 0; at < bytes.length; at += chunk) {
+    events.push(...decoder.push(bytes.subarray(at, at + chunk)));
+  }
+  events.push(...decoder.end());
+  return events;
+}
+
+/** The one open of a file name whose `kind` data a consumer saw. */
+function openWith(r: Recorder, name: string, kind: "read" | "write"): OpenFile {
+  const found = [...r.opens.values()].filter((f) =>
+    f.name.replace(/^\\/, "") === name && r.pieces.has(`${f.id}:${kind}`)
+  );
+  assert.equal(found.length, 1, `one open of ${name} with ${kind}s, found ${found.length}`);
+  return found[0]!;
+}
+
+for (
+  const [fixture, version] of [
+    ["smb1_session", 1],
+    ["smb2_02", 2],
+    ["smb2_10", 2],
+    ["smb3_11", 2],
+    ["smb3_bulk", 2],
+  ] as const
+) {
+  const file = expected(fixture).files.find((f) => f.actions.includes("write"))!;
+  Deno.test(`io facts: ${fixture}: every byte of ${file.name} written and read back, in order`, () => {
+    for (const chunk of [1 << 20, 1500, 97]) {
+      const r = new Recorder(true, false);
+      run(fixture, { consumers: [r] }, chunk);
+      const written = openWith(r, file.name, "write");
+      assert.equal(written.smbVersion, version);
+      assert.equal(written.pipe, false);
+      assert.equal(written.user, "WORKGROUP\\alice");
+      assert.match(written.share ?? "", /\\\\10\.77\.0\.1\\data$/i);
+      const up = r.content(written, "write");
+      assert.equal(up.length, file.size);
+      assert.equal(sha256(up), file.sha256);
+      if (file.actions.includes("read")) {
+        const down = r.content(openWith(r, file.name, "read"), "read");
+        assert.equal(down.length, file.size);
+        assert.equal(sha256(down), file.sha256);
+      }
+      // Every open that was written ends with a close.
+      const closed = r.facts.filter((f) => f.kind === "close" && f.file === written);
+      assert.equal(closed.length, 1);
+    }
+  });
+}
+
+Deno.test("io facts: a consumer that wants no data gets opens and closes but no bytes", () => {
+  const r = new Recorder(false, false);
+  run("smb3_bulk", { consumers: [r] });
+  assert.equal(r.facts.filter((f) => f.kind === "read" || f.kind === "write").length, 0);
+  const opens = r.facts.filter((f) => f.kind === "open");
+  assert.ok(opens.some((f) => f.file.name === "bulk.bin" && f.createAction === "FILE_CREATED"));
+  assert.equal(
+    r.facts.filter((f) => f.kind === "close").length,
+    opens.length - r.facts.filter((f) => f.kind === "lost").length,
+  );
+});
+
+Deno.test("io facts: events are the same with and without a consumer", () => {
+  const plain = run("smb3_11", {});
+  const withConsumer = run("smb3_11", { consumers: [new Recorder(true, true)] });
+  assert.deepEqual(withConsumer, plain);
+});
+
+Deno.test("io facts: a rename names the target and renames the open", () => {
+  const r = new Recorder(false, false);
+  run("smb3_11", { consumers: [r] });
+  const rename = r.facts.find((f) => f.kind === "set_info" && f.renameTo !== undefined);
+  assert.ok(rename !== undefined && rename.kind === "set_info");
+  assert.equal(rename.renameTo, "smb3_11_renamed.bin");
+  assert.equal(rename.infoClass, "FileRenameInformation");
+  assert.equal(rename.file.name, "smb3_11_renamed.bin");
+});
+
+Deno.test("options: consumers are checked with a clear error", () => {
+  assert.throws(
+    () => new Decoder({ consumers: [{ io: 1 } as unknown as IoConsumer] }),
+    /consumers\[0\] must have a method io\(\)/,
+  );
+  assert.throws(
+    () => new Decoder({ limits: { maxConnection: 1 } as never }),
+    /limits\.maxConnection/,
+  );
+  assert.equal(new Decoder({ smb: { decode: false } }).limits.decodeSmb, false);
+  assert.equal(new Decoder({ limits: { maxConnections: 7 } }).limits.maxConnections, 7);
+});
