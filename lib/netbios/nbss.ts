@@ -39,8 +39,10 @@ export interface NbssMessage {
   length: number;
   /** The body, or its first `body.length` bytes when `partial`. */
   body: Uint8Array;
-  /** True when only a prefix of the body was kept (bulk data skipped, never copied). */
+  /** True when only a prefix of the body was kept (bulk data skipped, never copied, or bytes lost). */
   partial: boolean;
+  /** True when the rest of the message was lost to a gap (e.g. a segment cut by the snap length). */
+  cut?: true;
   /** Frames that carried it, in order; a long message lists its first 15 and its last. */
   frames: number[];
   /** Capture time of the first frame. */
@@ -51,7 +53,7 @@ export interface NbssMessage {
 
 /** What a framer reports besides messages. */
 export interface FramerProblem {
-  kind: "malformed" | "gap" | "limit";
+  kind: "malformed" | "gap" | "limit" | "truncated";
   detail: string;
   frame: Frame | undefined;
 }
@@ -224,7 +226,30 @@ export class NbssFramer {
 
   /** `length` bytes of the stream are missing: drop the partial message and resynchronise. */
   gap(length: number, frame: Frame | undefined): void {
-    if (this.#length > 0 || this.#headerFill > 0) {
+    const body = this.#body;
+    if (
+      this.#length > 0 && this.#type === NbssType.SESSION_MESSAGE && body !== undefined &&
+      this.#bodyFill >= 4 && isSmbProtocolId(body, 0)
+    ) {
+      // What arrived still names the message (a segment cut by the snap length, or
+      // loss): decode its header and fields from the bytes present.
+      this.onProblem({
+        kind: "truncated",
+        detail: `NBSS message of ${this.#length} bytes at stream offset ${this.#start} lost ` +
+          `${length} bytes to a gap; decoded from its first ${this.#bodyFill} bytes`,
+        frame,
+      });
+      this.onMessage({
+        type: this.#type,
+        length: this.#length,
+        body: body.subarray(0, this.#bodyFill),
+        partial: true,
+        cut: true,
+        frames: this.#frames,
+        ts: this.#ts,
+        streamOffset: this.#start,
+      });
+    } else if (this.#length > 0 || this.#headerFill > 0) {
       this.onProblem({
         kind: "gap",
         detail:

@@ -9,6 +9,7 @@ import type { SmbContext } from "./context.ts";
 import {
   type BulkReceiver,
   type BulkStart,
+  type FramerProblem,
   isSmbProtocolId,
   NbssFramer,
   type NbssMessage,
@@ -196,9 +197,21 @@ export class SmbAnalyzer implements StreamObserver {
     return { frames: m.frames, ts: m.ts, connection: this.info.id };
   }
 
-  #problem(p: { kind: "malformed" | "gap" | "limit"; detail: string; frame: Frame | undefined }) {
+  #problem(p: FramerProblem) {
     if (this.#state !== "smb") return; // still deciding whether this is SMB at all
     const frame = p.frame;
+    if (p.kind === "limit") {
+      // A cap hit is a limit, counted in the summary's limitsHit.
+      this.ctx.reporter.limit(
+        "nbss",
+        "maxSmbMessageBytes",
+        p.detail,
+        frame?.index ?? 0,
+        frame?.ts ?? 0,
+        this.info,
+      );
+      return;
+    }
     this.ctx.reporter.anomaly(
       "nbss",
       p.kind,

@@ -9,6 +9,7 @@ interface Seen {
   length: number;
   body: number[];
   partial: boolean;
+  cut: boolean;
   frames: number[];
   streamOffset: number;
 }
@@ -52,6 +53,7 @@ function framer(maxMessageBytes = 1 << 20) {
         length: m.length,
         body: [...m.body],
         partial: m.partial,
+        cut: m.cut ?? false,
         frames: [...m.frames],
         streamOffset: m.streamOffset,
       }),
@@ -110,7 +112,7 @@ Deno.test("a bulk message lists its first 15 frames and its last, and the next m
   equal(close!.frames[0], lastOfBulk); // the close starts in the bulk message's last segment
 });
 
-Deno.test("a gap inside bulk data drops that message and framing resumes at the next SMB header", () => {
+Deno.test("a gap inside bulk data ends that message cut (header kept) and framing resumes at the next SMB header", () => {
   const bulk = smb2Message(8, true, 50_000);
   const next = smb2Message(6, true, 124, 0x66);
   const t = framer();
@@ -118,8 +120,14 @@ Deno.test("a gap inside bulk data drops that message and framing resumes at the 
   t.f.gap(5_000, frame(2)); // 5,000 bytes of the bulk data never captured
   t.f.push(bulk.subarray(15_000, 30_000), frame(3));
   t.f.push(concat(bulk.subarray(30_000), next), frame(4));
-  equal(t.problems[0]!.kind, "gap");
-  deepEqual(t.messages.map((m) => [m.length, m.streamOffset]), [[124, bulk.length]]);
+  equal(t.problems[0]!.kind, "truncated");
+  deepEqual(t.messages.map((m) => [m.length, m.streamOffset, m.cut]), [
+    [bulk.length - 4, 0, true],
+    [124, bulk.length, false],
+  ]);
+  // What arrived of the cut message is its prefix (the bulk data itself is never kept).
+  ok(t.messages[0]!.partial);
+  deepEqual(t.messages[0]!.body.slice(0, 4), [0xfe, 0x53, 0x4d, 0x42]);
 });
 
 Deno.test("garbage before a message is skipped with one problem", () => {
