@@ -357,7 +357,7 @@ export class FlowTable {
       `more than ${this.limits.maxConnections} open conversations; the least recently active closed as evicted`,
       frame.index,
       frame.ts,
-      victim.id,
+      victim,
     );
     const table = this.#tableOf(victim);
     table.delete(victim.key);
@@ -404,7 +404,7 @@ class DirectionSink implements HalfSink {
       `${length} bytes missing from the ${dir} stream at seq ${seq} (${reason})`,
       frame?.index ?? conn.lastFrame,
       frame?.ts ?? conn.lastTs,
-      conn.id,
+      conn,
     );
     conn.observer?.gap(this.fromClient, length, frame);
   }
@@ -418,7 +418,7 @@ class DirectionSink implements HalfSink {
         `out-of-order bytes across all connections passed ${budget.max}; holes declared gaps`,
         this.conn.lastFrame,
         this.conn.lastTs,
-        this.conn.id,
+        this.conn,
       );
       return "maxTotalOutOfOrderBytes";
     }

@@ -39,7 +39,7 @@ export class PendingRequests<M> {
           `more than ${max} requests awaiting responses; the oldest ${dropped.length} dropped`,
           first.frames[0] ?? 0,
           first.ts,
-          this.conn.info.id,
+          this.conn.info,
         );
         for (const [, p] of dropped) this.#unanswered(p);
       },
@@ -82,7 +82,7 @@ export class PendingRequests<M> {
       `${this.describe(p.message)} had no response`,
       p.frames[0] ?? 0,
       p.ts,
-      this.conn.info.id,
+      this.conn.info,
     );
   }
 }

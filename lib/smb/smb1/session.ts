@@ -106,7 +106,7 @@ export class Smb1Session {
         `SMB1 message of ${body.length} bytes at stream offset ${m.streamOffset} is shorter than its header`,
         m.frames[m.frames.length - 1] ?? 0,
         m.ts,
-        this.conn.info.id,
+        this.conn.info,
       );
       return;
     }
@@ -202,7 +202,7 @@ export class Smb1Session {
         `SMB1 transaction reassembly: ${p.detail}`,
         m.frames[m.frames.length - 1] ?? 0,
         m.ts,
-        this.conn.info.id,
+        this.conn.info,
       );
     }
     if (result.state === "partial") return;
