@@ -10,6 +10,7 @@ import { TRUNCATED } from "../../bytes/cursor.ts";
 import { nextInChain } from "./andx.ts";
 import { decodeCloseRequest, decodeCloseResponse, decodeFlushRequest } from "./close.ts";
 import { Smb1Command as Cmd, smb1CommandName } from "./commands.ts";
+import { addRecord } from "./records.ts";
 import type { CommandContext } from "./context.ts";
 import {
   decodeDeleteRequest,
@@ -279,5 +280,6 @@ function parseCommand(
       });
     }
   }
+  addRecord(cmd, header.response);
   return { cmd, blockEnd, complete: true };
 }

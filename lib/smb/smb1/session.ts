@@ -24,6 +24,7 @@ import type { NbssMessage } from "../../netbios/nbss.ts";
 import { type PendingRequest, PendingRequests } from "../pending.ts";
 import { Smb1Command } from "./commands.ts";
 import { parseSmb1 } from "./parse.ts";
+import { addRecord } from "./records.ts";
 import { decodeTransactionBlocks, transactionKind } from "./trans.ts";
 import { TransactionAssembler, transactionPart } from "./trans_assembly.ts";
 import type { Smb1Command as Smb1Cmd, Smb1Message } from "./types.ts";
@@ -42,19 +43,6 @@ const SECONDARY_COMMANDS: ReadonlySet<number> = new Set([
   Smb1Command.TRANSACTION2_SECONDARY,
   Smb1Command.NT_TRANSACT_SECONDARY,
 ]);
-/** SMB1 SESSION_SETUP_ANDX response Action bit: logged in as guest. [MS-CIFS] 2.2.4.53.2 */
-const ACTION_GUEST = 0x0001;
-
-/** Reads a field the parser decoded, by its shared name. */
-function field<T extends string | number>(
-  c: Smb1Cmd,
-  name: string,
-  kind: "string" | "number",
-): T | undefined {
-  const v = c.fields[name];
-  const matches = kind === "string" ? typeof v === "string" : typeof v === "number";
-  return matches ? (v as T) : undefined;
-}
 
 /** A session (UID) of one connection. */
 interface Smb1User {
@@ -225,6 +213,7 @@ export class Smb1Session {
     for (const key of ["subcommand", "subcommandName", "function", "functionName", "transName"]) {
       if (primary[key] !== undefined && c.fields[key] === undefined) c.fields[key] = primary[key]!;
     }
+    addRecord(c, h.response);
     reportProblems(this.conn, "smb1", m, decoded.problems, "SMB1 reassembled transaction");
   }
 
@@ -265,14 +254,21 @@ export class Smb1Session {
     const write = c.code === Smb1Command.WRITE_ANDX && !reply;
     if (!write && !(c.code === Smb1Command.READ_ANDX && reply)) return undefined;
     const asked = write ? c : request?.message.commands[last];
-    const fid = asked === undefined ? undefined : field<number>(asked, "fid", "number");
-    const fileOffset = asked === undefined ? undefined : field<number>(asked, "offset", "number");
+    const fid = asked?.fid;
+    const r = asked?.record;
+    const fileOffset = r?.kind === "read_request" || r?.kind === "write_request"
+      ? r.offset
+      : undefined;
     const open = fid === undefined ? undefined : this.#files.get(fid);
     if (open === undefined || fileOffset === undefined || !this.conn.ctx.io.wantsData(open)) {
       return undefined;
     }
     // The parser clips the location to the bytes present; the declared length counts.
-    const declared = field<number>(c, "dataLength", "number");
+    const declared = c.record?.kind === "write_request"
+      ? c.record.dataLength
+      : typeof c.fields.dataLength === "number"
+      ? c.fields.dataLength
+      : undefined;
     const dataOffset = c.data.offset, total = declared ?? c.data.length, io = this.conn.ctx.io;
     const kind = write ? "write" : "read";
     const piece = (bytes: Uint8Array, at: number, f: Frame) => {
@@ -323,7 +319,7 @@ export class Smb1Session {
     switch (c.code) {
       case Smb1Command.NEGOTIATE:
         if (h.response) {
-          const dialect = field<string>(c, "dialect", "string");
+          const dialect = c.record?.kind === "negotiate_response" ? c.record.dialect : undefined;
           if (dialect !== undefined) this.dialect = dialect;
         }
         break;
@@ -335,13 +331,13 @@ export class Smb1Session {
             this.#auth.legacyRequest(key, legacyAuth(c), evidence);
           }
         } else {
-          const action = field<number>(c, "action", "number");
+          const r = c.record?.kind === "session_setup_response" ? c.record : undefined;
           const outcome = this.#auth.response(
             key,
             c.securityBlob,
             h.status,
             statusName,
-            action === undefined ? undefined : (action & ACTION_GUEST) !== 0,
+            r?.guest,
             String(h.uid),
           );
           if (outcome.token) fields.security = jsonCopy(outcome.token);
@@ -354,8 +350,8 @@ export class Smb1Session {
         break;
       case Smb1Command.TREE_CONNECT_ANDX:
         if (h.response && reqCmd !== undefined) {
-          const path = field<string>(reqCmd, "path", "string") ?? "";
-          const service = field<string>(c, "service", "string");
+          const path = reqCmd.record?.kind === "tree_connect_request" ? reqCmd.record.path : "";
+          const service = c.record?.kind === "tree_connect_response" ? c.record.service : undefined;
           if (ok) {
             const pipe = service === undefined ? /\\IPC\$$/i.test(path) : service === "IPC";
             this.#trees.set(h.tid, { path, pipe });
@@ -394,22 +390,19 @@ export class Smb1Session {
       case Smb1Command.NT_CREATE_ANDX:
       case Smb1Command.OPEN_ANDX:
         if (h.response && ok && reqCmd !== undefined) {
-          const name = field<string>(reqCmd, "fileName", "string");
-          const fid = field<number>(c, "fid", "number");
-          if (name !== undefined && fid !== undefined) {
-            const open = this.#open(h.uid, h.tid, fid, name);
+          const asked = reqCmd.record?.kind === "open_request" ? reqCmd.record : undefined;
+          const r = c.record?.kind === "open_response" ? c.record : undefined;
+          if (asked !== undefined && r !== undefined) {
+            const open = this.#open(h.uid, h.tid, r.fid, asked.fileName);
             if (this.conn.ctx.io.any) {
-              const size = field<number>(c, "endOfFile", "number");
-              const action = field<string>(c, "createActionName", "string") ??
-                openActionName(field<number>(c, "openAction", "number"));
               this.conn.ctx.io.emit({
                 kind: "open",
                 file: open,
-                createAction: action,
-                size,
-                creationTime: field<string>(c, "creationTime", "string"),
-                lastWriteTime: field<string>(c, "lastWriteTime", "string"),
-                directory: typeof c.fields.directory === "boolean" ? c.fields.directory : undefined,
+                createAction: r.createActionName,
+                size: r.endOfFile,
+                creationTime: r.creationTime,
+                lastWriteTime: r.lastWriteTime,
+                directory: r.directory,
                 evidence: this.#ioEvidence(m.frames, m.ts, fromClient, h.mid),
               });
             }
@@ -452,8 +445,7 @@ export class Smb1Session {
       user: this.#users.get(h.uid)?.name,
       anonymous: this.#users.get(h.uid)?.anonymous ?? false,
       share: this.#trees.get(h.tid)?.path,
-      file: field<string>(c, "fileName", "string") ??
-        (reqCmd ? field<string>(reqCmd, "fileName", "string") : undefined) ??
+      file: c.fileName ?? reqCmd?.fileName ??
         this.#fileOf(c) ?? (reqCmd ? this.#fileOf(reqCmd) : undefined),
     });
     this.conn.ctx.out.push(event);
@@ -462,8 +454,7 @@ export class Smb1Session {
     // Ids are forgotten once closed, after the event still named them.
     if (h.response && ok) {
       if (c.code === Smb1Command.CLOSE && reqCmd !== undefined) {
-        const fid = field<number>(reqCmd, "fid", "number");
-        if (fid !== undefined) this.#files.delete(fid);
+        if (reqCmd.fid !== undefined) this.#files.delete(reqCmd.fid);
       } else if (c.code === Smb1Command.TREE_DISCONNECT) this.#trees.delete(h.tid);
       else if (c.code === Smb1Command.LOGOFF_ANDX) this.#users.delete(h.uid);
     }
@@ -474,7 +465,7 @@ export class Smb1Session {
   }
 
   #openOf(c: Smb1Cmd | undefined): OpenFile | undefined {
-    const fid = c === undefined ? undefined : field<number>(c, "fid", "number");
+    const fid = c?.fid;
     return fid === undefined ? undefined : this.#files.get(fid);
   }
 
@@ -526,7 +517,10 @@ export class Smb1Session {
         // Messages kept in part delivered their data through bulkStart.
         if (write === h.response || m.partial || !io.wantsData(open)) return;
         if (h.response && !ok && h.status !== STATUS_BUFFER_OVERFLOW) return;
-        const offset = asked === undefined ? undefined : field<number>(asked, "offset", "number");
+        const r = asked?.record;
+        const offset = r?.kind === "read_request" || r?.kind === "write_request"
+          ? r.offset
+          : undefined;
         const data = view();
         if (offset === undefined || data === undefined) return;
         io.emit({
@@ -542,7 +536,9 @@ export class Smb1Session {
       }
       case Smb1Command.TRANSACTION: {
         // TransactNmPipe: a write and read on the pipe in one exchange. [MS-CIFS] 2.2.5.6
-        const sub = asked === undefined ? undefined : field<number>(asked, "subcommand", "number");
+        const sub = asked?.record?.kind === "transaction_request"
+          ? asked.record.subcommand
+          : undefined;
         if (sub !== TRANS_TRANSACT_NMPIPE || !io.pipeData) return;
         if (h.response && !ok && h.status !== STATUS_BUFFER_OVERFLOW) return;
         const data = view();
@@ -567,7 +563,8 @@ export class Smb1Session {
 
 /** A legacy SESSION_SETUP_ANDX as an NTLM attempt ([MS-CIFS] 3.2.4.2.4; lengths tell the version). */
 function legacyAuth(c: Smb1Cmd): NtlmAuthenticate {
-  const user = field<string>(c, "accountName", "string") ?? "";
+  const asked = c.record?.kind === "session_setup_request" ? c.record : undefined;
+  const user = asked?.accountName ?? "";
   const nt = c.ntResponse?.length ?? 0, lm = c.lmResponse?.length ?? 0;
   const ntlmVersion = user === "" && nt === 0 && lm <= 1
     ? "anonymous"
@@ -580,7 +577,7 @@ function legacyAuth(c: Smb1Cmd): NtlmAuthenticate {
     messageType: 3,
     flags: 0,
     flagNames: [],
-    domain: field<string>(c, "primaryDomain", "string") ?? "",
+    domain: asked?.primaryDomain ?? "",
     user,
     workstation: "",
     lmResponseLength: lm,
@@ -588,20 +585,6 @@ function legacyAuth(c: Smb1Cmd): NtlmAuthenticate {
     ntlmVersion,
     sessionKeyPresent: false,
   };
-}
-
-/** OPEN_ANDX OpenResults action as the create-action names NT_CREATE_ANDX uses. [MS-CIFS] 2.2.4.41.2 */
-function openActionName(action: number | undefined): string | undefined {
-  switch (action) {
-    case 1:
-      return "FILE_OPENED";
-    case 2:
-      return "FILE_CREATED";
-    case 3:
-      return "FILE_OVERWRITTEN";
-    default:
-      return undefined;
-  }
 }
 
 /** SMB1 service strings as share types. [MS-CIFS] 2.2.4.55 */

@@ -51,7 +51,42 @@ export interface Smb1Command {
   ntResponse?: Uint8Array;
   /** READ_ANDX response / WRITE_ANDX request / transaction data: location only. */
   data?: DataLocation;
+  /** The FID the command carries, when it carries one. */
+  fid?: number;
+  /** The file or path name the command carries, when it carries one. */
+  fileName?: string;
+  /** Typed values of the commands sessions and consumers act on (the JSON view is `fields`). */
+  record?: Smb1Record;
 }
+
+/**
+ * What sessions and consumers read of an SMB1 command, typed. Offsets and
+ * sizes are numbers (exact up to 2^53).
+ */
+export type Smb1Record =
+  | { kind: "negotiate_response"; dialect: string | undefined }
+  /** Legacy (non-extended) logins name their account in clear. [MS-CIFS] 2.2.4.53.1 */
+  | { kind: "session_setup_request"; accountName: string; primaryDomain: string }
+  /** Action bit 0: logged in as guest. [MS-CIFS] 2.2.4.53.2 */
+  | { kind: "session_setup_response"; guest: boolean }
+  | { kind: "tree_connect_request"; path: string }
+  /** Service: `A:`, `IPC`, `LPT1:`, `COMM`. [MS-CIFS] 2.2.4.55.2 */
+  | { kind: "tree_connect_response"; service: string | undefined }
+  /** NT_CREATE_ANDX and OPEN_ANDX. */
+  | { kind: "open_request"; fileName: string }
+  | {
+    kind: "open_response";
+    fid: number;
+    createActionName: string | undefined;
+    endOfFile: number | undefined;
+    creationTime: string | null;
+    lastWriteTime: string | null;
+    directory: boolean | undefined;
+  }
+  | { kind: "read_request"; offset: number; length: number }
+  | { kind: "write_request"; offset: number; dataLength: number }
+  /** TRANSACTION: `\PIPE\` names carry a subcommand (TransactNmPipe 0x26…). */
+  | { kind: "transaction_request"; name: string | undefined; subcommand: number | undefined };
 
 /** A parsed SMB1 message. */
 export interface Smb1Message {

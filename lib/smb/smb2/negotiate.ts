@@ -104,6 +104,11 @@ export function parseNegotiateResponse(b: Smb2Body): void {
   const revision = c.u16();
   f.dialect = dialectName(revision);
   f.dialectRevision = revision;
+  b.out.record = {
+    kind: "negotiate_response",
+    dialectRevision: revision,
+    dialect: dialectName(revision),
+  };
   const contextCount = c.u16();
   f.serverGuid = readGuid(c);
   const capabilities = c.u32();

@@ -185,6 +185,15 @@ export function readNegotiateContexts(b: Smb2Body, offset: number, count: number
     b.guard(`negotiate context ${typeName}`, () => {
       decodeData(type, b.msg.subarray(start, start + dataLength), ctx);
     });
+    // The server's choice of cipher, for encrypted messages (and their decryption).
+    const record = b.out.record;
+    if (
+      record?.kind === "negotiate_response" && Array.isArray(ctx.ciphers) &&
+      typeof ctx.ciphers[0] === "number"
+    ) {
+      record.cipher = ctx.ciphers[0];
+      record.cipherName = cipherName(ctx.ciphers[0]);
+    }
     at = align8(start + dataLength);
   }
 }

@@ -128,6 +128,8 @@ function parseMessage(
     if (e !== TRUNCATED) throw e;
     b.problem("truncated", `body runs past the ${body.length} bytes present`);
   }
+  // CREATE requests and FileNameInformation answers name their file.
+  if (typeof out.fields.fileName === "string") out.fileName = out.fields.fileName;
   return out;
 }
 

@@ -35,32 +35,10 @@ const STATUS_SUCCESS = 0;
 const STATUS_PENDING = 0x00000103;
 /** A pipe read or transceive whose data did not all fit: what came is valid. [MS-SMB2] 3.3.4.4 */
 const STATUS_BUFFER_OVERFLOW = 0x80000005;
-/** SessionFlags in a SESSION_SETUP response. [MS-SMB2] 2.2.6 */
-const SESSION_FLAG_IS_GUEST = 0x0001;
 /** A FileId of all ones in a related compound operation means "the previous one's". */
 const RELATED_FILE_ID = "ffffffffffffffffffffffffffffffff";
 /** TREE_CONNECT ShareType PIPE. [MS-SMB2] 2.2.10 */
 const SHARE_TYPE_PIPE = 0x02;
-
-/**
- * The cipher of encrypted messages: from the 3.1.1 ENCRYPTION_CAPABILITIES
- * context of the NEGOTIATE response, or AES-128-CCM, the only one of 3.0 and
- * 3.0.2. [MS-SMB2] 3.1.4.3
- */
-function negotiatedCipher(fields: Fields, dialect: string | undefined): string | undefined {
-  const contexts = fields.negotiateContexts;
-  if (Array.isArray(contexts)) {
-    for (const c of contexts) {
-      if (
-        c !== null && typeof c === "object" && !Array.isArray(c) && Array.isArray(c.cipherNames)
-      ) {
-        const name = c.cipherNames[0];
-        if (typeof name === "string") return name;
-      }
-    }
-  }
-  return dialect === "3.0" || dialect === "3.0.2" ? "AES-128-CCM" : undefined;
-}
 
 /** What the walk over a compound carries from one operation to the next. */
 interface Previous {
@@ -270,10 +248,12 @@ export class Smb2Session {
 
     switch (h.command) {
       case Smb2Command.NEGOTIATE:
-        if (h.response) {
-          const dialect = fields.dialect;
-          if (typeof dialect === "string" && !dialect.includes("?")) this.dialect = dialect;
-          this.#cipher = negotiatedCipher(fields, this.dialect) ?? this.#cipher;
+        if (h.response && msg.record?.kind === "negotiate_response") {
+          const r = msg.record;
+          if (!r.dialect.includes("?")) this.dialect = r.dialect;
+          // 3.1.1 names its cipher in a context; 3.0 and 3.0.2 have only AES-128-CCM. [MS-SMB2] 3.1.4.3
+          this.#cipher = r.cipherName ??
+            (r.dialect === "3.0" || r.dialect === "3.0.2" ? "AES-128-CCM" : this.#cipher);
         }
         break;
       case Smb2Command.SESSION_SETUP:
@@ -283,13 +263,12 @@ export class Smb2Session {
           }
         } else {
           const r = msg.record?.kind === "session_setup_response" ? msg.record : undefined;
-          const flags = fields.sessionFlags;
           const outcome = this.#logins.response(
             key,
             msg.securityBlob,
             h.status,
             statusName,
-            typeof flags === "number" ? (flags & SESSION_FLAG_IS_GUEST) !== 0 : undefined,
+            r?.guest,
             h.sessionId,
           );
           if (outcome.token) fields.security = jsonCopy(outcome.token);
@@ -487,8 +466,8 @@ export class Smb2Session {
     previous: Previous,
     open: OpenFile | undefined,
   ): string | undefined {
-    const own = msg.fields.fileName ?? req?.fields.fileName;
-    if (typeof own === "string") return own;
+    const own = msg.fileName ?? req?.fileName;
+    if (own !== undefined) return own;
     if (open !== undefined) return open.name;
     const id = msg.fileId ?? req?.fileId;
     return id === RELATED_FILE_ID ? previous.name : undefined;

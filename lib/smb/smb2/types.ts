@@ -56,6 +56,8 @@ export interface Smb2Message {
   ioctlOutput?: DataLocation;
   /** FileId (persistent + volatile) as 32 hex digits, for commands that carry one. */
   fileId?: string;
+  /** The file name the message carries (CREATE request, FileNameInformation), when it carries one. */
+  fileName?: string;
   /** Typed values of the commands sessions and consumers act on (the JSON view is `fields`). */
   record?: Smb2Record;
 }
@@ -66,6 +68,14 @@ export interface Smb2Message {
  * numbers (exact up to 2^53).
  */
 export type Smb2Record =
+  /** [MS-SMB2] 2.2.4; the cipher from the 3.1.1 ENCRYPTION_CAPABILITIES context. */
+  | {
+    kind: "negotiate_response";
+    dialectRevision: number;
+    dialect: string;
+    cipher?: number;
+    cipherName?: string;
+  }
   /** [MS-SMB2] 2.2.5: Flags bit SMB2_SESSION_FLAG_BINDING. */
   | { kind: "session_setup_request"; binding: boolean }
   /** [MS-SMB2] 2.2.6: SessionFlags. */
