@@ -29,10 +29,20 @@ export interface OpenFile {
   anonymous: boolean;
   /** Share path (`\\server\share`), when the tree connect was seen. */
   share: string | undefined;
-  /** Name as the client sent it at open; renames update it. */
+  /** Name as the client sent it at open; renames update it. Empty when the open was not seen. */
   name: string;
-  /** Named pipe (IPC$ share or PIPE share type) rather than a disk file. */
-  readonly pipe: boolean;
+  /**
+   * Whether its CREATE (or NT_CREATE_ANDX/OPEN_ANDX) was seen. False for a
+   * handle first met in use (a capture begun mid-session): the decoder still
+   * follows it, with an empty name and no `open` fact.
+   */
+  readonly openSeen: boolean;
+  /**
+   * Named pipe (IPC$ share or PIPE share type: true) or disk file (false);
+   * undefined when the tree connect was not seen (a capture begun mid-session)
+   * until a pipe transaction on it shows it is a pipe.
+   */
+  pipe: boolean | undefined;
   /** Dialect of the connection it was opened on (`NT LM 0.12`, `3.1.1`…), when seen. */
   readonly dialect: string | undefined;
 }
@@ -167,16 +177,21 @@ export class IoConsumers {
     this.any = list.length > 0;
   }
 
-  /** Whether anyone wants the bytes of this open. */
+  /** Whether anyone wants the bytes of this open (of either kind, when its kind is unknown). */
   wantsData(file: OpenFile): boolean {
-    return file.pipe ? this.pipeData : this.fileData;
+    return file.pipe === undefined
+      ? this.pipeData || this.fileData
+      : file.pipe
+      ? this.pipeData
+      : this.fileData;
   }
 
   /** Hand a fact to every consumer; data facts only to those that want that kind of data. */
   emit(fact: SmbIoFact): void {
     const data = fact.kind === "read" || fact.kind === "write" || fact.kind === "transceive";
+    const pipe = fact.file.pipe;
     for (const c of this.list) {
-      if (data && !(fact.file.pipe ? c.wantsPipeData : c.wantsFileData)) continue;
+      if (data && !(pipe === undefined ? true : pipe ? c.wantsPipeData : c.wantsFileData)) continue;
       c.io(fact);
     }
   }

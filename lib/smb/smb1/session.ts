@@ -461,7 +461,8 @@ export class Smb1Session {
   }
 
   #fileOf(c: Smb1Cmd): string | undefined {
-    return this.#openOf(c)?.name;
+    const open = this.#openOf(c);
+    return open?.openSeen ? open.name : undefined;
   }
 
   #openOf(c: Smb1Cmd | undefined): OpenFile | undefined {
@@ -470,7 +471,7 @@ export class Smb1Session {
   }
 
   /** Records a new open (FID) of this connection. */
-  #open(uid: number, tid: number, fid: number, name: string): OpenFile {
+  #open(uid: number, tid: number, fid: number, name: string, openSeen = true): OpenFile {
     const info = this.conn.info, user = this.#users.get(uid), tree = this.#trees.get(tid);
     const open: OpenFile = {
       id: this.conn.ctx.nextOpenId(),
@@ -484,7 +485,8 @@ export class Smb1Session {
       anonymous: user?.anonymous ?? false,
       share: tree?.path,
       name,
-      pipe: tree?.pipe ?? false,
+      openSeen,
+      pipe: tree?.pipe,
       dialect: this.dialect,
     };
     this.#files.set(fid, open);
@@ -502,8 +504,15 @@ export class Smb1Session {
   ): void {
     const io = this.conn.ctx.io;
     const asked = h.response ? reqCmd : c;
-    const open = this.#openOf(asked);
-    if (open === undefined) return;
+    let open = this.#openOf(asked);
+    if (open === undefined) {
+      // A FID first met in use (the capture began after its open): consumers still follow it.
+      const fid = asked?.fid;
+      const carries = c.code === Smb1Command.READ_ANDX || c.code === Smb1Command.WRITE_ANDX ||
+        c.code === Smb1Command.TRANSACTION;
+      if (fid === undefined || !carries) return;
+      open = this.#open(h.uid, h.tid, fid, "", false);
+    }
     const evidence = () => this.#ioEvidence(m.frames, m.ts, fromClient, h.mid);
     const view = () => {
       if (c.data === undefined) return undefined;
@@ -539,7 +548,9 @@ export class Smb1Session {
         const sub = asked?.record?.kind === "transaction_request"
           ? asked.record.subcommand
           : undefined;
-        if (sub !== TRANS_TRANSACT_NMPIPE || !io.pipeData) return;
+        if (sub !== TRANS_TRANSACT_NMPIPE) return;
+        open.pipe = true; // a pipe transaction shows what an open of an unseen tree is
+        if (!io.pipeData) return;
         if (h.response && !ok && h.status !== STATUS_BUFFER_OVERFLOW) return;
         const data = view();
         if (data === undefined) return;

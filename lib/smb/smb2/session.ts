@@ -153,8 +153,10 @@ export class Smb2Session {
     const fileId = kind === "write" ? msg.fileId : req?.fileId;
     if (record?.kind !== "read_request" && record?.kind !== "write_request") return;
     if (record.kind !== `${kind}_request` || fileId === undefined) return;
-    const open = this.#session(h.sessionId)?.files.get(fileId);
-    if (open === undefined || !this.conn.ctx.io.wantsData(open)) return;
+    const session = this.#session(h.sessionId) ?? this.#ensureSession(h.sessionId);
+    const open = session.files.get(fileId) ??
+      this.#open(session, h.treeId ?? req?.header.treeId, fileId, "", false);
+    if (!this.conn.ctx.io.wantsData(open)) return;
     const dataOffset = msg.data.offset, total = msg.data.length, fileOffset = record.offset;
     const io = this.conn.ctx.io;
     const piece = (bytes: Uint8Array, at: number, f: Frame) => {
@@ -423,6 +425,7 @@ export class Smb2Session {
     treeId: number | undefined,
     fileId: string,
     name: string,
+    openSeen = true,
   ): OpenFile {
     const info = this.conn.info;
     const tree = treeId === undefined ? undefined : session.trees.get(treeId);
@@ -438,7 +441,8 @@ export class Smb2Session {
       anonymous: session.anonymous,
       share: tree?.path,
       name,
-      pipe: tree?.pipe ?? false,
+      openSeen,
+      pipe: tree?.pipe,
       dialect: this.dialect,
     };
     session.files.set(fileId, open);
@@ -456,7 +460,19 @@ export class Smb2Session {
     const id = msg.fileId ?? req?.fileId;
     if (id === undefined) return undefined;
     if (id === RELATED_FILE_ID) return previous.open;
-    return session?.files.get(id);
+    const known = session?.files.get(id);
+    if (known !== undefined || !this.conn.ctx.io.any) return known;
+    // A handle first met in use (the capture began after its CREATE): consumers still follow it.
+    const h = msg.header;
+    if (h.response && h.status !== STATUS_SUCCESS && h.status !== STATUS_BUFFER_OVERFLOW) return;
+    if (h.command === Smb2Command.CLOSE || h.command === Smb2Command.OPLOCK_BREAK) return;
+    return this.#open(
+      session ?? this.#ensureSession(h.sessionId),
+      h.treeId ?? req?.header.treeId,
+      id,
+      "",
+      false,
+    );
   }
 
   /** The file name a message concerns: its own name, its request's, its open's, or the compound's previous. */
@@ -468,7 +484,7 @@ export class Smb2Session {
   ): string | undefined {
     const own = msg.fileName ?? req?.fileName;
     if (own !== undefined) return own;
-    if (open !== undefined) return open.name;
+    if (open?.openSeen) return open.name;
     const id = msg.fileId ?? req?.fileId;
     return id === RELATED_FILE_ID ? previous.name : undefined;
   }
@@ -516,7 +532,9 @@ export class Smb2Session {
         const code = msg.record?.kind === "ioctl_request" || msg.record?.kind === "ioctl_response"
           ? msg.record.ctlCode
           : undefined;
-        if (code !== CtlCode.FSCTL_PIPE_TRANSCEIVE || !ok || !io.pipeData) return;
+        if (code !== CtlCode.FSCTL_PIPE_TRANSCEIVE || !ok) return;
+        open.pipe = true; // a pipe transaction shows what an open of an unseen tree is
+        if (!io.pipeData) return;
         const data = view(h.response ? msg.ioctlOutput : msg.ioctlInput);
         if (data === undefined) return;
         io.emit({
