@@ -57,6 +57,10 @@ export class Smb2Session {
   #cipher: string | undefined;
   /** Sessions this connection used, to release at its end. */
   readonly #used = new Set<Smb2SessionRecord>();
+  /** SessionIds this connection set up or bound itself (it may join no other session by them). */
+  readonly #setUp = new Set<string>();
+  /** The last session looked up, by SessionId: most messages repeat it. */
+  #last: Smb2SessionRecord | undefined;
   /** The parser's way to the request a response answers. */
   readonly #requestOf = (id: string) => this.#pending.get(id)?.message;
 
@@ -198,13 +202,23 @@ export class Smb2Session {
     this.#used.clear();
   }
 
-  /** The decode-wide session of a SessionId on this connection's server, if known. */
+  /**
+   * The decode-wide session of a SessionId on this connection's server, if
+   * known; a connection picked up mid-stream joins a session it never set up.
+   */
   #session(sessionId: string): Smb2SessionRecord | undefined {
-    const s = this.conn.ctx.smb2Sessions.get(this.conn.info.server.ip, sessionId);
-    if (s !== undefined && !this.#used.has(s)) {
+    const last = this.#last;
+    if (last !== undefined && last.sessionId === sessionId) return last;
+    const table = this.conn.ctx.smb2Sessions, server = this.conn.info.server.ip;
+    const s = this.#setUp.has(sessionId) || sessionId === "0"
+      ? table.get(server, sessionId)
+      : table.join(server, sessionId);
+    if (s === undefined) return undefined;
+    if (!this.#used.has(s)) {
       this.#used.add(s);
       s.channels.add(this.conn.info.id);
     }
+    this.#last = s;
     return s;
   }
 
@@ -213,6 +227,7 @@ export class Smb2Session {
     const info = this.conn.info;
     const s = this.conn.ctx.smb2Sessions.ensure(info.server.ip, sessionId, info.id);
     this.#used.add(s);
+    this.#last = s;
     return s;
   }
 
@@ -245,6 +260,7 @@ export class Smb2Session {
     const ok = h.status === STATUS_SUCCESS;
     const req = request?.message;
     const key = h.messageId;
+    if (h.command === Smb2Command.SESSION_SETUP && h.sessionId !== "0") this.#noteSetUp(msg, req);
     let session = this.#session(h.sessionId);
     const io = this.conn.ctx.io;
 
@@ -417,6 +433,24 @@ export class Smb2Session {
         session.anonymous = false;
       }
     }
+  }
+
+  /**
+   * A SESSION_SETUP names its SessionId: a new session of this connection's
+   * own (never one met elsewhere), or, with the BINDING flag, an existing
+   * session this connection becomes a channel of. [MS-SMB2] 3.3.5.5.2
+   */
+  #noteSetUp(msg: Smb2Message, req: Smb2Message | undefined): void {
+    const sessionId = msg.header.sessionId;
+    if (this.#setUp.has(sessionId)) return;
+    const asked = msg.header.response ? req : msg;
+    const binding = asked?.record?.kind === "session_setup_request" && asked.record.binding;
+    if (binding) {
+      const joined = this.conn.ctx.smb2Sessions.join(this.conn.info.server.ip, sessionId);
+      if (joined !== undefined && this.#last?.sessionId === sessionId) this.#last = undefined;
+    } else if (this.#last?.sessionId === sessionId) this.#last = undefined;
+    if (this.#setUp.size >= 64) this.#setUp.clear(); // a handful per connection in practice
+    this.#setUp.add(sessionId);
   }
 
   /** Records a new open in its session. */

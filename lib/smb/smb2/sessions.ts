@@ -5,10 +5,11 @@
  * their share and file. [MS-SMB2] 3.3.5.5.2 (binding), 3.2.4.1.7 (channels)
  *
  * SessionIds are unique per server, not per capture, so a session is keyed
- * by server address and SessionId; a SessionId met on another server address
- * (a channel to another interface of the same server, or a connection picked
- * up mid-stream) joins the session of that SessionId when exactly one is
- * known. The store is capped (`maxSmbSessions`) and so is each session's
+ * by server address and SessionId. A connection joins a session known under
+ * another server address (a channel bound to another interface of the same
+ * server) when it binds to it (SESSION_SETUP with the BINDING flag), or when
+ * it was picked up mid-stream and uses a SessionId it never set up: then only
+ * if exactly one session of that SessionId is known. The store is capped (`maxSmbSessions`) and so is each session's
  * state (`maxSmbStateEntries`).
  * @module
  */
@@ -87,8 +88,17 @@ export class Smb2SessionTable {
     });
   }
 
-  /** The session a message of `sessionId` to `server` belongs to, if known. */
+  /** The session of `sessionId` on `server`, if known. */
   get(server: string, sessionId: string): Smb2SessionRecord | undefined {
+    return this.#byKey.get(`${server} ${sessionId}`);
+  }
+
+  /**
+   * The session a channel to `server` binds to: its own, or the one session
+   * of that SessionId known under another address (then remembered under
+   * this one too). Undefined when none or several are known.
+   */
+  join(server: string, sessionId: string): Smb2SessionRecord | undefined {
     const key = `${server} ${sessionId}`;
     const own = this.#byKey.get(key);
     if (own !== undefined) return own;
@@ -100,7 +110,7 @@ export class Smb2SessionTable {
     return entry.first;
   }
 
-  /** The session, made when first seen. */
+  /** The session of `sessionId` on `server`, made when first seen. */
   ensure(server: string, sessionId: string, connection: number): Smb2SessionRecord {
     let s = this.get(server, sessionId);
     if (s === undefined) {
