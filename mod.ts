@@ -25,7 +25,7 @@
  * @module
  */
 export { Decoder, type DecoderHooks, type DecoderOptions } from "./lib/decoder.ts";
-export { ANALYZERS, type AnalyzerSpec, type EventWatcher } from "./lib/registry.ts";
+export type { EventWatcher } from "./lib/registry.ts";
 export type {
   CloseFact,
   DataFact,
@@ -42,7 +42,12 @@ export type { ConnectionInfo, ObserverFactory, StreamObserver } from "./lib/flow
 export type { Frame } from "./lib/capture/frame.ts";
 export { type CaptureInput, decode, DecodeStream, gunzipIfNeeded } from "./lib/stream.ts";
 export type { GunzipEvents } from "./lib/stream.ts";
-export { DEFAULT_LIMITS, type GroupedLimitOptions, type LimitOptions } from "./lib/options.ts";
+export {
+  DEFAULT_LIMITS,
+  type GroupedLimitOptions,
+  type LimitOptions,
+  type Limits,
+} from "./lib/options.ts";
 export { EVENT_TYPES } from "./lib/events.ts";
 export type {
   Addressed,

@@ -80,8 +80,9 @@ export interface AnomalyEvent {
    * reworded; the README lists them. Filter on it, not on `detail`.
    */
   code: string;
-  /** The connection's addresses, when the anomaly concerns one. */
+  /** The connection's client address, when the anomaly concerns one. */
   client?: Endpoint;
+  /** The connection's server address, when the anomaly concerns one. */
   server?: Endpoint;
   /** One sentence for a person: what was wrong and what was skipped. */
   detail: string;

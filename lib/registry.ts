@@ -59,6 +59,7 @@ export const ANALYZERS: readonly AnalyzerSpec[] = [smbOverTcp, smbOverNbds];
  * to `out`.
  */
 export interface EventWatcher {
+  /** One event, as it is emitted; events pushed to `out` follow it. */
   event(event: DecodeEvent, out: DecodeEvent[]): void;
   /** The decode ended (before the summary). */
   end?(out: DecodeEvent[]): void;

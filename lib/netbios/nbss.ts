@@ -55,6 +55,8 @@ export interface NbssMessage {
 export interface FramerProblem {
   kind: "malformed" | "gap" | "limit" | "truncated";
   detail: string;
+  /** Stable anomaly code, e.g. `nbss_no_smb`; default `nbss_<kind>`. */
+  code?: string;
   frame: Frame | undefined;
 }
 
@@ -151,14 +153,22 @@ export class NbssFramer {
           const type = bytes[at]!;
           const length = this.#lengthOf(type, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
           if (length < 0) {
-            this.#lost(frame, `NBSS header with unknown type 0x${type.toString(16)}`);
+            this.#lost(
+              frame,
+              `NBSS header with unknown type 0x${type.toString(16)}`,
+              "nbss_unknown_type",
+            );
             continue;
           }
           if (
             type === 0 && length >= 4 && bytes.length - at >= 8 && !isSmbProtocolId(bytes, at + 4)
           ) {
             // A session message always carries SMB: this "header" is garbage.
-            this.#lost(frame, `NBSS session message at stream offset ${this.#offset} holds no SMB`);
+            this.#lost(
+              frame,
+              `NBSS session message at stream offset ${this.#offset} holds no SMB`,
+              "nbss_no_smb",
+            );
             at++;
             this.#offset++;
             continue;
@@ -206,7 +216,11 @@ export class NbssFramer {
         const h = this.#header;
         const length = this.#lengthOf(h[0]!, h[1]!, h[2]!, h[3]!);
         if (length < 0) {
-          this.#lost(frame, `NBSS header with unknown type 0x${h[0]!.toString(16)}`);
+          this.#lost(
+            frame,
+            `NBSS header with unknown type 0x${h[0]!.toString(16)}`,
+            "nbss_unknown_type",
+          );
           continue;
         }
         this.#begin(h[0]!, length, frame);
@@ -320,7 +334,11 @@ export class NbssFramer {
       this.#bodyFill += take;
       this.#offset += take;
       if (this.#type === 0 && this.#bodyFill >= 4 && !isSmbProtocolId(head, 0)) {
-        this.#lost(frame, `NBSS session message at stream offset ${this.#start} holds no SMB`);
+        this.#lost(
+          frame,
+          `NBSS session message at stream offset ${this.#start} holds no SMB`,
+          "nbss_no_smb",
+        );
         this.#reset();
         return at + take;
       }
@@ -419,8 +437,8 @@ export class NbssFramer {
   }
 
   /** Bytes that cannot be a header: note it and start looking for the next SMB message. */
-  #lost(frame: Frame, detail: string): void {
-    this.onProblem({ kind: "malformed", detail: `${detail}; resynchronising`, frame });
+  #lost(frame: Frame, detail: string, code: string): void {
+    this.onProblem({ kind: "malformed", detail: `${detail}; resynchronising`, frame, code });
     this.#resync = true;
     this.#resyncBuf = undefined;
   }

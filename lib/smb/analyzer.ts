@@ -219,6 +219,7 @@ export class SmbAnalyzer implements StreamObserver {
       frame?.index ?? 0,
       frame?.ts ?? 0,
       this.info,
+      p.code,
     );
   }
 }

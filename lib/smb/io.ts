@@ -16,8 +16,9 @@ export interface OpenFile {
   readonly smbVersion: 1 | 2;
   /** Connection the open was made on (SMB 3 multichannel may read and write it on others). */
   readonly connection: number;
-  /** Addresses of that connection. */
+  /** Client address of that connection. */
   readonly client: Endpoint;
+  /** Server address of that connection. */
   readonly server: Endpoint;
   /** SMB1 UID / SMB2 SessionId, as a decimal string. */
   readonly sessionId: string;
@@ -63,17 +64,21 @@ export interface IoEvidence {
 
 /** The open succeeded (from the response, with what the request asked). */
 export interface OpenFact {
+  /** Discriminant. */
   kind: "open";
+  /** The open it concerns. */
   file: OpenFile;
   /** `FILE_OPENED`, `FILE_CREATED`, `FILE_OVERWRITTEN`, `FILE_SUPERSEDED` (SMB1 OPEN_ANDX: the same names). */
   createAction: string | undefined;
   /** End of file at open, bytes. */
   size: number | undefined;
-  /** ISO 8601 times from the response, when sent. */
+  /** Creation time from the response (ISO 8601; null when zero on the wire), when sent. */
   creationTime: string | null | undefined;
+  /** Last write time from the response, likewise. */
   lastWriteTime: string | null | undefined;
   /** Whether the client opened it for writing or deletion (desired access), when known. */
   directory: boolean | undefined;
+  /** Where it lies in the capture. */
   evidence: IoEvidence;
 }
 
@@ -84,7 +89,9 @@ export interface OpenFact {
  * the message's data, `total` the data length the message declared.
  */
 export interface DataFact {
+  /** Discriminant. */
   kind: "read" | "write";
+  /** The open it concerns. */
   file: OpenFile;
   /** File offset of `data[0]` (pipes: as the client sent it, usually 0). */
   offset: number;
@@ -94,6 +101,7 @@ export interface DataFact {
   at: number;
   /** Data length the message declared. */
   total: number;
+  /** Where it lies in the capture. */
   evidence: IoEvidence;
 }
 
@@ -103,18 +111,23 @@ export interface DataFact {
  * TransactNmPipe (data of the request and of the response).
  */
 export interface TransceiveFact {
+  /** Discriminant. */
   kind: "transceive";
+  /** The open it concerns. */
   file: OpenFile;
   /** `request`: written to the pipe; `response`: read back. */
   direction: "request" | "response";
   /** A view, valid only during the call. */
   data: Uint8Array;
+  /** Where it lies in the capture. */
   evidence: IoEvidence;
 }
 
 /** File information set by the client and accepted by the server. */
 export interface SetInfoFact {
+  /** Discriminant. */
   kind: "set_info";
+  /** The open it concerns. */
   file: OpenFile;
   /** Information class name, e.g. `FileRenameInformation`. */
   infoClass: string;
@@ -124,21 +137,27 @@ export interface SetInfoFact {
   deletePending?: boolean;
   /** New end of file (truncate or extend). */
   endOfFile?: number;
+  /** Where it lies in the capture. */
   evidence: IoEvidence;
 }
 
 /** The open ended (CLOSE answered with success). */
 export interface CloseFact {
+  /** Discriminant. */
   kind: "close";
+  /** The open it concerns. */
   file: OpenFile;
   /** End of file reported by the close response, when the server sent it. */
   size: number | undefined;
+  /** Where it lies in the capture. */
   evidence: IoEvidence;
 }
 
 /** The open's connection ended (or the capture ended) before a CLOSE was seen. */
 export interface LostFact {
+  /** Discriminant. */
   kind: "lost";
+  /** The open it concerns. */
   file: OpenFile;
   /** Why no close was seen: the connection ended, or state was evicted at a cap. */
   reason: "connection_end" | "evicted";

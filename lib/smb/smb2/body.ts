@@ -43,15 +43,21 @@ export class Smb2Body {
       `at offset ${this.offset}`;
   }
 
-  problem(kind: ParseProblem["kind"], detail: string): void {
-    this.problems.push({ kind, detail: `${this.what}: ${detail}` });
+  problem(kind: ParseProblem["kind"], detail: string, code?: string): void {
+    const p: ParseProblem = { kind, detail: `${this.what}: ${detail}` };
+    if (code !== undefined) p.code = code;
+    this.problems.push(p);
   }
 
   /** Reads StructureSize; a value other than `expected` is a `malformed` problem (decoding goes on). */
   structureSize(expected: number): number {
     const size = this.c.u16();
     if (size !== expected) {
-      this.problem("malformed", `StructureSize ${size}, expected ${expected}`);
+      this.problem(
+        "malformed",
+        `StructureSize ${size}, expected ${expected}`,
+        "smb2_bad_structure_size",
+      );
     }
     return size;
   }

@@ -47,17 +47,29 @@ export function compoundSlots(
     }
     const where = `compound message ${slots.length + 1} at offset ${start}: NextCommand ${next}`;
     if ((next | 0) < 0) {
-      problems.push({ kind: "loop", detail: `${where} points backwards` });
+      problems.push({
+        kind: "loop",
+        detail: `${where} points backwards`,
+        code: "smb2_compound_loop",
+      });
       slots.push({ start, end: packet.length });
       break;
     }
     if (next < SMB2_HEADER_SIZE) {
-      problems.push({ kind: "loop", detail: `${where} does not advance past its header` });
+      problems.push({
+        kind: "loop",
+        detail: `${where} does not advance past its header`,
+        code: "smb2_compound_loop",
+      });
       slots.push({ start, end: packet.length });
       break;
     }
     if (next % 8 !== 0) {
-      problems.push({ kind: "malformed", detail: `${where} is not a multiple of 8` });
+      problems.push({
+        kind: "malformed",
+        detail: `${where} is not a multiple of 8`,
+        code: "smb2_compound_misaligned",
+      });
       slots.push({ start, end: Math.min(start + next, packet.length) });
       break;
     }

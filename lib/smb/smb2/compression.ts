@@ -36,8 +36,13 @@ const FLAG_CHAINED = 0x0001;
 
 type Out = ParseProblem[];
 
-function problem(out: Out, kind: ParseProblem["kind"], detail: string): void {
-  out.push({ kind, detail: `SMB2 COMPRESSION_TRANSFORM_HEADER: ${detail}` });
+function problem(
+  out: Out,
+  kind: ParseProblem["kind"],
+  detail: string,
+  code = `smb2_compression_${kind}`,
+): void {
+  out.push({ kind, detail: `SMB2 COMPRESSION_TRANSFORM_HEADER: ${detail}`, code });
 }
 
 /** Fills `out` from `input` with `algorithm`; a string names what went wrong. */
@@ -98,7 +103,12 @@ function unsupported(out: Out, algorithm: number): void {
 
 function tooBig(out: Out, what: string, size: number, cap: number): boolean {
   if (size <= cap) return false;
-  problem(out, "malformed", `${what} ${size} exceeds the ${cap}-byte cap; not decompressed`);
+  problem(
+    out,
+    "malformed",
+    `${what} ${size} exceeds the ${cap}-byte cap; not decompressed`,
+    "smb2_compression_too_large",
+  );
   return true;
 }
 
@@ -111,6 +121,7 @@ function unchained(msg: Uint8Array, problems: Out, cap: number, result: Smb2Comp
       "malformed",
       `Offset ${offset} + OriginalCompressedSegmentSize ${size} overflows 32 bits ` +
         `(the SMBGhost CVE-2020-0796 pattern); not decompressed`,
+      "smb2_compression_size_overflow",
     );
     return;
   }

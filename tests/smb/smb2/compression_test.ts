@@ -233,6 +233,7 @@ Deno.test("parseSmb2 refuses the SMBGhost (CVE-2020-0796) sizes before allocatin
   assert.deepEqual(packet.messages, []);
   assert.equal(packet.problems.length, 1);
   assert.equal(packet.problems[0]!.kind, "malformed");
+  assert.equal(packet.problems[0]!.code, "smb2_compression_size_overflow");
   assert.match(
     packet.problems[0]!.detail,
     /overflows 32 bits \(the SMBGhost CVE-2020-0796 pattern\)/,
