@@ -1,0 +1,175 @@
+/**
+ * SMB 3 multichannel: a READ on a second connection bound to the session of
+ * the first names the user, share and file opened on the first, and its data
+ * reaches consumers as the same open.
+ *
+ * No multichannel client runs here (smbclient and impacket open one
+ * connection), so the second channel is built from real traffic of
+ * fixtures/smb/smb3_11.pcap: its own SESSION_SETUP exchange (the request with
+ * the SMB2_SESSION_FLAG_BINDING bit set, as a binding client sends it,
+ * [MS-SMB2] 3.2.4.1.7) and its READ request and 50,000-byte response for
+ * smb3_11_put.bin (FileId d0f8a4f4…, opened in frame 79), replayed on a new
+ * TCP connection from another client port to another server address (a
+ * second interface), inserted while the first channel still holds the open.
+ */
+import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { Decoder } from "../../lib/decoder.ts";
+import type { DecodeEvent, SmbEvent } from "../../lib/events.ts";
+import type { DataFact, OpenFile, SmbIoFact } from "../../lib/smb/io.ts";
+import { data, HANDSHAKE, type Segment, tcpConnection } from "../_support/pcap_writer.ts";
+
+const FIXTURE = new URL("../../fixtures/smb/smb3_11.pcap", import.meta.url);
+const EXPECTED = JSON.parse(
+  Deno.readTextFileSync(new URL("../../fixtures/smb/smb3_11.expected.json", import.meta.url)),
+);
+const FILE = EXPECTED.files.find((f: { name: string }) => f.name === "smb3_11_put.bin");
+
+interface Records {
+  header: Uint8Array;
+  records: Uint8Array[];
+}
+
+function records(pcap: Uint8Array): Records {
+  const v = new DataView(pcap.buffer, pcap.byteOffset, pcap.byteLength);
+  const out: Uint8Array[] = [];
+  for (let at = 24; at < pcap.length;) {
+    const length = 16 + v.getUint32(at + 8, true);
+    out.push(pcap.slice(at, at + length));
+    at += length;
+  }
+  return { header: pcap.subarray(0, 24), records: out };
+}
+
+/** The whole NBSS messages (header included) of the fixture's first connection, by frame. */
+function messages(): { request: (frame: number) => Uint8Array; events: DecodeEvent[] } {
+  const streams: [Uint8Array[], Uint8Array[]] = [[], []];
+  const decoder = new Decoder({}, {
+    observe: (conn) =>
+      conn.id !== 0 ? undefined : {
+        data: (fromClient, bytes) => streams[fromClient ? 0 : 1].push(bytes.slice()),
+        gap: () => assert.fail("the fixture has no gaps"),
+        close: () => {},
+      },
+  });
+  const events = [...decoder.push(Deno.readFileSync(FIXTURE)), ...decoder.end()];
+  const joined = streams.map((parts) => {
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) all.set(p, (at += p.length) - p.length);
+    return all;
+  });
+  return {
+    events,
+    request(frame: number): Uint8Array {
+      const e = events.find((e): e is SmbEvent =>
+        e.type === "smb" && e.evidence.frames[0] === frame
+      )!;
+      const stream = joined[e.evidence.fromClient ? 0 : 1]!;
+      const at = e.evidence.streamOffset;
+      const length = (stream[at + 1]! << 16) | (stream[at + 2]! << 8) | stream[at + 3]!;
+      return stream.slice(at, at + 4 + length);
+    },
+  };
+}
+
+/** Segments of at most 1448 bytes, as the wire would carry them. */
+function segments(fromClient: boolean, message: Uint8Array): Segment[] {
+  const out: Segment[] = [];
+  for (let at = 0; at < message.length; at += 1448) {
+    out.push(data(fromClient, message.subarray(at, at + 1448)));
+  }
+  return out;
+}
+
+/** smb3_11.pcap with a second channel inserted after frame `after`; `binding` sets the flag. */
+function withSecondChannel(binding: boolean): Uint8Array {
+  const m = messages();
+  const setupRequest = m.request(10), setupResponse = m.request(11);
+  const readRequest = m.request(82), readResponse = m.request(83);
+  // SESSION_SETUP request body: StructureSize (2), Flags (1) at NBSS 4 + header 64 + 2.
+  setupRequest[4 + 64 + 2] = binding ? 0x01 : 0x00;
+  const second = records(tcpConnection([
+    ...HANDSHAKE,
+    ...segments(true, setupRequest),
+    ...segments(false, setupResponse),
+    ...segments(true, readRequest),
+    ...segments(false, readResponse),
+  ]));
+  const first = records(Deno.readFileSync(FIXTURE));
+  const after = 122; // the first channel's READ response ends here; its CLOSE follows
+  const ts = new DataView(first.records[after - 1]!.buffer).getUint32(0, true);
+  for (const r of second.records) new DataView(r.buffer).setUint32(0, ts, true);
+  const all = [
+    first.header,
+    ...first.records.slice(0, after),
+    ...second.records,
+    ...first.records.slice(after),
+  ];
+  const out = new Uint8Array(all.reduce((n, r) => n + r.length, 0));
+  let at = 0;
+  for (const r of all) out.set(r, (at += r.length) - r.length);
+  return out;
+}
+
+function decode(
+  bytes: Uint8Array,
+): { events: DecodeEvent[]; facts: SmbIoFact[]; reads: Uint8Array[] } {
+  const facts: SmbIoFact[] = [], reads: Uint8Array[] = [];
+  const decoder = new Decoder({
+    consumers: [{
+      wantsFileData: true,
+      wantsPipeData: false,
+      io(f) {
+        facts.push(f);
+        if (f.kind === "read") reads.push(f.data.slice());
+      },
+    }],
+  });
+  return { events: [...decoder.push(bytes), ...decoder.end()], facts, reads };
+}
+
+Deno.test("multichannel: a READ on a bound channel names the user, share and file of the first", () => {
+  const { events, facts, reads } = decode(withSecondChannel(true));
+  const onSecond = events.filter((e): e is SmbEvent =>
+    e.type === "smb" && e.evidence.connection === 1
+  );
+  assert.deepEqual(onSecond.map((e) => `${e.command} ${e.response}`), [
+    "SESSION_SETUP false",
+    "SESSION_SETUP true",
+    "READ false",
+    "READ true",
+  ]);
+  for (const e of onSecond.slice(2)) {
+    assert.equal(e.user, "WORKGROUP\\alice");
+    assert.equal(e.share, "\\\\10.77.0.1\\data");
+    assert.equal(e.file, "smb3_11_put.bin");
+    assert.equal(e.server.ip, "10.0.0.2");
+  }
+  // The consumer sees one open, read on both channels: same bytes, the file's.
+  const readFacts = facts.filter((f): f is DataFact => f.kind === "read");
+  const opens = new Set<OpenFile>(readFacts.map((f) => f.file));
+  assert.equal(opens.size, 1);
+  const connections = new Set(readFacts.map((f) => f.evidence.connection));
+  assert.deepEqual([...connections].sort(), [0, 1]);
+  const half = reads.length / 2;
+  for (const part of [reads.slice(0, half), reads.slice(half)]) {
+    const all = new Uint8Array(part.reduce((n, r) => n + r.length, 0));
+    let at = 0;
+    for (const r of part) all.set(r, (at += r.length) - r.length);
+    assert.equal(all.length, FILE.size);
+    assert.equal(createHash("sha256").update(all).digest("hex"), FILE.sha256);
+  }
+});
+
+Deno.test("multichannel: without the BINDING flag the second connection is a session of its own", () => {
+  const { events } = decode(withSecondChannel(false));
+  const reads = events.filter((e): e is SmbEvent =>
+    e.type === "smb" && e.evidence.connection === 1 && e.command === "READ"
+  );
+  assert.equal(reads.length, 2);
+  for (const e of reads) {
+    assert.equal(e.file, undefined);
+    assert.equal(e.share, undefined);
+  }
+});
