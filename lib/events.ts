@@ -252,10 +252,12 @@ export interface SmbEvent extends Addressed {
   commandCode: number;
   /** Whether this is a response. */
   response: boolean;
-  /** Status (responses; SMB1 DOS errors as class | code << 16), with its name. */
+  /** Status (responses): the NT status; an SMB1 DOS error's NT equivalent ([MS-CIFS] 2.2.2.4), or class | code << 16 when it has none. */
   status?: number;
-  /** `STATUS_…` name, or `ERRDOS/…` for SMB1 DOS errors. */
+  /** `STATUS_…` name (an SMB1 DOS error's NT equivalent), or the DOS name when it has none. */
   statusName?: string;
+  /** SMB1 responses with a DOS-class status: the error as sent, e.g. `ERRDOS/ERRbadfile`. */
+  dosError?: string;
   /** SMB1 MID or SMB2 MessageId, as a decimal string. */
   messageId: string;
   /** SMB1 UID or SMB2 SessionId, as a decimal string. */

@@ -28,7 +28,7 @@ import { addRecord } from "./records.ts";
 import { decodeTransactionBlocks, transactionKind } from "./trans.ts";
 import { TransactionAssembler, transactionPart } from "./trans_assembly.ts";
 import type { Smb1Command as Smb1Cmd, Smb1Message } from "./types.ts";
-import { smb1StatusName } from "../status.ts";
+import { smb1Status } from "../dos_nt_status.ts";
 
 type Pending = PendingRequest<Smb1Message>;
 
@@ -312,7 +312,8 @@ export class Smb1Session {
     // The parser made these fields for this event alone: add to them in place.
     const fields = c.fields;
     const key = `${h.mid}:${h.pid >>> 0}`;
-    const statusName = smb1StatusName(h.status, h.ntStatus);
+    // One status vocabulary: DOS errors carry their NT status equivalent.
+    const st = smb1Status(h.status, h.ntStatus), statusName = st.statusName;
     const ok = h.status === STATUS_SUCCESS;
     const reqCmd = request?.message.commands[index];
 
@@ -335,7 +336,7 @@ export class Smb1Session {
           const outcome = this.#auth.response(
             key,
             c.securityBlob,
-            h.status,
+            st.status,
             statusName,
             r?.guest,
             String(h.uid),
@@ -364,7 +365,7 @@ export class Smb1Session {
             path,
             treeId: h.tid,
             success: ok,
-            status: h.status,
+            status: st.status,
             statusName,
             ...(service === undefined ? {} : { shareType: serviceType(service) }),
             ...(user === undefined ? {} : { user }),
@@ -381,7 +382,7 @@ export class Smb1Session {
             path,
             treeId: h.tid,
             success: true,
-            status: h.status,
+            status: st.status,
             statusName,
           });
         }
@@ -438,7 +439,7 @@ export class Smb1Session {
     endSmbEvent(event, {
       dialect: this.dialect,
       response: h.response,
-      status: h.status,
+      status: st.status,
       statusName,
       request,
       ts: m.ts,
@@ -448,8 +449,9 @@ export class Smb1Session {
       file: c.fileName ?? reqCmd?.fileName ??
         this.#fileOf(c) ?? (reqCmd ? this.#fileOf(reqCmd) : undefined),
     });
+    if (h.response && st.dosError !== undefined) event.dosError = st.dosError;
     this.conn.ctx.out.push(event);
-    if (this.conn.ctx.io.any) this.#facts(fromClient, m, h, c, reqCmd, ok);
+    if (this.conn.ctx.io.any) this.#facts(fromClient, m, h, c, reqCmd, ok, st.status);
 
     // Ids are forgotten once closed, after the event still named them.
     if (h.response && ok) {
@@ -501,6 +503,7 @@ export class Smb1Session {
     c: Smb1Cmd,
     reqCmd: Smb1Cmd | undefined,
     ok: boolean,
+    status: number,
   ): void {
     const io = this.conn.ctx.io;
     const asked = h.response ? reqCmd : c;
@@ -525,7 +528,7 @@ export class Smb1Session {
         const write = c.code === Smb1Command.WRITE_ANDX;
         // Messages kept in part delivered their data through bulkStart.
         if (write === h.response || m.partial || !io.wantsData(open)) return;
-        if (h.response && !ok && h.status !== STATUS_BUFFER_OVERFLOW) return;
+        if (h.response && !ok && status !== STATUS_BUFFER_OVERFLOW) return;
         const r = asked?.record;
         const offset = r?.kind === "read_request" || r?.kind === "write_request"
           ? r.offset
@@ -551,7 +554,7 @@ export class Smb1Session {
         if (sub !== TRANS_TRANSACT_NMPIPE) return;
         open.pipe = true; // a pipe transaction shows what an open of an unseen tree is
         if (!io.pipeData) return;
-        if (h.response && !ok && h.status !== STATUS_BUFFER_OVERFLOW) return;
+        if (h.response && !ok && status !== STATUS_BUFFER_OVERFLOW) return;
         const data = view();
         if (data === undefined) return;
         io.emit({
