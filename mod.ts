@@ -49,6 +49,12 @@ export {
   type Limits,
 } from "./lib/options.ts";
 export { EVENT_TYPES } from "./lib/events.ts";
+export {
+  INTERIM_STATUSES,
+  isErrorResponse,
+  isErrorStatus,
+  type StatusOf,
+} from "./lib/smb/error_status.ts";
 export type {
   Addressed,
   AnomalyEvent,

@@ -4,6 +4,7 @@
  * @module
  */
 import type { DecodeEvent, SmbSummary } from "./events.ts";
+import { isErrorResponse } from "./smb/error_status.ts";
 
 /** Most names kept in each list of the summary. */
 const MAX_NAMES = 100;
@@ -33,7 +34,7 @@ export class SmbTally {
         if (e.version === 1) s.smb1Messages++;
         else s.smb2Messages++;
         if (e.command === "ENCRYPTED") s.encryptedMessages++;
-        if (e.response && e.status !== undefined && e.status >>> 30 === 3) s.errorResponses++;
+        if (e.response && isErrorResponse(e)) s.errorResponses++;
         add(s.dialects, e.dialect === undefined ? undefined : `SMB${e.version} ${e.dialect}`);
         add(s.users, e.user);
         add(s.shares, e.share);

@@ -3,7 +3,7 @@
  * `share~IPC`, several joined by spaces (all must hold).
  * @module
  */
-import type { SmbEvent } from "../../mod.ts";
+import { isErrorResponse, type SmbEvent } from "../../mod.ts";
 
 /** The keys a filter clause may test, with their aliases. */
 const KEYS: Record<string, "cmd" | "status" | "user" | "share" | "file"> = {
@@ -67,7 +67,8 @@ export function parseFilter(text: string): MessageFilter {
   const words = text.trim().split(/\s+/).filter(Boolean);
   for (const word of words) {
     if (word === "errors") {
-      tests.push(statusTest("!=", "0"));
+      // Failures only: not interim answers such as STATUS_PENDING or STATUS_MORE_PROCESSING_REQUIRED.
+      tests.push((e) => isErrorResponse(e));
       continue;
     }
     const m = /^([a-z]+)(!=|!~|=|~)(.+)$/i.exec(word);

@@ -50,7 +50,7 @@ export const STEPPER_KEYS: [string, string][] = [
   ["r", "go to the paired request/response"],
   ["x", "hex/ASCII view of the message bytes (again: back to the fields)"],
   ["/", "filter (status!=0, cmd=CREATE, file~report, user~alice, share~IPC…)"],
-  ["e", "errors only (filter status!=0)"],
+  ["e", "errors only (filter errors: failures, not interim statuses such as STATUS_PENDING)"],
   ["c", "clear the filter"],
   ["l", "list the messages that pass the filter, pick one"],
   ["f", "files of this connection"],
@@ -296,7 +296,7 @@ async function stepper(session: ReplSession, id: number): Promise<"back" | "quit
         break;
       }
       case "e":
-        note = session.setFilter(session.filter?.text === "status!=0" ? "" : "status!=0") ?? "";
+        note = session.setFilter(session.filter?.text === "errors" ? "" : "errors") ?? "";
         break;
       case "c":
         session.setFilter("");

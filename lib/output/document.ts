@@ -12,6 +12,7 @@ import type {
   SummaryEvent,
   TreeEvent,
 } from "../events.ts";
+import { isErrorResponse } from "../smb/error_status.ts";
 
 /** What the document says about SMB on one connection. */
 export interface SmbSessionSummary {
@@ -100,7 +101,7 @@ export class DocumentBuilder {
           if (!s.versions.includes(e.version)) s.versions.push(e.version);
           if (e.dialect !== undefined) s.dialect = e.dialect;
           if (e.command === "ENCRYPTED") s.encrypted++;
-          if (e.response && e.status !== undefined && e.status >>> 30 === 3) s.errors++;
+          if (e.response && isErrorResponse(e)) s.errors++;
           addName(s.users, e.user);
           addName(s.shares, e.share);
           addName(s.files, e.file);
