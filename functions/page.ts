@@ -77,7 +77,7 @@ function render(doc) {
     ["first packet", time(s.firstTs)], ["last packet", time(s.lastTs)],
     ["link types", s.linkTypes], ["TCP connections", s.tcpConnections],
     ["UDP conversations", s.udpConversations], ["SMB messages", smb.messages],
-    ["dialects", smb.dialects], ["users", smb.users], ["shares", smb.shares],
+    ["dialects", smb.dialects], ["users", (smb.users || []).map((u) => u.name + (u.refused ? " (refused)" : ""))], ["shares", smb.shares],
     ["NTLM logins (refused)", smb.authentications + " (" + smb.failedAuthentications + ")"],
     ["anomalies", s.anomalies], ["truncated", doc.truncated ? "yes: " + (doc.reason ? doc.reason.message : "") : "no"],
   ];

@@ -159,6 +159,14 @@ export interface LimitHit {
   count: number;
 }
 
+/** An account in a summary. */
+export interface UserSummary {
+  /** `DOMAIN\user` (or `user` when no domain was sent). */
+  name: string;
+  /** Whether every answered login attempt of this account was refused. */
+  refused: boolean;
+}
+
 /** The SMB side of a decode at a glance (lists hold at most 100 names each). */
 export interface SmbSummary {
   /** SMB messages decoded (each command of an AndX chain or compound counts). */
@@ -173,8 +181,14 @@ export interface SmbSummary {
   errorResponses: number;
   /** Dialects negotiated, e.g. `SMB2 3.1.1`. */
   dialects: string[];
-  /** Users of sessions, `DOMAIN\user`. */
-  users: string[];
+  /**
+   * Accounts that logged in or tried to, `DOMAIN\user`, with `refused: true`
+   * when every answered attempt was refused; anonymous logins are counted in
+   * `anonymousLogins`, never listed.
+   */
+  users: UserSummary[];
+  /** Anonymous (null session) logins. */
+  anonymousLogins: number;
   /** Shares (tree paths) used. */
   shares: string[];
   /** File and pipe names seen. */

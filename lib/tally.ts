@@ -3,7 +3,7 @@
  * analyst wants first (dialects, users, shares, files, logins).
  * @module
  */
-import type { DecodeEvent, SmbSummary } from "./events.ts";
+import type { DecodeEvent, NtlmEvent, SmbSummary } from "./events.ts";
 import { isErrorResponse } from "./smb/error_status.ts";
 
 /** Most names kept in each list of the summary. */
@@ -19,12 +19,15 @@ export class SmbTally {
     errorResponses: 0,
     dialects: [],
     users: [],
+    anonymousLogins: 0,
     shares: [],
     files: [],
     authentications: 0,
     failedAuthentications: 0,
   };
   readonly #files = new Set<string>();
+  /** Account → refused so far (true until an attempt succeeds or a session names it). */
+  readonly #users = new Map<string, boolean>();
 
   add(events: readonly DecodeEvent[]): void {
     const s = this.#summary;
@@ -36,7 +39,7 @@ export class SmbTally {
         if (e.command === "ENCRYPTED") s.encryptedMessages++;
         if (e.response && isErrorResponse(e)) s.errorResponses++;
         add(s.dialects, e.dialect === undefined ? undefined : `SMB${e.version} ${e.dialect}`);
-        add(s.users, e.user);
+        if (e.user !== undefined) this.#user(e.user, false);
         add(s.shares, e.share);
         if (e.file !== undefined && e.file !== "" && this.#files.size < MAX_NAMES) {
           this.#files.add(e.file);
@@ -44,13 +47,33 @@ export class SmbTally {
       } else if (e.type === "ntlm") {
         s.authentications++;
         if (e.success === false) s.failedAuthentications++;
+        if (e.anonymous) s.anonymousLogins++;
+        else this.#user(accountName(e), e.success === false);
       }
     }
   }
 
-  get summary(): SmbSummary {
-    return { ...this.#summary, files: [...this.#files] };
+  /** Note an account; `refused` when this attempt was refused. */
+  #user(name: string, refused: boolean): void {
+    if (name === "") return;
+    const known = this.#users.get(name);
+    if (known === undefined) {
+      if (this.#users.size < MAX_NAMES) this.#users.set(name, refused);
+    } else if (known && !refused) this.#users.set(name, false);
   }
+
+  get summary(): SmbSummary {
+    return {
+      ...this.#summary,
+      users: [...this.#users].map(([name, refused]) => ({ name, refused })),
+      files: [...this.#files],
+    };
+  }
+}
+
+/** `DOMAIN\user` of a login, as sessions name their user. */
+function accountName(e: NtlmEvent): string {
+  return e.domain === "" ? e.user : `${e.domain}\\${e.user}`;
 }
 
 function add(list: string[], name: string | undefined): void {

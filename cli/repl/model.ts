@@ -36,6 +36,8 @@ export class CaptureModel {
   readonly anomalies: AnomalyEvent[] = [];
   readonly dialects = new Set<string>();
   readonly users = new Set<string>();
+  /** Accounts whose every answered login was refused (not in `users`). */
+  readonly refusedUsers = new Set<string>();
   readonly shares = new Set<string>();
   readonly files = new Set<string>();
   messages = 0;
@@ -79,14 +81,25 @@ export class CaptureModel {
             if (e.user !== undefined && !conv.users.includes(e.user)) conv.users.push(e.user);
           }
           if (e.dialect !== undefined) this.dialects.add(`SMB${e.version} ${e.dialect}`);
-          if (e.user !== undefined) this.users.add(e.user);
+          if (e.user !== undefined) {
+            this.users.add(e.user);
+            this.refusedUsers.delete(e.user);
+          }
           if (e.share !== undefined) this.shares.add(e.share);
           if (e.file !== undefined && e.file !== "") this.files.add(e.file);
           break;
         }
         case "ntlm":
           this.ntlm.push(e);
-          if (e.user !== "") this.users.add(`${e.domain}\\${e.user}`);
+          if (!e.anonymous && e.user !== "") {
+            const name = e.domain === "" ? e.user : `${e.domain}\\${e.user}`;
+            if (e.success === false) {
+              if (!this.users.has(name)) this.refusedUsers.add(name);
+            } else {
+              this.refusedUsers.delete(name);
+              this.users.add(name);
+            }
+          }
           break;
         case "tree":
           this.trees.push(e);

@@ -46,7 +46,9 @@ export function summaryLines(model: CaptureModel): string[] {
     } UDP)`,
     `SMB messages:  ${model.messages}`,
     `dialects:      ${list(model.dialects)}`,
-    `users:         ${list(model.users)}`,
+    `users:         ${
+      list([...model.users, ...[...model.refusedUsers].map((u) => `${u} (refused)`)])
+    }`,
     `shares:        ${list(model.shares)}`,
     `files:         ${model.files.size}${model.files.size ? ` (${list(model.files, 8)})` : ""}`,
     `alerts:        0 (no detection rules yet)`,

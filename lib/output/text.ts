@@ -195,7 +195,9 @@ export function formatSummaryText(s: SummaryEvent): string {
     );
     lines.push(
       `logins: ${m.authentications} NTLM (${m.failedAuthentications} refused); users: ` +
-        (m.users.map(escapeControl).join(", ") || "none"),
+        (m.users.map((u) => escapeControl(u.name) + (u.refused ? " (refused)" : "")).join(", ") ||
+          "none") +
+        (m.anonymousLogins > 0 ? `; anonymous logins: ${m.anonymousLogins}` : ""),
     );
     lines.push(`shares: ${m.shares.map(escapeControl).join(", ") || "none"}`);
     const shown = m.files.slice(0, 10).map(escapeControl).join(", ");

@@ -90,6 +90,11 @@ for (const name of captures) {
     }
     const who = `${expected.auth.domain}\\${expected.auth.user}`;
     if (!expected.auth.anonymous) assert.ok(summary.includes(who), summary);
+    // A refused login is listed, marked; an anonymous one is never a user name.
+    const refused = expected.auth.expectedStatus !== "NT_STATUS_OK";
+    if (!expected.auth.anonymous) {
+      assert.equal(summary.includes(`${who} (refused)`), refused, summary);
+    } else assert.match(summary, /^users: +none$/m);
     const conns = answer(s, "conns");
     for (const t of expected.tshark.tcpStreams) {
       const pair = `${t.client.ip}:${t.client.port} → ${t.server.ip}:${t.server.port}`;
