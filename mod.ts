@@ -75,5 +75,6 @@ export type {
   SmbSummary,
   SummaryEvent,
   TreeEvent,
+  UserSummary,
 } from "./lib/events.ts";
 export { formatEventText, formatSummaryText } from "./lib/output/text.ts";
