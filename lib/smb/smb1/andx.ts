@@ -2,10 +2,12 @@
  * Following an AndX chain, [MS-CIFS] 2.2.3.4: an AndX command's words start
  * with AndXCommand u8 (0xFF ends the chain), AndXReserved u8 and AndXOffset
  * u16, the offset of the next command's WordCount from the start of the SMB
- * header. A sender controls that offset, so the next command must start at
- * or after the end of the current command's blocks (which rules out pointing
- * backwards, at itself, into its own blocks, and so any loop) and inside the
- * message; and a chain is at most MAX_ANDX_DEPTH commands long.
+ * header. A sender controls that offset. It must move forward (which rules
+ * out pointing backwards or at itself, and so any loop) and stay inside the
+ * message; and a chain is at most MAX_ANDX_DEPTH commands long. An offset
+ * forward but inside the current command's own blocks (its data) is followed,
+ * as Windows follows it, and reported (`smb1_andx_overlap`): the next command
+ * hides in the previous one's data, an IDS-evasion trick.
  * @module
  */
 import { ANDX_COMMANDS, Smb1Command as Cmd, smb1CommandName } from "./commands.ts";
@@ -47,13 +49,6 @@ export function nextInChain(
     });
     return undefined;
   }
-  if (offset < blockEnd) {
-    problems.push({
-      kind: "loop",
-      detail: `${where} points into this command's blocks, which end at ${blockEnd}; chain stopped`,
-    });
-    return undefined;
-  }
   if (offset >= msg.length) {
     problems.push({
       kind: "malformed",
@@ -67,6 +62,13 @@ export function nextInChain(
       detail: `AndX chain longer than ${MAX_ANDX_DEPTH} commands; the rest is not parsed`,
     });
     return undefined;
+  }
+  if (offset < blockEnd) {
+    problems.push({
+      kind: "malformed",
+      detail: `${where} points into this command's blocks, which end at ${blockEnd}; followed`,
+      code: "smb1_andx_overlap",
+    });
   }
   return { code, offset };
 }

@@ -30,21 +30,50 @@ const setLe16 = (b: Uint8Array, at: number, v: number) => {
 // Frame 42: SESSION_SETUP_ANDX (WordCount at 32) + TREE_CONNECT_ANDX; AndXOffset at 35.
 const CHAIN = 42;
 
-Deno.test("parseSmb1 stops with a loop problem at an AndXOffset that points backwards, at itself or into its block", () => {
-  const original = parseSmb1(message(CHAIN));
-  const blockEnd = original.commands[1]!.offset; // the real AndXOffset
-  for (
-    const [what, offset] of [["backwards", 4], ["itself", 32], [
-      "into its block",
-      blockEnd - 3,
-    ]] as const
-  ) {
+Deno.test("parseSmb1 stops with a loop problem at an AndXOffset that points backwards or at itself", () => {
+  for (const [what, offset] of [["backwards", 4], ["itself", 32]] as const) {
     const msg = message(CHAIN);
     setLe16(msg, 35, offset);
     const parsed = parseSmb1(msg);
     assert.deepEqual(parsed.commands.map((c) => c.name), ["SESSION_SETUP_ANDX"], what);
     assert.deepEqual(parsed.problems.map((p) => p.kind), ["loop"], what);
   }
+});
+
+Deno.test("parseSmb1 follows an AndXOffset pointing forward into its own command's data (Windows does), with an smb1_andx_overlap problem", () => {
+  // The chain of frame 42 (SESSION_SETUP_ANDX + TREE_CONNECT_ANDX) with its AndXOffset moved back
+  // 3 bytes into the first command's byte block: the next command is parsed from there.
+  const original = parseSmb1(message(CHAIN));
+  const blockEnd = original.commands[1]!.offset; // the real AndXOffset
+  const msg = message(CHAIN);
+  setLe16(msg, 35, blockEnd - 3);
+  const parsed = parseSmb1(msg);
+  assert.equal(parsed.commands.length >= 2, true);
+  assert.equal(parsed.commands[1]!.offset, blockEnd - 3);
+  assert.ok(parsed.problems.some((p) => p.code === "smb1_andx_overlap" && p.kind === "malformed"));
+  assert.ok(!parsed.problems.some((p) => p.kind === "loop"));
+});
+
+Deno.test("parseSmb1 decodes a CLOSE hidden in a WRITE_ANDX's data (the AndX evasion pattern)", () => {
+  // A real WRITE_ANDX request of smb1_session.pcap (fixtures/smb/make.sh: smbclient put of
+  // smb1_put.bin), rewritten: its AndX points at a CLOSE command (WordCount 3, the same FID,
+  // LastTimeModified 0, ByteCount 0) placed at the start of its own data.
+  const write = session.find((p) =>
+    p.message.commands[0]?.name === "WRITE_ANDX" &&
+    !p.message.header.response
+  )!;
+  const msg = write.bytes.slice();
+  const w = write.message.commands[0]!;
+  const dataOffset = w.data!.offset;
+  const fid = w.fields.fid as number;
+  msg[w.offset + 1] = 0x04; // AndXCommand: CLOSE
+  setLe16(msg, w.offset + 3, dataOffset); // AndXOffset: into its own data
+  msg.set([3, fid & 0xff, fid >>> 8, 0, 0, 0, 0, 0, 0], dataOffset);
+  const parsed = parseSmb1(msg);
+  assert.deepEqual(parsed.commands.map((c) => c.name), ["WRITE_ANDX", "CLOSE"]);
+  assert.equal(parsed.commands[1]!.fields.fid, fid);
+  assert.equal(parsed.commands[0]!.fields.dataLength, w.fields.dataLength);
+  assert.deepEqual(parsed.problems.map((p) => p.code), ["smb1_andx_overlap"]);
 });
 
 Deno.test("parseSmb1 stops at an AndXOffset past the end of the message", () => {
