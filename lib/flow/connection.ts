@@ -41,6 +41,8 @@ export interface Connection extends ConnectionInfo, LruItem<Connection> {
   lruNext: Connection | undefined;
   lruOwner: LruList<Connection> | undefined;
   state: ConnectionState;
+  /** TCP: which side sent the RST that closed it (its peer's data in flight is still delivered). */
+  resetByClient: boolean | undefined;
   readonly clientStats: DirectionStats;
   readonly serverStats: DirectionStats;
   /** TCP only: [client→server, server→client] reassembly. */

@@ -122,7 +122,12 @@ export class FlowTable {
     const stats = fromClient ? conn.clientStats : conn.serverStats;
     stats.packets++;
     stats.payloadBytes += seg.payloadLength;
-    if (conn.state !== "open" && conn.state !== "closed_fin") return; // after RST: count only
+    // After an RST, only its peer's data still in flight is delivered (a server's answer
+    // crossing the client's reset); the side that reset has nothing more to say.
+    if (
+      conn.state !== "open" && conn.state !== "closed_fin" &&
+      !(conn.state === "closed_rst" && conn.resetByClient !== fromClient)
+    ) return;
     const halves = conn.halves!;
     const half = halves[fromClient ? 0 : 1];
     if (flags & TCP_ACK) halves[fromClient ? 1 : 0].acknowledged(seg.ack);
@@ -134,8 +139,12 @@ export class FlowTable {
       seg.payloadLength,
       p.frame,
     );
-    if (flags & TCP_RST) this.#close(conn, "closed_rst", p.frame);
-    else if (
+    if (flags & TCP_RST) {
+      if (conn.state !== "closed_rst") {
+        conn.resetByClient = fromClient;
+        this.#close(conn, "closed_rst", p.frame);
+      }
+    } else if (
       conn.state === "open" && halves[0].finSeq !== undefined && halves[1].finSeq !== undefined
     ) {
       this.#close(conn, "closed_fin", p.frame);
@@ -263,6 +272,7 @@ export class FlowTable {
       lruNext: undefined,
       lruOwner: undefined,
       state: "open",
+      resetByClient: undefined,
       clientStats: newDirectionStats(),
       serverStats: newDirectionStats(),
       halves: undefined,

@@ -18,6 +18,7 @@ import { Decoder } from "../../lib/decoder.ts";
 import type { DecodeEvent, SmbEvent } from "../../lib/events.ts";
 import type { DataFact, OpenFile, SmbIoFact } from "../../lib/smb/io.ts";
 import { data, HANDSHAKE, type Segment, tcpConnection } from "../_support/pcap_writer.ts";
+import { nbssMessages } from "../_support/smb_messages.ts";
 
 const FIXTURE = new URL("../../fixtures/smb/smb3_11.pcap", import.meta.url);
 const EXPECTED = JSON.parse(
@@ -41,38 +42,6 @@ function records(pcap: Uint8Array): Records {
   return { header: pcap.subarray(0, 24), records: out };
 }
 
-/** The whole NBSS messages (header included) of the fixture's first connection, by frame. */
-function messages(): { request: (frame: number) => Uint8Array; events: DecodeEvent[] } {
-  const streams: [Uint8Array[], Uint8Array[]] = [[], []];
-  const decoder = new Decoder({}, {
-    observe: (conn) =>
-      conn.id !== 0 ? undefined : {
-        data: (fromClient, bytes) => streams[fromClient ? 0 : 1].push(bytes.slice()),
-        gap: () => assert.fail("the fixture has no gaps"),
-        close: () => {},
-      },
-  });
-  const events = [...decoder.push(Deno.readFileSync(FIXTURE)), ...decoder.end()];
-  const joined = streams.map((parts) => {
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) all.set(p, (at += p.length) - p.length);
-    return all;
-  });
-  return {
-    events,
-    request(frame: number): Uint8Array {
-      const e = events.find((e): e is SmbEvent =>
-        e.type === "smb" && e.evidence.frames[0] === frame
-      )!;
-      const stream = joined[e.evidence.fromClient ? 0 : 1]!;
-      const at = e.evidence.streamOffset;
-      const length = (stream[at + 1]! << 16) | (stream[at + 2]! << 8) | stream[at + 3]!;
-      return stream.slice(at, at + 4 + length);
-    },
-  };
-}
-
 /** Segments of at most 1448 bytes, as the wire would carry them. */
 function segments(fromClient: boolean, message: Uint8Array): Segment[] {
   const out: Segment[] = [];
@@ -84,9 +53,9 @@ function segments(fromClient: boolean, message: Uint8Array): Segment[] {
 
 /** smb3_11.pcap with a second channel inserted after frame `after`; `binding` sets the flag. */
 function withSecondChannel(binding: boolean): Uint8Array {
-  const m = messages();
-  const setupRequest = m.request(10), setupResponse = m.request(11);
-  const readRequest = m.request(82), readResponse = m.request(83);
+  const m = nbssMessages(FIXTURE);
+  const setupRequest = m.message(10), setupResponse = m.message(11);
+  const readRequest = m.message(82), readResponse = m.message(83);
   // SESSION_SETUP request body: StructureSize (2), Flags (1) at NBSS 4 + header 64 + 2.
   setupRequest[4 + 64 + 2] = binding ? 0x01 : 0x00;
   const second = records(tcpConnection([
