@@ -67,6 +67,7 @@ export type {
   EventType,
   Evidence,
   JsonValue,
+  KerberosEvent,
   Layer,
   LimitHit,
   NbssEvent,

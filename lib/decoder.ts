@@ -14,6 +14,7 @@ import { type GroupedLimitOptions, type LimitOptions, type Limits, limitsFrom } 
 import { type AnalyzerContext, type EventWatcher, observersOf } from "./registry.ts";
 import { Reporter } from "./report.ts";
 import { type IoConsumer, IoConsumers } from "./smb/io.ts";
+import { KerberosTickets } from "./auth/kerberos_tickets.ts";
 import { Smb2SessionTable } from "./smb/smb2/sessions.ts";
 import { SmbTally } from "./tally.ts";
 
@@ -104,6 +105,14 @@ export class Decoder {
           for (const file of files) io.emit({ kind: "lost", file, reason: "evicted" });
         }),
         nextOpenId: () => ++opens,
+        tickets: new KerberosTickets(this.limits.maxSmbSessions, () =>
+          this.#reporter.limit(
+            "auth",
+            "maxSmbSessions",
+            `more than ${this.limits.maxSmbSessions} Kerberos tickets remembered; the older half forgotten`,
+            0,
+            0,
+          )),
       },
     };
     const observe: ObserverFactory = (conn) => observersOf(conn, ctx, hooks.observe?.(conn));

@@ -197,6 +197,10 @@ export interface SmbSummary {
   authentications: number;
   /** Of which refused by the server. */
   failedAuthentications: number;
+  /** Kerberos logins (AP-REQ in SESSION_SETUP). */
+  kerberosLogins: number;
+  /** Of which refused by the server. */
+  failedKerberosLogins: number;
 }
 
 /** The last event of every decode. */
@@ -354,6 +358,41 @@ export interface NtlmEvent extends Addressed {
   evidence: Evidence;
 }
 
+/**
+ * One Kerberos login to a service: the AP-REQ a client presented in a
+ * SESSION_SETUP, with the outcome from its answer.
+ */
+export interface KerberosEvent extends Addressed {
+  /** Discriminant. */
+  type: "kerberos";
+  /** The protocol that carried it: `smb1` or `smb2` (SESSION_SETUP); `dcerpc` next. */
+  protocol: "smb1" | "smb2" | "dcerpc";
+  /** The ticket's realm (the service's), e.g. `CONTOSO.LOCAL`. */
+  realm: string;
+  /** The service principal of the ticket, components joined by `/`, e.g. `cifs/fs1.contoso.local`. */
+  service: string;
+  /** Encryption type of the ticket, number and name (`aes256-cts-hmac-sha1-96`, `rc4-hmac`…). */
+  ticketEtype: number;
+  /** Its name. */
+  ticketEtypeName: string;
+  /** Whether the client asked the service to prove itself (AP-OPTIONS mutual-required). */
+  mutualRequired: boolean;
+  /** The client principal, when the KDC reply that issued the ticket is in the capture (port 88). */
+  clientPrincipal?: string;
+  /** Its realm. */
+  clientRealm?: string;
+  /** Outcome from the answer: true on success, false on an error status; absent when none was seen. */
+  success?: boolean;
+  /** The answer's status. */
+  status?: number;
+  /** Its name. */
+  statusName?: string;
+  /** The session id it set up (SMB1 UID / SMB2 SessionId), for logins carried by SMB. */
+  sessionId?: string;
+  /** Frames of the request that carried the AP-REQ. */
+  evidence: Evidence;
+}
+
 /** A tree connect (or disconnect) and its result. */
 export interface TreeEvent extends Addressed {
   /** Discriminant. */
@@ -417,6 +456,7 @@ export type DecodeEvent =
   | ConnectionEvent
   | SmbEvent
   | NtlmEvent
+  | KerberosEvent
   | TreeEvent
   | NbssEvent
   | AnomalyEvent
@@ -427,6 +467,7 @@ export const EVENT_TYPES = [
   "connection",
   "smb",
   "ntlm",
+  "kerberos",
   "tree",
   "nbss",
   "anomaly",

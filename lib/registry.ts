@@ -12,6 +12,7 @@ import type { Limits } from "./options.ts";
 import { SmbAnalyzer } from "./smb/analyzer.ts";
 import type { SmbContext } from "./smb/context.ts";
 import { NbdsAnalyzer } from "./smb/nbds_analyzer.ts";
+import { KdcAnalyzer, KERBEROS_PORT } from "./kerberos/kdc_analyzer.ts";
 
 /** What an analyzer gets besides its connection: the decode-wide state and caps. */
 export interface AnalyzerContext {
@@ -50,8 +51,16 @@ const smbOverNbds: AnalyzerSpec = {
   create: (conn, ctx) => new NbdsAnalyzer(conn, ctx.smb),
 };
 
+/** Kerberos on port 88 (TCP and UDP): the tickets KDC replies issue, to name Kerberos logins. */
+const kerberosKdc: AnalyzerSpec = {
+  name: "kerberos",
+  watches: (conn, limits) =>
+    limits.decodeSmb && (conn.server.port === KERBEROS_PORT || conn.client.port === KERBEROS_PORT),
+  create: (conn, ctx) => new KdcAnalyzer(conn, ctx.smb.tickets, ctx.smb.reporter),
+};
+
 /** Every analyzer, in the order they see a connection's bytes. */
-export const ANALYZERS: readonly AnalyzerSpec[] = [smbOverTcp, smbOverNbds];
+export const ANALYZERS: readonly AnalyzerSpec[] = [smbOverTcp, smbOverNbds, kerberosKdc];
 
 /**
  * Receives every event as it is emitted, synchronously, before front ends

@@ -24,6 +24,8 @@ export class SmbTally {
     files: [],
     authentications: 0,
     failedAuthentications: 0,
+    kerberosLogins: 0,
+    failedKerberosLogins: 0,
   };
   readonly #files = new Set<string>();
   /** Account → refused so far (true until an attempt succeeds or a session names it). */
@@ -49,6 +51,12 @@ export class SmbTally {
         if (e.success === false) s.failedAuthentications++;
         if (e.anonymous) s.anonymousLogins++;
         else this.#user(accountName(e), e.success === false);
+      } else if (e.type === "kerberos") {
+        s.kerberosLogins++;
+        if (e.success === false) s.failedKerberosLogins++;
+        if (e.clientPrincipal !== undefined) {
+          this.#user(`${e.clientPrincipal}@${e.clientRealm ?? e.realm}`, e.success === false);
+        }
       }
     }
   }

@@ -17,6 +17,7 @@ const ORDER = [
   "flow",
   "netbios",
   "auth",
+  "kerberos",
   "smb",
   "output",
   "(top)",

@@ -7,6 +7,7 @@ import type {
   AnomalyEvent,
   ConnectionEvent,
   DecodeEvent,
+  KerberosEvent,
   NtlmEvent,
   SmbEvent,
   SummaryEvent,
@@ -32,6 +33,7 @@ export class CaptureModel {
   readonly conversations: Conversation[] = [];
   readonly #byId = new Map<number, Conversation>();
   readonly ntlm: NtlmEvent[] = [];
+  readonly kerberos: KerberosEvent[] = [];
   readonly trees: TreeEvent[] = [];
   readonly anomalies: AnomalyEvent[] = [];
   readonly dialects = new Set<string>();
@@ -89,6 +91,12 @@ export class CaptureModel {
           if (e.file !== undefined && e.file !== "") this.files.add(e.file);
           break;
         }
+        case "kerberos":
+          this.kerberos.push(e);
+          if (e.clientPrincipal !== undefined && e.success !== false) {
+            this.users.add(`${e.clientPrincipal}@${e.clientRealm ?? e.realm}`);
+          }
+          break;
         case "ntlm":
           this.ntlm.push(e);
           if (!e.anonymous && e.user !== "") {

@@ -237,7 +237,7 @@ export function fileLines(conversations: Conversation[]): string[] {
   return lines;
 }
 
-/** NTLM authentications, one line each (the text formatter's line). */
+/** NTLM and Kerberos logins, one line each (the text formatter's line). */
 export function authLines(model: CaptureModel, connection?: number): string[] {
   const lines = model.ntlm.filter((e) =>
     connection === undefined || e.evidence.connection === connection
@@ -258,7 +258,13 @@ export function authLines(model: CaptureModel, connection?: number): string[] {
       if (e.clientVersion) detail.push(`    client version: ${esc(e.clientVersion)}`);
       return [head, ...detail];
     });
-  return lines.length ? lines : ["no NTLM authentications"];
+  // Kerberos logins, the text formatter's line each.
+  for (const e of model.kerberos) {
+    if (connection === undefined || e.evidence.connection === connection) {
+      lines.push(formatEventText(e) ?? "");
+    }
+  }
+  return lines.length ? lines : ["no NTLM or Kerberos logins"];
 }
 
 /** Anomalies, one line each. */

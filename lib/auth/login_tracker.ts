@@ -1,11 +1,13 @@
 /**
- * Follows NTLM authentications through a protocol's login exchanges (SMB1
- * and SMB2 SESSION_SETUP today, DCE/RPC binds next) and emits one `ntlm`
- * event per attempt, with its outcome taken from the answer's status. Knows
- * nothing of the carrying protocol beyond its name and the connection.
+ * Follows logins through a protocol's exchanges (SMB1 and SMB2 SESSION_SETUP
+ * today, DCE/RPC binds next) and emits one `ntlm` or `kerberos` event per
+ * attempt, with its outcome taken from the answer's status. Knows nothing of
+ * the carrying protocol beyond its name and the connection.
  * @module
  */
-import type { Addressed, DecodeEvent, Evidence, NtlmEvent } from "../events.ts";
+import type { Addressed, DecodeEvent, Evidence, KerberosEvent, NtlmEvent } from "../events.ts";
+import type { KrbApReq } from "./kerberos.ts";
+import type { KerberosTickets } from "./kerberos_tickets.ts";
 import { parseSecurityBlob } from "./spnego.ts";
 import type { NtlmAuthenticate, NtlmChallenge, SecurityToken } from "./types.ts";
 
@@ -15,6 +17,11 @@ const STATUS_MORE_PROCESSING_REQUIRED = 0xc0000016;
 interface PendingAuth {
   auth: NtlmAuthenticate;
   mechanism: "ntlmssp" | "smb1_legacy";
+  evidence: Evidence;
+}
+
+interface PendingKerberos {
+  apReq: KrbApReq;
   evidence: Evidence;
 }
 
@@ -44,14 +51,17 @@ export class LoginTracker {
   #challenge: NtlmChallenge | undefined;
   /** Attempts by the carrier's pairing key; at most a handful per connection are ever open. */
   readonly #pending = new Map<string, PendingAuth>();
+  readonly #kerberos = new Map<string, PendingKerberos>();
 
   constructor(
-    /** Where `ntlm` events go. */
+    /** Where `ntlm` and `kerberos` events go. */
     readonly out: DecodeEvent[],
-    /** The carrying protocol, as `ntlm` events name it. */
+    /** The carrying protocol, as events name it. */
     readonly protocol: NtlmEvent["protocol"],
     /** The connection's addresses. */
     readonly addresses: Addressed,
+    /** Tickets seen issued on port 88, to name a Kerberos login's client. */
+    readonly tickets: KerberosTickets | undefined = undefined,
   ) {}
 
   /**
@@ -62,6 +72,8 @@ export class LoginTracker {
     const token = parseSecurityBlob(blob);
     if (token.ntlm?.messageType === 3) {
       this.#pending.set(key, { auth: token.ntlm, mechanism: "ntlmssp", evidence });
+    } else if (token.kerberos !== undefined) {
+      this.#kerberos.set(key, { apReq: token.kerberos, evidence });
     }
     return token;
   }
@@ -85,6 +97,30 @@ export class LoginTracker {
   ): LoginOutcome {
     const token = blob !== undefined && blob.length > 0 ? parseSecurityBlob(blob) : undefined;
     if (token?.ntlm?.messageType === 2) this.#challenge = token.ntlm;
+    // A Kerberos exchange may take more legs (IAKERB, mutual authentication): the login
+    // then waits for the session's final answer, whichever request it answers.
+    const sessionKey = sessionId === undefined ? undefined : `session:${sessionId}`;
+    let krbKey = key;
+    let krb = this.#kerberos.get(key);
+    if (krb === undefined && sessionKey !== undefined) {
+      krb = this.#kerberos.get(sessionKey);
+      krbKey = sessionKey;
+    }
+    if (
+      krb !== undefined && status === STATUS_MORE_PROCESSING_REQUIRED && sessionKey !== undefined
+    ) {
+      this.#kerberos.delete(krbKey);
+      this.#kerberos.set(sessionKey, krb);
+    } else if (krb !== undefined) {
+      this.#kerberos.delete(krbKey);
+      if (this.#kerberos.size > 64) this.#kerberos.clear(); // never answered: not state to keep
+      const success = status === STATUS_SUCCESS;
+      const client = this.#emitKerberos(krb, sessionId, { success, status, statusName });
+      const result: LoginOutcome = {};
+      if (token) result.token = token;
+      if (success && client !== undefined) result.user = client;
+      return result;
+    }
     const pending = this.#pending.get(key);
     if (pending === undefined) return token ? { token } : {};
     if (status === STATUS_MORE_PROCESSING_REQUIRED) return token ? { token } : {};
@@ -105,6 +141,8 @@ export class LoginTracker {
   /** The connection ended: attempts with no response are reported without an outcome. */
   close(): void {
     for (const pending of this.#pending.values()) this.#emit(pending, undefined, {});
+    for (const krb of this.#kerberos.values()) this.#emitKerberos(krb, undefined, {});
+    this.#kerberos.clear();
     this.#pending.clear();
   }
 
@@ -150,5 +188,37 @@ export class LoginTracker {
     }
     if (a.version !== undefined) event.clientVersion = a.version;
     this.out.push(event);
+  }
+
+  /** Emits a Kerberos login; returns its client as sessions name users (`principal@REALM`), when known. */
+  #emitKerberos(
+    pending: PendingKerberos,
+    sessionId: string | undefined,
+    outcome: { success?: boolean; status?: number; statusName?: string },
+  ): string | undefined {
+    const t = pending.apReq.ticket;
+    const event: KerberosEvent = {
+      type: "kerberos",
+      protocol: this.protocol,
+      client: this.addresses.client,
+      server: this.addresses.server,
+      realm: t.realm,
+      service: t.service,
+      ticketEtype: t.etype,
+      ticketEtypeName: t.etypeName,
+      mutualRequired: pending.apReq.mutualRequired,
+      evidence: pending.evidence,
+    };
+    const who = this.tickets?.clientOf(t.id);
+    if (who !== undefined) {
+      event.clientPrincipal = who.principal;
+      event.clientRealm = who.realm;
+    }
+    if (outcome.success !== undefined) event.success = outcome.success;
+    if (outcome.status !== undefined) event.status = outcome.status;
+    if (outcome.statusName !== undefined) event.statusName = outcome.statusName;
+    if (sessionId !== undefined) event.sessionId = sessionId;
+    this.out.push(event);
+    return who === undefined ? undefined : `${who.principal}@${who.realm}`;
   }
 }

@@ -13,6 +13,8 @@ export const MechOid = {
   "MS-Kerberos": "1.2.840.48018.1.2.2",
   NEGOEX: "1.3.6.1.4.1.311.2.2.30",
   "Kerberos-U2U": "1.2.840.113554.1.2.2.3",
+  /** IAKERB ([RFC 9527]): Kerberos through the server, e.g. Apple's local KDC. */
+  IAKERB: "1.3.6.1.5.2.5",
   SPNEGO: "1.3.6.1.5.5.2",
 } as const;
 export type MechOid = (typeof MechOid)[keyof typeof MechOid];
@@ -24,8 +26,8 @@ export function oidName(dotted: string): string {
   return NAMES.get(dotted) ?? dotted;
 }
 
-/** Whether an OID names a Kerberos V5 mechanism (standard, Microsoft's, user-to-user). */
+/** Whether an OID names a Kerberos V5 mechanism (standard, Microsoft's, user-to-user, IAKERB). */
 export function isKerberosOid(dotted: string): boolean {
   return dotted === MechOid.Kerberos || dotted === MechOid["MS-Kerberos"] ||
-    dotted === MechOid["Kerberos-U2U"];
+    dotted === MechOid["Kerberos-U2U"] || dotted === MechOid.IAKERB;
 }

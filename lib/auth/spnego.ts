@@ -33,6 +33,7 @@ import {
   readElement,
 } from "./der.ts";
 import { isNtlmssp, parseNtlmssp } from "./ntlmssp.ts";
+import { readKerberosToken } from "./kerberos.ts";
 import { isKerberosOid, MechOid, oidName } from "./oids.ts";
 import { latin1 } from "./text.ts";
 import type { SecurityToken } from "./types.ts";
@@ -81,6 +82,7 @@ function decodeBlob(blob: Uint8Array, token: SecurityToken): void {
   if (first === KRB_AP_REQ || first === KRB_AP_REP || first === KRB_ERROR) {
     token.kind = "kerberos";
     token.innerMech = "Kerberos";
+    kerberos(blob, token);
     return;
   }
   if (first !== GSS_INITIAL_CONTEXT && first !== NEG_TOKEN_INIT && first !== NEG_TOKEN_RESP) {
@@ -95,8 +97,16 @@ function decodeBlob(blob: Uint8Array, token: SecurityToken): void {
   if (outer.end < blob.length) {
     token.problems.push(`${blob.length - outer.end} bytes after the security token`);
   }
-  if (first === GSS_INITIAL_CONTEXT) gssToken(outer, token);
-  else negotiationToken(outer, token);
+  if (first === GSS_INITIAL_CONTEXT) {
+    gssToken(outer, token);
+    if (token.kind === "kerberos") kerberos(blob, token);
+  } else negotiationToken(outer, token);
+}
+
+/** A Kerberos AP-REQ's ticket, when the token is one. */
+function kerberos(b: Uint8Array, token: SecurityToken): void {
+  const apReq = readKerberosToken(b);
+  if (apReq !== undefined) token.kerberos = apReq;
 }
 
 /** [APPLICATION 0] { thisMech OID, innerContextToken }: RFC 2743 3.1. */
@@ -245,8 +255,10 @@ function innerToken(b: Uint8Array, token: SecurityToken): void {
     token.innerMech = "NEGOEX";
   } else if (b[0] === KRB_AP_REQ || b[0] === KRB_AP_REP || b[0] === KRB_ERROR) {
     token.innerMech = "Kerberos";
+    kerberos(b, token);
   } else if (b[0] === GSS_INITIAL_CONTEXT) {
     token.innerMech = wrappedMech(b);
+    if (token.innerMech === "Kerberos") kerberos(b, token);
   } else {
     token.innerMech = "unknown";
   }

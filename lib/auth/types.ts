@@ -76,6 +76,8 @@ export interface NtlmAuthenticate {
 /** Any NTLMSSP message. */
 export type NtlmMessage = NtlmNegotiate | NtlmChallenge | NtlmAuthenticate;
 
+import type { KrbApReq } from "./kerberos.ts";
+
 /** A security blob as SESSION_SETUP carries it, decoded. */
 export interface SecurityToken {
   /** `spnego_init` (negTokenInit, possibly inside the GSS-API [APPLICATION 0] wrapper), `spnego_resp` (negTokenResp), `ntlmssp` (raw, outside SPNEGO), `kerberos` (raw krb5 AP-REQ/AP-REP GSS token), `empty`, `unknown`. */
@@ -90,6 +92,8 @@ export interface SecurityToken {
   innerMech?: string;
   /** The NTLMSSP message inside, when there is one. */
   ntlm?: NtlmMessage;
+  /** The Kerberos AP-REQ inside (realm, service, ticket encryption), when there is one. */
+  kerberos?: KrbApReq;
   /** negTokenInit negHints hintName (e.g. `not_defined_in_RFC4178@please_ignore`), when present. */
   hintName?: string;
   /** Problems met (lying lengths, unknown tags): the decoder never throws. */

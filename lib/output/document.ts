@@ -7,6 +7,7 @@ import type {
   AnomalyEvent,
   ConnectionEvent,
   DecodeEvent,
+  KerberosEvent,
   NbssEvent,
   NtlmEvent,
   SummaryEvent,
@@ -37,6 +38,8 @@ export interface DecodeDocument {
   /** SMB per connection: users, shares and files named, message and error counts. */
   smbSessions: SmbSessionSummary[];
   authentications: NtlmEvent[];
+  /** Kerberos logins (AP-REQ in SESSION_SETUP). */
+  kerberos: KerberosEvent[];
   trees: TreeEvent[];
   netbios: NbssEvent[];
   anomalies: AnomalyEvent[];
@@ -52,6 +55,7 @@ export class DocumentBuilder {
     connections: [],
     smbSessions: [],
     authentications: [],
+    kerberos: [],
     trees: [],
     netbios: [],
     anomalies: [],
@@ -73,6 +77,9 @@ export class DocumentBuilder {
           break;
         case "ntlm":
           d.authentications.push(e);
+          break;
+        case "kerberos":
+          d.kerberos.push(e);
           break;
         case "tree":
           d.trees.push(e);

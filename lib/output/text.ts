@@ -7,6 +7,7 @@ import type {
   DecodeEvent,
   DirectionStats,
   JsonValue,
+  KerberosEvent,
   NtlmEvent,
   SmbEvent,
   SummaryEvent,
@@ -131,6 +132,17 @@ function ntlmLine(e: NtlmEvent): string {
     `${escapeControl(who)} from ${escapeControl(e.workstation || "?")} → ${outcome}`;
 }
 
+function kerberosLine(e: KerberosEvent): string {
+  const who = e.clientPrincipal === undefined
+    ? ""
+    : ` ${escapeControl(e.clientPrincipal)}@${escapeControl(e.clientRealm ?? "")}`;
+  const outcome = e.success === undefined
+    ? "no response seen"
+    : `${e.success ? "success" : "failure"} (${e.statusName ?? e.status})`;
+  return `${where(e)} KERBEROS${who} to ${escapeControl(e.service)}@${escapeControl(e.realm)} ` +
+    `(${e.ticketEtypeName}) → ${outcome}`;
+}
+
 function treeLine(e: TreeEvent): string {
   const type = e.shareType ? ` (${e.shareType})` : "";
   const outcome = e.action === "connect" ? ` → ${e.statusName ?? "?"}` : "";
@@ -158,6 +170,8 @@ export function formatEventText(event: DecodeEvent): string | undefined {
       return smbLine(event);
     case "ntlm":
       return ntlmLine(event);
+    case "kerberos":
+      return kerberosLine(event);
     case "tree":
       return treeLine(event);
     case "nbss": {
@@ -194,7 +208,11 @@ export function formatSummaryText(s: SummaryEvent): string {
         `), ${m.errorResponses} error responses; dialects: ${m.dialects.join(", ") || "not seen"}`,
     );
     lines.push(
-      `logins: ${m.authentications} NTLM (${m.failedAuthentications} refused); users: ` +
+      `logins: ${m.authentications} NTLM (${m.failedAuthentications} refused)` +
+        (m.kerberosLogins > 0
+          ? `, ${m.kerberosLogins} Kerberos (${m.failedKerberosLogins} refused)`
+          : "") +
+        `; users: ` +
         (m.users.map((u) => escapeControl(u.name) + (u.refused ? " (refused)" : "")).join(", ") ||
           "none") +
         (m.anonymousLogins > 0 ? `; anonymous logins: ${m.anonymousLogins}` : ""),

@@ -9,6 +9,7 @@ import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
 import { BoundedMap } from "../state/bounded_map.ts";
 import type { NbssMessage } from "../netbios/nbss.ts";
+import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
 import type { IoConsumers } from "./io.ts";
 import type { Smb2SessionTable } from "./smb2/sessions.ts";
 import type { ParseProblem } from "./types.ts";
@@ -24,6 +25,8 @@ export interface SmbContext {
   readonly smb2Sessions: Smb2SessionTable;
   /** Numbers opens decode-wide (`OpenFile.id`). */
   nextOpenId(): number;
+  /** Kerberos tickets seen issued on port 88, to name Kerberos logins' clients. */
+  readonly tickets: KerberosTickets;
 }
 
 /** One connection's view for the session handlers. */

@@ -168,13 +168,31 @@ Deno.test("parseSecurityBlob: a raw krb5 GSS token (the mechToken of a real negT
   const at = c.blob.indexOf(shown.head) / 2;
   const mechToken = fromHex(c.blob).subarray(at, at + shown.length); // 60 82 05 34 06 09 2a 86 …
   assert.deepEqual(Array.from(mechToken.subarray(0, 6)), [0x60, 0x82, 0x05, 0x34, 0x06, 0x09]);
+  // tshark (frame 7): kerberos.realm HOUSING.HKSARG, SNameString cifs,EDISK03A.housing.hksarg,
+  // etype 23 (ticket) and 23 (authenticator), ap_options 0x20000000 (mutual-required),
+  // kerberos.cipher ff4e7b1f822fcb0fa5e5bc6afe5ea7d4….
+  const kerberos = {
+    ticket: {
+      realm: "HOUSING.HKSARG",
+      service: "cifs/EDISK03A.housing.hksarg",
+      etype: 23,
+      etypeName: "rc4-hmac",
+      id: "ff4e7b1f822fcb0fa5e5bc6afe5ea7d4",
+    },
+    mutualRequired: true,
+    authenticatorEtype: 23,
+  };
   assert.deepEqual(parseSecurityBlob(mechToken), {
     kind: "kerberos",
     problems: [],
     innerMech: "Kerberos",
+    kerberos,
   });
   // Without its GSS wrapper (TOK_ID then the AP-REQ itself)
   assert.equal(parseSecurityBlob(mechToken.subarray(17)).kind, "kerberos");
+  assert.deepEqual(parseSecurityBlob(mechToken.subarray(17)).kerberos, kerberos);
+  // Inside the whole negTokenInit too.
+  assert.deepEqual(parseSecurityBlob(fromHex(c.blob)).kerberos, kerberos);
 });
 
 Deno.test("parseSecurityBlob: raw NTLMSSP outside SPNEGO is kind ntlmssp", () => {

@@ -13,7 +13,7 @@ Deno.test("oidName names each mechanism OID and returns unknown OIDs as given", 
   assert.equal(oidName("1.2.3.4"), "1.2.3.4");
   assert.deepEqual(
     oids.filter(isKerberosOid).map(oidName),
-    ["Kerberos", "MS-Kerberos", "Kerberos-U2U"],
+    ["Kerberos", "MS-Kerberos", "Kerberos-U2U", "IAKERB"],
   );
 });
 

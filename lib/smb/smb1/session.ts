@@ -76,7 +76,7 @@ export class Smb1Session {
     this.#users = maps.users;
     this.#trees = maps.trees;
     this.#files = maps.files;
-    this.#auth = new LoginTracker(conn.ctx.out, "smb1", conn.info);
+    this.#auth = new LoginTracker(conn.ctx.out, "smb1", conn.info, conn.ctx.tickets);
     this.#pending = new PendingRequests(conn, "smb1", (msg) => {
       const h = msg.header;
       return `SMB1 ${

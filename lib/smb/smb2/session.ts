@@ -65,7 +65,7 @@ export class Smb2Session {
   readonly #requestOf = (id: string) => this.#pending.get(id)?.message;
 
   constructor(readonly conn: SmbConnection) {
-    this.#logins = new LoginTracker(conn.ctx.out, "smb2", conn.info);
+    this.#logins = new LoginTracker(conn.ctx.out, "smb2", conn.info, conn.ctx.tickets);
     this.#pending = new PendingRequests(
       conn,
       "smb2",
