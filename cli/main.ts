@@ -22,7 +22,7 @@ Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
 Options:
   -f, --format <text|json|ndjson>  output format (default: text)
   -t, --types <list>               event types to output, comma-separated
-                                   (connection,smb,ntlm,tree,nbss,anomaly,summary;
+                                   (connection,smb,ntlm,kerberos,tree,nbss,anomaly,summary;
                                    default: all)
       --no-open-events             leave out connection "open" events
   -q, --quiet                      no progress indicator on stderr
