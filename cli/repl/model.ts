@@ -121,6 +121,11 @@ export class CaptureModel {
           break;
         case "nbss":
           break;
+        default: {
+          // Every type of EVENT_TYPES is handled: a new one does not compile until it is.
+          const unknown: never = e;
+          void unknown;
+        }
       }
     }
   }

@@ -114,6 +114,11 @@ export class DocumentBuilder {
           addName(s.files, e.file);
           break;
         }
+        default: {
+          // Every type of EVENT_TYPES has its place: a new one does not compile until it does.
+          const unknown: never = e;
+          void unknown;
+        }
       }
     }
   }

@@ -182,6 +182,11 @@ export function formatEventText(event: DecodeEvent): string | undefined {
         : "";
       return `${where(event)} NBSS ${event.action.replace("_", " ")}${names}`;
     }
+    default: {
+      // Every type of EVENT_TYPES has its line: a new one does not compile until it does.
+      const unknown: never = event;
+      return unknown;
+    }
   }
 }
 
