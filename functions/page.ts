@@ -79,6 +79,7 @@ function render(doc) {
     ["UDP conversations", s.udpConversations], ["SMB messages", smb.messages],
     ["dialects", smb.dialects], ["users", (smb.users || []).map((u) => u.name + (u.refused ? " (refused)" : ""))], ["shares", smb.shares],
     ["NTLM logins (refused)", smb.authentications + " (" + smb.failedAuthentications + ")"],
+    ["Kerberos logins (refused)", (smb.kerberosLogins || 0) + " (" + (smb.failedKerberosLogins || 0) + ")"],
     ["anomalies", s.anomalies], ["truncated", doc.truncated ? "yes: " + (doc.reason ? doc.reason.message : "") : "no"],
   ];
   results.append(table("summary", "Summary", [["", (r) => r[0]], ["value", (r) => r[1]]], facts));
@@ -99,6 +100,14 @@ function render(doc) {
     ["NTLM", (a) => a.ntlmVersion], ["result", (a) => a.success === undefined ? "?" : a.success ? "success" : "refused"],
     ["status", (a) => a.statusName], ["frames", (a) => a.evidence.frames],
   ], doc.authentications || []));
+  if ((doc.kerberos || []).length > 0) {
+    results.append(table("kerberos", "Kerberos logins", [
+      ["client", (k) => k.clientPrincipal ? k.clientPrincipal + "@" + (k.clientRealm || "") : "?"],
+      ["service", (k) => k.service + "@" + k.realm], ["ticket", (k) => k.ticketEtypeName],
+      ["result", (k) => k.success === undefined ? "?" : k.success ? "success" : "refused"],
+      ["status", (k) => k.statusName], ["frames", (k) => k.evidence.frames],
+    ], doc.kerberos));
+  }
   results.append(table("trees", "Trees", [
     ["action", (t) => t.action], ["path", (t) => t.path], ["type", (t) => t.shareType],
     ["status", (t) => t.statusName], ["user", (t) => t.user], ["frames", (t) => t.evidence.frames],
