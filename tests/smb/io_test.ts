@@ -238,3 +238,18 @@ Deno.test("io facts: io/io_smb3_5mib: a consumer that wants nothing gets no byte
   assert.equal(r.facts.filter((f) => f.kind === "read" || f.kind === "write").length, 0);
   assert.ok(r.facts.some((f) => f.kind === "open" && f.file.name === "io_5mib.bin"));
 });
+
+Deno.test("options: watchers see every event as it is emitted, then the end", () => {
+  const seen: string[] = [];
+  let ended = false;
+  const events = run("smb3_11", {
+    watchers: [{ event: (e) => void seen.push(e.type), end: () => void (ended = true) }],
+  });
+  // Every event but the summary (emitted after the watchers' end) passed them, in order.
+  assert.deepEqual(seen, events.slice(0, -1).map((e) => e.type));
+  assert.equal(ended, true);
+  assert.throws(
+    () => new Decoder({ watchers: [{}] as never }),
+    /watchers\[0\] must have a method event\(\)/,
+  );
+});
