@@ -30,6 +30,7 @@ export class SmbTally {
   readonly #files = new Set<string>();
   /** Account → refused so far (true until an attempt succeeds or a session names it). */
   readonly #users = new Map<string, boolean>();
+  #lastUser: string | undefined;
 
   add(events: readonly DecodeEvent[]): void {
     const s = this.#summary;
@@ -39,9 +40,18 @@ export class SmbTally {
         if (e.version === 1) s.smb1Messages++;
         else s.smb2Messages++;
         if (e.command === "ENCRYPTED") s.encryptedMessages++;
-        if (e.response && isErrorResponse(e)) s.errorResponses++;
+        // Most answers succeed: only an error-severity or DOS status needs the full test.
+        const status = e.status;
+        if (
+          e.response && status !== undefined &&
+          (status >>> 30 === 3 || e.dosError !== undefined) && isErrorResponse(e)
+        ) s.errorResponses++;
         add(s.dialects, e.dialect === undefined ? undefined : `SMB${e.version} ${e.dialect}`);
-        if (e.user !== undefined) this.#user(e.user, false);
+        // Messages of one session repeat its user: look it up when it changes.
+        if (e.user !== undefined && e.user !== this.#lastUser) {
+          this.#lastUser = e.user;
+          this.#user(e.user, false);
+        }
         add(s.shares, e.share);
         if (e.file !== undefined && e.file !== "" && this.#files.size < MAX_NAMES) {
           this.#files.add(e.file);

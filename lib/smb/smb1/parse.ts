@@ -222,7 +222,22 @@ function parseCommand(
   const wordCount = msg[offset]!;
   const wordBytes = parameterWords(msg, header, code, offset, wordCount, problems) * 2;
   const wordsStart = offset + 1;
-  const cmd: Smb1Command = { code, name, offset, wordCount, byteCount: 0, fields: {} };
+  // Every optional member present from the start: one object shape for all commands.
+  const cmd = {
+    code,
+    name,
+    offset,
+    wordCount,
+    byteCount: 0,
+    fields: {},
+    securityBlob: undefined,
+    lmResponse: undefined,
+    ntResponse: undefined,
+    data: undefined,
+    fid: undefined,
+    fileName: undefined,
+    record: undefined,
+  } as unknown as Smb1Command;
   if (wordsStart + wordBytes + 2 > msg.length) {
     problems.push({
       kind: "truncated",

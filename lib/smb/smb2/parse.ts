@@ -106,7 +106,20 @@ function parseMessage(
   const name = smb2CommandName(header.command);
   const body = msg.subarray(SMB2_HEADER_SIZE);
   const error = header.response && isErrorResponse(header.command, header.status, body);
-  const out: Smb2Message = { header, name, error, fields: {} };
+  // Every optional member present from the start: one object shape for all messages.
+  const out = {
+    header,
+    name,
+    error,
+    fields: {},
+    securityBlob: undefined,
+    data: undefined,
+    ioctlInput: undefined,
+    ioctlOutput: undefined,
+    fileId: undefined,
+    fileName: undefined,
+    record: undefined,
+  } as unknown as Smb2Message;
   const request = header.response && requestOf ? requestOf(header.messageId, index) : undefined;
   const b = new Smb2Body(msg, header, out, problems, request, offset);
   const readers = READERS.get(header.command);
