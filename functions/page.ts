@@ -66,6 +66,8 @@ function table(id, title, columns, rows) {
   return section;
 }
 const ep = (e) => e ? (e.ip.includes(":") ? "[" + e.ip + "]" : e.ip) + ":" + e.port : "";
+// An account of the summary as the text view writes it: DOMAIN\\user, marked when every login was refused.
+const account = (u) => (u.domain ? u.domain + "\\\\" + u.user : u.user) + (u.refused ? " (refused)" : "");
 const time = (ts) => ts ? new Date(ts * 1000).toISOString() : "";
 
 function render(doc) {
@@ -77,7 +79,8 @@ function render(doc) {
     ["first packet", time(s.firstTs)], ["last packet", time(s.lastTs)],
     ["link types", s.linkTypes], ["TCP connections", s.tcpConnections],
     ["UDP conversations", s.udpConversations], ["SMB messages", smb.messages],
-    ["dialects", smb.dialects], ["users", (smb.users || []).map((u) => u.name + (u.refused ? " (refused)" : ""))], ["shares", smb.shares],
+    ["dialects", smb.dialects], ["users", (smb.users || []).map(account).concat(smb.unlistedLogins ? [smb.unlistedLogins + " logins of further accounts"] : [])],
+    ["anonymous logins", smb.anonymousLogins || 0], ["shares", smb.shares],
     ["NTLM logins (refused)", smb.authentications + " (" + smb.failedAuthentications + ")"],
     ["Kerberos logins (refused)", (smb.kerberosLogins || 0) + " (" + (smb.failedKerberosLogins || 0) + ")"],
     ["anomalies", s.anomalies], ["truncated", doc.truncated ? "yes: " + (doc.reason ? doc.reason.message : "") : "no"],

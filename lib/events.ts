@@ -159,12 +159,16 @@ export interface LimitHit {
   count: number;
 }
 
-/** An account in a summary. */
+/** An account that logged in or tried to, in a summary. */
 export interface UserSummary {
-  /** `DOMAIN\user` (or `user` when no domain was sent). */
-  name: string;
-  /** Whether every answered login attempt of this account was refused. */
+  /** User name as the login sent it (NTLM user, or Kerberos client principal). */
+  user: string;
+  /** Its domain (NTLM domain, or Kerberos client realm); empty when none was sent. */
+  domain: string;
+  /** Whether every login attempt of this account was refused (`success === false`); one success, or one attempt whose answer was not seen, makes it false. */
   refused: boolean;
+  /** Login attempts of this account (NTLM authentications and Kerberos AP-REQs). */
+  logins: number;
 }
 
 /** The SMB side of a decode at a glance (lists hold at most 100 names each). */
@@ -182,11 +186,15 @@ export interface SmbSummary {
   /** Dialects negotiated, e.g. `SMB2 3.1.1`. */
   dialects: string[];
   /**
-   * Accounts that logged in or tried to, `DOMAIN\user`, with `refused: true`
-   * when every answered attempt was refused; anonymous logins are counted in
-   * `anonymousLogins`, never listed.
+   * Logins by account, from `ntlm` and `kerberos` events, in order of first
+   * attempt: refused accounts are listed too, marked `refused`. Anonymous
+   * logins are counted in `anonymousLogins`, never listed; a Kerberos login
+   * whose client is unknown is not listed. At most 100 accounts: the logins
+   * of further accounts are counted in `unlistedLogins`.
    */
   users: UserSummary[];
+  /** Login attempts of accounts past the 100 listed in `users`. */
+  unlistedLogins: number;
   /** Anonymous (null session) logins. */
   anonymousLogins: number;
   /** Shares (tree paths) used. */

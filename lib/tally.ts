@@ -3,7 +3,7 @@
  * analyst wants first (dialects, users, shares, files, logins).
  * @module
  */
-import type { DecodeEvent, NtlmEvent, SmbSummary } from "./events.ts";
+import type { DecodeEvent, KerberosEvent, NtlmEvent, SmbSummary, UserSummary } from "./events.ts";
 import { isErrorResponse } from "./smb/error_status.ts";
 
 /** Most names kept in each list of the summary. */
@@ -19,6 +19,7 @@ export class SmbTally {
     errorResponses: 0,
     dialects: [],
     users: [],
+    unlistedLogins: 0,
     anonymousLogins: 0,
     shares: [],
     files: [],
@@ -28,9 +29,7 @@ export class SmbTally {
     failedKerberosLogins: 0,
   };
   readonly #files = new Set<string>();
-  /** Account → refused so far (true until an attempt succeeds or a session names it). */
-  readonly #users = new Map<string, boolean>();
-  #lastUser: string | undefined;
+  readonly #accounts = new AccountTally();
 
   add(events: readonly DecodeEvent[]): void {
     const s = this.#summary;
@@ -47,11 +46,6 @@ export class SmbTally {
           (status >>> 30 === 3 || e.dosError !== undefined) && isErrorResponse(e)
         ) s.errorResponses++;
         add(s.dialects, e.dialect === undefined ? undefined : `SMB${e.version} ${e.dialect}`);
-        // Messages of one session repeat its user: look it up when it changes.
-        if (e.user !== undefined && e.user !== this.#lastUser) {
-          this.#lastUser = e.user;
-          this.#user(e.user, false);
-        }
         add(s.shares, e.share);
         if (e.file !== undefined && e.file !== "" && this.#files.size < MAX_NAMES) {
           this.#files.add(e.file);
@@ -59,39 +53,73 @@ export class SmbTally {
       } else if (e.type === "ntlm") {
         s.authentications++;
         if (e.success === false) s.failedAuthentications++;
-        if (e.anonymous) s.anonymousLogins++;
-        else this.#user(accountName(e), e.success === false);
+        this.#accounts.add(e);
       } else if (e.type === "kerberos") {
         s.kerberosLogins++;
         if (e.success === false) s.failedKerberosLogins++;
-        if (e.clientPrincipal !== undefined) {
-          this.#user(`${e.clientPrincipal}@${e.clientRealm ?? e.realm}`, e.success === false);
-        }
+        this.#accounts.add(e);
       }
     }
-  }
-
-  /** Note an account; `refused` when this attempt was refused. */
-  #user(name: string, refused: boolean): void {
-    if (name === "") return;
-    const known = this.#users.get(name);
-    if (known === undefined) {
-      if (this.#users.size < MAX_NAMES) this.#users.set(name, refused);
-    } else if (known && !refused) this.#users.set(name, false);
   }
 
   get summary(): SmbSummary {
     return {
       ...this.#summary,
-      users: [...this.#users].map(([name, refused]) => ({ name, refused })),
+      users: this.#accounts.users,
+      unlistedLogins: this.#accounts.unlistedLogins,
+      anonymousLogins: this.#accounts.anonymousLogins,
       files: [...this.#files],
     };
   }
 }
 
-/** `DOMAIN\user` of a login, as sessions name their user. */
-function accountName(e: NtlmEvent): string {
-  return e.domain === "" ? e.user : `${e.domain}\\${e.user}`;
+/**
+ * Logins by account, the one rule every summary uses (the `summary` event, the
+ * text view, the REPL, the upload page): an account is `domain` + `user` as
+ * the login sent them (NTLM domain and user; Kerberos client realm and
+ * principal), and it is refused when every attempt was refused. Anonymous
+ * NTLM logins are counted, never listed; a Kerberos login whose client is
+ * unknown (its KDC reply not in the capture) is not listed. At most 100
+ * accounts are kept: the logins of others are counted in `unlistedLogins`.
+ */
+export class AccountTally {
+  /** `domain\0user` → its entry, in order of first attempt. */
+  readonly #accounts = new Map<string, UserSummary>();
+  /** Anonymous (null session) NTLM logins. */
+  anonymousLogins = 0;
+  /** Logins of accounts past the 100 kept. */
+  unlistedLogins = 0;
+
+  /** Count one login attempt. */
+  add(e: NtlmEvent | KerberosEvent): void {
+    let user: string, domain: string;
+    if (e.type === "ntlm") {
+      if (e.anonymous || e.ntlmVersion === "anonymous" || e.user === "") {
+        this.anonymousLogins++;
+        return;
+      }
+      user = e.user;
+      domain = e.domain;
+    } else {
+      if (e.clientPrincipal === undefined || e.clientPrincipal === "") return;
+      user = e.clientPrincipal;
+      domain = e.clientRealm ?? e.realm;
+    }
+    const key = `${domain}\0${user}`;
+    const refused = e.success === false;
+    const known = this.#accounts.get(key);
+    if (known !== undefined) {
+      known.logins++;
+      known.refused &&= refused;
+    } else if (this.#accounts.size < MAX_NAMES) {
+      this.#accounts.set(key, { user, domain, refused, logins: 1 });
+    } else this.unlistedLogins++;
+  }
+
+  /** The accounts, copied, in order of first attempt. */
+  get users(): UserSummary[] {
+    return [...this.#accounts.values()].map((u) => ({ ...u }));
+  }
 }
 
 function add(list: string[], name: string | undefined): void {

@@ -13,6 +13,7 @@ import type {
   SummaryEvent,
   TreeEvent,
 } from "../../mod.ts";
+import { AccountTally } from "../../lib/tally.ts";
 
 /** One TCP or UDP conversation and its SMB messages. */
 export interface Conversation {
@@ -37,9 +38,8 @@ export class CaptureModel {
   readonly trees: TreeEvent[] = [];
   readonly anomalies: AnomalyEvent[] = [];
   readonly dialects = new Set<string>();
-  readonly users = new Set<string>();
-  /** Accounts whose every answered login was refused (not in `users`). */
-  readonly refusedUsers = new Set<string>();
+  /** Logins by account, refused ones marked: the same rule as the summary event's `users`. */
+  readonly accounts = new AccountTally();
   readonly shares = new Set<string>();
   readonly files = new Set<string>();
   messages = 0;
@@ -83,31 +83,17 @@ export class CaptureModel {
             if (e.user !== undefined && !conv.users.includes(e.user)) conv.users.push(e.user);
           }
           if (e.dialect !== undefined) this.dialects.add(`SMB${e.version} ${e.dialect}`);
-          if (e.user !== undefined) {
-            this.users.add(e.user);
-            this.refusedUsers.delete(e.user);
-          }
           if (e.share !== undefined) this.shares.add(e.share);
           if (e.file !== undefined && e.file !== "") this.files.add(e.file);
           break;
         }
         case "kerberos":
           this.kerberos.push(e);
-          if (e.clientPrincipal !== undefined && e.success !== false) {
-            this.users.add(`${e.clientPrincipal}@${e.clientRealm ?? e.realm}`);
-          }
+          this.accounts.add(e);
           break;
         case "ntlm":
           this.ntlm.push(e);
-          if (!e.anonymous && e.user !== "") {
-            const name = e.domain === "" ? e.user : `${e.domain}\\${e.user}`;
-            if (e.success === false) {
-              if (!this.users.has(name)) this.refusedUsers.add(name);
-            } else {
-              this.refusedUsers.delete(name);
-              this.users.add(name);
-            }
-          }
+          this.accounts.add(e);
           break;
         case "tree":
           this.trees.push(e);

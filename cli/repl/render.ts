@@ -6,7 +6,8 @@
  */
 import type { JsonValue, SmbEvent } from "../../mod.ts";
 import { escapeControl } from "../../lib/output/sanitize.ts";
-import { formatBytes, formatEventText, formatTs } from "../../lib/output/text.ts";
+import { accountText, formatBytes, formatEventText, formatTs } from "../../lib/output/text.ts";
+import type { AccountTally } from "../../lib/tally.ts";
 import type { CaptureModel, Conversation } from "./model.ts";
 import type { MessageBytes } from "./streams.ts";
 
@@ -22,6 +23,18 @@ function list(values: Iterable<string>, max = 10): string {
   if (all.length === 0) return "none";
   const shown = all.slice(0, max).map(esc).join(", ");
   return all.length > max ? `${shown}, … (${all.length} in all)` : shown;
+}
+
+/** Accounts that logged in or tried to, refused ones marked, as the text summary writes them. */
+function usersText(accounts: AccountTally): string {
+  const shown = list(accounts.users.map(accountText));
+  const more = accounts.unlistedLogins > 0
+    ? ` and ${accounts.unlistedLogins} logins of further accounts`
+    : "";
+  const anonymous = accounts.anonymousLogins > 0
+    ? `; anonymous logins: ${accounts.anonymousLogins}`
+    : "";
+  return shown + more + anonymous;
 }
 
 /** The overview: what the capture holds. */
@@ -46,9 +59,7 @@ export function summaryLines(model: CaptureModel): string[] {
     } UDP)`,
     `SMB messages:  ${model.messages}`,
     `dialects:      ${list(model.dialects)}`,
-    `users:         ${
-      list([...model.users, ...[...model.refusedUsers].map((u) => `${u} (refused)`)])
-    }`,
+    `users:         ${usersText(model.accounts)}`,
     `shares:        ${list(model.shares)}`,
     `files:         ${model.files.size}${model.files.size ? ` (${list(model.files, 8)})` : ""}`,
     `alerts:        0 (no detection rules yet)`,

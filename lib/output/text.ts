@@ -12,6 +12,7 @@ import type {
   SmbEvent,
   SummaryEvent,
   TreeEvent,
+  UserSummary,
 } from "../events.ts";
 import { escapeControl } from "./sanitize.ts";
 
@@ -190,6 +191,22 @@ export function formatEventText(event: DecodeEvent): string | undefined {
   }
 }
 
+/**
+ * An account of the summary as people read it: `DOMAIN\\user` (`user` when no
+ * domain was sent), then ` (refused)` when every login of it was refused.
+ * Control characters are escaped.
+ *
+ * @example
+ * ```ts
+ * accountText({ user: "alice", domain: "WORKGROUP", refused: true, logins: 1 });
+ * // "WORKGROUP\\alice (refused)"
+ * ```
+ */
+export function accountText(u: UserSummary): string {
+  const name = u.domain === "" ? u.user : `${u.domain}\\${u.user}`;
+  return escapeControl(name) + (u.refused ? " (refused)" : "");
+}
+
 /** The summary as a short block of `label: value` lines. */
 export function formatSummaryText(s: SummaryEvent): string {
   const duration = s.frames > 0 ? (s.lastTs - s.firstTs).toFixed(3) : "0";
@@ -218,8 +235,8 @@ export function formatSummaryText(s: SummaryEvent): string {
           ? `, ${m.kerberosLogins} Kerberos (${m.failedKerberosLogins} refused)`
           : "") +
         `; users: ` +
-        (m.users.map((u) => escapeControl(u.name) + (u.refused ? " (refused)" : "")).join(", ") ||
-          "none") +
+        (m.users.map(accountText).join(", ") || "none") +
+        (m.unlistedLogins > 0 ? ` and ${m.unlistedLogins} logins of further accounts` : "") +
         (m.anonymousLogins > 0 ? `; anonymous logins: ${m.anonymousLogins}` : ""),
     );
     lines.push(`shares: ${m.shares.map(escapeControl).join(", ") || "none"}`);

@@ -94,7 +94,7 @@ for (const name of captures) {
     const refused = expected.auth.expectedStatus !== "NT_STATUS_OK";
     if (!expected.auth.anonymous) {
       assert.equal(summary.includes(`${who} (refused)`), refused, summary);
-    } else assert.match(summary, /^users: +none$/m);
+    } else assert.match(summary, /^users: +none; anonymous logins: 1$/m);
     const conns = answer(s, "conns");
     for (const t of expected.tshark.tcpStreams) {
       const pair = `${t.client.ip}:${t.client.port} → ${t.server.ip}:${t.server.port}`;

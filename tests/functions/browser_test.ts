@@ -55,6 +55,8 @@ Deno.test({
         assert.ok(sessions.some((c) => c.includes("smb2_10_put.bin")), `${sessions}`);
         const summary = await cells("#summary td");
         assert.ok(summary.includes("151"), `${summary}`);
+        // The summary's users: WORKGROUP\alice logged in (tshark: NTLMSSP AUTHENTICATE, frame 10).
+        assert.ok(summary.includes("WORKGROUP\\alice"), `${summary}`);
         assert.equal(await page.isVisible("#download"), true);
         const href = await page.getAttribute("#download", "href");
         assert.match(href ?? "", /^blob:/);
