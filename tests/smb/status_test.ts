@@ -12,6 +12,7 @@ import {
   ntStatusSeverity,
   smb1StatusName,
 } from "../../lib/smb/status.ts";
+import { dosErrorToNtStatus } from "../../lib/smb/dos_nt_status.ts";
 
 // Every NT status in the public corpus's tshark oracle (tshark 4.0.17), collected from the
 // shared/ folder beside the repository with
@@ -199,4 +200,44 @@ Deno.test("smb1StatusName: NT status or DOS class/code from the 32-bit field", (
   // The reserved byte is ignored.
   assert.equal(smb1StatusName(0x0002ab01, false), "ERRDOS/ERRbadfile");
   assert.equal(smb1StatusName(0x00010004, false), "UNKNOWN_CLASS_0x04/UNKNOWN_0x0001");
+});
+
+Deno.test("dosErrorToNtStatus: the [MS-CIFS] 2.2.2.4 equivalents an analyst meets first", () => {
+  const nt = (cls: number, code: number) => {
+    const s = dosErrorToNtStatus(cls, code);
+    return s === undefined ? undefined : ntStatusName(s);
+  };
+  assert.equal(nt(0, 0), "STATUS_SUCCESS");
+  assert.equal(nt(DosErrorClass.ERRDOS, ErrDos.ERRbadfile), "STATUS_OBJECT_NAME_NOT_FOUND");
+  assert.equal(nt(DosErrorClass.ERRDOS, ErrDos.ERRnoaccess), "STATUS_ACCESS_DENIED");
+  assert.equal(nt(DosErrorClass.ERRDOS, ErrDos.ERRbadfid), "STATUS_INVALID_HANDLE");
+  assert.equal(nt(DosErrorClass.ERRSRV, ErrSrv.ERRbadpw), "STATUS_WRONG_PASSWORD");
+  assert.equal(nt(DosErrorClass.ERRHRD, ErrHrd.ERRdiskfull), "STATUS_DISK_FULL");
+  assert.equal(nt(DosErrorClass.ERRDOS, 0x7777), undefined);
+  assert.equal(nt(0x09, 1), undefined);
+});
+
+Deno.test("dosErrorToNtStatus: every class/code row once, every status named in NtStatus", () => {
+  // The table is a Map built from rows: a repeated row would vanish silently, so read the rows.
+  const source = Deno.readTextFileSync(
+    new URL("../../lib/smb/dos_nt_status.ts", import.meta.url),
+  );
+  const rows = [...source.matchAll(/^\s*\[(DOS|SRV|HRD), Err\w+\.(\w+), NtStatus\.(\w+)\]/gm)];
+  assert.ok(rows.length >= 35, `${rows.length} rows`);
+  const keys = rows.map((r) => `${r[1]}/${r[2]}`);
+  assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), []);
+  const tables = { DOS: ErrDos, SRV: ErrSrv, HRD: ErrHrd } as Record<
+    string,
+    Record<string, number>
+  >;
+  const classes: Record<string, number> = { DOS: 1, SRV: 2, HRD: 3 };
+  for (const [, cls, code, status] of rows) {
+    const value = (NtStatus as Record<string, number>)[status!];
+    assert.notEqual(value, undefined, status);
+    assert.equal(
+      dosErrorToNtStatus(classes[cls!]!, tables[cls!]![code!]!),
+      value,
+      `${cls}/${code}`,
+    );
+  }
 });
