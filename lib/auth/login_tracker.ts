@@ -190,7 +190,7 @@ export class LoginTracker {
     this.out.push(event);
   }
 
-  /** Emits a Kerberos login; returns its client as sessions name users (`principal@REALM`), when known. */
+  /** Emits a Kerberos login; returns its client as sessions name users (`REALM\principal`, like `DOMAIN\user`), when known. */
   #emitKerberos(
     pending: PendingKerberos,
     sessionId: string | undefined,
@@ -219,6 +219,6 @@ export class LoginTracker {
     if (outcome.statusName !== undefined) event.statusName = outcome.statusName;
     if (sessionId !== undefined) event.sessionId = sessionId;
     this.out.push(event);
-    return who === undefined ? undefined : `${who.principal}@${who.realm}`;
+    return who === undefined ? undefined : `${who.realm}\\${who.principal}`;
   }
 }
