@@ -76,7 +76,7 @@ export interface AnomalyEvent {
   kind: AnomalyKind;
   /**
    * A stable name for this particular anomaly, like Zeek's weird names
-   * (`smb1_andx_loop`, `nbss_gap`, `tcp_gap`…): `<layer>_<what>`, never
+   * (`smb1_andx_overlap`, `nbss_no_smb`, `tcp_gap`…): `<layer>_<what>`, never
    * reworded; the README lists them. Filter on it, not on `detail`.
    */
   code: string;

@@ -76,7 +76,7 @@ export interface OpenFact {
   creationTime: string | null | undefined;
   /** Last write time from the response, likewise. */
   lastWriteTime: string | null | undefined;
-  /** Whether the client opened it for writing or deletion (desired access), when known. */
+  /** Whether it is a directory (the response's FILE_ATTRIBUTE_DIRECTORY), when the server said. */
   directory: boolean | undefined;
   /** Where it lies in the capture. */
   evidence: IoEvidence;
@@ -205,12 +205,17 @@ export class IoConsumers {
       : this.fileData;
   }
 
-  /** Hand a fact to every consumer; data facts only to those that want that kind of data. */
+  /** Hand a fact to every consumer; data facts only to those that want that kind of data (an open of unknown kind: to those that want either, they tell by content). */
   emit(fact: SmbIoFact): void {
     const data = fact.kind === "read" || fact.kind === "write" || fact.kind === "transceive";
     const pipe = fact.file.pipe;
     for (const c of this.list) {
-      if (data && !(pipe === undefined ? true : pipe ? c.wantsPipeData : c.wantsFileData)) continue;
+      const wants = pipe === undefined
+        ? c.wantsPipeData || c.wantsFileData
+        : pipe
+        ? c.wantsPipeData
+        : c.wantsFileData;
+      if (data && !wants) continue;
       c.io(fact);
     }
   }
