@@ -43,6 +43,8 @@ export interface Connection extends ConnectionInfo, LruItem<Connection> {
   state: ConnectionState;
   /** TCP: which side sent the RST that closed it (its peer's data in flight is still delivered). */
   resetByClient: boolean | undefined;
+  /** Closed: capture time its linger ends (pushed on while the peer of an RST keeps its stream going). */
+  lingerUntil: number;
   readonly clientStats: DirectionStats;
   readonly serverStats: DirectionStats;
   /** TCP only: [client→server, server→client] reassembly. */

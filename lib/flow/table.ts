@@ -22,7 +22,9 @@ import { type HalfSink, TcpHalf } from "./tcp_half.ts";
 /**
  * Capture seconds a closed connection stays in the table so that its final
  * ACKs and retransmissions are counted with it rather than opening a new one.
- * A new SYN on the same 5-tuple ends the wait at once.
+ * A new SYN on the same 5-tuple ends the wait at once. After an RST, each
+ * segment of the peer that continues its stream in sequence starts the wait
+ * again: a peer that never saw the reset may go on answering for longer.
  */
 const CLOSE_LINGER_SECONDS = 5;
 
@@ -131,6 +133,7 @@ export class FlowTable {
     const halves = conn.halves!;
     const half = halves[fromClient ? 0 : 1];
     if (flags & TCP_ACK) halves[fromClient ? 1 : 0].acknowledged(seg.ack);
+    const before = half.next;
     half.segment(
       seg.seq,
       (flags & TCP_SYN) !== 0,
@@ -139,6 +142,11 @@ export class FlowTable {
       seg.payloadLength,
       p.frame,
     );
+    // The peer of an RST moved its stream on (in-sequence bytes, not a retransmission or a
+    // segment out of order): it is still talking on this connection, so keep it a while longer.
+    if (conn.state === "closed_rst" && half.next !== before) {
+      conn.lingerUntil = p.frame.ts + CLOSE_LINGER_SECONDS;
+    }
     if (flags & TCP_RST) {
       if (conn.state !== "closed_rst") {
         conn.resetByClient = fromClient;
@@ -273,6 +281,7 @@ export class FlowTable {
       lruOwner: undefined,
       state: "open",
       resetByClient: undefined,
+      lingerUntil: Infinity,
       clientStats: newDirectionStats(),
       serverStats: newDirectionStats(),
       halves: undefined,
@@ -304,8 +313,9 @@ export class FlowTable {
   /** A connection ended (FIN both ways or RST): linger, then emit its close event. */
   #close(conn: Connection, state: ConnectionState, frame: Frame): void {
     conn.state = state;
+    conn.lingerUntil = frame.ts + CLOSE_LINGER_SECONDS;
     this.#tcpLru.remove(conn); // it now waits in the linger queue instead
-    this.#lingering.push({ conn, until: frame.ts + CLOSE_LINGER_SECONDS });
+    this.#lingering.push({ conn, until: conn.lingerUntil });
   }
 
   /** Remove a connection from the table now and emit its close event. */
@@ -342,7 +352,10 @@ export class FlowTable {
     const queue = this.#lingering;
     while (this.#lingerHead < queue.length && queue[this.#lingerHead]!.until <= now) {
       const { conn } = queue[this.#lingerHead++]!;
-      if (this.#tableOf(conn).get(conn.key) === conn) this.#retire(conn, undefined);
+      if (this.#tableOf(conn).get(conn.key) !== conn) continue;
+      // Its wait was pushed on: queue it again (at most one linger late among its neighbours).
+      if (conn.lingerUntil > now) queue.push({ conn, until: conn.lingerUntil });
+      else this.#retire(conn, undefined);
     }
     if (this.#lingerHead > 1024 && this.#lingerHead * 2 > queue.length) {
       this.#lingering = queue.slice(this.#lingerHead);

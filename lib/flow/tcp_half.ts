@@ -56,6 +56,11 @@ export class TcpHalf {
     readonly maxBuffered: number,
   ) {}
 
+  /** Next sequence number expected in the stream, undefined until the stream started. */
+  get next(): number | undefined {
+    return this.#started ? this.#next : undefined;
+  }
+
   /** Buffered out-of-order bytes. */
   get bufferedBytes(): number {
     return this.#pendingBytes;
