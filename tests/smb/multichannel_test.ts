@@ -142,3 +142,24 @@ Deno.test("multichannel: without the BINDING flag the second connection is a ses
     assert.equal(e.share, undefined);
   }
 });
+
+Deno.test("multichannel: a real bound channel (smbtorture smb2.replay.replay4) names the file opened on the first", () => {
+  // fixtures/smb/make_io.sh: connection 1 binds to connection 0's session (SESSION_SETUP with
+  // BINDING, frames 47-50), then WRITEs twice and READs (frames 51-56) the handle connection 0
+  // opened as replaytestdir\replay4.dat (CREATE frames 20/21). tshark names no file there.
+  const d = new Decoder();
+  const bytes = Deno.readFileSync(
+    new URL("../../fixtures/smb/io_multichannel.pcap", import.meta.url),
+  );
+  const events = [...d.push(bytes), ...d.end()];
+  const io = events.filter((e): e is SmbEvent =>
+    e.type === "smb" && e.evidence.connection === 1 &&
+    (e.command === "WRITE" || e.command === "READ")
+  );
+  assert.deepEqual(io.map((e) => e.evidence.frames[0]), [51, 52, 53, 54, 55, 56]);
+  for (const e of io) {
+    assert.equal(e.file, "replaytestdir\\replay4.dat");
+    assert.equal(e.share, "\\\\10.77.0.1\\data");
+    assert.equal(e.user, "WORKGROUP\\alice");
+  }
+});
