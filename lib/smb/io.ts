@@ -6,7 +6,9 @@
  * uncopied unless a consumer keeps it.
  * @module
  */
+import type { Frame } from "../capture/frame.ts";
 import type { Endpoint } from "../events.ts";
+import type { BulkReceiver } from "../netbios/nbss.ts";
 
 /** One open of a file or pipe (one FID or FileId from its CREATE to its CLOSE). */
 export interface OpenFile {
@@ -219,4 +221,48 @@ export class IoConsumers {
       c.io(fact);
     }
   }
+}
+
+/** Where a READ/WRITE message's data lies and whose it is, for {@link streamData}. */
+export interface DataPlace {
+  kind: "read" | "write";
+  file: OpenFile;
+  /** File offset of the data's first byte. */
+  fileOffset: number;
+  /** Offset of the data in the message, and the length the message declares. */
+  dataOffset: number;
+  total: number;
+  /** Evidence of a piece arriving in `frame`. */
+  evidence: (frame: Frame) => IoEvidence;
+}
+
+/**
+ * Hands the data of a message kept only in part to the consumers as it
+ * arrives: first what the kept `prefix` holds, then each later piece the
+ * framer passes to the returned receiver, as views with their file offsets.
+ */
+export function streamData(
+  io: IoConsumers,
+  place: DataPlace,
+  prefix: Uint8Array,
+  frame: Frame,
+): BulkReceiver {
+  const { kind, file, fileOffset, dataOffset, total } = place;
+  const piece = (bytes: Uint8Array, at: number, f: Frame) => {
+    // `at` counts in the message; keep only the data's bytes.
+    const from = Math.max(0, dataOffset - at);
+    const to = Math.min(bytes.length, dataOffset + total - at);
+    if (to <= from) return;
+    io.emit({
+      kind,
+      file,
+      offset: fileOffset + at + from - dataOffset,
+      data: bytes.subarray(from, to),
+      at: at + from - dataOffset,
+      total,
+      evidence: place.evidence(f),
+    });
+  };
+  piece(prefix, 0, frame);
+  return { data: piece };
 }

@@ -10,7 +10,7 @@ import type { Frame } from "../../capture/frame.ts";
 import type { SmbEvent } from "../../events.ts";
 import type { BulkReceiver } from "../../netbios/nbss.ts";
 import { BoundedMap } from "../../state/bounded_map.ts";
-import type { IoEvidence, OpenFile } from "../io.ts";
+import { type IoEvidence, type OpenFile, streamData } from "../io.ts";
 import {
   emitTree,
   endSmbEvent,
@@ -270,23 +270,19 @@ export class Smb1Session {
       ? c.fields.dataLength
       : undefined;
     const dataOffset = c.data.offset, total = declared ?? c.data.length, io = this.conn.ctx.io;
-    const kind = write ? "write" : "read";
-    const piece = (bytes: Uint8Array, at: number, f: Frame) => {
-      const from = Math.max(0, dataOffset - at);
-      const to = Math.min(bytes.length, dataOffset + total - at);
-      if (to <= from) return;
-      io.emit({
-        kind,
+    return streamData(
+      io,
+      {
+        kind: write ? "write" : "read",
         file: open,
-        offset: fileOffset + at + from - dataOffset,
-        data: bytes.subarray(from, to),
-        at: at + from - dataOffset,
+        fileOffset,
+        dataOffset,
         total,
-        evidence: this.#ioEvidence([f.index], f.ts, fromClient, mid),
-      });
-    };
-    piece(prefix, 0, frame);
-    return { data: piece };
+        evidence: (f) => this.#ioEvidence([f.index], f.ts, fromClient, mid),
+      },
+      prefix,
+      frame,
+    );
   }
 
   #ioEvidence(frames: number[], ts: number, fromClient: boolean, mid: number): IoEvidence {

@@ -19,7 +19,7 @@ import {
   reportProblems,
   type SmbConnection,
 } from "../context.ts";
-import type { DataFact, IoEvidence, OpenFile } from "../io.ts";
+import { type IoEvidence, type OpenFile, streamData } from "../io.ts";
 import { type Fields, jsonCopy } from "../json.ts";
 import { type PendingRequest, PendingRequests } from "../pending.ts";
 import { ntStatusName } from "../status.ts";
@@ -163,24 +163,19 @@ export class Smb2Session {
     if (!this.conn.ctx.io.wantsData(open)) return;
     const dataOffset = msg.data.offset, total = msg.data.length, fileOffset = record.offset;
     const io = this.conn.ctx.io;
-    const piece = (bytes: Uint8Array, at: number, f: Frame) => {
-      // `at` counts in the message; keep only the data's bytes.
-      const from = Math.max(0, dataOffset - at);
-      const to = Math.min(bytes.length, dataOffset + total - at);
-      if (to <= from) return;
-      const fact: DataFact = {
+    return streamData(
+      io,
+      {
         kind,
         file: open,
-        offset: fileOffset + at + from - dataOffset,
-        data: bytes.subarray(from, to),
-        at: at + from - dataOffset,
+        fileOffset,
+        dataOffset,
         total,
-        evidence: this.#ioEvidence([f.index], f.ts, fromClient, h.messageId),
-      };
-      io.emit(fact);
-    };
-    piece(prefix, 0, frame);
-    return { data: piece };
+        evidence: (f) => this.#ioEvidence([f.index], f.ts, fromClient, h.messageId),
+      },
+      prefix,
+      frame,
+    );
   }
 
   /** The connection ended: report requests never answered and authentications left open. */
