@@ -13,6 +13,8 @@ import type { NtlmAuthenticate, NtlmChallenge, SecurityToken } from "./types.ts"
 
 const STATUS_SUCCESS = 0;
 const STATUS_MORE_PROCESSING_REQUIRED = 0xc0000016;
+/** Logins awaiting their answer on one connection; a client has one or two in flight. */
+const MAX_OPEN_LOGINS = 64;
 
 interface PendingAuth {
   auth: NtlmAuthenticate;
@@ -62,7 +64,18 @@ export class LoginTracker {
     readonly addresses: Addressed,
     /** Tickets seen issued on port 88, to name a Kerberos login's client. */
     readonly tickets: KerberosTickets | undefined = undefined,
+    /** Told when more logins than MAX_OPEN_LOGINS await their answers (a cap hit). */
+    readonly onLimit: (detail: string) => void = () => {},
   ) {}
+
+  /** Room for one more login awaiting its answer: past the cap the waiting ones are reported unanswered. */
+  #room(): void {
+    if (this.#pending.size + this.#kerberos.size < MAX_OPEN_LOGINS) return;
+    this.onLimit(
+      `more than ${MAX_OPEN_LOGINS} logins awaiting their answer on one connection; reported without outcome`,
+    );
+    this.close();
+  }
 
   /**
    * A SESSION_SETUP request's blob. Returns the decoded token (for the
@@ -70,6 +83,7 @@ export class LoginTracker {
    */
   request(key: string, blob: Uint8Array, evidence: Evidence): SecurityToken {
     const token = parseSecurityBlob(blob);
+    if (token.ntlm?.messageType === 3 || token.kerberos !== undefined) this.#room();
     if (token.ntlm?.messageType === 3) {
       this.#pending.set(key, { auth: token.ntlm, mechanism: "ntlmssp", evidence });
     } else if (token.kerberos !== undefined) {
@@ -80,6 +94,7 @@ export class LoginTracker {
 
   /** A legacy (non-extended) SMB1 login: account and domain in clear, LM/NT response lengths. */
   legacyRequest(key: string, auth: NtlmAuthenticate, evidence: Evidence): void {
+    this.#room();
     this.#pending.set(key, { auth, mechanism: "smb1_legacy", evidence });
   }
 
@@ -113,7 +128,6 @@ export class LoginTracker {
       this.#kerberos.set(sessionKey, krb);
     } else if (krb !== undefined) {
       this.#kerberos.delete(krbKey);
-      if (this.#kerberos.size > 64) this.#kerberos.clear(); // never answered: not state to keep
       const success = status === STATUS_SUCCESS;
       const client = this.#emitKerberos(krb, sessionId, { success, status, statusName });
       const result: LoginOutcome = {};
@@ -125,7 +139,6 @@ export class LoginTracker {
     if (pending === undefined) return token ? { token } : {};
     if (status === STATUS_MORE_PROCESSING_REQUIRED) return token ? { token } : {};
     this.#pending.delete(key);
-    if (this.#pending.size > 64) this.#pending.clear(); // attempts never answered: not state to keep
     const success = status === STATUS_SUCCESS;
     this.#emit(pending, sessionId, { success, status, statusName, guest });
     const result: LoginOutcome = {};

@@ -71,14 +71,14 @@ export class KdcAnalyzer implements StreamObserver {
     readonly reporter: Reporter,
   ) {
     const tooBig = (n: number, frame: Frame) =>
-      reporter.anomaly(
+      // A cap hit is a limit, counted in the summary's limitsHit like every other.
+      reporter.limit(
         "auth",
-        "limit",
+        "maxKerberosMessageBytes",
         `Kerberos message of ${n} bytes on port 88 is over ${MAX_MESSAGE_BYTES}; direction not read further`,
         frame.index,
         frame.ts,
         info,
-        "auth_kerberos_too_large",
       );
     this.#framers = [
       new Framer((m) => this.#message(m), tooBig),

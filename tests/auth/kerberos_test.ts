@@ -138,3 +138,17 @@ Deno.test("kerberos: readers never throw on a real token cut at every length or 
     readKdcMessage(bytes.subarray(17));
   }
 });
+
+Deno.test("logins: more than 64 awaiting their answer on one connection are a limit, reported without outcome", () => {
+  const out: DecodeEvent[] = [];
+  const limits: string[] = [];
+  const ends = { client: { ip: "10.0.0.1", port: 1 }, server: { ip: "10.0.0.2", port: 445 } };
+  const logins = new LoginTracker(out, "smb2", ends, undefined, (d) => limits.push(d));
+  const blob = blobOf("smb2_10_ntlm_authenticate");
+  for (let i = 0; i < 200; i++) logins.request(String(i), blob, { frames: [i + 1], ts: 0 });
+  assert.equal(limits.length, 3); // at the 65th, 129th and 193rd attempt
+  assert.equal(out.length, 192);
+  assert.ok(out.every((e) => e.type === "ntlm" && e.success === undefined && e.user === "alice"));
+  logins.close();
+  assert.equal(out.length, 200);
+});

@@ -76,7 +76,13 @@ export class Smb1Session {
     this.#users = maps.users;
     this.#trees = maps.trees;
     this.#files = maps.files;
-    this.#auth = new LoginTracker(conn.ctx.out, "smb1", conn.info, conn.ctx.tickets);
+    this.#auth = new LoginTracker(
+      conn.ctx.out,
+      "smb1",
+      conn.info,
+      conn.ctx.tickets,
+      (detail) => conn.ctx.reporter.limit("smb1", "maxOpenLogins", detail, 0, 0, conn.info),
+    );
     this.#pending = new PendingRequests(conn, "smb1", (msg) => {
       const h = msg.header;
       return `SMB1 ${

@@ -65,7 +65,13 @@ export class Smb2Session {
   readonly #requestOf = (id: string) => this.#pending.get(id)?.message;
 
   constructor(readonly conn: SmbConnection) {
-    this.#logins = new LoginTracker(conn.ctx.out, "smb2", conn.info, conn.ctx.tickets);
+    this.#logins = new LoginTracker(
+      conn.ctx.out,
+      "smb2",
+      conn.info,
+      conn.ctx.tickets,
+      (detail) => conn.ctx.reporter.limit("smb2", "maxOpenLogins", detail, 0, 0, conn.info),
+    );
     this.#pending = new PendingRequests(
       conn,
       "smb2",
@@ -444,7 +450,18 @@ export class Smb2Session {
       const joined = this.conn.ctx.smb2Sessions.join(this.conn.info.server.ip, sessionId);
       if (joined !== undefined && this.#last?.sessionId === sessionId) this.#last = undefined;
     } else if (this.#last?.sessionId === sessionId) this.#last = undefined;
-    if (this.#setUp.size >= 64) this.#setUp.clear(); // a handful per connection in practice
+    if (this.#setUp.size >= 64) {
+      // A handful per connection in practice; past the cap the oldest are forgotten.
+      this.conn.ctx.reporter.limit(
+        "smb2",
+        "maxSessionSetupsPerConnection",
+        "more than 64 SessionIds set up on one connection; the list is started again",
+        0,
+        0,
+        this.conn.info,
+      );
+      this.#setUp.clear();
+    }
     this.#setUp.add(sessionId);
   }
 
