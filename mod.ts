@@ -34,10 +34,13 @@ export type {
   LostFact,
   OpenFact,
   OpenFile,
+  PathFact,
   SetInfoFact,
   SmbIoFact,
   TransceiveFact,
 } from "./lib/smb/io.ts";
+export type { ContentSink } from "./lib/files/sink.ts";
+export { ExtractionNames, normalisePath, safeComponent } from "./lib/files/path.ts";
 export type { ConnectionInfo, ObserverFactory, StreamObserver } from "./lib/flow/observer.ts";
 export type { Frame } from "./lib/capture/frame.ts";
 export { type CaptureInput, decode, DecodeStream, gunzipIfNeeded } from "./lib/stream.ts";
@@ -66,6 +69,9 @@ export type {
   Endpoint,
   EventType,
   Evidence,
+  FileAction,
+  FileEvent,
+  FileState,
   JsonValue,
   KerberosEvent,
   Layer,

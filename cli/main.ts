@@ -8,9 +8,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type DecodeEvent, EVENT_TYPES } from "../mod.ts";
+import { type DecodeEvent, type DecoderOptions, EVENT_TYPES } from "../mod.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
-import { formatEventText } from "../lib/output/text.ts";
+import { formatBytes, formatEventText } from "../lib/output/text.ts";
+import { FolderSink } from "./extract.ts";
 import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
 
@@ -22,9 +23,12 @@ Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
 Options:
   -f, --format <text|json|ndjson>  output format (default: text)
   -t, --types <list>               event types to output, comma-separated
-                                   (connection,smb,ntlm,kerberos,tree,nbss,anomaly,summary;
+                                   (connection,smb,ntlm,kerberos,tree,nbss,file,anomaly,summary;
                                    default: all)
       --no-open-events             leave out connection "open" events
+  -x, --extract <dir>              write carved files under <dir> (made safe from
+                                   share and path), each with a .smbscope.json sidecar
+      --no-hashes                  skip MD5/SHA-1/SHA-256 of carved files (faster)
   -q, --quiet                      no progress indicator on stderr
   -h, --help                       this help
 
@@ -35,6 +39,8 @@ repl: walk the connections and SMB messages of a capture interactively; with
 standard input not a terminal, reads line commands (help lists them).`;
 
 const FORMATS = ["text", "json", "ndjson"] as const;
+/** Bytes of one carved file written at most (a WRITE header may claim any offset). */
+const MAX_EXTRACTED_FILE_BYTES = 64 * 2 ** 30;
 type Format = (typeof FORMATS)[number];
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
@@ -46,6 +52,8 @@ interface DecodeCommand {
   types: Set<string> | undefined;
   openEvents: boolean;
   quiet: boolean;
+  extract: string | undefined;
+  hashes: boolean;
 }
 
 function parseDecodeArgs(args: string[]): DecodeCommand | "help" {
@@ -58,6 +66,8 @@ function parseDecodeArgs(args: string[]): DecodeCommand | "help" {
         format: { type: "string", short: "f", default: "text" },
         types: { type: "string", short: "t" },
         "no-open-events": { type: "boolean", default: false },
+        extract: { type: "string", short: "x" },
+        "no-hashes": { type: "boolean", default: false },
         quiet: { type: "boolean", short: "q", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -85,6 +95,8 @@ function parseDecodeArgs(args: string[]): DecodeCommand | "help" {
     types,
     openEvents: !values["no-open-events"],
     quiet: values.quiet,
+    extract: values.extract,
+    hashes: !values["no-hashes"],
   };
 }
 
@@ -136,8 +148,16 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   const out = new Output();
   const document = cmd.format === "json" ? new DocumentBuilder() : undefined;
   let unrecognised: string | undefined;
+  let sink: FolderSink | undefined;
   try {
-    const options = cmd.openEvents ? {} : { connectionOpenEvents: false };
+    if (cmd.extract !== undefined) {
+      sink = new FolderSink(cmd.extract, MAX_EXTRACTED_FILE_BYTES);
+      if (progress) sink.onWrite = (name, bytes) => progress.note(`${name} ${formatBytes(bytes)}`);
+    }
+    const options: DecoderOptions = {
+      ...(cmd.openEvents ? {} : { connectionOpenEvents: false }),
+      files: { hashes: cmd.hashes, ...(sink === undefined ? {} : { sink }) },
+    };
     // Events are handled as they come; only a full output buffer makes decoding wait.
     const handle = (batch: DecodeEvent[]): Promise<void> | undefined => {
       let flushing: Promise<void> | undefined;
@@ -157,7 +177,16 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     await decodeSource(input.source, options, handle, progress && ((n) => progress.add(n)));
     if (document) await out.line(JSON.stringify(document.document, null, 2));
     await out.close();
+    if (sink !== undefined && !cmd.quiet) {
+      const t = sink.totals;
+      console.error(
+        `smbscope: extracted ${t.files} file${t.files === 1 ? "" : "s"} (${t.complete} complete, ${
+          formatBytes(t.bytes)
+        }) to ${cmd.extract}`,
+      );
+    }
   } catch (e) {
+    sink?.close();
     progress?.done();
     if (e instanceof Deno.errors.BrokenPipe) return 0;
     console.error(`smbscope: ${cmd.input}: ${e instanceof Error ? e.message : e}`);

@@ -3,6 +3,7 @@
  * @module
  */
 import { formatBytes } from "../lib/output/text.ts";
+import { escapeControl } from "../lib/output/sanitize.ts";
 
 /** How long a decode runs before the line appears, and how often it is redrawn. */
 const FIRST_DRAW_MS = 500;
@@ -11,6 +12,7 @@ const REDRAW_MS = 250;
 /** Counts bytes as they are read and redraws one stderr line on a timer, so a stalled input shows too. */
 export class Progress {
   #bytes = 0;
+  #note = "";
   #drawn = false;
   #lastDraw = 0;
   readonly #started = performance.now();
@@ -31,6 +33,11 @@ export class Progress {
     if (now - this.#started >= FIRST_DRAW_MS && now - this.#lastDraw >= REDRAW_MS) this.#draw();
   }
 
+  /** What is going on besides reading (e.g. the file being extracted), shown after the figures. */
+  note(text: string): void {
+    this.#note = text;
+  }
+
   /** Stop redrawing and clear the line. */
   done(): void {
     clearInterval(this.#timer);
@@ -44,7 +51,20 @@ export class Progress {
     const seconds = (this.#lastDraw - this.#started) / 1000;
     const rate = `${formatBytes(this.#bytes / seconds)}/s`;
     const share = this.total ? ` ${((100 * this.#bytes) / this.total).toFixed(1)}%` : "";
-    const line = `\r\x1b[Kdecoding: ${formatBytes(this.#bytes)}${share} at ${rate}`;
+    const columns = terminalColumns();
+    let line = `decoding: ${formatBytes(this.#bytes)}${share} at ${rate}`;
+    if (this.#note !== "") line += `  extracting ${escapeControl(this.#note)}`;
+    if (line.length > columns - 1) line = line.slice(0, columns - 2) + "…";
+    line = `\r\x1b[K${line}`;
     Deno.stderr.writeSync(this.#encoder.encode(line));
+  }
+}
+
+/** Width of the terminal (stdout may be a pipe while stderr is the terminal: then 80). */
+function terminalColumns(): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return 80;
   }
 }

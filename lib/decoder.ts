@@ -17,6 +17,8 @@ import { type IoConsumer, IoConsumers } from "./smb/io.ts";
 import { KerberosTickets } from "./auth/kerberos_tickets.ts";
 import { Smb2SessionTable } from "./smb/smb2/sessions.ts";
 import { SmbTally } from "./tally.ts";
+import { FileTracker } from "./files/tracker.ts";
+import type { ContentSink } from "./files/sink.ts";
 
 /**
  * Options of a {@link Decoder}: caps and switches, flat (as in
@@ -47,6 +49,8 @@ export interface DecoderOptions extends LimitOptions, GroupedLimitOptions {
   consumers?: readonly IoConsumer[];
   /** Receivers of every event as it is emitted, before front ends see it. */
   watchers?: readonly EventWatcher[];
+  /** File switches and caps (see {@link GroupedLimitOptions}), and `sink`: where carved content goes. */
+  files?: GroupedLimitOptions["files"] & { sink?: ContentSink };
 }
 
 /** Callbacks into the decode, for embedders that want more than events. */
@@ -78,6 +82,7 @@ export class Decoder {
   readonly #flows: FlowTable;
   readonly #tally = new SmbTally();
   readonly #watchers: readonly EventWatcher[];
+  readonly #files: FileTracker | undefined;
   #gzip = false;
   /** Events of `#out` already shown to the watchers (always 0 between pushes). */
   #watched = 0;
@@ -90,9 +95,24 @@ export class Decoder {
    */
   constructor(options: DecoderOptions = {}, hooks: DecoderHooks = {}) {
     this.limits = limitsFrom(options);
-    const io = new IoConsumers(checked(options.consumers, "consumers", ["io"]));
+    const consumers = checked(options.consumers, "consumers", ["io"]);
     this.#watchers = checked(options.watchers, "watchers", ["event"]);
     this.#reporter = new Reporter(this.#out, this.limits.maxAnomaliesPerKind);
+    const sink = options.files?.sink;
+    if (sink !== undefined) checked([sink], "files.sink", ["write", "end"]);
+    if (this.limits.fileEvents && this.limits.decodeSmb) {
+      const l = this.limits;
+      this.#files = new FileTracker(this.#out, this.#reporter, {
+        hashes: l.fileHashes,
+        maxTrackedFiles: l.maxTrackedFiles,
+        maxFileRanges: l.maxFileRanges,
+        maxFileBufferBytes: l.maxFileBufferBytes,
+        maxTotalFileBufferBytes: l.maxTotalFileBufferBytes,
+        sink: sink as ContentSink | undefined,
+      });
+      consumers.unshift(this.#files);
+    }
+    const io = new IoConsumers(consumers);
     let opens = 0;
     const ctx: AnalyzerContext = {
       limits: this.limits,
@@ -159,7 +179,9 @@ export class Decoder {
     this.#ended = true;
     this.#capture.end();
     this.#network.end();
+    if (this.#files !== undefined) this.#files.ending = true;
     this.#flows.end();
+    this.#files?.end();
     this.#watch(this.#out);
     for (const w of this.#watchers) w.end?.(this.#out);
     this.#tally.add(this.#out);

@@ -44,7 +44,8 @@ export type Layer =
   | "nbss"
   | "smb1"
   | "smb2"
-  | "auth";
+  | "auth"
+  | "files";
 
 /**
  * What went wrong. The first four are Wireshark's outcomes (cut short by the
@@ -429,6 +430,95 @@ export interface TreeEvent extends Addressed {
   evidence: Evidence;
 }
 
+/** How a file's open ended. */
+export type FileState = "closed" | "connection_end" | "evicted" | "capture_end";
+
+/** What was done to a file during one open, in the order first seen. */
+export type FileAction = "read" | "write" | "rename" | "delete" | "set_info" | "truncate";
+
+/**
+ * One open of a file, pipe or directory, from its CREATE (or NT_CREATE_ANDX,
+ * OPEN_ANDX) to its CLOSE, or to the end of its connection or of the capture:
+ * who opened what, what was done to it, and what of its content was seen.
+ */
+export interface FileEvent extends Addressed {
+  /** Discriminant. */
+  type: "file";
+  /** Which SMB carried it. */
+  smbVersion: 1 | 2;
+  /** Dialect of the connection it was opened on, when seen. */
+  dialect?: string;
+  /** SMB1 UID / SMB2 SessionId (decimal string). */
+  sessionId: string;
+  /** SMB1 FID (decimal string) or SMB2 FileId (32 hex digits). */
+  handle: string;
+  /** The session's user, `DOMAIN\user`, when known. */
+  user?: string;
+  /** Present and true when the session is anonymous. */
+  anonymous?: true;
+  /** Share path, e.g. `\\10.0.0.1\data`, when the tree connect was seen. */
+  share?: string;
+  /**
+   * Path within the share in one form: backslashes, no leading backslash
+   * (`dir\file.txt`); the name at open, also after a rename (see `renamedTo`).
+   * Empty when the open was not seen (a capture begun mid-session).
+   */
+  path: string;
+  /** Named pipe (true), disk file or directory (false); absent when the share type was not seen. */
+  pipe?: boolean;
+  /** Whether it is a directory, when the server said. */
+  directory?: boolean;
+  /** Whether its open was seen (false: first met in use). */
+  openSeen: boolean;
+  /** `FILE_OPENED`, `FILE_CREATED`, `FILE_OVERWRITTEN`, `FILE_SUPERSEDED`, when seen. */
+  createAction?: string;
+  /** The open's response (time and frames), when seen. */
+  opened?: { ts: number; frames: number[] };
+  /** The close's response, when seen. */
+  closed?: { ts: number; frames: number[] };
+  /** How the open ended. */
+  state: FileState;
+  /** What was done to it, each once, in the order first seen. */
+  actions: FileAction[];
+  /** The last name it was renamed to (path form as `path`). */
+  renamedTo?: string;
+  /** Present and true when delete-on-close was set and not cleared. */
+  deleted?: true;
+  /** READ responses carrying data (pipes: also transaction responses). */
+  reads: number;
+  /** Data bytes of those reads. */
+  bytesRead: number;
+  /** WRITE requests carrying data (pipes: also transaction requests). */
+  writes: number;
+  /** Data bytes of those writes. */
+  bytesWritten: number;
+  /**
+   * Size in bytes: from the close response, else the last end-of-file set,
+   * else the open's, extended by writes past it; absent when none was seen.
+   */
+  size?: number;
+  /** Distinct bytes of `[0, size)` (of everything, when the size is unknown) seen read or written. */
+  bytesSeen: number;
+  /** Whether every byte of `[0, size)` was seen (disk files with a known size only). */
+  complete: boolean;
+  /** Ranges `[start, end)` of `[0, size)` never seen (at most 100; `missingMore` counts the rest). */
+  missing?: [number, number][];
+  /** Missing ranges past the 100 listed. */
+  missingMore?: number;
+  /** Bytes seen more than once: the same again, different, or not comparable. */
+  overlaps?: { duplicateBytes: number; conflictingBytes: number; unverifiedBytes: number };
+  /** Ranges whose bytes came back different (at most 16). */
+  conflicts?: [number, number][];
+  /** Digests of the content, present when `complete` and every byte was hashed in order. */
+  hashes?: { md5: string; sha1: string; sha256: string };
+  /** Why there are no hashes for a disk file with content (coverage, buffer cap, conflicts, hashing off). */
+  hashNote?: string;
+  /** Connections its messages travelled on, when more than the one it was opened on (multichannel). */
+  connections?: number[];
+  /** Frames of the open and the close (or the last message seen). */
+  evidence: Evidence;
+}
+
 /** A NetBIOS session service exchange (TCP/139: the session request and its answer) or a NetBIOS datagram (UDP/138). */
 export interface NbssEvent extends Addressed {
   /** Discriminant. */
@@ -467,6 +557,7 @@ export type DecodeEvent =
   | KerberosEvent
   | TreeEvent
   | NbssEvent
+  | FileEvent
   | AnomalyEvent
   | SummaryEvent;
 
@@ -478,6 +569,7 @@ export const EVENT_TYPES = [
   "kerberos",
   "tree",
   "nbss",
+  "file",
   "anomaly",
   "summary",
 ] as const satisfies readonly DecodeEvent["type"][];

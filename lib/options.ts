@@ -45,6 +45,18 @@ export interface LimitOptions {
   smbProbeBytes?: number;
   /** SMB2 sessions remembered decode-wide (by server and SessionId, shared by multichannel connections). Past this the older half is forgotten. @default {10000} */
   maxSmbSessions?: number;
+  /** Emit a `file` event for every open of a file, pipe or directory (needs `decodeSmb`). @default {true} */
+  fileEvents?: boolean;
+  /** Compute MD5, SHA-1 and SHA-256 of every file whose content was seen whole. @default {true} */
+  fileHashes?: boolean;
+  /** Opens followed at once for `file` events. Past this the oldest is reported with state `evicted`. @default {100000} */
+  maxTrackedFiles?: number;
+  /** Separate byte ranges remembered per file. Past this its coverage is no longer followed (no hashes, no missing ranges). @default {4096} */
+  maxFileRanges?: number;
+  /** Bytes of one file held because they arrived ahead of a hole. Past this its hashing stops, and the event says why. @default {16777216} */
+  maxFileBufferBytes?: number;
+  /** Bytes held that way across all files. Past this hashing stops for the file that would exceed it. @default {67108864} */
+  maxTotalFileBufferBytes?: number;
 }
 
 /** The grouped form of the caps and switches (see `DecoderOptions`). */
@@ -53,6 +65,20 @@ export interface GroupedLimitOptions {
   limits?: LimitOptions;
   /** SMB switches: `decode` (= `decodeSmb`), `probeBytes` (= `smbProbeBytes`). */
   smb?: { decode?: boolean; probeBytes?: number };
+  /**
+   * File switches and caps: `events` (= `fileEvents`), `hashes` (= `fileHashes`),
+   * `maxTracked` (= `maxTrackedFiles`), `maxRanges`, `maxBufferBytes`,
+   * `maxTotalBufferBytes`; and `sink`, where carved content goes (typed in `DecoderOptions`).
+   */
+  files?: {
+    events?: boolean;
+    hashes?: boolean;
+    maxTracked?: number;
+    maxRanges?: number;
+    maxBufferBytes?: number;
+    maxTotalBufferBytes?: number;
+    sink?: unknown;
+  };
 }
 
 /** Options with every default filled in. */
@@ -77,6 +103,12 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   maxSmbStateEntries: 10_000,
   smbProbeBytes: 64 << 10,
   maxSmbSessions: 10_000,
+  fileEvents: true,
+  fileHashes: true,
+  maxTrackedFiles: 100_000,
+  maxFileRanges: 4096,
+  maxFileBufferBytes: 16 << 20,
+  maxTotalFileBufferBytes: 64 << 20,
 });
 
 /** Options of a decoder that are not caps or switches (checked where they are used). */
@@ -85,7 +117,18 @@ const NOT_LIMITS: ReadonlySet<string> = new Set(["consumers", "watchers"]);
 /** Groups of the options and how their members map to flat names. */
 const GROUP_NAMES: Readonly<Record<string, Readonly<Record<string, keyof Limits>>>> = {
   smb: { decode: "decodeSmb", probeBytes: "smbProbeBytes" },
+  files: {
+    events: "fileEvents",
+    hashes: "fileHashes",
+    maxTracked: "maxTrackedFiles",
+    maxRanges: "maxFileRanges",
+    maxBufferBytes: "maxFileBufferBytes",
+    maxTotalBufferBytes: "maxTotalFileBufferBytes",
+  },
 };
+
+/** Members of the groups that are not caps or switches (checked where they are used). */
+const GROUP_VALUES: ReadonlySet<string> = new Set(["files.sink"]);
 
 /** Fill in defaults; throws `RangeError` for a misuse such as a negative cap. */
 export function limitsFrom(options: LimitOptions & GroupedLimitOptions = {}): Limits {
@@ -98,6 +141,7 @@ export function limitsFrom(options: LimitOptions & GroupedLimitOptions = {}): Li
         throw new TypeError(`Cannot create decoder: option ${key} must be an object`);
       }
       for (const [member, v] of Object.entries(value)) {
+        if (GROUP_VALUES.has(`${key}.${member}`)) continue;
         const name = key === "limits" ? member : GROUP_NAMES[key]![member];
         if (name === undefined || (key === "limits" && !(member in DEFAULT_LIMITS))) {
           throw new TypeError(`Cannot create decoder: unknown option ${key}.${member}`);

@@ -7,6 +7,7 @@ import type {
   AnomalyEvent,
   ConnectionEvent,
   DecodeEvent,
+  FileEvent,
   KerberosEvent,
   NtlmEvent,
   SmbEvent,
@@ -35,6 +36,8 @@ export class CaptureModel {
   readonly #byId = new Map<number, Conversation>();
   readonly ntlm: NtlmEvent[] = [];
   readonly kerberos: KerberosEvent[] = [];
+  /** `file` events: one per open of a file, pipe or directory. */
+  readonly fileEvents: FileEvent[] = [];
   readonly trees: TreeEvent[] = [];
   readonly anomalies: AnomalyEvent[] = [];
   readonly dialects = new Set<string>();
@@ -106,6 +109,9 @@ export class CaptureModel {
           this.summary = e;
           break;
         case "nbss":
+          break;
+        case "file":
+          this.fileEvents.push(e);
           break;
         default: {
           // Every type of EVENT_TYPES is handled: a new one does not compile until it is.

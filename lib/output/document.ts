@@ -7,6 +7,7 @@ import type {
   AnomalyEvent,
   ConnectionEvent,
   DecodeEvent,
+  FileEvent,
   KerberosEvent,
   NbssEvent,
   NtlmEvent,
@@ -42,6 +43,8 @@ export interface DecodeDocument {
   kerberos: KerberosEvent[];
   trees: TreeEvent[];
   netbios: NbssEvent[];
+  /** One entry per open of a file, pipe or directory: actions, coverage, hashes. */
+  files: FileEvent[];
   anomalies: AnomalyEvent[];
 }
 
@@ -58,6 +61,7 @@ export class DocumentBuilder {
     kerberos: [],
     trees: [],
     netbios: [],
+    files: [],
     anomalies: [],
   };
   readonly #sessions = new Map<number, SmbSessionSummary>();
@@ -86,6 +90,9 @@ export class DocumentBuilder {
           break;
         case "nbss":
           d.netbios.push(e);
+          break;
+        case "file":
+          d.files.push(e);
           break;
         case "smb": {
           const id = e.evidence.connection ?? -1;

@@ -6,6 +6,7 @@ import type {
   ConnectionEvent,
   DecodeEvent,
   DirectionStats,
+  FileEvent,
   JsonValue,
   KerberosEvent,
   NtlmEvent,
@@ -150,6 +151,30 @@ function treeLine(e: TreeEvent): string {
   return `${where(e)} TREE ${e.action} ${escapeControl(e.path)}${type}${outcome}`;
 }
 
+function fileLine(e: FileEvent): string {
+  const kind = e.pipe ? "pipe" : e.directory ? "dir" : "file";
+  const name = e.path !== "" || e.openSeen ? e.path : `(handle ${e.handle})`;
+  const where_ = `${e.share === undefined ? "" : `${e.share}\\`}${name}`;
+  let line = `${where(e)} FILE ${kind} ${escapeControl(where_)}`;
+  if (e.actions.length > 0) line += ` [${e.actions.join(",")}]`;
+  if (e.renamedTo !== undefined) line += ` → ${escapeControl(e.renamedTo)}`;
+  if (e.size !== undefined) line += `  size=${e.size}`;
+  if (e.bytesRead > 0) line += `  read=${e.bytesRead}`;
+  if (e.bytesWritten > 0) line += `  written=${e.bytesWritten}`;
+  if (!e.pipe && !e.directory && e.bytesSeen > 0) {
+    line += e.complete ? "  complete" : `  seen=${e.bytesSeen}`;
+    if (e.missing !== undefined && e.missing.length > 0) {
+      line += `  missing=${e.missing.map(([s, t]) => `${s}-${t}`).join(",")}${
+        e.missingMore ? `,+${e.missingMore}` : ""
+      }`;
+    }
+  }
+  if (e.hashes !== undefined) line += `  sha256=${e.hashes.sha256}`;
+  if (e.user !== undefined) line += `  user=${escapeControl(e.user)}`;
+  if (e.state !== "closed") line += `  (${e.state.replace("_", " ")})`;
+  return line;
+}
+
 /**
  * One line for an event, or `undefined` for events the text view leaves out
  * (connection openings: the closing line says everything).
@@ -175,6 +200,8 @@ export function formatEventText(event: DecodeEvent): string | undefined {
       return kerberosLine(event);
     case "tree":
       return treeLine(event);
+    case "file":
+      return fileLine(event);
     case "nbss": {
       const names = event.action === "session_request"
         ? ` ${escapeControl(event.calledName ?? "")} ← ${escapeControl(event.callingName ?? "")}`

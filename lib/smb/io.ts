@@ -9,6 +9,10 @@
 import type { Frame } from "../capture/frame.ts";
 import type { Endpoint } from "../events.ts";
 import type { BulkReceiver } from "../netbios/nbss.ts";
+import { CreateOptions } from "./smb2/create.ts";
+
+/** CreateOptions bit asking for delete on close; SMB1's NT_CREATE_ANDX uses the same bits. [MS-CIFS] 2.2.4.64.1 */
+export const FILE_DELETE_ON_CLOSE: number = CreateOptions.FILE_DELETE_ON_CLOSE;
 
 /** One open of a file or pipe (one FID or FileId from its CREATE to its CLOSE). */
 export interface OpenFile {
@@ -72,6 +76,8 @@ export interface OpenFact {
   file: OpenFile;
   /** `FILE_OPENED`, `FILE_CREATED`, `FILE_OVERWRITTEN`, `FILE_SUPERSEDED` (SMB1 OPEN_ANDX: the same names). */
   createAction: string | undefined;
+  /** Whether the client asked for the file to be deleted when closed (FILE_DELETE_ON_CLOSE). */
+  deleteOnClose: boolean;
   /** End of file at open, bytes. */
   size: number | undefined;
   /** Creation time from the response (ISO 8601; null when zero on the wire), when sent. */
@@ -143,6 +149,26 @@ export interface SetInfoFact {
   evidence: IoEvidence;
 }
 
+/**
+ * An SMB1 command that deleted or renamed a file by name, without an open
+ * (DELETE, DELETE_DIRECTORY, RENAME, NT_RENAME), answered with success.
+ * `file` stands for the named file: its `handle` is empty and `openSeen` false.
+ */
+export interface PathFact {
+  /** Discriminant. */
+  kind: "path";
+  /** The file named (not an open: no other fact concerns it). */
+  file: OpenFile;
+  /** What was done to it. */
+  action: "delete" | "rename";
+  /** Whether it is a directory (DELETE_DIRECTORY). */
+  directory: boolean;
+  /** The new name of a rename. */
+  renameTo?: string;
+  /** Where it lies in the capture. */
+  evidence: IoEvidence;
+}
+
 /** The open ended (CLOSE answered with success). */
 export interface CloseFact {
   /** Discriminant. */
@@ -166,7 +192,14 @@ export interface LostFact {
 }
 
 /** Every SMB I/O fact. Switch on `kind`. */
-export type SmbIoFact = OpenFact | DataFact | TransceiveFact | SetInfoFact | CloseFact | LostFact;
+export type SmbIoFact =
+  | OpenFact
+  | DataFact
+  | TransceiveFact
+  | SetInfoFact
+  | CloseFact
+  | LostFact
+  | PathFact;
 
 /**
  * A consumer of SMB I/O facts (registered in lib/registry.ts). `wants` is

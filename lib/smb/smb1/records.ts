@@ -7,6 +7,9 @@
 import { Smb1Command as Cmd } from "./commands.ts";
 import type { Smb1Command, Smb1Record } from "./types.ts";
 
+/** SMB_COM_NT_RENAME InformationLevel SMB_NT_RENAME_SET_LINK_INFO. [MS-CIFS] 2.2.4.66.1 */
+const NT_RENAME_HARD_LINK = 0x0103;
+
 function num(c: Smb1Command, name: string): number | undefined {
   const v = c.fields[name];
   return typeof v === "number" ? v : undefined;
@@ -66,7 +69,9 @@ function recordOf(c: Smb1Command, response: boolean): Smb1Record | undefined {
     case Cmd.OPEN_ANDX: {
       if (!response) {
         const fileName = str(c, "fileName");
-        return fileName === undefined ? undefined : { kind: "open_request", fileName };
+        return fileName === undefined
+          ? undefined
+          : { kind: "open_request", fileName, createOptions: num(c, "createOptions") ?? 0 };
       }
       if (c.fid === undefined) return undefined;
       const directory = c.fields.directory;
@@ -79,6 +84,26 @@ function recordOf(c: Smb1Command, response: boolean): Smb1Record | undefined {
         creationTime: typeof creationTime === "string" ? creationTime : null,
         lastWriteTime: typeof lastWriteTime === "string" ? lastWriteTime : null,
         directory: typeof directory === "boolean" ? directory : undefined,
+      };
+    }
+    case Cmd.DELETE:
+    case Cmd.DELETE_DIRECTORY:
+    case Cmd.RENAME:
+    case Cmd.NT_RENAME: {
+      const fileName = str(c, "fileName");
+      if (response || fileName === undefined) return undefined;
+      const level = num(c, "infoLevel");
+      return {
+        kind: "path_request",
+        action: c.code === Cmd.DELETE
+          ? "delete"
+          : c.code === Cmd.DELETE_DIRECTORY
+          ? "rmdir"
+          : level === NT_RENAME_HARD_LINK
+          ? "link"
+          : "rename",
+        fileName,
+        newFileName: str(c, "newFileName"),
       };
     }
     case Cmd.READ_ANDX: {

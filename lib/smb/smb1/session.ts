@@ -10,7 +10,7 @@ import type { Frame } from "../../capture/frame.ts";
 import type { SmbEvent } from "../../events.ts";
 import type { BulkReceiver } from "../../netbios/nbss.ts";
 import { BoundedMap } from "../../state/bounded_map.ts";
-import { type IoEvidence, type OpenFile, streamData } from "../io.ts";
+import { FILE_DELETE_ON_CLOSE, type IoEvidence, type OpenFile, streamData } from "../io.ts";
 import {
   emitTree,
   endSmbEvent,
@@ -402,6 +402,7 @@ export class Smb1Session {
                 kind: "open",
                 file: open,
                 createAction: r.createActionName,
+                deleteOnClose: (asked.createOptions & FILE_DELETE_ON_CLOSE) !== 0,
                 size: r.endOfFile,
                 creationTime: r.creationTime,
                 lastWriteTime: r.lastWriteTime,
@@ -474,8 +475,14 @@ export class Smb1Session {
     return fid === undefined ? undefined : this.#files.get(fid);
   }
 
-  /** Records a new open (FID) of this connection. */
-  #open(uid: number, tid: number, fid: number, name: string, openSeen = true): OpenFile {
+  /** Records a new open (FID) of this connection; without a FID, stands for a file named by path. */
+  #open(
+    uid: number,
+    tid: number,
+    fid: number | undefined,
+    name: string,
+    openSeen = true,
+  ): OpenFile {
     const info = this.conn.info, user = this.#users.get(uid), tree = this.#trees.get(tid);
     const open: OpenFile = {
       id: this.conn.ctx.nextOpenId(),
@@ -484,7 +491,7 @@ export class Smb1Session {
       client: info.client,
       server: info.server,
       sessionId: String(uid),
-      handle: String(fid),
+      handle: fid === undefined ? "" : String(fid),
       user: user?.name,
       anonymous: user?.anonymous ?? false,
       share: tree?.path,
@@ -493,7 +500,7 @@ export class Smb1Session {
       pipe: tree?.pipe,
       dialect: this.dialect,
     };
-    this.#files.set(fid, open);
+    if (fid !== undefined) this.#files.set(fid, open);
     return open;
   }
 
@@ -509,6 +516,22 @@ export class Smb1Session {
   ): void {
     const io = this.conn.ctx.io;
     const asked = h.response ? reqCmd : c;
+    if (asked?.record?.kind === "path_request") {
+      const r = asked.record;
+      if (!h.response || !ok || r.action === "link") return;
+      const named = this.#open(h.uid, h.tid, undefined, r.fileName, false);
+      io.emit({
+        kind: "path",
+        file: named,
+        action: r.action === "rename" ? "rename" : "delete",
+        directory: r.action === "rmdir",
+        ...(r.action === "rename" && r.newFileName !== undefined
+          ? { renameTo: r.newFileName }
+          : {}),
+        evidence: this.#ioEvidence(m.frames, m.ts, fromClient, h.mid),
+      });
+      return;
+    }
     let open = this.#openOf(asked);
     if (open === undefined) {
       // A FID first met in use (the capture began after its open): consumers still follow it.

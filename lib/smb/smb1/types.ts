@@ -73,7 +73,19 @@ export type Smb1Record =
   /** Service: `A:`, `IPC`, `LPT1:`, `COMM`. [MS-CIFS] 2.2.4.55.2 */
   | { kind: "tree_connect_response"; service: string | undefined }
   /** NT_CREATE_ANDX and OPEN_ANDX. */
-  | { kind: "open_request"; fileName: string }
+  /**
+   * A command acting on a file by name without an open: DELETE,
+   * DELETE_DIRECTORY, RENAME, NT_RENAME (`infoLevel` 0x0104 rename, 0x0105
+   * move; 0x0103 makes a hard link). [MS-CIFS] 2.2.4.7, 2.2.4.2, 2.2.4.8, 2.2.4.66
+   */
+  | {
+    kind: "path_request";
+    action: "delete" | "rmdir" | "rename" | "link";
+    fileName: string;
+    newFileName: string | undefined;
+  }
+  /** `createOptions`: NT_CREATE_ANDX only (0 for OPEN_ANDX). [MS-CIFS] 2.2.4.64.1 */
+  | { kind: "open_request"; fileName: string; createOptions: number }
   | {
     kind: "open_response";
     fid: number;

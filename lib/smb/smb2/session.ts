@@ -19,7 +19,7 @@ import {
   reportProblems,
   type SmbConnection,
 } from "../context.ts";
-import { type IoEvidence, type OpenFile, streamData } from "../io.ts";
+import { FILE_DELETE_ON_CLOSE, type IoEvidence, type OpenFile, streamData } from "../io.ts";
 import { type Fields, jsonCopy } from "../json.ts";
 import { type PendingRequest, PendingRequests } from "../pending.ts";
 import { ntStatusName } from "../status.ts";
@@ -355,6 +355,7 @@ export class Smb2Session {
                 kind: "open",
                 file: open,
                 createAction: r?.createActionName,
+                deleteOnClose: (asked.createOptions & FILE_DELETE_ON_CLOSE) !== 0,
                 size: r?.endOfFile,
                 creationTime: r?.creationTime,
                 lastWriteTime: r?.lastWriteTime,

@@ -1,0 +1,43 @@
+/**
+ * Incremental MD5, SHA-1 and SHA-256 for carved files, from @noble/hashes
+ * (pure JS, synchronous, browser-safe). The only place in lib/ that imports
+ * a package: the specifiers are full `npm:` URLs, pinned here, so the
+ * library also works when imported by URL (no import map applies then).
+ * @module
+ */
+import { md5, sha1 } from "npm:@noble/hashes@2.4.0/legacy.js";
+import { sha256 } from "npm:@noble/hashes@2.4.0/sha2.js";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
+
+/** Hex digests of one content. */
+export interface FileHashes {
+  /** MD5, 32 hex digits (what Zeek and NetworkMiner log). */
+  md5: string;
+  /** SHA-1, 40 hex digits. */
+  sha1: string;
+  /** SHA-256, 64 hex digits. */
+  sha256: string;
+}
+
+/** MD5, SHA-1 and SHA-256 of bytes fed in order. */
+export class ContentHasher {
+  readonly #md5 = md5.create();
+  readonly #sha1 = sha1.create();
+  readonly #sha256 = sha256.create();
+
+  /** Feed the next bytes (a view; not kept). */
+  update(bytes: Uint8Array): void {
+    this.#md5.update(bytes);
+    this.#sha1.update(bytes);
+    this.#sha256.update(bytes);
+  }
+
+  /** The digests of everything fed; the hasher is spent afterwards. */
+  digest(): FileHashes {
+    return {
+      md5: bytesToHex(this.#md5.digest()),
+      sha1: bytesToHex(this.#sha1.digest()),
+      sha256: bytesToHex(this.#sha256.digest()),
+    };
+  }
+}

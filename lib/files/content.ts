@@ -1,0 +1,242 @@
+/**
+ * The content of one carved file as its pieces arrive (WRITE requests and
+ * READ responses, in any order, possibly more than once): which bytes were
+ * seen, digests of the bytes in offset order, and whether a byte seen twice
+ * came back different. Memory stays bounded whatever the file size: pieces
+ * are hashed as soon as everything before them was, and only pieces that
+ * arrive ahead of a hole are copied, within budgets.
+ * @module
+ */
+import { ContentHasher, type FileHashes } from "../crypto/hashes.ts";
+import { type ByteRange, RangeSet } from "./coverage.ts";
+
+/** Budgets shared by every file of one decode (bytes and entries held at once). */
+export class ContentBudget {
+  /** Out-of-order bytes held across all files. */
+  heldBytes = 0;
+  /** Piece fingerprints held across all files. */
+  fingerprints = 0;
+
+  constructor(
+    readonly maxFileBuffer: number,
+    readonly maxTotalBuffer: number,
+    readonly maxTotalFingerprints: number,
+  ) {}
+}
+
+/** Fingerprints kept per file, the oldest replaced past this. */
+const FINGERPRINTS_PER_FILE = 4096;
+/** Conflicting ranges listed per file (the rest counted). */
+const MAX_CONFLICTS_LISTED = 16;
+
+/**
+ * A 32-bit FNV-1a of a piece: enough to tell a resent piece (same range,
+ * same bytes) from a rewrite, without keeping the bytes.
+ */
+function fingerprint(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** What became of a file's overlapping pieces. */
+export interface OverlapCounts {
+  /** Bytes seen again with the same content (a resent or re-read piece). */
+  duplicateBytes: number;
+  /** Bytes seen again with different content. */
+  conflictingBytes: number;
+  /** Bytes seen again that could not be compared (the earlier bytes were no longer held). */
+  unverifiedBytes: number;
+}
+
+/** Content bookkeeping of one file. */
+export class FileContent {
+  readonly coverage: RangeSet;
+  readonly overlaps: OverlapCounts = { duplicateBytes: 0, conflictingBytes: 0, unverifiedBytes: 0 };
+  /** Ranges whose bytes came back different (at most 16; `moreConflicts` counts the rest). */
+  readonly conflicts: ByteRange[] = [];
+  moreConflicts = 0;
+  /** Why hashing stopped, once it did. */
+  hashStopped: string | undefined;
+  #hasher: ContentHasher | undefined;
+  /** Bytes `[0, hashedTo)` went into the hasher. */
+  #hashedTo = 0;
+  /** Pieces beyond `hashedTo`, copied, by offset (kept sorted). */
+  readonly #held: { offset: number; bytes: Uint8Array }[] = [];
+  #heldBytes = 0;
+  /** Piece fingerprints by start offset: [end, fingerprint]. */
+  readonly #prints = new Map<number, [number, number]>();
+
+  /**
+   * @param hashing compute digests
+   * @param compare fingerprint pieces so a byte seen twice can be compared
+   *   (costs a pass over every byte: only worth it when hashing or carving)
+   */
+  constructor(
+    readonly budget: ContentBudget,
+    hashing: boolean,
+    readonly compare: boolean,
+    maxRanges: number,
+  ) {
+    this.coverage = new RangeSet(maxRanges);
+    this.#hasher = hashing ? new ContentHasher() : undefined;
+    if (!hashing) this.hashStopped = "hashing is off";
+  }
+
+  /** Bytes `[0, n)` hashed so far. */
+  get hashedTo(): number {
+    return this.#hashedTo;
+  }
+
+  /** One piece at `offset`; `data` is a view valid during the call. */
+  add(offset: number, data: Uint8Array): void {
+    const end = offset + data.length;
+    if (data.length === 0) return;
+    const before = this.coverage.add(offset, end);
+    if (before > 0) this.#compare(offset, data, before);
+    if (this.compare) this.#remember(offset, data);
+    if (this.#hasher === undefined) return;
+    if (offset <= this.#hashedTo) {
+      if (end > this.#hashedTo) {
+        this.#hasher.update(data.subarray(this.#hashedTo - offset));
+        this.#hashedTo = end;
+        this.#drain();
+      }
+      return;
+    }
+    this.#hold(offset, data);
+  }
+
+  /** Classify `before` bytes of a piece that were seen already. */
+  #compare(offset: number, data: Uint8Array, before: number): void {
+    const end = offset + data.length;
+    const known = this.#prints.get(offset);
+    if (known !== undefined && known[0] === end) {
+      if (known[1] === fingerprint(data)) this.overlaps.duplicateBytes += before;
+      else this.#conflict(offset, end, before);
+      return;
+    }
+    // Bytes still held (not hashed yet) can be compared exactly.
+    let compared = 0, differ = false;
+    for (const h of this.#held) {
+      const s = Math.max(offset, h.offset), e = Math.min(end, h.offset + h.bytes.length);
+      if (e <= s) continue;
+      compared += e - s;
+      if (!differ) {
+        for (let i = s; i < e; i++) {
+          if (h.bytes[i - h.offset] !== data[i - offset]) {
+            differ = true;
+            break;
+          }
+        }
+      }
+    }
+    if (differ) this.#conflict(offset, end, compared);
+    else this.overlaps.duplicateBytes += compared;
+    this.overlaps.unverifiedBytes += Math.max(0, before - compared);
+  }
+
+  #conflict(start: number, end: number, bytes: number): void {
+    this.overlaps.conflictingBytes += bytes;
+    if (this.conflicts.length < MAX_CONFLICTS_LISTED) this.conflicts.push([start, end]);
+    else this.moreConflicts++;
+    // The digests would be of the first bytes seen, not of what the file became.
+    if (start < this.#hashedTo) this.#stop("bytes already hashed were rewritten");
+  }
+
+  #remember(offset: number, data: Uint8Array): void {
+    if (this.#prints.has(offset)) {
+      this.#prints.set(offset, [offset + data.length, fingerprint(data)]);
+      return;
+    }
+    if (this.#prints.size >= FINGERPRINTS_PER_FILE) {
+      const oldest = this.#prints.keys().next().value!;
+      this.#prints.delete(oldest);
+      this.budget.fingerprints--;
+    }
+    if (this.budget.fingerprints >= this.budget.maxTotalFingerprints) return;
+    this.#prints.set(offset, [offset + data.length, fingerprint(data)]);
+    this.budget.fingerprints++;
+  }
+
+  #hold(offset: number, data: Uint8Array): void {
+    const b = this.budget;
+    if (this.#heldBytes + data.length > b.maxFileBuffer) {
+      this.#stop(
+        `more than ${b.maxFileBuffer} bytes arrived ahead of a hole at offset ${this.#hashedTo}`,
+      );
+      return;
+    }
+    if (b.heldBytes + data.length > b.maxTotalBuffer) {
+      this.#stop(
+        `the decode-wide buffer for out-of-order file data (${b.maxTotalBuffer} bytes) is full`,
+      );
+      return;
+    }
+    const piece = { offset, bytes: data.slice() };
+    let i = this.#held.length;
+    while (i > 0 && this.#held[i - 1]!.offset > offset) i--;
+    this.#held.splice(i, 0, piece);
+    this.#heldBytes += data.length;
+    b.heldBytes += data.length;
+  }
+
+  /** Hash held pieces that the hashed prefix now reaches. */
+  #drain(): void {
+    while (this.#held.length > 0 && this.#held[0]!.offset <= this.#hashedTo) {
+      const h = this.#held.shift()!;
+      this.#release(h.bytes.length);
+      const end = h.offset + h.bytes.length;
+      if (end > this.#hashedTo && this.#hasher !== undefined) {
+        this.#hasher.update(h.bytes.subarray(this.#hashedTo - h.offset));
+        this.#hashedTo = end;
+      }
+    }
+  }
+
+  #release(n: number): void {
+    this.#heldBytes -= n;
+    this.budget.heldBytes -= n;
+  }
+
+  #stop(why: string): void {
+    if (this.hashStopped === undefined) this.hashStopped = why;
+    this.#hasher = undefined;
+    this.#dropHeld();
+  }
+
+  #dropHeld(): void {
+    this.#release(this.#heldBytes);
+    this.#held.length = 0;
+  }
+
+  /**
+   * The digests of `[0, size)` when every byte of it was hashed; otherwise
+   * undefined, with `hashStopped` saying why. Frees everything held.
+   */
+  finish(size: number | undefined): FileHashes | undefined {
+    const hasher = this.#hasher;
+    this.#dropHeld();
+    this.budget.fingerprints -= this.#prints.size;
+    this.#prints.clear();
+    this.#hasher = undefined;
+    if (hasher === undefined) return undefined;
+    if (this.overlaps.conflictingBytes > 0) {
+      this.hashStopped = "bytes seen twice came back different";
+      return undefined;
+    }
+    if (size === undefined) {
+      this.hashStopped = "the file's size is unknown";
+      return undefined;
+    }
+    if (this.#hashedTo < size) {
+      this.hashStopped = `bytes from offset ${this.#hashedTo} were not seen`;
+      return undefined;
+    }
+    if (this.#hashedTo > size) {
+      this.hashStopped = `bytes past the file's size (${size}) were hashed`;
+      return undefined;
+    }
+    return hasher.digest();
+  }
+}

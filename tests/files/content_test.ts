@@ -1,0 +1,118 @@
+import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { ContentBudget, FileContent } from "../../lib/files/content.ts";
+
+function bytes(n: number, seed = 1): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+// node:crypto is only the test's independent reference; the library uses @noble/hashes.
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
+const sha1 = (b: Uint8Array) => createHash("sha1").update(b).digest("hex");
+const budget = () => new ContentBudget(1 << 20, 4 << 20, 10_000);
+
+Deno.test("content in order: digests equal node:crypto's", () => {
+  const data = bytes(200_000);
+  const c = new FileContent(budget(), true, true, 100);
+  for (let at = 0; at < data.length; at += 65536) c.add(at, data.subarray(at, at + 65536));
+  assert.deepEqual(c.finish(data.length), {
+    md5: md5(data),
+    sha1: sha1(data),
+    sha256: sha256(data),
+  });
+});
+
+Deno.test("content out of order within the buffer: held, then hashed in order, buffer freed", () => {
+  const data = bytes(100_000, 7);
+  const b = budget();
+  const c = new FileContent(b, true, true, 100);
+  const order = [3, 1, 4, 0, 2];
+  for (const i of order) c.add(i * 20_000, data.subarray(i * 20_000, (i + 1) * 20_000));
+  assert.equal(b.heldBytes, 0);
+  assert.equal(c.finish(data.length)?.sha256, sha256(data));
+});
+
+Deno.test("content past the per-file buffer: hashing stops and says why; coverage goes on", () => {
+  const data = bytes(3 << 20, 3);
+  const b = new ContentBudget(1 << 20, 4 << 20, 10_000);
+  const c = new FileContent(b, true, true, 100);
+  // Everything but the first 64 KiB, then the first 64 KiB.
+  for (let at = 65536; at < data.length; at += 65536) c.add(at, data.subarray(at, at + 65536));
+  c.add(0, data.subarray(0, 65536));
+  assert.equal(c.coverage.covers(data.length), true);
+  assert.equal(c.finish(data.length), undefined);
+  assert.match(c.hashStopped!, /more than 1048576 bytes arrived ahead of a hole at offset 0/);
+  assert.equal(b.heldBytes, 0);
+});
+
+Deno.test("content: a resent piece is a duplicate, a rewritten one a conflict (no digests)", () => {
+  const data = bytes(30_000, 5);
+  const c = new FileContent(budget(), true, true, 100);
+  c.add(0, data.subarray(0, 10_000));
+  c.add(0, data.subarray(0, 10_000));
+  assert.deepEqual(c.overlaps, { duplicateBytes: 10_000, conflictingBytes: 0, unverifiedBytes: 0 });
+  c.add(10_000, data.subarray(10_000, 30_000));
+  assert.equal(c.finish(30_000)?.sha256, sha256(data));
+
+  const d = new FileContent(budget(), true, true, 100);
+  d.add(0, data.subarray(0, 10_000));
+  d.add(0, bytes(10_000, 99));
+  assert.equal(d.overlaps.conflictingBytes, 10_000);
+  assert.deepEqual(d.conflicts, [[0, 10_000]]);
+  assert.equal(d.finish(10_000), undefined);
+  assert.equal(d.hashStopped, "bytes already hashed were rewritten");
+});
+
+Deno.test("content: a partial overlap of hashed bytes cannot be compared (unverified)", () => {
+  const data = bytes(20_000, 2);
+  const c = new FileContent(budget(), true, true, 100);
+  c.add(0, data.subarray(0, 20_000));
+  c.add(5_000, data.subarray(5_000, 6_000));
+  assert.deepEqual(c.overlaps, { duplicateBytes: 0, conflictingBytes: 0, unverifiedBytes: 1_000 });
+  assert.equal(c.finish(20_000)?.sha256, sha256(data));
+});
+
+Deno.test("content: held bytes are compared exactly", () => {
+  const data = bytes(20_000, 4);
+  const c = new FileContent(budget(), true, true, 100);
+  c.add(10_000, data.subarray(10_000, 20_000)); // held: 0..10000 missing
+  const altered = data.slice(12_000, 13_000);
+  altered[500] = altered[500]! ^ 1;
+  c.add(12_000, altered);
+  assert.equal(c.overlaps.conflictingBytes, 1_000);
+  c.add(0, data.subarray(0, 10_000));
+  assert.equal(c.finish(20_000), undefined);
+  assert.equal(c.hashStopped, "bytes seen twice came back different");
+});
+
+Deno.test("content: size unknown or not reached gives no digests, with the reason", () => {
+  const c = new FileContent(budget(), true, true, 100);
+  c.add(0, bytes(100));
+  assert.equal(c.finish(undefined), undefined);
+  assert.equal(c.hashStopped, "the file's size is unknown");
+  const d = new FileContent(budget(), true, true, 100);
+  d.add(0, bytes(100));
+  assert.equal(d.finish(200), undefined);
+  assert.equal(d.hashStopped, "bytes from offset 100 were not seen");
+});
+
+Deno.test("content: the decode-wide buffer is shared and released", () => {
+  const b = new ContentBudget(1 << 20, 1 << 20, 10_000);
+  const one = new FileContent(b, true, true, 100), two = new FileContent(b, true, true, 100);
+  one.add(100, bytes(700_000));
+  assert.equal(b.heldBytes, 700_000);
+  two.add(100, bytes(700_000));
+  assert.match(two.hashStopped!, /decode-wide buffer .* is full/);
+  one.finish(700_100);
+  assert.equal(b.heldBytes, 0);
+  assert.equal(b.fingerprints, 1);
+  two.finish(700_100);
+  assert.equal(b.fingerprints, 0);
+});
