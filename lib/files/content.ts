@@ -64,6 +64,10 @@ export class FileContent {
   /** Pieces beyond `hashedTo`, copied, by offset (kept sorted). */
   readonly #held: { offset: number; bytes: Uint8Array }[] = [];
   #heldBytes = 0;
+  /** A conflict the digests do not account for (one a rewrite from offset 0 did not replace). */
+  #unsettled = false;
+  /** Set by a conflicting piece that rewrites everything hashed: hashing starts again with it. */
+  #restart = false;
   /** Piece fingerprints by start offset: [end, fingerprint]. */
   readonly #prints = new Map<number, [number, number]>();
 
@@ -96,6 +100,12 @@ export class FileContent {
     if (before > 0) this.#compare(offset, data, before);
     if (this.compare) this.#remember(offset, data);
     if (this.#hasher === undefined) return;
+    if (this.#restart) {
+      // Read-modify-write from the start: the digests follow what the file became.
+      this.#restart = false;
+      this.#hasher = new ContentHasher();
+      this.#hashedTo = 0;
+    }
     if (offset <= this.#hashedTo) {
       if (end > this.#hashedTo) {
         this.#hasher.update(data.subarray(this.#hashedTo - offset));
@@ -110,9 +120,18 @@ export class FileContent {
   /** Classify `before` bytes of a piece that were seen already. */
   #compare(offset: number, data: Uint8Array, before: number): void {
     const end = offset + data.length;
-    const known = this.#prints.get(offset);
-    if (known !== undefined && known[0] === end) {
-      if (known[1] === fingerprint(data)) this.overlaps.duplicateBytes += before;
+    // Earlier pieces that tile this one exactly are compared piece by piece.
+    let at = offset, same = true;
+    for (let known = this.#prints.get(at); known !== undefined; known = this.#prints.get(at)) {
+      if (known[0] > end) break;
+      if (same && known[1] !== fingerprint(data.subarray(at - offset, known[0] - offset))) {
+        same = false;
+      }
+      at = known[0];
+      if (at === end) break;
+    }
+    if (at === end) {
+      if (same) this.overlaps.duplicateBytes += before;
       else this.#conflict(offset, end, before);
       return;
     }
@@ -140,6 +159,12 @@ export class FileContent {
     this.overlaps.conflictingBytes += bytes;
     if (this.conflicts.length < MAX_CONFLICTS_LISTED) this.conflicts.push([start, end]);
     else this.moreConflicts++;
+    if (start === 0 && end >= this.#hashedTo && this.#hasher !== undefined) {
+      this.#restart = true;
+      this.#unsettled = false;
+      return;
+    }
+    this.#unsettled = true;
     // The digests would be of the first bytes seen, not of what the file became.
     if (start < this.#hashedTo) this.#stop("bytes already hashed were rewritten");
   }
@@ -221,7 +246,7 @@ export class FileContent {
     this.#prints.clear();
     this.#hasher = undefined;
     if (hasher === undefined) return undefined;
-    if (this.overlaps.conflictingBytes > 0) {
+    if (this.#unsettled) {
       this.hashStopped = "bytes seen twice came back different";
       return undefined;
     }

@@ -62,12 +62,24 @@ Deno.test("content: a resent piece is a duplicate, a rewritten one a conflict (n
   assert.equal(c.finish(30_000)?.sha256, sha256(data));
 
   const d = new FileContent(budget(), true, true, 100);
-  d.add(0, data.subarray(0, 10_000));
-  d.add(0, bytes(10_000, 99));
-  assert.equal(d.overlaps.conflictingBytes, 10_000);
-  assert.deepEqual(d.conflicts, [[0, 10_000]]);
-  assert.equal(d.finish(10_000), undefined);
+  d.add(0, data.subarray(0, 2_000));
+  d.add(2_000, data.subarray(2_000, 3_000));
+  d.add(2_000, bytes(1_000, 99));
+  assert.equal(d.overlaps.conflictingBytes, 1_000);
+  assert.deepEqual(d.conflicts, [[2_000, 3_000]]);
+  assert.equal(d.finish(3_000), undefined);
   assert.equal(d.hashStopped, "bytes already hashed were rewritten");
+});
+
+Deno.test("content: read then rewritten whole from offset 0: digests of what the file became", () => {
+  const before = bytes(6_000, 5), after = bytes(6_000, 6);
+  const c = new FileContent(budget(), true, true, 100);
+  c.add(0, before.subarray(0, 4_000));
+  c.add(4_000, before.subarray(4_000));
+  c.add(0, after); // the same range rewritten (read-modify-write)
+  assert.equal(c.overlaps.conflictingBytes, 6_000);
+  assert.deepEqual(c.conflicts, [[0, 6_000]]);
+  assert.equal(c.finish(6_000)?.sha256, sha256(after));
 });
 
 Deno.test("content: a partial overlap of hashed bytes cannot be compared (unverified)", () => {
