@@ -238,9 +238,32 @@ export class NbssFramer {
     this.#resyncBuf = undefined;
   }
 
-  /** `length` bytes of the stream are missing: drop the partial message and resynchronise. */
+  /**
+   * `length` bytes of the stream are missing. Inside the bulk data of a
+   * message whose kept prefix is in, framing goes on past them (the bytes
+   * after the hole still reach the receiver at their places); otherwise the
+   * partial message is dropped and the framer resynchronises.
+   */
   gap(length: number, frame: Frame | undefined): void {
     const body = this.#body;
+    const left = this.#length - this.#bodyFill - this.#skipped;
+    if (
+      this.#length > 0 && this.#keep > 0 && this.#bodyFill === this.#keep &&
+      this.#keep < this.#length && length < left
+    ) {
+      const at = this.#bodyFill + this.#skipped;
+      this.onProblem({
+        kind: "gap",
+        detail: `NBSS message of ${this.#length} bytes at stream offset ${this.#start} lost ` +
+          `bytes ${at}-${at + length} of its bulk data to a gap; the rest is still delivered`,
+        frame,
+        code: "nbss_bulk_gap",
+      });
+      this.#skipped += length;
+      this.#skipLeft = left - length;
+      this.#offset += length;
+      return;
+    }
     if (
       this.#length > 0 && this.#type === NbssType.SESSION_MESSAGE && body !== undefined &&
       this.#bodyFill >= 4 && isSmbProtocolId(body, 0)

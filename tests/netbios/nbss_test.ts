@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
 import type { Frame } from "../../lib/capture/frame.ts";
 import { type FramerProblem, NbssFramer, type NbssMessage } from "../../lib/netbios/nbss.ts";
 import { concat } from "../_support/bytes.ts";
@@ -112,7 +112,7 @@ Deno.test("a bulk message lists its first 15 frames and its last, and the next m
   equal(close!.frames[0], lastOfBulk); // the close starts in the bulk message's last segment
 });
 
-Deno.test("a gap inside bulk data ends that message cut (header kept) and framing resumes at the next SMB header", () => {
+Deno.test("a gap inside bulk data: framing goes on past it, the message ends where it says", () => {
   const bulk = smb2Message(8, true, 50_000);
   const next = smb2Message(6, true, 124, 0x66);
   const t = framer();
@@ -120,14 +120,42 @@ Deno.test("a gap inside bulk data ends that message cut (header kept) and framin
   t.f.gap(5_000, frame(2)); // 5,000 bytes of the bulk data never captured
   t.f.push(bulk.subarray(15_000, 30_000), frame(3));
   t.f.push(concat(bulk.subarray(30_000), next), frame(4));
-  equal(t.problems[0]!.kind, "truncated");
+  deepEqual(t.problems.map((p) => [p.kind, p.code]), [["gap", "nbss_bulk_gap"]]);
+  match(t.problems[0]!.detail, /lost bytes 9996-14996 of its bulk data/);
   deepEqual(t.messages.map((m) => [m.length, m.streamOffset, m.cut]), [
-    [bulk.length - 4, 0, true],
+    [bulk.length - 4, 0, false],
     [124, bulk.length, false],
   ]);
-  // What arrived of the cut message is its prefix (the bulk data itself is never kept).
+  // The message's prefix is whole (the bulk data itself is never kept).
   ok(t.messages[0]!.partial);
   deepEqual(t.messages[0]!.body.slice(0, 4), [0xfe, 0x53, 0x4d, 0x42]);
+});
+
+Deno.test("a gap inside bulk data reaches the bulk receiver as a hole: later bytes at their places", () => {
+  const bulk = smb2Message(8, true, 50_000, 0x42);
+  const got: [number, number][] = [];
+  const messages: NbssMessage[] = [];
+  const f = new NbssFramer((m) => messages.push(m), () => {}, 1 << 20, () => 256, () => ({
+    data: (bytes, at) => got.push([at, at + bytes.length]),
+  }));
+  f.push(bulk.subarray(0, 10_000), frame(1));
+  f.gap(5_000, frame(2));
+  f.push(bulk.subarray(15_000), frame(3));
+  // Body positions: the stream offset less the 4-byte NBSS header.
+  deepEqual(got, [[256, 9_996], [14_996, bulk.length - 4]]);
+  equal(messages.length, 1);
+});
+
+Deno.test("a gap longer than the bulk data left drops the message and resynchronises", () => {
+  const bulk = smb2Message(8, true, 20_000);
+  const next = smb2Message(6, true, 124, 0x66);
+  const t = framer();
+  t.f.push(bulk.subarray(0, 10_000), frame(1));
+  t.f.gap(bulk.length - 10_000 + 50, frame(2)); // the rest and 50 bytes of the next message
+  t.f.push(next.subarray(50), frame(3));
+  t.f.push(next, frame(4));
+  equal(t.problems[0]!.kind, "truncated");
+  deepEqual(t.messages.map((m) => [m.length, m.cut]), [[bulk.length - 4, true], [124, false]]);
 });
 
 Deno.test("garbage before a message is skipped with one problem", () => {
