@@ -9,6 +9,7 @@ import { type DecodeEvent, Decoder, type DecoderOptions, gunzipIfNeeded } from "
 import { DocumentBuilder } from "../lib/output/document.ts";
 import type { HandlerLimits } from "./limits.ts";
 import { type FilePartInfo, firstFilePart, MultipartError } from "./multipart.ts";
+import { ZipSink, ZipWriter } from "./zip.ts";
 
 /** An error body: `{ error: { code, message } }`. */
 export interface ErrorBody {
@@ -33,6 +34,8 @@ export interface DecodeJob {
   types?: ReadonlySet<string>;
   limits: HandlerLimits;
   decoder: DecoderOptions;
+  /** `zip`: answer with the carved files, not the events. */
+  extract?: "zip";
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -95,8 +98,10 @@ class Decode {
   done = false;
   stop: Stop | undefined;
 
-  constructor(job: DecodeJob) {
-    this.decoder = new Decoder(job.decoder);
+  constructor(job: DecodeJob, sink?: ZipSink) {
+    this.decoder = new Decoder(
+      sink === undefined ? job.decoder : { ...job.decoder, files: { ...job.decoder.files, sink } },
+    );
     this.#limits = job.limits;
     this.limit = new ByteLimit(job.limits.maxBytes);
     this.#deadline = Date.now() + job.limits.maxSeconds * 1000;
@@ -310,7 +315,8 @@ export async function decodeResponse(
   job: DecodeJob,
   headers: HeadersInit,
 ): Promise<Response> {
-  const run = new Decode(job);
+  const sink = job.extract === "zip" ? new ZipSink(job.limits.maxExtractBytes) : undefined;
+  const run = new Decode(job, sink);
   const first: DecodeEvent[] = [];
   while (!run.done && run.pushed < PROBE_BYTES) first.push(...await run.next());
   const notCapture = unrecognized(first);
@@ -321,6 +327,7 @@ export async function decodeResponse(
     run.cancel("not a capture");
     return errorResponse(415, "not_a_capture", notCapture, headers);
   }
+  if (sink !== undefined) return zipStream(run, sink, first, headers);
   const keep = (e: DecodeEvent) => job.types === undefined || job.types.has(e.type);
   return job.format === "json"
     ? await jsonDocument(run, first, keep, job.limits.maxEvents, headers)
@@ -434,6 +441,69 @@ function ndjsonStream(
   }, { highWaterMark: 0 });
   const h = new Headers(headers);
   h.set("content-type", "application/x-ndjson; charset=utf-8");
+  h.set("cache-control", "no-store");
+  return new Response(body, { status: 200, headers: h });
+}
+
+/**
+ * The carved files as a zip, streamed as their opens end, then
+ * `smbscope-summary.json`: the summary, every `file` event, and why the
+ * decode stopped early if it did.
+ */
+function zipStream(
+  run: Decode,
+  sink: ZipSink,
+  first: DecodeEvent[],
+  headers: HeadersInit,
+): Response {
+  const files: DecodeEvent[] = [];
+  let summary: DecodeEvent | undefined;
+  const note = (events: DecodeEvent[]) => {
+    for (const e of events) {
+      if (e.type === "file") files.push(e);
+      else if (e.type === "summary") summary = e;
+    }
+  };
+  note(first);
+  let chunks: Uint8Array[] = [];
+  const zip = new ZipWriter((chunk) => chunks.push(chunk));
+  let closed = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      try {
+        while (chunks.length === 0 && !closed) {
+          for (const entry of sink.drain()) zip.add(entry);
+          if (chunks.length > 0) break;
+          if (run.done) {
+            const stop = run.stop;
+            const doc = {
+              summary,
+              files,
+              truncated: stop !== undefined,
+              ...(stop !== undefined ? { reason: { code: stop.code, message: stop.message } } : {}),
+            };
+            zip.addRoot("smbscope-summary.json", encoder.encode(JSON.stringify(doc, null, 2)));
+            zip.end();
+            closed = true;
+            break;
+          }
+          note(await run.next());
+        }
+      } catch (e) {
+        run.cancel(e);
+        c.error(e);
+        return;
+      }
+      const out = chunks;
+      chunks = [];
+      for (const chunk of out) c.enqueue(chunk);
+      if (closed) c.close();
+    },
+    cancel: (reason) => run.cancel(reason),
+  }, { highWaterMark: 0 });
+  const h = new Headers(headers);
+  h.set("content-type", "application/zip");
+  h.set("content-disposition", 'attachment; filename="smbscope-files.zip"');
   h.set("cache-control", "no-store");
   return new Response(body, { status: 200, headers: h });
 }

@@ -3,8 +3,9 @@
  * same under `deno serve`, Deno Deploy, or any runtime with the standard
  * fetch handler. No `Deno.*` here: limits come in through {@link createHandler}.
  *
- * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,…]`: the capture as the
- *   raw body (pcap, pcapng, gzip or not) or as a `multipart/form-data` file.
+ * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,…][&extract=zip]`: the
+ *   capture as the raw body (pcap, pcapng, gzip or not) or as a
+ *   `multipart/form-data` file; `extract=zip` answers with the carved files.
  * - `GET /` the upload page, `GET /health`, `GET /api` (this API, described).
  * @module
  */
@@ -131,6 +132,10 @@ async function decodeRequest(
   limits: HandlerLimits,
   decoder: DecoderOptions,
 ): Promise<Response> {
+  const extract = url.searchParams.get("extract");
+  if (extract !== null && extract !== "zip") {
+    return errorResponse(400, "bad_extract", `extract must be zip, not ${extract}`, CORS);
+  }
   const format = url.searchParams.get("format") ?? "json";
   if (format !== "json" && format !== "ndjson") {
     return errorResponse(400, "bad_format", `format must be json or ndjson, not ${format}`, CORS);
@@ -176,6 +181,7 @@ async function decodeRequest(
     ...(boundary !== undefined ? { boundary } : {}),
     format,
     ...(types !== undefined ? { types } : {}),
+    ...(extract === "zip" ? { extract: "zip" as const } : {}),
     limits,
     decoder,
   }, CORS);
@@ -195,11 +201,14 @@ export function describeApi(limits: HandlerLimits): unknown {
         query: {
           format: {
             json: "default; one document: summary, connections, smbSessions, authentications, " +
-              "trees, netbios, anomalies, truncated (+ reason)",
+              "kerberos, trees, netbios, files (with hashes), anomalies, truncated (+ reason)",
             ndjson: "one event per line, streamed as decoded; a final " +
               '{"type":"error","error":{code,message}} line when the decode stopped early',
           },
           types: `comma-separated event kinds to output: ${EVENT_TYPES.join(",")}`,
+          extract: "zip: answer application/zip with the carved files (each beside a " +
+            "<name>.smbscope.json sidecar with its file event) and smbscope-summary.json, " +
+            "streamed as files end; format and types are ignored",
         },
         errors: {
           400: "bad query, or a form without a file (no_file)",
@@ -216,6 +225,7 @@ export function describeApi(limits: HandlerLimits): unknown {
       maxBytes: limits.maxBytes,
       maxSeconds: limits.maxSeconds,
       maxEvents: limits.maxEvents,
+      maxExtractBytes: limits.maxExtractBytes,
       env: LIMIT_ENV,
     },
   };

@@ -13,6 +13,8 @@ export interface HandlerLimits {
   maxSeconds: number;
   /** Most events output (NDJSON lines, or entries in the JSON document's lists); the summary always comes. @default {1000000} */
   maxEvents: number;
+  /** Most carved bytes held for `extract=zip` (files are held whole until their open ends); files past it go into the zip as sidecars only. @default {268435456} */
+  maxExtractBytes: number;
 }
 
 /** The defaults. */
@@ -20,6 +22,7 @@ export const DEFAULT_HANDLER_LIMITS: Readonly<HandlerLimits> = Object.freeze({
   maxBytes: 1024 ** 3,
   maxSeconds: 60,
   maxEvents: 1_000_000,
+  maxExtractBytes: 256 * 1024 ** 2,
 });
 
 /** Environment variable of each limit. */
@@ -27,6 +30,7 @@ export const LIMIT_ENV: Readonly<Record<keyof HandlerLimits, string>> = Object.f
   maxBytes: "SMBSCOPE_MAX_BYTES",
   maxSeconds: "SMBSCOPE_MAX_SECONDS",
   maxEvents: "SMBSCOPE_MAX_EVENTS",
+  maxExtractBytes: "SMBSCOPE_MAX_EXTRACT_BYTES",
 });
 
 /** Reads one environment variable; undefined where there is no environment or no permission. */

@@ -26,17 +26,19 @@ export const UPLOAD_PAGE = `<!doctype html>
 <body>
 <h1>smbscope</h1>
 <p>Decode a packet capture (pcap or pcapng, gzip-compressed or not): connections, SMB sessions,
-NTLM logins, shares and anomalies. The capture is sent to this server and decoded as it streams.</p>
+NTLM logins, shares, files (with hashes; the carved files as a zip) and anomalies. The capture is sent to this server and decoded as it streams.</p>
 <div id="drop">
   <p>Drop a capture here, or <input type="file" id="file" aria-label="capture file"></p>
 </div>
 <p id="status" role="status"></p>
-<p><a id="download" hidden download="smbscope.json">download JSON</a></p>
+<p><a id="download" hidden download="smbscope.json">download JSON</a>
+<button id="zip" hidden>download carved files (zip)</button></p>
 <div id="results"></div>
 <script>
 "use strict";
 const $ = (id) => document.getElementById(id);
-const status = $("status"), results = $("results"), download = $("download");
+const status = $("status"), results = $("results"), download = $("download"), zip = $("zip");
+let current;
 
 function el(tag, text) {
   const e = document.createElement(tag);
@@ -115,6 +117,15 @@ function render(doc) {
     ["action", (t) => t.action], ["path", (t) => t.path], ["type", (t) => t.shareType],
     ["status", (t) => t.statusName], ["user", (t) => t.user], ["frames", (t) => t.evidence.frames],
   ], doc.trees || []));
+  const files = (doc.files || []).filter((f) => !f.pipe && !f.directory && (f.bytesSeen > 0 || f.actions.length > 0));
+  results.append(table("files", "Files", [
+    ["share", (f) => f.share], ["path", (f) => f.path + (f.renamedTo ? " → " + f.renamedTo : "")],
+    ["actions", (f) => f.actions.join(", ")], ["size", (f) => f.size],
+    ["seen", (f) => f.complete ? "complete" : f.bytesSeen + (f.missing ? " (missing " + f.missing.map((r) => r[0] + "-" + r[1]).join(", ") + ")" : "")],
+    ["sha256", (f) => f.hashes ? f.hashes.sha256 : f.hashNote], ["user", (f) => f.user],
+    ["frames", (f) => f.evidence.frames],
+  ], files));
+  zip.hidden = !files.some((f) => f.bytesSeen > 0);
   results.append(table("anomalies", "Anomalies", [
     ["layer", (a) => a.layer], ["kind", (a) => a.kind], ["detail", (a) => a.detail],
     ["frames", (a) => a.evidence.frames],
@@ -125,6 +136,8 @@ async function upload(file) {
   status.className = "";
   status.textContent = "decoding " + file.name + " (" + file.size + " bytes)…";
   download.hidden = true;
+  zip.hidden = true;
+  current = file;
   try {
     const response = await fetch("decode?format=json", {
       method: "POST",
@@ -150,6 +163,28 @@ async function upload(file) {
     status.textContent = "failed: " + e;
   }
 }
+
+zip.addEventListener("click", async () => {
+  if (!current) return;
+  status.textContent = "carving " + current.name + "…";
+  try {
+    const response = await fetch("decode?extract=zip", {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: current,
+    });
+    if (!response.ok) throw new Error(response.status + " " + (await response.text()));
+    const a = el("a");
+    a.href = URL.createObjectURL(await response.blob());
+    a.download = current.name.replace(/\\.[^.]*$/, "") + ".files.zip";
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+    status.textContent = "carved files of " + current.name + " downloaded";
+  } catch (e) {
+    status.className = "error";
+    status.textContent = "failed: " + e;
+  }
+});
 
 $("file").addEventListener("change", (e) => {
   const f = e.target.files[0];

@@ -60,6 +60,14 @@ Deno.test({
         assert.equal(await page.isVisible("#download"), true);
         const href = await page.getAttribute("#download", "href");
         assert.match(href ?? "", /^blob:/);
+        // Files: the put and the get of smb2_10_put.bin, with the SHA-256 make.sh recorded.
+        const files = await cells("#files td");
+        const sha = "fb11ec552fb5b54fdb40939f7da4c494e0da2c890056ebd95ec8d56244e8f723";
+        assert.equal(files.filter((c) => c === sha).length, 2, `${files}`);
+        assert.ok(files.includes("smb2_10_put.bin → smb2_10_renamed.bin"), `${files}`);
+        assert.equal(await page.isVisible("#zip"), true);
+        const [zip] = await Promise.all([page.waitForEvent("download"), page.click("#zip")]);
+        assert.match(zip.suggestedFilename(), /^smb2_10\.files\.zip$/);
 
         // Not a capture: the page shows the server's message, no tables.
         await page.setInputFiles("#file", {
