@@ -18,6 +18,9 @@ export interface ExtractionTotals {
 }
 
 interface Extracting {
+  /** The file's share and SMB path, for another name if this one is taken on disk. */
+  share: string | undefined;
+  smbPath: string;
   /** Path relative to the output folder. */
   name: string;
   sidecar: string;
@@ -50,7 +53,15 @@ export class FolderSink implements ContentSink {
     let x = this.#files.get(file.id);
     if (x === undefined) {
       const { file: name, sidecar } = this.#names.name(file.share, file.name);
-      x = { name, sidecar, handle: undefined, written: 0, skipped: 0 };
+      x = {
+        share: file.share,
+        smbPath: file.name,
+        name,
+        sidecar,
+        handle: undefined,
+        written: 0,
+        skipped: 0,
+      };
       this.#files.set(file.id, x);
       this.totals.files++;
     }
@@ -111,14 +122,24 @@ export class FolderSink implements ContentSink {
       o?.handle?.close();
       if (o !== undefined) o.handle = undefined;
     }
-    const path = this.#path(x.name);
-    const slash = path.lastIndexOf("/");
-    Deno.mkdirSync(path.slice(0, slash), { recursive: true });
-    // createNew the first time: never follow or overwrite something already there.
-    x.handle = Deno.openSync(
-      path,
-      x.written === 0 ? { write: true, createNew: true } : { write: true },
-    );
+    if (x.written > 0) x.handle = Deno.openSync(this.#path(x.name), { write: true });
+    else {
+      // createNew the first time: never follow or overwrite something already there (a
+      // folder used before); a name taken on disk moves on to the next free one.
+      for (let tries = 0;; tries++) {
+        const path = this.#path(x.name);
+        Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+        try {
+          x.handle = Deno.openSync(path, { write: true, createNew: true });
+          break;
+        } catch (e) {
+          if (!(e instanceof Deno.errors.AlreadyExists) || tries >= 100) throw e;
+          const next = this.#names.name(x.share, x.smbPath);
+          x.name = next.file;
+          x.sidecar = next.sidecar;
+        }
+      }
+    }
     this.#handles.add(id);
     return x.handle;
   }

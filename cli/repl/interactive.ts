@@ -53,7 +53,8 @@ export const STEPPER_KEYS: [string, string][] = [
   ["e", "errors only (filter errors: failures, not interim statuses such as STATUS_PENDING)"],
   ["c", "clear the filter"],
   ["l", "list the messages that pass the filter, pick one"],
-  ["f", "files of this connection"],
+  ["f", "files of this connection (numbered: size, coverage, SHA-256)"],
+  ["w", "write a file's carved content: N [PATH]"],
   ["a", "NTLM authentications of this connection"],
   ["!", "anomalies of this connection"],
   ["s", "capture summary"],
@@ -176,12 +177,10 @@ async function overview(session: ReplSession, name: string): Promise<Pick | "qui
 
 async function showView(session: ReplSession, view: string, connection?: number): Promise<void> {
   const model = session.model;
-  const scope = () =>
-    connection === undefined ? model.conversations : [model.conversation(connection)!];
   const where = connection === undefined ? "" : ` of #${connection}`;
   if (view === "auth") {
     await pager(`NTLM authentications${where}`, () => authLines(model, connection));
-  } else if (view === "files") await pager(`Files${where}`, () => fileLines(scope()));
+  } else if (view === "files") await pager(`Files${where}`, () => fileLines(model, connection));
   else if (view === "anomalies") {
     await pager(`Anomalies${where}`, () => anomalyLines(model, connection));
   } else if (view === "summary") await pager("Summary", () => summaryLines(model));
@@ -325,6 +324,14 @@ async function stepper(session: ReplSession, id: number): Promise<"back" | "quit
       case "f":
         await showView(session, "files", id);
         break;
+      case "w": {
+        const answer = await ask("Save file (N [PATH], numbers as in f):");
+        if (answer) {
+          const [n, path] = answer.trim().split(/\s+/);
+          note = session.save(n, path).join(" ");
+        }
+        break;
+      }
       case "a":
         await showView(session, "auth", id);
         break;

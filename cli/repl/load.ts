@@ -8,6 +8,7 @@ import { Decoder } from "../../mod.ts";
 import type { CaptureSource } from "../input.ts";
 import type { CaptureModel } from "./model.ts";
 import type { StreamStore } from "./streams.ts";
+import { idRecorder } from "./save.ts";
 
 /** Bytes per read: small enough that the first screen comes at once. */
 const READ_SIZE = 256 * 1024;
@@ -50,7 +51,9 @@ export async function loadCapture(
   model: CaptureModel,
   store: StreamStore,
 ): Promise<void> {
-  const decoder = new Decoder({}, { observe: store.observe });
+  const decoder = new Decoder({ files: { sink: idRecorder(model.fileIds) } }, {
+    observe: store.observe,
+  });
   try {
     for await (const chunk of inflated(chunksOf(source, model))) {
       model.add(decoder.push(chunk));

@@ -55,7 +55,7 @@ export async function runRepl(args: string[]): Promise<number> {
   model.size = input.size;
   const store = new StreamStore();
   const loading = loadCapture(input.source, model, store);
-  const session = new ReplSession(model, store);
+  const session = new ReplSession(model, store, path);
   const name = escapeControl(path);
   if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) {
     const encoder = new TextEncoder();

@@ -38,6 +38,8 @@ export class CaptureModel {
   readonly kerberos: KerberosEvent[] = [];
   /** `file` events: one per open of a file, pipe or directory. */
   readonly fileEvents: FileEvent[] = [];
+  /** The open id behind each file event with content (for `save`). */
+  readonly fileIds: Map<FileEvent, number> = new Map();
   readonly trees: TreeEvent[] = [];
   readonly anomalies: AnomalyEvent[] = [];
   readonly dialects = new Set<string>();

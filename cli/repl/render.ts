@@ -223,28 +223,20 @@ export function hexLines(found: MessageBytes, max = 4096): string[] {
   return lines;
 }
 
-/** File and pipe names a conversation (or the whole capture) touched, with where. */
-export function fileLines(conversations: Conversation[]): string[] {
-  const files = new Map<string, { share: string; frames: number; commands: Set<string> }>();
-  for (const c of conversations) {
-    for (const e of c.messages) {
-      const name = e.file ?? (typeof e.fields.fileName === "string" ? e.fields.fileName : "");
-      if (name === "") continue;
-      const key = `${e.share ?? ""}\u0000${name}`;
-      let f = files.get(key);
-      if (!f) {
-        f = { share: e.share ?? "?", frames: e.evidence.frames[0] ?? 0, commands: new Set() };
-        files.set(key, f);
-      }
-      f.commands.add(e.command);
-    }
-  }
-  const lines = [...files].map(([key, f]) =>
-    `${esc(key.split("\u0000")[1]!)}  share=${esc(f.share)}  first frame ${f.frames}  ` +
-    `commands: ${[...f.commands].join(",")}`
-  );
-  if (lines.length === 0) lines.push("no file names seen");
-  lines.push("(saving file content: file reassembly is not implemented yet)");
+/**
+ * The capture's `file` events (of one connection, when given), numbered for
+ * `save N`: what was done, size, coverage, SHA-256.
+ */
+export function fileLines(model: CaptureModel, connection?: number): string[] {
+  const lines: string[] = [];
+  model.fileEvents.forEach((e, i) => {
+    if (connection !== undefined && e.evidence.connection !== connection) return;
+    if (e.directory) return;
+    const line = formatEventText(e) ?? "";
+    lines.push(`${String(i + 1).padStart(4)}  ${line}${model.fileIds.has(e) ? "  [save]" : ""}`);
+  });
+  if (lines.length === 0) lines.push("no files");
+  else lines.push("save N [path]: write file N's content (those marked [save])");
   return lines;
 }
 

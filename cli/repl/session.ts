@@ -20,6 +20,7 @@ import {
   summaryLines,
 } from "./render.ts";
 import type { StreamStore } from "./streams.ts";
+import { defaultSavePath, saveFile } from "./save.ts";
 
 /** Every line command, with what it does (the help text). */
 export const COMMANDS: [string, string][] = [
@@ -40,7 +41,9 @@ export const COMMANDS: [string, string][] = [
   ["", "user~alice, share~IPC, errors (failures, not interim statuses); ops = != ~ !~;"],
   ["", "filter alone clears"],
   ["auth", "NTLM authentications (of the open connection, else all)"],
-  ["files", "file and pipe names (of the open connection, else all)"],
+  ["files", "files and pipes opened, numbered: actions, size, coverage, SHA-256"],
+  ["", "(of the open connection, else all)"],
+  ["save N [PATH]", "write file N's carved content to PATH (default: its name, here)"],
   ["anomalies", "anomalies (of the open connection, else all)"],
   ["help", "this list"],
   ["quit", "leave"],
@@ -59,7 +62,39 @@ export class ReplSession {
   /** Index of the current message in `conversation.messages`. */
   index = 0;
 
-  constructor(readonly model: CaptureModel, readonly store: StreamStore) {}
+  /** @param capture the capture's path, decoded again by `save` */
+  constructor(
+    readonly model: CaptureModel,
+    readonly store: StreamStore,
+    readonly capture?: string,
+  ) {}
+
+  /** `save N [path]`: file N's content to a new file. */
+  save(n: string | undefined, path: string | undefined): string[] {
+    const index = Number(n);
+    if (n === undefined || !Number.isInteger(index)) return ["usage: save N [PATH]"];
+    const event = this.model.fileEvents[index - 1];
+    if (event === undefined) return [`no file ${index}: see files`];
+    const id = this.model.fileIds.get(event);
+    if (id === undefined || this.capture === undefined) {
+      return [`file ${index} has no content in the capture`];
+    }
+    if (!this.model.done) return ["the capture is still loading: try again when it is done"];
+    const dest = path ?? defaultSavePath(event);
+    try {
+      const { written } = saveFile(this.capture, id, dest);
+      const size = event.size ?? written;
+      const note = event.complete
+        ? `complete, sha256 ${event.hashes?.sha256 ?? "(hashing off)"}`
+        : `incomplete: ${event.bytesSeen} of ${size} bytes seen (the rest is zeros)`;
+      return [`saved ${escapeControl(dest)}: ${size} bytes, ${note}`];
+    } catch (e) {
+      if (e instanceof Deno.errors.AlreadyExists) {
+        return [`${escapeControl(dest)} exists: give another path (save ${index} PATH)`];
+      }
+      throw e;
+    }
+  }
 
   /** The open conversation's messages that pass the filter. */
   visible(): SmbEvent[] {
@@ -208,7 +243,6 @@ export class ReplSession {
       }
       return k;
     };
-    const scope = this.conversation ? [this.conversation] : this.model.conversations;
     const id = this.conversation?.first.id;
     try {
       switch (word.toLowerCase()) {
@@ -271,7 +305,9 @@ export class ReplSession {
         case "auth":
           return { lines: authLines(this.model, id) };
         case "files":
-          return { lines: fileLines(scope) };
+          return { lines: fileLines(this.model, id) };
+        case "save":
+          return { lines: this.save(args[0], args[1]) };
         case "anomalies":
           return { lines: anomalyLines(this.model, id) };
         case "help":

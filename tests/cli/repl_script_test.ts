@@ -4,6 +4,7 @@
  * fixtures/smb/make.sh from what it told the clients and what tshark saw).
  */
 import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 
 const root = new URL("../../", import.meta.url);
 const cli = new URL("cli/main.ts", root).pathname;
@@ -58,7 +59,7 @@ interface Expected {
     expectedStatus: string;
   };
   shares: string[];
-  files: { name: string; actions: string[] }[];
+  files: { name: string; actions: string[]; sha256?: string }[];
   encryption: { expected: boolean };
   tshark: {
     frames: number;
@@ -105,10 +106,13 @@ for (const name of captures) {
       assert.ok(auth.includes(`${who} from ${expected.auth.workstation}`), auth);
     }
     const files = answer(s, "files");
-    assert.match(files, /file reassembly is not implemented yet/);
     if (!expected.encryption.expected) {
       for (const f of expected.files.filter((f) => f.actions.some((a) => a !== "list"))) {
         assert.ok(files.includes(f.name), `${f.name} not in\n${files}`);
+        // An uploaded file is listed complete, with the SHA-256 the fixture script recorded.
+        if (f.actions.includes("write") && f.sha256 !== undefined) {
+          assert.ok(files.includes(`complete  sha256=${f.sha256}`), `${f.name}: ${files}`);
+        }
       }
     }
   });
@@ -207,8 +211,16 @@ Deno.test("repl script: every command on smb2_10.pcap", async () => {
   );
   assert.match(answer(s, "auth"), /NTLM v2 WORKGROUP\\alice from FIXTURECLIENT → success/);
   const files = answer(s, "files");
-  assert.match(files, /^smb2_10_put\.bin +share=\\\\10\.77\.0\.1\\data/m);
-  assert.match(files, /^smb2_10_renamed\.bin /m);
+  const put = "fb11ec552fb5b54fdb40939f7da4c494e0da2c890056ebd95ec8d56244e8f723"; // make.sh
+  assert.match(
+    files,
+    new RegExp(
+      String
+        .raw`^ +3  #0 f39 FILE file \\\\10\.77\.0\.1\\data\\smb2_10_put\.bin \[write\]  size=40000  written=40000  complete  sha256=${put}  user=WORKGROUP\\alice  \[save\]$`,
+      "m",
+    ),
+  );
+  assert.match(files, /smb2_10_put\.bin \[rename\] → smb2_10_renamed\.bin/);
   assert.equal(answer(s, "anomalies"), "no anomalies");
   assert.match(answer(s, "summary"), /^dialects: +SMB2 2\.1$/m);
   assert.match(answer(s, "bogus"), /unknown command "bogus"/);
@@ -251,7 +263,7 @@ Deno.test("repl script: file names with terminal escapes are printed escaped", a
   assert.ok(!s.stdout.includes("\x1b"), "a raw ESC reached the output");
   assert.ok(!s.stdout.includes("\x07"), "a raw BEL reached the output");
   assert.ok(s.stdout.includes(String.raw`\x1b]0;pwned\x07\x1b[31m`), s.stdout);
-  assert.match(answer(s, "files"), /^\\x1b\[2J\\x1b\[Hxrenamed\.bin /m);
+  assert.match(answer(s, "files"), /\[rename\] → \\x1b\[2J\\x1b\[Hxrenamed\.bin {2}size=40000/);
   assert.match(answer(s, "show"), /^ {2}file: +\\x1b\]0;pwned\\x07\\x1b\[31m$/m);
 });
 
@@ -267,4 +279,31 @@ Deno.test("repl: usage errors and a missing file", async () => {
   }).output();
   assert.equal(child.code, 2);
   assert.match(new TextDecoder().decode(child.stderr), /no capture given/);
+});
+
+Deno.test("repl script: save N writes a carved file, never over an existing one", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const dest = `${dir}/put.bin`;
+    const s = await repl(fixture("smb/smb2_10.pcap"), [
+      `save 3 ${dest}`,
+      `save 3 ${dest}`,
+      "save 1",
+      "save 99",
+      "save",
+    ]);
+    const put = "fb11ec552fb5b54fdb40939f7da4c494e0da2c890056ebd95ec8d56244e8f723"; // make.sh
+    assert.equal(
+      answer(s, `save 3 ${dest}`),
+      `saved ${dest}: 40000 bytes, complete, sha256 ${put}`,
+    );
+    const bytes = Deno.readFileSync(dest);
+    assert.equal(createHash("sha256").update(bytes).digest("hex"), put);
+    assert.match(answer(s, `save 3 ${dest}`, 1), /exists: give another path/);
+    assert.equal(answer(s, "save 1"), "file 1 has no content in the capture");
+    assert.equal(answer(s, "save 99"), "no file 99: see files");
+    assert.equal(answer(s, "save"), "usage: save N [PATH]");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

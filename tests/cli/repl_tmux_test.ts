@@ -128,7 +128,7 @@ Deno.test({
       const coloured = t.tmux("capture-pane", "-p", "-e", "-t", "repl");
       assert.ok(!coloured.includes("\x1b[31m"), "the capture turned the text red");
       t.keys("f");
-      await t.waitFor(String.raw`\x1b[2J\x1b[Hxrenamed.bin`, "file reassembly is not implemented");
+      await t.waitFor(String.raw`[rename] → \x1b[2J\x1b[Hxrenamed.bin`, "save N [path]");
       t.keys("Escape");
       await t.waitFor("message ");
       t.keys("q");
