@@ -134,7 +134,9 @@ const MIN_STRING = 4;
 
 /** What a pipe name says: its tool, stream, and the service prefix that groups it. */
 export interface PipeName {
+  /** The tool the name belongs to. */
   tool: TranscriptTool;
+  /** Which pipe of the execution it is. */
   stream: TranscriptStream;
   /** The prefix shared by one execution's pipes (the name itself for a control pipe). */
   service: string;
@@ -219,6 +221,8 @@ interface Group {
   pieces: Piece[];
   kept: number;
   truncated: number;
+  /** Entries reached their cap: later bytes are only counted, so no entry joins what was not adjacent. */
+  full: boolean;
   bytes: { stdin: number; stdout: number; stderr: number; control: number };
   framing: Map<string, Framing>;
 }
@@ -229,8 +233,11 @@ interface Group {
  * Register it as an I/O consumer; it wants pipe data only.
  */
 export class TranscriptCollector {
+  /** Disk-file bytes are not needed: the decoder skips them for this consumer. */
   readonly wantsFileData = false;
+  /** Pipe bytes are what it collects. */
   readonly wantsPipeData = true;
+  /** The caps in force. */
   readonly limits: TranscriptLimits;
   /** Groups by server, session, tool and service prefix; insertion order is age. */
   readonly #groups = new Map<string, Group>();
@@ -243,10 +250,15 @@ export class TranscriptCollector {
   #totalKept = 0;
 
   /**
+   * A collector that hands each finished transcript to `emit`.
    * @param emit called once per finished execution (the object is new and JSON-safe).
    * @param limits caps, each defaulting to {@link DEFAULT_TRANSCRIPT_LIMITS}.
    */
-  constructor(readonly emit: (t: Transcript) => void, limits: Partial<TranscriptLimits> = {}) {
+  constructor(
+    /** Receives each finished transcript. */
+    readonly emit: (t: Transcript) => void,
+    limits: Partial<TranscriptLimits> = {},
+  ) {
     this.limits = { ...DEFAULT_TRANSCRIPT_LIMITS, ...limits };
   }
 
@@ -367,6 +379,7 @@ export class TranscriptCollector {
       pieces: [],
       kept: 0,
       truncated: 0,
+      full: false,
       bytes: { stdin: 0, stdout: 0, stderr: 0, control: 0 },
       framing: new Map(),
     };
@@ -410,12 +423,13 @@ export class TranscriptCollector {
       this.limits.maxBytes - g.kept,
       this.limits.maxTotalBytes - this.#totalKept,
     );
-    const take = Math.max(0, Math.min(room, data.length));
+    const take = g.full ? 0 : Math.max(0, Math.min(room, data.length));
     g.truncated += data.length - take;
     if (take === 0) return;
     let last = g.pieces[g.pieces.length - 1];
     if (last === undefined || last.stream !== stream || last.fromClient !== e.fromClient) {
       if (g.pieces.length >= this.limits.maxEntries) {
+        g.full = true;
         g.truncated += take;
         return;
       }
