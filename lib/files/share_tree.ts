@@ -274,14 +274,13 @@ export class ShareTree {
 
   /**
    * The node at `parts` below `from`, made (with its parents) when missing;
-   * undefined when that would pass `maxEntries`, or would pass through `avoid`.
+   * undefined when that would pass `maxEntries`.
    */
-  #ensure(from: Node, parts: string[], ts: number, avoid?: Node): Node | undefined {
+  #ensure(from: Node, parts: string[], ts: number): Node | undefined {
     let node = from, i = 0;
     for (; i < parts.length; i++) {
       const child = node.children?.get(key(parts[i]!));
       if (child === undefined) break;
-      if (child === avoid) return undefined;
       node = child;
     }
     if (this.#entries + parts.length - i > this.#max) return undefined;
@@ -445,8 +444,15 @@ export class ShareTree {
   /** Moves `node` to `to`, merging into what is already there; returns where it ended up. */
   #rename(share: Share, node: Node, to: string[], ts: number): Node {
     if (to.length === 0) return node;
+    // A folder cannot move into itself: no server allows it, so the event is hostile or garbled.
+    let at: Node | undefined = share.root;
+    for (const part of to.slice(0, -1)) {
+      at = at.children?.get(key(part));
+      if (at === undefined) break;
+      if (at === node) return node;
+    }
     const oldPath = pathOf(node);
-    const parent = this.#ensure(share.root, to.slice(0, -1), ts, node);
+    const parent = this.#ensure(share.root, to.slice(0, -1), ts);
     if (parent === undefined) {
       this.#dropped++;
       return node;
