@@ -97,7 +97,7 @@ export interface ShareTreeShare {
 export interface ShareTreeJson {
   /** Shares in order of first sight. */
   shares: ShareTreeShare[];
-  /** Entries held, over all shares. */
+  /** Entries held, over all shares, each share counting one (what `maxEntries` bounds). */
   entries: number;
   /** Names not held because `maxEntries` was reached (and streams past 16 on one file). */
   droppedEntries: number;

@@ -346,3 +346,43 @@ Deno.test("hostile: versions capped at 16, a folder moved into itself, control c
   assert.match(lines[5]!, /^ {4}└── x\\x1b\[31m\.txt /);
   assert.ok(lines.every((l) => !l.includes("\u001b")));
 });
+
+/** An SMB1 TRANSACTION2 message, built by hand (no capture in the corpus continues a search). */
+function trans2(
+  response: boolean,
+  messageId: string,
+  fields: SmbEvent["fields"],
+): SmbEvent {
+  return {
+    ...listing([], "", 5),
+    version: 1,
+    command: "TRANSACTION2",
+    commandCode: 0x32,
+    response,
+    messageId,
+    fields,
+  };
+}
+
+Deno.test("hand-built: FIND_NEXT2 continues the directory of its FIND_FIRST2's SID", () => {
+  const t = new ShareTree();
+  t.add(trans2(false, "10", { subcommandName: "FIND_FIRST2", pattern: "\\Dir\\*" }));
+  t.add(trans2(true, "10", {
+    subcommandName: "FIND_FIRST2",
+    sid: 5,
+    endOfSearch: false,
+    names: [".", "..", "a"],
+  }));
+  t.add(trans2(false, "11", { subcommandName: "FIND_NEXT2", sid: 5, pattern: "a" }));
+  t.add(trans2(true, "11", { subcommandName: "FIND_NEXT2", endOfSearch: true, names: ["b"] }));
+  // The search ended: its SID names nothing any more.
+  t.add(trans2(false, "12", { subcommandName: "FIND_NEXT2", sid: 5, pattern: "b" }));
+  t.add(trans2(true, "12", { subcommandName: "FIND_NEXT2", endOfSearch: true, names: ["c"] }));
+  const tree = t.tree;
+  assert.deepEqual(tree.shares[0]!.entries.map((e) => [e.path, e.sources, e.directory]), [
+    ["Dir", ["parent"], true],
+    ["Dir\\a", ["listing"], undefined],
+    ["Dir\\b", ["listing"], undefined],
+  ]);
+  assert.equal(tree.unplacedListings, 1);
+});
