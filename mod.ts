@@ -81,6 +81,12 @@ export type {
   SmbEvent,
   SmbSummary,
   SummaryEvent,
+  TranscriptEncoding,
+  TranscriptEnd,
+  TranscriptEntry,
+  TranscriptEvent,
+  TranscriptStream,
+  TranscriptTool,
   TreeEvent,
   UserSummary,
 } from "./lib/events.ts";

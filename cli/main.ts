@@ -12,6 +12,8 @@ import { type DecodeEvent, type DecoderOptions, EVENT_TYPES } from "../mod.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
 import { formatBytes, formatEventText } from "../lib/output/text.ts";
 import { FolderSink } from "./extract.ts";
+import { ShareTree } from "../lib/files/share_tree.ts";
+import { formatShareTree } from "../lib/output/share_tree_text.ts";
 import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
 
@@ -147,6 +149,9 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     (cmd.openEvents || !(e.type === "connection" && e.action === "open"));
   const out = new Output();
   const document = cmd.format === "json" ? new DocumentBuilder() : undefined;
+  const tree = cmd.format === "text" && (cmd.types === undefined || cmd.types.has("file"))
+    ? new ShareTree()
+    : undefined;
   let unrecognised: string | undefined;
   let sink: FolderSink | undefined;
   try {
@@ -168,6 +173,12 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
         if (document) document.add([event]);
         else if (cmd.format === "ndjson") flushing = out.line(JSON.stringify(event)) ?? flushing;
         else {
+          tree?.add(event);
+          if (event.type === "summary" && tree !== undefined) {
+            // The folders and files each share showed, before the summary.
+            const lines = formatShareTree(tree.tree);
+            if (lines.length > 0) flushing = out.line(["files by share:", ...lines].join("\n"));
+          }
           const text = formatEventText(event);
           if (text !== undefined) flushing = out.line(text) ?? flushing;
         }
@@ -175,7 +186,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       return flushing;
     };
     await decodeSource(input.source, options, handle, progress && ((n) => progress.add(n)));
-    if (document) await out.line(JSON.stringify(document.document, null, 2));
+    if (document) await out.line(JSON.stringify(document.finish(), null, 2));
     await out.close();
     if (sink !== undefined && !cmd.quiet) {
       const t = sink.totals;

@@ -390,7 +390,7 @@ async function jsonDocument(
     return errorResponse(run.stop.status, run.stop.code, run.stop.message, headers);
   }
   const document = {
-    ...builder.document,
+    ...builder.finish(),
     truncated: run.stop !== undefined,
     ...(run.stop !== undefined
       ? { reason: { code: run.stop.code, message: run.stop.message } }

@@ -18,6 +18,7 @@ import { KerberosTickets } from "./auth/kerberos_tickets.ts";
 import { Smb2SessionTable } from "./smb/smb2/sessions.ts";
 import { SmbTally } from "./tally.ts";
 import { FileTracker } from "./files/tracker.ts";
+import { TranscriptCollector } from "./files/transcript.ts";
 import type { ContentSink } from "./files/sink.ts";
 
 /**
@@ -83,6 +84,7 @@ export class Decoder {
   readonly #tally = new SmbTally();
   readonly #watchers: readonly EventWatcher[];
   readonly #files: FileTracker | undefined;
+  readonly #transcripts: TranscriptCollector | undefined;
   #gzip = false;
   /** Events of `#out` already shown to the watchers (always 0 between pushes). */
   #watched = 0;
@@ -111,6 +113,10 @@ export class Decoder {
         sink: sink as ContentSink | undefined,
       });
       consumers.unshift(this.#files);
+      this.#transcripts = new TranscriptCollector((t) =>
+        this.#out.push({ type: "transcript", ...t })
+      );
+      consumers.push(this.#transcripts);
     }
     const io = new IoConsumers(consumers);
     let opens = 0;
@@ -182,6 +188,7 @@ export class Decoder {
     if (this.#files !== undefined) this.#files.ending = true;
     this.#flows.end();
     this.#files?.end();
+    this.#transcripts?.end();
     this.#watch(this.#out);
     for (const w of this.#watchers) w.end?.(this.#out);
     this.#tally.add(this.#out);

@@ -3,6 +3,7 @@
  * analyst wants first (dialects, users, shares, files, logins).
  * @module
  */
+import { normalisePath } from "./files/path.ts";
 import type { DecodeEvent, KerberosEvent, NtlmEvent, SmbSummary, UserSummary } from "./events.ts";
 import { isErrorResponse } from "./smb/error_status.ts";
 
@@ -48,7 +49,7 @@ export class SmbTally {
         add(s.dialects, e.dialect === undefined ? undefined : `SMB${e.version} ${e.dialect}`);
         add(s.shares, e.share);
         if (e.file !== undefined && e.file !== "" && this.#files.size < MAX_NAMES) {
-          this.#files.add(e.file);
+          this.#files.add(normalisePath(e.file));
         }
       } else if (e.type === "ntlm") {
         s.authentications++;

@@ -12,9 +12,12 @@ import type {
   NtlmEvent,
   SmbEvent,
   SummaryEvent,
+  TranscriptEvent,
   TreeEvent,
 } from "../../mod.ts";
 import { AccountTally } from "../../lib/tally.ts";
+import { normalisePath } from "../../lib/files/path.ts";
+import { ShareTree } from "../../lib/files/share_tree.ts";
 
 /** One TCP or UDP conversation and its SMB messages. */
 export interface Conversation {
@@ -38,6 +41,8 @@ export class CaptureModel {
   readonly kerberos: KerberosEvent[] = [];
   /** `file` events: one per open of a file, pipe or directory. */
   readonly fileEvents: FileEvent[] = [];
+  /** Remote executions seen on PsExec-style pipes. */
+  readonly transcripts: TranscriptEvent[] = [];
   /** The open id behind each file event with content (for `save`). */
   readonly fileIds: Map<FileEvent, number> = new Map();
   readonly trees: TreeEvent[] = [];
@@ -58,8 +63,12 @@ export class CaptureModel {
   done = false;
   error: string | undefined;
 
+  /** Folders and files by share, from listings and file events. */
+  readonly shareTree: ShareTree = new ShareTree();
+
   /** Take in one batch of events. */
   add(events: DecodeEvent[]): void {
+    for (const e of events) this.shareTree.add(e);
     for (const e of events) {
       if (e.type !== "summary" && e.evidence.frames.length) {
         this.firstTs ??= e.evidence.ts;
@@ -89,7 +98,7 @@ export class CaptureModel {
           }
           if (e.dialect !== undefined) this.dialects.add(`SMB${e.version} ${e.dialect}`);
           if (e.share !== undefined) this.shares.add(e.share);
-          if (e.file !== undefined && e.file !== "") this.files.add(e.file);
+          if (e.file !== undefined && e.file !== "") this.files.add(normalisePath(e.file));
           break;
         }
         case "kerberos":
@@ -114,6 +123,9 @@ export class CaptureModel {
           break;
         case "file":
           this.fileEvents.push(e);
+          break;
+        case "transcript":
+          this.transcripts.push(e);
           break;
         default: {
           // Every type of EVENT_TYPES is handled: a new one does not compile until it is.

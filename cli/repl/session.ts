@@ -21,6 +21,8 @@ import {
 } from "./render.ts";
 import type { StreamStore } from "./streams.ts";
 import { defaultSavePath, saveFile } from "./save.ts";
+import { formatShareTree } from "../../lib/output/share_tree_text.ts";
+import { formatTranscript } from "../../lib/output/transcript_text.ts";
 
 /** Every line command, with what it does (the help text). */
 export const COMMANDS: [string, string][] = [
@@ -44,6 +46,8 @@ export const COMMANDS: [string, string][] = [
   ["files", "files and pipes opened, numbered: actions, size, coverage, SHA-256"],
   ["", "(of the open connection, else all)"],
   ["save N [PATH]", "write file N's carved content to PATH (default: its name, here)"],
+  ["tree", "each share's folders and files as the capture shows them, with versions"],
+  ["transcripts [hex]", "remote executions (PsExec, RemCom, PAExec, CSExec) on their pipes"],
   ["anomalies", "anomalies (of the open connection, else all)"],
   ["help", "this list"],
   ["quit", "leave"],
@@ -308,6 +312,17 @@ export class ReplSession {
           return { lines: fileLines(this.model, id) };
         case "save":
           return { lines: this.save(args[0], args[1]) };
+        case "tree": {
+          const lines = formatShareTree(this.model.shareTree.tree);
+          return { lines: lines.length > 0 ? lines : ["no shares seen"] };
+        }
+        case "transcripts": {
+          const all = this.model.transcripts.filter((t) =>
+            id === undefined || t.evidence.connection === id
+          );
+          if (all.length === 0) return { lines: ["no remote executions seen"] };
+          return { lines: all.flatMap((t) => formatTranscript(t, { hex: args[0] === "hex" })) };
+        }
         case "anomalies":
           return { lines: anomalyLines(this.model, id) };
         case "help":

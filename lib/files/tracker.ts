@@ -276,14 +276,15 @@ export class FileTracker {
       if (o.duplicateBytes + o.conflictingBytes + o.unverifiedBytes > 0) overlaps = o;
       if (content.coverage.overflowed) {
         hashNote = `more than ${content.coverage.maxRanges} separate ranges: coverage not followed`;
-      } else if (!complete || hashes === undefined) hashNote = content.hashStopped;
+      } else if (!complete || (hashes === undefined && size !== 0)) hashNote = content.hashStopped;
     }
+    // An empty file's digests are known whatever was written before it was cut to 0.
     const digests = !complete
       ? undefined
-      : content !== undefined
-      ? (content.coverage.overflowed ? undefined : hashes)
       : size === 0 && this.options.hashes
       ? { ...EMPTY_HASHES }
+      : content !== undefined && !content.coverage.overflowed
+      ? hashes
       : undefined;
     // Keys in the order a reader looks for them; absent values are left out.
     const event: FileEvent = {

@@ -19,91 +19,21 @@
  * `truncated`.
  * @module
  */
-import type { Endpoint, Evidence } from "../events.ts";
+import type {
+  TranscriptEncoding,
+  TranscriptEnd,
+  TranscriptEntry,
+  TranscriptEvent,
+  TranscriptStream,
+  TranscriptTool,
+} from "../events.ts";
 import type { IoEvidence, OpenFile, SmbIoFact } from "../smb/io.ts";
 import { le32, toHex } from "../bytes/cursor.ts";
 import { latin1, utf16le } from "../bytes/text.ts";
 import { normalisePath } from "./path.ts";
 
-/** The remote-execution tools recognised by their pipe names. */
-export type TranscriptTool = "psexec" | "remcom" | "paexec" | "csexec";
-
-/**
- * A pipe of an execution: the process's standard streams, or the service's
- * control pipe (where the client sends the command line and gets the exit
- * code back).
- */
-export type TranscriptStream = "stdin" | "stdout" | "stderr" | "control";
-
-/**
- * How a stream's bytes were turned into `text`: `utf-8`, `utf-16le`,
- * `latin-1` (bytes that are not UTF-8, such as an OEM code page, one
- * character per byte), `strings` (a binary control message: its printable
- * ASCII and UTF-16LE runs, one per line) or `binary` (ciphertext or other
- * non-text: lower-case hex).
- */
-export type TranscriptEncoding = "utf-8" | "utf-16le" | "latin-1" | "strings" | "binary";
-
-/** Consecutive bytes of one stream. */
-export interface TranscriptEntry {
-  /** Capture time of the first piece. */
-  ts: number;
-  /** Which pipe: `stdin` and `control` writes are the client's, the rest the server's. */
-  stream: TranscriptStream;
-  /** Whether the client sent it (stdin and control requests) or the server (output, control replies). */
-  fromClient: boolean;
-  /** The bytes as text, per the stream's `encoding` (hex when `binary`). */
-  text: string;
-  /** Bytes kept in this entry. */
-  bytes: number;
-  /** Frames of its pieces (the first {@link MAX_ENTRY_FRAMES}). */
-  frames: number[];
-}
-
-/** How a transcript ended. */
-export type TranscriptEnd = "closed" | "connection_end" | "capture_end" | "evicted";
-
-/** One remote execution: the pipes of one service instance on one SMB session. */
-export interface Transcript {
-  /** Client of the connection the first pipe was opened on. */
-  client: Endpoint;
-  /** Server of that connection. */
-  server: Endpoint;
-  /** That connection's id. */
-  connection: number;
-  /** SMB1 UID / SMB2 SessionId, decimal. */
-  sessionId: string;
-  /** `DOMAIN\user` of the session, when the decoder learned it (not from Kerberos). */
-  user?: string;
-  /** Which tool the pipe names belong to. */
-  tool: TranscriptTool;
-  /**
-   * The pipes' shared prefix, e.g. `PSEXESVC-WIN7-1234` (for RemCom,
-   * `RemCom_` and the machine and process suffix); the control pipe's name
-   * when no standard-stream pipe was seen.
-   */
-  service: string;
-  /** Pipe names as opened (normalised), in order of opening. */
-  pipes: string[];
-  /** Time of the first fact of the group. */
-  start: number;
-  /** Time of the last. */
-  end: number;
-  /** Why it was reported. */
-  ended: TranscriptEnd;
-  /** Entries in capture order; consecutive pieces of one stream and direction are merged. */
-  entries: TranscriptEntry[];
-  /** Bytes seen per stream (kept or not). */
-  bytes: { stdin: number; stdout: number; stderr: number; control: number };
-  /** Per stream that carried bytes, how its text was made. */
-  encoding: Partial<Record<TranscriptStream, TranscriptEncoding>>;
-  /** PsExec ≥ 2.1 framing seen (length-prefixed ciphertext): the text is hex. */
-  encrypted?: true;
-  /** Bytes seen but not kept (caps). */
-  truncated?: number;
-  /** The opens of its pipes. */
-  evidence: Evidence;
-}
+/** One remote execution: the `transcript` event without its `type`. */
+export type Transcript = Omit<TranscriptEvent, "type">;
 
 /** Caps (see the module comment). */
 export interface TranscriptLimits {

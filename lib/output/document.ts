@@ -12,9 +12,12 @@ import type {
   NbssEvent,
   NtlmEvent,
   SummaryEvent,
+  TranscriptEvent,
   TreeEvent,
 } from "../events.ts";
 import { isErrorResponse } from "../smb/error_status.ts";
+import { ShareTree, type ShareTreeJson } from "../files/share_tree.ts";
+import { normalisePath } from "../files/path.ts";
 
 /** What the document says about SMB on one connection. */
 export interface SmbSessionSummary {
@@ -45,6 +48,13 @@ export interface DecodeDocument {
   netbios: NbssEvent[];
   /** One entry per open of a file, pipe or directory: actions, coverage, hashes. */
   files: FileEvent[];
+  /** Remote executions (PsExec and the like) seen on their named pipes. */
+  transcripts: TranscriptEvent[];
+  /**
+   * Each share's folders and files as the capture shows them (listings, opens,
+   * renames, deletes), with a version per write; filled in by `finish()`.
+   */
+  shareTree: ShareTreeJson | undefined;
   anomalies: AnomalyEvent[];
 }
 
@@ -62,13 +72,25 @@ export class DocumentBuilder {
     trees: [],
     netbios: [],
     files: [],
+    transcripts: [],
+    shareTree: undefined,
     anomalies: [],
   };
   readonly #sessions = new Map<number, SmbSessionSummary>();
 
+  readonly #tree = new ShareTree();
+
+  /** The document with the share tree filled in (call once the events are all in). */
+  finish(): DecodeDocument {
+    const tree = this.#tree.tree;
+    if (tree.shares.length > 0) this.document.shareTree = tree;
+    return this.document;
+  }
+
   add(events: Iterable<DecodeEvent>): void {
     const d = this.document;
     for (const e of events) {
+      this.#tree.add(e);
       switch (e.type) {
         case "connection":
           if (e.action === "close") d.connections.push(e);
@@ -94,6 +116,9 @@ export class DocumentBuilder {
         case "file":
           d.files.push(e);
           break;
+        case "transcript":
+          d.transcripts.push(e);
+          break;
         case "smb": {
           const id = e.evidence.connection ?? -1;
           let s = this.#sessions.get(id);
@@ -118,7 +143,7 @@ export class DocumentBuilder {
           if (e.response && isErrorResponse(e)) s.errors++;
           addName(s.users, e.user);
           addName(s.shares, e.share);
-          addName(s.files, e.file);
+          addName(s.files, e.file === undefined ? undefined : normalisePath(e.file));
           break;
         }
         default: {

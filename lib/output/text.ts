@@ -16,6 +16,7 @@ import type {
   UserSummary,
 } from "../events.ts";
 import { escapeControl } from "./sanitize.ts";
+import { formatTranscript } from "./transcript_text.ts";
 
 /** A byte count as people read it: `512 B`, `12.3 kB`, `4.56 MB`. */
 export function formatBytes(n: number): string {
@@ -202,6 +203,9 @@ export function formatEventText(event: DecodeEvent): string | undefined {
       return treeLine(event);
     case "file":
       return fileLine(event);
+    case "transcript":
+      // Ciphertext as hex belongs in the JSON, not in a terminal.
+      return formatTranscript(event, { hex: false }).map((l) => `${where(event)} ${l}`).join("\n");
     case "nbss": {
       const names = event.action === "session_request"
         ? ` ${escapeControl(event.calledName ?? "")} ← ${escapeControl(event.callingName ?? "")}`

@@ -6,7 +6,8 @@
  * attacker-written text.
  * @module
  */
-import type { Transcript, TranscriptEntry } from "../files/transcript.ts";
+import type { TranscriptEntry } from "../events.ts";
+import type { Transcript } from "../files/transcript.ts";
 import { escapeControl } from "./sanitize.ts";
 
 /** Hex characters shown per line of a binary entry (32 bytes). */
@@ -37,7 +38,8 @@ function iso(ts: number): string {
  * character is shown escaped. Binary (hex) entries are shown with their size,
  * in lines of 32 bytes.
  */
-export function formatTranscript(t: Transcript): string[] {
+export function formatTranscript(t: Transcript, options: { hex?: boolean } = {}): string[] {
+  const hexLines = options.hex ?? true;
   const lines: string[] = [];
   const who = t.user === undefined ? "" : ` as ${escapeControl(t.user)}`;
   lines.push(
@@ -49,12 +51,17 @@ export function formatTranscript(t: Transcript): string[] {
       `stdout ${t.bytes.stdout} B, stderr ${t.bytes.stderr} B, control ${t.bytes.control} B` +
       (t.truncated === undefined ? "" : `; ${t.truncated} B not kept`),
   );
-  if (t.encrypted) lines.push("# encrypted (PsExec 2.1 or later): contents shown as hex");
+  if (t.encrypted) {
+    lines.push(
+      `# encrypted (PsExec 2.1 or later): contents ${hexLines ? "shown as hex" : "not shown"}`,
+    );
+  }
   for (const e of t.entries) {
     const p = prefix(e);
     const enc = t.encoding[e.stream];
     if (enc === "binary") {
       lines.push(`${p}[${e.bytes} bytes, frame ${e.frames[0] ?? "?"}]`);
+      if (!hexLines) continue;
       // Hex is safe as it is, but a forged Transcript could hold anything.
       const hex = escapeControl(e.text);
       for (let i = 0; i < hex.length; i += HEX_LINE) lines.push(p + hex.slice(i, i + HEX_LINE));
