@@ -2,7 +2,8 @@
  * Decodes one capture file through the streaming API and prints its cost as
  * JSON. Run in its own process so its peak RSS is its own.
  *
- *     deno run -A bench/decode_file.ts capture.pcap [--sync | --cli | --stream] [--no-smb]
+ *     deno run -A bench/decode_file.ts capture.pcap [--sync | --cli | --stream]
+ *       [--no-smb | --no-files | --no-hashes]
  *
  * `--sync`: the synchronous core fed 1 MiB `readSync`s into one buffer;
  * `--cli`: the CLI's reader (async reads into one reused buffer, then the
@@ -10,12 +11,22 @@
  *
  * @module
  */
-import { Decoder, DecodeStream } from "../mod.ts";
+import { Decoder, type DecoderOptions, DecodeStream } from "../mod.ts";
 import { decodeSource } from "../cli/input.ts";
 
-const [path, mode, extra] = Deno.args;
-/** `--no-smb` as the last argument: conversations only, for the cost of SMB decoding. */
-const options = (extra ?? mode) === "--no-smb" ? { decodeSmb: false } : {};
+const [path, ...flags] = Deno.args;
+const mode = flags.find((f) => f === "--sync" || f === "--cli" || f === "--stream");
+/**
+ * `--no-smb`: conversations only, for the cost of SMB decoding; `--no-files`:
+ * no file events; `--no-hashes`: file events without digests.
+ */
+const options: DecoderOptions = flags.includes("--no-smb")
+  ? { decodeSmb: false }
+  : flags.includes("--no-files")
+  ? { files: { events: false } }
+  : flags.includes("--no-hashes")
+  ? { files: { hashes: false } }
+  : {};
 if (!path) throw new Error("usage: decode_file.ts capture [--sync | --cli]");
 const started = performance.now();
 let frames = 0, events = 0, bytes = 0, connections = 0;

@@ -75,6 +75,8 @@ async function benchOne(mb: number) {
   const rows: [string, number, DecodeRun | undefined][] = [];
   const modes = [
     ["smbscope CLI reader", ["--cli"]],
+    ["  no file hashes", ["--cli", "--no-hashes"]],
+    ["  no file events", ["--cli", "--no-files"]],
     ["  conversations only", ["--cli", "--no-smb"]],
     ["smbscope sync core", ["--sync"]],
     ["smbscope DecodeStream", []],
