@@ -290,7 +290,8 @@ export function streamData(
       kind,
       file,
       offset: fileOffset + at + from - dataOffset,
-      data: bytes.subarray(from, to),
+      // Most pieces are a whole segment of data: no new view for those.
+      data: from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to),
       at: at + from - dataOffset,
       total,
       evidence: place.evidence(f),

@@ -276,6 +276,8 @@ export class Smb1Session {
       ? c.fields.dataLength
       : undefined;
     const dataOffset = c.data.offset, total = declared ?? c.data.length, io = this.conn.ctx.io;
+    // Once per message, not per piece.
+    const connection = this.conn.info.id, messageId = String(mid);
     return streamData(
       io,
       {
@@ -284,7 +286,7 @@ export class Smb1Session {
         fileOffset,
         dataOffset,
         total,
-        evidence: (f) => this.#ioEvidence([f.index], f.ts, fromClient, mid),
+        evidence: (f) => ({ frames: [f.index], ts: f.ts, connection, fromClient, messageId }),
       },
       prefix,
       frame,
