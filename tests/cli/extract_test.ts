@@ -7,6 +7,7 @@
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import type { FileEvent } from "../../mod.ts";
+import { utf16 } from "../_support/bytes.ts";
 
 const root = new URL("../../", import.meta.url);
 const cli = new URL("cli/main.ts", root).pathname;
@@ -32,15 +33,6 @@ function walk(dir: string, prefix = ""): string[] {
 }
 
 const sha256 = (path: string) => createHash("sha256").update(Deno.readFileSync(path)).digest("hex");
-
-function utf16(s: string): Uint8Array {
-  const b = new Uint8Array(s.length * 2);
-  for (let i = 0; i < s.length; i++) {
-    b[2 * i] = s.charCodeAt(i) & 0xff;
-    b[2 * i + 1] = s.charCodeAt(i) >> 8;
-  }
-  return b;
-}
 
 /** The capture with every UTF-16LE `from` replaced by `to` (same length). */
 function renamed(pcap: Uint8Array, from: string, to: string): Uint8Array {

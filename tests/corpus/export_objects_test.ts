@@ -11,15 +11,9 @@
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { type ContentSink, decode, type FileEvent } from "../../mod.ts";
+import { corpus, corpusPresent } from "../_support/corpus.ts";
 
-const corpus = new URL("../../../shared/pcaps/public/", import.meta.url);
-const present = (() => {
-  try {
-    return Deno.statSync(corpus).isDirectory;
-  } catch {
-    return false;
-  }
-})();
+const present = corpusPresent;
 
 interface GoldenObject {
   name: string;

@@ -4,15 +4,9 @@
  */
 import * as assert from "node:assert/strict";
 import { Decoder, type FileEvent } from "../../mod.ts";
+import { corpus, corpusPresent } from "../_support/corpus.ts";
 
-const corpus = new URL("../../../shared/pcaps/public/", import.meta.url);
-const present = (() => {
-  try {
-    return Deno.statSync(corpus).isDirectory;
-  } catch {
-    return false;
-  }
-})();
+const present = corpusPresent;
 if (!present) console.log("files corpus: skipped: ../shared/pcaps/public is not here");
 
 function files(name: string): FileEvent[] {

@@ -12,9 +12,9 @@ import { Decoder, type SmbEvent } from "../../mod.ts";
 import type { DecodeEvent, FileEvent } from "../../lib/events.ts";
 import { ShareTree, type ShareTreeEntry, type ShareTreeJson } from "../../lib/files/share_tree.ts";
 import { formatShareTree } from "../../lib/output/share_tree_text.ts";
+import { corpus } from "../_support/corpus.ts";
 
 const fixtures = new URL("../../fixtures/smb/", import.meta.url);
-const corpus = new URL("../../../shared/pcaps/public/", import.meta.url);
 
 function events(url: URL): DecodeEvent[] {
   const d = new Decoder();

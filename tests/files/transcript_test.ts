@@ -15,15 +15,10 @@ import { Decoder } from "../../mod.ts";
 import type { IoEvidence, OpenFile, SmbIoFact } from "../../lib/smb/io.ts";
 import { classifyPipe, type Transcript, TranscriptCollector } from "../../lib/files/transcript.ts";
 import { formatTranscript } from "../../lib/output/transcript_text.ts";
+import { corpus, corpusPresent } from "../_support/corpus.ts";
+import { utf16 } from "../_support/bytes.ts";
 
-const corpus = new URL("../../../shared/pcaps/public/", import.meta.url);
-const present = (() => {
-  try {
-    return Deno.statSync(corpus).isDirectory;
-  } catch {
-    return false;
-  }
-})();
+const present = corpusPresent;
 if (!present) {
   console.log(`transcript_test: corpus ${corpus.pathname} absent, capture tests skipped`);
 }
@@ -259,14 +254,6 @@ function open(file: OpenFile): SmbIoFact {
 }
 function close(file: OpenFile): SmbIoFact {
   return { kind: "close", file, size: undefined, evidence: ev(true) };
-}
-function utf16(s: string): Uint8Array {
-  const b = new Uint8Array(s.length * 2);
-  for (let i = 0; i < s.length; i++) {
-    b[2 * i] = s.charCodeAt(i) & 0xff;
-    b[2 * i + 1] = s.charCodeAt(i) >> 8;
-  }
-  return b;
 }
 
 Deno.test("transcript: pipe names", () => {

@@ -5,16 +5,8 @@
  */
 import { decode, type DecodeEvent, type NtlmEvent, type SmbEvent } from "../../mod.ts";
 
-export const corpus = new URL("../../../shared/pcaps/public/", import.meta.url);
-
-/** Whether the public corpus is beside this checkout. */
-export const corpusPresent = (() => {
-  try {
-    return Deno.statSync(corpus).isDirectory;
-  } catch {
-    return false;
-  }
-})();
+export { corpus, corpusPresent } from "../_support/corpus.ts";
+import { corpus } from "../_support/corpus.ts";
 
 /** One oracle row: field name → values (tshark joins several occurrences with `|`). */
 export type OracleRow = Map<string, string[]>;
