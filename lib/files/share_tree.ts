@@ -61,7 +61,7 @@ export interface ShareTreeEntry {
   listings: number;
   /** Opens of it (`file` events). */
   opens: number;
-  /** Its last known size (from the opens: listings carry names only). */
+  /** Its last known size: the newest of its opens' and its listings' (a listing names a size for every class but FileNamesInformation). */
   size?: number;
   /** When an open created it (`FILE_CREATED`), the first such open's time. */
   created?: number;
@@ -113,6 +113,9 @@ export interface ShareTreeOptions {
   maxEntries?: number;
 }
 
+/** FileAttributes bit of a directory. [MS-FSCC] 2.6 */
+const FILE_ATTRIBUTE_DIRECTORY = 0x10;
+
 /** Versions kept per file; a file rewritten all day must not grow without bound. */
 const MAX_VERSIONS = 16;
 /** Old names and stream names kept per entry. */
@@ -133,6 +136,8 @@ interface Node {
   listings: number;
   opens: number;
   size?: number;
+  /** Capture time of what `size` comes from (the newest wins: an open's end, a listing). */
+  sizeTs?: number;
   created?: number;
   bytesRead: number;
   bytesWritten: number;
@@ -305,7 +310,7 @@ export class ShareTree {
       if (!e.response || !Array.isArray(e.fields.names)) return;
       // The analyzer names the request's FileId's open (the listed directory) in `file`.
       if (e.file === undefined) this.#unplaced++;
-      else this.#listing(e.share, e.file, e.fields.names, e.evidence.ts);
+      else this.#listing(e.share, e.file, e.fields, e.evidence.ts);
       return;
     }
     if (e.command !== "TRANSACTION2") return;
@@ -339,10 +344,23 @@ export class ShareTree {
     }
     if (e.fields.endOfSearch === true) this.#searches.delete(searchKey);
     if (search === undefined) this.#unplaced++;
-    else this.#listing(search.share, search.dir, e.fields.names, e.evidence.ts);
+    else this.#listing(search.share, search.dir, e.fields, e.evidence.ts);
   }
 
-  #listing(shareName: string | undefined, dir: string, names: unknown[], ts: number): void {
+  /**
+   * One listing response's entries under `dir`: `fields.names`, with
+   * `fields.sizes` and `fields.attributes` in the same order when the
+   * information class carries them.
+   */
+  #listing(
+    shareName: string | undefined,
+    dir: string,
+    fields: SmbEvent["fields"],
+    ts: number,
+  ): void {
+    const names = fields.names as unknown[];
+    const sizes = Array.isArray(fields.sizes) ? fields.sizes : undefined;
+    const attributes = Array.isArray(fields.attributes) ? fields.attributes : undefined;
     const share = this.#share(shareName);
     if (share === undefined) {
       this.#dropped += names.length;
@@ -358,7 +376,8 @@ export class ShareTree {
       if (parent.sources === 0) parent.sources = SOURCE_BITS.parent;
       seen(parent, ts);
     }
-    for (const name of names) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
       if (typeof name !== "string" || name === "." || name === "..") continue;
       // A listed name is one component; a separator in it would be hostile.
       const node = this.#ensure(parent, [name.replaceAll("\\", "_").replaceAll("/", "_")], ts);
@@ -369,6 +388,15 @@ export class ShareTree {
       node.sources |= SOURCE_BITS.listing;
       node.listings++;
       seen(node, ts);
+      const attrs = attributes?.[i];
+      if (typeof attrs === "number") node.directory = (attrs & FILE_ATTRIBUTE_DIRECTORY) !== 0;
+      const size = sizes?.[i];
+      if (
+        typeof size === "number" && node.directory !== true && !(ts < (node.sizeTs ?? -Infinity))
+      ) {
+        node.size = size;
+        node.sizeTs = ts;
+      }
     }
   }
 
@@ -410,7 +438,10 @@ export class ShareTree {
     }
     node.opens++;
     if (e.directory !== undefined) node.directory = e.directory;
-    if (e.size !== undefined && e.directory !== true) node.size = e.size;
+    if (e.size !== undefined && e.directory !== true && !(end < (node.sizeTs ?? -Infinity))) {
+      node.size = e.size;
+      node.sizeTs = end;
+    }
     if (e.createAction === "FILE_CREATED" && node.created === undefined) node.created = start;
     node.bytesRead += e.bytesRead;
     node.bytesWritten += e.bytesWritten;

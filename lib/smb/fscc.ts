@@ -120,3 +120,25 @@ export const FsInformationClass = {
   FileFsMetadataSizeInformation: 13,
   FileFsFullSizeInformationEx: 14,
 } as const;
+
+/**
+ * The directory-entry layouts that carry times, size and attributes (every
+ * [MS-FSCC] 2.4 directory class but FileNamesInformation) put EndOfFile at
+ * 40 and FileAttributes at 56; their FileName starts at 64 or later.
+ */
+export const ENTRY_END_OF_FILE_AT = 40;
+/** See {@link ENTRY_END_OF_FILE_AT}. */
+export const ENTRY_ATTRIBUTES_AT = 56;
+/** FileName offset from which an entry layout has them. */
+export const ENTRY_FACTS_NAME_AT = 64;
+
+/**
+ * EndOfFile and FileAttributes of a directory entry (`entry` starting at its
+ * NextEntryOffset, at least 64 bytes): size exact up to 2^53.
+ */
+export function directoryEntryFacts(entry: Uint8Array): { size: number; attributes: number } {
+  const v = new DataView(entry.buffer, entry.byteOffset, entry.byteLength);
+  const lo = v.getUint32(ENTRY_END_OF_FILE_AT, true),
+    hi = v.getUint32(ENTRY_END_OF_FILE_AT + 4, true);
+  return { size: hi * 2 ** 32 + lo, attributes: v.getUint32(ENTRY_ATTRIBUTES_AT, true) };
+}

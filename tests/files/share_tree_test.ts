@@ -91,13 +91,15 @@ Deno.test("smb3_11.pcap: put, rename, mput of 20 files, ls small_*, del small_*,
     renamed.versions?.[0]?.sha256,
     "a83ecd0c4237ec705462a28d1b3f1c8b3d8993ab252c91bf9df3c862cb0684a9",
   );
-  // Only listed: tshark shows hello.txt's EndOfFile 777 in the listing, but the smb events
-  // carry listing names only, so no size is known here.
+  // Only listed: its size is the listing's EndOfFile (tshark: smb2.eof 777 in frames 23 and
+  // 372; make.sh wrote it with 777 bytes), and the listing's attributes say newdir is a folder.
   const hello = e.get("hello.txt")!;
   assert.deepEqual(hello.sources, ["listing"]);
   assert.equal(hello.listings, 2);
-  assert.equal(hello.size, undefined);
+  assert.equal(hello.size, 777);
+  assert.equal(hello.directory, false);
   assert.equal(e.get("newdir")?.listings, 2);
+  assert.equal(e.get("newdir")?.directory, true);
   // JSON-safe: a round trip changes nothing.
   assert.deepEqual(JSON.parse(JSON.stringify(tree)), tree);
 

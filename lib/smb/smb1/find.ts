@@ -14,6 +14,7 @@
  *   0x105 (60, 80), ID_BOTH_DIRECTORY 0x106 (60, 104).
  * @module
  */
+import { directoryEntryFacts, ENTRY_FACTS_NAME_AT } from "../fscc.ts";
 import { Cursor } from "../../bytes/cursor.ts";
 import { FindInfoLevel } from "./commands.ts";
 import { decodeFixed } from "./strings.ts";
@@ -42,6 +43,9 @@ export function isFindLevelDecoded(level: number): boolean {
 /** What was read: the names and, when the list was cut short, why. */
 export interface FindNames {
   names: string[];
+  /** Each entry's EndOfFile and ExtFileAttributes, for the NT levels that carry them. */
+  sizes?: number[];
+  attributes?: number[];
   problem?: string;
 }
 
@@ -62,10 +66,17 @@ export function readFindNames(
   const layout = NT_LAYOUT.get(level);
   if (layout) {
     const [lengthAt, nameAt] = layout;
+    // The same layouts as [MS-FSCC]'s directory classes: facts at the same places.
+    const sizes: number[] = [], attributes: number[] = [];
+    const facts = nameAt >= ENTRY_FACTS_NAME_AT ? { sizes, attributes } : {};
     let pos = 0;
     while (names.length < limit) {
       if (pos + nameAt > data.length) {
-        return { names, problem: `entry ${names.length} at ${pos} runs past the data block` };
+        return {
+          names,
+          ...facts,
+          problem: `entry ${names.length} at ${pos} runs past the data block`,
+        };
       }
       const c = new Cursor(data.subarray(pos));
       const next = c.u32();
@@ -78,6 +89,11 @@ export function readFindNames(
         };
       }
       names.push(decodeFixed(data.subarray(pos + nameAt, pos + nameAt + length), unicode));
+      if (nameAt >= ENTRY_FACTS_NAME_AT) {
+        const f = directoryEntryFacts(data.subarray(pos));
+        sizes.push(f.size);
+        attributes.push(f.attributes);
+      }
       if (next === 0) break;
       if (next < nameAt) {
         return {
@@ -88,9 +104,13 @@ export function readFindNames(
       pos += next;
     }
     if (names.length === MAX_FIND_NAMES && count > MAX_FIND_NAMES) {
-      return { names, problem: `only the first ${MAX_FIND_NAMES} of ${count} names are listed` };
+      return {
+        names,
+        ...facts,
+        problem: `only the first ${MAX_FIND_NAMES} of ${count} names are listed`,
+      };
     }
-    return { names };
+    return { names, ...facts };
   }
   // SMB_INFO_STANDARD / SMB_INFO_QUERY_EA_SIZE: packed entries.
   const fixed = (resumeKeys ? 4 : 0) + 22 + (level === 2 ? 4 : 0);

@@ -180,6 +180,8 @@ export function decodeTrans2Response(
         (flags & SMB_FIND_RETURN_RESUME_KEYS) !== 0,
       );
       f.names = found.names;
+      if (found.sizes !== undefined) f.sizes = found.sizes;
+      if (found.attributes !== undefined) f.attributes = found.attributes;
       return found.problem;
     }
     case T.QUERY_PATH_INFORMATION:

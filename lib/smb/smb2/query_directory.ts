@@ -7,12 +7,15 @@
  * Response fields: `outputBufferOffset`, `outputBufferLength`; with the paired
  * request, `infoClass`, `infoClassName` and for the directory classes below
  * `names` (each entry's FileName, in order) and `entryCount`, walking
- * NextEntryOffset for at most `MAX_DIRECTORY_ENTRIES` entries.
+ * NextEntryOffset for at most `MAX_DIRECTORY_ENTRIES` entries; for every class
+ * but FileNamesInformation also `sizes` (each entry's EndOfFile) and
+ * `attributes` (its FileAttributes), in the same order.
  * @module
  */
 import type { Smb2Body } from "./body.ts";
 import { FileInformationClass as F, fileInformationClassName } from "./info_classes.ts";
 import { Cursor, flagNames, utf16 } from "./wire.ts";
+import { directoryEntryFacts, ENTRY_FACTS_NAME_AT } from "../fscc.ts";
 
 /** Entries read from one response; past this the rest are skipped with a problem. */
 export const MAX_DIRECTORY_ENTRIES = 4096;
@@ -74,6 +77,12 @@ export function parseQueryDirectoryResponse(b: Smb2Body): void {
   if (output === undefined) return;
   const names: string[] = [];
   f.names = names;
+  const facts = layout.nameAt >= ENTRY_FACTS_NAME_AT;
+  const sizes: number[] = [], attributes: number[] = [];
+  if (facts) {
+    f.sizes = sizes;
+    f.attributes = attributes;
+  }
   let at = 0;
   while (at < output.length) {
     if (names.length === MAX_DIRECTORY_ENTRIES) {
@@ -91,7 +100,13 @@ export function parseQueryDirectoryResponse(b: Smb2Body): void {
       e.seek(layout.lengthAt);
       const nameLength = e.u32();
       e.seek(layout.nameAt);
-      names.push(utf16(e.take(nameLength)));
+      const name = utf16(e.take(nameLength));
+      if (facts) {
+        const entryFacts = directoryEntryFacts(entry);
+        sizes.push(entryFacts.size);
+        attributes.push(entryFacts.attributes);
+      }
+      names.push(name);
     });
     if (!ok || next === 0) break;
     if (next < layout.nameAt) {
