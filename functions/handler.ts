@@ -3,7 +3,7 @@
  * same under `deno serve`, Deno Deploy, or any runtime with the standard
  * fetch handler. No `Deno.*` here: limits come in through {@link createHandler}.
  *
- * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,…][&extract=zip]`: the
+ * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,…][&extract=zip][&hashes=0]`: the
  *   capture as the raw body (pcap, pcapng, gzip or not) or as a
  *   `multipart/form-data` file; `extract=zip` answers with the carved files.
  * - `GET /` the upload page, `GET /health`, `GET /api` (this API, described).
@@ -136,6 +136,10 @@ async function decodeRequest(
   if (extract !== null && extract !== "zip") {
     return errorResponse(400, "bad_extract", `extract must be zip, not ${extract}`, CORS);
   }
+  const hashes = url.searchParams.get("hashes");
+  if (hashes !== null && hashes !== "0" && hashes !== "1") {
+    return errorResponse(400, "bad_hashes", `hashes must be 0 or 1, not ${hashes}`, CORS);
+  }
   const format = url.searchParams.get("format") ?? "json";
   if (format !== "json" && format !== "ndjson") {
     return errorResponse(400, "bad_format", `format must be json or ndjson, not ${format}`, CORS);
@@ -183,7 +187,8 @@ async function decodeRequest(
     ...(types !== undefined ? { types } : {}),
     ...(extract === "zip" ? { extract: "zip" as const } : {}),
     limits,
-    decoder,
+    // File digests are most of the time on file content: hashes=0 leaves them out.
+    decoder: hashes === "0" ? { ...decoder, files: { ...decoder.files, hashes: false } } : decoder,
   }, CORS);
 }
 
@@ -206,6 +211,8 @@ export function describeApi(limits: HandlerLimits): unknown {
               '{"type":"error","error":{code,message}} line when the decode stopped early',
           },
           types: `comma-separated event kinds to output: ${EVENT_TYPES.join(",")}`,
+          hashes: "0: no MD5/SHA-1/SHA-256 of carved files (ten times faster on file content); " +
+            "1 (default)",
           extract: "zip: answer application/zip with the carved files (each beside a " +
             "<name>.smbscope.json sidecar with its file event) and smbscope-summary.json, " +
             "streamed as files end; format and types are ignored",

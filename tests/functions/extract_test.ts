@@ -59,6 +59,17 @@ Deno.test("POST /decode (JSON): files with hashes; extract errors are JSON", asy
       written[0]!.hashes?.sha256,
       "fb11ec552fb5b54fdb40939f7da4c494e0da2c890056ebd95ec8d56244e8f723",
     );
+    const plain = await (await fetch(`${base}/decode?hashes=0`, {
+      method: "POST",
+      body: fixture("smb2_10.pcap"),
+    })).json();
+    const unhashed = (plain.files as FileEvent[]).filter((f) => f.actions.includes("write"));
+    assert.equal(unhashed[0]!.complete, true);
+    assert.equal(unhashed[0]!.hashes, undefined);
+    assert.equal(unhashed[0]!.hashNote, "hashing is off");
+    const badHashes = await fetch(`${base}/decode?hashes=yes`, { method: "POST", body: "x" });
+    assert.equal(badHashes.status, 400);
+    assert.equal((await badHashes.json()).error.code, "bad_hashes");
     const bad = await fetch(`${base}/decode?extract=tar`, { method: "POST", body: "x" });
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).error.code, "bad_extract");
