@@ -21,6 +21,8 @@ interface Extracting {
   /** The file's share and SMB path, for another name if this one is taken on disk. */
   share: string | undefined;
   smbPath: string;
+  /** SMB2 FileId or SMB1 FID, for a file whose name was not seen. */
+  smbHandle: string;
   /** Path relative to the output folder. */
   name: string;
   sidecar: string;
@@ -52,10 +54,11 @@ export class FolderSink implements ContentSink {
   write(file: OpenFile, offset: number, data: Uint8Array): void {
     let x = this.#files.get(file.id);
     if (x === undefined) {
-      const { file: name, sidecar } = this.#names.name(file.share, file.name);
+      const { file: name, sidecar } = this.#names.name(file.share, file.name, file.handle);
       x = {
         share: file.share,
         smbPath: file.name,
+        smbHandle: file.handle,
         name,
         sidecar,
         handle: undefined,
@@ -81,6 +84,16 @@ export class FolderSink implements ContentSink {
     const x = this.#files.get(file.id);
     if (x === undefined) return;
     this.#files.delete(file.id);
+    if (event.pipe === true) {
+      // Found to be a named pipe after its first bytes were written (IOCTL on a share
+      // whose tree connect was not seen): pipe traffic is not a file.
+      x.handle?.close();
+      this.#handles.delete(file.id);
+      this.totals.files--;
+      this.totals.bytes -= x.written;
+      Deno.removeSync(this.#path(x.name));
+      return;
+    }
     const h = this.#handle(file.id, x);
     // The file's size, holes and missing tail included, zero-filled (within the cap).
     if (event.size !== undefined) h.truncateSync(Math.min(event.size, this.maxFileBytes));
@@ -134,7 +147,7 @@ export class FolderSink implements ContentSink {
           break;
         } catch (e) {
           if (!(e instanceof Deno.errors.AlreadyExists) || tries >= 100) throw e;
-          const next = this.#names.name(x.share, x.smbPath);
+          const next = this.#names.name(x.share, x.smbPath, x.smbHandle);
           x.name = next.file;
           x.sidecar = next.sidecar;
         }

@@ -68,6 +68,7 @@ export class ZipSink implements ContentSink {
     if (h === undefined) return;
     this.#held.delete(file.id);
     this.#heldBytes -= h.bytes.length;
+    if (event.pipe === true) return; // a pipe after all: its traffic is not a file
     let content: Uint8Array | undefined;
     let note = h.dropped;
     if (note === undefined) {
@@ -106,7 +107,11 @@ export class ZipWriter {
 
   /** A carved file and its sidecar. */
   add(entry: Entry): void {
-    const { file, sidecar } = this.#names.name(entry.event.share, entry.event.path);
+    const { file, sidecar } = this.#names.name(
+      entry.event.share,
+      entry.event.path,
+      entry.event.handle,
+    );
     if (entry.content !== undefined) {
       this.#file(file, entry.content, entry.event.closed?.ts ?? entry.event.evidence.ts);
     }

@@ -68,10 +68,13 @@ export class ExtractionNames {
 
   /**
    * A new relative path (`/`-separated) for a file of `share` at SMB `path`,
-   * and the name of its JSON sidecar beside it.
+   * and the name of its JSON sidecar beside it. A file whose name was not
+   * seen (a handle first met in use) is `FileId_<handle>`, as Wireshark names it.
    */
-  name(share: string | undefined, path: string): { file: string; sidecar: string } {
-    const parts = normalisePath(path).split("\\").filter((p) => p !== "");
+  name(share: string | undefined, path: string, handle = ""): { file: string; sidecar: string } {
+    const given = normalisePath(path);
+    const parts = (given === "" && handle !== "" ? `FileId_${handle}` : given).split("\\")
+      .filter((p) => p !== "");
     let name = parts.pop() ?? "";
     const dirs = [...shareComponents(share), ...parts.map(safeComponent)];
     if (dirs.length > MAX_DEPTH) {

@@ -61,6 +61,8 @@ interface Tracked {
   content: FileContent | undefined;
   /** Whether the sink was handed any of its bytes. */
   sunk: boolean;
+  /** Named a pipe by its first bytes (DCE/RPC) where the share type was not seen. */
+  pipeByContent: boolean;
   /** Other connections it was used on. */
   connections: Set<number> | undefined;
   firstTs: number;
@@ -120,7 +122,15 @@ export class FileTracker {
         if (write) t.bytesWritten += fact.data.length;
         else t.bytesRead += fact.data.length;
         this.#note(t, fact.evidence);
-        if (fact.file.pipe === true || t.directory === true) return;
+        if (fact.file.pipe === true || t.directory === true || t.pipeByContent) return;
+        // A pipe on a share whose tree connect was not seen: its first bytes are DCE/RPC.
+        if (
+          fact.file.pipe === undefined && t.content === undefined && fact.offset === 0 &&
+          fact.at === 0 && looksLikeDceRpc(fact.data)
+        ) {
+          t.pipeByContent = true;
+          return;
+        }
         const end = fact.offset + fact.data.length;
         if (write && t.size !== undefined && end > t.size) t.size = end;
         t.content ??= new FileContent(
@@ -231,6 +241,7 @@ export class FileTracker {
       closeSize: undefined,
       content: undefined,
       sunk: false,
+      pipeByContent: false,
       connections: undefined,
       firstTs: evidence.ts,
       lastFrames: evidence.frames,
@@ -252,7 +263,8 @@ export class FileTracker {
     this.#open.delete(t.file.id);
     const f = t.file;
     const size = t.closeSize ?? t.size;
-    const disk = f.pipe !== true && t.directory !== true;
+    const pipe = f.pipe === true || t.pipeByContent ? true : f.pipe;
+    const disk = pipe !== true && t.directory !== true;
     const content = t.content;
     const hashes = content?.finish(size);
     const seen = content === undefined
@@ -299,7 +311,7 @@ export class FileTracker {
       ...(f.anonymous ? { anonymous: true as const } : {}),
       ...(f.share === undefined ? {} : { share: f.share }),
       path: t.path,
-      ...(f.pipe === undefined ? {} : { pipe: f.pipe }),
+      ...(pipe === undefined ? {} : { pipe }),
       ...(t.directory === undefined ? {} : { directory: t.directory }),
       openSeen: f.openSeen,
       ...(t.createAction === undefined ? {} : { createAction: t.createAction }),
@@ -334,4 +346,14 @@ export class FileTracker {
 
 function action(t: Tracked, a: FileAction): void {
   if (!t.actions.includes(a)) t.actions.push(a);
+}
+
+/**
+ * Whether bytes start like a DCE/RPC connection-oriented PDU: version 5.0 or
+ * 5.1, a packet type of [C706] 12.6.4.1 (0-19), and a data representation
+ * of ASCII, IEEE floats, either byte order. [C706] 12.6.3.1
+ */
+function looksLikeDceRpc(b: Uint8Array): boolean {
+  return b.length >= 16 && b[0] === 5 && b[1]! <= 1 && b[2]! <= 19 &&
+    (b[4] === 0x10 || b[4] === 0x00) && b[5] === 0 && b[6] === 0 && b[7] === 0;
 }

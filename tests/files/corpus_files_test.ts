@@ -52,3 +52,24 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name:
+    "files corpus: a pipe on a share whose tree connect was not seen is told by its DCE/RPC bytes",
+  ignore: !present,
+  fn() {
+    // The capture starts after the tree connect: the WRITE to \\atsvc (frame 5, 160 bytes) starts
+    // with a DCE/RPC bind; tshark: READ response 116 bytes (frame 8), IOCTL in 160 (frame 9) and
+    // out 32 (frame 11).
+    const events = files("401trg/20171220_smb_at_schedule.pcap");
+    const atsvc = events.filter((e) => e.path === "atsvc");
+    assert.equal(atsvc.length, 1);
+    assert.equal(atsvc[0]!.pipe, true);
+    assert.deepEqual(
+      [atsvc[0]!.writes, atsvc[0]!.bytesWritten, atsvc[0]!.reads, atsvc[0]!.bytesRead],
+      [2, 320, 2, 148],
+    );
+    assert.equal(atsvc[0]!.bytesSeen, 0);
+    assert.equal(atsvc[0]!.hashes, undefined);
+  },
+});

@@ -84,4 +84,9 @@ Deno.test("ExtractionNames: collisions get ~2, ~3, case-insensitively, files and
   names.name("\\\\srv\\data", "e\\f.bin");
   assert.equal(names.name("\\\\srv\\data", "e").file, "srv/data/e~2");
   assert.equal(names.name(undefined, "x").file, "unknown-share/x");
+  // A handle first met in use has no name: Wireshark's FileId_ form, made safe the same way.
+  assert.equal(
+    names.name(undefined, "", "2e000000090000000100000009000000").file,
+    "unknown-share/FileId_2e000000090000000100000009000000",
+  );
 });
