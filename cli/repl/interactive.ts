@@ -12,6 +12,7 @@ import { cookedMode, readKey } from "./keys.ts";
 import { conversationBytes, conversationLine, messageLine, summaryLines } from "./render.ts";
 import { helpLines, type ReplSession } from "./session.ts";
 import { anomalyLines, authLines, fileLines } from "./render.ts";
+import { formatShareTree } from "../../lib/output/share_tree_text.ts";
 
 const encoder = new TextEncoder();
 
@@ -55,6 +56,7 @@ export const STEPPER_KEYS: [string, string][] = [
   ["l", "list the messages that pass the filter, pick one"],
   ["f", "files of this connection (numbered: size, coverage, SHA-256)"],
   ["w", "write a file's carved content: N [PATH]"],
+  ["t", "the share tree: folders and files each share showed, with versions"],
   ["a", "NTLM authentications of this connection"],
   ["!", "anomalies of this connection"],
   ["s", "capture summary"],
@@ -181,7 +183,12 @@ async function showView(session: ReplSession, view: string, connection?: number)
   if (view === "auth") {
     await pager(`NTLM authentications${where}`, () => authLines(model, connection));
   } else if (view === "files") await pager(`Files${where}`, () => fileLines(model, connection));
-  else if (view === "anomalies") {
+  else if (view === "tree") {
+    await pager("Files by share", () => {
+      const lines = formatShareTree(model.shareTree.tree);
+      return lines.length > 0 ? lines : ["no shares seen"];
+    });
+  } else if (view === "anomalies") {
     await pager(`Anomalies${where}`, () => anomalyLines(model, connection));
   } else if (view === "summary") await pager("Summary", () => summaryLines(model));
   else if (view === "help") await pager("Help", helpScreen);
@@ -323,6 +330,9 @@ async function stepper(session: ReplSession, id: number): Promise<"back" | "quit
       }
       case "f":
         await showView(session, "files", id);
+        break;
+      case "t":
+        await showView(session, "tree", id);
         break;
       case "w": {
         const answer = await ask("Save file (N [PATH], numbers as in f):");

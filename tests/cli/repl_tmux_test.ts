@@ -131,6 +131,11 @@ Deno.test({
       await t.waitFor(String.raw`[rename] → \x1b[2J\x1b[Hxrenamed.bin`, "save N [path]");
       t.keys("Escape");
       await t.waitFor("message ");
+      // The share tree: the renamed file under its new (escaped) name, its old one noted.
+      t.keys("t");
+      await t.waitFor("Files by share", String.raw`\x1b[2J\x1b[Hxrenamed.bin  40.0 kB`);
+      t.keys("Escape");
+      await t.waitFor("message ");
       t.keys("q");
       await t.waitFor("REPL-EXIT 0");
     } finally {
