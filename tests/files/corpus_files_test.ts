@@ -4,6 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { Decoder, type FileEvent } from "../../mod.ts";
+import { formatEventText } from "../../lib/output/text.ts";
 import { corpus, corpusPresent } from "../_support/corpus.ts";
 
 const present = corpusPresent;
@@ -71,5 +72,50 @@ Deno.test({
     );
     assert.equal(atsvc[0]!.bytesSeen, 0);
     assert.equal(atsvc[0]!.hashes, undefined);
+  },
+});
+
+Deno.test({
+  name: "files corpus: PsExec's pipes become one transcript event, in the text view by size only",
+  ignore: !present,
+  fn() {
+    // tshark: PSEXESVC, -stdin, -stdout, -stderr opened on connection 17 (frames 179-222); 72
+    // stdout bytes (frames 231-237); PsExec 2.x length-prefixed ciphertext.
+    const d = new Decoder();
+    const all = [
+      ...d.push(Deno.readFileSync(new URL("401trg/20171220_smb_psexec_add_user.pcap", corpus))),
+      ...d.end(),
+    ];
+    const transcripts = all.filter((e) => e.type === "transcript");
+    assert.equal(transcripts.length, 1);
+    const t = transcripts[0]!;
+    if (t.type !== "transcript") throw new Error("unreachable");
+    assert.equal(t.tool, "psexec");
+    assert.equal(t.service, "PSEXESVC-VICTIM-PC-2412");
+    assert.deepEqual(t.pipes, [
+      "PSEXESVC",
+      "PSEXESVC-VICTIM-PC-2412-stdin",
+      "PSEXESVC-VICTIM-PC-2412-stdout",
+      "PSEXESVC-VICTIM-PC-2412-stderr",
+    ]);
+    assert.equal(t.bytes.stdout, 72);
+    assert.equal(t.encrypted, true);
+    assert.equal(t.evidence.connection, 17);
+    assert.deepEqual(t.client, { ip: "192.168.10.31", port: 49285 });
+    const text = formatEventText(t)!;
+    assert.match(text, /^#17 f179 # psexec PSEXESVC-VICTIM-PC-2412: 192\.168\.10\.31:49285 -> /);
+    assert.match(text, /contents not shown/);
+    assert.doesNotMatch(text, /[0-9a-f]{32}/); // no ciphertext on a terminal
+    // The service binary went up to ADMIN$ as a file, carved whole (tshark's export: 145568
+    // bytes, SHA-256 141b2190…), and was deleted once the service had run.
+    const exe = all.filter((e): e is FileEvent => e.type === "file" && e.path === "PSEXESVC.exe");
+    assert.deepEqual(exe.map((e) => e.actions), [["write"], ["delete"]]);
+    assert.equal(exe[0]!.share, "\\\\dc1\\ADMIN$");
+    assert.equal(exe[0]!.size, 145568);
+    assert.equal(exe[0]!.complete, true);
+    assert.equal(
+      exe[0]!.hashes?.sha256,
+      "141b2190f51397dbd0dfde0e3904b264c91b6f81febc823ff0c33da980b69944",
+    );
   },
 });
