@@ -113,8 +113,10 @@ export class Decoder {
         sink: sink as ContentSink | undefined,
       });
       consumers.unshift(this.#files);
-      this.#transcripts = new TranscriptCollector((t) =>
-        this.#out.push({ type: "transcript", ...t })
+      this.#transcripts = new TranscriptCollector(
+        (t) => this.#out.push({ type: "transcript", ...t }),
+        {},
+        (cap, detail) => this.#reporter.limit("files", `transcript_${cap}`, detail, 0, 0),
       );
       consumers.push(this.#transcripts);
     }

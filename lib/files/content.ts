@@ -21,6 +21,8 @@ export class ContentBudget {
     readonly maxFileBuffer: number,
     readonly maxTotalBuffer: number,
     readonly maxTotalFingerprints: number,
+    /** Told when a cap is reached, by its option name. */
+    readonly onLimit: (cap: string, detail: string) => void = () => {},
   ) {}
 }
 
@@ -96,7 +98,14 @@ export class FileContent {
   add(offset: number, data: Uint8Array): void {
     const end = offset + data.length;
     if (data.length === 0) return;
+    const full = this.coverage.overflowed;
     const before = this.coverage.add(offset, end);
+    if (!full && this.coverage.overflowed) {
+      this.budget.onLimit(
+        "maxFileRanges",
+        `a file was seen in more than ${this.coverage.maxRanges} separate ranges; its coverage is no longer followed`,
+      );
+    }
     if (before > 0) this.#compare(offset, data, before);
     if (this.compare) this.#remember(offset, data);
     if (this.#hasher === undefined) return;
@@ -179,7 +188,13 @@ export class FileContent {
       this.#prints.delete(oldest);
       this.budget.fingerprints--;
     }
-    if (this.budget.fingerprints >= this.budget.maxTotalFingerprints) return;
+    if (this.budget.fingerprints >= this.budget.maxTotalFingerprints) {
+      this.budget.onLimit(
+        "maxFileFingerprints",
+        `more than ${this.budget.maxTotalFingerprints} file pieces remembered; later overlaps are unverified`,
+      );
+      return;
+    }
     this.#prints.set(offset, [offset + data.length, fingerprint(data)]);
     this.budget.fingerprints++;
   }
@@ -187,12 +202,20 @@ export class FileContent {
   #hold(offset: number, data: Uint8Array): void {
     const b = this.budget;
     if (this.#heldBytes + data.length > b.maxFileBuffer) {
+      b.onLimit(
+        "maxFileBufferBytes",
+        `a file held more than ${b.maxFileBuffer} bytes ahead of a hole; its hashing stopped`,
+      );
       this.#stop(
         `more than ${b.maxFileBuffer} bytes arrived ahead of a hole at offset ${this.#hashedTo}`,
       );
       return;
     }
     if (b.heldBytes + data.length > b.maxTotalBuffer) {
+      b.onLimit(
+        "maxTotalFileBufferBytes",
+        `files held more than ${b.maxTotalBuffer} bytes ahead of holes; hashing stopped for the file that passed it`,
+      );
       this.#stop(
         `the decode-wide buffer for out-of-order file data (${b.maxTotalBuffer} bytes) is full`,
       );

@@ -9,6 +9,7 @@ import type { Evidence, FileAction, FileEvent, FileState } from "../events.ts";
 import type { Reporter } from "../report.ts";
 import type { IoEvidence, OpenFile, SmbIoFact } from "../smb/io.ts";
 import { ContentBudget, FileContent } from "./content.ts";
+import { ContentHasher, type FileHashes } from "../crypto/hashes.ts";
 import { normalisePath } from "./path.ts";
 import type { ContentSink } from "./sink.ts";
 
@@ -34,11 +35,7 @@ const MAX_MISSING_LISTED = 100;
 const MAX_TOTAL_FINGERPRINTS = 262_144;
 
 /** Digests of no bytes at all, for complete empty files. */
-const EMPTY_HASHES = {
-  md5: "d41d8cd98f00b204e9800998ecf8427e",
-  sha1: "da39a3ee5e6b4b0d3255bfef95601890afd80709",
-  sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-};
+const EMPTY_HASHES: Readonly<FileHashes> = Object.freeze(new ContentHasher().digest());
 
 /** What is known of one open while it lasts. */
 interface Tracked {
@@ -87,6 +84,7 @@ export class FileTracker {
       options.maxFileBufferBytes,
       options.maxTotalFileBufferBytes,
       MAX_TOTAL_FINGERPRINTS,
+      (cap, detail) => reporter.limit("files", cap, detail, 0, 0),
     );
   }
 

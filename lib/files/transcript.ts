@@ -188,6 +188,8 @@ export class TranscriptCollector {
     /** Receives each finished transcript. */
     readonly emit: (t: Transcript) => void,
     limits: Partial<TranscriptLimits> = {},
+    /** Told when a cap is reached (`maxGroups`, `maxBytes`, `maxEntries`, `maxTotalBytes`). */
+    readonly onLimit: (cap: keyof TranscriptLimits, detail: string) => void = () => {},
   ) {
     this.limits = { ...DEFAULT_TRANSCRIPT_LIMITS, ...limits };
   }
@@ -291,6 +293,10 @@ export class TranscriptCollector {
     sessionKey: string,
   ): Group {
     if (this.#all.size >= this.limits.maxGroups) {
+      this.onLimit(
+        "maxGroups",
+        `more than ${this.limits.maxGroups} remote executions followed at once; the oldest reported early`,
+      );
       const oldest = this.#all.values().next().value!;
       this.#finish(oldest, "evicted");
     }
@@ -354,11 +360,24 @@ export class TranscriptCollector {
       this.limits.maxTotalBytes - this.#totalKept,
     );
     const take = g.full ? 0 : Math.max(0, Math.min(room, data.length));
+    if (take < data.length && !g.full) {
+      const perGroup = this.limits.maxBytes - g.kept <= this.limits.maxTotalBytes - this.#totalKept;
+      this.onLimit(
+        perGroup ? "maxBytes" : "maxTotalBytes",
+        perGroup
+          ? `a transcript passed ${this.limits.maxBytes} bytes; the rest is counted, not kept`
+          : `transcripts passed ${this.limits.maxTotalBytes} bytes held in all; the rest is counted, not kept`,
+      );
+    }
     g.truncated += data.length - take;
     if (take === 0) return;
     let last = g.pieces[g.pieces.length - 1];
     if (last === undefined || last.stream !== stream || last.fromClient !== e.fromClient) {
       if (g.pieces.length >= this.limits.maxEntries) {
+        this.onLimit(
+          "maxEntries",
+          `a transcript passed ${this.limits.maxEntries} entries; the rest is counted, not kept`,
+        );
         g.full = true;
         g.truncated += take;
         return;

@@ -4,6 +4,7 @@
  * create actions.
  * @module
  */
+import { le32 } from "../bytes/cursor.ts";
 
 /** File information classes. [MS-FSCC] 2.4 (SMB1 reaches them as pass-through levels, class + 1000). */
 export const FileInformationClass = {
@@ -137,8 +138,6 @@ export const ENTRY_FACTS_NAME_AT = 64;
  * NextEntryOffset, at least 64 bytes): size exact up to 2^53.
  */
 export function directoryEntryFacts(entry: Uint8Array): { size: number; attributes: number } {
-  const v = new DataView(entry.buffer, entry.byteOffset, entry.byteLength);
-  const lo = v.getUint32(ENTRY_END_OF_FILE_AT, true),
-    hi = v.getUint32(ENTRY_END_OF_FILE_AT + 4, true);
-  return { size: hi * 2 ** 32 + lo, attributes: v.getUint32(ENTRY_ATTRIBUTES_AT, true) };
+  const lo = le32(entry, ENTRY_END_OF_FILE_AT), hi = le32(entry, ENTRY_END_OF_FILE_AT + 4);
+  return { size: hi * 2 ** 32 + lo, attributes: le32(entry, ENTRY_ATTRIBUTES_AT) };
 }

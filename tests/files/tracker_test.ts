@@ -259,3 +259,30 @@ Deno.test("tracker: random pieces in random order: coverage, missing ranges and 
     assert.equal(e!.overlaps?.conflictingBytes ?? 0, 0);
   }
 });
+
+Deno.test("tracker: the content caps are limit anomalies, once each", () => {
+  const { t, out } = tracker({ maxFileBufferBytes: 1000, maxFileRanges: 8 });
+  const f = open("capped.bin"), g = open("ranges.bin");
+  const piece = new Uint8Array(600);
+  // Two pieces ahead of a hole: the second passes the 1000-byte buffer.
+  t.io({ kind: "write", file: f, offset: 1000, data: piece, at: 0, total: 600, evidence: ev(1) });
+  t.io({ kind: "write", file: f, offset: 2000, data: piece, at: 0, total: 600, evidence: ev(2) });
+  // Every other byte: more than 8 separate ranges.
+  for (let i = 0; i < 20; i++) {
+    t.io({
+      kind: "write",
+      file: g,
+      offset: 2 * i,
+      data: piece.subarray(0, 1),
+      at: 0,
+      total: 1,
+      evidence: ev(3),
+    });
+  }
+  t.end();
+  const codes = out.flatMap((e) => e.type === "anomaly" ? [[e.kind, e.code]] : []);
+  assert.deepEqual(codes, [["limit", "files_maxFileBufferBytes"], [
+    "limit",
+    "files_maxFileRanges",
+  ]]);
+});

@@ -357,7 +357,8 @@ Deno.test("transcript: UTF-16LE output and Latin-1 fallback", () => {
 Deno.test("transcript: a flood of PsExec-like pipes stays within the caps", () => {
   const out: Transcript[] = [];
   const limits = { maxGroups: 8, maxBytes: 4096, maxEntries: 50, maxTotalBytes: 16384 };
-  const c = new TranscriptCollector((t) => out.push(t), limits);
+  const capped = new Set<string>();
+  const c = new TranscriptCollector((t) => out.push(t), limits, (cap) => capped.add(cap));
   const chunk = new Uint8Array(1000).fill(0x41);
   let seen = 0;
   for (let n = 0; n < 2000; n++) {
@@ -384,6 +385,8 @@ Deno.test("transcript: a flood of PsExec-like pipes stays within the caps", () =
     cut += t.truncated ?? 0;
   }
   assert.equal(kept + cut, seen);
+  // Each cap reached was told (the decoder makes them `limit` anomalies).
+  assert.deepEqual([...capped].sort(), ["maxBytes", "maxGroups", "maxTotalBytes"]);
 
   // Alternating one-byte pieces: entries stop at the cap, the rest counted.
   const d: Transcript[] = [];
