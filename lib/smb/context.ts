@@ -10,6 +10,7 @@ import type { Reporter } from "../report.ts";
 import { BoundedMap } from "../state/bounded_map.ts";
 import type { NbssMessage } from "../netbios/nbss.ts";
 import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
+import { LoginTracker } from "../auth/login_tracker.ts";
 import type { IoConsumers } from "./io.ts";
 import type { Smb2SessionTable } from "./smb2/sessions.ts";
 import type { ParseProblem } from "./types.ts";
@@ -153,4 +154,15 @@ export function endSmbEvent(event: SmbEvent, e: SmbEventEnding): void {
   if (e.anonymous) event.anonymous = true;
   if (e.share !== undefined) event.share = e.share;
   if (e.file !== undefined) event.file = e.file;
+}
+
+/** The logins of one connection, carried by `layer`; past its cap, a `maxOpenLogins` limit. */
+export function loginTracker(conn: SmbConnection, layer: "smb1" | "smb2"): LoginTracker {
+  return new LoginTracker(
+    conn.ctx.out,
+    layer,
+    conn.info,
+    conn.ctx.tickets,
+    (detail) => conn.ctx.reporter.limit(layer, "maxOpenLogins", detail, 0, 0, conn.info),
+  );
 }

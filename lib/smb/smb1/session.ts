@@ -4,7 +4,7 @@
  * and emits `smb`, `ntlm` and `tree` events.
  * @module
  */
-import { LoginTracker } from "../../auth/login_tracker.ts";
+import type { LoginTracker } from "../../auth/login_tracker.ts";
 import type { NtlmAuthenticate } from "../../auth/types.ts";
 import type { Frame } from "../../capture/frame.ts";
 import type { SmbEvent } from "../../events.ts";
@@ -14,6 +14,7 @@ import { FILE_DELETE_ON_CLOSE, type IoEvidence, type OpenFile, streamData } from
 import {
   emitTree,
   endSmbEvent,
+  loginTracker,
   reportParserBug,
   reportProblems,
   type SmbConnection,
@@ -76,13 +77,7 @@ export class Smb1Session {
     this.#users = maps.users;
     this.#trees = maps.trees;
     this.#files = maps.files;
-    this.#auth = new LoginTracker(
-      conn.ctx.out,
-      "smb1",
-      conn.info,
-      conn.ctx.tickets,
-      (detail) => conn.ctx.reporter.limit("smb1", "maxOpenLogins", detail, 0, 0, conn.info),
-    );
+    this.#auth = loginTracker(conn, "smb1");
     this.#pending = new PendingRequests(conn, "smb1", (msg) => {
       const h = msg.header;
       return `SMB1 ${

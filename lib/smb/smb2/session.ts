@@ -8,13 +8,14 @@
  * (io.ts) to the registered consumers.
  * @module
  */
-import { LoginTracker } from "../../auth/login_tracker.ts";
+import type { LoginTracker } from "../../auth/login_tracker.ts";
 import type { Frame } from "../../capture/frame.ts";
 import type { SmbEvent } from "../../events.ts";
 import type { BulkReceiver, NbssMessage } from "../../netbios/nbss.ts";
 import {
   emitTree,
   endSmbEvent,
+  loginTracker,
   reportParserBug,
   reportProblems,
   type SmbConnection,
@@ -65,13 +66,7 @@ export class Smb2Session {
   readonly #requestOf = (id: string) => this.#pending.get(id)?.message;
 
   constructor(readonly conn: SmbConnection) {
-    this.#logins = new LoginTracker(
-      conn.ctx.out,
-      "smb2",
-      conn.info,
-      conn.ctx.tickets,
-      (detail) => conn.ctx.reporter.limit("smb2", "maxOpenLogins", detail, 0, 0, conn.info),
-    );
+    this.#logins = loginTracker(conn, "smb2");
     this.#pending = new PendingRequests(
       conn,
       "smb2",
