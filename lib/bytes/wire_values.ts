@@ -5,7 +5,19 @@
  * @module
  */
 
+import { toHex } from "./cursor.ts";
+
 const TWO_32 = 0x1_0000_0000;
+
+/**
+ * A GUID or DCE UUID in canonical lower-case 8-4-4-4-12 form: the first three
+ * groups little-endian, the rest in byte order. [MS-DTYP] 2.3.4.2
+ */
+export function guidString(b: Uint8Array): string {
+  const h = (i: number) => toHex(b.subarray(i, i + 1));
+  return h(3) + h(2) + h(1) + h(0) + "-" + h(5) + h(4) + "-" + h(7) + h(6) + "-" +
+    toHex(b.subarray(8, 10)) + "-" + toHex(b.subarray(10, 16));
+}
 
 /**
  * `high * 2^32 + low` divided by `d` (at most 2^20), exactly: quotient (below

@@ -7,9 +7,9 @@
  */
 import { Cursor, toHex } from "../../bytes/cursor.ts";
 import { utf16le } from "../../bytes/text.ts";
-import { filetimeIso, u64String } from "../../bytes/wire_values.ts";
+import { filetimeIso, guidString, u64String } from "../../bytes/wire_values.ts";
 
-export { filetimeIso, u64String };
+export { filetimeIso, guidString, u64String };
 
 /** Reads a little-endian 64-bit unsigned field as a decimal string. */
 export function readU64(c: Cursor): string {
@@ -23,12 +23,6 @@ export function readU64Number(c: Cursor): number {
   return high * 0x1_0000_0000 + low;
 }
 
-/** A GUID: the first three groups little-endian, the rest in byte order. */
-export function guidString(b: Uint8Array): string {
-  const h = (i: number) => toHex(b.subarray(i, i + 1));
-  return h(3) + h(2) + h(1) + h(0) + "-" + h(5) + h(4) + "-" + h(7) + h(6) + "-" +
-    toHex(b.subarray(8, 10)) + "-" + toHex(b.subarray(10, 16));
-}
 
 /** Reads a 16-byte GUID in canonical lower-case 8-4-4-4-12 form. */
 export function readGuid(c: Cursor): string {
