@@ -256,8 +256,176 @@ def svcctl():
     put("svcctl", "RStartServiceA.request", r)
 
 
+# ---------------------------------------------------------------- srvsvc
+def srvsvc():
+    for ndr64 in (False, True):
+        sfx = ".ndr64" if ndr64 else ""
+        r = srvs.NetrShareEnum(isNDR64=ndr64)
+        r["ServerName"] = "\\\\FILESRV01\x00"
+        r["InfoStruct"]["Level"] = 1
+        r["InfoStruct"]["ShareInfo"]["tag"] = 1
+        r["InfoStruct"]["ShareInfo"]["Level1"]["EntriesRead"] = 0
+        r["InfoStruct"]["ShareInfo"]["Level1"]["Buffer"] = NULL
+        r["PreferedMaximumLength"] = 0xFFFFFFFF
+        r["ResumeHandle"] = NULL
+        put("srvsvc", "NetrShareEnum.request" + sfx, r)
+        a = srvs.NetrShareEnumResponse(isNDR64=ndr64)
+        a["InfoStruct"]["Level"] = 1
+        a["InfoStruct"]["ShareInfo"]["tag"] = 1
+        c = a["InfoStruct"]["ShareInfo"]["Level1"]
+        for name, typ, remark in (("ADMIN$", 0x80000000, "Remote Admin"),
+                                  ("C$", 0x80000000, "Default share"),
+                                  ("IPC$", 0x80000003, "Remote IPC"),
+                                  ("Finance", 0, "Q3 books")):
+            e = srvs.SHARE_INFO_1(isNDR64=ndr64)
+            e["shi1_netname"] = name + "\x00"
+            e["shi1_type"] = typ
+            e["shi1_remark"] = remark + "\x00"
+            c["Buffer"].append(e)
+        c["EntriesRead"] = 4
+        a["TotalEntries"] = 4
+        a["ResumeHandle"] = 0
+        a["ErrorCode"] = 0
+        put("srvsvc", "NetrShareEnum.response" + sfx, a)
+
+    a = srvs.NetrShareEnumResponse()
+    a["InfoStruct"]["Level"] = 0
+    a["InfoStruct"]["ShareInfo"]["tag"] = 0
+    c = a["InfoStruct"]["ShareInfo"]["Level0"]
+    for name in ("NETLOGON", "SYSVOL"):
+        e = srvs.SHARE_INFO_0()
+        e["shi0_netname"] = name + "\x00"
+        c["Buffer"].append(e)
+    c["EntriesRead"] = 2
+    a["TotalEntries"] = 2
+    a["ResumeHandle"] = NULL
+    a["ErrorCode"] = 0
+    put("srvsvc", "NetrShareEnum.response.level0", a)
+
+    r = srvs.NetrSessionEnum()
+    r["ServerName"] = NULL
+    r["ClientName"] = NULL
+    r["UserName"] = "jdoe\x00"
+    r["InfoStruct"]["Level"] = 10
+    r["InfoStruct"]["SessionInfo"]["tag"] = 10
+    r["InfoStruct"]["SessionInfo"]["Level10"]["EntriesRead"] = 0
+    r["InfoStruct"]["SessionInfo"]["Level10"]["Buffer"] = NULL
+    r["PreferedMaximumLength"] = 0xFFFFFFFF
+    r["ResumeHandle"] = 0
+    put("srvsvc", "NetrSessionEnum.request", r)
+    a = srvs.NetrSessionEnumResponse()
+    a["InfoStruct"]["Level"] = 10
+    a["InfoStruct"]["SessionInfo"]["tag"] = 10
+    c = a["InfoStruct"]["SessionInfo"]["Level10"]
+    for cname, user, t, idle in (("\\\\10.0.0.7", "jdoe", 420, 12), ("\\\\10.0.0.9", "svc_sql", 86400, 3600)):
+        e = srvs.SESSION_INFO_10()
+        e["sesi10_cname"] = cname + "\x00"
+        e["sesi10_username"] = user + "\x00"
+        e["sesi10_time"] = t
+        e["sesi10_idle_time"] = idle
+        c["Buffer"].append(e)
+    c["EntriesRead"] = 2
+    a["TotalEntries"] = 2
+    a["ResumeHandle"] = NULL
+    a["ErrorCode"] = 0
+    put("srvsvc", "NetrSessionEnum.response", a)
+    a = srvs.NetrSessionEnumResponse()
+    a["InfoStruct"]["Level"] = 2
+    a["InfoStruct"]["SessionInfo"]["tag"] = 2
+    c = a["InfoStruct"]["SessionInfo"]["Level2"]
+    e = srvs.SESSION_INFO_2()
+    e["sesi2_cname"] = "\\\\WS042\x00"
+    e["sesi2_username"] = "Administrator\x00"
+    e["sesi2_num_opens"] = 3
+    e["sesi2_time"] = 60
+    e["sesi2_idle_time"] = 0
+    e["sesi2_user_flags"] = 0
+    e["sesi2_cltype_name"] = "Windows 10 Pro 19045\x00"
+    c["Buffer"].append(e)
+    c["EntriesRead"] = 1
+    a["TotalEntries"] = 1
+    a["ResumeHandle"] = NULL
+    a["ErrorCode"] = 0
+    put("srvsvc", "NetrSessionEnum.response.level2", a)
+
+    r = srvs.NetrShareGetInfo()
+    r["ServerName"] = "\\\\FILESRV01\x00"
+    r["NetName"] = "Finance\x00"
+    r["Level"] = 2
+    put("srvsvc", "NetrShareGetInfo.request", r)
+    a = srvs.NetrShareGetInfoResponse()
+    a["InfoStruct"]["tag"] = 2
+    i = a["InfoStruct"]["ShareInfo2"]
+    i["shi2_netname"] = "Finance\x00"
+    i["shi2_type"] = 0
+    i["shi2_remark"] = "Q3 books\x00"
+    i["shi2_permissions"] = 0
+    i["shi2_max_uses"] = 0xFFFFFFFF
+    i["shi2_current_uses"] = 2
+    i["shi2_path"] = "D:\\Shares\\Finance\x00"
+    i["shi2_passwd"] = NULL
+    a["ErrorCode"] = 0
+    put("srvsvc", "NetrShareGetInfo.response", a)
+
+    r = srvs.NetrServerGetInfo()
+    r["ServerName"] = "\\\\DC01\x00"
+    r["Level"] = 101
+    put("srvsvc", "NetrServerGetInfo.request", r)
+    a = srvs.NetrServerGetInfoResponse()
+    a["InfoStruct"]["tag"] = 101
+    i = a["InfoStruct"]["ServerInfo101"]
+    i["sv101_platform_id"] = 500
+    i["sv101_name"] = "DC01\x00"
+    i["sv101_version_major"] = 10
+    i["sv101_version_minor"] = 0
+    i["sv101_type"] = 0x0084102B
+    i["sv101_comment"] = "Domain controller\x00"
+    a["ErrorCode"] = 0
+    put("srvsvc", "NetrServerGetInfo.response", a)
+
+    r = srvs.NetrRemoteTOD()
+    r["ServerName"] = "\\\\DC01\x00"
+    put("srvsvc", "NetrRemoteTOD.request", r)
+    a = srvs.NetrRemoteTODResponse()
+    t = srvs.TIME_OF_DAY_INFO()
+    for k, v in (("tod_elapsedt", 1700000000), ("tod_msecs", 123456), ("tod_hours", 22),
+                 ("tod_mins", 13), ("tod_secs", 20), ("tod_hunds", 0),
+                 ("tod_timezone", 0xFFFFFFC4), ("tod_tinterval", 310), ("tod_day", 14),
+                 ("tod_month", 11), ("tod_year", 2023), ("tod_weekday", 2)):
+        t[k] = v
+    a["BufferPtr"] = t
+    a["ErrorCode"] = 0
+    put("srvsvc", "NetrRemoteTOD.response", a)
+
+    # The MS08-067 shape: a long path with "\\..\\" steps through canonicalization.
+    r = srvs.NetprPathCanonicalize()
+    r["ServerName"] = "\\\\10.0.0.5\x00"
+    r["PathName"] = "\\a\\..\\..\\" + "A" * 40 + "\x00"
+    r["OutbufLen"] = 2
+    r["Prefix"] = "\\\x00"
+    r["PathType"] = 1
+    r["Flags"] = 0
+    put("srvsvc", "NetprPathCanonicalize.request", r)
+    a = srvs.NetprPathCanonicalizeResponse()
+    a["Outbuf"] = list("\\share\\dir\x00".encode("utf-16le"))
+    a["PathType"] = 0x1001
+    a["ErrorCode"] = 0
+    put("srvsvc", "NetprPathCanonicalize.response", a)
+
+    r = srvs.NetprPathCompare()
+    r["ServerName"] = NULL
+    r["PathName1"] = "C:\\Temp\x00"
+    r["PathName2"] = "c:\\temp\x00"
+    r["PathType"] = 0x1001
+    r["Flags"] = 0
+    put("srvsvc", "NetprPathCompare.request", r)
+    a = srvs.NetprPathCompareResponse()
+    a["ErrorCode"] = 0
+    put("srvsvc", "NetprPathCompare.response", a)
+
+
 def main():
-    for f in (svcctl,):
+    for f in (svcctl, srvsvc):
         f()
     json.dump(OUT, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
