@@ -9,7 +9,7 @@
  */
 import { utf16le } from "../../bytes/text.ts";
 import { MAX_KEPT_ITEMS, MAX_STRING_CHARS, type NdrReader } from "../ndr.ts";
-import type { InterfaceDecoder, RpcArguments } from "./types.ts";
+import type { InterfaceDecoder, OperationDecoder, RpcArguments } from "./types.ts";
 
 /** Aligns to a structure holding pointers (8 bytes in NDR64). */
 const structAlign = (r: NdrReader): void => r.align(r.ndr64 ? 8 : 4);
@@ -251,6 +251,73 @@ const handleResponse = (r: NdrReader): RpcArguments => ({
 const status = (r: NdrReader): RpcArguments => ({ returnValue: r.u32() });
 
 /**
+ * RpcEnumPrinterDrivers (and RpcAsyncEnumPrinterDrivers, [MS-PAR]): the
+ * request; the response's buffer (custom-marshalled DRIVER_INFO structures)
+ * is read past, its counts kept.
+ */
+export const enumPrinterDrivers: OperationDecoder = {
+  request: (r) => ({
+    serverName: optionalString(r),
+    environment: optionalString(r),
+    level: r.u32(),
+    bufferSize: offeredBuffer(r),
+  }),
+  response: (r) => {
+    const bufferLength = r.pointer() === 0 ? null : byteArrayLength(r);
+    return { bufferLength, needed: r.u32(), returned: r.u32(), returnValue: r.u32() };
+  },
+};
+
+/**
+ * RpcGetPrinterDriverDirectory (and RpcAsyncGetPrinterDriverDirectory): the
+ * response's buffer is the directory (level 1).
+ */
+export const getPrinterDriverDirectory: OperationDecoder = {
+  request: (r) => ({
+    serverName: optionalString(r),
+    environment: optionalString(r),
+    level: r.u32(),
+    bufferSize: offeredBuffer(r),
+  }),
+  response: (r) => {
+    let driverDirectory: string | null = null;
+    if (r.pointer() !== 0) {
+      const n = r.count(1);
+      const text = utf16le(r.bytesView(n).subarray(0, 2 * MAX_STRING_CHARS));
+      const end = text.indexOf("\0");
+      driverDirectory = end < 0 ? text : text.slice(0, end);
+    }
+    return { driverDirectory, needed: r.u32(), returnValue: r.u32() };
+  },
+};
+
+/** RpcClosePrinter (and RpcAsyncClosePrinter). */
+export const closePrinter: OperationDecoder = {
+  request: (r) => ({ handle: r.contextHandle() }),
+  response: handleResponse,
+};
+
+/** RpcOpenPrinterEx (and RpcAsyncOpenPrinter, same parameters after the binding handle). */
+export const openPrinterEx: OperationDecoder = {
+  request: (r) => {
+    const out: RpcArguments = {
+      printerName: optionalString(r),
+      datatype: optionalString(r),
+      devModeLength: devModeContainer(r),
+      accessRequired: r.u32(),
+    };
+    return { ...out, ...clientContainer(r).values };
+  },
+  response: handleResponse,
+};
+
+/** RpcAddPrinterDriverEx (and RpcAsyncAddPrinterDriver). */
+export const addPrinterDriverEx: OperationDecoder = {
+  request: (r) => addPrinterDriver(r, true),
+  response: status,
+};
+
+/**
  * winspool argument decoders ([MS-RPRN]): printer opening, change
  * notifications (PrinterBug's `localMachine`), driver installation
  * (PrintNightmare's paths) and driver queries. Win32 error codes.
@@ -271,41 +338,12 @@ export const spoolss: InterfaceDecoder = {
     },
     // RpcAddPrinterDriver
     9: { request: (r) => addPrinterDriver(r, false), response: status },
-    // RpcEnumPrinterDrivers: the request; the response's buffer (custom-marshalled
-    // DRIVER_INFO structures) is read past, its counts kept.
-    10: {
-      request: (r) => ({
-        serverName: optionalString(r),
-        environment: optionalString(r),
-        level: r.u32(),
-        bufferSize: offeredBuffer(r),
-      }),
-      response: (r) => {
-        const bufferLength = r.pointer() === 0 ? null : byteArrayLength(r);
-        return { bufferLength, needed: r.u32(), returned: r.u32(), returnValue: r.u32() };
-      },
-    },
-    // RpcGetPrinterDriverDirectory: the response's buffer is the directory (level 1).
-    12: {
-      request: (r) => ({
-        serverName: optionalString(r),
-        environment: optionalString(r),
-        level: r.u32(),
-        bufferSize: offeredBuffer(r),
-      }),
-      response: (r) => {
-        let driverDirectory: string | null = null;
-        if (r.pointer() !== 0) {
-          const n = r.count(1);
-          const text = utf16le(r.bytesView(n).subarray(0, 2 * MAX_STRING_CHARS));
-          const end = text.indexOf("\0");
-          driverDirectory = end < 0 ? text : text.slice(0, end);
-        }
-        return { driverDirectory, needed: r.u32(), returnValue: r.u32() };
-      },
-    },
+    // RpcEnumPrinterDrivers
+    10: enumPrinterDrivers,
+    // RpcGetPrinterDriverDirectory
+    12: getPrinterDriverDirectory,
     // RpcClosePrinter
-    29: { request: (r) => ({ handle: r.contextHandle() }), response: handleResponse },
+    29: closePrinter,
     // RpcRemoteFindFirstPrinterChangeNotification
     62: {
       request: (r) => ({
@@ -334,19 +372,8 @@ export const spoolss: InterfaceDecoder = {
       response: status,
     },
     // RpcOpenPrinterEx
-    69: {
-      request: (r) => {
-        const out: RpcArguments = {
-          printerName: optionalString(r),
-          datatype: optionalString(r),
-          devModeLength: devModeContainer(r),
-          accessRequired: r.u32(),
-        };
-        return { ...out, ...clientContainer(r).values };
-      },
-      response: handleResponse,
-    },
+    69: openPrinterEx,
     // RpcAddPrinterDriverEx
-    89: { request: (r) => addPrinterDriver(r, true), response: status },
+    89: addPrinterDriverEx,
   },
 };

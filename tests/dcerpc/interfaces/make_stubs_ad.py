@@ -653,10 +653,88 @@ def spoolss():
     put("spoolss", "GetPrinterDriverDirectory.response", c)
 
 
+# ---------------------------------------------------------------- IRemoteWinspool ([MS-PAR] 6)
+
+from impacket.dcerpc.v5 import par  # noqa: E402
+
+# par.py has its own copy of the driver union (levels 1 and 2); level 3 per [MS-RPRN] 2.2.1.2.3.
+par.DRIVER_INFO_UNION.union[3] = ("Level3", PRPC_DRIVER_INFO_3)
+
+
+def remote_winspool():
+    c = par.RpcAsyncOpenPrinter()
+    c["pPrinterName"] = "\\\\print01\\HP LaserJet\x00"
+    c["pDatatype"] = NULL
+    c["pDevModeContainer"]["pDevMode"] = NULL
+    c["AccessRequired"] = 0x00000008
+    c["pClientInfo"]["Level"] = 1
+    c["pClientInfo"]["ClientInfo"]["tag"] = 1
+    info = par.SPLCLIENT_INFO_1()
+    info["dwSize"] = 28
+    info["pMachineName"] = "\\\\10.0.0.5\x00"
+    info["pUserName"] = "mallory\x00"
+    info["dwBuildNum"] = 9200
+    info["dwMajorVersion"] = 6
+    info["dwMinorVersion"] = 2
+    info["wProcessorArchitecture"] = 9
+    c["pClientInfo"]["ClientInfo"]["pClientInfo1"] = info
+    put("remote_winspool", "AsyncOpenPrinter.request", c)
+    c = par.RpcAsyncOpenPrinterResponse()
+    c["pHandle"] = bytes(range(20))
+    c["ErrorCode"] = 0
+    put("remote_winspool", "AsyncOpenPrinter.response", c)
+    c = par.RpcAsyncClosePrinter()
+    c["phPrinter"] = bytes(range(20))
+    put("remote_winspool", "AsyncClosePrinter.request", c)
+
+    for level in (2, 3):
+        c = par.RpcAsyncAddPrinterDriver()
+        c["pName"] = "\\\\dc01\x00"
+        c["pDriverContainer"]["Level"] = level
+        c["pDriverContainer"]["DriverInfo"]["tag"] = level
+        fields = dict(NIGHTMARE)
+        if level == 3:
+            fields.update(pHelpFile="help.hlp", pMonitorName="mon")
+            c["pDriverContainer"]["DriverInfo"]["Level3"] = driver_info(3, **fields)
+        else:
+            d = par.DRIVER_INFO_2()
+            d["cVersion"] = 3
+            for k, v in fields.items():
+                d[k] = v + "\x00"
+            c["pDriverContainer"]["DriverInfo"]["Level2"] = d
+        c["dwFileCopyFlags"] = 0x8014
+        put("remote_winspool", f"AsyncAddPrinterDriver.request.level{level}", c)
+    c = par.RpcAsyncAddPrinterDriverResponse()
+    c["ErrorCode"] = 0x0000000d
+    put("remote_winspool", "AsyncAddPrinterDriver.response", c)
+
+    c = par.RpcAsyncEnumPrinterDrivers()
+    c["pName"] = "\\\\dc01\x00"
+    c["pEnvironment"] = NULL
+    c["Level"] = 1
+    c["pDrivers"] = NULL
+    c["cbBuf"] = 0
+    put("remote_winspool", "AsyncEnumPrinterDrivers.request", c)
+    c = par.RpcAsyncEnumPrinterDriversResponse()
+    c["pDrivers"] = NULL
+    c["pcbNeeded"] = 512
+    c["pcReturned"] = 0
+    c["ErrorCode"] = 122
+    put("remote_winspool", "AsyncEnumPrinterDrivers.response", c)
+    c = par.RpcAsyncGetPrinterDriverDirectory()
+    c["pName"] = NULL
+    c["pEnvironment"] = "Windows x64\x00"
+    c["Level"] = 1
+    c["pDriverDirectory"] = NULL
+    c["cbBuf"] = 0
+    put("remote_winspool", "AsyncGetPrinterDriverDirectory.request", c)
+
+
 def main():
     random.seed(1472)
     efsrpc()
     spoolss()
+    remote_winspool()
     for iface, cases in OUT.items():
         with open(os.path.join(HERE, f"{iface}_stubs.json"), "w") as f:
             json.dump({"generator": "make_stubs_ad.py, impacket " + version.version,
