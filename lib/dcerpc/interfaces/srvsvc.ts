@@ -17,18 +17,26 @@ const PLATFORM: Readonly<Record<number, string>> = {
   600: "PLATFORM_ID_OSF",
   700: "PLATFORM_ID_VMS",
 };
+/** A platform id's name (the number when unknown); wkssvc's WKSTA_INFO uses the same ids. */
+export const platformName = (id: number): string | number => PLATFORM[id] ?? id;
 
 /**
  * One field of an information structure as laid out on the wire: `s` a
  * `[string] wchar_t*` (emitted), `-s` one read past (a share password),
- * `u` a DWORD, `i` a long, `-u` a DWORD not emitted, `sd` a pointer to
+ * `u` a DWORD, `i` a long, `-u` a DWORD not emitted, `b` an unsigned char,
+ * `p` a DWORD_PTR (4 bytes, 8 in NDR64), `sd` a pointer to
  * `size_is(previous DWORD)` bytes (a security descriptor, read past).
  */
-type Kind = "s" | "-s" | "u" | "i" | "-u" | "sd";
-type Layout = readonly (readonly [string, Kind])[];
+export type FieldKind = "s" | "-s" | "u" | "i" | "-u" | "b" | "p" | "sd";
+/**
+ * A structure's fields in wire order, with their output names. The
+ * structure readers below are shared with wkssvc.ts and atsvc.ts (the same
+ * LAN Manager shapes); they would sit better in ndr.ts.
+ */
+export type Layout = readonly (readonly [string, FieldKind])[];
 
 /** Reads one structure's flat part now and defers its strings; fills `out`. */
-function readStruct(r: NdrReader, layout: Layout, out: RpcArguments): void {
+export function readStruct(r: NdrReader, layout: Layout, out: RpcArguments): void {
   if (r.ndr64) r.align(8); // NDR64 aligns a structure with pointers to 8, start and end
   for (const [name, kind] of layout) {
     switch (kind) {
@@ -40,6 +48,12 @@ function readStruct(r: NdrReader, layout: Layout, out: RpcArguments): void {
         break;
       case "-u":
         r.u32();
+        break;
+      case "b":
+        out[name] = r.u8();
+        break;
+      case "p":
+        out[name] = r.ndr64 ? r.u64() : r.u32();
         break;
       case "s":
       case "-s":
@@ -59,14 +73,17 @@ function readStruct(r: NdrReader, layout: Layout, out: RpcArguments): void {
   if (r.ndr64) r.align(8);
 }
 
-/** Bytes of one element's flat part (for the count check). */
+/** Bytes of one element's flat part, at least (for the count check). */
 const flatSize = (r: NdrReader, layout: Layout): number =>
-  layout.reduce((n, [, k]) => n + (k === "u" || k === "i" || k === "-u" ? 4 : r.ndr64 ? 8 : 4), 0);
+  layout.reduce(
+    (n, [, k]) => n + (k === "b" ? 1 : k === "u" || k === "i" || k === "-u" ? 4 : r.ndr64 ? 8 : 4),
+    0,
+  );
 
 /** `[in,string,unique]` top-level string. */
-const optional = (r: NdrReader): string | null => r.pointer() ? r.wstring() : null;
+export const optional = (r: NdrReader): string | null => r.pointer() ? r.wstring() : null;
 /** `[in,out,unique] DWORD*`. */
-const optionalDword = (r: NdrReader): number | null => r.pointer() ? r.u32() : null;
+export const optionalDword = (r: NdrReader): number | null => r.pointer() ? r.u32() : null;
 
 /**
  * A `…_ENUM_STRUCT`: Level, the union's discriminant and arm (a pointer to a
@@ -74,7 +91,7 @@ const optionalDword = (r: NdrReader): number | null => r.pointer() ? r.u32() : n
  * with the structure (the caller flushes). An unknown level's container is
  * not read: the result has `level` only and `complete` false.
  */
-function enumStruct(
+export function enumStruct(
   r: NdrReader,
   layouts: Readonly<Record<number, Layout>>,
 ): { level: number; entriesRead: number | null; entries: RpcArguments[] | null; known: boolean } {
@@ -193,20 +210,32 @@ const SERVER: Readonly<Record<number, Layout>> = {
   ],
 };
 
-/** An enumeration's request: the names before InfoStruct, then level, length, resume handle. */
-function enumRequest(r: NdrReader, layouts: Readonly<Record<number, Layout>>, names: string[]) {
+/**
+ * An enumeration's request: the `[string,unique]` names before the
+ * enumeration structure, then its level, the maximum length (named as the
+ * IDL spells it) and the resume handle.
+ */
+export function enumRequest(
+  r: NdrReader,
+  layouts: Readonly<Record<number, Layout>>,
+  names: readonly string[],
+  lengthName = "preferedMaximumLength",
+): RpcArguments {
   const out: RpcArguments = {};
   for (const name of names) out[name] = optional(r);
   const info = enumStruct(r, layouts);
   out.level = info.level;
   if (!info.known) return out;
-  out.preferedMaximumLength = r.u32();
+  out[lengthName] = r.u32();
   out.resumeHandle = optionalDword(r);
   return out;
 }
 
 /** An enumeration's response: entries, total, resume handle, status. */
-function enumResponse(r: NdrReader, layouts: Readonly<Record<number, Layout>>) {
+export function enumResponse(
+  r: NdrReader,
+  layouts: Readonly<Record<number, Layout>>,
+): RpcArguments {
   const info = enumStruct(r, layouts);
   if (!info.known) return { level: info.level };
   return {
@@ -224,7 +253,7 @@ function enumResponse(r: NdrReader, layouts: Readonly<Record<number, Layout>>) {
  * discriminant, then a unique pointer to the structure. Null for an
  * unknown level (the caller stops there).
  */
-function infoUnion(
+export function infoUnion(
   r: NdrReader,
   layouts: Readonly<Record<number, Layout>>,
 ): { level: number; info?: RpcArguments | null } {
@@ -297,7 +326,7 @@ export const srvsvc: InterfaceDecoder = {
         const { level, info } = infoUnion(r, SERVER);
         if (info === undefined) return { level };
         if (info && typeof info.platformId === "number") {
-          info.platformId = PLATFORM[info.platformId] ?? info.platformId;
+          info.platformId = platformName(info.platformId);
         }
         return { level, info, returnValue: r.u32() };
       },

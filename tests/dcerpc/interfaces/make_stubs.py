@@ -18,7 +18,7 @@ import sys
 
 from impacket import version
 from impacket.dcerpc.v5 import atsvc, epm, rrp, scmr, srvs, tsch, wkst
-from impacket.dcerpc.v5.dtypes import (DWORD, LPDWORD, LPSTR, LPWSTR, NULL,
+from impacket.dcerpc.v5.dtypes import (DWORD, LPDWORD, LPSTR, LPULONG, LPWSTR, NULL,
                                        STR, ULONG, WSTR)
 from impacket.dcerpc.v5.ndr import NDRCALL, NDRPOINTER, NDRSTRUCT, NDRUniConformantArray
 from impacket.uuid import uuidtup_to_bin
@@ -424,8 +424,117 @@ def srvsvc():
     put("srvsvc", "NetprPathCompare.response", a)
 
 
+# ---------------------------------------------------------------- wkssvc
+# impacket 0.10.0 declares ResumeHandle in these two responses as ULONG; the
+# IDL ([MS-WKST] 3.2.4.3, 3.2.4.4) has [in,out,unique] unsigned long*. On NDR
+# 2.0 a zero ULONG and a null pointer are the same 4 bytes, on NDR64 they
+# differ (4 bytes vs 8, aligned): declared here as the IDL says.
+class NetrWkstaUserEnumResponse(NDRCALL):
+    structure = (("UserInfo", wkst.WKSTA_USER_ENUM_STRUCT), ("TotalEntries", ULONG),
+                 ("ResumeHandle", LPULONG), ("ErrorCode", ULONG))
+
+
+class NetrWkstaTransportEnumResponse(NDRCALL):
+    structure = (("TransportInfo", wkst.WKSTA_TRANSPORT_ENUM_STRUCT), ("TotalEntries", ULONG),
+                 ("ResumeHandle", LPULONG), ("ErrorCode", ULONG))
+
+
+def wkssvc():
+    for ndr64 in (False, True):
+        sfx = ".ndr64" if ndr64 else ""
+        r = wkst.NetrWkstaGetInfo(isNDR64=ndr64)
+        r["ServerName"] = "\\\\WS042\x00"
+        r["Level"] = 102
+        put("wkssvc", "NetrWkstaGetInfo.request" + sfx, r)
+        a = wkst.NetrWkstaGetInfoResponse(isNDR64=ndr64)
+        a["WkstaInfo"]["tag"] = 102
+        i = a["WkstaInfo"]["WkstaInfo102"]
+        i["wki102_platform_id"] = 500
+        i["wki102_computername"] = "WS042\x00"
+        i["wki102_langroup"] = "CORP\x00"
+        i["wki102_ver_major"] = 10
+        i["wki102_ver_minor"] = 0
+        i["wki102_lanroot"] = NULL
+        i["wki102_logged_on_users"] = 3
+        a["ErrorCode"] = 0
+        put("wkssvc", "NetrWkstaGetInfo.response" + sfx, a)
+
+        r = wkst.NetrWkstaUserEnum(isNDR64=ndr64)
+        r["ServerName"] = "\\\\WS042\x00"
+        r["UserInfo"]["Level"] = 1
+        r["UserInfo"]["WkstaUserInfo"]["tag"] = 1
+        r["UserInfo"]["WkstaUserInfo"]["Level1"]["EntriesRead"] = 0
+        r["UserInfo"]["WkstaUserInfo"]["Level1"]["Buffer"] = NULL
+        r["PreferredMaximumLength"] = 0xFFFFFFFF
+        r["ResumeHandle"] = NULL
+        put("wkssvc", "NetrWkstaUserEnum.request" + sfx, r)
+        a = NetrWkstaUserEnumResponse(isNDR64=ndr64)
+        a["UserInfo"]["Level"] = 1
+        a["UserInfo"]["WkstaUserInfo"]["tag"] = 1
+        c = a["UserInfo"]["WkstaUserInfo"]["Level1"]
+        for user, dom, server in (("alice", "CORP", "DC01"), ("WS042$", "CORP", "")):
+            e = wkst.WKSTA_USER_INFO_1(isNDR64=ndr64)
+            e["wkui1_username"] = user + "\x00"
+            e["wkui1_logon_domain"] = dom + "\x00"
+            e["wkui1_oth_domains"] = "\x00"
+            e["wkui1_logon_server"] = server + "\x00"
+            c["Buffer"].append(e)
+        c["EntriesRead"] = 2
+        a["TotalEntries"] = 2
+        a["ResumeHandle"] = NULL
+        a["ErrorCode"] = 0
+        put("wkssvc", "NetrWkstaUserEnum.response" + sfx, a)
+
+    r = wkst.NetrWkstaTransportEnum()
+    r["ServerName"] = NULL
+    r["TransportInfo"]["Level"] = 0
+    r["TransportInfo"]["WkstaTransportInfo"]["tag"] = 0
+    r["TransportInfo"]["WkstaTransportInfo"]["Level0"]["EntriesRead"] = 0
+    r["TransportInfo"]["WkstaTransportInfo"]["Level0"]["Buffer"] = NULL
+    r["PreferredMaximumLength"] = 0xFFFFFFFF
+    r["ResumeHandle"] = 0
+    put("wkssvc", "NetrWkstaTransportEnum.request", r)
+    a = NetrWkstaTransportEnumResponse()
+    a["TransportInfo"]["Level"] = 0
+    a["TransportInfo"]["WkstaTransportInfo"]["tag"] = 0
+    c = a["TransportInfo"]["WkstaTransportInfo"]["Level0"]
+    e = wkst.WKSTA_TRANSPORT_INFO_0()
+    e["wkti0_quality_of_service"] = 0
+    e["wkti0_number_of_vcs"] = 1
+    e["wkti0_transport_name"] = "\\Device\\NetbiosSmb\x00"
+    e["wkti0_transport_address"] = "000C29A1B2C3\x00"
+    e["wkti0_wan_ish"] = 1
+    c["Buffer"].append(e)
+    c["EntriesRead"] = 1
+    a["TotalEntries"] = 1
+    a["ResumeHandle"] = NULL
+    a["ErrorCode"] = 0
+    put("wkssvc", "NetrWkstaTransportEnum.response", a)
+
+    r = wkst.NetrJoinDomain2()
+    r["ServerName"] = "WS042\x00"
+    r["DomainNameParam"] = "corp.example.com\x00"
+    r["MachineAccountOU"] = "OU=Workstations,DC=corp,DC=example,DC=com\x00"
+    r["AccountName"] = "CORP\\joinadmin\x00"
+    r["Password"]["Buffer"] = bytes(range(256)) * 2 + bytes(12)
+    r["Options"] = 0x23  # JOIN_DOMAIN | ACCT_CREATE | DOMAIN_JOIN_IF_JOINED
+    put("wkssvc", "NetrJoinDomain2.request", r)
+    a = wkst.NetrJoinDomain2Response()
+    a["ErrorCode"] = 0
+    put("wkssvc", "NetrJoinDomain2.response", a)
+    r = wkst.NetrUnjoinDomain2()
+    r["ServerName"] = NULL
+    r["AccountName"] = "CORP\\joinadmin\x00"
+    r["Password"] = NULL
+    r["Options"] = 4
+    put("wkssvc", "NetrUnjoinDomain2.request", r)
+    a = wkst.NetrUnjoinDomain2Response()
+    a["ErrorCode"] = 0x54B
+    put("wkssvc", "NetrUnjoinDomain2.response", a)
+
+
 def main():
-    for f in (svcctl, srvsvc):
+    for f in (svcctl, srvsvc, wkssvc):
         f()
     json.dump(OUT, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
