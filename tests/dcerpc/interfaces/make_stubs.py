@@ -533,8 +533,76 @@ def wkssvc():
     put("wkssvc", "NetrUnjoinDomain2.response", a)
 
 
+# ---------------------------------------------------------------- atsvc
+# NDR 2.0 only: impacket 0.10.0 declares AT_INFO.JobTime as DWORD, 4 bytes in
+# NDR64 too, where the IDL's DWORD_PTR takes 8 (at.exe's NDR64 calls in the
+# corpus carry 8).
+def atsvc_():
+    r = atsvc.NetrJobAdd()
+    r["ServerName"] = "\\\\FILESRV01\x00"
+    i = r["pAtInfo"]
+    i["JobTime"] = (23 * 3600 + 30 * 60) * 1000
+    i["DaysOfMonth"] = 0
+    i["DaysOfWeek"] = 0x1F  # Monday to Friday
+    i["Flags"] = 0x11  # JOB_RUN_PERIODICALLY | JOB_NONINTERACTIVE
+    i["Command"] = "powershell -nop -w hidden -enc SQBFAFgA\x00"
+    put("atsvc", "NetrJobAdd.request", r)
+    a = atsvc.NetrJobAddResponse()
+    a["pJobId"] = 7
+    a["ErrorCode"] = 0
+    put("atsvc", "NetrJobAdd.response", a)
+
+    r = atsvc.NetrJobDel()
+    r["ServerName"] = NULL
+    r["MinJobId"] = 7
+    r["MaxJobId"] = 7
+    put("atsvc", "NetrJobDel.request", r)
+    a = atsvc.NetrJobDelResponse()
+    a["ErrorCode"] = 0
+    put("atsvc", "NetrJobDel.response", a)
+
+    r = atsvc.NetrJobEnum()
+    r["ServerName"] = "\\\\FILESRV01\x00"
+    r["pEnumContainer"]["EntriesRead"] = 0
+    r["pEnumContainer"]["Buffer"] = NULL
+    r["PreferedMaximumLength"] = 0xFFFFFFFF
+    r["pResumeHandle"] = NULL
+    put("atsvc", "NetrJobEnum.request", r)
+    a = atsvc.NetrJobEnumResponse()
+    for job_id, t, cmd in ((1, 3600 * 1000, "c:\\windows\\temp\\a.bat"),
+                           (7, (23 * 3600 + 30 * 60) * 1000, "cmd /c whoami > c:\\out.txt")):
+        e = atsvc.AT_ENUM()
+        e["JobId"] = job_id
+        e["JobTime"] = t
+        e["DaysOfMonth"] = 1 << 14
+        e["DaysOfWeek"] = 0
+        e["Flags"] = 0x10
+        e["Command"] = cmd + "\x00"
+        a["pEnumContainer"]["Buffer"].append(e)
+    a["pEnumContainer"]["EntriesRead"] = 2
+    a["pTotalEntries"] = 2
+    a["pResumeHandle"] = NULL
+    a["ErrorCode"] = 0
+    put("atsvc", "NetrJobEnum.response", a)
+
+    r = atsvc.NetrJobGetInfo()
+    r["ServerName"] = NULL
+    r["JobId"] = 1
+    put("atsvc", "NetrJobGetInfo.request", r)
+    a = atsvc.NetrJobGetInfoResponse()
+    i = atsvc.AT_INFO()
+    i["JobTime"] = 3600 * 1000
+    i["DaysOfMonth"] = 1 << 14
+    i["DaysOfWeek"] = 0
+    i["Flags"] = 0x10
+    i["Command"] = "c:\\windows\\temp\\a.bat\x00"
+    a["ppAtInfo"] = i
+    a["ErrorCode"] = 0
+    put("atsvc", "NetrJobGetInfo.response", a)
+
+
 def main():
-    for f in (svcctl, srvsvc, wkssvc):
+    for f in (svcctl, srvsvc, wkssvc, atsvc_):
         f()
     json.dump(OUT, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
