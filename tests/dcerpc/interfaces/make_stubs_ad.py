@@ -730,11 +730,188 @@ def remote_winspool():
     put("remote_winspool", "AsyncGetPrinterDriverDirectory.request", c)
 
 
+# ---------------------------------------------------------------- Netlogon ([MS-NRPC] 6)
+
+from impacket.dcerpc.v5 import nrpc  # noqa: E402
+
+
+class NetrServerPasswordSet(NDRCALL):
+    """Not in impacket 0.10.0; [MS-NRPC] 3.5.4.4.6."""
+    opnum = 6
+    structure = (("PrimaryName", nrpc.PLOGONSRV_HANDLE), ("AccountName", WSTR),
+                 ("SecureChannelType", nrpc.NETLOGON_SECURE_CHANNEL_TYPE),
+                 ("ComputerName", WSTR), ("Authenticator", nrpc.NETLOGON_AUTHENTICATOR),
+                 ("UasNewPassword", nrpc.ENCRYPTED_NT_OWF_PASSWORD))
+
+
+def netlogon():
+    for ndr64 in (False, True):
+        c = nrpc.NetrServerReqChallenge(isNDR64=ndr64)
+        c["PrimaryName"] = "\\\\DC01\x00"
+        c["ComputerName"] = "WS01\x00"
+        c["ClientChallenge"] = b"\x11\x22\x33\x44\x55\x66\x77\x88"
+        put("netlogon", "ServerReqChallenge.request" + (".ndr64" if ndr64 else ""), c)
+    c = nrpc.NetrServerReqChallengeResponse()
+    c["ServerChallenge"] = b"\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8"
+    c["ErrorCode"] = 0
+    put("netlogon", "ServerReqChallenge.response", c)
+
+    c = nrpc.NetrServerAuthenticate()
+    c["PrimaryName"] = NULL
+    c["AccountName"] = "WS01$\x00"
+    c["SecureChannelType"] = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.WorkstationSecureChannel
+    c["ComputerName"] = "WS01\x00"
+    c["ClientCredential"] = b"\x01\x02\x03\x04\x05\x06\x07\x08"
+    put("netlogon", "ServerAuthenticate.request", c)
+    c = nrpc.NetrServerAuthenticateResponse()
+    c["ServerCredential"] = b"\x08\x07\x06\x05\x04\x03\x02\x01"
+    c["ErrorCode"] = 0xC0000022
+    put("netlogon", "ServerAuthenticate.response", c)
+
+    c = nrpc.NetrServerAuthenticate2()
+    c["PrimaryName"] = "\\\\DC01\x00"
+    c["AccountName"] = "DC01$\x00"
+    c["SecureChannelType"] = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.ServerSecureChannel
+    c["ComputerName"] = "DC01\x00"
+    c["ClientCredential"] = b"\x00" * 8
+    c["NegotiateFlags"] = 0x212FFFFF
+    put("netlogon", "ServerAuthenticate2.request", c)
+    c = nrpc.NetrServerAuthenticate2Response()
+    c["ServerCredential"] = b"\x00" * 8
+    c["NegotiateFlags"] = 0x212FFFFF
+    c["ErrorCode"] = 0
+    put("netlogon", "ServerAuthenticate2.response", c)
+
+    for ndr64 in (False, True):
+        c = nrpc.NetrServerAuthenticate3(isNDR64=ndr64)
+        c["PrimaryName"] = "\\\\DC01\x00"
+        c["AccountName"] = "DC01$\x00"
+        c["SecureChannelType"] = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.ServerSecureChannel
+        c["ComputerName"] = "DC01\x00"
+        c["ClientCredential"] = b"\x00" * 8
+        c["NegotiateFlags"] = 0x212FFFFF
+        put("netlogon", "ServerAuthenticate3.request" + (".ndr64" if ndr64 else ""), c)
+    c = nrpc.NetrServerAuthenticate3Response()
+    c["ServerCredential"] = b"\x3a\x4b\x5c\x6d\x7e\x8f\x90\xa1"
+    c["NegotiateFlags"] = 0x612FFFFF
+    c["AccountRid"] = 1000
+    c["ErrorCode"] = 0
+    put("netlogon", "ServerAuthenticate3.response", c)
+
+    c = nrpc.NetrServerPasswordSet2()
+    c["PrimaryName"] = "\\\\DC01\x00"
+    c["AccountName"] = "DC01$\x00"
+    c["SecureChannelType"] = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.ServerSecureChannel
+    c["ComputerName"] = "DC01\x00"
+    c["Authenticator"]["Credential"] = b"\x00" * 8
+    c["Authenticator"]["Timestamp"] = 0
+    c["ClearNewPassword"] = b"\x00" * 516
+    put("netlogon", "ServerPasswordSet2.request", c)
+    c = nrpc.NetrServerPasswordSet2Response()
+    c["ReturnAuthenticator"]["Credential"] = b"\x10" * 8
+    c["ReturnAuthenticator"]["Timestamp"] = 1600000000
+    c["ErrorCode"] = 0
+    put("netlogon", "ServerPasswordSet2.response", c)
+
+    c = NetrServerPasswordSet()
+    c["PrimaryName"] = NULL
+    c["AccountName"] = "WS02$\x00"
+    c["SecureChannelType"] = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.WorkstationSecureChannel
+    c["ComputerName"] = "WS02\x00"
+    c["Authenticator"]["Credential"] = b"\x12\x34\x56\x78\x9a\xbc\xde\xf0"
+    c["Authenticator"]["Timestamp"] = 1700000000
+    c["UasNewPassword"] = bytes(range(16))
+    put("netlogon", "ServerPasswordSet.request", c)
+
+    c = nrpc.NetrLogonGetCapabilities()
+    c["ServerName"] = "\\\\DC01\x00"
+    c["ComputerName"] = "WS01\x00"
+    c["Authenticator"]["Credential"] = b"\x01" * 8
+    c["Authenticator"]["Timestamp"] = 1600000001
+    c["ReturnAuthenticator"]["Credential"] = b"\x00" * 8
+    c["ReturnAuthenticator"]["Timestamp"] = 0
+    c["QueryLevel"] = 1
+    put("netlogon", "LogonGetCapabilities.request", c)
+    c = nrpc.NetrLogonGetCapabilitiesResponse()
+    c["ReturnAuthenticator"]["Credential"] = b"\x02" * 8
+    c["ReturnAuthenticator"]["Timestamp"] = 0
+    c["ServerCapabilities"]["tag"] = 1
+    c["ServerCapabilities"]["ServerCapabilities"] = 0x612FFFFF
+    c["ErrorCode"] = 0
+    put("netlogon", "LogonGetCapabilities.response", c)
+
+    def identity(info, domain, user, ws):
+        info["Identity"]["LogonDomainName"] = domain
+        info["Identity"]["ParameterControl"] = 0x2AE0
+        info["Identity"]["Reserved"]["LowPart"] = 0
+        info["Identity"]["Reserved"]["HighPart"] = 0
+        info["Identity"]["UserName"] = user
+        info["Identity"]["Workstation"] = ws
+
+    # NDR64 with the interactive level: impacket 0.10.0 writes the 8-byte referent of a STRING
+    # (NETLOGON_NETWORK_INFO's challenge responses) unaligned in NDR64.
+    for level, ndr64 in ((6, False), (1, True)):
+        c = nrpc.NetrLogonSamLogonWithFlags(isNDR64=ndr64)
+        c["LogonServer"] = "\\\\DC01\x00"
+        c["ComputerName"] = "SRV01\x00"
+        c["Authenticator"]["Credential"] = b"\x05" * 8
+        c["Authenticator"]["Timestamp"] = 1600000002
+        c["ReturnAuthenticator"]["Credential"] = b"\x00" * 8
+        c["ReturnAuthenticator"]["Timestamp"] = 0
+        c["LogonLevel"] = level
+        c["LogonInformation"]["tag"] = level
+        if level == 6:
+            info = nrpc.NETLOGON_NETWORK_INFO()
+            identity(info, "CORP", "alice", "LAPTOP7")
+            info["LmChallenge"] = b"\x99" * 8
+            info["NtChallengeResponse"] = b"\xaa" * 24
+            info["LmChallengeResponse"] = b"\xbb" * 24
+            c["LogonInformation"]["LogonNetworkTransitive"] = info
+        else:
+            info = nrpc.NETLOGON_INTERACTIVE_INFO(isNDR64=True)
+            identity(info, "CORP", "alice", "LAPTOP7")
+            info["LmOwfPassword"] = b"\x00" * 16
+            info["NtOwfPassword"] = b"\x31" * 16
+            c["LogonInformation"]["LogonInteractive"] = info
+        c["ValidationLevel"] = nrpc.NETLOGON_VALIDATION_INFO_CLASS.NetlogonValidationSamInfo4
+        c["ExtraFlags"] = 0
+        put("netlogon", "LogonSamLogonWithFlags.request" + (".ndr64" if ndr64 else ""), c)
+
+    c = nrpc.NetrLogonSamLogonEx()
+    c["LogonServer"] = NULL
+    c["ComputerName"] = "SRV01\x00"
+    c["LogonLevel"] = nrpc.NETLOGON_LOGON_INFO_CLASS.NetlogonInteractiveInformation
+    c["LogonInformation"]["tag"] = nrpc.NETLOGON_LOGON_INFO_CLASS.NetlogonInteractiveInformation
+    info = nrpc.NETLOGON_INTERACTIVE_INFO()
+    identity(info, "CORP", "Administrator", "\\\\ATTACKER")
+    info["LmOwfPassword"] = b"\x00" * 16
+    info["NtOwfPassword"] = b"\x31" * 16
+    c["LogonInformation"]["LogonInteractive"] = info
+    c["ValidationLevel"] = nrpc.NETLOGON_VALIDATION_INFO_CLASS.NetlogonValidationSamInfo2
+    c["ExtraFlags"] = 0
+    put("netlogon", "LogonSamLogonEx.request", c)
+    c = nrpc.NetrLogonSamLogonEx()
+    c["LogonServer"] = "\\\\DC01\x00"
+    c["ComputerName"] = NULL
+    c["LogonLevel"] = nrpc.NETLOGON_LOGON_INFO_CLASS.NetlogonGenericInformation
+    c["LogonInformation"]["tag"] = nrpc.NETLOGON_LOGON_INFO_CLASS.NetlogonGenericInformation
+    info = nrpc.NETLOGON_GENERIC_INFO()
+    identity(info, "CORP", "bob", "")
+    info["PackageName"] = "Kerberos"
+    info["DataLength"] = 3
+    info["LogonData"] = list(b"\x01\x02\x03")
+    c["LogonInformation"]["LogonGeneric"] = info
+    c["ValidationLevel"] = nrpc.NETLOGON_VALIDATION_INFO_CLASS.NetlogonValidationGenericInfo2
+    c["ExtraFlags"] = 1
+    put("netlogon", "LogonSamLogonEx.request.generic", c)
+
+
 def main():
     random.seed(1472)
     efsrpc()
     spoolss()
     remote_winspool()
+    netlogon()
     for iface, cases in OUT.items():
         with open(os.path.join(HERE, f"{iface}_stubs.json"), "w") as f:
             json.dump({"generator": "make_stubs_ad.py, impacket " + version.version,
