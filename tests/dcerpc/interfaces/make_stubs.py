@@ -601,8 +601,147 @@ def atsvc_():
     put("atsvc", "NetrJobGetInfo.response", a)
 
 
+# ---------------------------------------------------------------- ITaskSchedulerService
+ATEXEC_XML = """<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <Principals><Principal id="LocalSystem"><UserId>S-1-5-18</UserId><RunLevel>HighestAvailable</RunLevel></Principal></Principals>
+  <Actions Context="LocalSystem"><Exec><Command>cmd.exe</Command><Arguments>/C whoami &gt; %windir%\\Temp\\xKqQ.tmp 2&gt;&amp;1</Arguments></Exec></Actions>
+</Task>"""
+
+
+# impacket 0.10.0's SchRpcRun.pArgs is a pointer to an array of inline strings
+# (WSTR_ARRAY); the IDL has [string, size_is(cArgs), unique] wchar_t**, an
+# array of string pointers. Declared here as the IDL says.
+class LPWSTR_ARRAY(NDRUniConformantArray):
+    item = LPWSTR
+
+
+class PLPWSTR_ARRAY(NDRPOINTER):
+    referent = (("Data", LPWSTR_ARRAY),)
+
+
+class SchRpcRun(NDRCALL):
+    opnum = 12
+    structure = (("path", WSTR), ("cArgs", DWORD), ("pArgs", PLPWSTR_ARRAY), ("flags", DWORD),
+                 ("sessionId", DWORD), ("user", LPWSTR))
+
+
+def tsch_():
+    for ndr64 in (False, True):
+        sfx = ".ndr64" if ndr64 else ""
+        r = tsch.SchRpcRegisterTask(isNDR64=ndr64)
+        r["path"] = "\\xKqQ\x00"
+        r["xml"] = ATEXEC_XML + "\x00"
+        r["flags"] = tsch.TASK_CREATE
+        r["sddl"] = NULL
+        r["logonType"] = tsch.TASK_LOGON_NONE
+        r["cCreds"] = 0
+        r["pCreds"] = NULL
+        put("tsch", "SchRpcRegisterTask.request" + sfx, r)
+        r = tsch.SchRpcRegisterTask(isNDR64=ndr64)
+        r["path"] = "\\Microsoft\\Windows\\Backup\\Nightly\x00"
+        r["xml"] = "<Task/>\x00"
+        r["flags"] = tsch.TASK_CREATE | tsch.TASK_UPDATE
+        r["sddl"] = "D:(A;;FA;;;BA)\x00"
+        r["logonType"] = tsch.TASK_LOGON_PASSWORD
+        r["cCreds"] = 1
+        c = tsch.TASK_USER_CRED(isNDR64=ndr64)
+        c["userId"] = "CORP\\svc_task\x00"
+        c["password"] = "Summer2024!\x00"
+        c["flags"] = 1  # credFlagDefault
+        r["pCreds"].append(c)
+        put("tsch", "SchRpcRegisterTask.request.creds" + sfx, r)
+        a = tsch.SchRpcRegisterTaskResponse(isNDR64=ndr64)
+        a["pActualPath"] = "\\xKqQ\x00"
+        a["pErrorInfo"] = NULL
+        a["ErrorCode"] = 0
+        put("tsch", "SchRpcRegisterTask.response" + sfx, a)
+    a = tsch.SchRpcRegisterTaskResponse()
+    a["pActualPath"] = NULL
+    e = tsch.TASK_XML_ERROR_INFO()
+    e["line"] = 3
+    e["column"] = 17
+    e["node"] = "Principal\x00"
+    e["value"] = "bogus\x00"
+    a["pErrorInfo"] = e
+    a["ErrorCode"] = 0x80041318  # SCHED_E_MALFORMEDXML
+    put("tsch", "SchRpcRegisterTask.response.error", a)
+
+    r = tsch.SchRpcRetrieveTask()
+    r["path"] = "\\xKqQ\x00"
+    r["lpcwszLanguagesBuffer"] = "\x00"
+    r["pulNumLanguages"] = 0
+    put("tsch", "SchRpcRetrieveTask.request", r)
+    a = tsch.SchRpcRetrieveTaskResponse()
+    a["pXml"] = "<Task/>\x00"
+    a["ErrorCode"] = 0
+    put("tsch", "SchRpcRetrieveTask.response", a)
+
+    for op, cls, rcls in ((6, tsch.SchRpcEnumFolders, tsch.SchRpcEnumFoldersResponse),
+                          (7, tsch.SchRpcEnumTasks, tsch.SchRpcEnumTasksResponse)):
+        name = cls.__name__
+        r = cls()
+        r["path"] = "\\\x00"
+        r["flags"] = 1  # TASK_ENUM_HIDDEN
+        r["startIndex"] = 0
+        r["cRequested"] = 100
+        put("tsch", name + ".request", r)
+        a = rcls()
+        a["startIndex"] = 2
+        items = ("Microsoft", "Updater") if op == 6 else ("xKqQ", "GoogleUpdateTaskMachineUA")
+        a["pcNames"] = len(items)
+        for it in items:
+            n = tsch.TASK_NAMES()
+            n["Data"] = it + "\x00"
+            a["pNames"].append(n)
+        a["ErrorCode"] = 0
+        put("tsch", name + ".response", a)
+
+    r = SchRpcRun()
+    r["path"] = "\\xKqQ\x00"
+    r["cArgs"] = 0
+    r["pArgs"] = NULL
+    r["flags"] = 0
+    r["sessionId"] = 0
+    r["user"] = NULL
+    put("tsch", "SchRpcRun.request", r)
+    r = SchRpcRun()
+    r["path"] = "\\Updater\x00"
+    r["cArgs"] = 2
+    for arg in ("-silent", "C:\\Users\\Public\\a.ps1"):
+        p = LPWSTR()
+        p["Data"] = arg + "\x00"
+        r["pArgs"].append(p)
+    r["flags"] = 2  # TASK_RUN_IGNORE_CONSTRAINTS
+    r["sessionId"] = 1
+    r["user"] = "CORP\\alice\x00"
+    put("tsch", "SchRpcRun.request.args", r)
+    a = tsch.SchRpcRunResponse()
+    a["pGuid"] = uuidtup_to_bin(("0f6d8c2e-3a1b-4c5d-9e7f-1234567890ab", "0.0"))[:16]
+    a["ErrorCode"] = 0
+    put("tsch", "SchRpcRun.response", a)
+
+    r = tsch.SchRpcDelete()
+    r["path"] = "\\xKqQ\x00"
+    r["flags"] = 0
+    put("tsch", "SchRpcDelete.request", r)
+    a = tsch.SchRpcDeleteResponse()
+    a["ErrorCode"] = 0x80070002
+    put("tsch", "SchRpcDelete.response", a)
+
+    r = tsch.SchRpcGetTaskInfo()
+    r["path"] = "\\xKqQ\x00"
+    r["flags"] = 0
+    put("tsch", "SchRpcGetTaskInfo.request", r)
+    a = tsch.SchRpcGetTaskInfoResponse()
+    a["pEnabled"] = 1
+    a["pState"] = 4
+    a["ErrorCode"] = 0
+    put("tsch", "SchRpcGetTaskInfo.response", a)
+
+
 def main():
-    for f in (svcctl, srvsvc, wkssvc, atsvc_):
+    for f in (svcctl, srvsvc, wkssvc, atsvc_, tsch_):
         f()
     json.dump(OUT, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
