@@ -78,6 +78,8 @@ export type {
   LimitHit,
   NbssEvent,
   NtlmEvent,
+  RpcContext,
+  RpcEvent,
   SmbEvent,
   SmbSummary,
   SummaryEvent,
@@ -91,3 +93,18 @@ export type {
   UserSummary,
 } from "./lib/events.ts";
 export { formatEventText, formatSummaryText } from "./lib/output/text.ts";
+export {
+  ZEEK_DCE_RPC_FIELDS,
+  zeekDceRpcFooter,
+  zeekDceRpcHeader,
+  zeekDceRpcLine,
+  type ZeekDceRpcRecord,
+  zeekDceRpcRecord,
+} from "./lib/output/zeek_dce_rpc.ts";
+export {
+  interfaceByUuid,
+  interfaceName,
+  operationName,
+  RPC_NAMES_SOURCE,
+  type RpcInterfaceEntry,
+} from "./lib/dcerpc/names.ts";

@@ -14,6 +14,12 @@ import { formatBytes, formatEventText } from "../lib/output/text.ts";
 import { FolderSink } from "./extract.ts";
 import { ShareTree } from "../lib/files/share_tree.ts";
 import { formatShareTree } from "../lib/output/share_tree_text.ts";
+import {
+  zeekDceRpcFooter,
+  zeekDceRpcHeader,
+  zeekDceRpcLine,
+  zeekDceRpcRecord,
+} from "../lib/output/zeek_dce_rpc.ts";
 import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
 
@@ -23,10 +29,12 @@ const USAGE = `Usage: smbscope decode <capture|-> [options]
 Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
 
 Options:
-  -f, --format <text|json|ndjson>  output format (default: text)
+  -f, --format <text|json|ndjson|zeek-dce-rpc>
+                                   output format (default: text); zeek-dce-rpc writes
+                                   the DCE/RPC calls as a Zeek dce_rpc.log
   -t, --types <list>               event types to output, comma-separated
-                                   (connection,smb,ntlm,kerberos,tree,nbss,file,anomaly,summary;
-                                   default: all)
+                                   (connection,smb,ntlm,kerberos,tree,nbss,file,transcript,
+                                   rpc,anomaly,summary; default: all)
       --no-open-events             leave out connection "open" events
   -x, --extract <dir>              write carved files under <dir> (made safe from
                                    share and path), each with a .smbscope.json sidecar
@@ -40,7 +48,7 @@ Exit status: 0 decoded; 1 the input could not be read or is not a capture;
 repl: walk the connections and SMB messages of a capture interactively; with
 standard input not a terminal, reads line commands (help lists them).`;
 
-const FORMATS = ["text", "json", "ndjson"] as const;
+const FORMATS = ["text", "json", "ndjson", "zeek-dce-rpc"] as const;
 /** Bytes of one carved file written at most (a WRITE header may claim any offset). */
 const MAX_EXTRACTED_FILE_BYTES = 64 * 2 ** 30;
 type Format = (typeof FORMATS)[number];
@@ -171,7 +179,10 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
         if (event.type === "summary") progress?.done();
         if (!wanted(event)) continue;
         if (document) document.add([event]);
-        else if (cmd.format === "ndjson") flushing = out.line(JSON.stringify(event)) ?? flushing;
+        else if (cmd.format === "zeek-dce-rpc") {
+          const record = zeekDceRpcRecord(event);
+          if (record !== undefined) flushing = out.line(zeekDceRpcLine(record)) ?? flushing;
+        } else if (cmd.format === "ndjson") flushing = out.line(JSON.stringify(event)) ?? flushing;
         else {
           tree?.add(event);
           if (event.type === "summary" && tree !== undefined) {
@@ -185,7 +196,9 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       }
       return flushing;
     };
+    if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcHeader(new Date()).join("\n"));
     await decodeSource(input.source, options, handle, progress && ((n) => progress.add(n)));
+    if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcFooter(new Date()));
     if (document) await out.line(JSON.stringify(document.finish(), null, 2));
     await out.close();
     if (sink !== undefined && !cmd.quiet) {

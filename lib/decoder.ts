@@ -20,6 +20,9 @@ import { SmbTally } from "./tally.ts";
 import { FileTracker } from "./files/tracker.ts";
 import { TranscriptCollector } from "./files/transcript.ts";
 import type { ContentSink } from "./files/sink.ts";
+import type { DcerpcContext } from "./dcerpc/association.ts";
+import { EndpointMap } from "./dcerpc/endpoint_map.ts";
+import { PipeTransport } from "./dcerpc/pipe_transport.ts";
 
 /**
  * Options of a {@link Decoder}: caps and switches, flat (as in
@@ -85,6 +88,7 @@ export class Decoder {
   readonly #watchers: readonly EventWatcher[];
   readonly #files: FileTracker | undefined;
   readonly #transcripts: TranscriptCollector | undefined;
+  readonly #pipes: PipeTransport | undefined;
   #gzip = false;
   /** Events of `#out` already shown to the watchers (always 0 between pushes). */
   #watched = 0;
@@ -120,6 +124,33 @@ export class Decoder {
       );
       consumers.push(this.#transcripts);
     }
+    const tickets = new KerberosTickets(this.limits.maxSmbSessions, () =>
+      this.#reporter.limit(
+        "auth",
+        "maxSmbSessions",
+        `more than ${this.limits.maxSmbSessions} Kerberos tickets remembered; the older half forgotten`,
+        0,
+        0,
+      ));
+    const dcerpc: DcerpcContext = {
+      out: this.#out,
+      reporter: this.#reporter,
+      limits: this.limits,
+      endpoints: new EndpointMap(this.limits.maxRpcEndpoints, () =>
+        this.#reporter.limit(
+          "dcerpc",
+          "maxRpcEndpoints",
+          `more than ${this.limits.maxRpcEndpoints} endpoints learned from the endpoint mapper; the older half forgotten`,
+          0,
+          0,
+        )),
+      tickets,
+      heldStubBytes: 0,
+    };
+    if (this.limits.decodeDcerpc && this.limits.decodeSmb) {
+      this.#pipes = new PipeTransport(dcerpc);
+      consumers.push(this.#pipes);
+    }
     const io = new IoConsumers(consumers);
     let opens = 0;
     const ctx: AnalyzerContext = {
@@ -133,15 +164,9 @@ export class Decoder {
           for (const file of files) io.emit({ kind: "lost", file, reason: "evicted" });
         }),
         nextOpenId: () => ++opens,
-        tickets: new KerberosTickets(this.limits.maxSmbSessions, () =>
-          this.#reporter.limit(
-            "auth",
-            "maxSmbSessions",
-            `more than ${this.limits.maxSmbSessions} Kerberos tickets remembered; the older half forgotten`,
-            0,
-            0,
-          )),
+        tickets,
       },
+      dcerpc,
     };
     const observe: ObserverFactory = (conn) => observersOf(conn, ctx, hooks.observe?.(conn));
     this.#flows = new FlowTable(this.limits, this.#reporter, this.#out, observe);
@@ -189,6 +214,7 @@ export class Decoder {
     this.#network.end();
     if (this.#files !== undefined) this.#files.ending = true;
     this.#flows.end();
+    this.#pipes?.end();
     this.#files?.end();
     this.#transcripts?.end();
     this.#watch(this.#out);

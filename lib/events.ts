@@ -45,7 +45,8 @@ export type Layer =
   | "smb1"
   | "smb2"
   | "auth"
-  | "files";
+  | "files"
+  | "dcerpc";
 
 /**
  * What went wrong. The first four are Wireshark's outcomes (cut short by the
@@ -602,6 +603,110 @@ export interface TranscriptEvent extends Addressed {
   evidence: Evidence;
 }
 
+/** One presentation context of a bind or alter_context, with the server's answer. */
+export interface RpcContext {
+  /** p_cont_id: what requests name it by. */
+  id: number;
+  /** Interface UUID, lower case. */
+  interface: string;
+  /** Interface version, `major.minor`. */
+  interfaceVersion: string;
+  /** Interface name from the [MS-*] specifications, when known. */
+  interfaceName?: string;
+  /** Transfer syntaxes offered: `ndr`, `ndr64`, `bind_time_features`, or a UUID. */
+  transferSyntaxes: string[];
+  /** The answer: `acceptance`, `user_rejection`, `provider_rejection`, `negotiate_ack`; absent when none was seen. */
+  result?: string;
+  /** Why it was rejected; for `negotiate_ack`, the bind time feature bits. */
+  reason?: string | number;
+  /** The transfer syntax accepted. */
+  acceptedSyntax?: string;
+}
+
+/**
+ * One DCE/RPC call (a request and its response or fault, paired by call id,
+ * fragments reassembled) or one bind / alter_context exchange, over an SMB
+ * named pipe or directly over TCP or UDP.
+ */
+export interface RpcEvent extends Addressed {
+  /** Discriminant. */
+  type: "rpc";
+  /** A call, or the binding of presentation contexts. */
+  action: "call" | "bind" | "alter_context";
+  /** What carried it: a named pipe over SMB1 or SMB2/3, or TCP or UDP directly. */
+  transport: "smb1" | "smb2" | "tcp" | "udp";
+  /** SMB: the session (SMB1 UID / SMB2 SessionId, decimal). */
+  sessionId?: string;
+  /** SMB: the session's user, `DOMAIN\user`, when known. */
+  user?: string;
+  /** Present and true when the SMB session is anonymous. */
+  anonymous?: true;
+  /** SMB: the share (`\\server\IPC$`), when the tree connect was seen. */
+  share?: string;
+  /** SMB: the pipe's name as opened, without leading backslashes or `PIPE\` (e.g. `svcctl`). */
+  pipe?: string;
+  /** Call: the presentation context it used. */
+  contextId?: number;
+  /** Call: the interface of that context (from the bind, or the endpoint map); lower-case UUID. */
+  interface?: string;
+  /** Its version, `major.minor`. */
+  interfaceVersion?: string;
+  /** Its name from the [MS-*] specifications (e.g. `svcctl`), when known. */
+  interfaceName?: string;
+  /** Call: the transfer syntax of its context (`ndr`, `ndr64`), when the bind was seen. */
+  transferSyntax?: string;
+  /** call_id: calls pair by it; a bind's, too. */
+  callId: number;
+  /** Call: the operation number. */
+  opnum?: number;
+  /** Call: the operation's name from the specifications, when known. */
+  operation?: string;
+  /** Call: the object UUID of the request, when it named one. */
+  objectUuid?: string;
+  /** Bind: the contexts offered and the answer to each. */
+  contexts?: RpcContext[];
+  /** Bind: the association group. */
+  assocGroup?: number;
+  /** The port or pipe the server said it answers on (the bind_ack's secondary address; calls: their association's). */
+  secondaryAddress?: string;
+  /** Bind: why the server refused (bind_nak). */
+  rejectReason?: string;
+  /** Authentication service of the request or bind (`ntlm`, `spnego`, `kerberos`, `netlogon`…), when it carried a verifier. */
+  authType?: string;
+  /** Authentication level (`connect`, `integrity`, `privacy`…), likewise. */
+  authLevel?: string;
+  /** Present and true when the stubs are encrypted (privacy level): no arguments are read from them. */
+  encrypted?: true;
+  /** How it ended: `response`, `fault`, `no_response` (calls); `ack`, `nak`, `no_response` (binds). */
+  outcome: "response" | "fault" | "ack" | "nak" | "no_response";
+  /** Call: the operation's return value (from the response stub) or the fault status. */
+  status?: number;
+  /** Its name: Win32 error, NTSTATUS or HRESULT by the interface, or the fault's `nca_s_` name. */
+  statusName?: string;
+  /** Call: whether it succeeded (response whose return value is success); absent when unknown. */
+  success?: boolean;
+  /** Call: stub bytes of the request (all fragments). */
+  requestStubBytes?: number;
+  /** Call: stub bytes of the response. */
+  responseStubBytes?: number;
+  /** Call: fragments of the request, when more than one. */
+  requestFragments?: number;
+  /** Call: fragments of the response, when more than one. */
+  responseFragments?: number;
+  /** Call: the request's decoded [in] arguments, for the operations smbscope decodes. */
+  arguments?: { [key: string]: JsonValue };
+  /** Call: the response's decoded [out] values (the return value is in `status`). */
+  results?: { [key: string]: JsonValue };
+  /** Call: why arguments or results are missing or partial (encrypted, malformed, over a cap, lists cut). */
+  argumentsNote?: string;
+  /** The request (call) or bind: its frames and time. */
+  request?: { frames: number[]; ts: number };
+  /** Seconds from the request to the answer. */
+  responseTime?: number;
+  /** Frames of the request and the answer. */
+  evidence: Evidence;
+}
+
 /** A NetBIOS session service exchange (TCP/139: the session request and its answer) or a NetBIOS datagram (UDP/138). */
 export interface NbssEvent extends Addressed {
   /** Discriminant. */
@@ -642,6 +747,7 @@ export type DecodeEvent =
   | NbssEvent
   | FileEvent
   | TranscriptEvent
+  | RpcEvent
   | AnomalyEvent
   | SummaryEvent;
 
@@ -655,6 +761,7 @@ export const EVENT_TYPES = [
   "nbss",
   "file",
   "transcript",
+  "rpc",
   "anomaly",
   "summary",
 ] as const satisfies readonly DecodeEvent["type"][];

@@ -57,6 +57,20 @@ export interface LimitOptions {
   maxFileBufferBytes?: number;
   /** Bytes held that way across all files. Past this hashing stops for the file that would exceed it. @default {67108864} */
   maxTotalFileBufferBytes?: number;
+  /** Decode DCE/RPC on SMB named pipes, on TCP (port 135, ports learned from the endpoint mapper, any port by content) and on UDP: `rpc` events and RPC-level logins (needs `decodeSmb` for pipes). @default {true} */
+  decodeDcerpc?: boolean;
+  /** Decode the arguments and results of the operations smbscope knows (needs `decodeDcerpc`). @default {true} */
+  rpcArguments?: boolean;
+  /** DCE/RPC calls in flight per association (pipe open or TCP connection). Past this the oldest is reported without response. @default {256} */
+  maxRpcCalls?: number;
+  /** Stub bytes of one call kept for argument decoding. Past this its arguments are not decoded, and the event says why. @default {1048576} */
+  maxRpcStubBytes?: number;
+  /** Stub bytes kept that way across all calls. Past this the call that would exceed it is not decoded. @default {67108864} */
+  maxTotalRpcStubBytes?: number;
+  /** DCE/RPC associations followed at once (pipe opens and TCP connections). Past this the oldest is ended. @default {10000} */
+  maxRpcAssociations?: number;
+  /** Server addresses learned from endpoint-mapper answers, decode-wide. Past this the older half is forgotten. @default {10000} */
+  maxRpcEndpoints?: number;
 }
 
 /** The grouped form of the caps and switches (see `DecoderOptions`). */
@@ -78,6 +92,20 @@ export interface GroupedLimitOptions {
     maxBufferBytes?: number;
     maxTotalBufferBytes?: number;
     sink?: unknown;
+  };
+  /**
+   * DCE/RPC switches and caps: `decode` (= `decodeDcerpc`), `arguments` (= `rpcArguments`),
+   * `maxCalls` (= `maxRpcCalls`), `maxStubBytes`, `maxTotalStubBytes`, `maxAssociations`,
+   * `maxEndpoints`.
+   */
+  dcerpc?: {
+    decode?: boolean;
+    arguments?: boolean;
+    maxCalls?: number;
+    maxStubBytes?: number;
+    maxTotalStubBytes?: number;
+    maxAssociations?: number;
+    maxEndpoints?: number;
   };
 }
 
@@ -109,6 +137,13 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   maxFileRanges: 4096,
   maxFileBufferBytes: 16 << 20,
   maxTotalFileBufferBytes: 64 << 20,
+  decodeDcerpc: true,
+  rpcArguments: true,
+  maxRpcCalls: 256,
+  maxRpcStubBytes: 1 << 20,
+  maxTotalRpcStubBytes: 64 << 20,
+  maxRpcAssociations: 10_000,
+  maxRpcEndpoints: 10_000,
 });
 
 /** Options of a decoder that are not caps or switches (checked where they are used). */
@@ -124,6 +159,15 @@ const GROUP_NAMES: Readonly<Record<string, Readonly<Record<string, keyof Limits>
     maxRanges: "maxFileRanges",
     maxBufferBytes: "maxFileBufferBytes",
     maxTotalBufferBytes: "maxTotalFileBufferBytes",
+  },
+  dcerpc: {
+    decode: "decodeDcerpc",
+    arguments: "rpcArguments",
+    maxCalls: "maxRpcCalls",
+    maxStubBytes: "maxRpcStubBytes",
+    maxTotalStubBytes: "maxTotalRpcStubBytes",
+    maxAssociations: "maxRpcAssociations",
+    maxEndpoints: "maxRpcEndpoints",
   },
 };
 

@@ -13,12 +13,17 @@ import { SmbAnalyzer } from "./smb/analyzer.ts";
 import type { SmbContext } from "./smb/context.ts";
 import { NbdsAnalyzer } from "./smb/nbds_analyzer.ts";
 import { KdcAnalyzer, KERBEROS_PORT } from "./kerberos/kdc_analyzer.ts";
+import type { DcerpcContext } from "./dcerpc/association.ts";
+import { DcerpcUdpAnalyzer } from "./dcerpc/cl_analyzer.ts";
+import { DcerpcTcpAnalyzer, dcerpcTcpCandidate } from "./dcerpc/tcp_analyzer.ts";
 
 /** What an analyzer gets besides its connection: the decode-wide state and caps. */
 export interface AnalyzerContext {
   readonly limits: Limits;
   /** The decode-wide SMB state (sessions across connections, I/O consumers). */
   readonly smb: SmbContext;
+  /** The decode-wide DCE/RPC state (endpoint map, stub budget). */
+  readonly dcerpc: DcerpcContext;
 }
 
 /** An analyzer of one kind of traffic. */
@@ -59,8 +64,30 @@ const kerberosKdc: AnalyzerSpec = {
   create: (conn, ctx) => new KdcAnalyzer(conn, ctx.smb.tickets, ctx.smb.reporter),
 };
 
+/** DCE/RPC over TCP: port 135, learned endpoints, and any other port by content (lib/dcerpc/tcp_analyzer.ts). */
+const dcerpcOverTcp: AnalyzerSpec = {
+  name: "dcerpc",
+  watches: (conn, limits) => limits.decodeDcerpc && dcerpcTcpCandidate(conn),
+  create: (conn, ctx) => new DcerpcTcpAnalyzer(conn, ctx.dcerpc),
+};
+
+/** Connectionless DCE/RPC over UDP, by content (lib/dcerpc/cl_analyzer.ts). */
+const dcerpcOverUdp: AnalyzerSpec = {
+  name: "dcerpc_udp",
+  watches: (conn, limits) =>
+    limits.decodeDcerpc && conn.transport === "udp" && conn.server.port !== NBDS_PORT &&
+    conn.server.port !== KERBEROS_PORT,
+  create: (conn, ctx) => new DcerpcUdpAnalyzer(conn, ctx.dcerpc),
+};
+
 /** Every analyzer, in the order they see a connection's bytes. */
-export const ANALYZERS: readonly AnalyzerSpec[] = [smbOverTcp, smbOverNbds, kerberosKdc];
+export const ANALYZERS: readonly AnalyzerSpec[] = [
+  smbOverTcp,
+  smbOverNbds,
+  kerberosKdc,
+  dcerpcOverTcp,
+  dcerpcOverUdp,
+];
 
 /**
  * Receives every event as it is emitted, synchronously, before front ends

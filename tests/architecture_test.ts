@@ -21,6 +21,7 @@ const ORDER = [
   "auth",
   "kerberos",
   "smb",
+  "dcerpc",
   "files",
   "output",
   "(top)",

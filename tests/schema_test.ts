@@ -39,13 +39,16 @@ function problems(e: DecodeEvent, connections: Map<number, DecodeEvent>): string
       if (x.server.ip !== c.server.ip || x.server.port !== c.server.port) say("server differs");
     }
   }
-  // Absent, never undefined; null only for FILETIMEs that were zero.
-  const walk = (v: unknown, path: string) => {
+  // Absent, never undefined; null only for FILETIMEs that were zero, and in RPC arguments and
+  // results, where it is a null pointer on the wire (a default the client asked for).
+  const walk = (v: unknown, path: string, rpcValues = false) => {
     if (v === undefined) say(`${path} is undefined`);
-    else if (v === null && !/Time$/.test(path)) say(`${path} is null`);
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (v === null && !/Time$/.test(path) && !rpcValues) say(`${path} is null`);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`, rpcValues));
     else if (typeof v === "object" && v !== null) {
-      for (const [k, x] of Object.entries(v)) walk(x, k);
+      for (const [k, x] of Object.entries(v)) {
+        walk(x, k, rpcValues || (e.type === "rpc" && (k === "arguments" || k === "results")));
+      }
     }
   };
   walk(e, e.type);

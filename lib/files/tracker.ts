@@ -8,6 +8,7 @@
 import type { Evidence, FileAction, FileEvent, FileState } from "../events.ts";
 import type { Reporter } from "../report.ts";
 import type { IoEvidence, OpenFile, SmbIoFact } from "../smb/io.ts";
+import { looksLikeDceRpc } from "../dcerpc/pdu.ts";
 import { ContentBudget, FileContent } from "./content.ts";
 import { ContentHasher, type FileHashes } from "../crypto/hashes.ts";
 import { normalisePath } from "./path.ts";
@@ -344,14 +345,4 @@ export class FileTracker {
 
 function action(t: Tracked, a: FileAction): void {
   if (!t.actions.includes(a)) t.actions.push(a);
-}
-
-/**
- * Whether bytes start like a DCE/RPC connection-oriented PDU: version 5.0 or
- * 5.1, a packet type of [C706] 12.6.4.1 (0-19), and a data representation
- * of ASCII, IEEE floats, either byte order. [C706] 12.6.3.1
- */
-function looksLikeDceRpc(b: Uint8Array): boolean {
-  return b.length >= 16 && b[0] === 5 && b[1]! <= 1 && b[2]! <= 19 &&
-    (b[4] === 0x10 || b[4] === 0x00) && b[5] === 0 && b[6] === 0 && b[7] === 0;
 }

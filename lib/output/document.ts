@@ -11,6 +11,7 @@ import type {
   KerberosEvent,
   NbssEvent,
   NtlmEvent,
+  RpcEvent,
   SummaryEvent,
   TranscriptEvent,
   TreeEvent,
@@ -50,6 +51,8 @@ export interface DecodeDocument {
   files: FileEvent[];
   /** Remote executions (PsExec and the like) seen on their named pipes. */
   transcripts: TranscriptEvent[];
+  /** DCE/RPC calls and binds, over named pipes, TCP and UDP. */
+  rpc: RpcEvent[];
   /**
    * Each share's folders and files as the capture shows them (listings, opens,
    * renames, deletes), with a version per write; filled in by `finish()`.
@@ -73,6 +76,7 @@ export class DocumentBuilder {
     netbios: [],
     files: [],
     transcripts: [],
+    rpc: [],
     shareTree: undefined,
     anomalies: [],
   };
@@ -118,6 +122,9 @@ export class DocumentBuilder {
           break;
         case "transcript":
           d.transcripts.push(e);
+          break;
+        case "rpc":
+          d.rpc.push(e);
           break;
         case "smb": {
           const id = e.evidence.connection ?? -1;

@@ -17,6 +17,7 @@ import type {
 } from "../events.ts";
 import { escapeControl } from "./sanitize.ts";
 import { formatTranscript } from "./transcript_text.ts";
+import { rpcText } from "./rpc_text.ts";
 
 /** A byte count as people read it: `512 B`, `12.3 kB`, `4.56 MB`. */
 export function formatBytes(n: number): string {
@@ -206,6 +207,8 @@ export function formatEventText(event: DecodeEvent): string | undefined {
     case "transcript":
       // Ciphertext as hex belongs in the JSON, not in a terminal.
       return formatTranscript(event, { hex: false }).map((l) => `${where(event)} ${l}`).join("\n");
+    case "rpc":
+      return `${where(event)} ${rpcText(event)}`;
     case "nbss": {
       const names = event.action === "session_request"
         ? ` ${escapeControl(event.calledName ?? "")} ← ${escapeControl(event.callingName ?? "")}`

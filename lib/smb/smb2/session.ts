@@ -499,7 +499,13 @@ export class Smb2Session {
     previous: Previous,
   ): OpenFile | undefined {
     if (msg.header.command === Smb2Command.CREATE && !msg.header.response) return undefined;
-    const id = msg.fileId ?? req?.fileId;
+    // A response names its request's open; some servers echo a different FileId in it (Samba's
+    // FSCTL_PIPE_TRANSCEIVE answers in suricata-verify smb-length-5786 carry a zero persistent part).
+    const echoed = msg.fileId !== undefined && req?.fileId !== undefined &&
+        msg.header.response && !session?.files.has(msg.fileId)
+      ? req.fileId
+      : undefined;
+    const id = echoed ?? msg.fileId ?? req?.fileId;
     if (id === undefined) return undefined;
     if (id === RELATED_FILE_ID) return previous.open;
     const known = session?.files.get(id);
