@@ -740,8 +740,216 @@ def tsch_():
     put("tsch", "SchRpcGetTaskInfo.response", a)
 
 
+# ---------------------------------------------------------------- winreg
+def hkey(hex_digits, ndr64=False):
+    k = rrp.RPC_HKEY(isNDR64=ndr64)
+    k.fromString(bytes.fromhex(hex_digits))  # RPC_HKEY(data) leaves the uuid zero
+    return k
+
+
+HKLM_HEX = "00000000f672289cf057d811b005000c2987eae9"
+HKEY_HEX = "00000000f772289cf057d811b005000c2987eae9"
+
+
+def winreg():
+    for op, cls, rcls in ((0, rrp.OpenClassesRoot, rrp.OpenClassesRootResponse),
+                          (1, rrp.OpenCurrentUser, rrp.OpenCurrentUserResponse),
+                          (2, rrp.OpenLocalMachine, rrp.OpenLocalMachineResponse),
+                          (4, rrp.OpenUsers, rrp.OpenUsersResponse)):
+        for ndr64 in (False, True):
+            sfx = ".ndr64" if ndr64 else ""
+            r = cls(isNDR64=ndr64)
+            r["ServerName"] = NULL
+            r["samDesired"] = rrp.MAXIMUM_ALLOWED | rrp.KEY_READ
+            put("winreg", cls.__name__ + ".request" + sfx, r)
+            a = rcls(isNDR64=ndr64)
+            a["phKey"] = hkey(HKLM_HEX, ndr64)
+            a["ErrorCode"] = 0
+            put("winreg", cls.__name__ + ".response" + sfx, a)
+
+    for ndr64 in (False, True):
+        sfx = ".ndr64" if ndr64 else ""
+        r = rrp.BaseRegOpenKey(isNDR64=ndr64)
+        r["hKey"] = hkey(HKLM_HEX, ndr64)
+        r["lpSubKey"] = "SYSTEM\\CurrentControlSet\\Control\\Lsa\\JD\x00"
+        r["dwOptions"] = rrp.REG_OPTION_BACKUP_RESTORE
+        r["samDesired"] = rrp.MAXIMUM_ALLOWED
+        put("winreg", "BaseRegOpenKey.request" + sfx, r)
+        a = rrp.BaseRegOpenKeyResponse(isNDR64=ndr64)
+        a["phkResult"] = hkey(HKEY_HEX, ndr64)
+        a["ErrorCode"] = 0
+        put("winreg", "BaseRegOpenKey.response" + sfx, a)
+
+        r = rrp.BaseRegSetValue(isNDR64=ndr64)
+        r["hKey"] = hkey(HKEY_HEX, ndr64)
+        r["lpValueName"] = "Updater\x00"
+        r["dwType"] = rrp.REG_SZ
+        data = "C:\\Users\\Public\\updater.exe -s\x00".encode("utf-16le")
+        r["lpData"] = list(data)
+        r["cbData"] = len(data)
+        put("winreg", "BaseRegSetValue.request" + sfx, r)
+
+        r = rrp.BaseRegQueryValue(isNDR64=ndr64)
+        r["hKey"] = hkey(HKEY_HEX, ndr64)
+        r["lpValueName"] = "EnableLUA\x00"
+        r["lpType"] = 0
+        r["lpData"] = b" " * 4
+        r["lpcbData"] = 4
+        r["lpcbLen"] = 4
+        put("winreg", "BaseRegQueryValue.request" + sfx, r)
+        a = rrp.BaseRegQueryValueResponse(isNDR64=ndr64)
+        a["lpType"] = rrp.REG_DWORD
+        a["lpData"] = list(struct.pack("<L", 1))
+        a["lpcbData"] = 4
+        a["lpcbLen"] = 4
+        a["ErrorCode"] = 0
+        put("winreg", "BaseRegQueryValue.response" + sfx, a)
+
+    r = rrp.BaseRegSetValue()
+    r["hKey"] = hkey(HKEY_HEX)
+    r["lpValueName"] = "DisableRestrictedAdmin\x00"
+    r["dwType"] = rrp.REG_DWORD
+    r["lpData"] = list(struct.pack("<L", 0))
+    r["cbData"] = 4
+    put("winreg", "BaseRegSetValue.request.dword", r)
+    r = rrp.BaseRegSetValue()
+    r["hKey"] = hkey(HKEY_HEX)
+    r["lpValueName"] = "Notification Packages\x00"
+    r["dwType"] = rrp.REG_MULTI_SZ
+    data = "scecli\x00evilpwfilter\x00\x00".encode("utf-16le")
+    r["lpData"] = list(data)
+    r["cbData"] = len(data)
+    put("winreg", "BaseRegSetValue.request.multi", r)
+    r = rrp.BaseRegSetValue()
+    r["hKey"] = hkey(HKEY_HEX)
+    r["lpValueName"] = "Blob\x00"
+    r["dwType"] = rrp.REG_BINARY
+    r["lpData"] = list(bytes(range(8)))
+    r["cbData"] = 8
+    put("winreg", "BaseRegSetValue.request.binary", r)
+    a = rrp.BaseRegSetValueResponse()
+    a["ErrorCode"] = 5
+    put("winreg", "BaseRegSetValue.response", a)
+
+    a = rrp.BaseRegQueryValueResponse()
+    a["lpType"] = rrp.REG_EXPAND_SZ
+    data = "%SystemRoot%\\system32\\svchost.exe -k netsvcs\x00".encode("utf-16le")
+    a["lpData"] = list(data)
+    a["lpcbData"] = len(data)
+    a["lpcbLen"] = len(data)
+    a["ErrorCode"] = 0
+    put("winreg", "BaseRegQueryValue.response.expand", a)
+
+    r = rrp.BaseRegCreateKey()
+    r["hKey"] = hkey(HKLM_HEX)
+    r["lpSubKey"] = "SOFTWARE\\Classes\\ms-settings\\Shell\\Open\\command\x00"
+    r["lpClass"] = NULL
+    r["dwOptions"] = 0  # REG_OPTION_NON_VOLATILE
+    r["samDesired"] = 0xF003F  # KEY_ALL_ACCESS
+    r["lpSecurityAttributes"] = NULL
+    r["lpdwDisposition"] = rrp.REG_CREATED_NEW_KEY
+    put("winreg", "BaseRegCreateKey.request", r)
+    r = rrp.BaseRegCreateKey()
+    r["hKey"] = hkey(HKLM_HEX)
+    r["lpSubKey"] = "SOFTWARE\\Acme\x00"
+    r["lpClass"] = "AcmeClass\x00"
+    r["dwOptions"] = 0  # REG_OPTION_NON_VOLATILE
+    r["samDesired"] = 0xF003F  # KEY_ALL_ACCESS
+    sa = rrp.RPC_SECURITY_ATTRIBUTES()
+    sa["nLength"] = 12
+    sa["RpcSecurityDescriptor"]["lpSecurityDescriptor"] = list(bytes.fromhex("0100048000000000000000000000000014000000"))
+    sa["RpcSecurityDescriptor"]["cbInSecurityDescriptor"] = 20
+    sa["RpcSecurityDescriptor"]["cbOutSecurityDescriptor"] = 20
+    sa["bInheritHandle"] = 0
+    r["lpSecurityAttributes"] = sa
+    r["lpdwDisposition"] = NULL
+    put("winreg", "BaseRegCreateKey.request.sa", r)
+    a = rrp.BaseRegCreateKeyResponse()
+    a["phkResult"] = hkey(HKEY_HEX)
+    a["lpdwDisposition"] = rrp.REG_OPENED_EXISTING_KEY
+    a["ErrorCode"] = 0
+    put("winreg", "BaseRegCreateKey.response", a)
+
+    for name, cls in (("BaseRegDeleteKey", rrp.BaseRegDeleteKey),):
+        r = cls()
+        r["hKey"] = hkey(HKLM_HEX)
+        r["lpSubKey"] = "SOFTWARE\\Classes\\ms-settings\x00"
+        put("winreg", name + ".request", r)
+    r = rrp.BaseRegDeleteValue()
+    r["hKey"] = hkey(HKEY_HEX)
+    r["lpValueName"] = "Updater\x00"
+    put("winreg", "BaseRegDeleteValue.request", r)
+
+    r = rrp.BaseRegEnumKey()
+    r["hKey"] = hkey(HKLM_HEX)
+    r["dwIndex"] = 3
+    r["lpNameIn"] = " " * 64
+    r["lpClassIn"] = " " * 64
+    r["lpftLastWriteTime"] = NULL
+    put("winreg", "BaseRegEnumKey.request", r)
+    a = rrp.BaseRegEnumKeyResponse()
+    a["lpNameOut"] = "SECURITY\x00"
+    a["lplpClassOut"] = NULL
+    ft = rrp.FILETIME()
+    ft["dwLowDateTime"] = 0xD53E8000
+    ft["dwHighDateTime"] = 0x01D9AF7B  # 2023-07-05T20:03:57.7621504Z
+    a["lpftLastWriteTime"] = ft
+    a["ErrorCode"] = 0
+    put("winreg", "BaseRegEnumKey.response", a)
+
+    r = rrp.BaseRegEnumValue()
+    r["hKey"] = hkey(HKEY_HEX)
+    r["dwIndex"] = 0
+    r["lpValueNameIn"] = " " * 128
+    r["lpType"] = 0
+    r["lpData"] = b" " * 16
+    r["lpcbData"] = 16
+    r["lpcbLen"] = 0
+    put("winreg", "BaseRegEnumValue.request", r)
+    a = rrp.BaseRegEnumValueResponse()
+    a["lpValueNameOut"] = "Security Packages\x00"
+    a["lpType"] = rrp.REG_MULTI_SZ
+    data = "kerberos\x00msv1_0\x00\x00".encode("utf-16le")
+    a["lpData"] = list(data)
+    a["lpcbData"] = len(data)
+    a["lpcbLen"] = len(data)
+    a["ErrorCode"] = 0
+    put("winreg", "BaseRegEnumValue.response", a)
+
+    r = rrp.BaseRegSaveKey()
+    r["hKey"] = hkey(HKEY_HEX)
+    r["lpFile"] = "..\\Temp\\xWqRtPzY.tmp\x00"  # secretsdump's shape
+    r["pSecurityAttributes"] = NULL
+    put("winreg", "BaseRegSaveKey.request", r)
+    a = rrp.BaseRegSaveKeyResponse()
+    a["ErrorCode"] = 0
+    put("winreg", "BaseRegSaveKey.response", a)
+
+    r = rrp.BaseRegCloseKey()
+    r["hKey"] = hkey(HKEY_HEX)
+    put("winreg", "BaseRegCloseKey.request", r)
+    a = rrp.BaseRegCloseKeyResponse()
+    a["hKey"] = hkey("00" * 20)
+    a["ErrorCode"] = 0
+    put("winreg", "BaseRegCloseKey.response", a)
+
+    r = rrp.BaseRegGetKeySecurity()
+    r["hKey"] = hkey(HKEY_HEX)
+    r["SecurityInformation"] = 4  # DACL_SECURITY_INFORMATION
+    r["pRpcSecurityDescriptorIn"]["lpSecurityDescriptor"] = NULL
+    r["pRpcSecurityDescriptorIn"]["cbInSecurityDescriptor"] = 4096
+    r["pRpcSecurityDescriptorIn"]["cbOutSecurityDescriptor"] = 0
+    put("winreg", "BaseRegGetKeySecurity.request", r)
+    a = rrp.BaseRegGetKeySecurityResponse()
+    a["pRpcSecurityDescriptorOut"]["lpSecurityDescriptor"] = list(bytes.fromhex("0100048000000000000000000000000014000000"))
+    a["pRpcSecurityDescriptorOut"]["cbInSecurityDescriptor"] = 20
+    a["pRpcSecurityDescriptorOut"]["cbOutSecurityDescriptor"] = 20
+    a["ErrorCode"] = 0
+    put("winreg", "BaseRegGetKeySecurity.response", a)
+
+
 def main():
-    for f in (svcctl, srvsvc, wkssvc, atsvc_, tsch_):
+    for f in (svcctl, srvsvc, wkssvc, atsvc_, tsch_, winreg):
         f()
     json.dump(OUT, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
