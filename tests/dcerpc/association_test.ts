@@ -1,0 +1,175 @@
+/**
+ * The association state machine on PDUs built field by field: pairing,
+ * fragments, PDUs split across pieces, and hostile input (lying lengths,
+ * floods of calls and fragments, malformed NDR): anomalies and capped
+ * state, never an exception.
+ */
+import * as assert from "node:assert/strict";
+import type { AnomalyEvent, DecodeEvent, RpcEvent } from "../../lib/events.ts";
+import { type LimitOptions, limitsFrom } from "../../lib/options.ts";
+import { Reporter } from "../../lib/report.ts";
+import { Association, type DcerpcContext } from "../../lib/dcerpc/association.ts";
+import { EndpointMap } from "../../lib/dcerpc/endpoint_map.ts";
+import { bind, bindAck, le, pdu, request, response } from "./_pdu.ts";
+
+const SVCCTL = "367abb81-9844-35f1-ad32-98f038001003";
+
+function setup(options: LimitOptions = {}) {
+  const out: DecodeEvent[] = [];
+  const limits = limitsFrom(options);
+  const ctx: DcerpcContext = {
+    out,
+    reporter: new Reporter(out, 1000),
+    limits,
+    endpoints: new EndpointMap(100, () => {}),
+    tickets: undefined,
+    heldStubBytes: 0,
+  };
+  const a = new Association(ctx, {
+    transport: "tcp",
+    connection: 7,
+    client: { ip: "10.0.0.2", port: 50000 },
+    server: { ip: "10.0.0.1", port: 135 },
+  });
+  let frame = 0;
+  const send = (fromClient: boolean, bytes: Uint8Array, startsMessage = false) =>
+    a.data(fromClient, bytes, { frames: [++frame], ts: frame }, startsMessage);
+  const rpc = () => out.filter((e): e is RpcEvent => e.type === "rpc");
+  const anomalies = () => out.filter((e): e is AnomalyEvent => e.type === "anomaly");
+  return { a, ctx, out, send, rpc, anomalies };
+}
+
+/** ROpenSCManagerW's request stub: unique machine name "dc1", null database, access 0xf003f. */
+const OPEN_SCM = [
+  ...le(0x20000, 4),
+  ...le(4, 4),
+  ...le(0, 4),
+  ...le(4, 4),
+  ...[0x64, 0, 0x63, 0, 0x31, 0, 0, 0],
+  ...le(0, 4),
+  ...le(0xf003f, 4),
+];
+
+Deno.test("a bind, a call and its answer make a bind event and a named call with its arguments", () => {
+  const { a, send, rpc } = setup();
+  send(true, bind(1, [[SVCCTL, 2]]));
+  send(false, bindAck(1, 1));
+  send(true, request(2, 15, OPEN_SCM));
+  send(false, response(2, [...new Array(20).fill(0), ...le(0, 4)]));
+  a.end();
+  const [b, call] = rpc();
+  assert.equal(b!.action, "bind");
+  assert.equal(b!.contexts![0]!.interfaceName, "svcctl");
+  assert.equal(b!.secondaryAddress, "135");
+  assert.equal(call!.operation, "ROpenSCManagerW");
+  assert.deepEqual(
+    [call!.arguments!.machineName, call!.arguments!.databaseName, call!.arguments!.desiredAccess],
+    ["dc1", null, 0xf003f],
+  );
+  assert.equal(call!.statusName, "ERROR_SUCCESS");
+  assert.equal(call!.success, true);
+  assert.deepEqual(call!.evidence.frames, [3, 4]);
+});
+
+Deno.test("PDUs split byte by byte, and several in one piece, frame the same", () => {
+  const { a, send, rpc } = setup();
+  const all = [bind(1, [[SVCCTL, 2]]), request(2, 15, OPEN_SCM)];
+  for (const b of all) for (const x of b) send(true, new Uint8Array([x]));
+  const both = new Uint8Array([...bindAck(1, 1), ...response(2, [...new Array(24).fill(0)])]);
+  send(false, both);
+  a.end();
+  const calls = rpc().filter((e) => e.action === "call");
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0]!.arguments!.machineName, "dc1");
+  assert.equal(calls[0]!.outcome, "response");
+});
+
+Deno.test("fragments reassemble by call id (first and last flags)", () => {
+  const { a, send, rpc } = setup();
+  send(true, bind(1, [[SVCCTL, 2]]));
+  send(false, bindAck(1, 1));
+  send(true, request(2, 15, OPEN_SCM.slice(0, 10), 1)); // first
+  send(true, request(2, 15, OPEN_SCM.slice(10, 20), 0)); // middle
+  send(true, request(2, 15, OPEN_SCM.slice(20), 2)); // last
+  send(false, response(2, new Array(24).fill(0)));
+  a.end();
+  const call = rpc().find((e) => e.action === "call")!;
+  assert.equal(call.requestFragments, 3);
+  assert.equal(call.requestStubBytes, OPEN_SCM.length);
+  assert.equal(call.arguments!.machineName, "dc1");
+});
+
+Deno.test("a frag length shorter than the header and a verifier longer than the PDU are anomalies", () => {
+  const { a, send, rpc, anomalies } = setup();
+  const short = bind(1, [[SVCCTL, 2]]);
+  short[8] = 10;
+  short[9] = 0;
+  send(true, short);
+  const lying = pdu(0, 3, [...le(0, 4), 0, 0, 0, 0], { auth: { type: 10, level: 2, value: [1] } });
+  lying[10] = 0xff; // auth_length 255 in a 40-byte PDU
+  send(true, lying, true);
+  a.end();
+  assert.ok(anomalies().some((x) => x.code === "dcerpc_not_a_pdu"));
+  assert.ok(anomalies().some((x) => /auth_length/.test(x.detail)));
+  assert.equal(rpc().filter((e) => e.action === "call").length, 0);
+});
+
+Deno.test("a flood of calls never answered is capped: the oldest are reported, one limit anomaly", () => {
+  const { a, send, rpc, anomalies } = setup({ maxRpcCalls: 16 });
+  for (let i = 0; i < 5000; i++) send(true, request(i + 1, 0, [1, 2, 3, 4]));
+  assert.ok(anomalies().filter((x) => x.code === "dcerpc_maxRpcCalls").length === 1);
+  a.end();
+  const calls = rpc();
+  assert.equal(calls.length, 5000);
+  assert.ok(calls.every((c) => c.outcome === "no_response"));
+});
+
+Deno.test("a fragment flood for one call stops being kept at the stub cap; held bytes return to zero", () => {
+  const { a, ctx, send, rpc, anomalies } = setup({ maxRpcStubBytes: 4096 });
+  send(true, bind(1, [[SVCCTL, 2]]));
+  send(false, bindAck(1, 1));
+  send(true, request(2, 15, OPEN_SCM, 1));
+  for (let i = 0; i < 2000; i++) send(true, request(2, 15, new Array(1000).fill(0x41), 0));
+  assert.ok(ctx.heldStubBytes <= 4096);
+  send(true, request(2, 15, [], 2));
+  send(false, response(2, new Array(24).fill(0)));
+  a.end();
+  assert.equal(ctx.heldStubBytes, 0);
+  const call = rpc().find((e) => e.action === "call")!;
+  assert.equal(call.requestFragments, 2002);
+  assert.equal(call.arguments, undefined);
+  assert.match(call.argumentsNote!, /maxRpcStubBytes/);
+  assert.ok(anomalies().some((x) => x.code === "dcerpc_maxRpcStubBytes"));
+});
+
+Deno.test("NDR counts of 2^32 in a decoded operation: an anomaly and a note, no arguments", () => {
+  const { a, send, rpc, anomalies } = setup();
+  send(true, bind(1, [[SVCCTL, 2]]));
+  send(false, bindAck(1, 1));
+  const hostile = [...le(0x20000, 4), ...le(0xffffffff, 4), ...le(0, 4), ...le(0xffffffff, 4)];
+  send(true, request(2, 15, hostile));
+  send(false, response(2, new Array(24).fill(0)));
+  a.end();
+  const call = rpc().find((e) => e.action === "call")!;
+  assert.equal(call.arguments, undefined);
+  assert.match(call.argumentsNote!, /malformed/);
+  assert.ok(anomalies().some((x) => x.code === "dcerpc_ndr_malformed"));
+});
+
+Deno.test("random bodies behind valid headers never throw", () => {
+  let seed = 12345;
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const { a, send } = setup();
+  for (let i = 0; i < 3000; i++) {
+    const ptype = Math.floor(rand() * 20);
+    const body = Array.from({ length: Math.floor(rand() * 120) }, () => Math.floor(rand() * 256));
+    const p = pdu(ptype, Math.floor(rand() * 8), body, {
+      flags: Math.floor(rand() * 256),
+      ...(rand() < 0.3
+        ? { auth: { type: 10, level: Math.floor(rand() * 7), value: body.slice(0, 20) } }
+        : {}),
+    });
+    send(rand() < 0.5, p, rand() < 0.5);
+  }
+  a.end();
+});
