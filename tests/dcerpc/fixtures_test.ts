@@ -64,6 +64,8 @@ function sameResult(expected: string, e: RpcEvent): boolean {
 const RENAMED: Record<string, Record<string, string>> = {
   // pName is the server here and the driver's name inside DRIVER_INFO.
   RpcAddPrinterDriverEx: { pName: "serverName" },
+  // The script records the raw bytes and their text; we decode REG_SZ data to text.
+  BaseRegSetValue: { lpData: "(raw bytes)", lpDataString: "data" },
 };
 
 /** An IDL parameter name as our arguments spell it: Hungarian prefix dropped, lower camel case. */
@@ -77,7 +79,9 @@ function ourKey(idl: string, operation: string): string {
 
 const pipeOf = (p: string | undefined) => p?.replace(/^[\\/]+/, "").replace(/^pipe[\\/]+/i, "");
 
-for (const name of ["rpc_smb2", "rpc_smb1", "rpc_tcp", "rpc_rpcclient", "rpc_auth"]) {
+for (
+  const name of ["rpc_smb2", "rpc_smb1", "rpc_tcp", "rpc_rpcclient", "rpc_auth", "rpc_netlogon"]
+) {
   const expected: Expected = JSON.parse(
     Deno.readTextFileSync(new URL(`${name}.expected.json`, dir)),
   );
