@@ -23,7 +23,6 @@ export function readU64Number(c: Cursor): number {
   return high * 0x1_0000_0000 + low;
 }
 
-
 /** Reads a 16-byte GUID in canonical lower-case 8-4-4-4-12 form. */
 export function readGuid(c: Cursor): string {
   return guidString(c.take(16));
