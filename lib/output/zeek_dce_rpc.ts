@@ -12,9 +12,13 @@ export interface ZeekDceRpcRecord {
   ts: number;
   /** The connection, `C` and smbscope's connection id (Zeek's are random). */
   uid: string;
+  /** Client address. */
   "id.orig_h": string;
+  /** Client port. */
   "id.orig_p": number;
+  /** Server address. */
   "id.resp_h": string;
+  /** Server port. */
   "id.resp_p": number;
   /** Seconds from request to answer; null when none came. */
   rtt: number | null;
@@ -55,7 +59,21 @@ const TYPES = [
   "string",
 ];
 
-/** The record of a call event; undefined for binds and other events. */
+/**
+ * The record of a call event; undefined for binds and other events.
+ *
+ * @example A dce_rpc.log from a capture
+ * ```ts
+ * import { Decoder, zeekDceRpcHeader, zeekDceRpcLine, zeekDceRpcRecord } from "@smbscope/smbscope";
+ * const d = new Decoder();
+ * const events = [...d.push(Deno.readFileSync("fixtures/dcerpc/rpc_smb2.pcap")), ...d.end()];
+ * const lines = [...zeekDceRpcHeader(new Date())];
+ * for (const e of events) {
+ *   const r = zeekDceRpcRecord(e);
+ *   if (r) lines.push(zeekDceRpcLine(r));
+ * }
+ * ```
+ */
 export function zeekDceRpcRecord(e: DecodeEvent): ZeekDceRpcRecord | undefined {
   if (e.type !== "rpc" || e.action !== "call") return undefined;
   return {
