@@ -948,8 +948,104 @@ def winreg():
     put("winreg", "BaseRegGetKeySecurity.response", a)
 
 
+# ---------------------------------------------------------------- epm
+NDR20 = ("8a885d04-1ceb-11c9-9fe8-08002b104860", "2.0")
+
+
+def tower_bytes(iface, transport, host=None, port=None, pipe=None, netbios=None):
+    """A tower as impacket's hept_map builds one ([C706] Appendix L)."""
+    from struct import unpack
+    import socket
+    t = epm.EPMTower()
+    i = epm.EPMRPCInterface()
+    b = uuidtup_to_bin(iface)
+    i["InterfaceUUID"] = b[:16]
+    i["MajorVersion"] = unpack("<H", b[16:18])[0]
+    i["MinorVersion"] = unpack("<H", b[18:20])[0]
+    d = epm.EPMRPCDataRepresentation()
+    b = uuidtup_to_bin(NDR20)
+    d["DataRepUuid"] = b[:16]
+    d["MajorVersion"] = unpack("<H", b[16:18])[0]
+    d["MinorVersion"] = unpack("<H", b[18:20])[0]
+    p = epm.EPMProtocolIdentifier()
+    p["ProtIdentifier"] = epm.FLOOR_RPCV5_IDENTIFIER
+    if transport == "ncacn_np":
+        n = epm.EPMPipeName()
+        n["PipeName"] = pipe.encode() + b"\x00"
+        h = epm.EPMHostName()
+        h["HostName"] = netbios.encode() + b"\x00"
+        data = n.getData() + h.getData()
+    else:
+        a = epm.EPMPortAddr()
+        if transport == "ncacn_http":
+            a["PortIdentifier"] = epm.FLOOR_HTTP_IDENTIFIER
+        a["IpPort"] = port
+        h = epm.EPMHostAddr()
+        h["Ip4addr"] = socket.inet_aton(host)
+        data = a.getData() + h.getData()
+    t["NumberOfFloors"] = 5
+    t["Floors"] = i.getData() + d.getData() + p.getData() + data
+    return t.getData()
+
+
+SVCCTL_IF = ("367abb81-9844-35f1-ad32-98f038001003", "2.0")
+SAMR_IF = ("12345778-1234-abcd-ef00-0123456789ac", "1.0")
+LSA_IF = ("12345778-1234-abcd-ef00-0123456789ab", "0.0")
+
+
+def epm_():
+    OUT.setdefault("epm", {})["tower.ncacn_http"] = tower_bytes(
+        ("f5cc5a18-4264-101a-8c59-08002b2f8426", "56.0"), "ncacn_http", host="10.1.2.3", port=6001).hex()
+    for ndr64 in (False, True):
+        sfx = ".ndr64" if ndr64 else ""
+        r = epm.ept_map(isNDR64=ndr64)
+        r["obj"] = NULL
+        tw = tower_bytes(SVCCTL_IF, "ncacn_ip_tcp", host="0.0.0.0", port=0)
+        r["map_tower"]["tower_length"] = len(tw)
+        r["map_tower"]["tower_octet_string"] = tw
+        r["max_towers"] = 4
+        put("epm", "ept_map.request" + sfx, r)
+        a = epm.ept_mapResponse(isNDR64=ndr64)
+        a["num_towers"] = 2
+        for t in (tower_bytes(SVCCTL_IF, "ncacn_ip_tcp", host="10.0.0.5", port=49668),
+                  tower_bytes(SVCCTL_IF, "ncacn_np", pipe="\\PIPE\\svcctl", netbios="\\\\DC01")):
+            p = epm.twr_p_t(isNDR64=ndr64)
+            p["tower_length"] = len(t)
+            p["tower_octet_string"] = t
+            a["ITowers"].append(p)
+        a["status"] = 0
+        put("epm", "ept_map.response" + sfx, a)
+
+    r = epm.ept_lookup()
+    r["inquiry_type"] = epm.RPC_C_EP_MATCH_BY_IF
+    r["object"] = NULL
+    r["Ifid"]["Uuid"] = uuidtup_to_bin(SAMR_IF)[:16]
+    r["Ifid"]["VersMajor"] = 1
+    r["Ifid"]["VersMinor"] = 0
+    r["vers_option"] = epm.RPC_C_VERS_ALL
+    r["max_ents"] = 500
+    put("epm", "ept_lookup.request", r)
+    a = epm.ept_lookupResponse()
+    a["entry_handle"]["context_handle_attributes"] = 0
+    a["entry_handle"]["context_handle_uuid"] = bytes.fromhex("2d6482bbbdd58e498a326b0859c414d0")
+    a["num_ents"] = 2
+    for obj, t, ann in (
+            ("00000000-0000-0000-0000-000000000000",
+             tower_bytes(SAMR_IF, "ncacn_ip_tcp", host="10.0.0.5", port=49667), "SAM access"),
+            ("00000000-0000-0000-0000-000000000000",
+             tower_bytes(LSA_IF, "ncacn_np", pipe="\\pipe\\lsass", netbios="\\\\DC01"), "")):
+        e = epm.ept_entry_t()
+        e["object"] = uuidtup_to_bin((obj, "0.0"))[:16]
+        e["tower"]["tower_length"] = len(t)
+        e["tower"]["tower_octet_string"] = t
+        e["annotation"] = [bytes([c]) for c in (ann + "\x00").encode()]
+        a["entries"].append(e)
+    a["status"] = 0
+    put("epm", "ept_lookup.response", a)
+
+
 def main():
-    for f in (svcctl, srvsvc, wkssvc, atsvc_, tsch_, winreg):
+    for f in (svcctl, srvsvc, wkssvc, atsvc_, tsch_, winreg, epm_):
         f()
     json.dump(OUT, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
