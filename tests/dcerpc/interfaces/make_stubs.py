@@ -10,7 +10,9 @@ Run from the project root:
 impacket has no classes for some operations the decoders handle (the A
 variants of svcctl, SchRpcRun with arguments, ...); those are declared here
 from the [MS-*] IDL with impacket's own NDR types, so the encoding is still
-impacket's. Quirks met on the way are noted where they matter.
+impacket's. Quirks met on the way are noted where they matter. impacket
+draws referent ids at random and pads with 0xaa/0xbf bytes, so each run
+gives other bytes for the same values (the tests assert values, not bytes).
 """
 import json
 import struct
@@ -184,6 +186,38 @@ def svcctl():
     a["hSCObject"] = b"\x00" * 20
     a["ErrorCode"] = 0
     put("svcctl", "RCloseServiceHandle.response", a)
+
+    # NDR64: the same calls as above.
+    r = scmr.ROpenSCManagerW(isNDR64=True)
+    r["lpMachineName"] = "DC01\x00"
+    r["lpDatabaseName"] = NULL
+    r["dwDesiredAccess"] = 0xF003F
+    put("svcctl", "ROpenSCManagerW.request.ndr64", r)
+    r = scmr.RCreateServiceW(isNDR64=True)
+    r["hSCManager"] = HANDLE_A
+    r["lpServiceName"] = "BTOBTO\x00"
+    r["lpDisplayName"] = NULL
+    r["dwDesiredAccess"] = scmr.SERVICE_ALL_ACCESS
+    r["dwServiceType"] = scmr.SERVICE_WIN32_OWN_PROCESS
+    r["dwStartType"] = scmr.SERVICE_DEMAND_START
+    r["dwErrorControl"] = scmr.SERVICE_ERROR_IGNORE
+    r["lpBinaryPathName"] = "%COMSPEC% /Q /c whoami\x00"
+    r["lpLoadOrderGroup"] = NULL
+    r["lpdwTagId"] = NULL
+    r["lpDependencies"] = list("Tcpip\x00\x00".encode("utf-16le"))
+    r["dwDependSize"] = 14
+    r["lpServiceStartName"] = NULL
+    r["lpPassword"] = NULL
+    r["dwPwSize"] = 0
+    put("svcctl", "RCreateServiceW.request.ndr64", r)
+    r = scmr.RStartServiceW(isNDR64=True)
+    r["hService"] = HANDLE_B
+    r["argc"] = 2
+    for s in ("-k", "netsvcs"):
+        p = LPWSTR(isNDR64=True)
+        p["Data"] = s + "\x00"
+        r["argv"].append(p)
+    put("svcctl", "RStartServiceW.request.args.ndr64", r)
 
     # A variants: impacket 0.10.0 has none; declared from [MS-SCMR] 3.1.4.
     class ROpenSCManagerA(NDRCALL):

@@ -215,6 +215,22 @@ Deno.test("svcctl A variants (impacket NDR types, IDL from [MS-SCMR] 3.1.4)", ()
   });
 });
 
+Deno.test("svcctl NDR64 (impacket): open, create with dependencies, start with arguments", () => {
+  assert.deepEqual(decode(svcctl, 15, "request", made["ROpenSCManagerW.request.ndr64"]!, true), {
+    machineName: "DC01",
+    databaseName: null,
+    desiredAccess: 0xf003f,
+  });
+  const created = decode(svcctl, 12, "request", made["RCreateServiceW.request.ndr64"]!, true);
+  assert.equal(created.binaryPathName, "%COMSPEC% /Q /c whoami");
+  assert.equal(created.serviceName, "BTOBTO");
+  assert.deepEqual(created.dependencies, ["Tcpip"]);
+  assert.deepEqual(
+    decode(svcctl, 19, "request", made["RStartServiceW.request.args.ndr64"]!, true).args,
+    ["-k", "netsvcs"],
+  );
+});
+
 // 401trg/20171220_smb_psexec_add_user.pcap (PsExec over SMB2): stubs from
 // `tshark -r … --disable-protocol svcctl -T fields -e dcerpc.stub_data`; the
 // values in comments are what `tshark -V` shows for the frame.
