@@ -166,7 +166,7 @@ Deno.test("epm ept_map (impacket, NDR 2.0 and NDR64): the tower asked for, the t
   }
 });
 
-Deno.test("epm ept_lookup (impacket): by interface; entries with towers and annotations", () => {
+Deno.test("epm ept_lookup (impacket, NDR 2.0 and NDR64): by interface; entries with towers and annotations", () => {
   assert.deepEqual(decode(epm, 2, "request", made["ept_lookup.request"]!), {
     inquiryType: "RPC_C_EP_MATCH_BY_IF",
     object: null,
@@ -175,39 +175,41 @@ Deno.test("epm ept_lookup (impacket): by interface; entries with towers and anno
     handle: "0".repeat(40),
     maxEnts: 500,
   });
-  assert.deepEqual(decode(epm, 2, "response", made["ept_lookup.response"]!), {
-    handle: "000000002d6482bbbdd58e498a326b0859c414d0",
-    count: 2,
-    entries: [
-      {
-        object: "00000000-0000-0000-0000-000000000000",
-        tower: {
-          interface: "12345778-1234-abcd-ef00-0123456789ac",
-          version: "1.0",
-          transferSyntax: NDR,
-          transferSyntaxVersion: "2.0",
-          protocol: "ncacn_ip_tcp",
-          port: 49667,
-          host: "10.0.0.5",
+  for (const sfx of ["", ".ndr64"]) {
+    assert.deepEqual(decode(epm, 2, "response", made["ept_lookup.response" + sfx]!, sfx !== ""), {
+      handle: "000000002d6482bbbdd58e498a326b0859c414d0",
+      count: 2,
+      entries: [
+        {
+          object: "00000000-0000-0000-0000-000000000000",
+          tower: {
+            interface: "12345778-1234-abcd-ef00-0123456789ac",
+            version: "1.0",
+            transferSyntax: NDR,
+            transferSyntaxVersion: "2.0",
+            protocol: "ncacn_ip_tcp",
+            port: 49667,
+            host: "10.0.0.5",
+          },
+          annotation: "SAM access",
         },
-        annotation: "SAM access",
-      },
-      {
-        object: "00000000-0000-0000-0000-000000000000",
-        tower: {
-          interface: "12345778-1234-abcd-ef00-0123456789ab",
-          version: "0.0",
-          transferSyntax: NDR,
-          transferSyntaxVersion: "2.0",
-          protocol: "ncacn_np",
-          pipe: "\\pipe\\lsass",
-          host: "\\\\DC01",
+        {
+          object: "00000000-0000-0000-0000-000000000000",
+          tower: {
+            interface: "12345778-1234-abcd-ef00-0123456789ab",
+            version: "0.0",
+            transferSyntax: NDR,
+            transferSyntaxVersion: "2.0",
+            protocol: "ncacn_np",
+            pipe: "\\pipe\\lsass",
+            host: "\\\\DC01",
+          },
+          annotation: "",
         },
-        annotation: "",
-      },
-    ],
-    returnValue: 0,
-  });
+      ],
+      returnValue: 0,
+    });
+  }
 });
 
 // tshark -V, frame 4: Object 765294ba-…, Floor 1 d95afe70-a6d5-4259-822e-2c84da1ddb0d

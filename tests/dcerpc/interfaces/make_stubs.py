@@ -1059,23 +1059,25 @@ def epm_():
     r["vers_option"] = epm.RPC_C_VERS_ALL
     r["max_ents"] = 500
     put("epm", "ept_lookup.request", r)
-    a = epm.ept_lookupResponse()
-    a["entry_handle"]["context_handle_attributes"] = 0
-    a["entry_handle"]["context_handle_uuid"] = bytes.fromhex("2d6482bbbdd58e498a326b0859c414d0")
-    a["num_ents"] = 2
-    for obj, t, ann in (
-            ("00000000-0000-0000-0000-000000000000",
-             tower_bytes(SAMR_IF, "ncacn_ip_tcp", host="10.0.0.5", port=49667), "SAM access"),
-            ("00000000-0000-0000-0000-000000000000",
-             tower_bytes(LSA_IF, "ncacn_np", pipe="\\pipe\\lsass", netbios="\\\\DC01"), "")):
-        e = epm.ept_entry_t()
-        e["object"] = uuidtup_to_bin((obj, "0.0"))[:16]
-        e["tower"]["tower_length"] = len(t)
-        e["tower"]["tower_octet_string"] = t
-        e["annotation"] = [bytes([c]) for c in (ann + "\x00").encode()]
-        a["entries"].append(e)
-    a["status"] = 0
-    put("epm", "ept_lookup.response", a)
+    for ndr64 in (False, True):
+        sfx = ".ndr64" if ndr64 else ""
+        a = epm.ept_lookupResponse(isNDR64=ndr64)
+        a["entry_handle"]["context_handle_attributes"] = 0
+        a["entry_handle"]["context_handle_uuid"] = bytes.fromhex("2d6482bbbdd58e498a326b0859c414d0")
+        a["num_ents"] = 2
+        for obj, t, ann in (
+                ("00000000-0000-0000-0000-000000000000",
+                 tower_bytes(SAMR_IF, "ncacn_ip_tcp", host="10.0.0.5", port=49667), "SAM access"),
+                ("00000000-0000-0000-0000-000000000000",
+                 tower_bytes(LSA_IF, "ncacn_np", pipe="\\pipe\\lsass", netbios="\\\\DC01"), "")):
+            e = epm.ept_entry_t(isNDR64=ndr64)
+            e["object"] = uuidtup_to_bin((obj, "0.0"))[:16]
+            e["tower"]["tower_length"] = len(t)
+            e["tower"]["tower_octet_string"] = t
+            e["annotation"] = [bytes([c]) for c in (ann + "\x00").encode()]
+            a["entries"].append(e)
+        a["status"] = 0
+        put("epm", "ept_lookup.response" + sfx, a)
 
 
 def main():
