@@ -9,9 +9,10 @@
 import process from "node:process";
 import { input, search, select, Separator } from "@inquirer/prompts";
 import { cookedMode, readKey } from "./keys.ts";
-import { conversationBytes, conversationLine, messageLine, summaryLines } from "./render.ts";
+import { messageLine, summaryLines } from "./render.ts";
 import { helpLines, type ReplSession } from "./session.ts";
 import { anomalyLines, authLines, fileLines } from "./render.ts";
+import { rpcDetailLines, rpcLine } from "./rpc_view.ts";
 import { formatShareTree } from "../../lib/output/share_tree_text.ts";
 
 const encoder = new TextEncoder();
@@ -57,6 +58,7 @@ export const STEPPER_KEYS: [string, string][] = [
   ["f", "files of this connection (numbered: size, coverage, SHA-256)"],
   ["w", "write a file's carved content: N [PATH]"],
   ["t", "the share tree: folders and files each share showed, with versions"],
+  ["d", "DCE/RPC calls and binds of this connection: pick one (Enter) for its detail"],
   ["a", "NTLM authentications of this connection"],
   ["!", "anomalies of this connection"],
   ["s", "capture summary"],
@@ -73,7 +75,7 @@ function helpScreen(): string[] {
     ...STEPPER_KEYS.map(([k, what]) => `  ${k.padEnd(14)} ${what}`),
     "",
     "Pager (this screen, files, authentications, anomalies): ↑ ↓ PgUp PgDn scroll, any other key",
-    "returns.",
+    "returns. RPC list (d): ↑ ↓ move, Enter shows the call, Esc returns.",
     "",
     "The same actions as line commands (scriptable mode, stdin not a terminal):",
     ...helpLines(),
@@ -153,6 +155,7 @@ async function overview(session: ReplSession, name: string): Promise<Pick | "qui
           const views: { name: string; value: Pick }[] = [
             { name: "[auth] NTLM authentications", value: { kind: "view", name: "auth" } },
             { name: "[files] file names", value: { kind: "view", name: "files" } },
+            { name: "[rpc] DCE/RPC calls and binds", value: { kind: "view", name: "rpc" } },
             { name: "[anomalies] anomalies", value: { kind: "view", name: "anomalies" } },
             { name: "[help] keys and commands", value: { kind: "view", name: "help" } },
             { name: "[quit]", value: { kind: "view", name: "quit" } },
@@ -190,8 +193,55 @@ async function showView(session: ReplSession, view: string, connection?: number)
     });
   } else if (view === "anomalies") {
     await pager(`Anomalies${where}`, () => anomalyLines(model, connection));
-  } else if (view === "summary") await pager("Summary", () => summaryLines(model));
+  } else if (view === "rpc") await rpcBrowser(session, connection);
+  else if (view === "summary") await pager("Summary", () => summaryLines(model));
   else if (view === "help") await pager("Help", helpScreen);
+}
+
+/**
+ * The RPC calls and binds (of one connection, when given) as an @inquirer/prompts
+ * `select`; Enter shows the picked one in the pager, then the list again; Esc or
+ * Ctrl-C leaves. `at` is the number of the event to start on.
+ */
+async function rpcBrowser(session: ReplSession, connection?: number, at?: number): Promise<void> {
+  const model = session.model;
+  const where = connection === undefined ? "" : ` of #${connection}`;
+  let pick = at;
+  for (;;) {
+    const events = model.rpcOf(connection);
+    if (events.length === 0) {
+      await pager(`DCE/RPC${where}`, () => ["no DCE/RPC calls or binds"]);
+      return;
+    }
+    const { columns, rows } = size();
+    cookedMode();
+    write(CLEAR + SHOW_CURSOR);
+    // select has no key of its own for leaving: a lone Esc aborts it.
+    const controller = new AbortController();
+    const onData = (data: Uint8Array | string) => {
+      const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+      if (text === "\x1b") controller.abort();
+    };
+    process.stdin.on("data", onData);
+    try {
+      pick = await select<number>({
+        message: `DCE/RPC${where} (${events.length}; ↑↓ move, Enter details, Esc back):`,
+        pageSize: Math.max(3, rows - 3),
+        ...(pick === undefined ? {} : { default: pick }),
+        choices: events.map((e) => ({
+          name: fit(rpcLine(model, e), columns - 4),
+          value: model.rpcNumber(e),
+        })),
+      }, { signal: controller.signal });
+    } catch (e) {
+      if (promptEnded(e)) return;
+      throw e;
+    } finally {
+      process.stdin.off("data", onData);
+    }
+    const n = pick;
+    await pager(`DCE/RPC ${n}`, () => rpcDetailLines(model, n, session.captureStart()));
+  }
 }
 
 /** Ask a question with @inquirer/prompts `input`; undefined when cancelled. */
@@ -216,7 +266,7 @@ async function stepper(session: ReplSession, id: number): Promise<"back" | "quit
     const c = session.conversation!;
     const e = session.current();
     const vis = session.visible();
-    const head = conversationLine(c, conversationBytes(c, session.store.streamBytes(id)));
+    const head = session.conversationHead(c);
     const state = [
       e ? `message ${session.index + 1} of ${c.messages.length}` : "no messages",
       session.filter ? `filter ${session.filter.text}: ${vis.indexOf(e!) + 1}/${vis.length}` : "",
@@ -231,7 +281,7 @@ async function stepper(session: ReplSession, id: number): Promise<"back" | "quit
         body.slice(top, top + height).map((l) => fit(l, columns)).join("\n"),
     );
     const footer = note ||
-      "←/→ step  ↑/↓ scroll  g goto  r pair  x hex  / filter  e errors  c clear  l list  ? help  b back  q quit";
+      "←/→ step  ↑/↓ scroll  g goto  r pair  x hex  / filter  e errors  c clear  l list  d rpc  ? help  b back  q quit";
     write(`\x1b[${rows};1H` + fit(footer, columns));
     note = "";
     return height;
@@ -334,6 +384,13 @@ async function stepper(session: ReplSession, id: number): Promise<"back" | "quit
       case "t":
         await showView(session, "tree", id);
         break;
+      case "d": {
+        // Start on the call the current message carried, if it carried one.
+        const e = session.current();
+        const carried = e ? model.rpcCarriedBy(e)[0] : undefined;
+        await rpcBrowser(session, id, carried && model.rpcNumber(carried.rpc));
+        break;
+      }
       case "w": {
         const answer = await ask("Save file (N [PATH], numbers as in f):");
         if (answer) {

@@ -10,6 +10,7 @@ import type {
   FileEvent,
   KerberosEvent,
   NtlmEvent,
+  RpcEvent,
   SmbEvent,
   SummaryEvent,
   TranscriptEvent,
@@ -18,6 +19,12 @@ import type {
 import { AccountTally } from "../../lib/tally.ts";
 import { normalisePath } from "../../lib/files/path.ts";
 import { ShareTree } from "../../lib/files/share_tree.ts";
+
+/**
+ * SMB commands that move named-pipe bytes: SMB2 WRITE, READ, IOCTL; SMB1 READ/WRITE(_ANDX…)
+ * and TRANSACTION (TransactNmPipe) with its secondary requests.
+ */
+const PIPE_CARRIER = /^(READ|WRITE|IOCTL|TRANSACTION(_SECONDARY)?$)/;
 
 /** One TCP or UDP conversation and its SMB messages. */
 export interface Conversation {
@@ -43,6 +50,12 @@ export class CaptureModel {
   readonly fileEvents: FileEvent[] = [];
   /** Remote executions seen on PsExec-style pipes. */
   readonly transcripts: TranscriptEvent[] = [];
+  /** DCE/RPC calls and binds, in the order they completed; `rpc N` is `rpc[N - 1]`. */
+  readonly rpc: RpcEvent[] = [];
+  readonly #rpcNumber = new Map<RpcEvent, number>();
+  readonly #rpcByConnection = new Map<number, RpcEvent[]>();
+  /** RPC events by frame of their evidence (a frame belongs to one connection). */
+  readonly #rpcByFrame = new Map<number, RpcEvent[]>();
   /** The open id behind each file event with content (for `save`). */
   readonly fileIds: Map<FileEvent, number> = new Map();
   readonly trees: TreeEvent[] = [];
@@ -127,6 +140,9 @@ export class CaptureModel {
         case "transcript":
           this.transcripts.push(e);
           break;
+        case "rpc":
+          this.#addRpc(e);
+          break;
         default: {
           // Every type of EVENT_TYPES is handled: a new one does not compile until it is.
           const unknown: never = e;
@@ -134,6 +150,54 @@ export class CaptureModel {
         }
       }
     }
+  }
+
+  #addRpc(e: RpcEvent): void {
+    this.rpc.push(e);
+    this.#rpcNumber.set(e, this.rpc.length);
+    const id = e.evidence.connection;
+    if (id !== undefined) {
+      const list = this.#rpcByConnection.get(id);
+      if (list) list.push(e);
+      else this.#rpcByConnection.set(id, [e]);
+    }
+    for (const frame of new Set(e.evidence.frames)) {
+      const list = this.#rpcByFrame.get(frame);
+      if (list) list.push(e);
+      else this.#rpcByFrame.set(frame, [e]);
+    }
+  }
+
+  /** The number `rpc N` shows an RPC event by (1-based, in `rpc` order). */
+  rpcNumber(e: RpcEvent): number {
+    return this.#rpcNumber.get(e) ?? 0;
+  }
+
+  /** The RPC calls and binds of one connection (all of them when `id` is undefined). */
+  rpcOf(id: number | undefined): readonly RpcEvent[] {
+    return id === undefined ? this.rpc : this.#rpcByConnection.get(id) ?? [];
+  }
+
+  /**
+   * The RPC calls and binds whose PDUs this SMB message carried: a pipe
+   * WRITE, READ, IOCTL or TRANSACTION sharing a frame with the event, sent by
+   * the client for the request (or bind), by the server for the answer.
+   */
+  rpcCarriedBy(message: SmbEvent): { rpc: RpcEvent; half: "request" | "answer" }[] {
+    if (!PIPE_CARRIER.test(message.command)) return [];
+    const out: { rpc: RpcEvent; half: "request" | "answer" }[] = [];
+    const seen = new Set<RpcEvent>();
+    for (const frame of message.evidence.frames) {
+      for (const rpc of this.#rpcByFrame.get(frame) ?? []) {
+        if (seen.has(rpc) || rpc.evidence.connection !== message.evidence.connection) continue;
+        const inRequest = rpc.request?.frames.includes(frame) ?? false;
+        // The client sends requests and binds; the server's frames hold the answers.
+        if (message.evidence.fromClient !== inRequest) continue;
+        seen.add(rpc);
+        out.push({ rpc, half: inRequest ? "request" : "answer" });
+      }
+    }
+    return out;
   }
 
   /** A conversation by id. */

@@ -37,6 +37,25 @@ function usersText(accounts: AccountTally): string {
   return shown + more + anonymous;
 }
 
+/** The summary's RPC line: calls, failures, binds, interfaces. */
+function rpcSummaryText(model: CaptureModel): string {
+  if (model.rpc.length === 0) return "none";
+  const calls = model.rpc.filter((e) => e.action === "call");
+  const failed = calls.filter((e) => e.success === false).length;
+  const unanswered = calls.filter((e) => e.outcome === "no_response").length;
+  const naks = model.rpc.filter((e) => e.outcome === "nak").length;
+  const names = new Set<string>();
+  for (const e of model.rpc) {
+    if (e.action === "call") names.add(e.interfaceName ?? e.interface ?? "?");
+    else for (const c of e.contexts ?? []) names.add(c.interfaceName ?? c.interface);
+  }
+  return `${calls.length} calls (${failed} failed${
+    unanswered ? `, ${unanswered} unanswered` : ""
+  }), ${model.rpc.length - calls.length} binds${naks ? ` (${naks} refused)` : ""}; ${
+    list(names, 8)
+  }`;
+}
+
 /** The overview: what the capture holds. */
 export function summaryLines(model: CaptureModel): string[] {
   const s = model.summary;
@@ -58,6 +77,7 @@ export function summaryLines(model: CaptureModel): string[] {
       model.conversations.length - tcp
     } UDP)`,
     `SMB messages:  ${model.messages}`,
+    `RPC:           ${rpcSummaryText(model)}`,
     `dialects:      ${list(model.dialects)}`,
     `users:         ${usersText(model.accounts)}`,
     `shares:        ${list(model.shares)}`,
@@ -73,13 +93,14 @@ export function conversationBytes(c: Conversation, streamBytes: number): number 
   return cs && ss ? cs.payloadBytes + ss.payloadBytes : streamBytes;
 }
 
-/** One line for the connection list. */
-export function conversationLine(c: Conversation, bytes: number): string {
+/** One line for the connection list; `rpc`, its DCE/RPC calls and binds, when it had some. */
+export function conversationLine(c: Conversation, bytes: number, rpc = 0): string {
   const e = c.first;
   const dialect = c.dialect === undefined ? "-" : esc(c.dialect);
   const user = c.users.length ? c.users.map(esc).join(",") : "-";
   return `#${e.id} ${e.transport} ${endpoint(e.client)} → ${endpoint(e.server)}  ` +
-    `dialect=${dialect}  user=${user}  messages=${c.messages.length}  bytes=${formatBytes(bytes)}`;
+    `dialect=${dialect}  user=${user}  messages=${c.messages.length}  bytes=${formatBytes(bytes)}` +
+    (rpc > 0 ? `  rpc=${rpc}` : "");
 }
 
 /** A short line for a message in lists: its number, frame, direction, command, status. */
@@ -150,8 +171,16 @@ export function pairOf(c: Conversation, e: SmbEvent): SmbEvent | undefined {
   return undefined;
 }
 
-/** One message in full: where, when, status, pairing, fields and header as trees. */
-export function messageLines(c: Conversation, e: SmbEvent, captureStart: number): string[] {
+/**
+ * One message in full: where, when, status, pairing, fields and header as trees.
+ * `nested` (the RPC calls it carried) goes under its frames, above the fields.
+ */
+export function messageLines(
+  c: Conversation,
+  e: SmbEvent,
+  captureStart: number,
+  nested: string[] = [],
+): string[] {
   const n = c.messages.indexOf(e) + 1;
   const dir = e.evidence.fromClient ? "client → server" : "server → client";
   const lines = [
@@ -192,6 +221,7 @@ export function messageLines(c: Conversation, e: SmbEvent, captureStart: number)
       e.evidence.frames.join(", ")
     }  (${dir}, stream offset ${e.evidence.streamOffset})`,
   );
+  lines.push(...nested);
   lines.push("  fields:");
   lines.push(...treeLines(e.fields, "  ").map((l) => `  ${l}`));
   lines.push("  header:");

@@ -23,6 +23,7 @@ import type { StreamStore } from "./streams.ts";
 import { defaultSavePath, saveFile } from "./save.ts";
 import { formatShareTree } from "../../lib/output/share_tree_text.ts";
 import { formatTranscript } from "../../lib/output/transcript_text.ts";
+import { rpcDetailLines, rpcListLines, rpcNestedLines } from "./rpc_view.ts";
 
 /** Every line command, with what it does (the help text). */
 export const COMMANDS: [string, string][] = [
@@ -48,6 +49,9 @@ export const COMMANDS: [string, string][] = [
   ["save N [PATH]", "write file N's carved content to PATH (default: its name, here)"],
   ["tree", "each share's folders and files as the capture shows them, with versions"],
   ["transcripts [hex]", "remote executions (PsExec, RemCom, PAExec, CSExec) on their pipes"],
+  ["rpc [TEXT]", "DCE/RPC calls and binds, numbered (of the open connection, else all);"],
+  ["", "TEXT keeps those whose interface, operation, pipe, user or status contains it"],
+  ["rpc N", "call or bind N in detail: every field, arguments, results, frames, messages"],
   ["anomalies", "anomalies (of the open connection, else all)"],
   ["help", "this list"],
   ["quit", "leave"],
@@ -208,21 +212,47 @@ export class ReplSession {
   showLines(): string[] {
     const c = this.conversation, e = this.current();
     if (!c) return ["no connection open: use conn N"];
-    if (!e) return [`connection #${c.first.id} has no SMB messages`];
+    if (!e) {
+      const rpc = this.model.rpcOf(c.first.id).length;
+      return [
+        `connection #${c.first.id} has no SMB messages` +
+        (rpc ? `; it has ${rpc} DCE/RPC calls and binds: see rpc` : ""),
+      ];
+    }
     const vis = this.visible();
     const pos = vis.indexOf(e);
     const filtered = this.filter
       ? [`filter ${escapeControl(this.filter.text)}: ${pos + 1} of ${vis.length} shown`]
       : [];
-    return [...filtered, ...messageLines(c, e, this.captureStart())];
+    return [
+      ...filtered,
+      ...messageLines(c, e, this.captureStart(), rpcNestedLines(this.model, e)),
+    ];
   }
 
   /** The connection list, optionally only lines containing `search`. */
   connectionLines(search = ""): string[] {
-    const lines = this.model.conversations.map((c) =>
-      conversationLine(c, conversationBytes(c, this.store.streamBytes(c.first.id)))
-    ).filter((l) => l.toLowerCase().includes(search.toLowerCase()));
+    const lines = this.model.conversations.map((c) => this.conversationHead(c)).filter((l) =>
+      l.toLowerCase().includes(search.toLowerCase())
+    );
     return lines.length ? lines : ["no connections"];
+  }
+
+  /** A conversation's line: endpoints, dialect, users, messages, bytes, RPC calls. */
+  conversationHead(c: Conversation): string {
+    const id = c.first.id;
+    return conversationLine(
+      c,
+      conversationBytes(c, this.store.streamBytes(id)),
+      this.model.rpcOf(id).length,
+    );
+  }
+
+  /** `rpc N` and `rpc [TEXT]`: one call in detail, or the (filtered) list. */
+  rpcLines(arg: string): string[] {
+    const t = arg.trim();
+    if (/^\d+$/.test(t)) return rpcDetailLines(this.model, Number(t), this.captureStart());
+    return rpcListLines(this.model, this.conversation?.first.id, t);
   }
 
   /** Hex dump of the current message. */
@@ -261,9 +291,7 @@ export class ReplSession {
           if (args[0] === undefined || !Number.isInteger(n)) return { lines: ["usage: conn N"] };
           const err = this.open(n);
           if (err) return { lines: [err] };
-          const c = this.conversation!;
-          const head = conversationLine(c, conversationBytes(c, this.store.streamBytes(n)));
-          return { lines: [head, ...this.showLines()] };
+          return { lines: [this.conversationHead(this.conversation!), ...this.showLines()] };
         }
         case "next":
         case "prev": {
@@ -323,6 +351,8 @@ export class ReplSession {
           if (all.length === 0) return { lines: ["no remote executions seen"] };
           return { lines: all.flatMap((t) => formatTranscript(t, { hex: args[0] === "hex" })) };
         }
+        case "rpc":
+          return { lines: this.rpcLines(arg) };
         case "anomalies":
           return { lines: anomalyLines(this.model, id) };
         case "help":
