@@ -26,7 +26,7 @@ export const UPLOAD_PAGE = `<!doctype html>
 <body>
 <h1>smbscope</h1>
 <p>Decode a packet capture (pcap or pcapng, gzip-compressed or not): connections, SMB sessions,
-NTLM logins, shares, files (with hashes; the carved files as a zip) and anomalies. The capture is sent to this server and decoded as it streams.</p>
+NTLM logins, shares, files (with hashes; the carved files as a zip), DCE/RPC calls and anomalies. The capture is sent to this server and decoded as it streams.</p>
 <div id="drop">
   <p>Drop a capture here, or <input type="file" id="file" aria-label="capture file"></p>
 </div>
@@ -72,10 +72,45 @@ const ep = (e) => e ? (e.ip.includes(":") ? "[" + e.ip + "]" : e.ip) + ":" + e.p
 const account = (u) => (u.domain ? u.domain + "\\\\" + u.user : u.user) + (u.refused ? " (refused)" : "");
 const time = (ts) => ts ? new Date(ts * 1000).toISOString() : "";
 
+// DCE/RPC: a few name=value pairs of scalar arguments (handles left out), as the text view
+// writes them; arrays as their length; long strings cut (the JSON has them whole).
+function pairs(values, max) {
+  const out = [];
+  for (const [k, v] of Object.entries(values || {})) {
+    if (out.length === max) break;
+    if (/handle$/i.test(k) || v === null || v === "" || (typeof v === "object" && !Array.isArray(v))) continue;
+    const s = Array.isArray(v) ? "[" + v.length + "]" : String(v);
+    out.push(k + "=" + (s.length > 80 ? s.slice(0, 80) + "…" : s));
+  }
+  return out.join("  ");
+}
+const rpcVia = (r) => (r.evidence.connection === undefined ? "" : "#" + r.evidence.connection + " ") +
+  (r.pipe !== undefined ? "\\\\pipe\\\\" + r.pipe + " (" + r.transport + ")" : r.transport);
+function rpcCall(r) {
+  if (r.action === "call") {
+    return (r.interfaceName || r.interface || "?") + "." + (r.operation || "opnum" + r.opnum);
+  }
+  return r.action.replace("_", " ") + " " + (r.contexts || []).map((c) =>
+    (c.interfaceName || c.interface) + " v" + c.interfaceVersion +
+    (c.result && c.result !== "acceptance" ? " (" + c.result + ")" : "")).join(", ");
+}
+function rpcOutcome(r) {
+  let s = r.outcome === "no_response" ? "no response" : r.statusName || r.outcome;
+  if (r.rejectReason) s += " (" + r.rejectReason + ")";
+  if (r.authType) s += "; auth " + r.authType + "/" + r.authLevel;
+  if (r.encrypted) s += "; encrypted";
+  return s;
+}
+function rpcArguments(r) {
+  const args = pairs(r.arguments, 4), results = pairs(r.results, 3);
+  return [args, results && "→ " + results, r.argumentsNote].filter(Boolean).join("\\n");
+}
+
 function render(doc) {
   results.replaceChildren();
   const s = doc.summary || {};
   const smb = s.smb || {};
+  const rpc = doc.rpc || [];
   const facts = [
     ["format", s.format + (s.gzip ? " (gzip)" : "")], ["bytes", s.bytes], ["frames", s.frames],
     ["first packet", time(s.firstTs)], ["last packet", time(s.lastTs)],
@@ -85,6 +120,7 @@ function render(doc) {
     ["anonymous logins", smb.anonymousLogins || 0], ["shares", smb.shares],
     ["NTLM logins (refused)", smb.authentications + " (" + smb.failedAuthentications + ")"],
     ["Kerberos logins (refused)", (smb.kerberosLogins || 0) + " (" + (smb.failedKerberosLogins || 0) + ")"],
+    ["DCE/RPC calls (failed)", rpc.filter((r) => r.action === "call").length + " (" + rpc.filter((r) => r.success === false).length + ")"],
     ["anomalies", s.anomalies], ["truncated", doc.truncated ? "yes: " + (doc.reason ? doc.reason.message : "") : "no"],
   ];
   results.append(table("summary", "Summary", [["", (r) => r[0]], ["value", (r) => r[1]]], facts));
@@ -126,6 +162,11 @@ function render(doc) {
     ["frames", (f) => f.evidence.frames],
   ], files));
   zip.hidden = !files.some((f) => f.bytesSeen > 0);
+  results.append(table("rpc", "DCE/RPC", [
+    ["time", (r) => time(r.request ? r.request.ts : r.evidence.ts)], ["via", rpcVia],
+    ["call", rpcCall], ["outcome", rpcOutcome], ["user", (r) => r.user],
+    ["arguments", rpcArguments], ["frames", (r) => r.evidence.frames],
+  ], rpc));
   results.append(table("anomalies", "Anomalies", [
     ["layer", (a) => a.layer], ["kind", (a) => a.kind], ["detail", (a) => a.detail],
     ["frames", (a) => a.evidence.frames],
