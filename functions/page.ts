@@ -164,7 +164,8 @@ function render(doc) {
   zip.hidden = !files.some((f) => f.bytesSeen > 0);
   results.append(table("rpc", "DCE/RPC", [
     ["time", (r) => time(r.request ? r.request.ts : r.evidence.ts)], ["via", rpcVia],
-    ["call", rpcCall], ["outcome", rpcOutcome], ["user", (r) => r.user],
+    ["call", rpcCall], ["outcome", rpcOutcome],
+    ["user", (r) => r.user || (r.anonymous ? "(anonymous)" : "")],
     ["arguments", rpcArguments], ["frames", (r) => r.evidence.frames],
   ], rpc));
   results.append(table("anomalies", "Anomalies", [
