@@ -5,7 +5,9 @@
  * timestamps moved on; copies are interleaved a few at a time so the
  * connection table holds several live flows at once.
  *
- *     deno run -R -W bench/build_capture.ts out.pcap [megabytes=200]
+ *     deno run -R -W bench/build_capture.ts out.pcap [megabytes=200] [fixture folder=smb]
+ *
+ * (`dcerpc` as the folder gives a capture dense in DCE/RPC calls.)
  *
  * @module
  */
@@ -103,9 +105,9 @@ export async function writeReplicated(
 }
 
 if (import.meta.main) {
-  const [out, mb = "200"] = Deno.args;
-  if (!out) throw new Error("usage: build_capture.ts out.pcap [megabytes]");
-  const dir = new URL("../fixtures/smb/", import.meta.url);
+  const [out, mb = "200", folder = "smb"] = Deno.args;
+  if (!out) throw new Error("usage: build_capture.ts out.pcap [megabytes] [fixture folder]");
+  const dir = new URL(`../fixtures/${folder}/`, import.meta.url);
   const paths = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".pcap"))
     .map((e) => new URL(e.name, dir).pathname).sort();
   const result = await writeReplicated(out, fixtureFrames(paths), Number(mb) * 1e6);

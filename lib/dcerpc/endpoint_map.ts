@@ -14,6 +14,9 @@ export interface MappedInterface {
   version: string;
 }
 
+/** Several interfaces were learned at one address. */
+const AMBIGUOUS: MappedInterface = { uuid: "", version: "" };
+
 /** Endpoints by `ip|port`. */
 export class EndpointMap {
   readonly #map: BoundedMap<string, MappedInterface>;
@@ -22,14 +25,23 @@ export class EndpointMap {
     this.#map = new BoundedMap({ max, onEvict: () => onLimit() });
   }
 
-  /** Remember that `iface` listens at `ip:port`. */
+  /**
+   * Remember that `iface` listens at `ip:port`. A server process often
+   * serves several interfaces on one port (lsass: samr, lsarpc, netlogon…):
+   * a second interface at the same address makes it ambiguous.
+   */
   learn(ip: string, port: number, iface: MappedInterface): void {
-    this.#map.set(`${ip}|${port}`, iface);
+    const key = `${ip}|${port}`;
+    const known = this.#map.get(key);
+    if (known !== undefined && known !== AMBIGUOUS && known.uuid !== iface.uuid) {
+      this.#map.set(key, AMBIGUOUS);
+    } else if (known === undefined) this.#map.set(key, iface);
   }
 
-  /** The interface learned for a server address. */
+  /** The one interface learned for a server address; undefined when none or several were. */
   get(server: Endpoint): MappedInterface | undefined {
-    return this.#map.get(`${server.ip}|${server.port}`);
+    const found = this.#map.get(`${server.ip}|${server.port}`);
+    return found === AMBIGUOUS ? undefined : found;
   }
 
   /** Whether anything was learned for it. */

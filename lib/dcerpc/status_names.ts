@@ -56,6 +56,14 @@ const NCA_STATUS: Readonly<Record<number, string>> = {
   0x1c010017: "nca_s_unsupported_type",
 };
 
+/**
+ * DCE statuses the endpoint mapper returns in its status out-parameter
+ * ([C706] appendix O); Windows uses the same values on the wire.
+ */
+const EPT_STATUS: Readonly<Record<number, string>> = {
+  0x16c9a0d6: "ept_s_not_registered",
+};
+
 /** `0x` and eight hex digits. */
 export function hex32(code: number): string {
   return `0x${(code >>> 0).toString(16).padStart(8, "0")}`;
@@ -74,6 +82,8 @@ export function faultName(status: number): string {
 
 /** The name of an operation's return value, by what its interface returns. */
 export function returnValueName(value: number, kind: ReturnKind): string {
+  const dce = EPT_STATUS[value];
+  if (dce !== undefined) return dce;
   switch (kind) {
     case "win32":
       return win32ErrorName(value) ?? hex32(value);

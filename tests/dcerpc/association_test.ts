@@ -173,3 +173,25 @@ Deno.test("random bodies behind valid headers never throw", () => {
   }
   a.end();
 });
+
+Deno.test("without a bind, a call to an address the endpoint mapper named is named by it, unless ambiguous", () => {
+  const one = setup();
+  one.ctx.endpoints.learn("10.0.0.1", 135, { uuid: SVCCTL, version: "2.0" });
+  one.send(true, request(2, 15, OPEN_SCM));
+  one.send(false, response(2, new Array(24).fill(0)));
+  one.a.end();
+  const named = one.rpc()[0]!;
+  assert.equal(named.operation, "ROpenSCManagerW");
+  assert.equal(named.arguments!.machineName, "dc1");
+
+  const two = setup();
+  two.ctx.endpoints.learn("10.0.0.1", 135, { uuid: SVCCTL, version: "2.0" });
+  two.ctx.endpoints.learn("10.0.0.1", 135, {
+    uuid: "12345778-1234-abcd-ef00-0123456789ac",
+    version: "1.0",
+  });
+  two.send(true, request(2, 15, OPEN_SCM));
+  two.a.end();
+  assert.equal(two.rpc()[0]!.interface, undefined);
+  assert.ok(two.ctx.endpoints.has({ ip: "10.0.0.1", port: 135 }));
+});

@@ -47,6 +47,11 @@ const FAULT_ALIASES: Record<string, string> = {
   rpc_s_access_denied: "ERROR_ACCESS_DENIED",
 };
 
+/** The script's names for return values that [C706] spells otherwise. */
+const STATUS_ALIASES: Record<string, string> = {
+  EPT_S_NOT_REGISTERED: "ept_s_not_registered",
+};
+
 /** What the script's result says about an event. */
 function sameResult(expected: string, e: RpcEvent): boolean {
   if (expected === "ok") return e.outcome === "response" && e.success !== false;
@@ -55,7 +60,8 @@ function sameResult(expected: string, e: RpcEvent): boolean {
     return e.outcome === "fault" && e.statusName === (FAULT_ALIASES[name] ?? name);
   }
   if (kind === "status") {
-    return e.outcome === "response" && (e.statusName === undefined || e.statusName === name);
+    return e.outcome === "response" &&
+      (e.statusName === undefined || e.statusName === (STATUS_ALIASES[name] ?? name));
   }
   return false;
 }
@@ -104,6 +110,19 @@ for (
       if (x.pipe !== undefined) assert.equal(e.pipe, pipeOf(x.pipe), at);
       if (x.tcpPort !== undefined) assert.equal(e.server.port, x.tcpPort, at);
       assert.ok(sameResult(x.result, e), `${at}: ${x.result} vs ${e.outcome} ${e.statusName}`);
+      if (x.operation === "ept_map" && e.results !== undefined) {
+        // The script records impacket's field names (snake case): compare the towers' endpoints.
+        const theirs =
+          (x as { response?: { towers?: { uuid: string; tcp_port: number; ip: string }[] } })
+            .response?.towers ?? [];
+        const ours = e.results.towers as { interface: string; port: number; host: string }[];
+        assert.deepEqual(
+          ours.map((t) => [t.interface, t.port, t.host]),
+          theirs.map((t) => [t.uuid, t.tcp_port, t.ip]),
+          at,
+        );
+        compared += theirs.length;
+      }
       if (e.arguments === undefined || x.request === undefined) return;
       for (const [k, v] of Object.entries(x.request)) {
         if (typeof v !== "string" && typeof v !== "number") continue;

@@ -5,6 +5,7 @@
  */
 import { atsvc } from "./atsvc.ts";
 import { efsrpc } from "./efsrpc.ts";
+import { epm } from "./epm.ts";
 import { netlogon } from "./netlogon.ts";
 import { remoteWinspool } from "./remote_winspool.ts";
 import { spoolss } from "./spoolss.ts";
@@ -27,4 +28,5 @@ export const INTERFACE_DECODERS: readonly InterfaceDecoder[] = [
   spoolss,
   remoteWinspool,
   netlogon,
+  epm,
 ];
