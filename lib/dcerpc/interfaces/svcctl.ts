@@ -264,5 +264,9 @@ export const svcctl: InterfaceDecoder = {
     27: openScManager(ansi),
     28: openService(ansi),
     31: startService(ansi),
+    // RCreateServiceWOW64A/W ([MS-SCMR] 3.1.4.41, 3.1.4.42) take RCreateServiceA/W's
+    // parameters; PsExec creates its service with the W form.
+    44: createService(ansi, false),
+    45: createService(wide, true),
   },
 };
