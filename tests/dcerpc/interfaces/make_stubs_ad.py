@@ -1249,6 +1249,295 @@ def samr_stubs():
     put(S, "SetInformationUser2.request.internal4new", c)
 
 
+# ---------------------------------------------------------------- lsarpc ([MS-LSAD] 6, [MS-LSAT] 6)
+
+from impacket.dcerpc.v5 import lsad, lsat  # noqa: E402
+from impacket.dcerpc.v5.dtypes import PRPC_UNICODE_STRING, RPC_UNICODE_STRING  # noqa: E402
+
+
+class PPRPC_UNICODE_STRING(NDRPOINTER):
+    referent = (("Data", PRPC_UNICODE_STRING),)
+
+
+class LsarGetUserName(NDRCALL):
+    """impacket 0.10.0 gives DomainName ([in,out,unique] PRPC_UNICODE_STRING*) one pointer
+    level; [MS-LSAT] 3.1.4.4 has two (a [unique] pointer to a [unique] pointer)."""
+    opnum = 45
+    structure = (("SystemName", LPWSTR), ("UserName", PRPC_UNICODE_STRING),
+                 ("DomainName", PPRPC_UNICODE_STRING))
+
+
+class LsarGetUserNameResponse(NDRCALL):
+    structure = (("UserName", PRPC_UNICODE_STRING), ("DomainName", PPRPC_UNICODE_STRING),
+                 ("ErrorCode", ULONG))
+
+
+def lsa_ustr(s, ndr64=False):
+    u = RPC_UNICODE_STRING(isNDR64=ndr64)
+    u["Data"] = s
+    return u
+
+
+def lsarpc():
+    S = "lsarpc"
+    for ndr64 in (False, True):
+        c = lsad.LsarOpenPolicy2(isNDR64=ndr64)
+        c["SystemName"] = "\\\\DC01\x00"
+        c["ObjectAttributes"]["RootDirectory"] = NULL
+        c["ObjectAttributes"]["ObjectName"] = NULL
+        c["ObjectAttributes"]["SecurityDescriptor"] = NULL
+        c["ObjectAttributes"]["SecurityQualityOfService"] = NULL
+        c["DesiredAccess"] = 0x00020801
+        put(S, "OpenPolicy2.request" + (".ndr64" if ndr64 else ""), c)
+    c = lsad.LsarOpenPolicy2()
+    c["SystemName"] = NULL
+    c["ObjectAttributes"]["Length"] = 24
+    c["ObjectAttributes"]["RootDirectory"] = NULL
+    c["ObjectAttributes"]["ObjectName"] = NULL
+    c["ObjectAttributes"]["SecurityDescriptor"] = NULL
+    qos = lsad.SECURITY_QUALITY_OF_SERVICE()
+    qos["Length"] = 12
+    qos["ImpersonationLevel"] = 2
+    qos["ContextTrackingMode"] = 1
+    qos["EffectiveOnly"] = 0
+    c["ObjectAttributes"]["SecurityQualityOfService"] = qos
+    c["DesiredAccess"] = lsad.MAXIMUM_ALLOWED
+    put(S, "OpenPolicy2.request.qos", c)
+    c = lsad.LsarOpenPolicy2Response()
+    c["PolicyHandle"] = H1
+    c["ErrorCode"] = 0
+    put(S, "OpenPolicy2.response", c)
+    c = lsad.LsarOpenPolicy()
+    c["SystemName"] = NULL
+    c["ObjectAttributes"]["RootDirectory"] = NULL
+    c["ObjectAttributes"]["ObjectName"] = NULL
+    c["ObjectAttributes"]["SecurityDescriptor"] = NULL
+    c["ObjectAttributes"]["SecurityQualityOfService"] = NULL
+    c["DesiredAccess"] = 0x800
+    put(S, "OpenPolicy.request", c)
+    c = lsad.LsarClose()
+    c["ObjectHandle"] = H1
+    put(S, "Close.request", c)
+    c = lsad.LsarCloseResponse()
+    c["ObjectHandle"] = b"\x00" * 20
+    c["ErrorCode"] = 0
+    put(S, "Close.response", c)
+
+    c = lsad.LsarQueryInformationPolicy2()
+    c["PolicyHandle"] = H1
+    c["InformationClass"] = lsad.POLICY_INFORMATION_CLASS.PolicyDnsDomainInformation
+    put(S, "QueryInformationPolicy2.request", c)
+    # NDR 2.0 only for replies with SIDs: impacket 0.10.0 writes an RPC_SID's conformance in 4
+    # bytes in NDR64 (Windows writes 8: 401trg/20171220_smb_net_user.pcap frame 90).
+    for ndr64 in (False,):
+        c = lsad.LsarQueryInformationPolicy2Response(isNDR64=ndr64)
+        c["PolicyInformation"]["tag"] = lsad.POLICY_INFORMATION_CLASS.PolicyDnsDomainInformation
+        d = c["PolicyInformation"]["PolicyDnsDomainInfo"]
+        d["Name"] = "CONTOSO"
+        d["DnsDomainName"] = "contoso.local"
+        d["DnsForestName"] = "contoso.local"
+        d["DomainGuid"] = bytes.fromhex("00112233445566778899aabbccddeeff")
+        d["Sid"] = sid(DOMAIN_SID)
+        c["ErrorCode"] = 0
+        put(S, "QueryInformationPolicy2.response" + (".ndr64" if ndr64 else ""), c)
+    c = lsad.LsarQueryInformationPolicy()
+    c["PolicyHandle"] = H1
+    c["InformationClass"] = lsad.POLICY_INFORMATION_CLASS.PolicyAccountDomainInformation
+    put(S, "QueryInformationPolicy.request", c)
+    c = lsad.LsarQueryInformationPolicyResponse()
+    c["PolicyInformation"]["tag"] = lsad.POLICY_INFORMATION_CLASS.PolicyAccountDomainInformation
+    c["PolicyInformation"]["PolicyAccountDomainInfo"]["DomainName"] = "WS01"
+    c["PolicyInformation"]["PolicyAccountDomainInfo"]["DomainSid"] = sid("S-1-5-21-1-2-3")
+    c["ErrorCode"] = 0
+    put(S, "QueryInformationPolicy.response", c)
+    c = lsad.LsarQueryInformationPolicyResponse()
+    c["PolicyInformation"]["tag"] = lsad.POLICY_INFORMATION_CLASS.PolicyPrimaryDomainInformation
+    c["PolicyInformation"]["PolicyPrimaryDomainInfo"]["Name"] = "CONTOSO"
+    c["PolicyInformation"]["PolicyPrimaryDomainInfo"]["Sid"] = sid(DOMAIN_SID)
+    c["ErrorCode"] = 0
+    put(S, "QueryInformationPolicy.response.primary", c)
+
+    c = lsad.LsarEnumerateAccounts()
+    c["PolicyHandle"] = H1
+    c["EnumerationContext"] = 0
+    c["PreferedMaximumLength"] = 0xFFFFFFFF
+    put(S, "EnumerateAccounts.request", c)
+    c = lsad.LsarEnumerateAccountsResponse()
+    c["EnumerationContext"] = 3
+    c["EnumerationBuffer"]["EntriesRead"] = 2
+    for s_ in ("S-1-5-32-544", "S-1-5-21-1-2-3-1000"):
+        a = lsad.LSAPR_ACCOUNT_INFORMATION()
+        p = PRPC_SID()
+        p["Data"] = sid(s_)
+        a.fields["Sid"] = p
+        c["EnumerationBuffer"]["Information"].append(a)
+    c["ErrorCode"] = 0
+    put(S, "EnumerateAccounts.response", c)
+
+    c = lsad.LsarOpenSecret()
+    c["PolicyHandle"] = H1
+    c["SecretName"] = "$MACHINE.ACC"
+    c["DesiredAccess"] = lsad.MAXIMUM_ALLOWED
+    put(S, "OpenSecret.request", c)
+    c = lsad.LsarOpenSecretResponse()
+    c["SecretHandle"] = H2
+    c["ErrorCode"] = 0
+    put(S, "OpenSecret.response", c)
+    c = lsad.LsarSetSecret()
+    c["SecretHandle"] = H2
+    v = lsad.LSAPR_CR_CIPHER_VALUE()
+    v["Length"] = 16
+    v["MaximumLength"] = 16
+    v["Buffer"] = list(b"\x5a" * 16)
+    c["EncryptedCurrentValue"] = v
+    c["EncryptedOldValue"] = NULL
+    put(S, "SetSecret.request", c)
+    for ndr64 in (False, True):
+        c = lsad.LsarRetrievePrivateData(isNDR64=ndr64)
+        c["PolicyHandle"] = H1
+        c["KeyName"] = "G$BCKUPKEY_PREFERRED"
+        c["EncryptedData"] = NULL
+        put(S, "RetrievePrivateData.request" + (".ndr64" if ndr64 else ""), c)
+    c = lsad.LsarRetrievePrivateDataResponse()
+    v = lsad.LSAPR_CR_CIPHER_VALUE()
+    v["Length"] = 24
+    v["MaximumLength"] = 24
+    v["Buffer"] = list(bytes(range(24)))
+    c["EncryptedData"] = v
+    c["ErrorCode"] = 0
+    put(S, "RetrievePrivateData.response", c)
+
+    c = LsarGetUserName()
+    c["SystemName"] = NULL
+    c["UserName"] = NULL
+    c["DomainName"] = NULL
+    put(S, "GetUserName.request", c)
+    c = LsarGetUserNameResponse()
+    c["UserName"] = "alice"
+    pp = PRPC_UNICODE_STRING()
+    pp["Data"] = "CORP"
+    c.fields["DomainName"]["Data"] = pp
+    c["ErrorCode"] = 0
+    put(S, "GetUserName.response", c)
+
+    def names_request(cls, version, ndr64=False):
+        c = cls(isNDR64=ndr64)
+        if "PolicyHandle" in c.fields:
+            c["PolicyHandle"] = H1
+        c["Count"] = 2
+        for n in ("CORP\\alice", "Domain Admins"):
+            c["Names"].append(lsa_ustr(n, ndr64))
+        c["TranslatedSids"]["Entries"] = 0
+        c["TranslatedSids"]["Sids"] = NULL
+        c["LookupLevel"] = lsat.LSAP_LOOKUP_LEVEL.LsapLookupWksta
+        c["MappedCount"] = 0
+        if version > 1:
+            c["LookupOptions"] = 0
+            c["ClientRevision"] = 2
+        return c
+
+    def domains(resp, ndr64=False):
+        rd = resp["ReferencedDomains"]
+        rd["Entries"] = 1
+        rd["MaxEntries"] = 32
+        t = lsad.LSAPR_TRUST_INFORMATION(isNDR64=ndr64)
+        t["Name"] = "CORP"
+        t["Sid"] = sid(DOMAIN_SID)
+        rd["Domains"].append(t)
+
+    for name, cls, version in (("LookupNames", lsat.LsarLookupNames, 1),
+                               ("LookupNames2", lsat.LsarLookupNames2, 2),
+                               ("LookupNames3", lsat.LsarLookupNames3, 3),
+                               ("LookupNames4", lsat.LsarLookupNames4, 3)):
+        put(S, name + ".request", names_request(cls, version))
+    put(S, "LookupNames3.request.ndr64", names_request(lsat.LsarLookupNames3, 3, True))
+
+    c = lsat.LsarLookupNamesResponse()
+    domains(c)
+    c["TranslatedSids"]["Entries"] = 2
+    for use, rid, idx in ((1, 1104, 0), (2, 512, 0)):
+        e = lsat.LSA_TRANSLATED_SID()
+        e["Use"] = use
+        e["RelativeId"] = rid
+        e["DomainIndex"] = idx
+        c["TranslatedSids"]["Sids"].append(e)
+    c["MappedCount"] = 2
+    c["ErrorCode"] = 0
+    put(S, "LookupNames.response", c)
+    c = lsat.LsarLookupNames2Response()
+    domains(c)
+    c["TranslatedSids"]["Entries"] = 1
+    e = lsat.LSAPR_TRANSLATED_SID_EX()
+    e["Use"] = 1
+    e["RelativeId"] = 1104
+    e["DomainIndex"] = 0
+    e["Flags"] = 0
+    c["TranslatedSids"]["Sids"].append(e)
+    c["MappedCount"] = 1
+    c["ErrorCode"] = 0x107
+    put(S, "LookupNames2.response", c)
+    for ndr64 in (False,):  # see above: SIDs in impacket's NDR64
+        c = lsat.LsarLookupNames3Response(isNDR64=ndr64)
+        domains(c, ndr64)
+        c["TranslatedSids"]["Entries"] = 2
+        for use, s_, idx in ((1, DOMAIN_SID + "-1104", 0), (8, None, -1)):
+            e = lsat.LSAPR_TRANSLATED_SID_EX2(isNDR64=ndr64)
+            e["Use"] = use
+            if s_:
+                e["Sid"] = sid(s_)
+            else:
+                e["Sid"] = NULL
+            e["DomainIndex"] = idx
+            e["Flags"] = 0
+            c["TranslatedSids"]["Sids"].append(e)
+        c["MappedCount"] = 1
+        c["ErrorCode"] = 0x107
+        put(S, "LookupNames3.response" + (".ndr64" if ndr64 else ""), c)
+
+    def sids_request(cls, version):
+        c = cls()
+        if "PolicyHandle" in c.fields:
+            c["PolicyHandle"] = H1
+        c["SidEnumBuffer"]["Entries"] = 2
+        for s_ in (DOMAIN_SID + "-500", "S-1-5-32-544"):
+            si = lsat.LSAPR_SID_INFORMATION()
+            p = PRPC_SID()
+            p["Data"] = sid(s_)
+            si.fields["Sid"] = p
+            c["SidEnumBuffer"]["SidInfo"].append(si)
+        c["TranslatedNames"]["Entries"] = 0
+        c["TranslatedNames"]["Names"] = NULL
+        c["LookupLevel"] = lsat.LSAP_LOOKUP_LEVEL.LsapLookupWksta
+        c["MappedCount"] = 0
+        if version > 1:
+            c["LookupOptions"] = 0
+            c["ClientRevision"] = 2
+        return c
+
+    for name, cls, version in (("LookupSids", lsat.LsarLookupSids, 1),
+                               ("LookupSids2", lsat.LsarLookupSids2, 2),
+                               ("LookupSids3", lsat.LsarLookupSids3, 3)):
+        put(S, name + ".request", sids_request(cls, version))
+    for name, cls, item in (("LookupSids", lsat.LsarLookupSidsResponse,
+                             lsat.LSAPR_TRANSLATED_NAME),
+                            ("LookupSids2", lsat.LsarLookupSids2Response,
+                             lsat.LSAPR_TRANSLATED_NAME_EX)):
+        c = cls()
+        domains(c)
+        c["TranslatedNames"]["Entries"] = 2
+        for use, n, idx in ((1, "Administrator", 0), (4, "Administrators", -1)):
+            e = item()
+            e["Use"] = use
+            e["Name"] = n
+            e["DomainIndex"] = idx
+            if "Flags" in e.fields:
+                e["Flags"] = 0
+            c["TranslatedNames"]["Names"].append(e)
+        c["MappedCount"] = 2
+        c["ErrorCode"] = 0
+        put(S, name + ".response", c)
+
+
 def main():
     random.seed(1472)
     efsrpc()
@@ -1256,6 +1545,7 @@ def main():
     remote_winspool()
     netlogon()
     samr_stubs()
+    lsarpc()
     for iface, cases in OUT.items():
         with open(os.path.join(HERE, f"{iface}_stubs.json"), "w") as f:
             json.dump({"generator": "make_stubs_ad.py, impacket " + version.version,
