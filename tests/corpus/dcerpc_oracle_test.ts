@@ -250,3 +250,61 @@ Deno.test({
 });
 
 if (!corpusPresent) console.log("dcerpc oracle: skipped: ../shared/pcaps/public is not here");
+
+Deno.test({
+  name: "NTLM logins in DCE/RPC verifiers agree with the tshark oracle (user, domain, frame)",
+  ignore: !corpusPresent,
+  async fn() {
+    let expected = 0, found = 0;
+    for (const source of Deno.readDirSync(corpus)) {
+      if (!source.isDirectory) continue;
+      let entries: Deno.DirEntry[];
+      try {
+        entries = [...Deno.readDirSync(new URL(`${source.name}/oracle/`, corpus))];
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        const tsv = new TextDecoder().decode(
+          Deno.readFileSync(new URL(`${source.name}/oracle/${entry.name}`, corpus)),
+        );
+        const lines = tsv.split("\n");
+        const head = lines[0]!.split("\t");
+        const col = (n: string) => head.indexOf(n);
+        const [fr, mt, pt, s1, s2, user, domain] = [
+          col("frame.number"),
+          col("ntlmssp.messagetype"),
+          col("dcerpc.pkt_type"),
+          col("smb.cmd"),
+          col("smb2.cmd"),
+          col("ntlmssp.auth.username"),
+          col("ntlmssp.auth.domain"),
+        ];
+        const rows = lines.slice(1).map((l) => l.split("\t")).filter((f) =>
+          f[mt]?.includes("0x00000003") && f[pt] && !f[s1] && !f[s2]
+        );
+        if (rows.length === 0) continue;
+        const capture = `${source.name}/${entry.name.slice(0, -4)}`;
+        const d = new Decoder();
+        const bytes = Deno.readFileSync(new URL(capture, corpus));
+        const ntlm = [...d.push(bytes), ...d.end()].filter((e) =>
+          e.type === "ntlm" && e.protocol === "dcerpc"
+        );
+        for (const f of rows) {
+          expected++;
+          const hit = ntlm.find((e) =>
+            e.type === "ntlm" && e.evidence.frames.includes(Number(f[fr])) &&
+            // tshark shows an empty name as NULL (anonymous logins).
+            e.user === (f[user] === "NULL" ? "" : f[user]) &&
+            e.domain === (f[domain] === "NULL" ? "" : f[domain])
+          );
+          if (hit) found++;
+          else console.log(`  missing: ${capture} frame ${f[fr]} ${f[domain]}\\${f[user]}`);
+        }
+      }
+    }
+    console.log(`RPC-level NTLM logins: ${found}/${expected} as tshark shows them`);
+    assert.ok(expected >= 13);
+    assert.equal(found, expected);
+  },
+});
