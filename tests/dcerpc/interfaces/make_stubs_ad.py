@@ -19,7 +19,8 @@ import random
 from impacket import version
 from impacket.dcerpc.v5.dtypes import (BOOL, DWORD, LONG, LPWSTR, NULL, PRPC_SID, RPC_SID, ULONG,
                                        WSTR)
-from impacket.dcerpc.v5.ndr import (NDRCALL, NDRPOINTER, NDRSTRUCT, NDRUniConformantArray)
+from impacket.dcerpc.v5.ndr import (NDRCALL, NDRPOINTER, NDRSTRUCT, NDRUniConformantArray,
+                                    NDRUniFixedArray)
 from impacket.dcerpc.v5.rpcrt import DCERPCException  # noqa: F401 (impacket import check)
 
 assert version.version == "0.10.0", version.version
@@ -1538,6 +1539,267 @@ def lsarpc():
         put(S, name + ".response", c)
 
 
+# ---------------------------------------------------------------- drsuapi ([MS-DRSR] 7)
+
+from impacket.dcerpc.v5 import drsuapi  # noqa: E402
+from impacket.dcerpc.v5.dtypes import LPSTR  # noqa: E402
+from impacket.uuid import string_to_bin  # noqa: E402
+
+NC_DN = "DC=contoso,DC=local"
+NC_GUID = "8f4b2f5e-1b7d-4c6a-9e2f-0a1b2c3d4e5f"
+
+
+def dsname(name=None, guid=None, sid_s=None):
+    d = drsuapi.DSNAME()
+    d["SidLen"] = 0
+    d["Guid"] = string_to_bin(guid) if guid else b"\x00" * 16
+    d["Sid"] = ""
+    if sid_s:
+        raw = sid(sid_s).getData()[4:]  # drop the conformance: NT4SID is the bare SID
+        d["SidLen"] = len(raw)
+        d["Sid"] = raw + b"\x00" * (28 - len(raw))
+    if name:
+        d["NameLen"] = len(name)
+        d["StringName"] = name + "\x00"
+    else:
+        d["NameLen"] = 0
+        d["StringName"] = "\x00"
+    d["structLen"] = len(d.getData())
+    return d
+
+
+class REPLTIMES(NDRUniFixedArray):
+    """UCHAR rgTimes[84] (a "84s" field would make impacket align the structure to 84)."""
+    align = 1
+
+    def getDataLen(self, data, offset=0):
+        return 84
+
+
+class DRS_MSG_REPADD_V1(NDRSTRUCT):
+    structure = (("pNC", drsuapi.PDSNAME), ("pszDsaSrc", LPSTR),
+                 ("rtSchedule", REPLTIMES), ("ulOptions", ULONG))
+
+
+class DRS_MSG_REPADD_V2(NDRSTRUCT):
+    structure = (("pNC", drsuapi.PDSNAME), ("pSourceDsaDN", drsuapi.PDSNAME),
+                 ("pTransportDN", drsuapi.PDSNAME), ("pszSourceDsaAddress", LPSTR),
+                 ("rtSchedule", REPLTIMES), ("ulOptions", ULONG))
+
+
+class DRS_MSG_REPADD(drsuapi.NDRUNION):
+    commonHdr = (("tag", DWORD),)
+    union = {1: ("V1", DRS_MSG_REPADD_V1), 2: ("V2", DRS_MSG_REPADD_V2)}
+
+
+class DRSReplicaAdd(NDRCALL):
+    """Not in impacket 0.10.0; [MS-DRSR] 4.1.19."""
+    opnum = 5
+    structure = (("hDrs", drsuapi.DRS_HANDLE), ("dwVersion", DWORD), ("pmsgAdd", DRS_MSG_REPADD))
+
+
+def drs_stubs():
+    S = "drsuapi"
+    c = drsuapi.DRSBind()
+    c["puuidClientDsa"] = string_to_bin("e24d201a-4fd6-11d1-a3da-0000f875ae0d")  # NTDSAPI_CLIENT_GUID
+    ext = drsuapi.DRS_EXTENSIONS_INT()
+    ext["dwFlags"] = 0x04408000 | 0x3FFFFF7F
+    ext["Pid"] = 1234
+    c["pextClient"]["cb"] = len(ext)
+    c["pextClient"]["rgb"] = list(ext.getData())
+    put(S, "Bind.request", c)
+    c = drsuapi.DRSBindResponse()
+    ext = drsuapi.DRS_EXTENSIONS_INT()
+    ext["dwFlags"] = 0x1FFFFFFF
+    c["ppextServer"]["cb"] = len(ext)
+    c["ppextServer"]["rgb"] = list(ext.getData())
+    c["phDrs"] = H1
+    c["ErrorCode"] = 0
+    put(S, "Bind.response", c)
+    c = drsuapi.DRSUnbind()
+    c["phDrs"] = H1
+    put(S, "Unbind.request", c)
+    c = drsuapi.DRSUnbindResponse()
+    c["phDrs"] = b"\x00" * 20
+    c["ErrorCode"] = 0
+    put(S, "Unbind.response", c)
+
+    # A DCSync of one account as secretsdump.py asks for it (V8, EXOP_REPL_OBJ, attributes).
+    c = drsuapi.DRSGetNCChanges()
+    c["hDrs"] = H1
+    c["dwInVersion"] = 8
+    c["pmsgIn"]["tag"] = 8
+    v = c["pmsgIn"]["V8"]
+    v["uuidDsaObjDest"] = string_to_bin("0f7b6b9b-5a5e-4bfa-9d1b-8c0a1e2f3a4b")
+    v["uuidInvocIdSrc"] = string_to_bin("0f7b6b9b-5a5e-4bfa-9d1b-8c0a1e2f3a4b")
+    v["pNC"] = dsname(guid=NC_GUID)
+    v["usnvecFrom"]["usnHighObjUpdate"] = 0
+    v["usnvecFrom"]["usnReserved"] = 0
+    v["usnvecFrom"]["usnHighPropUpdate"] = 0
+    v["pUpToDateVecDest"] = NULL
+    v["ulFlags"] = drsuapi.DRS_INIT_SYNC | drsuapi.DRS_WRIT_REP
+    v["cMaxObjects"] = 1
+    v["cMaxBytes"] = 0
+    v["ulExtendedOp"] = drsuapi.EXOP_REPL_OBJ
+    v["pPartialAttrSet"]["dwVersion"] = 1
+    v["pPartialAttrSet"]["cAttrs"] = 3
+    for a in (0x00090092, 0x0009005a, 0x00090037):
+        x = drsuapi.ATTRTYP()
+        x["Data"] = a
+        v["pPartialAttrSet"]["rgPartialAttr"].append(x)
+    v["pPartialAttrSetEx1"] = NULL
+    v["PrefixTableDest"]["PrefixCount"] = 1
+    e = drsuapi.PrefixTableEntry()
+    e["ndx"] = 9
+    e["prefix"]["length"] = 8
+    e["prefix"]["elements"] = list(b"\x2a\x86\x48\x86\xf7\x14\x01\x04")
+    v["PrefixTableDest"]["pPrefixEntry"].append(e)
+    put(S, "GetNCChanges.request.v8", c)
+
+    # A whole-domain replication request (V10), the naming context by name and SID.
+    c = drsuapi.DRSGetNCChanges()
+    c["hDrs"] = H1
+    c["dwInVersion"] = 10
+    c["pmsgIn"]["tag"] = 10
+    v = c["pmsgIn"]["V10"]
+    v["uuidDsaObjDest"] = string_to_bin("11111111-2222-3333-4444-555555555555")
+    v["uuidInvocIdSrc"] = string_to_bin("66666666-7777-8888-9999-aaaaaaaaaaaa")
+    v["pNC"] = dsname(name=NC_DN, guid=NC_GUID, sid_s=DOMAIN_SID)
+    v["usnvecFrom"]["usnHighObjUpdate"] = 5000
+    v["usnvecFrom"]["usnReserved"] = 0
+    v["usnvecFrom"]["usnHighPropUpdate"] = 4999
+    utd = drsuapi.UPTODATE_VECTOR_V1_EXT()
+    utd["dwVersion"] = 1
+    utd["cNumCursors"] = 1
+    cur = drsuapi.UPTODATE_CURSOR_V1()
+    cur["uuidDsa"] = string_to_bin("11111111-2222-3333-4444-555555555555")
+    cur["usnHighPropUpdate"] = 4999
+    utd["rgCursors"].append(cur)
+    v["pUpToDateVecDest"] = utd
+    v["ulFlags"] = 0x00000070
+    v["cMaxObjects"] = 1000
+    v["cMaxBytes"] = 10485760
+    v["ulExtendedOp"] = 0
+    v["pPartialAttrSet"] = NULL
+    v["pPartialAttrSetEx1"] = NULL
+    v["PrefixTableDest"]["PrefixCount"] = 0
+    v["PrefixTableDest"]["pPrefixEntry"] = NULL
+    v["ulMoreFlags"] = 0
+    put(S, "GetNCChanges.request.v10", c)
+
+    c = drsuapi.DRSGetNCChangesResponse()
+    c["pdwOutVersion"] = 6
+    c["pmsgOut"]["tag"] = 6
+    v = c["pmsgOut"]["V6"]
+    v["uuidDsaObjSrc"] = string_to_bin("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")
+    v["uuidInvocIdSrc"] = string_to_bin("aaaaaaaa-bbbb-cccc-dddd-ffffffffffff")
+    v["pNC"] = dsname(name=NC_DN, guid=NC_GUID)
+    for u in ("usnvecFrom", "usnvecTo"):
+        v[u]["usnHighObjUpdate"] = 12345
+        v[u]["usnReserved"] = 0
+        v[u]["usnHighPropUpdate"] = 12345
+    v["pUpToDateVecSrc"] = NULL
+    v["PrefixTableSrc"]["PrefixCount"] = 0
+    v["PrefixTableSrc"]["pPrefixEntry"] = NULL
+    v["ulExtendedRet"] = 1
+    v["cNumObjects"] = 0
+    v["cNumBytes"] = 0
+    v["pObjects"] = NULL
+    v["fMoreData"] = 0
+    v["cNumNcSizeObjectsc"] = 0
+    v["cNumNcSizeValues"] = 0
+    v["cNumValues"] = 0
+    v["rgValues"] = NULL
+    v["dwDRSError"] = 0
+    c["ErrorCode"] = 0x2105
+    put(S, "GetNCChanges.response.v6", c)
+
+    c = DRSReplicaAdd()
+    c["hDrs"] = H1
+    c["dwVersion"] = 1
+    c["pmsgAdd"]["tag"] = 1
+    c["pmsgAdd"]["V1"]["pNC"] = dsname(name=NC_DN)
+    c["pmsgAdd"]["V1"]["pszDsaSrc"] = "rogue-dc._msdcs.contoso.local\x00"
+    c["pmsgAdd"]["V1"]["rtSchedule"] = b"\x11" * 84
+    c["pmsgAdd"]["V1"]["ulOptions"] = 0x10
+    put(S, "ReplicaAdd.request.v1", c)
+    c = DRSReplicaAdd()
+    c["hDrs"] = H1
+    c["dwVersion"] = 2
+    c["pmsgAdd"]["tag"] = 2
+    c["pmsgAdd"]["V2"]["pNC"] = dsname(name=NC_DN, guid=NC_GUID)
+    c["pmsgAdd"]["V2"]["pSourceDsaDN"] = dsname(
+        name="CN=NTDS Settings,CN=ROGUE,CN=Servers,CN=Default-First-Site-Name,CN=Sites,"
+             "CN=Configuration," + NC_DN)
+    c["pmsgAdd"]["V2"]["pTransportDN"] = NULL
+    c["pmsgAdd"]["V2"]["pszSourceDsaAddress"] = "10.0.0.66\x00"
+    c["pmsgAdd"]["V2"]["rtSchedule"] = b"\x00" * 84
+    c["pmsgAdd"]["V2"]["ulOptions"] = 0x11
+    put(S, "ReplicaAdd.request.v2", c)
+
+    for ndr64 in (False, True):
+        c = drsuapi.DRSCrackNames(isNDR64=ndr64)
+        c["hDrs"] = H1
+        c["dwInVersion"] = 1
+        c["pmsgIn"]["tag"] = 1
+        v = c["pmsgIn"]["V1"]
+        v["CodePage"] = 0
+        v["LocaleId"] = 0
+        v["dwFlags"] = 0
+        v["formatOffered"] = drsuapi.DS_NAME_FORMAT.DS_NT4_ACCOUNT_NAME
+        v["formatDesired"] = drsuapi.DS_NAME_FORMAT.DS_FQDN_1779_NAME
+        v["cNames"] = 2
+        for n in ("CONTOSO\\krbtgt", "CONTOSO\\Administrator"):
+            w = LPWSTR(isNDR64=ndr64)
+            w["Data"] = n + "\x00"
+            v["rpNames"].append(w)
+        put(S, "CrackNames.request" + (".ndr64" if ndr64 else ""), c)
+    c = drsuapi.DRSCrackNamesResponse()
+    c["pdwOutVersion"] = 1
+    c["pmsgOut"]["tag"] = 1
+    res = c["pmsgOut"]["V1"]["pResult"]
+    res["cItems"] = 2
+    for st, dom, name in ((0, "contoso.local", "CN=krbtgt,CN=Users," + NC_DN), (2, None, None)):
+        it = drsuapi.DS_NAME_RESULT_ITEMW()
+        it["status"] = st
+        it["pDomain"] = dom + "\x00" if dom else NULL
+        it["pName"] = name + "\x00" if name else NULL
+        res["rItems"].append(it)
+    c["ErrorCode"] = 0
+    put(S, "CrackNames.response", c)
+
+    for ndr64 in (False, True):
+        c = drsuapi.DRSDomainControllerInfo(isNDR64=ndr64)
+        c["hDrs"] = H1
+        c["dwInVersion"] = 1
+        c["pmsgIn"]["tag"] = 1
+        c["pmsgIn"]["V1"]["Domain"] = "contoso.local\x00"
+        c["pmsgIn"]["V1"]["InfoLevel"] = 2
+        put(S, "DomainControllerInfo.request" + (".ndr64" if ndr64 else ""), c)
+    c = drsuapi.DRSDomainControllerInfoResponse()
+    c["pdwOutVersion"] = 2
+    c["pmsgOut"]["tag"] = 2
+    c["pmsgOut"]["V2"]["cItems"] = 1
+    it = drsuapi.DS_DOMAIN_CONTROLLER_INFO_2W()
+    it["NetbiosName"] = "DC01\x00"
+    it["DnsHostName"] = "dc01.contoso.local\x00"
+    it["SiteName"] = "Default-First-Site-Name\x00"
+    it["SiteObjectName"] = NULL
+    it["ComputerObjectName"] = "CN=DC01,OU=Domain Controllers," + NC_DN + "\x00"
+    it["ServerObjectName"] = NULL
+    it["NtdsDsaObjectName"] = NULL
+    it["fIsPdc"] = 1
+    it["fDsEnabled"] = 1
+    it["fIsGc"] = 1
+    it["SiteObjectGuid"] = string_to_bin("11111111-2222-3333-4444-555555555555")
+    it["ComputerObjectGuid"] = string_to_bin("66666666-7777-8888-9999-aaaaaaaaaaaa")
+    it["ServerObjectGuid"] = b"\x00" * 16
+    it["NtdsDsaObjectGuid"] = string_to_bin("0f7b6b9b-5a5e-4bfa-9d1b-8c0a1e2f3a4b")
+    c["pmsgOut"]["V2"]["rItems"].append(it)
+    c["ErrorCode"] = 0
+    put(S, "DomainControllerInfo.response", c)
+
+
 def main():
     random.seed(1472)
     efsrpc()
@@ -1546,6 +1808,7 @@ def main():
     netlogon()
     samr_stubs()
     lsarpc()
+    drs_stubs()
     for iface, cases in OUT.items():
         with open(os.path.join(HERE, f"{iface}_stubs.json"), "w") as f:
             json.dump({"generator": "make_stubs_ad.py, impacket " + version.version,
