@@ -71,7 +71,7 @@ export class PduFramer {
         this.#hold(bytes.subarray(at), ev);
         return;
       }
-      const header = parseCoHeader(bytes.subarray(at, at + CO_HEADER_BYTES));
+      const header = parseCoHeader(bytes, at);
       if (header === null) {
         this.#lose(bytes, at, ev);
         const next = resync(bytes, at + 1);
@@ -84,7 +84,7 @@ export class PduFramer {
         this.onPdu({
           bytes: bytes.subarray(at, at + header.fragLength),
           header,
-          frames: [...ev.frames].slice(0, MAX_FRAMES),
+          frames: ev.frames.length <= MAX_FRAMES ? [...ev.frames] : ev.frames.slice(0, MAX_FRAMES),
           ts: ev.ts,
         });
         at += header.fragLength;
@@ -128,7 +128,7 @@ export class PduFramer {
     }
     let need = CO_HEADER_BYTES;
     if (this.#heldLength >= CO_HEADER_BYTES) {
-      need = parseCoHeader(this.#held.subarray(0, CO_HEADER_BYTES))!.fragLength;
+      need = parseCoHeader(this.#held)!.fragLength;
     }
     const take = Math.min(need - this.#heldLength, bytes.length - at);
     this.#grow(this.#heldLength + take);
@@ -136,7 +136,7 @@ export class PduFramer {
     this.#heldLength += take;
     at += take;
     if (this.#heldLength === CO_HEADER_BYTES && need === CO_HEADER_BYTES) {
-      const header = parseCoHeader(this.#held.subarray(0, CO_HEADER_BYTES));
+      const header = parseCoHeader(this.#held);
       if (header === null) {
         this.#lose(this.#held, 0, ev);
         return bytes.length;
@@ -144,7 +144,7 @@ export class PduFramer {
       if (header.fragLength > CO_HEADER_BYTES) return at;
     }
     if (this.#heldLength >= CO_HEADER_BYTES) {
-      const header = parseCoHeader(this.#held.subarray(0, CO_HEADER_BYTES))!;
+      const header = parseCoHeader(this.#held)!;
       if (this.#heldLength === header.fragLength) {
         this.#heldLength = 0;
         this.onPdu({
@@ -171,7 +171,7 @@ function resync(b: Uint8Array, from: number): number {
   for (let i = from; i + CO_HEADER_BYTES <= b.length; i++) {
     if (b[i] !== 5 || b[i + 1]! > 1 || b[i + 2]! > 19) continue;
     if ((b[i + 4] !== 0x10 && b[i + 4] !== 0) || b[i + 5] !== 0) continue;
-    if (parseCoHeader(b.subarray(i, i + CO_HEADER_BYTES)) !== null) return i;
+    if (parseCoHeader(b, i) !== null) return i;
   }
   return -1;
 }

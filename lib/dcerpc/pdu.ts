@@ -218,21 +218,29 @@ export interface CoPdu {
 }
 
 /**
- * Parse the common header of `b` (at least 16 bytes): null when it is not
- * DCE/RPC version 5 with a frag length that covers the header and the
- * credentials.
+ * Parse the common header at `b[at]` (at least 16 bytes there): null when it
+ * is not DCE/RPC version 5 with a frag length that covers the header.
  */
-export function parseCoHeader(b: Uint8Array): CoHeader | null {
-  if (b.length < CO_HEADER_BYTES || b[0] !== 5 || b[1]! > 1) return null;
-  const littleEndian = (b[4]! & 0x10) !== 0;
-  const u16 = (at: number) =>
-    littleEndian ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
+export function parseCoHeader(b: Uint8Array, at = 0): CoHeader | null {
+  if (b.length - at < CO_HEADER_BYTES || b[at] !== 5 || b[at + 1]! > 1) return null;
+  const littleEndian = (b[at + 4]! & 0x10) !== 0;
+  const u16 = (i: number) =>
+    littleEndian ? b[at + i]! | (b[at + i + 1]! << 8) : (b[at + i]! << 8) | b[at + i + 1]!;
   const fragLength = u16(8), authLength = u16(10);
+  const c = at + 12;
   const callId = littleEndian
-    ? (b[12]! | (b[13]! << 8) | (b[14]! << 16) | (b[15]! << 24)) >>> 0
-    : ((b[12]! << 24) | (b[13]! << 16) | (b[14]! << 8) | b[15]!) >>> 0;
+    ? (b[c]! | (b[c + 1]! << 8) | (b[c + 2]! << 16) | (b[c + 3]! << 24)) >>> 0
+    : ((b[c]! << 24) | (b[c + 1]! << 16) | (b[c + 2]! << 8) | b[c + 3]!) >>> 0;
   if (fragLength < CO_HEADER_BYTES) return null;
-  return { minor: b[1]!, ptype: b[2]!, flags: b[3]!, littleEndian, fragLength, authLength, callId };
+  return {
+    minor: b[at + 1]!,
+    ptype: b[at + 2]!,
+    flags: b[at + 3]!,
+    littleEndian,
+    fragLength,
+    authLength,
+    callId,
+  };
 }
 
 /**
@@ -276,9 +284,8 @@ class Fields {
   /** A UUID: its first three fields are integers in the PDU's byte order. */
   uuid(): string {
     const at = this.need(16);
-    const v = this.b.subarray(at, at + 16);
-    if (this.le) return guidString(v);
-    const h = toHex(v);
+    if (this.le) return guidString(this.b, at);
+    const h = toHex(this.b.subarray(at, at + 16));
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${
       h.slice(20)
     }`;
