@@ -202,6 +202,8 @@ export class NdrReader {
    * receives the string (never called for a null buffer). [MS-DTYP] 2.3.10
    */
   unicodeString(set: (s: string) => void): void {
+    // The structure aligns as its pointer: 4 bytes, 8 in NDR64.
+    this.align(this.ndr64 ? 8 : 4);
     const length = this.u16();
     this.u16(); // maximum length
     if (this.pointer() === 0) return;

@@ -72,6 +72,10 @@ const RENAMED: Record<string, Record<string, string>> = {
   RpcAddPrinterDriverEx: { pName: "serverName" },
   // The script records the raw bytes and their text; we decode REG_SZ data to text.
   BaseRegSetValue: { lpData: "(raw bytes)", lpDataString: "data" },
+  // impacket's request object says "F", but the wire holds 0 (tshark: "System Name: 0").
+  SamrConnect: { ServerName: "(not what was sent)" },
+  // rpcclient's log names the mapped count `count` (Samba's IDL); ours is the names' count.
+  LsarLookupNames: { count: "mappedCount" },
 };
 
 /** An IDL parameter name as our arguments spell it: Hungarian prefix dropped, lower camel case. */

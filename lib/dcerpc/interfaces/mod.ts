@@ -4,10 +4,13 @@
  * @module
  */
 import { atsvc } from "./atsvc.ts";
+import { drsuapi } from "./drsuapi.ts";
 import { efsrpc } from "./efsrpc.ts";
 import { epm } from "./epm.ts";
+import { lsarpc } from "./lsarpc.ts";
 import { netlogon } from "./netlogon.ts";
 import { remoteWinspool } from "./remote_winspool.ts";
+import { samr } from "./samr.ts";
 import { spoolss } from "./spoolss.ts";
 import { srvsvc } from "./srvsvc.ts";
 import { svcctl } from "./svcctl.ts";
@@ -28,5 +31,8 @@ export const INTERFACE_DECODERS: readonly InterfaceDecoder[] = [
   spoolss,
   remoteWinspool,
   netlogon,
+  samr,
+  lsarpc,
+  drsuapi,
   epm,
 ];
