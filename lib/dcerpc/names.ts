@@ -91,7 +91,8 @@ export function rpcInterfaces(): readonly RpcInterfaceEntry[] {
  * @returns the entry, or undefined for a UUID the specifications do not define.
  */
 export function interfaceByUuid(uuid: string): RpcInterfaceEntry | undefined {
-  return table().get(uuid.toLowerCase().replace(/^\{(.*)\}$/, "$1"));
+  // The decoder's UUIDs are already canonical: one look-up, no new strings.
+  return table().get(uuid) ?? table().get(uuid.toLowerCase().replace(/^\{(.*)\}$/, "$1"));
 }
 
 /**
