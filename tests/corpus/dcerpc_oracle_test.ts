@@ -254,7 +254,7 @@ if (!corpusPresent) console.log("dcerpc oracle: skipped: ../shared/pcaps/public 
 Deno.test({
   name: "NTLM logins in DCE/RPC verifiers agree with the tshark oracle (user, domain, frame)",
   ignore: !corpusPresent,
-  async fn() {
+  fn() {
     let expected = 0, found = 0;
     for (const source of Deno.readDirSync(corpus)) {
       if (!source.isDirectory) continue;
