@@ -41,14 +41,28 @@ export function rpcText(e: RpcEvent): string {
   const via = e.pipe !== undefined ? ` \\pipe\\${escapeControl(e.pipe)}` : ` ${e.transport}`;
   const who = e.user !== undefined ? `  user=${escapeControl(e.user)}` : "";
   if (e.action !== "call") {
-    const contexts = (e.contexts ?? []).map((c) =>
-      `${c.interfaceName ?? c.interface} v${c.interfaceVersion}${
-        c.result === undefined ? "" : c.result === "acceptance" ? "" : ` (${c.result})`
-      }`
-    ).join(", ");
+    const contexts = e.contexts ?? [];
+    // One entry per interface: the accepted context with its syntax; the alternatives a server
+    // turned down (NDR64 offered beside NDR, bind time features) only when none was accepted.
+    const shown: string[] = [];
+    for (const c of contexts) {
+      const name = `${c.interfaceName ?? c.interface} v${c.interfaceVersion}`;
+      if (c.result === "negotiate_ack") continue;
+      if (c.result === "acceptance") shown.push(`${name} (${c.acceptedSyntax ?? "?"})`);
+      else if (!contexts.some((o) => o.interface === c.interface && o.result === "acceptance")) {
+        const why = c.result === undefined
+          ? ""
+          : ` (${c.result}${c.reason ? `: ${c.reason}` : ""})`;
+        if (!shown.some((x) => x.startsWith(`${name} (`)) || why === "") {
+          shown.push(`${name}${why}`);
+        }
+      }
+    }
     const auth = e.authType !== undefined ? `  auth=${e.authType}/${e.authLevel}` : "";
     const nak = e.rejectReason !== undefined ? ` (${e.rejectReason})` : "";
-    return `RPC ${e.action.replace("_", " ")}${via} ${contexts} → ${e.outcome}${nak}${auth}${who}`;
+    return `RPC ${e.action.replace("_", " ")}${via} ${
+      [...new Set(shown)].join(", ")
+    } → ${e.outcome}${nak}${auth}${who}`;
   }
   const name = `${e.interfaceName ?? e.interface ?? "?"}.${e.operation ?? `opnum${e.opnum}`}`;
   let outcome: string = e.outcome === "no_response" ? "no response" : e.statusName ?? e.outcome;

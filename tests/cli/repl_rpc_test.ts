@@ -99,7 +99,7 @@ Deno.test("repl rpc: list, filter and summary of rpc_smb2.pcap match what impack
   // tshark: the svcctl bind is frame 18, the first ROpenSCManagerW request frame 25.
   assert.match(
     list[0]!,
-    /^ {3}1 {2}#0 f18 RPC bind \\pipe\\svcctl svcctl v2\.0 → ack {2}user=WORKGROUP\\alice$/,
+    /^ {3}1 {2}#0 f18 RPC bind \\pipe\\svcctl svcctl v2\.0 \(ndr\) → ack {2}user=WORKGROUP\\alice$/,
   );
   assert.match(
     list[1]!,
@@ -110,7 +110,7 @@ Deno.test("repl rpc: list, filter and summary of rpc_smb2.pcap match what impack
   const svcctl = answer(a, "rpc svcctl").split("\n").slice(0, -1);
   const calls = expected.calls.filter((c) => c.pipe === "svcctl");
   assert.equal(svcctl.length, calls.length + 1);
-  assert.match(svcctl[0]!, /RPC bind \\pipe\\svcctl svcctl v2\.0 → ack/);
+  assert.match(svcctl[0]!, /RPC bind \\pipe\\svcctl svcctl v2\.0 \(ndr\) → ack/);
   calls.forEach((c, i) => {
     assert.ok(
       svcctl[i + 1]!.includes(`svcctl.${c.operation} → ${win32Status(c.result)} `),
@@ -207,7 +207,7 @@ Deno.test("repl rpc: an SMB message lists the RPC calls it carried", async () =>
   );
   assert.match(
     answer(a, "goto f18"),
-    /^ {2}↳ rpc 1 \(bind\): RPC bind \\pipe\\svcctl svcctl v2\.0 → ack/m,
+    /^ {2}↳ rpc 1 \(bind\): RPC bind \\pipe\\svcctl svcctl v2\.0 \(ndr\) → ack/m,
   );
 });
 
@@ -250,7 +250,7 @@ Deno.test("repl rpc: over TCP, rpc lists the open connection's calls only", asyn
   );
   const list = answer(a, "rpc").split("\n");
   assert.equal(list.length, 5);
-  assert.match(list[0]!, /^ {3}1 {2}#0 f4 RPC bind tcp epm v3\.0 → ack$/);
+  assert.match(list[0]!, /^ {3}1 {2}#0 f4 RPC bind tcp epm v3\.0 \(ndr\) → ack$/);
   assert.match(list[1]!, /^ {3}2 {2}#0 f8 RPC tcp epm\.ept_lookup → /);
   for (const line of list.slice(0, 4)) assert.match(line, /^ +\d+ {2}#0 /);
   const lookup = answer(a, "rpc 2");
