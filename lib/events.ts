@@ -663,6 +663,8 @@ export interface RpcEvent extends Addressed {
   operation?: string;
   /** Call: the object UUID of the request, when it named one. */
   objectUuid?: string;
+  /** Call: the client gave up on it (a CO_CANCEL, or an ORPHANED PDU abandoning a request). */
+  cancelled?: "cancel" | "orphaned";
   /** Bind: the contexts offered and the answer to each. */
   contexts?: RpcContext[];
   /** Bind: the association group. */

@@ -90,6 +90,7 @@ interface Call {
   response?: Half;
   fault?: number;
   note?: string;
+  cancelled?: "cancel" | "orphaned";
 }
 
 interface PendingBind {
@@ -203,9 +204,18 @@ export class Association {
       case PType.fault:
         if (!fromClient) this.#answer(parsed, framed);
         break;
+      case PType.co_cancel:
+      case PType.orphaned: {
+        // The client gave up on a call: it is reported when its answer comes or the
+        // association ends, saying so.
+        const call = fromClient ? this.#calls.get(parsed.header.callId) : undefined;
+        if (call !== undefined) {
+          call.cancelled = parsed.header.ptype === PType.co_cancel ? "cancel" : "orphaned";
+        }
+        break;
+      }
       default:
-        // shutdown, co_cancel, orphaned: nothing to pair. A cancelled or
-        // orphaned call is reported when its answer comes or the association ends.
+        // shutdown (the server asks the client to end the association): nothing to pair.
         break;
     }
   }
@@ -567,6 +577,7 @@ export class Association {
     const op = iface?.ops[call.opnum];
     if (op) event.operation = op;
     if (call.objectUuid !== undefined) event.objectUuid = call.objectUuid;
+    if (call.cancelled !== undefined) event.cancelled = call.cancelled;
     if (call.auth) this.#authFields(event, call.auth);
     event.requestStubBytes = call.request.stubBytes;
     if (call.request.fragments > 1) event.requestFragments = call.request.fragments;

@@ -195,3 +195,16 @@ Deno.test("without a bind, a call to an address the endpoint mapper named is nam
   assert.equal(two.rpc()[0]!.interface, undefined);
   assert.ok(two.ctx.endpoints.has({ ip: "10.0.0.1", port: 135 }));
 });
+
+Deno.test("a call the client cancels or orphans says so", () => {
+  const { a, send, rpc } = setup();
+  send(true, request(2, 0, [1, 2, 3, 4]));
+  send(true, pdu(18, 2, [])); // co_cancel
+  send(true, request(3, 0, [1, 2, 3, 4], 1)); // first fragment only
+  send(true, pdu(19, 3, [])); // orphaned
+  a.end();
+  assert.deepEqual(rpc().map((c) => [c.callId, c.cancelled, c.outcome]), [
+    [2, "cancel", "no_response"],
+    [3, "orphaned", "no_response"],
+  ]);
+});
