@@ -23,6 +23,11 @@ function assertSane(events: DecodeEvent[], label: string): SummaryEvent {
   assert.equal(summary?.type, "summary", label);
   const bugs = events.filter((e) => e.type === "anomaly" && e.kind === "bug");
   assert.deepEqual(bugs, [], label);
+  // An argument decoder that failed other than on malformed NDR is a bug too.
+  const failed = events.filter((e) =>
+    e.type === "rpc" && /decoder failed/.test(e.argumentsNote ?? "")
+  );
+  assert.deepEqual(failed, [], label);
   return summary as SummaryEvent;
 }
 
@@ -47,6 +52,10 @@ Deno.test("Decoder survives random byte corruption of real captures", () => {
       "smb/impacket_smb2.pcap",
       "net/tunnels.pcap",
       "formats/multi_section.pcapng",
+      "dcerpc/rpc_smb2.pcap",
+      "dcerpc/rpc_smb1.pcap",
+      "dcerpc/rpc_tcp.pcap",
+      "dcerpc/rpc_netlogon.pcap",
     ]
   ) {
     const original = fixture(name);
