@@ -1,57 +1,10 @@
 import * as assert from "node:assert/strict";
-import { NdrError, NdrReader } from "../../../lib/dcerpc/ndr.ts";
 import { efsrpc } from "../../../lib/dcerpc/interfaces/efsrpc.ts";
-import type { InterfaceDecoder, RpcArguments } from "../../../lib/dcerpc/interfaces/types.ts";
 import stubs from "./efsrpc_stubs.json" with { type: "json" };
+import { decode, hostile, namedCases, stubTable } from "./_support.ts";
 
 // Stubs from make_stubs_ad.py (impacket 0.10.0; EFSRPC's calls declared there from [MS-EFSR] 6).
-type Case = { hex: string; ndr64: boolean };
-const cases: Record<string, Case> = stubs.cases;
-const bytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
-
-/** Decodes a whole stub; every byte must be read. */
-function decode(
-  iface: InterfaceDecoder,
-  opnum: number,
-  dir: "request" | "response",
-  c: Case,
-): RpcArguments {
-  const r = new NdrReader(bytes(c.hex), { ndr64: c.ndr64 });
-  const read = iface.ops[opnum]?.[dir];
-  assert.ok(read, `opnum ${opnum} ${dir}`);
-  const out = read(r);
-  assert.equal(r.remaining, 0, `opnum ${opnum} ${dir}: ${r.remaining} bytes left`);
-  return out;
-}
-const stub = (name: string): Case => {
-  const c = cases[name];
-  assert.ok(c, name);
-  return c;
-};
-
-/** Every truncation and every 4-byte word set to 0xFFFFFFFF: NdrError or a result, quickly. */
-function hostile(iface: InterfaceDecoder, opnum: number, dir: "request" | "response", c: Case) {
-  const whole = bytes(c.hex);
-  const read = iface.ops[opnum]?.[dir];
-  assert.ok(read);
-  const attempt = (b: Uint8Array) => {
-    try {
-      read(new NdrReader(b, { ndr64: c.ndr64 }));
-    } catch (e) {
-      if (!(e instanceof NdrError)) throw e;
-    }
-  };
-  const started = performance.now();
-  for (let n = 0; n < whole.length; n++) {
-    assert.throws(() => read(new NdrReader(whole.subarray(0, n), { ndr64: c.ndr64 })), NdrError);
-  }
-  for (let at = 0; at + 4 <= whole.length; at += 4) {
-    const b = whole.slice();
-    b.set([0xff, 0xff, 0xff, 0xff], at);
-    attempt(b);
-  }
-  assert.ok(performance.now() - started < 2000);
-}
+const stub = stubTable(stubs.cases);
 
 const UNC = "\\\\10.0.0.5\\share\\";
 
@@ -183,10 +136,7 @@ const OPNUMS: Record<string, number> = {
 };
 
 Deno.test("efsrpc hostile stubs: truncations and 0xFFFFFFFF counts give NdrError", () => {
-  for (const [name, c] of Object.entries(cases)) {
-    const [op, dir] = name.split(".") as [string, "request" | "response"];
-    const opnum = OPNUMS[op];
-    assert.ok(opnum !== undefined, name);
+  for (const [, opnum, dir, c] of namedCases(stubs.cases, OPNUMS)) {
     hostile(efsrpc, opnum, dir, c);
   }
 });

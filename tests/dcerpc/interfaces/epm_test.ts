@@ -1,54 +1,10 @@
 import * as assert from "node:assert/strict";
 import { NdrError, NdrReader } from "../../../lib/dcerpc/ndr.ts";
-import type { InterfaceDecoder, RpcArguments } from "../../../lib/dcerpc/interfaces/types.ts";
-import stubs from "./impacket_stubs.json" with { type: "json" };
-
-const bytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
-
-/** Decodes a whole stub and checks that nothing is left over. */
-function decode(
-  iface: InterfaceDecoder,
-  opnum: number,
-  dir: "request" | "response",
-  hex: string,
-  ndr64 = false,
-): RpcArguments {
-  const r = new NdrReader(bytes(hex), { ndr64 });
-  const fn = iface.ops[opnum]?.[dir];
-  if (!fn) throw new Error(`no ${dir} decoder for opnum ${opnum}`);
-  const out = fn(r);
-  assert.equal(r.remaining, 0, `opnum ${opnum} ${dir}: ${r.remaining} bytes left`);
-  JSON.stringify(out); // JSON-safe
-  return out;
-}
-
-/** Every cut of a stub and every 4-byte field set to 0xFFFFFFFF: NdrError or a result, quickly. */
-function hostile(
-  iface: InterfaceDecoder,
-  opnum: number,
-  dir: "request" | "response",
-  hex: string,
-  ndr64 = false,
-) {
-  const full = bytes(hex);
-  const fn = iface.ops[opnum]![dir]!;
-  const t0 = performance.now();
-  for (let n = 0; n < full.length; n++) {
-    assert.throws(() => fn(new NdrReader(full.subarray(0, n), { ndr64 })), NdrError, `cut at ${n}`);
-  }
-  for (let at = 0; at + 4 <= full.length; at += 4) {
-    const b = full.slice();
-    b.set([0xff, 0xff, 0xff, 0xff], at);
-    try {
-      fn(new NdrReader(b, { ndr64 }));
-    } catch (e) {
-      assert.ok(e instanceof NdrError, `0xFFFFFFFF at ${at}: ${e}`);
-    }
-  }
-  assert.ok(performance.now() - t0 < 2000, "hostile stubs decode quickly");
-}
+import type { RpcArguments } from "../../../lib/dcerpc/interfaces/types.ts";
 import { decodeTower, epm } from "../../../lib/dcerpc/interfaces/epm.ts";
+import stubs from "./impacket_stubs.json" with { type: "json" };
 import corpus from "./epm_corpus_stubs.json" with { type: "json" };
+import { bytes, decode, hostile } from "./_support.ts";
 
 // Stubs: impacket_stubs.json (make_stubs.py, impacket 0.10.0; towers built as
 // impacket's hept_map builds them) and, quoted below with capture and frame,
@@ -335,7 +291,7 @@ Deno.test("epm: truncated stubs and 0xFFFFFFFF counts give NdrError only", () =>
     [3, "response", SMBEXEC_MAP_F4, true],
     [2, "response", SCAN_LOOKUP_F6, false],
   ];
-  for (const [op, dir, hex, ndr64] of cases) hostile(epm, op, dir, hex, ndr64);
+  for (const [op, dir, hex, ndr64] of cases) hostile(epm, op, dir, { hex, ndr64 });
   const huge = bytes(made["ept_map.response"]!);
   huge.set([0xff, 0xff, 0xff, 0xff], 32); // the tower array's actual count
   assert.throws(() => epm.ops[3]!.response!(new NdrReader(huge)), NdrError);

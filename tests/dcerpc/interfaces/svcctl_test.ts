@@ -1,51 +1,12 @@
 import * as assert from "node:assert/strict";
 import { NdrError, NdrReader } from "../../../lib/dcerpc/ndr.ts";
-import type { InterfaceDecoder, RpcArguments } from "../../../lib/dcerpc/interfaces/types.ts";
 import { svcctl } from "../../../lib/dcerpc/interfaces/svcctl.ts";
 import stubs from "./impacket_stubs.json" with { type: "json" };
+import { bytes, decode, hostile } from "./_support.ts";
 
 // Stubs: impacket_stubs.json (make_stubs.py, impacket 0.10.0) and, quoted
 // below with capture and frame, real calls from the public corpus.
 const made: Record<string, string> = stubs.svcctl;
-
-const bytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
-
-/** Decodes a whole stub and checks that nothing is left over. */
-function decode(
-  iface: InterfaceDecoder,
-  opnum: number,
-  dir: "request" | "response",
-  hex: string,
-  ndr64 = false,
-): RpcArguments {
-  const r = new NdrReader(bytes(hex), { ndr64 });
-  const fn = iface.ops[opnum]?.[dir];
-  if (!fn) throw new Error(`no ${dir} decoder for opnum ${opnum}`);
-  const out = fn(r);
-  assert.equal(r.remaining, 0, `opnum ${opnum} ${dir}: ${r.remaining} bytes left`);
-  JSON.stringify(out); // JSON-safe
-  return out;
-}
-
-/** Every cut of a stub and every 4-byte field set to 0xFFFFFFFF: NdrError or a result, quickly. */
-function hostile(iface: InterfaceDecoder, opnum: number, dir: "request" | "response", hex: string) {
-  const full = bytes(hex);
-  const fn = iface.ops[opnum]![dir]!;
-  const t0 = performance.now();
-  for (let n = 0; n < full.length; n++) {
-    assert.throws(() => fn(new NdrReader(full.subarray(0, n))), NdrError, `cut at ${n}`);
-  }
-  for (let at = 0; at + 4 <= full.length; at += 4) {
-    const b = full.slice();
-    b.set([0xff, 0xff, 0xff, 0xff], at);
-    try {
-      fn(new NdrReader(b));
-    } catch (e) {
-      assert.ok(e instanceof NdrError, `0xFFFFFFFF at ${at}: ${e}`);
-    }
-  }
-  assert.ok(performance.now() - t0 < 2000, "hostile stubs decode quickly");
-}
 
 const H_SCM = "00000000c255930e0aaf2c45910fe56e9bc0f915";
 const H_SVC = "00000000213450fffb53144dae6a438660f607d4";
@@ -328,7 +289,7 @@ Deno.test("svcctl: truncated stubs and 0xFFFFFFFF counts give NdrError only", ()
     [24, "request", "RCreateServiceA.request"],
     [31, "request", "RStartServiceA.request"],
   ];
-  for (const [op, dir, name] of cases) hostile(svcctl, op, dir, made[name]!);
+  for (const [op, dir, name] of cases) hostile(svcctl, op, dir, { hex: made[name]!, ndr64: false });
   // A string whose actual count is 0xFFFFFFFF.
   const huge = bytes(made["ROpenServiceW.request"]!);
   huge.set([0xff, 0xff, 0xff, 0xff], 28);

@@ -1,53 +1,8 @@
 import * as assert from "node:assert/strict";
 import { NdrError, NdrReader } from "../../../lib/dcerpc/ndr.ts";
-import type { InterfaceDecoder, RpcArguments } from "../../../lib/dcerpc/interfaces/types.ts";
-import stubs from "./impacket_stubs.json" with { type: "json" };
-
-const bytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
-
-/** Decodes a whole stub and checks that nothing is left over. */
-function decode(
-  iface: InterfaceDecoder,
-  opnum: number,
-  dir: "request" | "response",
-  hex: string,
-  ndr64 = false,
-): RpcArguments {
-  const r = new NdrReader(bytes(hex), { ndr64 });
-  const fn = iface.ops[opnum]?.[dir];
-  if (!fn) throw new Error(`no ${dir} decoder for opnum ${opnum}`);
-  const out = fn(r);
-  assert.equal(r.remaining, 0, `opnum ${opnum} ${dir}: ${r.remaining} bytes left`);
-  JSON.stringify(out); // JSON-safe
-  return out;
-}
-
-/** Every cut of a stub and every 4-byte field set to 0xFFFFFFFF: NdrError or a result, quickly. */
-function hostile(
-  iface: InterfaceDecoder,
-  opnum: number,
-  dir: "request" | "response",
-  hex: string,
-  ndr64 = false,
-) {
-  const full = bytes(hex);
-  const fn = iface.ops[opnum]![dir]!;
-  const t0 = performance.now();
-  for (let n = 0; n < full.length; n++) {
-    assert.throws(() => fn(new NdrReader(full.subarray(0, n), { ndr64 })), NdrError, `cut at ${n}`);
-  }
-  for (let at = 0; at + 4 <= full.length; at += 4) {
-    const b = full.slice();
-    b.set([0xff, 0xff, 0xff, 0xff], at);
-    try {
-      fn(new NdrReader(b, { ndr64 }));
-    } catch (e) {
-      assert.ok(e instanceof NdrError, `0xFFFFFFFF at ${at}: ${e}`);
-    }
-  }
-  assert.ok(performance.now() - t0 < 2000, "hostile stubs decode quickly");
-}
 import { winreg } from "../../../lib/dcerpc/interfaces/winreg.ts";
+import stubs from "./impacket_stubs.json" with { type: "json" };
+import { bytes, decode, hostile } from "./_support.ts";
 
 // Stubs: impacket_stubs.json (make_stubs.py, impacket 0.10.0) and, quoted
 // below, a Run-key persistence from the public corpus:
@@ -269,7 +224,7 @@ Deno.test("winreg: truncated stubs and 0xFFFFFFFF counts give NdrError only", ()
     [22, "request", SET_VALUE_F16, false],
     [12, "response", made["BaseRegGetKeySecurity.response"]!, false],
   ];
-  for (const [op, dir, hex, ndr64] of cases) hostile(winreg, op, dir, hex, ndr64);
+  for (const [op, dir, hex, ndr64] of cases) hostile(winreg, op, dir, { hex, ndr64 });
   const huge = bytes(SET_VALUE_F16);
   huge.set([0xff, 0xff, 0xff, 0xff], 56); // lpData's conformance
   assert.throws(() => winreg.ops[22]!.request!(new NdrReader(huge)), NdrError);
