@@ -105,6 +105,8 @@ interface PendingBind {
 
 /** The endpoint mapper. [C706] appendix O */
 const EPM_UUID = "e1af8308-5d1f-11c9-91a4-08002b14a0fa";
+/** ept_map's opnum. */
+const EPT_MAP = 3;
 
 /** Frames kept per call half. */
 const MAX_FRAMES = 64;
@@ -594,7 +596,9 @@ export class Association {
     if (event.encrypted) notes.push("stubs encrypted (privacy level)");
     else if (bound !== undefined) this.#arguments(event, call, bound, notes);
     if (notes.length > 0) event.argumentsNote = notes.join("; ");
-    if (event.interface === EPM_UUID && event.results !== undefined) this.#learn(event.results);
+    if (event.interface === EPM_UUID && event.opnum === EPT_MAP && event.results !== undefined) {
+      this.#learn(event.results.towers);
+    }
     const answerHalf = outcome === "no_response" ? undefined : call.response;
     this.#timing(event, call.request.frames, call.request.ts, answer, answerHalf);
     this.ctx.out.push(event);
@@ -645,29 +649,25 @@ export class Association {
   }
 
   /**
-   * Remember the TCP endpoints an endpoint-mapper answer names (any object
-   * with `protocol: "ncacn_ip_tcp"`, a `port` and an `interface` in its
-   * towers or entries), so connections to them are followed.
+   * Remember the TCP endpoints an ept_map answer names (its towers with
+   * protocol `ncacn_ip_tcp`, a port and an interface), so connections to
+   * them are followed. (ept_lookup lists everything registered: not a sign
+   * that the client will connect, and long.)
    */
-  #learn(results: { [key: string]: JsonValue }): void {
-    const visit = (v: JsonValue, depth: number): void => {
-      if (depth > 4 || v === null || typeof v !== "object") return;
-      if (Array.isArray(v)) {
-        for (const x of v) visit(x, depth + 1);
-        return;
+  #learn(towers: JsonValue | undefined): void {
+    if (!Array.isArray(towers)) return;
+    for (const t of towers) {
+      if (t === null || typeof t !== "object" || Array.isArray(t)) continue;
+      const { protocol, port, interface: uuid, version, host } = t;
+      if (protocol !== "ncacn_ip_tcp" || typeof port !== "number" || typeof uuid !== "string") {
+        continue;
       }
-      const { protocol, port, interface: uuid, version, host } = v;
-      if (protocol === "ncacn_ip_tcp" && typeof port === "number" && typeof uuid === "string") {
-        const ip = typeof host === "string" && host !== "0.0.0.0" ? host : this.carrier.server.ip;
-        this.ctx.endpoints.learn(ip, port, {
-          uuid,
-          version: typeof version === "string" ? version : "",
-        });
-        return;
-      }
-      for (const x of Object.values(v)) visit(x, depth + 1);
-    };
-    visit(results, 0);
+      const ip = typeof host === "string" && host !== "0.0.0.0" ? host : this.carrier.server.ip;
+      this.ctx.endpoints.learn(ip, port, {
+        uuid,
+        version: typeof version === "string" ? version : "",
+      });
+    }
   }
 
   #authFields(event: RpcEvent, auth: AuthVerifier): void {
