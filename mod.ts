@@ -80,6 +80,7 @@ export type {
   NtlmEvent,
   RpcContext,
   RpcEvent,
+  RpcSummary,
   SmbEvent,
   SmbSummary,
   SummaryEvent,

@@ -270,6 +270,7 @@ export class Decoder {
       anomalyCounts: Object.fromEntries(r.counts),
       limitsHit: [...r.limitsHit].map(([limit, count]) => ({ limit, count })),
       smb: this.#tally.summary,
+      rpc: this.#tally.rpc,
       truncated: c.stopped,
     };
   }

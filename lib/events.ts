@@ -213,6 +213,22 @@ export interface SmbSummary {
   failedKerberosLogins: number;
 }
 
+/** What DCE/RPC carried, for the summary. */
+export interface RpcSummary {
+  /** Calls (`rpc` events with action `call`). */
+  calls: number;
+  /** Calls that failed: a fault, or a return value that is not success. */
+  failedCalls: number;
+  /** Calls never answered. */
+  unansweredCalls: number;
+  /** Calls whose stubs were encrypted. */
+  encryptedCalls: number;
+  /** Bind and alter_context exchanges. */
+  binds: number;
+  /** Interfaces called, by name (the UUID when unnamed), in order of first call; at most 100. */
+  interfaces: string[];
+}
+
 /** The last event of every decode. */
 export interface SummaryEvent {
   /** Discriminant. */
@@ -249,6 +265,8 @@ export interface SummaryEvent {
   limitsHit: LimitHit[];
   /** What SMB carried. */
   smb: SmbSummary;
+  /** What DCE/RPC carried. */
+  rpc: RpcSummary;
   /** Whether the decode stopped early (input unrecognised, or a caller's budget). */
   truncated: boolean;
 }

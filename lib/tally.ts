@@ -4,7 +4,14 @@
  * @module
  */
 import { normalisePath } from "./files/path.ts";
-import type { DecodeEvent, KerberosEvent, NtlmEvent, SmbSummary, UserSummary } from "./events.ts";
+import type {
+  DecodeEvent,
+  KerberosEvent,
+  NtlmEvent,
+  RpcSummary,
+  SmbSummary,
+  UserSummary,
+} from "./events.ts";
 import { isErrorResponse } from "./smb/error_status.ts";
 
 /** Most names kept in each list of the summary. */
@@ -31,6 +38,14 @@ export class SmbTally {
   };
   readonly #files = new Set<string>();
   readonly #accounts = new AccountTally();
+  readonly #rpc: RpcSummary = {
+    calls: 0,
+    failedCalls: 0,
+    unansweredCalls: 0,
+    encryptedCalls: 0,
+    binds: 0,
+    interfaces: [],
+  };
 
   add(events: readonly DecodeEvent[]): void {
     const s = this.#summary;
@@ -55,12 +70,28 @@ export class SmbTally {
         s.authentications++;
         if (e.success === false) s.failedAuthentications++;
         this.#accounts.add(e);
+      } else if (e.type === "rpc") {
+        const r = this.#rpc;
+        if (e.action !== "call") {
+          r.binds++;
+          continue;
+        }
+        r.calls++;
+        if (e.success === false) r.failedCalls++;
+        if (e.outcome === "no_response") r.unansweredCalls++;
+        if (e.encrypted) r.encryptedCalls++;
+        add(r.interfaces, e.interfaceName ?? e.interface);
       } else if (e.type === "kerberos") {
         s.kerberosLogins++;
         if (e.success === false) s.failedKerberosLogins++;
         this.#accounts.add(e);
       }
     }
+  }
+
+  /** The DCE/RPC part of the summary. */
+  get rpc(): RpcSummary {
+    return { ...this.#rpc, interfaces: [...this.#rpc.interfaces] };
   }
 
   get summary(): SmbSummary {

@@ -279,6 +279,14 @@ export function formatSummaryText(s: SummaryEvent): string {
       `files: ${m.files.length}${shown ? ` (${shown}${m.files.length > 10 ? ", …" : ""})` : ""}`,
     );
   }
+  const r = s.rpc;
+  if (r.calls + r.binds > 0) {
+    lines.push(
+      `DCE/RPC: ${r.calls} calls (${r.failedCalls} failed, ${r.unansweredCalls} unanswered` +
+        (r.encryptedCalls ? `, ${r.encryptedCalls} encrypted` : "") + `), ${r.binds} binds; ` +
+        `interfaces: ${r.interfaces.map(escapeControl).join(", ") || "none named"}`,
+    );
+  }
   if (s.truncated) lines.push("decode stopped early: see the anomalies above");
   return lines.join("\n");
 }
