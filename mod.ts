@@ -60,6 +60,8 @@ export {
 } from "./lib/smb/error_status.ts";
 export type {
   Addressed,
+  AlertEvent,
+  AlertSeverity,
   AnomalyEvent,
   AnomalyKind,
   ConnectionEvent,
@@ -102,6 +104,16 @@ export {
   type ZeekDceRpcRecord,
   zeekDceRpcRecord,
 } from "./lib/output/zeek_dce_rpc.ts";
+export { chosenRules, type DetectOptions } from "./lib/detect/engine.ts";
+export type {
+  AlertInput,
+  Rule,
+  RuleContext,
+  RuleInstance,
+  RuleOption,
+  RuleState,
+} from "./lib/detect/rule.ts";
+export { RULES } from "./lib/detect/rules/mod.ts";
 export {
   interfaceByUuid,
   interfaceName,

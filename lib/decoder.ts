@@ -23,6 +23,7 @@ import type { ContentSink } from "./files/sink.ts";
 import type { DcerpcContext } from "./dcerpc/association.ts";
 import { EndpointMap } from "./dcerpc/endpoint_map.ts";
 import { PipeTransport } from "./dcerpc/pipe_transport.ts";
+import { chosenRules, DetectionEngine } from "./detect/engine.ts";
 
 /**
  * Options of a {@link Decoder}: caps and switches, flat (as in
@@ -92,6 +93,8 @@ export class Decoder {
   #gzip = false;
   /** Events of `#out` already shown to the watchers (always 0 between pushes). */
   #watched = 0;
+  /** Events numbered so far. */
+  #seq = 0;
   #ended = false;
 
   /**
@@ -102,8 +105,14 @@ export class Decoder {
   constructor(options: DecoderOptions = {}, hooks: DecoderHooks = {}) {
     this.limits = limitsFrom(options);
     const consumers = checked(options.consumers, "consumers", ["io"]);
-    this.#watchers = checked(options.watchers, "watchers", ["event"]);
+    const watchers = checked(options.watchers, "watchers", ["event"]);
     this.#reporter = new Reporter(this.#out, this.limits.maxAnomaliesPerKind);
+    if (this.limits.alerts) {
+      // Rules see events before embedders' watchers, so those see the alerts too.
+      const d = options.detect ?? {};
+      watchers.unshift(new DetectionEngine(chosenRules(d), this.#reporter, d.thresholds ?? {}));
+    }
+    this.#watchers = watchers;
     const sink = options.files?.sink;
     if (sink !== undefined) checked([sink], "files.sink", ["write", "end"]);
     if (this.limits.fileEvents && this.limits.decodeSmb) {
@@ -218,9 +227,15 @@ export class Decoder {
     this.#files?.end();
     this.#transcripts?.end();
     this.#watch(this.#out);
+    // What watchers raise at the end (rules counting to a threshold) is numbered and watched too.
+    const from = this.#out.length;
     for (const w of this.#watchers) w.end?.(this.#out);
+    this.#watched = from;
+    this.#watch(this.#out);
     this.#tally.add(this.#out);
-    this.#out.push(this.#summary());
+    const summary = this.#summary();
+    summary.seq = ++this.#seq;
+    this.#out.push(summary);
     return this.#out.splice(0);
   }
 
@@ -231,11 +246,15 @@ export class Decoder {
     return batch;
   }
 
-  /** Hand each new event to the watchers (events they add are watched in turn). */
+  /**
+   * Number each new event and hand it to the watchers (events they add are
+   * numbered and watched in turn).
+   */
   #watch(out: DecodeEvent[]): void {
-    if (this.#watchers.length === 0) return;
     for (let i = this.#watched; i < out.length; i++) {
-      for (const w of this.#watchers) w.event(out[i]!, out);
+      const e = out[i]!;
+      e.seq = ++this.#seq;
+      for (const w of this.#watchers) w.event(e, out);
     }
     this.#watched = 0;
   }
@@ -271,6 +290,7 @@ export class Decoder {
       limitsHit: [...r.limitsHit].map(([limit, count]) => ({ limit, count })),
       smb: this.#tally.summary,
       rpc: this.#tally.rpc,
+      alerts: this.#tally.alerts,
       truncated: c.stopped,
     };
   }

@@ -46,7 +46,8 @@ export type Layer =
   | "smb2"
   | "auth"
   | "files"
-  | "dcerpc";
+  | "dcerpc"
+  | "detect";
 
 /**
  * What went wrong. The first four are Wireshark's outcomes (cut short by the
@@ -72,6 +73,8 @@ export type AnomalyKind =
 export interface AnomalyEvent {
   /** Discriminant. */
   type: "anomaly";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** The layer that found it. */
   layer: Layer;
   /** What kind of fault. */
@@ -121,6 +124,8 @@ export type ConnectionState =
 export interface ConnectionEvent {
   /** Discriminant. */
   type: "connection";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** `open` when first seen; `close` when it ended, timed out, was evicted, or the capture ended. */
   action: "open" | "close";
   /** Conversation id, in order of first packet (0-based, like tshark's `tcp.stream`). */
@@ -233,6 +238,8 @@ export interface RpcSummary {
 export interface SummaryEvent {
   /** Discriminant. */
   type: "summary";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** `pcap`, `pcapng`, or `unknown` when the input was not recognised. */
   format: string;
   /** Whether the input was gzip-compressed. */
@@ -267,6 +274,8 @@ export interface SummaryEvent {
   smb: SmbSummary;
   /** What DCE/RPC carried. */
   rpc: RpcSummary;
+  /** Alerts raised: how many, and how many by rule id. */
+  alerts: { count: number; byRule: Record<string, number> };
   /** Whether the decode stopped early (input unrecognised, or a caller's budget). */
   truncated: boolean;
 }
@@ -288,6 +297,8 @@ export type JsonValue =
 export interface SmbEvent extends Addressed {
   /** Discriminant. */
   type: "smb";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** 1 for SMB1 (0xFF 'SMB'), 2 for SMB2/SMB3 (0xFE 'SMB'). */
   version: 1 | 2;
   /** The dialect negotiated on this connection, when seen: `NT LM 0.12`, `2.1`, `3.1.1`… */
@@ -340,6 +351,8 @@ export interface SmbEvent extends Addressed {
 export interface NtlmEvent extends Addressed {
   /** Discriminant. */
   type: "ntlm";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** The protocol that carried it: `smb1`, `smb2` (SESSION_SETUP) or `dcerpc` (auth verifiers). */
   protocol: "smb1" | "smb2" | "dcerpc";
   /** Whether the login was anonymous (empty user name and responses): then `user` is empty. */
@@ -393,6 +406,8 @@ export interface NtlmEvent extends Addressed {
 export interface KerberosEvent extends Addressed {
   /** Discriminant. */
   type: "kerberos";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** The protocol that carried it: `smb1` or `smb2` (SESSION_SETUP); `dcerpc` next. */
   protocol: "smb1" | "smb2" | "dcerpc";
   /** The ticket's realm (the service's), e.g. `CONTOSO.LOCAL`. */
@@ -425,6 +440,8 @@ export interface KerberosEvent extends Addressed {
 export interface TreeEvent extends Addressed {
   /** Discriminant. */
   type: "tree";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** What happened. */
   action: "connect" | "disconnect";
   /** Which SMB carried it. */
@@ -463,6 +480,8 @@ export type FileAction = "read" | "write" | "rename" | "delete" | "set_info" | "
 export interface FileEvent extends Addressed {
   /** Discriminant. */
   type: "file";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** Which SMB carried it. */
   smbVersion: 1 | 2;
   /** Dialect of the connection it was opened on, when seen. */
@@ -585,6 +604,8 @@ export type TranscriptEnd = "closed" | "connection_end" | "capture_end" | "evict
 export interface TranscriptEvent extends Addressed {
   /** Discriminant. */
   type: "transcript";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** That connection's id. */
   connection: number;
   /** SMB1 UID / SMB2 SessionId, decimal. */
@@ -649,6 +670,8 @@ export interface RpcContext {
 export interface RpcEvent extends Addressed {
   /** Discriminant. */
   type: "rpc";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** A call, or the binding of presentation contexts. */
   action: "call" | "bind" | "alter_context";
   /** What carried it: a named pipe over SMB1 or SMB2/3, or TCP or UDP directly. */
@@ -731,6 +754,8 @@ export interface RpcEvent extends Addressed {
 export interface NbssEvent extends Addressed {
   /** Discriminant. */
   type: "nbss";
+  /** Position of the event in the decode's stream of events (1-based; alerts cite events by it). */
+  seq?: number;
   /** Which packet. */
   action:
     | "session_request"
@@ -745,6 +770,45 @@ export interface NbssEvent extends Addressed {
   /** Negative response: the error code ([RFC 1002] 4.3.4: 0x80 not listening on called name, 0x82 called name not present, …). */
   errorCode?: number;
   /** Frames that carried it. */
+  evidence: Evidence;
+}
+
+/** How much an alert matters. */
+export type AlertSeverity = "low" | "medium" | "high" | "critical";
+
+/**
+ * A known attack or risky practice recognised by a detection rule
+ * (lib/detect/rules/), with the values that triggered it and the events it
+ * rests on.
+ */
+export interface AlertEvent {
+  /** Discriminant. */
+  type: "alert";
+  /** Position of the event in the decode's stream of events (1-based). */
+  seq?: number;
+  /** The rule's id, e.g. `ms08-067`. */
+  rule: string;
+  /** The rule's title. */
+  title: string;
+  /** How much it matters. */
+  severity: AlertSeverity;
+  /** MITRE ATT&CK technique id, e.g. `T1210`. */
+  technique: string;
+  /** Its name. */
+  techniqueName: string;
+  /** One line for a person, naming the values that triggered it. */
+  message: string;
+  /** Those values (a path, a service binary, an opnum, a count…). */
+  values: { [key: string]: JsonValue };
+  /** The connection's client address, when the alert concerns one connection or client. */
+  client?: Endpoint;
+  /** The connection's server address, when it concerns one connection or server. */
+  server?: Endpoint;
+  /** The user concerned, `DOMAIN\user`, when known. */
+  user?: string;
+  /** `seq` of the events it rests on, in order. */
+  events: number[];
+  /** Frames of those events, the time of the first, and the connection when one. */
   evidence: Evidence;
 }
 
@@ -768,6 +832,7 @@ export type DecodeEvent =
   | FileEvent
   | TranscriptEvent
   | RpcEvent
+  | AlertEvent
   | AnomalyEvent
   | SummaryEvent;
 
@@ -782,6 +847,7 @@ export const EVENT_TYPES = [
   "file",
   "transcript",
   "rpc",
+  "alert",
   "anomaly",
   "summary",
 ] as const satisfies readonly DecodeEvent["type"][];

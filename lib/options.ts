@@ -71,6 +71,8 @@ export interface LimitOptions {
   maxRpcAssociations?: number;
   /** Server addresses learned from endpoint-mapper answers, decode-wide. Past this the older half is forgotten. @default {10000} */
   maxRpcEndpoints?: number;
+  /** Run the detection rules (`alert` events); which ones and their thresholds: the `detect` group. @default {true} */
+  alerts?: boolean;
 }
 
 /** The grouped form of the caps and switches (see `DecoderOptions`). */
@@ -98,6 +100,17 @@ export interface GroupedLimitOptions {
    * `maxCalls` (= `maxRpcCalls`), `maxStubBytes`, `maxTotalStubBytes`, `maxAssociations`,
    * `maxEndpoints`.
    */
+  /**
+   * Detection: `enabled` (= `alerts`); and, checked when the decoder is made, `rules` (only these
+   * rule ids), `disable` (not these), `thresholds` (`{ "<rule id>.<option>": number }`).
+   */
+  detect?: {
+    enabled?: boolean;
+    rules?: readonly string[];
+    disable?: readonly string[];
+    thresholds?: Readonly<Record<string, number>>;
+  };
+  /** DCE/RPC switches and caps (above). */
   dcerpc?: {
     decode?: boolean;
     arguments?: boolean;
@@ -144,6 +157,7 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   maxTotalRpcStubBytes: 64 << 20,
   maxRpcAssociations: 10_000,
   maxRpcEndpoints: 10_000,
+  alerts: true,
 });
 
 /** Options of a decoder that are not caps or switches (checked where they are used). */
@@ -160,6 +174,7 @@ const GROUP_NAMES: Readonly<Record<string, Readonly<Record<string, keyof Limits>
     maxBufferBytes: "maxFileBufferBytes",
     maxTotalBufferBytes: "maxTotalFileBufferBytes",
   },
+  detect: { enabled: "alerts" },
   dcerpc: {
     decode: "decodeDcerpc",
     arguments: "rpcArguments",
@@ -172,7 +187,12 @@ const GROUP_NAMES: Readonly<Record<string, Readonly<Record<string, keyof Limits>
 };
 
 /** Members of the groups that are not caps or switches (checked where they are used). */
-const GROUP_VALUES: ReadonlySet<string> = new Set(["files.sink"]);
+const GROUP_VALUES: ReadonlySet<string> = new Set([
+  "files.sink",
+  "detect.rules",
+  "detect.disable",
+  "detect.thresholds",
+]);
 
 /** Fill in defaults; throws `RangeError` for a misuse such as a negative cap. */
 export function limitsFrom(options: LimitOptions & GroupedLimitOptions = {}): Limits {

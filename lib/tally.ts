@@ -38,6 +38,7 @@ export class SmbTally {
   };
   readonly #files = new Set<string>();
   readonly #accounts = new AccountTally();
+  readonly #alerts: { count: number; byRule: Record<string, number> } = { count: 0, byRule: {} };
   readonly #rpc: RpcSummary = {
     calls: 0,
     failedCalls: 0,
@@ -70,6 +71,9 @@ export class SmbTally {
         s.authentications++;
         if (e.success === false) s.failedAuthentications++;
         this.#accounts.add(e);
+      } else if (e.type === "alert") {
+        this.#alerts.count++;
+        this.#alerts.byRule[e.rule] = (this.#alerts.byRule[e.rule] ?? 0) + 1;
       } else if (e.type === "rpc") {
         const r = this.#rpc;
         if (e.action !== "call") {
@@ -87,6 +91,11 @@ export class SmbTally {
         this.#accounts.add(e);
       }
     }
+  }
+
+  /** The alerts part of the summary. */
+  get alerts(): { count: number; byRule: Record<string, number> } {
+    return { count: this.#alerts.count, byRule: { ...this.#alerts.byRule } };
   }
 
   /** The DCE/RPC part of the summary. */

@@ -23,6 +23,7 @@ const ORDER = [
   "smb",
   "dcerpc",
   "files",
+  "detect",
   "output",
   "(top)",
 ];

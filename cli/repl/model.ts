@@ -4,6 +4,7 @@
  * @module
  */
 import type {
+  AlertEvent,
   AnomalyEvent,
   ConnectionEvent,
   DecodeEvent,
@@ -60,6 +61,8 @@ export class CaptureModel {
   readonly fileIds: Map<FileEvent, number> = new Map();
   readonly trees: TreeEvent[] = [];
   readonly anomalies: AnomalyEvent[] = [];
+  /** Alerts of the detection rules, in the order raised. */
+  readonly alerts: AlertEvent[] = [];
   readonly dialects = new Set<string>();
   /** Logins by account, refused ones marked: the same rule as the summary event's `users`. */
   readonly accounts = new AccountTally();
@@ -128,6 +131,9 @@ export class CaptureModel {
           break;
         case "anomaly":
           this.anomalies.push(e);
+          break;
+        case "alert":
+          this.alerts.push(e);
           break;
         case "summary":
           this.summary = e;

@@ -4,6 +4,7 @@
  * @module
  */
 import type {
+  AlertEvent,
   AnomalyEvent,
   ConnectionEvent,
   DecodeEvent,
@@ -53,6 +54,8 @@ export interface DecodeDocument {
   transcripts: TranscriptEvent[];
   /** DCE/RPC calls and binds, over named pipes, TCP and UDP. */
   rpc: RpcEvent[];
+  /** Alerts of the detection rules, in the order raised. */
+  alerts: AlertEvent[];
   /**
    * Each share's folders and files as the capture shows them (listings, opens,
    * renames, deletes), with a version per write; filled in by `finish()`.
@@ -77,6 +80,7 @@ export class DocumentBuilder {
     files: [],
     transcripts: [],
     rpc: [],
+    alerts: [],
     shareTree: undefined,
     anomalies: [],
   };
@@ -122,6 +126,9 @@ export class DocumentBuilder {
           break;
         case "transcript":
           d.transcripts.push(e);
+          break;
+        case "alert":
+          d.alerts.push(e);
           break;
         case "rpc":
           d.rpc.push(e);

@@ -209,6 +209,11 @@ export function formatEventText(event: DecodeEvent): string | undefined {
       return formatTranscript(event, { hex: false }).map((l) => `${where(event)} ${l}`).join("\n");
     case "rpc":
       return `${where(event)} ${rpcText(event)}`;
+    case "alert":
+      // Prominent: its own marker, severity first, the rule, then what triggered it.
+      return `!! ALERT ${event.severity.toUpperCase()} ${event.rule} ${where(event)}: ${
+        escapeControl(event.message)
+      }${event.user !== undefined ? `  user=${escapeControl(event.user)}` : ""}`;
     case "nbss": {
       const names = event.action === "session_request"
         ? ` ${escapeControl(event.calledName ?? "")} ← ${escapeControl(event.callingName ?? "")}`
@@ -286,6 +291,10 @@ export function formatSummaryText(s: SummaryEvent): string {
         (r.encryptedCalls ? `, ${r.encryptedCalls} encrypted` : "") + `), ${r.binds} binds; ` +
         `interfaces: ${r.interfaces.map(escapeControl).join(", ") || "none named"}`,
     );
+  }
+  if (s.alerts.count > 0) {
+    const byRule = Object.entries(s.alerts.byRule).map(([r, n]) => `${r} ×${n}`).join(", ");
+    lines.push(`ALERTS: ${s.alerts.count} (${byRule})`);
   }
   if (s.truncated) lines.push("decode stopped early: see the anomalies above");
   return lines.join("\n");

@@ -1,0 +1,107 @@
+/** The detection engine with rules made for the test: dispatch, alerts citing events, thresholds, caps, failures. */
+import * as assert from "node:assert/strict";
+import type { AlertEvent, DecodeEvent } from "../../lib/events.ts";
+import { chosenRules, DetectionEngine } from "../../lib/detect/engine.ts";
+import type { Rule } from "../../lib/detect/rule.ts";
+import { Reporter } from "../../lib/report.ts";
+import { Decoder } from "../../mod.ts";
+
+const treeRule: Rule = {
+  id: "test-trees",
+  title: "Tree connects",
+  severity: "low",
+  technique: "T1021.002",
+  techniqueName: "SMB/Windows Admin Shares",
+  references: [],
+  description: "raises one alert per N tree connects",
+  listens: ["tree"],
+  options: { every: { default: 1, description: "connects per alert" } },
+  create(ctx) {
+    let seen: DecodeEvent[] = [];
+    return {
+      event(e) {
+        seen.push(e);
+        if (seen.length >= ctx.option("every")) {
+          ctx.alert({
+            message: `${seen.length} tree connects`,
+            values: { n: seen.length },
+            rests: seen,
+          });
+          seen = [];
+        }
+      },
+    };
+  },
+};
+
+const failing: Rule = {
+  ...treeRule,
+  id: "test-fails",
+  create: () => ({
+    event: () => {
+      throw new Error("oops");
+    },
+  }),
+};
+
+function decode(options: ConstructorParameters<typeof Decoder>[0]): DecodeEvent[] {
+  const d = new Decoder(options);
+  return [...d.push(Deno.readFileSync("fixtures/smb/smb2_10.pcap")), ...d.end()];
+}
+
+Deno.test("every event is numbered in order, the summary last", () => {
+  const events = decode({});
+  assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1));
+});
+
+Deno.test("an alert cites the seq, frames and addresses of the events it rests on", () => {
+  const out: DecodeEvent[] = [];
+  const engine = new DetectionEngine([treeRule], new Reporter(out, 10));
+  const events = decode({ watchers: [engine], alerts: false });
+  const alerts = events.filter((e): e is AlertEvent => e.type === "alert");
+  const trees = events.filter((e) => e.type === "tree");
+  assert.equal(alerts.length, trees.length);
+  const [a] = alerts;
+  assert.deepEqual(a!.events, [trees[0]!.seq]);
+  assert.deepEqual(a!.evidence.frames, trees[0]!.evidence.frames);
+  assert.deepEqual(a!.client, (trees[0] as { client: unknown }).client);
+  assert.ok(a!.seq! > trees[0]!.seq!);
+  const summary = events.at(-1)!;
+  assert.ok(summary.type === "summary");
+  assert.deepEqual(summary.alerts, {
+    count: alerts.length,
+    byRule: { "test-trees": alerts.length },
+  });
+});
+
+Deno.test("thresholds and rule choice are checked, with errors naming the option", () => {
+  assert.deepEqual(chosenRules({}, [treeRule, failing]).map((r) => r.id), [
+    "test-trees",
+    "test-fails",
+  ]);
+  assert.deepEqual(chosenRules({ disable: ["test-fails"] }, [treeRule, failing]).map((r) => r.id), [
+    "test-trees",
+  ]);
+  assert.deepEqual(chosenRules({ rules: ["test-fails"] }, [treeRule, failing]).map((r) => r.id), [
+    "test-fails",
+  ]);
+  assert.throws(() => chosenRules({ rules: ["nope"] }, [treeRule]), /unknown rule "nope"/);
+  assert.throws(
+    () => chosenRules({ thresholds: { "test-trees.nope": 1 } }, [treeRule]),
+    /unknown threshold/,
+  );
+  assert.throws(
+    () => chosenRules({ thresholds: { "test-trees.every": -1 } }, [treeRule]),
+    /non-negative/,
+  );
+  assert.throws(() => new Decoder({ detect: { rules: ["nope"] } }), /unknown rule/);
+});
+
+Deno.test("a rule that throws is a bug anomaly; the decode goes on", () => {
+  const out: DecodeEvent[] = [];
+  const reporter = new Reporter(out, 10);
+  const engine = new DetectionEngine([failing], reporter);
+  const events = decode({ watchers: [engine], alerts: false });
+  assert.equal(events.at(-1)!.type, "summary");
+  assert.ok(out.some((e) => e.type === "anomaly" && e.layer === "detect" && e.kind === "bug"));
+});
