@@ -6,8 +6,8 @@
  * @module
  */
 import type { NdrReader } from "../ndr.ts";
+import { type Layout, optionalDword, optionalString, readStruct, returnOnly } from "./common.ts";
 import type { InterfaceDecoder, RpcArguments } from "./types.ts";
-import { type Layout, optional, optionalDword, readStruct } from "./srvsvc.ts";
 
 /**
  * AT_INFO, [MS-TSCH] 2.3.4. JobTime is a DWORD_PTR: 4 bytes in NDR 2.0 and 8
@@ -84,16 +84,16 @@ export const atsvc: InterfaceDecoder = {
   returns: "win32",
   ops: {
     0: {
-      request: (r) => ({ serverName: optional(r), ...atInfo(r) }),
+      request: (r) => ({ serverName: optionalString(r), ...atInfo(r) }),
       response: (r) => ({ jobId: r.u32(), returnValue: r.u32() }),
     },
     1: {
-      request: (r) => ({ serverName: optional(r), minJobId: r.u32(), maxJobId: r.u32() }),
-      response: (r) => ({ returnValue: r.u32() }),
+      request: (r) => ({ serverName: optionalString(r), minJobId: r.u32(), maxJobId: r.u32() }),
+      response: returnOnly,
     },
     2: {
       request(r) {
-        const serverName = optional(r);
+        const serverName = optionalString(r);
         const { count } = container(r);
         return {
           serverName,
@@ -114,7 +114,7 @@ export const atsvc: InterfaceDecoder = {
       },
     },
     3: {
-      request: (r) => ({ serverName: optional(r), jobId: r.u32() }),
+      request: (r) => ({ serverName: optionalString(r), jobId: r.u32() }),
       response: (r) => ({ job: r.pointer() ? atInfo(r) : null, returnValue: r.u32() }),
     },
   },

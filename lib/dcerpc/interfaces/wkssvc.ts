@@ -6,41 +6,29 @@
  * @module
  */
 import type { NdrReader } from "../ndr.ts";
-import type { InterfaceDecoder, RpcArguments } from "./types.ts";
 import {
   enumRequest,
   enumResponse,
-  infoUnion,
+  infoResponse,
   type Layout,
-  optional,
-  platformName,
-} from "./srvsvc.ts";
+  optionalString,
+  returnOnly,
+} from "./common.ts";
+import type { InterfaceDecoder, RpcArguments } from "./types.ts";
 
+/** WKSTA_INFO_100, 101 and 102, [MS-WKST] 2.2.5: each level extends the one before. */
+const WKSTA_100: Layout = [
+  ["platformId", "u"],
+  ["computerName", "s"],
+  ["lanGroup", "s"],
+  ["versionMajor", "u"],
+  ["versionMinor", "u"],
+];
+const WKSTA_101: Layout = [...WKSTA_100, ["lanRoot", "s"]];
 const WKSTA_INFO: Readonly<Record<number, Layout>> = {
-  100: [
-    ["platformId", "u"],
-    ["computerName", "s"],
-    ["lanGroup", "s"],
-    ["versionMajor", "u"],
-    ["versionMinor", "u"],
-  ],
-  101: [
-    ["platformId", "u"],
-    ["computerName", "s"],
-    ["lanGroup", "s"],
-    ["versionMajor", "u"],
-    ["versionMinor", "u"],
-    ["lanRoot", "s"],
-  ],
-  102: [
-    ["platformId", "u"],
-    ["computerName", "s"],
-    ["lanGroup", "s"],
-    ["versionMajor", "u"],
-    ["versionMinor", "u"],
-    ["lanRoot", "s"],
-    ["loggedOnUsers", "u"],
-  ],
+  100: WKSTA_100,
+  101: WKSTA_101,
+  102: [...WKSTA_101, ["loggedOnUsers", "u"]],
 };
 
 const USER_INFO: Readonly<Record<number, Layout>> = {
@@ -81,15 +69,8 @@ export const wkssvc: InterfaceDecoder = {
   returns: "win32",
   ops: {
     0: {
-      request: (r) => ({ serverName: optional(r), level: r.u32() }),
-      response(r) {
-        const { level, info } = infoUnion(r, WKSTA_INFO);
-        if (info === undefined) return { level };
-        if (info && typeof info.platformId === "number") {
-          info.platformId = platformName(info.platformId);
-        }
-        return { level, info, returnValue: r.u32() };
-      },
+      request: (r) => ({ serverName: optionalString(r), level: r.u32() }),
+      response: infoResponse(WKSTA_INFO),
     },
     2: {
       request: (r) => enumRequest(r, USER_INFO, ["serverName"], "preferredMaximumLength"),
@@ -101,23 +82,23 @@ export const wkssvc: InterfaceDecoder = {
     },
     22: {
       request: (r): RpcArguments => ({
-        serverName: optional(r),
+        serverName: optionalString(r),
         domainNameParam: r.wstring(),
-        machineAccountOU: optional(r),
-        accountName: optional(r),
+        machineAccountOU: optionalString(r),
+        accountName: optionalString(r),
         password: password(r),
         options: r.u32(),
       }),
-      response: (r) => ({ returnValue: r.u32() }),
+      response: returnOnly,
     },
     23: {
       request: (r): RpcArguments => ({
-        serverName: optional(r),
-        accountName: optional(r),
+        serverName: optionalString(r),
+        accountName: optionalString(r),
         password: password(r),
         options: r.u32(),
       }),
-      response: (r) => ({ returnValue: r.u32() }),
+      response: returnOnly,
     },
   },
 };
