@@ -12,14 +12,24 @@ import { NdrReader } from "../ndr.ts";
 import {
   dsName,
   extensions,
-  keep,
   partialAttributes,
   skipPrefixTable,
   skipUpToDateVectorV1,
   skipVarSizeBuffer,
-  structAlign,
   usnVector,
 } from "./drsuapi_structs.ts";
+import {
+  ansi,
+  deferInto,
+  handleOnly,
+  handleResponse,
+  named,
+  pointerArray,
+  returnOnly,
+  structAlign,
+  unionArm,
+  wide,
+} from "./common.ts";
 import type { InterfaceDecoder, OperationDecoder, RpcArguments } from "./types.ts";
 
 /** EXOP_REQ codes ([MS-DRSR] 4.1.10.2.22); 0 is a plain replication request. */
@@ -35,83 +45,73 @@ const EXOPS = [
 ];
 
 /** DS_NAME_FORMAT ([MS-DRSR] 4.1.4.1.3) and the extra formatOffered/Desired values (4.1.4.1.2). */
-const NAME_FORMATS = new Map<number, string>([
-  [0, "DS_UNKNOWN_NAME"],
-  [1, "DS_FQDN_1779_NAME"],
-  [2, "DS_NT4_ACCOUNT_NAME"],
-  [3, "DS_DISPLAY_NAME"],
-  [6, "DS_UNIQUE_ID_NAME"],
-  [7, "DS_CANONICAL_NAME"],
-  [8, "DS_USER_PRINCIPAL_NAME"],
-  [9, "DS_CANONICAL_NAME_EX"],
-  [10, "DS_SERVICE_PRINCIPAL_NAME"],
-  [11, "DS_SID_OR_SID_HISTORY_NAME"],
-  [12, "DS_DNS_DOMAIN_NAME"],
-  [0xffffffff, "DS_LIST_SITES"],
-  [0xfffffffe, "DS_LIST_SERVERS_IN_SITE"],
-  [0xfffffffd, "DS_LIST_DOMAINS_IN_SITE"],
-  [0xfffffffc, "DS_LIST_SERVERS_FOR_DOMAIN_IN_SITE"],
-  [0xfffffffb, "DS_LIST_INFO_FOR_SERVER"],
-  [0xfffffffa, "DS_LIST_ROLES"],
-  [0xfffffff9, "DS_NT4_ACCOUNT_NAME_SANS_DOMAIN"],
-  [0xfffffff8, "DS_MAP_SCHEMA_GUID"],
-  [0xfffffff7, "DS_LIST_DOMAINS"],
-  [0xfffffff6, "DS_LIST_NCS"],
-  [0xfffffff5, "DS_ALT_SECURITY_IDENTITIES_NAME"],
-  [0xfffffff4, "DS_STRING_SID_NAME"],
-  [0xfffffff3, "DS_LIST_SERVERS_WITH_DCS_IN_SITE"],
-  [0xfffffff2, "DS_USER_PRINCIPAL_NAME_FOR_LOGON"],
-  [0xfffffff1, "DS_LIST_GLOBAL_CATALOG_SERVERS"],
-  [0xfffffff0, "DS_NT4_ACCOUNT_NAME_SANS_DOMAIN_EX"],
-  [0xffffffef, "DS_USER_PRINCIPAL_NAME_AND_ALTSECID"],
-]);
-const nameFormat = (v: number): string | number => NAME_FORMATS.get(v) ?? v;
+const NAME_FORMATS: Readonly<Record<number, string>> = {
+  0: "DS_UNKNOWN_NAME",
+  1: "DS_FQDN_1779_NAME",
+  2: "DS_NT4_ACCOUNT_NAME",
+  3: "DS_DISPLAY_NAME",
+  6: "DS_UNIQUE_ID_NAME",
+  7: "DS_CANONICAL_NAME",
+  8: "DS_USER_PRINCIPAL_NAME",
+  9: "DS_CANONICAL_NAME_EX",
+  10: "DS_SERVICE_PRINCIPAL_NAME",
+  11: "DS_SID_OR_SID_HISTORY_NAME",
+  12: "DS_DNS_DOMAIN_NAME",
+  0xffffffff: "DS_LIST_SITES",
+  0xfffffffe: "DS_LIST_SERVERS_IN_SITE",
+  0xfffffffd: "DS_LIST_DOMAINS_IN_SITE",
+  0xfffffffc: "DS_LIST_SERVERS_FOR_DOMAIN_IN_SITE",
+  0xfffffffb: "DS_LIST_INFO_FOR_SERVER",
+  0xfffffffa: "DS_LIST_ROLES",
+  0xfffffff9: "DS_NT4_ACCOUNT_NAME_SANS_DOMAIN",
+  0xfffffff8: "DS_MAP_SCHEMA_GUID",
+  0xfffffff7: "DS_LIST_DOMAINS",
+  0xfffffff6: "DS_LIST_NCS",
+  0xfffffff5: "DS_ALT_SECURITY_IDENTITIES_NAME",
+  0xfffffff4: "DS_STRING_SID_NAME",
+  0xfffffff3: "DS_LIST_SERVERS_WITH_DCS_IN_SITE",
+  0xfffffff2: "DS_USER_PRINCIPAL_NAME_FOR_LOGON",
+  0xfffffff1: "DS_LIST_GLOBAL_CATALOG_SERVERS",
+  0xfffffff0: "DS_NT4_ACCOUNT_NAME_SANS_DOMAIN_EX",
+  0xffffffef: "DS_USER_PRINCIPAL_NAME_AND_ALTSECID",
+};
 
 /** DS_NAME_ERROR statuses of a cracked name ([MS-DRSR] 4.1.4.1.4). */
-const NAME_STATUSES = new Map<number, string>([
-  [0, "DS_NAME_NO_ERROR"],
-  [1, "DS_NAME_ERROR_RESOLVING"],
-  [2, "DS_NAME_ERROR_NOT_FOUND"],
-  [3, "DS_NAME_ERROR_NOT_UNIQUE"],
-  [4, "DS_NAME_ERROR_NO_MAPPING"],
-  [5, "DS_NAME_ERROR_DOMAIN_ONLY"],
-  [6, "DS_NAME_ERROR_NO_SYNTACTICAL_MAPPING"],
-  [7, "DS_NAME_ERROR_TRUST_REFERRAL"],
-  [0xfffffff2, "DS_NAME_ERROR_IS_SID_HISTORY_UNKNOWN"],
-  [0xfffffff3, "DS_NAME_ERROR_IS_SID_HISTORY_ALIAS"],
-  [0xfffffff4, "DS_NAME_ERROR_IS_SID_HISTORY_GROUP"],
-  [0xfffffff5, "DS_NAME_ERROR_IS_SID_HISTORY_USER"],
-  [0xfffffff6, "DS_NAME_ERROR_IS_SID_UNKNOWN"],
-  [0xfffffff7, "DS_NAME_ERROR_IS_SID_ALIAS"],
-  [0xfffffff8, "DS_NAME_ERROR_IS_SID_GROUP"],
-  [0xfffffff9, "DS_NAME_ERROR_IS_SID_USER"],
-]);
+const NAME_STATUSES: Readonly<Record<number, string>> = {
+  0: "DS_NAME_NO_ERROR",
+  1: "DS_NAME_ERROR_RESOLVING",
+  2: "DS_NAME_ERROR_NOT_FOUND",
+  3: "DS_NAME_ERROR_NOT_UNIQUE",
+  4: "DS_NAME_ERROR_NO_MAPPING",
+  5: "DS_NAME_ERROR_DOMAIN_ONLY",
+  6: "DS_NAME_ERROR_NO_SYNTACTICAL_MAPPING",
+  7: "DS_NAME_ERROR_TRUST_REFERRAL",
+  0xfffffff2: "DS_NAME_ERROR_IS_SID_HISTORY_UNKNOWN",
+  0xfffffff3: "DS_NAME_ERROR_IS_SID_HISTORY_ALIAS",
+  0xfffffff4: "DS_NAME_ERROR_IS_SID_HISTORY_GROUP",
+  0xfffffff5: "DS_NAME_ERROR_IS_SID_HISTORY_USER",
+  0xfffffff6: "DS_NAME_ERROR_IS_SID_UNKNOWN",
+  0xfffffff7: "DS_NAME_ERROR_IS_SID_ALIAS",
+  0xfffffff8: "DS_NAME_ERROR_IS_SID_GROUP",
+  0xfffffff9: "DS_NAME_ERROR_IS_SID_USER",
+};
 
 /**
- * The discriminant of a DRS_MSG_* union (a DWORD). Their arms hold pointers
- * (or hypers), so NDR64 aligns both the discriminant and the arm to 8
- * ([MS-RPCE] 2.2.5.3.4.2).
+ * The version of a DRS_MSG_* union and its discriminant, which repeats it
+ * (a DWORD; the arms hold pointers or hypers, so NDR64 aligns the
+ * discriminant and the arm to 8): the version goes in `out[key]`; the
+ * version again if the discriminant agrees and `decoded` accepts it, else
+ * null (the caller stops there).
  */
-function unionArm(r: NdrReader): number {
-  if (r.ndr64) r.align(8);
-  const arm = r.u32();
-  if (r.ndr64) r.align(8);
-  return arm;
-}
-
-/** Only the return value. */
-const status = (r: NdrReader): RpcArguments => ({ returnValue: r.u32() });
-
-/** A `[string] char*` or `WCHAR*` pointee deferred into `out[key]` (null until read). */
-function deferString(r: NdrReader, out: RpcArguments, key: string, wide: boolean): void {
-  out[key] = null;
-  if (r.pointer() !== 0) r.defer(() => (out[key] = wide ? r.wstring() : r.cstring()));
-}
-
-/** A `DSNAME*` embedded in a structure, deferred into `out[key]`. */
-function deferDsName(r: NdrReader, out: RpcArguments, key: string): void {
-  out[key] = null;
-  if (r.pointer() !== 0) r.defer(() => (out[key] = dsName(r)));
+function versioned(
+  r: NdrReader,
+  out: RpcArguments,
+  key: string,
+  decoded: (version: number) => boolean,
+): number | null {
+  const version = r.u32();
+  out[key] = version;
+  return unionArm(r) === version && decoded(version) ? version : null;
 }
 
 /**
@@ -123,15 +123,14 @@ function getChangesRequest(r: NdrReader, version: number, out: RpcArguments): vo
   r.align(8); // the arm holds hypers
   out.dsaObjDest = r.guid();
   out.invocIdSrc = r.guid();
-  deferDsName(r, out, "nc");
+  deferInto(r, out, "nc", dsName);
   r.align(8);
   out.usnvecFrom = usnVector(r);
   if (r.pointer() !== 0) r.defer(() => skipUpToDateVectorV1(r));
   out.flags = r.u32();
   out.maxObjects = r.u32();
   out.maxBytes = r.u32();
-  const exop = r.u32();
-  out.extendedOp = EXOPS[exop] ?? exop;
+  out.extendedOp = named(EXOPS, r.u32());
   out.fsmoInfo = r.u64String();
   for (const key of ["partialAttrSet", "partialAttrSetEx"]) {
     out[key] = null;
@@ -165,7 +164,7 @@ function getChangesReply(r: NdrReader, version: number, out: RpcArguments): void
   r.align(8);
   out.dsaObjSrc = r.guid();
   out.invocIdSrc = r.guid();
-  deferDsName(r, out, "nc");
+  deferInto(r, out, "nc", dsName);
   r.align(8);
   out.usnvecFrom = usnVector(r);
   out.usnvecTo = usnVector(r);
@@ -201,18 +200,15 @@ function compressedBlob(r: NdrReader): { uncompressedSize: number; compressedSiz
 const getNCChanges: OperationDecoder = {
   request: (r) => {
     const out: RpcArguments = { handle: r.contextHandle() };
-    const version = r.u32();
-    out.inVersion = version;
-    if (unionArm(r) !== version || (version !== 8 && version !== 10 && version !== 11)) {
-      return out; // V4, V5 and V7 (SMTP and Windows 2000 forms) are not decoded
-    }
-    getChangesRequest(r, version, out);
+    // V4, V5 and V7 (SMTP and Windows 2000 forms) are not decoded.
+    const version = versioned(r, out, "inVersion", (v) => v === 8 || v === 10 || v === 11);
+    if (version !== null) getChangesRequest(r, version, out);
     return out;
   },
   response: (r) => {
-    const version = r.u32();
-    const out: RpcArguments = { outVersion: version };
-    if (unionArm(r) !== version) return out;
+    const out: RpcArguments = {};
+    const version = versioned(r, out, "outVersion", () => true);
+    if (version === null) return out;
     if (version === 2 || version === 7) {
       // compressed replies: V2 is the blob; V7 names its version and algorithm first
       if (version === 7) {
@@ -234,13 +230,13 @@ const getNCChanges: OperationDecoder = {
 /** The DRS_MSG_REPADD arms ([MS-DRSR] 4.1.19.1.2-4): naming context and source DSA. */
 function replicaAddRequest(r: NdrReader, version: number, out: RpcArguments): void {
   structAlign(r);
-  deferDsName(r, out, "nc");
+  deferInto(r, out, "nc", dsName);
   if (version === 1) {
-    deferString(r, out, "dsaSrc", false);
+    deferInto(r, out, "dsaSrc", ansi);
   } else {
-    deferDsName(r, out, "sourceDsaDN");
-    deferDsName(r, out, "transportDN");
-    deferString(r, out, "sourceDsaAddress", false);
+    deferInto(r, out, "sourceDsaDN", dsName);
+    deferInto(r, out, "transportDN", dsName);
+    deferInto(r, out, "sourceDsaAddress", ansi);
   }
   r.bytesView(84); // rtSchedule (REPLTIMES)
   out.options = r.u32();
@@ -277,10 +273,10 @@ function dcInfoItem(r: NdrReader, version: number): RpcArguments {
     item.flags = r.u32();
     item.totalRequests = r.u32();
     r.u32(); // Reserved1
-    deferString(r, item, "userName", true);
+    deferInto(r, item, "userName", wide);
     return item;
   }
-  for (const key of DC_INFO_STRINGS[version === 1 ? 1 : 2]!) deferString(r, item, key, true);
+  for (const key of DC_INFO_STRINGS[version === 1 ? 1 : 2]!) deferInto(r, item, key, wide);
   item.isPdc = r.u32() !== 0;
   item.dsEnabled = r.u32() !== 0;
   if (version === 1) return item;
@@ -315,77 +311,52 @@ export const drsuapi: InterfaceDecoder = {
       }),
     },
     // IDL_DRSUnbind
-    1: {
-      request: (r) => ({ handle: r.contextHandle() }),
-      response: (r) => ({ handle: r.contextHandle(), returnValue: r.u32() }),
-    },
+    1: { request: handleOnly, response: handleResponse },
     3: getNCChanges, // IDL_DRSGetNCChanges
     // IDL_DRSReplicaAdd
     5: {
       request: (r) => {
         const out: RpcArguments = { handle: r.contextHandle() };
-        const version = r.u32();
-        out.version = version;
-        if (unionArm(r) !== version || version < 1 || version > 3) return out;
-        replicaAddRequest(r, version, out);
+        const version = versioned(r, out, "version", (v) => v >= 1 && v <= 3);
+        if (version !== null) replicaAddRequest(r, version, out);
         return out;
       },
-      response: status,
+      response: returnOnly,
     },
     // IDL_DRSCrackNames
     12: {
       request: (r) => {
         const out: RpcArguments = { handle: r.contextHandle() };
-        const version = r.u32();
-        out.inVersion = version;
-        if (unionArm(r) !== 1 || version !== 1) return out;
+        if (versioned(r, out, "inVersion", (v) => v === 1) === null) return out;
         structAlign(r);
         out.codePage = r.u32();
         out.localeId = r.u32();
         out.flags = r.u32();
-        out.formatOffered = nameFormat(r.u32());
-        out.formatDesired = nameFormat(r.u32());
+        out.formatOffered = named(NAME_FORMATS, r.u32());
+        out.formatDesired = named(NAME_FORMATS, r.u32());
         out.count = r.u32();
-        const names: (string | null)[] = [];
-        out.names = names;
-        if (r.pointer() !== 0) {
-          r.defer(() => {
-            const n = r.count(r.ndr64 ? 8 : 4);
-            for (let i = 0; i < n; i++) {
-              const at = names.length;
-              keep(r, names, null);
-              if (r.pointer() !== 0) {
-                r.defer(() => {
-                  const s = r.wstring();
-                  if (at < names.length) names[at] = s;
-                });
-              }
-            }
-          });
-        }
+        out.names = [];
+        if (r.pointer() !== 0) r.defer(() => (out.names = pointerArray(r, () => r.wstring())));
         r.flush();
         return out;
       },
       response: (r) => {
-        const version = r.u32();
-        const out: RpcArguments = { outVersion: version };
-        if (unionArm(r) !== 1 || version !== 1) return out;
-        const items: RpcArguments[] = [];
-        out.items = items;
+        const out: RpcArguments = {};
+        if (versioned(r, out, "outVersion", (v) => v === 1) === null) return out;
+        out.items = [];
         if (r.pointer() !== 0) {
           structAlign(r);
           r.u32(); // cItems
           if (r.pointer() !== 0) {
             r.defer(() => {
-              const n = r.count(r.ndr64 ? 24 : 12);
-              for (let i = 0; i < n; i++) {
+              const size = r.ndr64 ? 24 : 12;
+              out.items = r.array(r.count(size), size, () => {
                 structAlign(r);
-                const s = r.u32();
-                const item: RpcArguments = { status: NAME_STATUSES.get(s) ?? s };
-                deferString(r, item, "domain", true);
-                deferString(r, item, "name", true);
-                keep(r, items, item);
-              }
+                const item: RpcArguments = { status: named(NAME_STATUSES, r.u32()) };
+                deferInto(r, item, "domain", wide);
+                deferInto(r, item, "name", wide);
+                return item;
+              });
             });
           }
           r.flush();
@@ -398,29 +369,22 @@ export const drsuapi: InterfaceDecoder = {
     16: {
       request: (r) => {
         const out: RpcArguments = { handle: r.contextHandle() };
-        const version = r.u32();
-        out.inVersion = version;
-        if (unionArm(r) !== 1 || version !== 1) return out;
+        if (versioned(r, out, "inVersion", (v) => v === 1) === null) return out;
         structAlign(r);
-        deferString(r, out, "domain", true);
+        deferInto(r, out, "domain", wide);
         out.infoLevel = r.u32();
         r.flush();
         return out;
       },
       response: (r) => {
-        const version = r.u32();
-        const out: RpcArguments = { outVersion: version };
-        const arm = unionArm(r);
-        if (arm !== version || !(arm <= 3 && arm >= 1 || arm === 0xffffffff)) return out;
+        const out: RpcArguments = {};
+        const arm = versioned(r, out, "outVersion", (v) => v >= 1 && v <= 3 || v === 0xffffffff);
+        if (arm === null) return out;
         structAlign(r);
         out.count = r.u32();
-        const items: RpcArguments[] = [];
-        out.items = items;
+        out.items = [];
         if (r.pointer() !== 0) {
-          r.defer(() => {
-            const n = r.count(24);
-            for (let i = 0; i < n; i++) keep(r, items, dcInfoItem(r, arm));
-          });
+          r.defer(() => (out.items = r.array(r.count(24), 24, () => dcInfoItem(r, arm))));
         }
         r.flush();
         out.returnValue = r.u32();

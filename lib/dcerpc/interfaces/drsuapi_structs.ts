@@ -7,10 +7,8 @@
  * @module
  */
 import { utf16le } from "../../bytes/text.ts";
-import { MAX_KEPT_ITEMS, MAX_STRING_CHARS, NdrError, type NdrReader } from "../ndr.ts";
-
-/** Aligns to a structure holding pointers (8 bytes in NDR64). */
-export const structAlign = (r: NdrReader): void => r.align(r.ndr64 ? 8 : 4);
+import { MAX_STRING_CHARS, NdrError, type NdrReader } from "../ndr.ts";
+import { structAlign } from "./common.ts";
 
 /** A DSNAME: the object's distinguished name, GUID and SID (each null when absent). */
 export interface DsName {
@@ -140,10 +138,4 @@ export function skipVarSizeBuffer(r: NdrReader): void {
   r.u32(); // cbByteBuffer
   r.u64(); // ullPadding
   r.bytesView(n);
-}
-
-/** Keeps the first items of a list read in full (the cap the reader applies to arrays). */
-export function keep<T>(r: NdrReader, list: T[], v: T): void {
-  if (list.length < MAX_KEPT_ITEMS) list.push(v);
-  else if (list.length === MAX_KEPT_ITEMS) r.cut++;
 }

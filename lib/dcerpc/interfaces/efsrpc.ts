@@ -7,25 +7,15 @@
  * @module
  */
 import { MAX_KEPT_ITEMS, type NdrReader } from "../ndr.ts";
+import {
+  byteArrayLength,
+  handleOnly,
+  handleResponse,
+  optionalString,
+  returnOnly,
+  structAlign,
+} from "./common.ts";
 import type { InterfaceDecoder, OperationDecoder, RpcArguments } from "./types.ts";
-
-/** Aligns to a structure holding pointers (8 bytes in NDR64). */
-const structAlign = (r: NdrReader): void => r.align(r.ndr64 ? 8 : 4);
-
-/** Appends while under the reader's cap on kept items. */
-function keep<T>(list: T[], v: T): void {
-  if (list.length < MAX_KEPT_ITEMS) list.push(v);
-}
-
-/**
- * The bytes of a `[size_is(n)] unsigned char*` pointee (conformance, then
- * the bytes): their count, read past.
- */
-function byteArrayLength(r: NdrReader): number {
-  const n = r.count(1);
-  r.bytesView(n);
-  return n;
-}
 
 /**
  * An EFS_RPC_BLOB (or EFS_HASH_BLOB) reached through a pointer: `cbData` and
@@ -44,6 +34,34 @@ function optionalBlob(r: NdrReader): number | null {
   return r.pointer() === 0 ? null : blobLength(r);
 }
 
+/**
+ * The `{ count; [size_is(count)] pointer* Users }` list that both certificate
+ * lists are, whose flat part is next: the count, and each user that `user`
+ * reads (the structure's flat part; its pointees are read before this
+ * returns). Null pointers in the array are skipped; the first
+ * MAX_KEPT_ITEMS users are kept (unlike the reader's arrays, without
+ * marking the result cut).
+ */
+function userList<T>(r: NdrReader, user: () => T): { count: number; users: T[] } {
+  structAlign(r);
+  const count = r.u32();
+  const users: T[] = [];
+  if (r.pointer() !== 0) {
+    r.defer(() => {
+      const n = r.count(r.ndr64 ? 8 : 4);
+      for (let i = 0; i < n; i++) {
+        if (r.pointer() === 0) continue;
+        r.defer(() => {
+          const u = user();
+          if (users.length < MAX_KEPT_ITEMS) users.push(u);
+        });
+      }
+    });
+  }
+  r.flush();
+  return { count, users };
+}
+
 /** One ENCRYPTION_CERTIFICATE_HASH: the user's SID, the certificate hash, the display text. */
 interface CertificateHash {
   userSid: string | null;
@@ -53,40 +71,26 @@ interface CertificateHash {
 
 /**
  * An ENCRYPTION_CERTIFICATE_HASH_LIST whose flat part is next: `nCert_Hash`
- * and the users (SID, certificate hash in hex, display information), their
- * pointees read before it returns.
+ * and the users (SID, certificate hash in hex, display information).
  */
 export function certificateHashList(r: NdrReader): { count: number; users: CertificateHash[] } {
-  structAlign(r);
-  const count = r.u32();
-  const users: CertificateHash[] = [];
-  if (r.pointer() !== 0) {
-    r.defer(() => {
-      const n = r.count(r.ndr64 ? 8 : 4);
-      for (let i = 0; i < n; i++) {
-        if (r.pointer() === 0) continue;
-        r.defer(() => {
-          const u: CertificateHash = { userSid: null, hash: null, displayInformation: null };
-          structAlign(r);
-          r.u32(); // cbTotalLength
-          const sid = r.pointer(), hash = r.pointer(), display = r.pointer();
-          if (sid) r.defer(() => (u.userSid = r.sid()));
-          if (hash) {
-            r.defer(() => {
-              structAlign(r);
-              r.u32(); // cbData
-              if (r.pointer() === 0) return;
-              r.defer(() => (u.hash = r.hex(r.count(1))));
-            });
-          }
-          if (display) r.defer(() => (u.displayInformation = r.wstring()));
-          keep(users, u);
-        });
-      }
-    });
-  }
-  r.flush();
-  return { count, users };
+  return userList(r, () => {
+    const u: CertificateHash = { userSid: null, hash: null, displayInformation: null };
+    structAlign(r);
+    r.u32(); // cbTotalLength
+    const sid = r.pointer(), hash = r.pointer(), display = r.pointer();
+    if (sid) r.defer(() => (u.userSid = r.sid()));
+    if (hash) {
+      r.defer(() => {
+        structAlign(r);
+        r.u32(); // cbData
+        if (r.pointer() === 0) return;
+        r.defer(() => (u.hash = r.hex(r.count(1))));
+      });
+    }
+    if (display) r.defer(() => (u.displayInformation = r.wstring()));
+    return u;
+  });
 }
 
 /**
@@ -96,35 +100,22 @@ export function certificateHashList(r: NdrReader): { count: number; users: Certi
 export function certificateList(
   r: NdrReader,
 ): { count: number; users: { userSid: string | null; certificateLength: number | null }[] } {
-  structAlign(r);
-  const count = r.u32();
-  const users: { userSid: string | null; certificateLength: number | null }[] = [];
-  if (r.pointer() !== 0) {
-    r.defer(() => {
-      const n = r.count(r.ndr64 ? 8 : 4);
-      for (let i = 0; i < n; i++) {
-        if (r.pointer() === 0) continue;
-        r.defer(() => {
-          const u = { userSid: null as string | null, certificateLength: null as number | null };
-          structAlign(r);
-          r.u32(); // cbTotalLength
-          const sid = r.pointer(), cert = r.pointer();
-          if (sid) r.defer(() => (u.userSid = r.sid()));
-          if (cert) {
-            r.defer(() => {
-              structAlign(r);
-              r.u32(); // dwCertEncodingType
-              r.u32(); // cbData
-              if (r.pointer() !== 0) r.defer(() => (u.certificateLength = byteArrayLength(r)));
-            });
-          }
-          keep(users, u);
-        });
-      }
-    });
-  }
-  r.flush();
-  return { count, users };
+  return userList(r, () => {
+    const u = { userSid: null as string | null, certificateLength: null as number | null };
+    structAlign(r);
+    r.u32(); // cbTotalLength
+    const sid = r.pointer(), cert = r.pointer();
+    if (sid) r.defer(() => (u.userSid = r.sid()));
+    if (cert) {
+      r.defer(() => {
+        structAlign(r);
+        r.u32(); // dwCertEncodingType
+        r.u32(); // cbData
+        if (r.pointer() !== 0) r.defer(() => (u.certificateLength = byteArrayLength(r)));
+      });
+    }
+    return u;
+  });
 }
 
 /** `[out] EFS_RPC_BLOB**` then the return value: the blob's length. */
@@ -144,9 +135,6 @@ function hashListResponse(r: NdrReader): RpcArguments {
   return { ...list, returnValue: r.u32() };
 }
 
-/** Only the return value. */
-const status = (r: NdrReader): RpcArguments => ({ returnValue: r.u32() });
-
 /** The FileName (a [ref] string) and nothing more of the request. */
 const fileNameOnly = (r: NdrReader): RpcArguments => ({ fileName: r.wstring() });
 
@@ -161,17 +149,14 @@ export const efsrpc: InterfaceDecoder = {
     // EfsRpcOpenFileRaw
     0: {
       request: (r) => ({ fileName: r.wstring(), flags: r.u32() }),
-      response: (r) => ({ handle: r.contextHandle(), returnValue: r.u32() }),
+      response: handleResponse,
     },
     // EfsRpcCloseRaw (no return value)
-    3: {
-      request: (r) => ({ handle: r.contextHandle() }),
-      response: (r) => ({ handle: r.contextHandle() }),
-    },
+    3: { request: handleOnly, response: handleOnly },
     // EfsRpcEncryptFileSrv
-    4: { request: fileNameOnly, response: status },
+    4: { request: fileNameOnly, response: returnOnly },
     // EfsRpcDecryptFileSrv
-    5: { request: (r) => ({ fileName: r.wstring(), openFlag: r.u32() }), response: status },
+    5: { request: (r) => ({ fileName: r.wstring(), openFlag: r.u32() }), response: returnOnly },
     // EfsRpcQueryUsersOnFile
     6: { request: fileNameOnly, response: hashListResponse },
     // EfsRpcQueryRecoveryAgents
@@ -179,12 +164,12 @@ export const efsrpc: InterfaceDecoder = {
     // EfsRpcRemoveUsersFromFile
     8: {
       request: (r) => ({ fileName: r.wstring(), ...certificateHashList(r) }),
-      response: status,
+      response: returnOnly,
     },
     // EfsRpcAddUsersToFile
     9: {
       request: (r) => ({ fileName: r.wstring(), ...certificateList(r) }),
-      response: status,
+      response: returnOnly,
     },
     // EfsRpcFileKeyInfo
     12: {
@@ -201,7 +186,7 @@ export const efsrpc: InterfaceDecoder = {
         relativeSDLength: optionalBlob(r),
         inheritHandle: r.u32() !== 0,
       }),
-      response: status,
+      response: returnOnly,
     },
     // EfsRpcAddUsersToFileEx
     15: {
@@ -210,7 +195,7 @@ export const efsrpc: InterfaceDecoder = {
         optionalBlob(r); // Reserved
         return { flags, fileName: r.wstring(), ...certificateList(r) };
       },
-      response: status,
+      response: returnOnly,
     },
     // EfsRpcFileKeyInfoEx
     16: {
@@ -231,16 +216,16 @@ export const efsrpc: InterfaceDecoder = {
         newEfsStreamBlobLength: blobLength(r),
         newEfsSignature: r.pointer() !== 0,
       }),
-      response: status,
+      response: returnOnly,
     },
     // EfsRpcEncryptFileExSrv
     21: {
       request: (r) => ({
         fileName: r.wstring(),
-        protectorDescriptor: r.pointer() === 0 ? null : r.wstring(),
+        protectorDescriptor: optionalString(r),
         flags: r.u32(),
       }),
-      response: status,
+      response: returnOnly,
     },
     // EfsRpcQueryProtectors: the request names a file too.
     22: { request: fileNameOnly },

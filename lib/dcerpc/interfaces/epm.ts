@@ -12,6 +12,7 @@ import { NdrError, type NdrReader } from "../ndr.ts";
 import { toHex } from "../../bytes/cursor.ts";
 import { latin1 } from "../../bytes/text.ts";
 import { guidString } from "../../bytes/wire_values.ts";
+import { handleOnly, handleResponse, named, pointerArray, varyingCount } from "./common.ts";
 import type { InterfaceDecoder, RpcArguments } from "./types.ts";
 
 /** One decoded protocol tower. */
@@ -177,19 +178,6 @@ const VERS_OPTION: Readonly<Record<number, string>> = {
   4: "RPC_C_VERS_MAJOR_ONLY",
   5: "RPC_C_VERS_UPTO",
 };
-const named = (names: Readonly<Record<number, string>>, v: number): string | number =>
-  names[v] ?? v;
-
-/** A conformant varying array's counts: the actual count (elements of at least `minBytes`). */
-function varyingCount(r: NdrReader, minBytes: number): number {
-  const max = r.count(0);
-  const offset = r.count(0);
-  const actual = r.count(minBytes);
-  if (offset + actual > max) {
-    throw new NdrError(`varying array: offset ${offset} + actual ${actual} > maximum ${max}`);
-  }
-  return actual;
-}
 
 /**
  * The endpoint mapper, C706 Appendix O with [MS-RPCE] 2.2.1.2. Opnums
@@ -250,25 +238,11 @@ export const epm: InterfaceDecoder = {
       response(r) {
         const handle = r.contextHandle();
         const count = r.u32();
-        const size = r.ndr64 ? 8 : 4;
-        const n = varyingCount(r, size);
-        const towers: (Tower | { raw: string } | null)[] = [];
-        r.array(n, size, (i) => {
-          if (i < 256) towers.push(null);
-          if (r.pointer() !== 0) {
-            r.defer(() => {
-              const t = tower(r);
-              if (i < towers.length) towers[i] = t;
-            });
-          }
-        });
+        const towers = pointerArray(r, () => tower(r), varyingCount(r, r.ndr64 ? 8 : 4));
         r.flush();
         return { handle, count, towers, returnValue: r.u32() };
       },
     },
-    4: {
-      request: (r) => ({ handle: r.contextHandle() }),
-      response: (r) => ({ handle: r.contextHandle(), returnValue: r.u32() }),
-    },
+    4: { request: handleOnly, response: handleResponse },
   },
 };

@@ -11,12 +11,19 @@
 import { NdrError, type NdrReader } from "../ndr.ts";
 import { lookupNames, lookupSids } from "./lsarpc_lookup.ts";
 import {
+  deferInto,
+  handleOnly,
+  handleResponse,
+  named,
+  optionalString,
+  optionalWchar,
+  returnOnly,
   sidArray,
   skipVaryingArray,
   structAlign,
-  unicodeString,
   unicodeStringParameter,
-} from "./samr_lookup.ts";
+  unionArm,
+} from "./common.ts";
 import type { InterfaceDecoder, OperationDecoder, RpcArguments } from "./types.ts";
 
 /** POLICY_INFORMATION_CLASS ([MS-LSAD] 2.2.4.1), from 1. */
@@ -37,17 +44,7 @@ const POLICY_INFORMATION_CLASSES = [
   "PolicyLocalAccountDomainInformation",
   "PolicyMachineAccountInformation",
 ];
-const policyClass = (v: number): string | number => POLICY_INFORMATION_CLASSES[v - 1] ?? v;
-
-/** A request of only a context handle. */
-const handleOnly = (r: NdrReader): RpcArguments => ({ handle: r.contextHandle() });
-/** A response of a context handle and the return value. */
-const handleResponse = (r: NdrReader): RpcArguments => ({
-  handle: r.contextHandle(),
-  returnValue: r.u32(),
-});
-/** Only the return value. */
-const status = (r: NdrReader): RpcArguments => ({ returnValue: r.u32() });
+const policyClass = (v: number): string | number => named(POLICY_INFORMATION_CLASSES, v, 1);
 
 /**
  * An LSAPR_ACL pointee ([MS-LSAD] 2.2.3): a conformant structure, so its
@@ -110,14 +107,7 @@ function skipObjectAttributes(r: NdrReader): void {
 function openPolicy(string: boolean): OperationDecoder {
   return {
     request: (r) => {
-      let systemName: string | null = null;
-      if (r.pointer() !== 0) {
-        if (string) systemName = r.wstring();
-        else {
-          const c = r.u16();
-          systemName = c === 0 ? "" : String.fromCharCode(c);
-        }
-      }
+      const systemName = string ? optionalString(r) : optionalWchar(r);
       skipObjectAttributes(r);
       return { systemName, desiredAccess: r.u32() };
     },
@@ -131,10 +121,7 @@ function openPolicy(string: boolean): OperationDecoder {
  * `level` and stops.
  */
 function policyInformation(r: NdrReader): { values: RpcArguments; decoded: boolean } {
-  // NDR64 aligns the discriminant and the arm to the union's 8 (its arms hold pointers).
-  if (r.ndr64) r.align(8);
-  const level = r.enum16();
-  if (r.ndr64) r.align(8);
+  const level = unionArm(r, "enum");
   const values: RpcArguments = { informationClass: policyClass(level) };
   // Each level's structure: its name field, whether the DNS names and GUID follow, its SID field.
   let layout: { name: string; dns: boolean; sid: string };
@@ -158,11 +145,10 @@ function policyInformation(r: NdrReader): { values: RpcArguments; decoded: boole
   structAlign(r);
   for (const key of keys) {
     values[key] = null;
-    unicodeString(r, (s) => (values[key] = s));
+    r.unicodeString((s) => (values[key] = s));
   }
   if (layout.dns) values.domainGuid = r.guid();
-  values[layout.sid] = null;
-  if (r.pointer() !== 0) r.defer(() => (values[layout.sid] = r.sid()));
+  deferInto(r, values, layout.sid, (r) => r.sid());
   r.flush();
   return { values, decoded: true };
 }
@@ -240,7 +226,7 @@ export const lsarpc: InterfaceDecoder = {
         encryptedCurrentValueLength: optionalCipher(r),
         encryptedOldValueLength: optionalCipher(r),
       }),
-      response: status,
+      response: returnOnly,
     },
     // LsarRetrievePrivateData: the key name; the encrypted value's length only.
     43: {
@@ -255,7 +241,7 @@ export const lsarpc: InterfaceDecoder = {
     // LsarGetUserName
     45: {
       request: (r) => ({
-        systemName: r.pointer() === 0 ? null : r.wstring(),
+        systemName: optionalString(r),
         userName: optionalUnicodeString(r),
         domainName: r.pointer() === 0 ? null : optionalUnicodeString(r),
       }),

@@ -6,14 +6,9 @@
  * IDL: [MS-LSAT] 6 (Appendix A); methods 3.1.4.
  * @module
  */
-import { MAX_KEPT_ITEMS, type NdrReader } from "../ndr.ts";
-import {
-  sidArray,
-  sidNameUse,
-  structAlign,
-  unicodeString,
-  unicodeStringArray,
-} from "./samr_lookup.ts";
+import type { NdrReader } from "../ndr.ts";
+import { deferInto, named, sidArray, structAlign, unicodeStringArray } from "./common.ts";
+import { sidNameUse } from "./samr_lookup.ts";
 import type { OperationDecoder, RpcArguments } from "./types.ts";
 
 /** LSAP_LOOKUP_LEVEL ([MS-LSAT] 2.2.16), from 1. */
@@ -26,7 +21,7 @@ const LOOKUP_LEVELS = [
   "LsapLookupXForestResolve",
   "LsapLookupRODCReferralToFullDC",
 ];
-const lookupLevel = (v: number): string | number => LOOKUP_LEVELS[v - 1] ?? v;
+const lookupLevel = (v: number): string | number => named(LOOKUP_LEVELS, v, 1);
 
 /** Which translation structures a version of the call uses. */
 type Version = 1 | 2 | 3;
@@ -39,17 +34,8 @@ type Version = 1 | 2 | 3;
 function translatedList<T>(r: NdrReader, minBytes: number, item: () => T): T[] {
   structAlign(r);
   r.u32(); // Entries
-  const list: T[] = [];
-  if (r.pointer() !== 0) {
-    r.defer(() => {
-      const n = r.count(minBytes);
-      for (let i = 0; i < n; i++) {
-        const v = item();
-        if (i < MAX_KEPT_ITEMS) list.push(v);
-      }
-      if (n > MAX_KEPT_ITEMS) r.cut++;
-    });
-  }
+  let list: T[] = [];
+  if (r.pointer() !== 0) r.defer(() => (list = r.array(r.count(minBytes), minBytes, item)));
   r.flush();
   return list;
 }
@@ -59,8 +45,7 @@ function translatedSid(r: NdrReader, version: Version): RpcArguments {
   structAlign(r);
   const out: RpcArguments = { use: sidNameUse(r.enum16()) };
   if (version === 3) {
-    out.sid = null;
-    if (r.pointer() !== 0) r.defer(() => (out.sid = r.sid()));
+    deferInto(r, out, "sid", (r) => r.sid());
   } else {
     out.relativeId = r.u32();
   }
@@ -73,7 +58,7 @@ function translatedSid(r: NdrReader, version: Version): RpcArguments {
 function translatedName(r: NdrReader, version: Version): RpcArguments {
   structAlign(r);
   const out: RpcArguments = { use: sidNameUse(r.enum16()), name: null };
-  unicodeString(r, (s) => (out.name = s));
+  r.unicodeString((s) => (out.name = s));
   out.domainIndex = r.i32();
   if (version !== 1) out.flags = r.u32();
   return out;
@@ -91,41 +76,53 @@ export function referencedDomains(r: NdrReader): { name: string | null; sid: str
   if (r.pointer() === 0) return [];
   structAlign(r);
   r.u32(); // Entries
-  const domains: { name: string | null; sid: string | null }[] = [];
+  let domains: { name: string | null; sid: string | null }[] = [];
   const present = r.pointer() !== 0;
   r.u32(); // MaxEntries
   if (present) {
     r.defer(() => {
-      const n = r.count(r.ndr64 ? 24 : 12);
-      for (let i = 0; i < n; i++) {
+      const size = r.ndr64 ? 24 : 12;
+      domains = r.array(r.count(size), size, () => {
         structAlign(r);
         const d = { name: null as string | null, sid: null as string | null };
-        unicodeString(r, (s) => (d.name = s));
+        r.unicodeString((s) => (d.name = s));
         if (r.pointer() !== 0) r.defer(() => (d.sid = r.sid()));
-        if (i < MAX_KEPT_ITEMS) domains.push(d);
-      }
-      if (n > MAX_KEPT_ITEMS) r.cut++;
+        return d;
+      });
     });
   }
   r.flush();
   return domains;
 }
 
+/** How a look-up's translations are read: their output key, minimum size and reader. */
+interface Translations {
+  key: string;
+  size: (v: Version) => number;
+  item: (r: NdrReader, v: Version) => RpcArguments;
+}
+const SIDS: Translations = { key: "translatedSids", size: sidSize, item: translatedSid };
+const NAMES: Translations = { key: "translatedNames", size: nameSize, item: translatedName };
+
 /**
- * LsarLookupNames (14), 2 (58), 3 (68) and 4 (77, no policy handle): the
- * names; the referenced domains and each name's use, RID or SID, and domain.
+ * A look-up: the policy handle (unless `handle` is false), what `input`
+ * reads (the names or the SIDs), the (usually empty) [in] translations, the
+ * level, the count and, from version 2, the options; the referenced domains
+ * and the translations.
  */
-export function lookupNames(version: Version, handle: boolean): OperationDecoder {
+function lookup(
+  version: Version,
+  handle: boolean,
+  input: (r: NdrReader, out: RpcArguments) => void,
+  t: Translations,
+): OperationDecoder {
+  const list = (r: NdrReader) => translatedList(r, t.size(version), () => t.item(r, version));
   return {
     request: (r) => {
       const out: RpcArguments = {};
       if (handle) out.handle = r.contextHandle();
-      out.count = r.u32();
-      const names: (string | null)[] = [];
-      unicodeStringArray(r, names); // [in, size_is(Count)] PRPC_UNICODE_STRING: a [ref] array
-      r.flush();
-      out.names = names;
-      translatedList(r, sidSize(version), () => translatedSid(r, version)); // in: usually empty
+      input(r, out);
+      list(r); // in: usually empty
       out.lookupLevel = lookupLevel(r.enum16());
       out.mappedCount = r.u32();
       if (version !== 1) {
@@ -136,7 +133,7 @@ export function lookupNames(version: Version, handle: boolean): OperationDecoder
     },
     response: (r) => ({
       referencedDomains: referencedDomains(r),
-      translatedSids: translatedList(r, sidSize(version), () => translatedSid(r, version)),
+      [t.key]: list(r),
       mappedCount: r.u32(),
       returnValue: r.u32(),
     }),
@@ -144,29 +141,21 @@ export function lookupNames(version: Version, handle: boolean): OperationDecoder
 }
 
 /**
+ * LsarLookupNames (14), 2 (58), 3 (68) and 4 (77, no policy handle): the
+ * names; the referenced domains and each name's use, RID or SID, and domain.
+ */
+export const lookupNames = (version: Version, handle: boolean): OperationDecoder =>
+  lookup(version, handle, (r, out) => {
+    out.count = r.u32();
+    const names: (string | null)[] = [];
+    unicodeStringArray(r, names); // [in, size_is(Count)] PRPC_UNICODE_STRING: a [ref] array
+    r.flush();
+    out.names = names;
+  }, SIDS);
+
+/**
  * LsarLookupSids (15), 2 (57) and 3 (76, no policy handle): the SIDs; the
  * referenced domains and each SID's use, name and domain.
  */
-export function lookupSids(version: Version, handle: boolean): OperationDecoder {
-  return {
-    request: (r) => {
-      const out: RpcArguments = {};
-      if (handle) out.handle = r.contextHandle();
-      out.sids = sidArray(r);
-      translatedList(r, nameSize(version), () => translatedName(r, version)); // in: usually empty
-      out.lookupLevel = lookupLevel(r.enum16());
-      out.mappedCount = r.u32();
-      if (version !== 1) {
-        out.lookupOptions = r.u32();
-        out.clientRevision = r.u32();
-      }
-      return out;
-    },
-    response: (r) => ({
-      referencedDomains: referencedDomains(r),
-      translatedNames: translatedList(r, nameSize(version), () => translatedName(r, version)),
-      mappedCount: r.u32(),
-      returnValue: r.u32(),
-    }),
-  };
-}
+export const lookupSids = (version: Version, handle: boolean): OperationDecoder =>
+  lookup(version, handle, (r, out) => void (out.sids = sidArray(r)), NAMES);

@@ -10,6 +10,7 @@
  */
 import { filetimeIso } from "../../bytes/wire_values.ts";
 import { NdrError, type NdrReader } from "../ndr.ts";
+import { named, optionalString, structAlign, unionSwitch } from "./common.ts";
 import type { InterfaceDecoder, OperationDecoder, RpcArguments } from "./types.ts";
 
 /** NETLOGON_SECURE_CHANNEL_TYPE ([MS-NRPC] 2.2.1.3.13). */
@@ -47,23 +48,6 @@ const VALIDATION_LEVELS = [
   "NetlogonValidationTicketLogon",
 ];
 
-/** An enum's constant name from a table starting at `first`, or the number when unknown. */
-const enumName = (table: readonly string[], v: number, first = 0): string | number =>
-  table[v - first] ?? v;
-
-/** A `[string, unique] wchar_t*` (or LOGONSRV_HANDLE) parameter: the string, or null. */
-const optionalString = (r: NdrReader): string | null => r.pointer() === 0 ? null : r.wstring();
-
-/**
- * An embedded UNICODE_STRING (an RPC_UNICODE_STRING on the wire): aligned
- * first as the structure it is (4 bytes, 8 in NDR64), which
- * `NdrReader.unicodeString` leaves to its caller.
- */
-function unicodeString(r: NdrReader, set: (s: string) => void): void {
-  r.align(r.ndr64 ? 8 : 4);
-  r.unicodeString(set);
-}
-
 /** Whether every byte of a hex string is zero. */
 const allZero = (hex: string): boolean => /^0*$/.test(hex);
 
@@ -88,7 +72,7 @@ function channelAccount(r: NdrReader): RpcArguments {
   return {
     primaryName: optionalString(r),
     accountName: r.wstring(),
-    secureChannelType: enumName(SECURE_CHANNEL_TYPES, r.enum16()),
+    secureChannelType: named(SECURE_CHANNEL_TYPES, r.enum16()),
     computerName: r.wstring(),
   };
 }
@@ -106,15 +90,6 @@ function authenticateRequest(withFlags: boolean) {
 }
 
 /**
- * The discriminant of a union of pointer arms switched by an enum: 2 bytes
- * in NDR 2.0, in NDR64 4 bytes aligned to the arms' 8 ([MS-RPCE] 2.2.5.3.4.2).
- */
-function enumUnionArm(r: NdrReader): number {
-  if (r.ndr64) r.align(8);
-  return r.enum16();
-}
-
-/**
  * A NETLOGON_LEVEL whose discriminant is next ([MS-NRPC] 2.2.1.4.6): for
  * interactive, service, network and generic logons (and their transitive
  * forms), the logon's identity; password hashes and challenge responses are
@@ -123,7 +98,7 @@ function enumUnionArm(r: NdrReader): number {
  */
 function logonInformation(r: NdrReader, level: number): { values: RpcArguments; decoded: boolean } {
   const values: RpcArguments = {};
-  const arm = enumUnionArm(r);
+  const arm = unionSwitch(r, "enum");
   const kind = arm === 1 || arm === 5
     ? "interactive"
     : arm === 3 || arm === 7
@@ -135,17 +110,17 @@ function logonInformation(r: NdrReader, level: number): { values: RpcArguments; 
     : undefined;
   if (kind === undefined || arm !== level) return { values, decoded: false };
   if (r.pointer() === 0) return { values, decoded: true };
-  r.align(r.ndr64 ? 8 : 4);
+  structAlign(r);
   // NETLOGON_LOGON_IDENTITY_INFO
   values.logonDomainName = null;
-  unicodeString(r, (s) => (values.logonDomainName = s));
+  r.unicodeString((s) => (values.logonDomainName = s));
   values.parameterControl = r.u32();
   r.u32(); // Reserved (OLD_LARGE_INTEGER)
   r.u32();
   values.userName = null;
-  unicodeString(r, (s) => (values.userName = s));
+  r.unicodeString((s) => (values.userName = s));
   values.workstation = null;
-  unicodeString(r, (s) => (values.workstation = s));
+  r.unicodeString((s) => (values.workstation = s));
   if (kind === "interactive" || kind === "service") {
     r.bytesView(32); // LmOwfPassword, NtOwfPassword
   } else if (kind === "network") {
@@ -154,7 +129,7 @@ function logonInformation(r: NdrReader, level: number): { values: RpcArguments; 
     values.lmChallengeResponseLength = ansiString(r);
   } else {
     values.packageName = null;
-    unicodeString(r, (s) => (values.packageName = s));
+    r.unicodeString((s) => (values.packageName = s));
     values.dataLength = r.u32();
     if (r.pointer() !== 0) r.defer(() => r.bytesView(r.count(1)));
   }
@@ -168,7 +143,7 @@ function logonInformation(r: NdrReader, level: number): { values: RpcArguments; 
  * flush.
  */
 function ansiString(r: NdrReader): number {
-  r.align(r.ndr64 ? 8 : 4);
+  structAlign(r);
   const length = r.u16();
   r.u16(); // MaximumLength
   if (r.pointer() !== 0) {
@@ -186,11 +161,11 @@ function ansiString(r: NdrReader): number {
 /** NetrLogonSamLogonEx and WithFlags: the request after the authenticators. */
 function samLogonRest(r: NdrReader, out: RpcArguments): RpcArguments {
   const level = r.enum16();
-  out.logonLevel = enumName(LOGON_LEVELS, level, 1);
+  out.logonLevel = named(LOGON_LEVELS, level, 1);
   const { values, decoded } = logonInformation(r, level);
   Object.assign(out, values);
   if (!decoded) return out;
-  out.validationLevel = enumName(VALIDATION_LEVELS, r.enum16(), 1);
+  out.validationLevel = named(VALIDATION_LEVELS, r.enum16(), 1);
   out.extraFlags = r.u32();
   return out;
 }

@@ -20,41 +20,49 @@ import {
   lookupDomain,
   lookupIds,
   lookupNames,
+} from "./samr_lookup.ts";
+import {
+  handleOnly,
+  handleResponse,
+  named,
+  optionalString,
+  optionalWchar,
+  returnOnly,
   skipVaryingArray,
   structAlign,
-  unicodeString,
   unicodeStringParameter,
-} from "./samr_lookup.ts";
+  unionArm,
+} from "./common.ts";
 import type { InterfaceDecoder, OperationDecoder, RpcArguments } from "./types.ts";
 
 /** USER_INFORMATION_CLASS ([MS-SAMR] 2.2.6.28). */
-const USER_INFORMATION_CLASSES = new Map<number, string>([
-  [1, "UserGeneralInformation"],
-  [2, "UserPreferencesInformation"],
-  [3, "UserLogonInformation"],
-  [4, "UserLogonHoursInformation"],
-  [5, "UserAccountInformation"],
-  [6, "UserNameInformation"],
-  [7, "UserAccountNameInformation"],
-  [8, "UserFullNameInformation"],
-  [9, "UserPrimaryGroupInformation"],
-  [10, "UserHomeInformation"],
-  [11, "UserScriptInformation"],
-  [12, "UserProfileInformation"],
-  [13, "UserAdminCommentInformation"],
-  [14, "UserWorkStationsInformation"],
-  [16, "UserControlInformation"],
-  [17, "UserExpiresInformation"],
-  [18, "UserInternal1Information"],
-  [20, "UserParametersInformation"],
-  [21, "UserAllInformation"],
-  [23, "UserInternal4Information"],
-  [24, "UserInternal5Information"],
-  [25, "UserInternal4InformationNew"],
-  [26, "UserInternal5InformationNew"],
-  [31, "UserInternal7Information"],
-  [32, "UserInternal8Information"],
-]);
+const USER_INFORMATION_CLASSES: Readonly<Record<number, string>> = {
+  1: "UserGeneralInformation",
+  2: "UserPreferencesInformation",
+  3: "UserLogonInformation",
+  4: "UserLogonHoursInformation",
+  5: "UserAccountInformation",
+  6: "UserNameInformation",
+  7: "UserAccountNameInformation",
+  8: "UserFullNameInformation",
+  9: "UserPrimaryGroupInformation",
+  10: "UserHomeInformation",
+  11: "UserScriptInformation",
+  12: "UserProfileInformation",
+  13: "UserAdminCommentInformation",
+  14: "UserWorkStationsInformation",
+  16: "UserControlInformation",
+  17: "UserExpiresInformation",
+  18: "UserInternal1Information",
+  20: "UserParametersInformation",
+  21: "UserAllInformation",
+  23: "UserInternal4Information",
+  24: "UserInternal5Information",
+  25: "UserInternal4InformationNew",
+  26: "UserInternal5InformationNew",
+  31: "UserInternal7Information",
+  32: "UserInternal8Information",
+};
 
 /** Levels whose structure carries an encrypted password (or hashes) to set. */
 const PASSWORD_LEVELS = new Set([18, 23, 24, 25, 26, 31, 32]);
@@ -62,18 +70,8 @@ const PASSWORD_LEVELS = new Set([18, 23, 24, 25, 26, 31, 32]);
 /** WhichFields bits that say UserAllInformation sets the NT or LM hash ([MS-SAMR] 2.2.1.8). */
 const USER_ALL_PASSWORD_PRESENT = 0x0100_0000 | 0x0200_0000;
 
-/** A request of only a context handle. */
-const handleOnly = (r: NdrReader): RpcArguments => ({ handle: r.contextHandle() });
-/** A response of a context handle and the return value. */
-const handleResponse = (r: NdrReader): RpcArguments => ({
-  handle: r.contextHandle(),
-  returnValue: r.u32(),
-});
-/** Only the return value. */
-const status = (r: NdrReader): RpcArguments => ({ returnValue: r.u32() });
-
-/** A `[in, unique, string] PSAMPR_SERVER_NAME`: the server name, or null. */
-const serverName = (r: NdrReader): string | null => r.pointer() === 0 ? null : r.wstring();
+/** A USER_INFORMATION_CLASS value's name, or the number. */
+const userInformationClass = (v: number): string | number => named(USER_INFORMATION_CLASSES, v);
 
 /** An OLD_LARGE_INTEGER time as ISO 8601; null for zero and for "never" (the largest value). */
 function oldLargeIntegerTime(r: NdrReader): string | null {
@@ -109,7 +107,7 @@ function userAll(r: NdrReader, out: RpcArguments): void {
     ]
   ) {
     if (key) out[key] = null;
-    unicodeString(r, (s) => {
+    r.unicodeString((s) => {
       if (key) out[key] = s;
     });
   }
@@ -120,7 +118,7 @@ function userAll(r: NdrReader, out: RpcArguments): void {
     r.u16();
     if (r.pointer() !== 0) r.defer(() => skipVaryingArray(r, 2));
   }
-  unicodeString(r, () => {}); // PrivateData
+  r.unicodeString(() => {}); // PrivateData
   structAlign(r); // SecurityDescriptor: SAMPR_SR_SECURITY_DESCRIPTOR
   r.u32();
   if (r.pointer() !== 0) r.defer(() => r.bytesView(r.count(1)));
@@ -149,13 +147,8 @@ function userAll(r: NdrReader, out: RpcArguments): void {
  * (the number) and stops; levels that carry a password say `passwordSet`.
  */
 function userInfo(r: NdrReader, setting: boolean): { values: RpcArguments; decoded: boolean } {
-  // NDR64 aligns the discriminant and the arm to the union's 8 (its arms hold pointers).
-  if (r.ndr64) r.align(8);
-  const level = r.enum16();
-  if (r.ndr64) r.align(8);
-  const values: RpcArguments = {
-    userInformationClass: USER_INFORMATION_CLASSES.get(level) ?? level,
-  };
+  const level = unionArm(r, "enum");
+  const values: RpcArguments = { userInformationClass: userInformationClass(level) };
   if (setting && PASSWORD_LEVELS.has(level)) values.passwordSet = true;
   switch (level) {
     case 7: // SAMPR_USER_A_NAME_INFORMATION
@@ -195,7 +188,7 @@ const queryInformationUser: OperationDecoder = {
   request: (r) => {
     const handle = r.contextHandle();
     const level = r.enum16();
-    return { handle, userInformationClass: USER_INFORMATION_CLASSES.get(level) ?? level };
+    return { handle, userInformationClass: userInformationClass(level) };
   },
   response: (r) => {
     if (r.pointer() === 0) return { buffer: null, returnValue: r.u32() };
@@ -211,7 +204,7 @@ const setInformationUser: OperationDecoder = {
     r.enum16(); // UserInformationClass; the union's discriminant repeats it
     return { handle, ...userInfo(r, true).values };
   },
-  response: status,
+  response: returnOnly,
 };
 
 /** SamrOpen{Group,Alias,User}: the access asked for and the RID. */
@@ -239,14 +232,7 @@ export const samr: InterfaceDecoder = {
   ops: {
     // SamrConnect: ServerName is a [unique] pointer to a single character.
     0: {
-      request: (r) => {
-        let name: string | null = null;
-        if (r.pointer() !== 0) {
-          const c = r.u16();
-          name = c === 0 ? "" : String.fromCharCode(c);
-        }
-        return { serverName: name, desiredAccess: r.u32() };
-      },
+      request: (r) => ({ serverName: optionalWchar(r), desiredAccess: r.u32() }),
       response: handleResponse,
     },
     1: { request: handleOnly, response: handleResponse }, // SamrCloseHandle
@@ -267,18 +253,24 @@ export const samr: InterfaceDecoder = {
     // SamrAddMemberToGroup
     22: {
       request: (r) => ({ handle: r.contextHandle(), memberId: r.u32(), attributes: r.u32() }),
-      response: status,
+      response: returnOnly,
     },
     // SamrRemoveMemberFromGroup
     24: {
       request: (r) => ({ handle: r.contextHandle(), memberId: r.u32() }),
-      response: status,
+      response: returnOnly,
     },
     27: openByRid("aliasId"), // SamrOpenAlias
     // SamrAddMemberToAlias
-    31: { request: (r) => ({ handle: r.contextHandle(), memberId: r.sid() }), response: status },
+    31: {
+      request: (r) => ({ handle: r.contextHandle(), memberId: r.sid() }),
+      response: returnOnly,
+    },
     // SamrRemoveMemberFromAlias
-    32: { request: (r) => ({ handle: r.contextHandle(), memberId: r.sid() }), response: status },
+    32: {
+      request: (r) => ({ handle: r.contextHandle(), memberId: r.sid() }),
+      response: returnOnly,
+    },
     33: getMembersInAlias, // SamrGetMembersInAlias
     34: openByRid("userId"), // SamrOpenUser
     36: queryInformationUser, // SamrQueryInformationUser
@@ -302,14 +294,14 @@ export const samr: InterfaceDecoder = {
     },
     // SamrConnect2
     57: {
-      request: (r) => ({ serverName: serverName(r), desiredAccess: r.u32() }),
+      request: (r) => ({ serverName: optionalString(r), desiredAccess: r.u32() }),
       response: handleResponse,
     },
     58: setInformationUser, // SamrSetInformationUser2
     // SamrConnect4
     62: {
       request: (r) => ({
-        serverName: serverName(r),
+        serverName: optionalString(r),
         clientRevision: r.u32(),
         desiredAccess: r.u32(),
       }),
@@ -318,7 +310,7 @@ export const samr: InterfaceDecoder = {
     // SamrConnect5
     64: {
       request: (r) => {
-        const out: RpcArguments = { serverName: serverName(r), desiredAccess: r.u32() };
+        const out: RpcArguments = { serverName: optionalString(r), desiredAccess: r.u32() };
         const inVersion = r.u32();
         out.inVersion = inVersion;
         const info = revisionInfo(r, inVersion);

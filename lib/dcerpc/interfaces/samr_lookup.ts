@@ -1,53 +1,22 @@
 /**
  * SAMR's enumerations and look-ups [MS-SAMR]: the calls that list and
  * resolve domains, users, groups and aliases (reconnaissance: `net user
- * /domain`, BloodHound's SAMR collection), and the NDR readers they share
- * with LSA (SID arrays, RPC_UNICODE_STRING arrays, RID arrays).
- * The interface itself is `samr` in samr.ts.
+ * /domain`, BloodHound's SAMR collection), and the SID_NAME_USE names
+ * they share with LSA (whose SID and RPC_UNICODE_STRING arrays are in
+ * common.ts). The interface itself is `samr` in samr.ts.
  * IDL: [MS-SAMR] 6 (Appendix A); methods 3.1.5.
  * @module
  */
-import { MAX_KEPT_ITEMS, NdrError, type NdrReader } from "../ndr.ts";
+import { NdrError, type NdrReader } from "../ndr.ts";
+import {
+  handleOnly,
+  named,
+  sidArray,
+  structAlign,
+  unicodeStringArray,
+  unicodeStringParameter,
+} from "./common.ts";
 import type { OperationDecoder, RpcArguments } from "./types.ts";
-
-/** Aligns to a structure holding pointers (8 bytes in NDR64). */
-export const structAlign = (r: NdrReader): void => r.align(r.ndr64 ? 8 : 4);
-
-/**
- * An RPC_UNICODE_STRING embedded in a structure ([MS-DTYP] 2.3.10): aligned
- * as the structure it is (4, or 8 in NDR64), then its lengths and pointer;
- * `set` gets the characters at the caller's flush.
- */
-export function unicodeString(r: NdrReader, set: (s: string) => void): void {
-  structAlign(r);
-  r.unicodeString(set);
-}
-
-/**
- * A top-level `[in] PRPC_UNICODE_STRING` (a [ref] pointer): the structure
- * and its characters at once; null when the buffer pointer is null.
- */
-export function unicodeStringParameter(r: NdrReader): string | null {
-  let s: string | null = null;
-  unicodeString(r, (v) => (s = v));
-  r.flush();
-  return s;
-}
-
-/** A conformant varying array of `size`-byte elements, read past (e.g. an RPC_SHORT_BLOB's). */
-export function skipVaryingArray(r: NdrReader, size: number): void {
-  const max = r.count(0);
-  const offset = r.count(0);
-  const actual = r.count(size);
-  if (offset + actual > max) {
-    throw new NdrError(`varying array: offset ${offset} + actual ${actual} > maximum ${max}`);
-  }
-  r.align(size);
-  r.bytesView(actual * size);
-}
-
-/** Minimum bytes of one array element (a pointer or a count: 4, or 8 in NDR64). */
-const word = (r: NdrReader): number => r.ndr64 ? 8 : 4;
 
 /**
  * A `{ Count; [size_is(Count)] unsigned long* Element }` structure whose flat
@@ -65,52 +34,6 @@ export function ulongArray(r: NdrReader): number[] {
   }
   r.flush();
   return values;
-}
-
-/**
- * A `{ Count; [size_is(Count)] PSID_INFORMATION Sids }` structure whose
- * flat part is next (SAMPR_PSID_ARRAY, LSAPR_SID_ENUM_BUFFER, …): each
- * element a pointer to an RPC_SID; the SIDs (null for a null pointer).
- */
-export function sidArray(r: NdrReader): (string | null)[] {
-  structAlign(r);
-  r.u32(); // Count / Entries
-  const sids: (string | null)[] = [];
-  if (r.pointer() !== 0) {
-    r.defer(() => {
-      const n = r.count(word(r));
-      for (let i = 0; i < n; i++) {
-        const at = sids.length;
-        if (at < MAX_KEPT_ITEMS) sids.push(null);
-        if (r.pointer() !== 0) {
-          r.defer(() => {
-            const sid = r.sid();
-            if (at < MAX_KEPT_ITEMS) sids[at] = sid;
-          });
-        }
-      }
-      if (n > MAX_KEPT_ITEMS) r.cut++;
-    });
-  }
-  r.flush();
-  return sids;
-}
-
-/**
- * A conformant array of RPC_UNICODE_STRING (its conformance next): the
- * strings, their characters read at the caller's flush (null for a null
- * buffer).
- */
-export function unicodeStringArray(r: NdrReader, out: (string | null)[]): void {
-  const n = r.count(r.ndr64 ? 16 : 8);
-  for (let i = 0; i < n; i++) {
-    const at = out.length;
-    if (at < MAX_KEPT_ITEMS) out.push(null);
-    unicodeString(r, (s) => {
-      if (at < MAX_KEPT_ITEMS) out[at] = s;
-    });
-  }
-  if (n > MAX_KEPT_ITEMS) r.cut++;
 }
 
 /**
@@ -141,7 +64,7 @@ const SID_NAME_USE = [
 ];
 
 /** A SID_NAME_USE value's constant name, or the number when unknown. */
-export const sidNameUse = (v: number): string | number => SID_NAME_USE[v - 1] ?? v;
+export const sidNameUse = (v: number): string | number => named(SID_NAME_USE, v, 1);
 
 /** One SAMPR_RID_ENUMERATION: an account's RID and name. */
 export interface RidName {
@@ -157,17 +80,16 @@ function enumerationBuffer(r: NdrReader): { entriesRead: number | null; entries:
   if (r.pointer() === 0) return { entriesRead: null, entries: [] };
   structAlign(r);
   const entriesRead = r.u32();
-  const entries: RidName[] = [];
+  let entries: RidName[] = [];
   if (r.pointer() !== 0) {
     r.defer(() => {
-      const n = r.count(r.ndr64 ? 24 : 12);
-      for (let i = 0; i < n; i++) {
+      const size = r.ndr64 ? 24 : 12;
+      entries = r.array(r.count(size), size, () => {
         structAlign(r);
         const e: RidName = { relativeId: r.u32(), name: null };
-        unicodeString(r, (s) => (e.name = s));
-        if (i < MAX_KEPT_ITEMS) entries.push(e);
-      }
-      if (n > MAX_KEPT_ITEMS) r.cut++;
+        r.unicodeString((s) => (e.name = s));
+        return e;
+      });
     });
   }
   r.flush();
@@ -276,13 +198,13 @@ export const getAliasMembership: OperationDecoder = {
 
 /** SamrGetMembersInAlias (33): the members' SIDs. */
 export const getMembersInAlias: OperationDecoder = {
-  request: (r) => ({ handle: r.contextHandle() }),
+  request: handleOnly,
   response: (r) => ({ members: sidArray(r), returnValue: r.u32() }),
 };
 
 /** SamrGetGroupsForUser (39): the groups' RIDs and attributes. */
 export const getGroupsForUser: OperationDecoder = {
-  request: (r) => ({ handle: r.contextHandle() }),
+  request: handleOnly,
   response: (r) => {
     const groups: { relativeId: number; attributes: number }[] = [];
     let membershipCount: number | null = null;

@@ -9,29 +9,19 @@
  */
 import { utf16le } from "../../bytes/text.ts";
 import { MAX_KEPT_ITEMS, MAX_STRING_CHARS, type NdrReader } from "../ndr.ts";
+import {
+  byteArrayLength,
+  deferInto,
+  handleOnly,
+  handleResponse,
+  optionalString,
+  returnOnly,
+  structAlign,
+  unionSwitch,
+  utf16Bytes,
+  wide,
+} from "./common.ts";
 import type { InterfaceDecoder, OperationDecoder, RpcArguments } from "./types.ts";
-
-/** Aligns to a structure holding pointers (8 bytes in NDR64). */
-const structAlign = (r: NdrReader): void => r.align(r.ndr64 ? 8 : 4);
-
-/**
- * The discriminant of a union of pointer arms: a DWORD, aligned in NDR64 to
- * the arms' 8 bytes ([MS-RPCE] 2.2.5.3.4.2).
- */
-function pointerUnionArm(r: NdrReader): number {
-  if (r.ndr64) r.align(8);
-  return r.u32();
-}
-
-/** A `[string, unique] wchar_t*` parameter: the string, or null. */
-const optionalString = (r: NdrReader): string | null => r.pointer() === 0 ? null : r.wstring();
-
-/** A `[size_is(n)] BYTE*` pointee: its conformance and bytes, read past; the byte count. */
-function byteArrayLength(r: NdrReader): number {
-  const n = r.count(1);
-  r.bytesView(n);
-  return n;
-}
 
 /**
  * A `[size_is(cch), unique] wchar_t*` pointee holding a multi-string
@@ -150,7 +140,7 @@ export function driverContainer(r: NdrReader): { values: RpcArguments; decoded: 
   structAlign(r);
   const level = r.u32();
   const values: RpcArguments = { level };
-  const arm = pointerUnionArm(r); // a copy of Level
+  const arm = unionSwitch(r); // a copy of Level
   const layout = DRIVER_LAYOUTS.get(arm);
   if (layout === undefined || arm !== level) return { values, decoded: false };
   if (r.pointer() === 0) return { values, decoded: true };
@@ -179,7 +169,7 @@ function clientContainer(r: NdrReader): { values: RpcArguments; decoded: boolean
   structAlign(r);
   const clientInfoLevel = r.u32();
   const values: RpcArguments = { clientInfoLevel };
-  const arm = pointerUnionArm(r);
+  const arm = unionSwitch(r);
   if ((arm !== 1 && arm !== 3) || arm !== clientInfoLevel) return { values, decoded: false };
   if (r.pointer() === 0) return { values, decoded: true };
   // SPLCLIENT_INFO_3 ends with a hyper (hSplPrinter), so it aligns to 8.
@@ -189,10 +179,8 @@ function clientContainer(r: NdrReader): { values: RpcArguments; decoded: boolean
     r.u32(); // dwFlags
   }
   r.u32(); // dwSize
-  values.clientMachine = null;
-  values.userName = null;
-  if (r.pointer() !== 0) r.defer(() => (values.clientMachine = r.wstring()));
-  if (r.pointer() !== 0) r.defer(() => (values.userName = r.wstring()));
+  deferInto(r, values, "clientMachine", wide);
+  deferInto(r, values, "userName", wide);
   values.buildNum = r.u32();
   values.majorVersion = r.u32();
   values.minorVersion = r.u32();
@@ -235,6 +223,19 @@ function offeredBuffer(r: NdrReader): number {
   return r.u32();
 }
 
+/**
+ * What RpcRemoteFindFirstPrinterChangeNotification and its Ex form take
+ * first: the printer handle, the change flags and options, the client the
+ * server is to call back (PrinterBug's `localMachine`) and its printer.
+ */
+const notificationTarget = (r: NdrReader): RpcArguments => ({
+  handle: r.contextHandle(),
+  flags: r.u32(),
+  options: r.u32(),
+  localMachine: optionalString(r),
+  printerLocal: r.u32(),
+});
+
 /** RpcRemoteFindFirstPrinterChangeNotification's `cbBuffer` and `pBuffer` (read past). */
 function notifyBuffer(r: NdrReader): { bufferSize: number } {
   const bufferSize = r.u32();
@@ -242,13 +243,17 @@ function notifyBuffer(r: NdrReader): { bufferSize: number } {
   return { bufferSize };
 }
 
-/** A response of a handle ([out] PRINTER_HANDLE*) and the return value. */
-const handleResponse = (r: NdrReader): RpcArguments => ({
-  handle: r.contextHandle(),
-  returnValue: r.u32(),
+/**
+ * The request of RpcEnumPrinterDrivers and RpcGetPrinterDriverDirectory
+ * (and their RpcAsync forms): server, environment, level and the buffer the
+ * client offers.
+ */
+const driverQuery = (r: NdrReader): RpcArguments => ({
+  serverName: optionalString(r),
+  environment: optionalString(r),
+  level: r.u32(),
+  bufferSize: offeredBuffer(r),
 });
-/** Only the return value. */
-const status = (r: NdrReader): RpcArguments => ({ returnValue: r.u32() });
 
 /**
  * RpcEnumPrinterDrivers (and RpcAsyncEnumPrinterDrivers, [MS-PAR]): the
@@ -256,12 +261,7 @@ const status = (r: NdrReader): RpcArguments => ({ returnValue: r.u32() });
  * is read past, its counts kept.
  */
 export const enumPrinterDrivers: OperationDecoder = {
-  request: (r) => ({
-    serverName: optionalString(r),
-    environment: optionalString(r),
-    level: r.u32(),
-    bufferSize: offeredBuffer(r),
-  }),
+  request: driverQuery,
   response: (r) => {
     const bufferLength = r.pointer() === 0 ? null : byteArrayLength(r);
     return { bufferLength, needed: r.u32(), returned: r.u32(), returnValue: r.u32() };
@@ -273,27 +273,17 @@ export const enumPrinterDrivers: OperationDecoder = {
  * response's buffer is the directory (level 1).
  */
 export const getPrinterDriverDirectory: OperationDecoder = {
-  request: (r) => ({
-    serverName: optionalString(r),
-    environment: optionalString(r),
-    level: r.u32(),
-    bufferSize: offeredBuffer(r),
+  request: driverQuery,
+  response: (r) => ({
+    driverDirectory: r.pointer() === 0 ? null : utf16Bytes(r),
+    needed: r.u32(),
+    returnValue: r.u32(),
   }),
-  response: (r) => {
-    let driverDirectory: string | null = null;
-    if (r.pointer() !== 0) {
-      const n = r.count(1);
-      const text = utf16le(r.bytesView(n).subarray(0, 2 * MAX_STRING_CHARS));
-      const end = text.indexOf("\0");
-      driverDirectory = end < 0 ? text : text.slice(0, end);
-    }
-    return { driverDirectory, needed: r.u32(), returnValue: r.u32() };
-  },
 };
 
 /** RpcClosePrinter (and RpcAsyncClosePrinter). */
 export const closePrinter: OperationDecoder = {
-  request: (r) => ({ handle: r.contextHandle() }),
+  request: handleOnly,
   response: handleResponse,
 };
 
@@ -314,7 +304,7 @@ export const openPrinterEx: OperationDecoder = {
 /** RpcAddPrinterDriverEx (and RpcAsyncAddPrinterDriver). */
 export const addPrinterDriverEx: OperationDecoder = {
   request: (r) => addPrinterDriver(r, true),
-  response: status,
+  response: returnOnly,
 };
 
 /**
@@ -337,7 +327,7 @@ export const spoolss: InterfaceDecoder = {
       response: handleResponse,
     },
     // RpcAddPrinterDriver
-    9: { request: (r) => addPrinterDriver(r, false), response: status },
+    9: { request: (r) => addPrinterDriver(r, false), response: returnOnly },
     // RpcEnumPrinterDrivers
     10: enumPrinterDrivers,
     // RpcGetPrinterDriverDirectory
@@ -346,30 +336,19 @@ export const spoolss: InterfaceDecoder = {
     29: closePrinter,
     // RpcRemoteFindFirstPrinterChangeNotification
     62: {
-      request: (r) => ({
-        handle: r.contextHandle(),
-        flags: r.u32(),
-        options: r.u32(),
-        localMachine: optionalString(r),
-        printerLocal: r.u32(),
-        ...notifyBuffer(r),
-      }),
+      request: (r) => ({ ...notificationTarget(r), ...notifyBuffer(r) }),
       response: (r) => {
         if (r.pointer() !== 0) byteArrayLength(r);
-        return status(r);
+        return returnOnly(r);
       },
     },
     // RpcRemoteFindFirstPrinterChangeNotificationEx
     65: {
       request: (r) => ({
-        handle: r.contextHandle(),
-        flags: r.u32(),
-        options: r.u32(),
-        localMachine: optionalString(r),
-        printerLocal: r.u32(),
+        ...notificationTarget(r),
         notifyOptions: r.pointer() === 0 ? null : notifyOptions(r),
       }),
-      response: status,
+      response: returnOnly,
     },
     // RpcOpenPrinterEx
     69: openPrinterEx,

@@ -5,8 +5,19 @@
  * go through these). [MS-SCMR] 3.1.4 and Appendix A (IDL).
  * @module
  */
-import { type NdrReader } from "../ndr.ts";
+import type { NdrReader } from "../ndr.ts";
 import { latin1, utf16le } from "../../bytes/text.ts";
+import {
+  ansi,
+  handleOnly,
+  handleResponse,
+  named,
+  optionalDword,
+  optionalString,
+  pointerArray,
+  returnOnly,
+  wide,
+} from "./common.ts";
 import type { InterfaceDecoder, RpcArguments } from "./types.ts";
 
 /** dwStartType values, [MS-SCMR] 2.2.15 / 3.1.4.11. */
@@ -49,19 +60,8 @@ const STATE: Readonly<Record<number, string>> = {
   7: "SERVICE_PAUSED",
 };
 
-const named = (names: Readonly<Record<number, string>>, v: number): string | number =>
-  names[v] ?? v;
-
-/** A string the W operations send as UTF-16 and the A operations as 8-bit characters. */
+/** A string the W operations send as UTF-16 (`wide`) and the A operations as 8-bit characters (`ansi`). */
 type Text = (r: NdrReader) => string;
-const wide: Text = (r) => r.wstring();
-const ansi: Text = (r) => r.cstring();
-
-/** A top-level `[in,string,unique]` string: referent id, then the string, or null. */
-const optional = (r: NdrReader, text: Text): string | null => r.pointer() ? text(r) : null;
-
-/** A top-level `[in,out,unique] LPDWORD`: the value, or null. */
-const optionalDword = (r: NdrReader): number | null => r.pointer() ? r.u32() : null;
 
 /**
  * A top-level `[in,unique,size_is(n)] LPBYTE`: the bytes (conformance, then
@@ -73,10 +73,10 @@ function optionalBytes(r: NdrReader): Uint8Array | null {
 }
 
 /** lpDependencies: a double-NUL-terminated list of names (UTF-16 for W, 8-bit for A). */
-function dependencies(bytes: Uint8Array | null, isWide: boolean): string[] | null {
+function dependencies(bytes: Uint8Array | null, text: Text): string[] | null {
   if (bytes === null) return null;
-  const text = isWide ? utf16le(bytes) : latin1(bytes);
-  return text.split("\0").filter((s) => s.length > 0).slice(0, 256);
+  const list = text === wide ? utf16le(bytes) : latin1(bytes);
+  return list.split("\0").filter((s) => s.length > 0).slice(0, 256);
 }
 
 /** SERVICE_STATUS, [MS-SCMR] 2.2.47. */
@@ -95,11 +95,11 @@ function serviceStatus(r: NdrReader): RpcArguments {
 /** ROpenSCManagerW/A: machine and database names, access; the SCM handle. */
 const openScManager = (text: Text) => ({
   request: (r: NdrReader): RpcArguments => ({
-    machineName: optional(r, text),
-    databaseName: optional(r, text),
+    machineName: optionalString(r, text),
+    databaseName: optionalString(r, text),
     desiredAccess: r.u32(),
   }),
-  response: handleAndReturn,
+  response: handleResponse,
 });
 
 /** ROpenServiceW/A: the service name and access; the service handle. */
@@ -109,53 +109,49 @@ const openService = (text: Text) => ({
     serviceName: text(r),
     desiredAccess: r.u32(),
   }),
-  response: handleAndReturn,
+  response: handleResponse,
 });
 
-function handleAndReturn(r: NdrReader): RpcArguments {
-  return { handle: r.contextHandle(), returnValue: r.u32() };
-}
-function returnOnly(r: NdrReader): RpcArguments {
-  return { returnValue: r.u32() };
-}
-function handleOnly(r: NdrReader): RpcArguments {
-  return { handle: r.contextHandle() };
+/** dwServiceType, dwStartType and dwErrorControl of RCreateService and RChangeServiceConfig. */
+const serviceTypes = (r: NdrReader): RpcArguments => ({
+  serviceType: r.u32(),
+  startType: named(START_TYPE, r.u32()),
+  errorControl: named(ERROR_CONTROL, r.u32()),
+});
+
+/**
+ * What RCreateService and RChangeServiceConfig take after the binary path:
+ * load order group, tag, dependencies, the account, and its password
+ * (encrypted) only as present or not.
+ */
+function serviceAccount(r: NdrReader, text: Text): RpcArguments {
+  const loadOrderGroup = optionalString(r, text);
+  const tagId = optionalDword(r);
+  const deps = dependencies(optionalBytes(r), text);
+  r.u32(); // dwDependSize
+  const serviceStartName = optionalString(r, text);
+  const password = optionalBytes(r);
+  r.u32(); // dwPwSize
+  return {
+    loadOrderGroup,
+    tagId,
+    dependencies: deps,
+    serviceStartName,
+    passwordPresent: password !== null && password.length > 0,
+  };
 }
 
-/** RCreateServiceW/A, [MS-SCMR] 3.1.4.12 / 3.1.4.30. The password (encrypted) only as present or not. */
-const createService = (text: Text, isWide: boolean) => ({
-  request(r: NdrReader): RpcArguments {
-    const handle = r.contextHandle();
-    const serviceName = text(r);
-    const displayName = optional(r, text);
-    const desiredAccess = r.u32();
-    const serviceType = r.u32();
-    const startType = named(START_TYPE, r.u32());
-    const errorControl = named(ERROR_CONTROL, r.u32());
-    const binaryPathName = text(r);
-    const loadOrderGroup = optional(r, text);
-    const tagId = optionalDword(r);
-    const deps = dependencies(optionalBytes(r), isWide);
-    r.u32(); // dwDependSize
-    const serviceStartName = optional(r, text);
-    const password = optionalBytes(r);
-    r.u32(); // dwPwSize
-    return {
-      handle,
-      serviceName,
-      displayName,
-      desiredAccess,
-      serviceType,
-      startType,
-      errorControl,
-      binaryPathName,
-      loadOrderGroup,
-      tagId,
-      dependencies: deps,
-      serviceStartName,
-      passwordPresent: password !== null && password.length > 0,
-    };
-  },
+/** RCreateServiceW/A, [MS-SCMR] 3.1.4.12 / 3.1.4.30. */
+const createService = (text: Text) => ({
+  request: (r: NdrReader): RpcArguments => ({
+    handle: r.contextHandle(),
+    serviceName: text(r),
+    displayName: optionalString(r, text),
+    desiredAccess: r.u32(),
+    ...serviceTypes(r),
+    binaryPathName: text(r),
+    ...serviceAccount(r, text),
+  }),
   response: (r: NdrReader): RpcArguments => ({
     tagId: optionalDword(r),
     handle: r.contextHandle(),
@@ -164,35 +160,14 @@ const createService = (text: Text, isWide: boolean) => ({
 });
 
 /** RChangeServiceConfigW/A, [MS-SCMR] 3.1.4.11 / 3.1.4.22. */
-const changeServiceConfig = (text: Text, isWide: boolean) => ({
-  request(r: NdrReader): RpcArguments {
-    const handle = r.contextHandle();
-    const serviceType = r.u32();
-    const startType = named(START_TYPE, r.u32());
-    const errorControl = named(ERROR_CONTROL, r.u32());
-    const binaryPathName = optional(r, text);
-    const loadOrderGroup = optional(r, text);
-    const tagId = optionalDword(r);
-    const deps = dependencies(optionalBytes(r), isWide);
-    r.u32(); // dwDependSize
-    const serviceStartName = optional(r, text);
-    const password = optionalBytes(r);
-    r.u32(); // dwPwSize
-    const displayName = optional(r, text);
-    return {
-      handle,
-      serviceType,
-      startType,
-      errorControl,
-      binaryPathName,
-      loadOrderGroup,
-      tagId,
-      dependencies: deps,
-      serviceStartName,
-      passwordPresent: password !== null && password.length > 0,
-      displayName,
-    };
-  },
+const changeServiceConfig = (text: Text) => ({
+  request: (r: NdrReader): RpcArguments => ({
+    handle: r.contextHandle(),
+    ...serviceTypes(r),
+    binaryPathName: optionalString(r, text),
+    ...serviceAccount(r, text),
+    displayName: optionalString(r, text),
+  }),
   response: (r: NdrReader): RpcArguments => ({ tagId: optionalDword(r), returnValue: r.u32() }),
 });
 
@@ -203,20 +178,9 @@ const startService = (text: Text) => ({
     const argc = r.u32();
     let args: (string | null)[] | null = null;
     if (r.pointer() !== 0) {
-      const n = r.count(r.ndr64 ? 8 : 4);
-      const kept: (string | null)[] = [];
       // Each STRING_PTRS is one embedded pointer; the strings follow the array.
-      r.array(n, r.ndr64 ? 8 : 4, (i) => {
-        if (i < 256) kept.push(null);
-        if (r.pointer() !== 0) {
-          r.defer(() => {
-            const s = text(r);
-            if (i < kept.length) kept[i] = s;
-          });
-        }
-      });
+      args = pointerArray(r, () => text(r));
       r.flush();
-      args = kept;
     }
     return { handle, argc, args };
   },
@@ -244,7 +208,7 @@ export const svcctl: InterfaceDecoder = {
   uuids: ["367abb81-9844-35f1-ad32-98f038001003"],
   returns: "win32",
   ops: {
-    0: { request: handleOnly, response: handleAndReturn },
+    0: { request: handleOnly, response: handleResponse },
     1: {
       request: (r) => ({ handle: r.contextHandle(), control: named(CONTROL, r.u32()) }),
       response: (r) => ({ serviceStatus: serviceStatus(r), returnValue: r.u32() }),
@@ -254,19 +218,19 @@ export const svcctl: InterfaceDecoder = {
       request: handleOnly,
       response: (r) => ({ serviceStatus: serviceStatus(r), returnValue: r.u32() }),
     },
-    11: changeServiceConfig(wide, true),
-    12: createService(wide, true),
+    11: changeServiceConfig(wide),
+    12: createService(wide),
     15: openScManager(wide),
     16: openService(wide),
     19: startService(wide),
-    23: changeServiceConfig(ansi, false),
-    24: createService(ansi, false),
+    23: changeServiceConfig(ansi),
+    24: createService(ansi),
     27: openScManager(ansi),
     28: openService(ansi),
     31: startService(ansi),
     // RCreateServiceWOW64A/W ([MS-SCMR] 3.1.4.41, 3.1.4.42) take RCreateServiceA/W's
     // parameters; PsExec creates its service with the W form.
-    44: createService(ansi, false),
-    45: createService(wide, true),
+    44: createService(ansi),
+    45: createService(wide),
   },
 };

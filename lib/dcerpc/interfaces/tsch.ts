@@ -6,8 +6,17 @@
  * (SchRpc.idl). Return values are HRESULTs.
  * @module
  */
-import { NdrError, type NdrReader } from "../ndr.ts";
+import type { NdrReader } from "../ndr.ts";
 import { utf16le } from "../../bytes/text.ts";
+import {
+  deferInto,
+  named,
+  optionalString,
+  pointerArray,
+  returnOnly,
+  varyingCount,
+  wide,
+} from "./common.ts";
 import type { InterfaceDecoder, RpcArguments } from "./types.ts";
 
 /** Characters kept of a task's XML (64 KiB); the rest is read past, and `xmlTruncated` says so. */
@@ -31,24 +40,13 @@ const TASK_STATE: Readonly<Record<number, string>> = {
   3: "TASK_STATE_READY",
   4: "TASK_STATE_RUNNING",
 };
-const named = (names: Readonly<Record<number, string>>, v: number): string | number =>
-  names[v] ?? v;
-
-/** `[string,unique]`: referent id, then the string; null when absent. */
-const optional = (r: NdrReader): string | null => r.pointer() ? r.wstring() : null;
-
 /**
  * A `[string] wchar_t*` that may be long (a task's XML): the counts
  * checked as the reader does, at most {@link MAX_XML_CHARS} characters
  * kept, the rest read past.
  */
 function longString(r: NdrReader): { text: string; length: number; truncated: boolean } {
-  const max = r.count(0);
-  const offset = r.count(0);
-  const actual = r.count(2);
-  if (offset + actual > max) {
-    throw new NdrError(`varying array: offset ${offset} + actual ${actual} > maximum ${max}`);
-  }
+  const actual = varyingCount(r, 2);
   r.align(2);
   const raw = r.bytesView(actual * 2);
   let n = actual;
@@ -92,18 +90,7 @@ function credentials(r: NdrReader): RpcArguments[] | null {
  */
 function names(r: NdrReader): (string | null)[] | null {
   if (r.pointer() === 0) return null;
-  const size = r.ndr64 ? 8 : 4;
-  const n = r.count(size);
-  const out: (string | null)[] = [];
-  r.array(n, size, (i) => {
-    if (i < 256) out.push(null);
-    if (r.pointer() !== 0) {
-      r.defer(() => {
-        const s = r.wstring();
-        if (i < out.length) out[i] = s;
-      });
-    }
-  });
+  const out = pointerArray(r, () => r.wstring());
   r.flush();
   return out;
 }
@@ -145,22 +132,22 @@ export const tsch: InterfaceDecoder = {
   ops: {
     1: {
       request(r) {
-        const path = optional(r);
+        const path = optionalString(r);
         const xml = xmlFields(r);
         const flags = r.u32();
-        const sddl = optional(r);
+        const sddl = optionalString(r);
         const logonType = named(LOGON_TYPE, r.u32());
         const credsCount = r.u32();
         return { path, ...xml, flags, sddl, logonType, credsCount, creds: credentials(r) };
       },
       response(r) {
-        const actualPath = optional(r);
+        const actualPath = optionalString(r);
         let errorInfo: RpcArguments | null = null;
         if (r.pointer() !== 0) {
           if (r.ndr64) r.align(8);
-          const info: RpcArguments = { line: r.u32(), column: r.u32(), node: null, value: null };
-          if (r.pointer() !== 0) r.defer(() => void (info.node = r.wstring()));
-          if (r.pointer() !== 0) r.defer(() => void (info.value = r.wstring()));
+          const info: RpcArguments = { line: r.u32(), column: r.u32() };
+          deferInto(r, info, "node", wide);
+          deferInto(r, info, "value", wide);
           r.flush();
           errorInfo = info;
         }
@@ -185,13 +172,20 @@ export const tsch: InterfaceDecoder = {
         const path = r.wstring();
         const argsCount = r.u32();
         const args = names(r);
-        return { path, argsCount, args, flags: r.u32(), sessionId: r.u32(), user: optional(r) };
+        return {
+          path,
+          argsCount,
+          args,
+          flags: r.u32(),
+          sessionId: r.u32(),
+          user: optionalString(r),
+        };
       },
       response: (r) => ({ guid: r.guid(), returnValue: r.u32() }),
     },
     13: {
       request: (r) => ({ path: r.wstring(), flags: r.u32() }),
-      response: (r) => ({ returnValue: r.u32() }),
+      response: returnOnly,
     },
     17: {
       request: (r) => ({ path: r.wstring(), flags: r.u32() }),

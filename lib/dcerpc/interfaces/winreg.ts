@@ -5,9 +5,19 @@
  * keys set remotely are persistence). [MS-RRP] 3.1.5 and Appendix A (IDL).
  * @module
  */
-import { NdrError, type NdrReader } from "../ndr.ts";
+import type { NdrReader } from "../ndr.ts";
 import { utf16le } from "../../bytes/text.ts";
 import { filetimeIso } from "../../bytes/wire_values.ts";
+import {
+  handleOnly,
+  handleResponse,
+  named,
+  optionalDword,
+  optionalWchar,
+  returnOnly,
+  unicodeStringParameter,
+  varyingCount,
+} from "./common.ts";
 import type { InterfaceDecoder, RpcArguments } from "./types.ts";
 
 /** Value types, [MS-RRP] 2.2.5 (and winnt.h for the resource types). */
@@ -30,29 +40,11 @@ const DISPOSITION: Readonly<Record<number, string>> = {
   1: "REG_CREATED_NEW_KEY",
   2: "REG_OPENED_EXISTING_KEY",
 };
-const named = (names: Readonly<Record<number, string>>, v: number): string | number =>
-  names[v] ?? v;
 
 /** Bytes of a value kept as hex when it is not text or a number. */
 export const MAX_VALUE_HEX_BYTES = 1024;
 /** Characters kept of a string value. */
 const MAX_VALUE_CHARS = 4096;
-
-/**
- * An RRP_UNICODE_STRING passed by [ref] at the top level: lengths and a
- * pointer, then its characters. Null when the buffer pointer is null.
- * (NDR64 aligns the structure to 8 for its pointer.)
- */
-function rrpString(r: NdrReader): string | null {
-  if (r.ndr64) r.align(8);
-  let s: string | null = null;
-  r.unicodeString((v) => s = v);
-  r.flush();
-  return s;
-}
-
-/** `[unique] DWORD*`. */
-const optionalDword = (r: NdrReader): number | null => r.pointer() ? r.u32() : null;
 
 /** UTF-16 text of at most MAX_VALUE_CHARS characters, trailing NULs dropped. */
 function text(b: Uint8Array): string {
@@ -99,15 +91,7 @@ export function valueData(type: number | null, b: Uint8Array): unknown {
 function typeAndData(r: NdrReader): RpcArguments {
   const type = optionalDword(r);
   let raw: Uint8Array | null = null;
-  if (r.pointer() !== 0) {
-    const max = r.count(0);
-    const offset = r.count(0);
-    const actual = r.count(1);
-    if (offset + actual > max) {
-      throw new NdrError(`varying array: offset ${offset} + actual ${actual} > maximum ${max}`);
-    }
-    raw = r.bytesView(actual);
-  }
+  if (r.pointer() !== 0) raw = r.bytesView(varyingCount(r, 1));
   const cbData = optionalDword(r);
   const cbLen = optionalDword(r);
   return {
@@ -151,12 +135,22 @@ function securityDescriptorFlat(r: NdrReader): () => number | null {
 /** OpenClassesRoot and its siblings: a one-character server name (ignored), access; the key. */
 const openHive = {
   request(r: NdrReader): RpcArguments {
-    if (r.pointer() !== 0) r.u16(); // PREGISTRY_SERVER_NAME: one WCHAR, not a name
+    optionalWchar(r); // PREGISTRY_SERVER_NAME: one WCHAR, not a name
     return { desiredAccess: r.u32() };
   },
-  response: (r: NdrReader): RpcArguments => ({ handle: r.contextHandle(), returnValue: r.u32() }),
+  response: handleResponse,
 };
-const returnOnly = (r: NdrReader): RpcArguments => ({ returnValue: r.u32() });
+
+/** BaseRegSaveKey and BaseRegSaveKeyEx (with flags): the key and the file it is saved to. */
+const saveKey = (withFlags: boolean) => ({
+  request(r: NdrReader): RpcArguments {
+    const handle = r.contextHandle();
+    const file = unicodeStringParameter(r);
+    skipSecurityAttributes(r);
+    return withFlags ? { handle, file, flags: r.u32() } : { handle, file };
+  },
+  response: returnOnly,
+});
 
 /**
  * The winreg interface, [MS-RRP]. Opnums decoded: 0-4, 27, 32, 33 Open*
@@ -186,15 +180,12 @@ export const winreg: InterfaceDecoder = {
     27: openHive,
     32: openHive,
     33: openHive,
-    5: {
-      request: (r) => ({ handle: r.contextHandle() }),
-      response: (r) => ({ handle: r.contextHandle(), returnValue: r.u32() }),
-    },
+    5: { request: handleOnly, response: handleResponse },
     6: {
       request(r) {
         const handle = r.contextHandle();
-        const subKey = rrpString(r);
-        const className = rrpString(r);
+        const subKey = unicodeStringParameter(r);
+        const className = unicodeStringParameter(r);
         const options = r.u32();
         const desiredAccess = r.u32();
         skipSecurityAttributes(r);
@@ -219,19 +210,19 @@ export const winreg: InterfaceDecoder = {
       },
     },
     7: {
-      request: (r) => ({ handle: r.contextHandle(), subKey: rrpString(r) }),
+      request: (r) => ({ handle: r.contextHandle(), subKey: unicodeStringParameter(r) }),
       response: returnOnly,
     },
     8: {
-      request: (r) => ({ handle: r.contextHandle(), valueName: rrpString(r) }),
+      request: (r) => ({ handle: r.contextHandle(), valueName: unicodeStringParameter(r) }),
       response: returnOnly,
     },
     9: {
       request(r) {
         const handle = r.contextHandle();
         const index = r.u32();
-        rrpString(r); // lpNameIn: the buffer offered
-        if (r.pointer() !== 0) rrpString(r); // lpClassIn
+        unicodeStringParameter(r); // lpNameIn: the buffer offered
+        if (r.pointer() !== 0) unicodeStringParameter(r); // lpClassIn
         if (r.pointer() !== 0) {
           r.u32(); // lpftLastWriteTime: two DWORDs, aligned to 4
           r.u32();
@@ -239,8 +230,8 @@ export const winreg: InterfaceDecoder = {
         return { handle, index };
       },
       response(r) {
-        const name = rrpString(r);
-        const className = r.pointer() !== 0 ? rrpString(r) : null;
+        const name = unicodeStringParameter(r);
+        const className = r.pointer() !== 0 ? unicodeStringParameter(r) : null;
         let lastWriteTime: string | null = null;
         if (r.pointer() !== 0) {
           const low = r.u32();
@@ -253,11 +244,15 @@ export const winreg: InterfaceDecoder = {
       request(r) {
         const handle = r.contextHandle();
         const index = r.u32();
-        rrpString(r); // lpValueNameIn: the buffer offered
+        unicodeStringParameter(r); // lpValueNameIn: the buffer offered
         typeAndData(r);
         return { handle, index };
       },
-      response: (r) => ({ valueName: rrpString(r), ...typeAndData(r), returnValue: r.u32() }),
+      response: (r) => ({
+        valueName: unicodeStringParameter(r),
+        ...typeAndData(r),
+        returnValue: r.u32(),
+      }),
     },
     12: {
       request(r) {
@@ -274,34 +269,26 @@ export const winreg: InterfaceDecoder = {
     15: {
       request: (r) => ({
         handle: r.contextHandle(),
-        subKey: rrpString(r),
+        subKey: unicodeStringParameter(r),
         options: r.u32(),
         desiredAccess: r.u32(),
       }),
-      response: (r) => ({ handle: r.contextHandle(), returnValue: r.u32() }),
+      response: handleResponse,
     },
     17: {
       request(r) {
         const handle = r.contextHandle();
-        const valueName = rrpString(r);
+        const valueName = unicodeStringParameter(r);
         const { cbData } = typeAndData(r);
         return { handle, valueName, cbData };
       },
       response: (r) => ({ ...typeAndData(r), returnValue: r.u32() }),
     },
-    20: {
-      request(r) {
-        const handle = r.contextHandle();
-        const file = rrpString(r);
-        skipSecurityAttributes(r);
-        return { handle, file };
-      },
-      response: returnOnly,
-    },
+    20: saveKey(false),
     22: {
       request(r) {
         const handle = r.contextHandle();
-        const valueName = rrpString(r);
+        const valueName = unicodeStringParameter(r);
         const type = r.u32();
         const raw = r.bytesView(r.count(1));
         return {
@@ -315,14 +302,6 @@ export const winreg: InterfaceDecoder = {
       },
       response: returnOnly,
     },
-    31: {
-      request(r) {
-        const handle = r.contextHandle();
-        const file = rrpString(r);
-        skipSecurityAttributes(r);
-        return { handle, file, flags: r.u32() };
-      },
-      response: returnOnly,
-    },
+    31: saveKey(true),
   },
 };
