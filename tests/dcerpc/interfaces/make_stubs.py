@@ -22,8 +22,11 @@ from impacket import version
 from impacket.dcerpc.v5 import atsvc, epm, rrp, scmr, srvs, tsch, wkst
 from impacket.dcerpc.v5.dtypes import (DWORD, LPDWORD, LPSTR, LPULONG, LPWSTR, NULL,
                                        STR, ULONG, WSTR)
-from impacket.dcerpc.v5.ndr import NDRCALL, NDRPOINTER, NDRSTRUCT, NDRUniConformantArray
+from impacket.dcerpc.v5.ndr import NDRCALL, NDRSTRUCT
 from impacket.uuid import uuidtup_to_bin
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the tests
+from _stubs_common import conformant_array, fill, pointer, stub_name  # noqa: E402
 
 OUT = {"impacket": version.version}
 
@@ -31,15 +34,26 @@ HANDLE_A = bytes.fromhex("00000000" + "c255930e0aaf2c45910fe56e9bc0f915")
 HANDLE_B = bytes.fromhex("00000000" + "213450fffb53144dae6a438660f607d4")
 
 
-def hexof(call, ndr64=False):
-    return call.getData().hex() if not ndr64 else call.getData().hex()
-
-
 def put(iface, name, call):
-    OUT.setdefault(iface, {})[name] = call.getData().hex()
+    """Records one stub as hex (an NDR64 call's name gets .ndr64)."""
+    OUT.setdefault(iface, {})[stub_name(name, call)] = call.getData().hex()
 
 
 # ---------------------------------------------------------------- svcctl
+def service_status(s, state, check_point=0, wait_hint=0):
+    """A SERVICE_STATUS of a service of its own process that accepts stop, exit code 0."""
+    fill(s, dwServiceType=0x10, dwCurrentState=state, dwControlsAccepted=1, dwWin32ExitCode=0,
+         dwServiceSpecificExitCode=0, dwCheckPoint=check_point, dwWaitHint=wait_hint)
+
+
+def service_account(r, **fields):
+    """RCreateService's and RChangeServiceConfig's fields from lpLoadOrderGroup to dwPwSize: none
+    (NULL or 0) unless given, set in wire order (impacket keeps a pointer null once set to NULL)."""
+    none = {"lpLoadOrderGroup": NULL, "lpdwTagId": NULL, "lpDependencies": NULL, "dwDependSize": 0,
+            "lpServiceStartName": NULL, "lpPassword": NULL, "dwPwSize": 0}
+    fill(r, **{**none, **fields})
+
+
 def svcctl():
     r = scmr.ROpenSCManagerW()
     r["lpMachineName"] = "DC01\x00"
@@ -72,13 +86,7 @@ def svcctl():
     r["lpBinaryPathName"] = (
         "%COMSPEC% /Q /c echo whoami ^> \\\\127.0.0.1\\C$\\__output 2^>^&1 > "
         "%TEMP%\\execute.bat & %COMSPEC% /Q /c %TEMP%\\execute.bat & del %TEMP%\\execute.bat\x00")
-    r["lpLoadOrderGroup"] = NULL
-    r["lpdwTagId"] = NULL
-    r["lpDependencies"] = NULL
-    r["dwDependSize"] = 0
-    r["lpServiceStartName"] = "LocalSystem\x00"
-    r["lpPassword"] = NULL
-    r["dwPwSize"] = 0
+    service_account(r, lpServiceStartName="LocalSystem\x00")
     put("svcctl", "RCreateServiceW.request", r)
     # With a password and dependencies: both are byte arrays. A fresh object:
     # impacket keeps a pointer null once it was set to NULL, whatever is set later.
@@ -88,13 +96,10 @@ def svcctl():
               "dwServiceType", "dwErrorControl", "lpBinaryPathName"):
         r[k] = base[k]
     r["dwStartType"] = scmr.SERVICE_AUTO_START
-    r["lpLoadOrderGroup"] = NULL
-    r["lpdwTagId"] = NULL
-    r["lpDependencies"] = list("Tcpip\x00Afd\x00\x00".encode("utf-16le"))
-    r["dwDependSize"] = len("Tcpip\x00Afd\x00\x00".encode("utf-16le"))
-    r["lpServiceStartName"] = "CORP\\svc_backup\x00"
-    r["lpPassword"] = list(b"\x01" * 16)
-    r["dwPwSize"] = 16
+    service_account(r, lpDependencies=list("Tcpip\x00Afd\x00\x00".encode("utf-16le")),
+                    dwDependSize=len("Tcpip\x00Afd\x00\x00".encode("utf-16le")),
+                    lpServiceStartName="CORP\\svc_backup\x00", lpPassword=list(b"\x01" * 16),
+                    dwPwSize=16)
     put("svcctl", "RCreateServiceW.request.password", r)
     # impacket declares RCreateServiceWResponse.lpdwTagId as LPWSTR (the IDL
     # says LPDWORD); left NULL it encodes the same null pointer.
@@ -127,13 +132,7 @@ def svcctl():
     r["dwStartType"] = scmr.SERVICE_DEMAND_START
     r["dwErrorControl"] = scmr.SERVICE_NO_CHANGE
     r["lpBinaryPathName"] = "C:\\Windows\\Temp\\evil.exe\x00"
-    r["lpLoadOrderGroup"] = NULL
-    r["lpdwTagId"] = NULL
-    r["lpDependencies"] = NULL
-    r["dwDependSize"] = 0
-    r["lpServiceStartName"] = NULL
-    r["lpPassword"] = NULL
-    r["dwPwSize"] = 0
+    service_account(r)
     r["lpDisplayName"] = "Windows Update Helper\x00"
     put("svcctl", "RChangeServiceConfigW.request", r)
     a = scmr.RChangeServiceConfigWResponse()
@@ -153,14 +152,7 @@ def svcctl():
     r["dwControl"] = scmr.SERVICE_CONTROL_STOP
     put("svcctl", "RControlService.request", r)
     a = scmr.RControlServiceResponse()
-    s = a["lpServiceStatus"]
-    s["dwServiceType"] = 0x10
-    s["dwCurrentState"] = scmr.SERVICE_STOP_PENDING
-    s["dwControlsAccepted"] = 1
-    s["dwWin32ExitCode"] = 0
-    s["dwServiceSpecificExitCode"] = 0
-    s["dwCheckPoint"] = 2
-    s["dwWaitHint"] = 3000
+    service_status(a["lpServiceStatus"], scmr.SERVICE_STOP_PENDING, 2, 3000)
     a["ErrorCode"] = 0
     put("svcctl", "RControlService.response", a)
 
@@ -168,14 +160,7 @@ def svcctl():
     r["hService"] = HANDLE_B
     put("svcctl", "RQueryServiceStatus.request", r)
     a = scmr.RQueryServiceStatusResponse()
-    s = a["lpServiceStatus"]
-    s["dwServiceType"] = 0x10
-    s["dwCurrentState"] = scmr.SERVICE_RUNNING
-    s["dwControlsAccepted"] = 1
-    s["dwWin32ExitCode"] = 0
-    s["dwServiceSpecificExitCode"] = 0
-    s["dwCheckPoint"] = 0
-    s["dwWaitHint"] = 0
+    service_status(a["lpServiceStatus"], scmr.SERVICE_RUNNING)
     a["ErrorCode"] = 0
     put("svcctl", "RQueryServiceStatus.response", a)
 
@@ -192,7 +177,7 @@ def svcctl():
     r["lpMachineName"] = "DC01\x00"
     r["lpDatabaseName"] = NULL
     r["dwDesiredAccess"] = 0xF003F
-    put("svcctl", "ROpenSCManagerW.request.ndr64", r)
+    put("svcctl", "ROpenSCManagerW.request", r)
     r = scmr.RCreateServiceW(isNDR64=True)
     r["hSCManager"] = HANDLE_A
     r["lpServiceName"] = "BTOBTO\x00"
@@ -202,14 +187,8 @@ def svcctl():
     r["dwStartType"] = scmr.SERVICE_DEMAND_START
     r["dwErrorControl"] = scmr.SERVICE_ERROR_IGNORE
     r["lpBinaryPathName"] = "%COMSPEC% /Q /c whoami\x00"
-    r["lpLoadOrderGroup"] = NULL
-    r["lpdwTagId"] = NULL
-    r["lpDependencies"] = list("Tcpip\x00\x00".encode("utf-16le"))
-    r["dwDependSize"] = 14
-    r["lpServiceStartName"] = NULL
-    r["lpPassword"] = NULL
-    r["dwPwSize"] = 0
-    put("svcctl", "RCreateServiceW.request.ndr64", r)
+    service_account(r, lpDependencies=list("Tcpip\x00\x00".encode("utf-16le")), dwDependSize=14)
+    put("svcctl", "RCreateServiceW.request", r)
     r = scmr.RStartServiceW(isNDR64=True)
     r["hService"] = HANDLE_B
     r["argc"] = 2
@@ -217,7 +196,7 @@ def svcctl():
         p = LPWSTR(isNDR64=True)
         p["Data"] = s + "\x00"
         r["argv"].append(p)
-    put("svcctl", "RStartServiceW.request.args.ndr64", r)
+    put("svcctl", "RStartServiceW.request.args", r)
 
     # A variants: impacket 0.10.0 has none; declared from [MS-SCMR] 3.1.4.
     class ROpenSCManagerA(NDRCALL):
@@ -243,11 +222,8 @@ def svcctl():
     class STRING_PTRSA(NDRSTRUCT):
         structure = (("StringPtr", LPSTR),)
 
-    class STRING_PTRSA_ARRAY(NDRUniConformantArray):
-        item = STRING_PTRSA
-
-    class LPSTRING_PTRSA(NDRPOINTER):
-        referent = (("Data", STRING_PTRSA_ARRAY),)
+    STRING_PTRSA_ARRAY = conformant_array("STRING_PTRSA_ARRAY", STRING_PTRSA)
+    LPSTRING_PTRSA = pointer(STRING_PTRSA_ARRAY, "LPSTRING_PTRSA")
 
     class RStartServiceA(NDRCALL):
         opnum = 31
@@ -268,13 +244,7 @@ def svcctl():
     r["dwStartType"] = scmr.SERVICE_DEMAND_START
     r["dwErrorControl"] = scmr.SERVICE_ERROR_NORMAL
     r["lpBinaryPathName"] = "cmd.exe /c net user backdoor P@ss /add\x00"
-    r["lpLoadOrderGroup"] = NULL
-    r["lpdwTagId"] = NULL
-    r["lpDependencies"] = NULL
-    r["dwDependSize"] = 0
-    r["lpServiceStartName"] = NULL
-    r["lpPassword"] = NULL
-    r["dwPwSize"] = 0
+    service_account(r)
     put("svcctl", "RCreateServiceA.request", r)
     r = ROpenServiceA()
     r["hSCManager"] = HANDLE_A
@@ -291,22 +261,24 @@ def svcctl():
 
 
 # ---------------------------------------------------------------- srvsvc
+def enum_level(struct, arm, level):
+    """An enumeration structure (SHARE_ENUM_STRUCT, WKSTA_USER_ENUM_STRUCT, ...) at `level`:
+    Level and the union's tag set; the level's container returned."""
+    struct["Level"] = level
+    struct[arm]["tag"] = level
+    return struct[arm][f"Level{level}"]
+
+
 def srvsvc():
     for ndr64 in (False, True):
-        sfx = ".ndr64" if ndr64 else ""
         r = srvs.NetrShareEnum(isNDR64=ndr64)
         r["ServerName"] = "\\\\FILESRV01\x00"
-        r["InfoStruct"]["Level"] = 1
-        r["InfoStruct"]["ShareInfo"]["tag"] = 1
-        r["InfoStruct"]["ShareInfo"]["Level1"]["EntriesRead"] = 0
-        r["InfoStruct"]["ShareInfo"]["Level1"]["Buffer"] = NULL
+        fill(enum_level(r["InfoStruct"], "ShareInfo", 1), EntriesRead=0, Buffer=NULL)
         r["PreferedMaximumLength"] = 0xFFFFFFFF
         r["ResumeHandle"] = NULL
-        put("srvsvc", "NetrShareEnum.request" + sfx, r)
+        put("srvsvc", "NetrShareEnum.request", r)
         a = srvs.NetrShareEnumResponse(isNDR64=ndr64)
-        a["InfoStruct"]["Level"] = 1
-        a["InfoStruct"]["ShareInfo"]["tag"] = 1
-        c = a["InfoStruct"]["ShareInfo"]["Level1"]
+        c = enum_level(a["InfoStruct"], "ShareInfo", 1)
         for name, typ, remark in (("ADMIN$", 0x80000000, "Remote Admin"),
                                   ("C$", 0x80000000, "Default share"),
                                   ("IPC$", 0x80000003, "Remote IPC"),
@@ -320,12 +292,10 @@ def srvsvc():
         a["TotalEntries"] = 4
         a["ResumeHandle"] = 0
         a["ErrorCode"] = 0
-        put("srvsvc", "NetrShareEnum.response" + sfx, a)
+        put("srvsvc", "NetrShareEnum.response", a)
 
     a = srvs.NetrShareEnumResponse()
-    a["InfoStruct"]["Level"] = 0
-    a["InfoStruct"]["ShareInfo"]["tag"] = 0
-    c = a["InfoStruct"]["ShareInfo"]["Level0"]
+    c = enum_level(a["InfoStruct"], "ShareInfo", 0)
     for name in ("NETLOGON", "SYSVOL"):
         e = srvs.SHARE_INFO_0()
         e["shi0_netname"] = name + "\x00"
@@ -340,17 +310,12 @@ def srvsvc():
     r["ServerName"] = NULL
     r["ClientName"] = NULL
     r["UserName"] = "jdoe\x00"
-    r["InfoStruct"]["Level"] = 10
-    r["InfoStruct"]["SessionInfo"]["tag"] = 10
-    r["InfoStruct"]["SessionInfo"]["Level10"]["EntriesRead"] = 0
-    r["InfoStruct"]["SessionInfo"]["Level10"]["Buffer"] = NULL
+    fill(enum_level(r["InfoStruct"], "SessionInfo", 10), EntriesRead=0, Buffer=NULL)
     r["PreferedMaximumLength"] = 0xFFFFFFFF
     r["ResumeHandle"] = 0
     put("srvsvc", "NetrSessionEnum.request", r)
     a = srvs.NetrSessionEnumResponse()
-    a["InfoStruct"]["Level"] = 10
-    a["InfoStruct"]["SessionInfo"]["tag"] = 10
-    c = a["InfoStruct"]["SessionInfo"]["Level10"]
+    c = enum_level(a["InfoStruct"], "SessionInfo", 10)
     for cname, user, t, idle in (("\\\\10.0.0.7", "jdoe", 420, 12), ("\\\\10.0.0.9", "svc_sql", 86400, 3600)):
         e = srvs.SESSION_INFO_10()
         e["sesi10_cname"] = cname + "\x00"
@@ -364,9 +329,7 @@ def srvsvc():
     a["ErrorCode"] = 0
     put("srvsvc", "NetrSessionEnum.response", a)
     a = srvs.NetrSessionEnumResponse()
-    a["InfoStruct"]["Level"] = 2
-    a["InfoStruct"]["SessionInfo"]["tag"] = 2
-    c = a["InfoStruct"]["SessionInfo"]["Level2"]
+    c = enum_level(a["InfoStruct"], "SessionInfo", 2)
     e = srvs.SESSION_INFO_2()
     e["sesi2_cname"] = "\\\\WS042\x00"
     e["sesi2_username"] = "Administrator\x00"
@@ -475,11 +438,10 @@ class NetrWkstaTransportEnumResponse(NDRCALL):
 
 def wkssvc():
     for ndr64 in (False, True):
-        sfx = ".ndr64" if ndr64 else ""
         r = wkst.NetrWkstaGetInfo(isNDR64=ndr64)
         r["ServerName"] = "\\\\WS042\x00"
         r["Level"] = 102
-        put("wkssvc", "NetrWkstaGetInfo.request" + sfx, r)
+        put("wkssvc", "NetrWkstaGetInfo.request", r)
         a = wkst.NetrWkstaGetInfoResponse(isNDR64=ndr64)
         a["WkstaInfo"]["tag"] = 102
         i = a["WkstaInfo"]["WkstaInfo102"]
@@ -491,21 +453,16 @@ def wkssvc():
         i["wki102_lanroot"] = NULL
         i["wki102_logged_on_users"] = 3
         a["ErrorCode"] = 0
-        put("wkssvc", "NetrWkstaGetInfo.response" + sfx, a)
+        put("wkssvc", "NetrWkstaGetInfo.response", a)
 
         r = wkst.NetrWkstaUserEnum(isNDR64=ndr64)
         r["ServerName"] = "\\\\WS042\x00"
-        r["UserInfo"]["Level"] = 1
-        r["UserInfo"]["WkstaUserInfo"]["tag"] = 1
-        r["UserInfo"]["WkstaUserInfo"]["Level1"]["EntriesRead"] = 0
-        r["UserInfo"]["WkstaUserInfo"]["Level1"]["Buffer"] = NULL
+        fill(enum_level(r["UserInfo"], "WkstaUserInfo", 1), EntriesRead=0, Buffer=NULL)
         r["PreferredMaximumLength"] = 0xFFFFFFFF
         r["ResumeHandle"] = NULL
-        put("wkssvc", "NetrWkstaUserEnum.request" + sfx, r)
+        put("wkssvc", "NetrWkstaUserEnum.request", r)
         a = NetrWkstaUserEnumResponse(isNDR64=ndr64)
-        a["UserInfo"]["Level"] = 1
-        a["UserInfo"]["WkstaUserInfo"]["tag"] = 1
-        c = a["UserInfo"]["WkstaUserInfo"]["Level1"]
+        c = enum_level(a["UserInfo"], "WkstaUserInfo", 1)
         for user, dom, server in (("alice", "CORP", "DC01"), ("WS042$", "CORP", "")):
             e = wkst.WKSTA_USER_INFO_1(isNDR64=ndr64)
             e["wkui1_username"] = user + "\x00"
@@ -517,21 +474,16 @@ def wkssvc():
         a["TotalEntries"] = 2
         a["ResumeHandle"] = NULL
         a["ErrorCode"] = 0
-        put("wkssvc", "NetrWkstaUserEnum.response" + sfx, a)
+        put("wkssvc", "NetrWkstaUserEnum.response", a)
 
     r = wkst.NetrWkstaTransportEnum()
     r["ServerName"] = NULL
-    r["TransportInfo"]["Level"] = 0
-    r["TransportInfo"]["WkstaTransportInfo"]["tag"] = 0
-    r["TransportInfo"]["WkstaTransportInfo"]["Level0"]["EntriesRead"] = 0
-    r["TransportInfo"]["WkstaTransportInfo"]["Level0"]["Buffer"] = NULL
+    fill(enum_level(r["TransportInfo"], "WkstaTransportInfo", 0), EntriesRead=0, Buffer=NULL)
     r["PreferredMaximumLength"] = 0xFFFFFFFF
     r["ResumeHandle"] = 0
     put("wkssvc", "NetrWkstaTransportEnum.request", r)
     a = NetrWkstaTransportEnumResponse()
-    a["TransportInfo"]["Level"] = 0
-    a["TransportInfo"]["WkstaTransportInfo"]["tag"] = 0
-    c = a["TransportInfo"]["WkstaTransportInfo"]["Level0"]
+    c = enum_level(a["TransportInfo"], "WkstaTransportInfo", 0)
     e = wkst.WKSTA_TRANSPORT_INFO_0()
     e["wkti0_quality_of_service"] = 0
     e["wkti0_number_of_vcs"] = 1
@@ -646,12 +598,8 @@ ATEXEC_XML = """<?xml version="1.0" encoding="UTF-16"?>
 # impacket 0.10.0's SchRpcRun.pArgs is a pointer to an array of inline strings
 # (WSTR_ARRAY); the IDL has [string, size_is(cArgs), unique] wchar_t**, an
 # array of string pointers. Declared here as the IDL says.
-class LPWSTR_ARRAY(NDRUniConformantArray):
-    item = LPWSTR
-
-
-class PLPWSTR_ARRAY(NDRPOINTER):
-    referent = (("Data", LPWSTR_ARRAY),)
+LPWSTR_ARRAY = conformant_array("LPWSTR_ARRAY", LPWSTR)
+PLPWSTR_ARRAY = pointer(LPWSTR_ARRAY)
 
 
 class SchRpcRun(NDRCALL):
@@ -662,7 +610,6 @@ class SchRpcRun(NDRCALL):
 
 def tsch_():
     for ndr64 in (False, True):
-        sfx = ".ndr64" if ndr64 else ""
         r = tsch.SchRpcRegisterTask(isNDR64=ndr64)
         r["path"] = "\\xKqQ\x00"
         r["xml"] = ATEXEC_XML + "\x00"
@@ -671,7 +618,7 @@ def tsch_():
         r["logonType"] = tsch.TASK_LOGON_NONE
         r["cCreds"] = 0
         r["pCreds"] = NULL
-        put("tsch", "SchRpcRegisterTask.request" + sfx, r)
+        put("tsch", "SchRpcRegisterTask.request", r)
         r = tsch.SchRpcRegisterTask(isNDR64=ndr64)
         r["path"] = "\\Microsoft\\Windows\\Backup\\Nightly\x00"
         r["xml"] = "<Task/>\x00"
@@ -684,12 +631,12 @@ def tsch_():
         c["password"] = "Summer2024!\x00"
         c["flags"] = 1  # credFlagDefault
         r["pCreds"].append(c)
-        put("tsch", "SchRpcRegisterTask.request.creds" + sfx, r)
+        put("tsch", "SchRpcRegisterTask.request.creds", r)
         a = tsch.SchRpcRegisterTaskResponse(isNDR64=ndr64)
         a["pActualPath"] = "\\xKqQ\x00"
         a["pErrorInfo"] = NULL
         a["ErrorCode"] = 0
-        put("tsch", "SchRpcRegisterTask.response" + sfx, a)
+        put("tsch", "SchRpcRegisterTask.response", a)
     a = tsch.SchRpcRegisterTaskResponse()
     a["pActualPath"] = NULL
     e = tsch.TASK_XML_ERROR_INFO()
@@ -791,28 +738,26 @@ def winreg():
                           (2, rrp.OpenLocalMachine, rrp.OpenLocalMachineResponse),
                           (4, rrp.OpenUsers, rrp.OpenUsersResponse)):
         for ndr64 in (False, True):
-            sfx = ".ndr64" if ndr64 else ""
             r = cls(isNDR64=ndr64)
             r["ServerName"] = NULL
             r["samDesired"] = rrp.MAXIMUM_ALLOWED | rrp.KEY_READ
-            put("winreg", cls.__name__ + ".request" + sfx, r)
+            put("winreg", cls.__name__ + ".request", r)
             a = rcls(isNDR64=ndr64)
             a["phKey"] = hkey(HKLM_HEX, ndr64)
             a["ErrorCode"] = 0
-            put("winreg", cls.__name__ + ".response" + sfx, a)
+            put("winreg", cls.__name__ + ".response", a)
 
     for ndr64 in (False, True):
-        sfx = ".ndr64" if ndr64 else ""
         r = rrp.BaseRegOpenKey(isNDR64=ndr64)
         r["hKey"] = hkey(HKLM_HEX, ndr64)
         r["lpSubKey"] = "SYSTEM\\CurrentControlSet\\Control\\Lsa\\JD\x00"
         r["dwOptions"] = rrp.REG_OPTION_BACKUP_RESTORE
         r["samDesired"] = rrp.MAXIMUM_ALLOWED
-        put("winreg", "BaseRegOpenKey.request" + sfx, r)
+        put("winreg", "BaseRegOpenKey.request", r)
         a = rrp.BaseRegOpenKeyResponse(isNDR64=ndr64)
         a["phkResult"] = hkey(HKEY_HEX, ndr64)
         a["ErrorCode"] = 0
-        put("winreg", "BaseRegOpenKey.response" + sfx, a)
+        put("winreg", "BaseRegOpenKey.response", a)
 
         r = rrp.BaseRegSetValue(isNDR64=ndr64)
         r["hKey"] = hkey(HKEY_HEX, ndr64)
@@ -821,7 +766,7 @@ def winreg():
         data = "C:\\Users\\Public\\updater.exe -s\x00".encode("utf-16le")
         r["lpData"] = list(data)
         r["cbData"] = len(data)
-        put("winreg", "BaseRegSetValue.request" + sfx, r)
+        put("winreg", "BaseRegSetValue.request", r)
 
         r = rrp.BaseRegQueryValue(isNDR64=ndr64)
         r["hKey"] = hkey(HKEY_HEX, ndr64)
@@ -830,14 +775,14 @@ def winreg():
         r["lpData"] = b" " * 4
         r["lpcbData"] = 4
         r["lpcbLen"] = 4
-        put("winreg", "BaseRegQueryValue.request" + sfx, r)
+        put("winreg", "BaseRegQueryValue.request", r)
         a = rrp.BaseRegQueryValueResponse(isNDR64=ndr64)
         a["lpType"] = rrp.REG_DWORD
         a["lpData"] = list(struct.pack("<L", 1))
         a["lpcbData"] = 4
         a["lpcbLen"] = 4
         a["ErrorCode"] = 0
-        put("winreg", "BaseRegQueryValue.response" + sfx, a)
+        put("winreg", "BaseRegQueryValue.response", a)
 
     r = rrp.BaseRegSetValue()
     r["hKey"] = hkey(HKEY_HEX)
@@ -1031,14 +976,13 @@ def epm_():
     OUT.setdefault("epm", {})["tower.ncacn_http"] = tower_bytes(
         ("f5cc5a18-4264-101a-8c59-08002b2f8426", "56.0"), "ncacn_http", host="10.1.2.3", port=6001).hex()
     for ndr64 in (False, True):
-        sfx = ".ndr64" if ndr64 else ""
         r = epm.ept_map(isNDR64=ndr64)
         r["obj"] = NULL
         tw = tower_bytes(SVCCTL_IF, "ncacn_ip_tcp", host="0.0.0.0", port=0)
         r["map_tower"]["tower_length"] = len(tw)
         r["map_tower"]["tower_octet_string"] = tw
         r["max_towers"] = 4
-        put("epm", "ept_map.request" + sfx, r)
+        put("epm", "ept_map.request", r)
         a = epm.ept_mapResponse(isNDR64=ndr64)
         a["num_towers"] = 2
         for t in (tower_bytes(SVCCTL_IF, "ncacn_ip_tcp", host="10.0.0.5", port=49668),
@@ -1048,7 +992,7 @@ def epm_():
             p["tower_octet_string"] = t
             a["ITowers"].append(p)
         a["status"] = 0
-        put("epm", "ept_map.response" + sfx, a)
+        put("epm", "ept_map.response", a)
 
     r = epm.ept_lookup()
     r["inquiry_type"] = epm.RPC_C_EP_MATCH_BY_IF
@@ -1060,7 +1004,6 @@ def epm_():
     r["max_ents"] = 500
     put("epm", "ept_lookup.request", r)
     for ndr64 in (False, True):
-        sfx = ".ndr64" if ndr64 else ""
         a = epm.ept_lookupResponse(isNDR64=ndr64)
         a["entry_handle"]["context_handle_attributes"] = 0
         a["entry_handle"]["context_handle_uuid"] = bytes.fromhex("2d6482bbbdd58e498a326b0859c414d0")
@@ -1077,7 +1020,7 @@ def epm_():
             e["annotation"] = [bytes([c]) for c in (ann + "\x00").encode()]
             a["entries"].append(e)
         a["status"] = 0
-        put("epm", "ept_lookup.response" + sfx, a)
+        put("epm", "ept_lookup.response", a)
 
 
 def main():

@@ -15,13 +15,16 @@ specification's IDL with impacket's NDR types.
 import json
 import os
 import random
+import sys
 
 from impacket import version
 from impacket.dcerpc.v5.dtypes import (BOOL, DWORD, LONG, LPWSTR, NULL, PRPC_SID, RPC_SID, ULONG,
                                        WSTR)
-from impacket.dcerpc.v5.ndr import (NDRCALL, NDRPOINTER, NDRSTRUCT, NDRUniConformantArray,
-                                    NDRUniFixedArray)
+from impacket.dcerpc.v5.ndr import NDRCALL, NDRSTRUCT, NDRUniFixedArray
 from impacket.dcerpc.v5.rpcrt import DCERPCException  # noqa: F401 (impacket import check)
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the tests
+from _stubs_common import conformant_array, fill, pointer, stub_name, struct  # noqa: E402
 
 assert version.version == "0.10.0", version.version
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,8 +32,10 @@ OUT = {}
 
 
 def put(iface, name, call):
-    """Records one stub: call is an NDRCALL, NDR 2.0 or NDR64 as it was built."""
-    OUT.setdefault(iface, {})[name] = {"hex": call.getData().hex(), "ndr64": call._isNDR64}
+    """Records one stub: call is an NDRCALL, NDR 2.0 or NDR64 as it was built (its name then
+    gets .ndr64)."""
+    OUT.setdefault(iface, {})[stub_name(name, call)] = {"hex": call.getData().hex(),
+                                                       "ndr64": call._isNDR64}
 
 
 def sid(s):
@@ -45,28 +50,22 @@ class EXIMPORT_CONTEXT_HANDLE(NDRSTRUCT):
     structure = (("Data", "20s=b''"),)
 
 
-class EFS_BYTES(NDRUniConformantArray):
-    item = "c"
-
-
-class PEFS_BYTES(NDRPOINTER):
-    referent = (("Data", EFS_BYTES),)
+EFS_BYTES = conformant_array("EFS_BYTES", "c")
+PEFS_BYTES = pointer(EFS_BYTES)
 
 
 class EFS_RPC_BLOB(NDRSTRUCT):
     structure = (("cbData", DWORD), ("bData", PEFS_BYTES))
 
 
-class PEFS_RPC_BLOB(NDRPOINTER):
-    referent = (("Data", EFS_RPC_BLOB),)
+PEFS_RPC_BLOB = pointer(EFS_RPC_BLOB)
 
 
 class EFS_HASH_BLOB(EFS_RPC_BLOB):
     pass
 
 
-class PEFS_HASH_BLOB(NDRPOINTER):
-    referent = (("Data", EFS_HASH_BLOB),)
+PEFS_HASH_BLOB = pointer(EFS_HASH_BLOB)
 
 
 class ENCRYPTION_CERTIFICATE_HASH(NDRSTRUCT):
@@ -74,32 +73,23 @@ class ENCRYPTION_CERTIFICATE_HASH(NDRSTRUCT):
                  ("lpDisplayInformation", LPWSTR))
 
 
-class PENCRYPTION_CERTIFICATE_HASH(NDRPOINTER):
-    referent = (("Data", ENCRYPTION_CERTIFICATE_HASH),)
-
-
-class HASH_PTR_ARRAY(NDRUniConformantArray):
-    item = PENCRYPTION_CERTIFICATE_HASH
-
-
-class PHASH_PTR_ARRAY(NDRPOINTER):
-    referent = (("Data", HASH_PTR_ARRAY),)
+PENCRYPTION_CERTIFICATE_HASH = pointer(ENCRYPTION_CERTIFICATE_HASH)
+HASH_PTR_ARRAY = conformant_array("HASH_PTR_ARRAY", PENCRYPTION_CERTIFICATE_HASH)
+PHASH_PTR_ARRAY = pointer(HASH_PTR_ARRAY)
 
 
 class ENCRYPTION_CERTIFICATE_HASH_LIST(NDRSTRUCT):
     structure = (("nCert_Hash", DWORD), ("Users", PHASH_PTR_ARRAY))
 
 
-class PENCRYPTION_CERTIFICATE_HASH_LIST(NDRPOINTER):
-    referent = (("Data", ENCRYPTION_CERTIFICATE_HASH_LIST),)
+PENCRYPTION_CERTIFICATE_HASH_LIST = pointer(ENCRYPTION_CERTIFICATE_HASH_LIST)
 
 
 class EFS_CERTIFICATE_BLOB(NDRSTRUCT):
     structure = (("dwCertEncodingType", DWORD), ("cbData", DWORD), ("bData", PEFS_BYTES))
 
 
-class PEFS_CERTIFICATE_BLOB(NDRPOINTER):
-    referent = (("Data", EFS_CERTIFICATE_BLOB),)
+PEFS_CERTIFICATE_BLOB = pointer(EFS_CERTIFICATE_BLOB)
 
 
 class ENCRYPTION_CERTIFICATE(NDRSTRUCT):
@@ -107,16 +97,9 @@ class ENCRYPTION_CERTIFICATE(NDRSTRUCT):
                  ("CertBlob", PEFS_CERTIFICATE_BLOB))
 
 
-class PENCRYPTION_CERTIFICATE(NDRPOINTER):
-    referent = (("Data", ENCRYPTION_CERTIFICATE),)
-
-
-class CERT_PTR_ARRAY(NDRUniConformantArray):
-    item = PENCRYPTION_CERTIFICATE
-
-
-class PCERT_PTR_ARRAY(NDRPOINTER):
-    referent = (("Data", CERT_PTR_ARRAY),)
+PENCRYPTION_CERTIFICATE = pointer(ENCRYPTION_CERTIFICATE)
+CERT_PTR_ARRAY = conformant_array("CERT_PTR_ARRAY", PENCRYPTION_CERTIFICATE)
+PCERT_PTR_ARRAY = pointer(CERT_PTR_ARRAY)
 
 
 class ENCRYPTION_CERTIFICATE_LIST(NDRSTRUCT):
@@ -232,11 +215,10 @@ def hash_entry(s, h, display, ndr64=False):
 def efsrpc():
     unc = "\\\\10.0.0.5\\share\\x.txt"
     for ndr64 in (False, True):
-        suffix = ".ndr64" if ndr64 else ""
         c = EfsRpcOpenFileRaw(isNDR64=ndr64)
         c["FileName"] = unc + "\x00"
         c["Flags"] = 0
-        put("efsrpc", "OpenFileRaw.request" + suffix, c)
+        put("efsrpc", "OpenFileRaw.request", c)
     c = EfsRpcOpenFileRawResponse()
     c["hContext"] = bytes(range(20))
     c["ErrorCode"] = 5
@@ -339,12 +321,8 @@ from impacket.dcerpc.v5 import rprn  # noqa: E402
 from impacket.dcerpc.v5.dtypes import FILETIME, ULONGLONG, USHORT  # noqa: E402
 
 
-class WCHAR_ARRAY(NDRUniConformantArray):
-    item = "<H"
-
-
-class PWCHAR_ARRAY(NDRPOINTER):
-    referent = (("Data", WCHAR_ARRAY),)
+WCHAR_ARRAY = conformant_array("WCHAR_ARRAY", "<H")
+PWCHAR_ARRAY = pointer(WCHAR_ARRAY)
 
 
 _INFO_3 = (("cVersion", DWORD), ("pName", LPWSTR), ("pEnvironment", LPWSTR),
@@ -363,36 +341,14 @@ _INFO_8 = _INFO_6 + (("pPrintProcessor", LPWSTR), ("pVendorSetup", LPWSTR),
                      ("dwlMinInboxDriverVerVersion", ULONGLONG))
 
 
-class RPC_DRIVER_INFO_3(NDRSTRUCT):
-    structure = _INFO_3
-
-
-class RPC_DRIVER_INFO_4(NDRSTRUCT):
-    structure = _INFO_4
-
-
-class RPC_DRIVER_INFO_6(NDRSTRUCT):
-    structure = _INFO_6
-
-
-class RPC_DRIVER_INFO_8(NDRSTRUCT):
-    structure = _INFO_8
-
-
-class PRPC_DRIVER_INFO_3(NDRPOINTER):
-    referent = (("Data", RPC_DRIVER_INFO_3),)
-
-
-class PRPC_DRIVER_INFO_4(NDRPOINTER):
-    referent = (("Data", RPC_DRIVER_INFO_4),)
-
-
-class PRPC_DRIVER_INFO_6(NDRPOINTER):
-    referent = (("Data", RPC_DRIVER_INFO_6),)
-
-
-class PRPC_DRIVER_INFO_8(NDRPOINTER):
-    referent = (("Data", RPC_DRIVER_INFO_8),)
+RPC_DRIVER_INFO_3 = struct("RPC_DRIVER_INFO_3", _INFO_3)
+RPC_DRIVER_INFO_4 = struct("RPC_DRIVER_INFO_4", _INFO_4)
+RPC_DRIVER_INFO_6 = struct("RPC_DRIVER_INFO_6", _INFO_6)
+RPC_DRIVER_INFO_8 = struct("RPC_DRIVER_INFO_8", _INFO_8)
+PRPC_DRIVER_INFO_3 = pointer(RPC_DRIVER_INFO_3)
+PRPC_DRIVER_INFO_4 = pointer(RPC_DRIVER_INFO_4)
+PRPC_DRIVER_INFO_6 = pointer(RPC_DRIVER_INFO_6)
+PRPC_DRIVER_INFO_8 = pointer(RPC_DRIVER_INFO_8)
 
 
 # impacket's DRIVER_INFO_UNION has levels 1 and 2 only; the others per [MS-RPRN] 2.2.1.2.3.
@@ -410,20 +366,15 @@ class SPLCLIENT_INFO_3(NDRSTRUCT):
                  ("wProcessorArchitecture", USHORT), ("hSplPrinter", ULONGLONG))
 
 
-class PSPLCLIENT_INFO_3(NDRPOINTER):
-    referent = (("Data", SPLCLIENT_INFO_3),)
+PSPLCLIENT_INFO_3 = pointer(SPLCLIENT_INFO_3)
 
 
 rprn.CLIENT_INFO_UNION.union[3] = ("pNotUsed2", PSPLCLIENT_INFO_3)
 
 
 # impacket's RPC_V2_NOTIFY_OPTIONS points pTypes at one structure; it is an array (2.2.1.13.1).
-class NOTIFY_TYPES(NDRUniConformantArray):
-    item = rprn.RPC_V2_NOTIFY_OPTIONS_TYPE
-
-
-class PNOTIFY_TYPES(NDRPOINTER):
-    referent = (("Data", NOTIFY_TYPES),)
+NOTIFY_TYPES = conformant_array("NOTIFY_TYPES", rprn.RPC_V2_NOTIFY_OPTIONS_TYPE)
+PNOTIFY_TYPES = pointer(NOTIFY_TYPES)
 
 
 class RPC_V2_NOTIFY_OPTIONS(NDRSTRUCT):
@@ -431,8 +382,7 @@ class RPC_V2_NOTIFY_OPTIONS(NDRSTRUCT):
                  ("pTypes", PNOTIFY_TYPES))
 
 
-class PRPC_V2_NOTIFY_OPTIONS(NDRPOINTER):
-    referent = (("Data", RPC_V2_NOTIFY_OPTIONS),)
+PRPC_V2_NOTIFY_OPTIONS = pointer(RPC_V2_NOTIFY_OPTIONS)
 
 
 class RpcRemoteFindFirstPrinterChangeNotificationEx(NDRCALL):
@@ -456,6 +406,13 @@ class RpcRemoteFindFirstPrinterChangeNotification(NDRCALL):
 
 class RpcRemoteFindFirstPrinterChangeNotificationResponse(NDRCALL):
     structure = (("pBuffer", rprn.PBYTE_ARRAY), ("ErrorCode", ULONG))
+
+
+def client_info_1(info, machine, user, build, major, minor):
+    """A SPLCLIENT_INFO_1 ([MS-RPRN] 2.2.1.11.1; rprn's or par's class) of an x64 client."""
+    return fill(info, dwSize=28, pMachineName=machine + "\x00", pUserName=user + "\x00",
+                dwBuildNum=build, dwMajorVersion=major, dwMinorVersion=minor,
+                wProcessorArchitecture=9)
 
 
 def multi_sz(*names):
@@ -517,16 +474,9 @@ def spoolss():
         c["AccessRequired"] = 0x00020002
         c["pClientInfo"]["Level"] = 1
         c["pClientInfo"]["ClientInfo"]["tag"] = 1
-        info = rprn.SPLCLIENT_INFO_1(isNDR64=ndr64)
-        info["dwSize"] = 28
-        info["pMachineName"] = "attacker-pc\x00"
-        info["pUserName"] = "eve\x00"
-        info["dwBuildNum"] = 7600
-        info["dwMajorVersion"] = 3
-        info["dwMinorVersion"] = 0
-        info["wProcessorArchitecture"] = 9
+        info = client_info_1(rprn.SPLCLIENT_INFO_1(isNDR64=ndr64), "attacker-pc", "eve", 7600, 3, 0)
         c["pClientInfo"]["ClientInfo"]["pClientInfo1"] = info
-        put("spoolss", "OpenPrinterEx.request" + (".ndr64" if ndr64 else ""), c)
+        put("spoolss", "OpenPrinterEx.request", c)
     c = rprn.RpcOpenPrinterEx()
     c["pPrinterName"] = NULL
     c["pDatatype"] = NULL
@@ -620,7 +570,7 @@ def spoolss():
             if ex:
                 c["dwFileCopyFlags"] = rprn.APD_COPY_ALL_FILES | 0x10 | 0x8000
             put("spoolss", f"AddPrinterDriver{'Ex' if ex else ''}.request.level{level}"
-                + (".ndr64" if ndr64 else ""), c)
+               , c)
     c = rprn.RpcAddPrinterDriverExResponse()
     c["ErrorCode"] = 0
     put("spoolss", "AddPrinterDriverEx.response", c)
@@ -670,14 +620,7 @@ def remote_winspool():
     c["AccessRequired"] = 0x00000008
     c["pClientInfo"]["Level"] = 1
     c["pClientInfo"]["ClientInfo"]["tag"] = 1
-    info = par.SPLCLIENT_INFO_1()
-    info["dwSize"] = 28
-    info["pMachineName"] = "\\\\10.0.0.5\x00"
-    info["pUserName"] = "mallory\x00"
-    info["dwBuildNum"] = 9200
-    info["dwMajorVersion"] = 6
-    info["dwMinorVersion"] = 2
-    info["wProcessorArchitecture"] = 9
+    info = client_info_1(par.SPLCLIENT_INFO_1(), "\\\\10.0.0.5", "mallory", 9200, 6, 2)
     c["pClientInfo"]["ClientInfo"]["pClientInfo1"] = info
     put("remote_winspool", "AsyncOpenPrinter.request", c)
     c = par.RpcAsyncOpenPrinterResponse()
@@ -745,37 +688,42 @@ class NetrServerPasswordSet(NDRCALL):
                  ("UasNewPassword", nrpc.ENCRYPTED_NT_OWF_PASSWORD))
 
 
+WORKSTATION_CHANNEL = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.WorkstationSecureChannel
+SERVER_CHANNEL = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.ServerSecureChannel
+# The ZeroLogon calls: the domain controller's own account.
+DC01 = {"primary": "\\\\DC01\x00", "account": "DC01$\x00", "kind": SERVER_CHANNEL,
+        "computer": "DC01\x00"}
+
+
+def channel(call, primary, account, kind, computer, **more):
+    """A NetrServerAuthenticate* or NetrServerPasswordSet* call: the server, account, channel
+    type and computer it opens with, then the fields in `more`."""
+    return fill(call, PrimaryName=primary, AccountName=account, SecureChannelType=kind,
+                ComputerName=computer, **more)
+
+
 def netlogon():
     for ndr64 in (False, True):
         c = nrpc.NetrServerReqChallenge(isNDR64=ndr64)
         c["PrimaryName"] = "\\\\DC01\x00"
         c["ComputerName"] = "WS01\x00"
         c["ClientChallenge"] = b"\x11\x22\x33\x44\x55\x66\x77\x88"
-        put("netlogon", "ServerReqChallenge.request" + (".ndr64" if ndr64 else ""), c)
+        put("netlogon", "ServerReqChallenge.request", c)
     c = nrpc.NetrServerReqChallengeResponse()
     c["ServerChallenge"] = b"\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8"
     c["ErrorCode"] = 0
     put("netlogon", "ServerReqChallenge.response", c)
 
-    c = nrpc.NetrServerAuthenticate()
-    c["PrimaryName"] = NULL
-    c["AccountName"] = "WS01$\x00"
-    c["SecureChannelType"] = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.WorkstationSecureChannel
-    c["ComputerName"] = "WS01\x00"
-    c["ClientCredential"] = b"\x01\x02\x03\x04\x05\x06\x07\x08"
+    c = channel(nrpc.NetrServerAuthenticate(), NULL, "WS01$\x00", WORKSTATION_CHANNEL, "WS01\x00",
+                ClientCredential=b"\x01\x02\x03\x04\x05\x06\x07\x08")
     put("netlogon", "ServerAuthenticate.request", c)
     c = nrpc.NetrServerAuthenticateResponse()
     c["ServerCredential"] = b"\x08\x07\x06\x05\x04\x03\x02\x01"
     c["ErrorCode"] = 0xC0000022
     put("netlogon", "ServerAuthenticate.response", c)
 
-    c = nrpc.NetrServerAuthenticate2()
-    c["PrimaryName"] = "\\\\DC01\x00"
-    c["AccountName"] = "DC01$\x00"
-    c["SecureChannelType"] = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.ServerSecureChannel
-    c["ComputerName"] = "DC01\x00"
-    c["ClientCredential"] = b"\x00" * 8
-    c["NegotiateFlags"] = 0x212FFFFF
+    c = channel(nrpc.NetrServerAuthenticate2(), **DC01, ClientCredential=b"\x00" * 8,
+                NegotiateFlags=0x212FFFFF)
     put("netlogon", "ServerAuthenticate2.request", c)
     c = nrpc.NetrServerAuthenticate2Response()
     c["ServerCredential"] = b"\x00" * 8
@@ -784,14 +732,9 @@ def netlogon():
     put("netlogon", "ServerAuthenticate2.response", c)
 
     for ndr64 in (False, True):
-        c = nrpc.NetrServerAuthenticate3(isNDR64=ndr64)
-        c["PrimaryName"] = "\\\\DC01\x00"
-        c["AccountName"] = "DC01$\x00"
-        c["SecureChannelType"] = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.ServerSecureChannel
-        c["ComputerName"] = "DC01\x00"
-        c["ClientCredential"] = b"\x00" * 8
-        c["NegotiateFlags"] = 0x212FFFFF
-        put("netlogon", "ServerAuthenticate3.request" + (".ndr64" if ndr64 else ""), c)
+        c = channel(nrpc.NetrServerAuthenticate3(isNDR64=ndr64), **DC01,
+                    ClientCredential=b"\x00" * 8, NegotiateFlags=0x212FFFFF)
+        put("netlogon", "ServerAuthenticate3.request", c)
     c = nrpc.NetrServerAuthenticate3Response()
     c["ServerCredential"] = b"\x3a\x4b\x5c\x6d\x7e\x8f\x90\xa1"
     c["NegotiateFlags"] = 0x612FFFFF
@@ -799,11 +742,7 @@ def netlogon():
     c["ErrorCode"] = 0
     put("netlogon", "ServerAuthenticate3.response", c)
 
-    c = nrpc.NetrServerPasswordSet2()
-    c["PrimaryName"] = "\\\\DC01\x00"
-    c["AccountName"] = "DC01$\x00"
-    c["SecureChannelType"] = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.ServerSecureChannel
-    c["ComputerName"] = "DC01\x00"
+    c = channel(nrpc.NetrServerPasswordSet2(), **DC01)
     c["Authenticator"]["Credential"] = b"\x00" * 8
     c["Authenticator"]["Timestamp"] = 0
     c["ClearNewPassword"] = b"\x00" * 516
@@ -814,11 +753,7 @@ def netlogon():
     c["ErrorCode"] = 0
     put("netlogon", "ServerPasswordSet2.response", c)
 
-    c = NetrServerPasswordSet()
-    c["PrimaryName"] = NULL
-    c["AccountName"] = "WS02$\x00"
-    c["SecureChannelType"] = nrpc.NETLOGON_SECURE_CHANNEL_TYPE.WorkstationSecureChannel
-    c["ComputerName"] = "WS02\x00"
+    c = channel(NetrServerPasswordSet(), NULL, "WS02$\x00", WORKSTATION_CHANNEL, "WS02\x00")
     c["Authenticator"]["Credential"] = b"\x12\x34\x56\x78\x9a\xbc\xde\xf0"
     c["Authenticator"]["Timestamp"] = 1700000000
     c["UasNewPassword"] = bytes(range(16))
@@ -876,7 +811,7 @@ def netlogon():
             c["LogonInformation"]["LogonInteractive"] = info
         c["ValidationLevel"] = nrpc.NETLOGON_VALIDATION_INFO_CLASS.NetlogonValidationSamInfo4
         c["ExtraFlags"] = 0
-        put("netlogon", "LogonSamLogonWithFlags.request" + (".ndr64" if ndr64 else ""), c)
+        put("netlogon", "LogonSamLogonWithFlags.request", c)
 
     c = nrpc.NetrLogonSamLogonEx()
     c["LogonServer"] = NULL
@@ -977,7 +912,7 @@ def samr_stubs():
         c["InRevisionInfo"]["tag"] = 1
         c["InRevisionInfo"]["V1"]["Revision"] = 3
         c["InRevisionInfo"]["V1"]["SupportedFeatures"] = 0
-        put(S, "Connect5.request" + (".ndr64" if ndr64 else ""), c)
+        put(S, "Connect5.request", c)
     c = samr.SamrConnect5Response()
     c["OutVersion"] = 1
     c["OutRevisionInfo"]["tag"] = 1
@@ -1024,7 +959,7 @@ def samr_stubs():
         c["Buffer"] = enum_buffer([(0, "CONTOSO"), (0, "Builtin")], ndr64)
         c["CountReturned"] = 2
         c["ErrorCode"] = 0
-        put(S, "EnumerateDomainsInSamServer.response" + (".ndr64" if ndr64 else ""), c)
+        put(S, "EnumerateDomainsInSamServer.response", c)
 
     c = samr.SamrOpenDomain()
     c["ServerHandle"] = H1
@@ -1080,7 +1015,7 @@ def samr_stubs():
             u["Data"] = n
             c["Names"].append(u)
         c.fields["Names"].fields["MaximumCount"] = 1000
-        put(S, "LookupNamesInDomain.request" + (".ndr64" if ndr64 else ""), c)
+        put(S, "LookupNamesInDomain.request", c)
     c = samr.SamrLookupNamesInDomainResponse()
     c["RelativeIds"]["Count"] = 2
     c["RelativeIds"]["Element"] = ulongs([500, 502])
@@ -1220,7 +1155,7 @@ def samr_stubs():
         a["BadPasswordCount"] = 1
         a["LogonCount"] = 42
         a["NtPasswordPresent"] = 1
-        put(S, "QueryInformationUser.response" + (".ndr64" if ndr64 else ""), c)
+        put(S, "QueryInformationUser.response", c)
 
     c = samr.SamrSetInformationUser2()
     c["UserHandle"] = H1
@@ -1256,8 +1191,7 @@ from impacket.dcerpc.v5 import lsad, lsat  # noqa: E402
 from impacket.dcerpc.v5.dtypes import PRPC_UNICODE_STRING, RPC_UNICODE_STRING  # noqa: E402
 
 
-class PPRPC_UNICODE_STRING(NDRPOINTER):
-    referent = (("Data", PRPC_UNICODE_STRING),)
+PPRPC_UNICODE_STRING = pointer(PRPC_UNICODE_STRING)
 
 
 class LsarGetUserName(NDRCALL):
@@ -1279,29 +1213,27 @@ def lsa_ustr(s, ndr64=False):
     return u
 
 
+def object_attributes(call, qos=NULL):
+    """LsarOpenPolicy(2)'s LSAPR_OBJECT_ATTRIBUTES: no root, name or security descriptor; the
+    quality of service if any."""
+    fill(call["ObjectAttributes"], RootDirectory=NULL, ObjectName=NULL, SecurityDescriptor=NULL,
+         SecurityQualityOfService=qos)
+
+
 def lsarpc():
     S = "lsarpc"
     for ndr64 in (False, True):
         c = lsad.LsarOpenPolicy2(isNDR64=ndr64)
         c["SystemName"] = "\\\\DC01\x00"
-        c["ObjectAttributes"]["RootDirectory"] = NULL
-        c["ObjectAttributes"]["ObjectName"] = NULL
-        c["ObjectAttributes"]["SecurityDescriptor"] = NULL
-        c["ObjectAttributes"]["SecurityQualityOfService"] = NULL
+        object_attributes(c)
         c["DesiredAccess"] = 0x00020801
-        put(S, "OpenPolicy2.request" + (".ndr64" if ndr64 else ""), c)
+        put(S, "OpenPolicy2.request", c)
     c = lsad.LsarOpenPolicy2()
     c["SystemName"] = NULL
     c["ObjectAttributes"]["Length"] = 24
-    c["ObjectAttributes"]["RootDirectory"] = NULL
-    c["ObjectAttributes"]["ObjectName"] = NULL
-    c["ObjectAttributes"]["SecurityDescriptor"] = NULL
-    qos = lsad.SECURITY_QUALITY_OF_SERVICE()
-    qos["Length"] = 12
-    qos["ImpersonationLevel"] = 2
-    qos["ContextTrackingMode"] = 1
-    qos["EffectiveOnly"] = 0
-    c["ObjectAttributes"]["SecurityQualityOfService"] = qos
+    qos = fill(lsad.SECURITY_QUALITY_OF_SERVICE(), Length=12, ImpersonationLevel=2,
+               ContextTrackingMode=1, EffectiveOnly=0)
+    object_attributes(c, qos)
     c["DesiredAccess"] = lsad.MAXIMUM_ALLOWED
     put(S, "OpenPolicy2.request.qos", c)
     c = lsad.LsarOpenPolicy2Response()
@@ -1310,10 +1242,7 @@ def lsarpc():
     put(S, "OpenPolicy2.response", c)
     c = lsad.LsarOpenPolicy()
     c["SystemName"] = NULL
-    c["ObjectAttributes"]["RootDirectory"] = NULL
-    c["ObjectAttributes"]["ObjectName"] = NULL
-    c["ObjectAttributes"]["SecurityDescriptor"] = NULL
-    c["ObjectAttributes"]["SecurityQualityOfService"] = NULL
+    object_attributes(c)
     c["DesiredAccess"] = 0x800
     put(S, "OpenPolicy.request", c)
     c = lsad.LsarClose()
@@ -1340,7 +1269,7 @@ def lsarpc():
         d["DomainGuid"] = bytes.fromhex("00112233445566778899aabbccddeeff")
         d["Sid"] = sid(DOMAIN_SID)
         c["ErrorCode"] = 0
-        put(S, "QueryInformationPolicy2.response" + (".ndr64" if ndr64 else ""), c)
+        put(S, "QueryInformationPolicy2.response", c)
     c = lsad.LsarQueryInformationPolicy()
     c["PolicyHandle"] = H1
     c["InformationClass"] = lsad.POLICY_INFORMATION_CLASS.PolicyAccountDomainInformation
@@ -1398,7 +1327,7 @@ def lsarpc():
         c["PolicyHandle"] = H1
         c["KeyName"] = "G$BCKUPKEY_PREFERRED"
         c["EncryptedData"] = NULL
-        put(S, "RetrievePrivateData.request" + (".ndr64" if ndr64 else ""), c)
+        put(S, "RetrievePrivateData.request", c)
     c = lsad.LsarRetrievePrivateDataResponse()
     v = lsad.LSAPR_CR_CIPHER_VALUE()
     v["Length"] = 24
@@ -1451,7 +1380,7 @@ def lsarpc():
                                ("LookupNames3", lsat.LsarLookupNames3, 3),
                                ("LookupNames4", lsat.LsarLookupNames4, 3)):
         put(S, name + ".request", names_request(cls, version))
-    put(S, "LookupNames3.request.ndr64", names_request(lsat.LsarLookupNames3, 3, True))
+    put(S, "LookupNames3.request", names_request(lsat.LsarLookupNames3, 3, True))
 
     c = lsat.LsarLookupNamesResponse()
     domains(c)
@@ -1493,7 +1422,7 @@ def lsarpc():
             c["TranslatedSids"]["Sids"].append(e)
         c["MappedCount"] = 1
         c["ErrorCode"] = 0x107
-        put(S, "LookupNames3.response" + (".ndr64" if ndr64 else ""), c)
+        put(S, "LookupNames3.response", c)
 
     def sids_request(cls, version):
         c = cls()
@@ -1753,7 +1682,7 @@ def drs_stubs():
             w = LPWSTR(isNDR64=ndr64)
             w["Data"] = n + "\x00"
             v["rpNames"].append(w)
-        put(S, "CrackNames.request" + (".ndr64" if ndr64 else ""), c)
+        put(S, "CrackNames.request", c)
     c = drsuapi.DRSCrackNamesResponse()
     c["pdwOutVersion"] = 1
     c["pmsgOut"]["tag"] = 1
@@ -1775,7 +1704,7 @@ def drs_stubs():
         c["pmsgIn"]["tag"] = 1
         c["pmsgIn"]["V1"]["Domain"] = "contoso.local\x00"
         c["pmsgIn"]["V1"]["InfoLevel"] = 2
-        put(S, "DomainControllerInfo.request" + (".ndr64" if ndr64 else ""), c)
+        put(S, "DomainControllerInfo.request", c)
     c = drsuapi.DRSDomainControllerInfoResponse()
     c["pdwOutVersion"] = 2
     c["pmsgOut"]["tag"] = 2
