@@ -432,6 +432,18 @@ class DirectionSink implements HalfSink {
     conn.observer?.gap(this.fromClient, length, frame);
   }
 
+  capReached(held: number): void {
+    const conn = this.conn;
+    this.budget.reporter.limit(
+      "tcp",
+      "maxOutOfOrderBytes",
+      `${held} out-of-order bytes held for one direction; the hole before them is declared a gap`,
+      conn.lastFrame,
+      conn.lastTs,
+      conn,
+    );
+  }
+
   reserve(extra: number): string | undefined {
     const budget = this.budget;
     if (budget.total + extra > budget.max) {

@@ -17,6 +17,8 @@ export interface HalfSink {
   reserve(extra: number): string | undefined;
   /** Buffered bytes were released (delivered or dropped). */
   release(bytes: number): void;
+  /** This direction's own out-of-order cap was reached (a `limit`, besides the gap it causes). */
+  capReached(held: number): void;
 }
 
 interface PendingSegment {
@@ -147,6 +149,7 @@ export class TcpHalf {
     // Hold a copy until the hole fills or is declared a gap.
     const cap = this.sink.reserve(payload.length);
     if (cap !== undefined || this.#pendingBytes + payload.length > this.maxBuffered) {
+      if (cap === undefined) this.sink.capReached(this.#pendingBytes);
       // No room: the hole before the oldest held data (or this segment) is a gap.
       const first = this.#pending[0];
       const target = first && seqDiff(first.seq, seq) < 0 ? first.seq : seq;

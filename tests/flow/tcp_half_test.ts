@@ -18,6 +18,7 @@ function recorder(maxBuffered = 1 << 20, globalCap = Infinity): Recorded {
   const chunks: Uint8Array[] = [];
   const gaps: { length: number; seq: number }[] = [];
   let buffered = 0;
+  let capsReached = 0;
   const sink: HalfSink = {
     deliver: (b) => chunks.push(b.slice()),
     gap: (length, seq) => {
@@ -31,6 +32,9 @@ function recorder(maxBuffered = 1 << 20, globalCap = Infinity): Recorded {
     },
     release: (n) => {
       buffered -= n;
+    },
+    capReached: () => {
+      capsReached++;
     },
   };
   const half = new TcpHalf(newDirectionStats(), sink, maxBuffered);
@@ -191,4 +195,19 @@ Deno.test("TcpHalf rebuilds a stream from any order of its segments, with duplic
     assert.deepEqual(r.bytes(), original, `round ${round}`);
     assert.equal(r.half.stats.gaps, 0);
   }
+});
+
+Deno.test("the per-direction out-of-order cap is a limit: an anomaly of kind limit, counted in the summary", async () => {
+  const { Decoder } = await import("../../mod.ts");
+  // reorder.pcap (fixtures/tcp/make.sh) delivers segments out of order: with room for 100 bytes the
+  // buffer overflows; each overflow is also the gap it causes.
+  const d = new Decoder({ maxOutOfOrderBytes: 100 });
+  const events = [...d.push(Deno.readFileSync("fixtures/tcp/reorder.pcap")), ...d.end()];
+  const limits = events.filter((e) => e.type === "anomaly" && e.code === "tcp_maxOutOfOrderBytes");
+  assert.equal(limits.length, 1);
+  assert.equal(limits[0]!.type === "anomaly" && limits[0]!.kind, "limit");
+  const summary = events.at(-1)!;
+  assert.ok(summary.type === "summary");
+  assert.ok(summary.limitsHit.some((l) => l.limit === "maxOutOfOrderBytes" && l.count > 1));
+  assert.ok(events.some((e) => e.type === "anomaly" && e.code === "tcp_gap"));
 });
