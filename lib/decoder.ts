@@ -60,7 +60,7 @@ export interface DecoderOptions extends LimitOptions, GroupedLimitOptions {
 
 /** Callbacks into the decode, for embedders that want more than events. */
 export interface DecoderHooks {
-  /** Called for every new conversation; a returned observer receives its reassembled TCP streams. */
+  /** Called once per conversation, at its first payload byte (a conversation that carries none, such as a SYN flood's, is never observed); a returned observer receives its reassembled TCP streams or its datagrams. */
   observe?: ObserverFactory;
 }
 

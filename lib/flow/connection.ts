@@ -49,5 +49,8 @@ export interface Connection extends ConnectionInfo, LruItem<Connection> {
   readonly serverStats: DirectionStats;
   /** TCP only: [client→server, server→client] reassembly. */
   halves: [TcpHalf, TcpHalf] | undefined;
+  /** Its observer, made at its first payload (a SYN flood's connections never get one). */
   observer: StreamObserver | undefined;
+  /** Whether the observer factory was asked (it may have declined). */
+  observed: boolean;
 }

@@ -40,5 +40,5 @@ export interface StreamObserver {
   close(): void;
 }
 
-/** Decides, once per new conversation, whether to observe it. */
+/** Decides, once per conversation at its first payload byte, whether to observe it. */
 export type ObserverFactory = (connection: ConnectionInfo) => StreamObserver | undefined;

@@ -76,7 +76,7 @@ export class FlowTable {
     readonly out: DecodeEvent[],
     readonly observe?: ObserverFactory,
   ) {
-    this.#budget = { total: 0, max: limits.maxTotalOutOfOrderBytes, reporter };
+    this.#budget = { total: 0, max: limits.maxTotalOutOfOrderBytes, reporter, observe };
   }
 
   /** One IP datagram from the network layer. */
@@ -178,7 +178,7 @@ export class FlowTable {
     const stats = fromClient ? conn.clientStats : conn.serverStats;
     stats.packets++;
     stats.payloadBytes += d.payloadLength;
-    conn.observer?.datagram?.(fromClient, d.payload, p.frame);
+    observerOf(conn, this.observe)?.datagram?.(fromClient, d.payload, p.frame);
   }
 
   /** Whether a packet on an existing connection's 5-tuple begins a new connection instead. */
@@ -286,6 +286,7 @@ export class FlowTable {
       serverStats: newDirectionStats(),
       halves: undefined,
       observer: undefined,
+      observed: false,
     };
     if (transport === "tcp") {
       this.tcpConnections++;
@@ -299,7 +300,6 @@ export class FlowTable {
     if (p.version === 4) {
       this.#cache[cacheSlot(conn.clientIp4, conn.serverIp4, clientPort, serverPort)] = conn;
     }
-    conn.observer = this.observe?.(conn);
     if (this.limits.connectionOpenEvents) this.out.push(connectionEvent(conn, "open"));
     return conn;
   }
@@ -404,6 +404,21 @@ interface OutOfOrderBudget {
   total: number;
   readonly max: number;
   readonly reporter: Reporter;
+  /** The table's observer factory (the directions make a connection's observer at its first byte). */
+  readonly observe: ObserverFactory | undefined;
+}
+
+/**
+ * A connection's observer, asked of the factory at its first payload: the
+ * analyzers of a conversation that never carries a byte (a SYN flood, a
+ * port scan) are never made.
+ */
+function observerOf(conn: Connection, factory: ObserverFactory | undefined) {
+  if (!conn.observed) {
+    conn.observed = true;
+    conn.observer = factory?.(conn);
+  }
+  return conn.observer;
 }
 
 /** Where one direction of a connection sends what its reassembly produces. */
@@ -415,7 +430,7 @@ class DirectionSink implements HalfSink {
   ) {}
 
   deliver(bytes: Uint8Array, frame: Frame): void {
-    this.conn.observer?.data(this.fromClient, bytes, frame);
+    observerOf(this.conn, this.budget.observe)?.data(this.fromClient, bytes, frame);
   }
 
   gap(length: number, seq: number, frame: Frame | undefined, reason: string): void {
