@@ -144,7 +144,8 @@ export class DetectionEngine {
     const seqs: number[] = [];
     let ts = 0, connection: number | undefined;
     let client: Endpoint | undefined = input.client, server: Endpoint | undefined = input.server;
-    let user = input.user;
+    let user = input.user === null ? undefined : input.user;
+    const noUser = input.user === null;
     for (const e of input.rests) {
       if (e.seq !== undefined && !seqs.includes(e.seq)) seqs.push(e.seq);
       if (e.type === "summary") continue;
@@ -155,7 +156,9 @@ export class DetectionEngine {
       connection ??= e.evidence.connection;
       if ("client" in e && e.client !== undefined) client ??= e.client;
       if ("server" in e && e.server !== undefined) server ??= e.server;
-      if (e.type === "ntlm") {
+      if (noUser) {
+        // An alert about many users names none.
+      } else if (e.type === "ntlm") {
         if (e.user !== "") user ??= e.domain === "" ? e.user : `${e.domain}\\${e.user}`;
       } else if ("user" in e && typeof e.user === "string" && e.user !== "") user ??= e.user;
     }

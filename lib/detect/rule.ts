@@ -41,8 +41,8 @@ export interface AlertInput {
   client?: Endpoint;
   /** The server address, likewise. */
   server?: Endpoint;
-  /** The user concerned, when not that of the events. */
-  user?: string;
+  /** The user concerned, when not that of the events; `null`: none (an alert about many users). */
+  user?: string | null;
 }
 
 /** What a rule's state gets from the engine. */

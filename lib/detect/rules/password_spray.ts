@@ -198,6 +198,7 @@ export const passwordSpray: Rule = {
           const passwordRight = [...g.passwordRight];
           const servers = [...g.servers];
           ctx.alert({
+            user: null, // many users: the alert names none (they are in values.users)
             message:
               `${g.client} was refused ${g.refused} logins for ${users.length + g.moreUsers} ` +
               `users (${firstFew(users)}) on ${firstFew(servers, 3)} ${span(g)}` +
