@@ -181,6 +181,8 @@ export class LoginTracker {
       user: a.user,
       domain: a.domain,
       workstation: a.workstation,
+      lmResponseLength: a.lmResponseLength,
+      ntResponseLength: a.ntResponseLength,
       flags: a.flagNames,
       mic: a.mic !== undefined,
       sessionKeyPresent: a.sessionKeyPresent,

@@ -123,6 +123,11 @@ export const ntlmv1: Rule = {
             : undefined;
         } else if (e.ntlmVersion === "v1") {
           kind = "ntlmv1";
+        } else if (
+          num(e.lmResponseLength) === 24 && num(e.ntResponseLength) === 0 && str(e.user)
+        ) {
+          // NTLMSSP with an LM response and no NT response: LM only ([MS-NLMP] 3.3.1).
+          kind = "lm";
         }
         if (kind === undefined) return;
         const client = endpoint(e.client), server = endpoint(e.server);
