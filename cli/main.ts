@@ -8,7 +8,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type DecodeEvent, type DecoderOptions, EVENT_TYPES } from "../mod.ts";
+import { type DecodeEvent, type DecoderOptions, type DetectOptions, EVENT_TYPES } from "../mod.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
 import { formatBytes, formatEventText } from "../lib/output/text.ts";
 import { FolderSink } from "./extract.ts";
@@ -22,8 +22,11 @@ import {
 } from "../lib/output/zeek_dce_rpc.ts";
 import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
+import { emphasise, emphasiseSummary, stdoutWantsColor } from "./emphasis.ts";
+import { detectOptionsFrom, RuleChoiceError, ruleDescriptions, ruleListText } from "./rules.ts";
 
 const USAGE = `Usage: smbscope decode <capture|-> [options]
+       smbscope decode --list-rules [--format json]
        smbscope repl <capture>
 
 Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
@@ -34,7 +37,7 @@ Options:
                                    the DCE/RPC calls as a Zeek dce_rpc.log
   -t, --types <list>               event types to output, comma-separated
                                    (connection,smb,ntlm,kerberos,tree,nbss,file,transcript,
-                                   rpc,anomaly,summary; default: all)
+                                   rpc,alert,anomaly,summary; default: all)
       --no-open-events             leave out connection "open" events
   -x, --extract <dir>              write carved files under <dir> (made safe from
                                    share and path), each with a .smbscope.json sidecar
@@ -42,8 +45,16 @@ Options:
   -q, --quiet                      no progress indicator on stderr
   -h, --help                       this help
 
+Detection (alert events; in text, "!! ALERT" lines and an ALERTS: summary line):
+      --list-rules                 list the rules: id, severity, ATT&CK technique, title,
+                                   thresholds with their defaults (--format json: an array)
+      --rules <id,id>              run only these rules
+      --disable-rules <id,id>      run every rule but these
+      --threshold <rule.option=N>  set a rule's threshold (repeatable)
+      --no-alerts                  run no rules
+
 Exit status: 0 decoded; 1 the input could not be read or is not a capture;
-2 bad usage.
+2 bad usage (an unknown rule id or threshold included).
 
 repl: walk the connections and SMB messages of a capture interactively; with
 standard input not a terminal, reads line commands (help lists them).`;
@@ -57,6 +68,7 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 class UsageError extends Error {}
 
 interface DecodeCommand {
+  kind: "decode";
   input: string;
   format: Format;
   types: Set<string> | undefined;
@@ -64,9 +76,19 @@ interface DecodeCommand {
   quiet: boolean;
   extract: string | undefined;
   hashes: boolean;
+  /** `--no-alerts`: no rules run. */
+  alerts: boolean;
+  /** `--rules`, `--disable-rules`, `--threshold`, checked. */
+  detect: DetectOptions;
 }
 
-function parseDecodeArgs(args: string[]): DecodeCommand | "help" {
+/** `--list-rules`: no capture, the rules as text or JSON. */
+interface ListRulesCommand {
+  kind: "list-rules";
+  json: boolean;
+}
+
+function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "help" {
   let parsed;
   try {
     parsed = parseArgs({
@@ -78,6 +100,11 @@ function parseDecodeArgs(args: string[]): DecodeCommand | "help" {
         "no-open-events": { type: "boolean", default: false },
         extract: { type: "string", short: "x" },
         "no-hashes": { type: "boolean", default: false },
+        "list-rules": { type: "boolean", default: false },
+        rules: { type: "string" },
+        "disable-rules": { type: "string" },
+        threshold: { type: "string", multiple: true },
+        "no-alerts": { type: "boolean", default: false },
         quiet: { type: "boolean", short: "q", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -87,11 +114,37 @@ function parseDecodeArgs(args: string[]): DecodeCommand | "help" {
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}"`);
+  if (values["list-rules"]) {
+    if (positionals.length > 0) throw new UsageError("--list-rules takes no capture");
+    if (format !== "text" && format !== "json") {
+      throw new UsageError(`--list-rules writes text or json, not ${format}`);
+    }
+    return { kind: "list-rules", json: format === "json" };
+  }
+  const choosing = values.rules !== undefined || values["disable-rules"] !== undefined ||
+    (values.threshold?.length ?? 0) > 0;
+  if (values["no-alerts"] && choosing) {
+    throw new UsageError(
+      "--no-alerts runs no rules: leave out --rules, --disable-rules and --threshold",
+    );
+  }
+  let detect: DetectOptions;
+  try {
+    detect = detectOptionsFrom({
+      rules: values.rules,
+      disable: values["disable-rules"],
+      thresholds: values.threshold,
+      names: { rules: "--rules", disable: "--disable-rules", threshold: "--threshold" },
+    });
+  } catch (e) {
+    if (e instanceof RuleChoiceError) throw new UsageError(e.message);
+    throw e;
+  }
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length ? "decode takes one capture" : "no capture given");
   }
-  const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}"`);
   let types: Set<string> | undefined;
   if (values.types !== undefined) {
     types = new Set(values.types.split(",").map((t) => t.trim()).filter(Boolean));
@@ -100,6 +153,7 @@ function parseDecodeArgs(args: string[]): DecodeCommand | "help" {
     }
   }
   return {
+    kind: "decode",
     input: positionals[0]!,
     format,
     types,
@@ -107,7 +161,15 @@ function parseDecodeArgs(args: string[]): DecodeCommand | "help" {
     quiet: values.quiet,
     extract: values.extract,
     hashes: !values["no-hashes"],
+    alerts: !values["no-alerts"],
+    detect,
   };
+}
+
+/** `--list-rules`: the rules, one line each with their thresholds, or a JSON array. */
+function listRules(json: boolean): number {
+  console.log(json ? JSON.stringify(ruleDescriptions(), null, 2) : ruleListText().join("\n"));
+  return 0;
 }
 
 /** Writes text to stdout in large pieces. */
@@ -161,6 +223,8 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     ? new ShareTree()
     : undefined;
   let unrecognised: string | undefined;
+  // Alert lines stand out on a terminal; a file or pipe gets them plain.
+  const color = cmd.format === "text" && stdoutWantsColor();
   let sink: FolderSink | undefined;
   try {
     if (cmd.extract !== undefined) {
@@ -169,6 +233,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     }
     const options: DecoderOptions = {
       ...(cmd.openEvents ? {} : { connectionOpenEvents: false }),
+      detect: { enabled: cmd.alerts, ...cmd.detect },
       files: { hashes: cmd.hashes, ...(sink === undefined ? {} : { sink }) },
     };
     // Events are handled as they come; only a full output buffer makes decoding wait.
@@ -190,7 +255,11 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
             const lines = formatShareTree(tree.tree);
             if (lines.length > 0) flushing = out.line(["files by share:", ...lines].join("\n"));
           }
-          const text = formatEventText(event);
+          let text = formatEventText(event);
+          if (text !== undefined && color) {
+            if (event.type === "alert") text = emphasise(text, event.severity);
+            else if (event.type === "summary") text = emphasiseSummary(text);
+          }
           if (text !== undefined) flushing = out.line(text) ?? flushing;
         }
       }
@@ -233,6 +302,7 @@ export async function main(args: string[]): Promise<number> {
         console.log(USAGE);
         return 0;
       }
+      if (cmd.kind === "list-rules") return listRules(cmd.json);
       return await runDecode(cmd);
     }
     if (command === "repl") {
