@@ -3,9 +3,11 @@
  * same under `deno serve`, Deno Deploy, or any runtime with the standard
  * fetch handler. No `Deno.*` here: limits come in through {@link createHandler}.
  *
- * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,…][&extract=zip][&hashes=0]`: the
+ * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,…][&extract=zip][&hashes=0]`
+ *   `[&rules=id,id][&disable=id,id][&threshold=rule.option:N…][&alerts=0]`: the
  *   capture as the raw body (pcap, pcapng, gzip or not) or as a
- *   `multipart/form-data` file; `extract=zip` answers with the carved files.
+ *   `multipart/form-data` file; `extract=zip` answers with the carved files;
+ *   the last four choose the detection rules (an unknown id is a 400 naming it).
  * - `GET /` the upload page, `GET /health`, `GET /api` (this API, described).
  * @module
  */
@@ -14,6 +16,7 @@ import { decodeResponse, errorResponse, jsonResponse } from "./decode.ts";
 import { DEFAULT_HANDLER_LIMITS, type HandlerLimits, LIMIT_ENV } from "./limits.ts";
 import { multipartBoundary } from "./multipart.ts";
 import { UPLOAD_PAGE } from "./page.ts";
+import { detectOptionsFrom, RuleChoiceError, ruleDescriptions } from "../cli/rules.ts";
 
 /** What {@link createHandler} takes: the request limits and the decoder's own caps. */
 export interface HandlerOptions extends Partial<HandlerLimits> {
@@ -159,6 +162,8 @@ async function decodeRequest(
       }
     }
   }
+  const detect = detectFrom(url.searchParams, decoder);
+  if (detect instanceof Response) return detect;
   // Content-Length is trusted up front only without Transfer-Encoding; bytes are counted anyway.
   const length = Number(request.headers.get("content-length") ?? NaN);
   if (!request.headers.has("transfer-encoding") && length > limits.maxBytes) {
@@ -188,8 +193,54 @@ async function decodeRequest(
     ...(extract === "zip" ? { extract: "zip" as const } : {}),
     limits,
     // File digests are most of the time on file content: hashes=0 leaves them out.
-    decoder: hashes === "0" ? { ...decoder, files: { ...decoder.files, hashes: false } } : decoder,
+    decoder: {
+      ...decoder,
+      ...(hashes === "0" ? { files: { ...decoder.files, hashes: false } } : {}),
+      detect,
+    },
   }, CORS);
+}
+
+/**
+ * The decoder's `detect` options from `rules=`, `disable=`, `threshold=` (repeatable) and
+ * `alerts=`, over the handler's own; a 400 naming what is wrong otherwise.
+ */
+function detectFrom(
+  query: URLSearchParams,
+  decoder: DecoderOptions,
+): NonNullable<DecoderOptions["detect"]> | Response {
+  const alerts = query.get("alerts");
+  if (alerts !== null && alerts !== "0" && alerts !== "1") {
+    return errorResponse(400, "bad_alerts", `alerts must be 0 or 1, not ${alerts}`, CORS);
+  }
+  const thresholds = query.getAll("threshold");
+  const rules = query.get("rules") ?? undefined, disable = query.get("disable") ?? undefined;
+  if (alerts === "0" && (rules !== undefined || disable !== undefined || thresholds.length > 0)) {
+    return errorResponse(
+      400,
+      "bad_alerts",
+      "alerts=0 runs no rules: leave out rules, disable and threshold",
+      CORS,
+    );
+  }
+  try {
+    const chosen = detectOptionsFrom({
+      rules,
+      disable,
+      thresholds,
+      names: { rules: "rules=", disable: "disable=", threshold: "threshold=" },
+    });
+    const base = decoder.detect ?? {};
+    return {
+      ...base,
+      ...(alerts === null ? {} : { enabled: alerts === "1" }),
+      ...chosen,
+      ...(chosen.thresholds ? { thresholds: { ...base.thresholds, ...chosen.thresholds } } : {}),
+    };
+  } catch (e) {
+    if (!(e instanceof RuleChoiceError)) throw e;
+    return errorResponse(400, `bad_${e.about}`, e.message, CORS);
+  }
 }
 
 /** `GET /api`: what the function accepts and returns, for machines. */
@@ -206,7 +257,8 @@ export function describeApi(limits: HandlerLimits): unknown {
         query: {
           format: {
             json: "default; one document: summary, connections, smbSessions, authentications, " +
-              "kerberos, trees, netbios, files (with hashes), anomalies, truncated (+ reason)",
+              "kerberos, trees, netbios, files (with hashes), rpc, alerts, anomalies, " +
+              "truncated (+ reason)",
             ndjson: "one event per line, streamed as decoded; a final " +
               '{"type":"error","error":{code,message}} line when the decode stopped early',
           },
@@ -216,9 +268,15 @@ export function describeApi(limits: HandlerLimits): unknown {
           extract: "zip: answer application/zip with the carved files (each beside a " +
             "<name>.smbscope.json sidecar with its file event) and smbscope-summary.json, " +
             "streamed as files end; format and types are ignored",
+          rules: "comma-separated rule ids: run only these detection rules (see rules below)",
+          disable: "comma-separated rule ids: run every rule but these",
+          threshold: "RULE.OPTION:N (RULE.OPTION=N also read), repeatable: set a rule's " +
+            "threshold, e.g. threshold=password-spray.users:10",
+          alerts: "0: run no detection rules (no alert events); 1 (default)",
         },
         errors: {
-          400: "bad query, or a form without a file (no_file)",
+          400: "bad query, or a form without a file (no_file); an unknown rule id " +
+            "(bad_rules) or threshold (bad_threshold) is named in the message",
           413: "upload over maxBytes (too_large)",
           415: "not a pcap or pcapng capture; the message names what it looks like",
         },
@@ -228,6 +286,7 @@ export function describeApi(limits: HandlerLimits): unknown {
       "GET /health": { ok: true },
       "GET /api": "this description",
     },
+    rules: ruleDescriptions(),
     limits: {
       maxBytes: limits.maxBytes,
       maxSeconds: limits.maxSeconds,

@@ -21,12 +21,17 @@ export const UPLOAD_PAGE = `<!doctype html>
   th { background: #f4f4f4; }
   #status.error { color: #b00; }
   td { font-family: ui-monospace, monospace; font-size: 12px; white-space: pre-wrap; }
+  #alerts h2 { color: #a00; }
+  tr.critical td, tr.high td { background: #fde2e2; }
+  tr.medium td { background: #fff3d6; }
+  tr.critical td:first-child, tr.high td:first-child { color: #a00; font-weight: bold; }
 </style>
 </head>
 <body>
 <h1>smbscope</h1>
 <p>Decode a packet capture (pcap or pcapng, gzip-compressed or not): connections, SMB sessions,
-NTLM logins, shares, files (with hashes; the carved files as a zip), DCE/RPC calls and anomalies. The capture is sent to this server and decoded as it streams.</p>
+NTLM logins, shares, files (with hashes; the carved files as a zip), DCE/RPC calls, alerts of the
+detection rules (listed first) and anomalies. The capture is sent to this server and decoded as it streams.</p>
 <div id="drop">
   <p>Drop a capture here, or <input type="file" id="file" aria-label="capture file"></p>
 </div>
@@ -51,7 +56,8 @@ function cell(v) {
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
 }
-function table(id, title, columns, rows) {
+// rowClass(row), when given, names a class for the row (never HTML: a class name of ours).
+function table(id, title, columns, rows, rowClass) {
   const section = el("section");
   section.id = id;
   section.append(el("h2", title + " (" + rows.length + ")"));
@@ -61,6 +67,7 @@ function table(id, title, columns, rows) {
   t.append(head);
   for (const row of rows) {
     const tr = el("tr");
+    if (rowClass) tr.className = rowClass(row);
     for (const [, get] of columns) tr.append(el("td", cell(get(row))));
     t.append(tr);
   }
@@ -106,8 +113,17 @@ function rpcArguments(r) {
   return [args, results && "→ " + results, r.argumentsNote].filter(Boolean).join("\\n");
 }
 
+const SEVERITIES = ["low", "medium", "high", "critical"];
 function render(doc) {
   results.replaceChildren();
+  // Alerts first, above everything else: what an incident responder looks for.
+  results.append(table("alerts", "Alerts", [
+    ["severity", (a) => a.severity.toUpperCase()], ["rule", (a) => a.rule],
+    ["title", (a) => a.title], ["message", (a) => a.message], ["user", (a) => a.user],
+    ["connection", (a) => (a.evidence.connection === undefined ? "" : "#" + a.evidence.connection + " ") +
+      (a.client ? ep(a.client) + " → " : "") + ep(a.server)],
+    ["frames", (a) => a.evidence.frames.join(", ")],
+  ], doc.alerts || [], (a) => SEVERITIES.includes(a.severity) ? a.severity : ""));
   const s = doc.summary || {};
   const smb = s.smb || {};
   const rpc = doc.rpc || [];
@@ -121,6 +137,7 @@ function render(doc) {
     ["NTLM logins (refused)", smb.authentications + " (" + smb.failedAuthentications + ")"],
     ["Kerberos logins (refused)", (smb.kerberosLogins || 0) + " (" + (smb.failedKerberosLogins || 0) + ")"],
     ["DCE/RPC calls (failed)", rpc.filter((r) => r.action === "call").length + " (" + rpc.filter((r) => r.success === false).length + ")"],
+    ["alerts", s.alerts ? s.alerts.count + (s.alerts.count ? " (" + Object.entries(s.alerts.byRule).map(([r, n]) => r + " ×" + n).join(", ") + ")" : "") : 0],
     ["anomalies", s.anomalies], ["truncated", doc.truncated ? "yes: " + (doc.reason ? doc.reason.message : "") : "no"],
   ];
   results.append(table("summary", "Summary", [["", (r) => r[0]], ["value", (r) => r[1]]], facts));
