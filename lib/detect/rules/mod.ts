@@ -5,11 +5,24 @@
  */
 import type { Rule } from "../rule.ts";
 import { anonymousEnumeration } from "./anonymous_enumeration.ts";
+import { doublepulsar, doublepulsarPing } from "./doublepulsar.ts";
+import { ms17010EternalBlue } from "./ms17_010_eternalblue.ts";
+import { ms17010EternalChampion } from "./ms17_010_eternalchampion.ts";
+import { ms17010EternalRomance } from "./ms17_010_eternalromance.ts";
+import { ms17010SessionSetupConfusion } from "./ms17_010_session_setup.ts";
+import { smbghost } from "./smbghost.ts";
 import { ntlmv1 } from "./ntlmv1.ts";
 import { passwordBruteForce, passwordSpray } from "./password_spray.ts";
 
 /** The rules, in the order `--list-rules` shows them. */
 export const RULES: readonly Rule[] = [
+  ms17010EternalBlue,
+  ms17010EternalRomance,
+  ms17010EternalChampion,
+  ms17010SessionSetupConfusion,
+  doublepulsar,
+  doublepulsarPing,
+  smbghost,
   ntlmv1,
   anonymousEnumeration,
   passwordSpray,

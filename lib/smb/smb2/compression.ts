@@ -116,6 +116,7 @@ function unchained(msg: Uint8Array, problems: Out, cap: number, result: Smb2Comp
   const size = result.originalCompressedSegmentSize, offset = result.offset;
   const algorithm = msg[8]! | (msg[9]! << 8);
   if (size + offset > 0xffff_ffff) {
+    // The smbghost rule (lib/detect/rules/smbghost.ts) reads the two numbers from this text.
     problem(
       problems,
       "malformed",
