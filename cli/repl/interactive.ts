@@ -13,6 +13,7 @@ import { messageLine, summaryLines } from "./render.ts";
 import { helpLines, type ReplSession } from "./session.ts";
 import { anomalyLines, authLines, fileLines } from "./render.ts";
 import { rpcDetailLines, rpcLine } from "./rpc_view.ts";
+import { alertDetailLines, alertLine, evidenceTarget } from "./alert_view.ts";
 import { formatShareTree } from "../../lib/output/share_tree_text.ts";
 
 const encoder = new TextEncoder();
@@ -59,6 +60,8 @@ export const STEPPER_KEYS: [string, string][] = [
   ["w", "write a file's carved content: N [PATH]"],
   ["t", "the share tree: folders and files each share showed, with versions"],
   ["d", "DCE/RPC calls and binds of this connection: pick one (Enter) for its detail"],
+  ["A", "alerts of the capture: pick one (Enter) for its detail; there Enter or j jumps to"],
+  ["", "the first SMB message it cites (the connection opens there)"],
   ["a", "NTLM authentications of this connection"],
   ["!", "anomalies of this connection"],
   ["s", "capture summary"],
@@ -75,7 +78,9 @@ function helpScreen(): string[] {
     ...STEPPER_KEYS.map(([k, what]) => `  ${k.padEnd(14)} ${what}`),
     "",
     "Pager (this screen, files, authentications, anomalies): ↑ ↓ PgUp PgDn scroll, any other key",
-    "returns. RPC list (d): ↑ ↓ move, Enter shows the call, Esc returns.",
+    "returns. RPC list (d): ↑ ↓ move, Enter shows the call, Esc returns. Alert list (A, or",
+    "[alerts] in the connection list): ↑ ↓ move, Enter shows the alert, Esc returns; in the",
+    "alert, Enter or j opens its evidence in the stepper.",
     "",
     "The same actions as line commands (scriptable mode, stdin not a terminal):",
     ...helpLines(),
@@ -83,7 +88,11 @@ function helpScreen(): string[] {
 }
 
 /** Show lines full-screen with scrolling until a key other than a scroll key. */
-async function pager(title: string, lines: () => string[]): Promise<string> {
+async function pager(
+  title: string,
+  lines: () => string[],
+  footer = "↑↓ PgUp PgDn scroll · any other key: back",
+): Promise<string> {
   let top = 0;
   for (;;) {
     const { columns, rows } = size();
@@ -95,7 +104,7 @@ async function pager(title: string, lines: () => string[]): Promise<string> {
       ? ` (lines ${top + 1}-${Math.min(body.length, top + height)} of ${body.length})`
       : "";
     write(CLEAR + HIDE_CURSOR + fit(`${title}${more}`, columns) + "\n" + shown.join("\n"));
-    write(`\x1b[${rows};1H` + fit("↑↓ PgUp PgDn scroll · any other key: back", columns));
+    write(`\x1b[${rows};1H` + fit(footer, columns));
     const key = await readKey();
     if (key === "up") top--;
     else if (key === "down") top++;
@@ -115,6 +124,11 @@ function promptEnded(e: unknown): "exit" | "abort" | undefined {
   return undefined;
 }
 
+/** Bold red for the summary's alerts line, unless NO_COLOR is set (the REPL is on a terminal). */
+function emphasised(line: string): string {
+  return !Deno.noColor && line.startsWith("ALERTS:") ? `\x1b[1;31m${line}\x1b[0m` : line;
+}
+
 /** The overview: summary on top, the connection list as a live @inquirer/prompts search. */
 async function overview(session: ReplSession, name: string): Promise<Pick | "quit"> {
   const model = session.model;
@@ -122,7 +136,7 @@ async function overview(session: ReplSession, name: string): Promise<Pick | "qui
   for (;;) {
     const { columns, rows } = size();
     write(CLEAR + SHOW_CURSOR + fit(`smbscope repl — ${name}`, columns) + "\n");
-    write(summaryLines(model).map((l) => fit(l, columns)).join("\n") + "\n\n");
+    write(summaryLines(model).map((l) => emphasised(fit(l, columns))).join("\n") + "\n\n");
     const seen = model.conversations.length;
     const wasDone = model.done;
     const shownAt = Date.now();
@@ -152,7 +166,12 @@ async function overview(session: ReplSession, name: string): Promise<Pick | "qui
           const conns = model.conversations
             .map((c, i) => ({ name: lines[i] ?? "", value: { kind: "conn", id: c.first.id } }))
             .filter((c) => c.name.toLowerCase().includes(t)) as { name: string; value: Pick }[];
+          const alerts = model.alerts.length;
           const views: { name: string; value: Pick }[] = [
+            {
+              name: `[alerts] ${alerts} alert${alerts === 1 ? "" : "s"} of the detection rules`,
+              value: { kind: "view", name: "alerts" },
+            },
             { name: "[auth] NTLM authentications", value: { kind: "view", name: "auth" } },
             { name: "[files] file names", value: { kind: "view", name: "files" } },
             { name: "[rpc] DCE/RPC calls and binds", value: { kind: "view", name: "rpc" } },
@@ -244,6 +263,71 @@ async function rpcBrowser(session: ReplSession, connection?: number, at?: number
   }
 }
 
+/** Where the alert browser sends the stepper: a connection, at a message. */
+interface Jump {
+  id: number;
+  index: number;
+}
+
+/**
+ * The alerts as an @inquirer/prompts `select`; Enter shows the picked one in
+ * the pager, where Enter or j jumps to its evidence (resolves to where) and
+ * any other key returns to the list; Esc or Ctrl-C leaves.
+ */
+async function alertBrowser(session: ReplSession): Promise<Jump | undefined> {
+  const model = session.model;
+  let pick: number | undefined;
+  for (;;) {
+    if (model.alerts.length === 0) {
+      await pager("Alerts", () => [model.done ? "no alerts" : "no alerts so far (still decoding)"]);
+      return undefined;
+    }
+    const { columns, rows } = size();
+    cookedMode();
+    write(CLEAR + SHOW_CURSOR);
+    const controller = new AbortController();
+    const onData = (data: Uint8Array | string) => {
+      const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+      if (text === "\x1b") controller.abort();
+    };
+    process.stdin.on("data", onData);
+    try {
+      pick = await select<number>({
+        message: `Alerts (${model.alerts.length}; ↑↓ move, Enter details, Esc back):`,
+        pageSize: Math.max(3, rows - 3),
+        ...(pick === undefined ? {} : { default: pick }),
+        choices: model.alerts.map((a, i) => ({
+          name: fit(alertLine(model, a), columns - 4),
+          value: i + 1,
+        })),
+      }, { signal: controller.signal });
+    } catch (e) {
+      if (promptEnded(e)) return undefined;
+      throw e;
+    } finally {
+      process.stdin.off("data", onData);
+    }
+    const n = pick;
+    const key = await pager(
+      `Alert ${n}`,
+      () => alertDetailLines(model, n, session.captureStart()),
+      "↑↓ PgUp PgDn scroll · Enter or j: jump to the evidence · any other key: back",
+    );
+    if (key !== "enter" && key !== "j") continue;
+    const target = evidenceTarget(model, n);
+    if (target.kind === "message") {
+      return { id: target.conversation.first.id, index: target.index };
+    }
+    if (target.kind === "connection") return { id: target.conversation.first.id, index: 0 };
+    if (target.kind === "rpc") {
+      await pager(
+        `DCE/RPC ${target.number} (alert ${n} cites no SMB message)`,
+        () => rpcDetailLines(model, target.number, session.captureStart()),
+      );
+    } else await pager(`Alert ${n}`, () => [target.reason]);
+  }
+}
+
 /** Ask a question with @inquirer/prompts `input`; undefined when cancelled. */
 async function ask(message: string, initial = ""): Promise<string | undefined> {
   cookedMode();
@@ -256,9 +340,19 @@ async function ask(message: string, initial = ""): Promise<string | undefined> {
   }
 }
 
-/** Step through one conversation's messages. Resolves to "back" or "quit". */
-async function stepper(session: ReplSession, id: number): Promise<"back" | "quit"> {
+/**
+ * Step through one conversation's messages, from message `at` (an index; the
+ * filter is cleared so it shows) or the first. Resolves to "back", "quit" or
+ * where the alert browser jumped.
+ */
+async function stepper(
+  session: ReplSession,
+  id: number,
+  at?: number,
+): Promise<"back" | "quit" | Jump> {
+  if (at !== undefined) session.filter = undefined;
   session.open(id);
+  if (at !== undefined) session.index = at;
   const model = session.model;
   let hex = false, top = 0, note = "";
   const render = () => {
@@ -281,7 +375,7 @@ async function stepper(session: ReplSession, id: number): Promise<"back" | "quit
         body.slice(top, top + height).map((l) => fit(l, columns)).join("\n"),
     );
     const footer = note ||
-      "←/→ step  ↑/↓ scroll  g goto  r pair  x hex  / filter  e errors  c clear  l list  d rpc  ? help  b back  q quit";
+      "←/→ step  ↑/↓ scroll  g goto  r pair  x hex  / filter  e errors  c clear  l list  d rpc  A alerts  ? help  b back  q quit";
     write(`\x1b[${rows};1H` + fit(footer, columns));
     note = "";
     return height;
@@ -402,6 +496,11 @@ async function stepper(session: ReplSession, id: number): Promise<"back" | "quit
       case "a":
         await showView(session, "auth", id);
         break;
+      case "A": {
+        const jump = await alertBrowser(session);
+        if (jump !== undefined) return jump;
+        break;
+      }
       case "!":
         await showView(session, "anomalies", id);
         break;
@@ -431,14 +530,25 @@ export async function runInteractive(
   name: string,
 ): Promise<void> {
   try {
+    let jump: Jump | undefined;
     for (;;) {
-      const pick = await overview(session, name);
-      if (pick === "quit") break;
-      if (pick.kind === "view") {
-        await showView(session, pick.name);
-        continue;
+      let id: number, at: number | undefined;
+      if (jump !== undefined) {
+        ({ id, index: at } = jump);
+        jump = undefined;
+      } else {
+        const pick = await overview(session, name);
+        if (pick === "quit") break;
+        if (pick.kind === "view") {
+          if (pick.name === "alerts") jump = await alertBrowser(session);
+          else await showView(session, pick.name);
+          continue;
+        }
+        id = pick.id;
       }
-      if (await stepper(session, pick.id) === "quit") break;
+      const result = await stepper(session, id, at);
+      if (result === "quit") break;
+      if (result !== "back") jump = result;
     }
   } finally {
     cookedMode();

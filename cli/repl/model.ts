@@ -210,4 +210,62 @@ export class CaptureModel {
   conversation(id: number): Conversation | undefined {
     return this.#byId.get(id);
   }
+
+  /** Alerts by rule id, in the order each rule first fired (what the summary counts). */
+  alertsByRule(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const a of this.alerts) out.set(a.rule, (out.get(a.rule) ?? 0) + 1);
+    return out;
+  }
+
+  /**
+   * The events of these `seq` numbers that the model keeps (everything but
+   * NBSS events and the summary). Looked up when asked, by binary search in
+   * each list (every list is in stream order), so the model holds no index
+   * of its own.
+   */
+  eventsBySeq(seqs: readonly number[]): Map<number, DecodeEvent> {
+    const wanted = new Set(seqs);
+    const found = new Map<number, DecodeEvent>();
+    const search = (list: readonly DecodeEvent[]) => {
+      if (list.length === 0) return;
+      for (const seq of wanted) {
+        const at = seqIndex(list, seq);
+        if (at >= 0) {
+          found.set(seq, list[at]!);
+          wanted.delete(seq);
+        }
+      }
+    };
+    const lists: (readonly DecodeEvent[])[] = [
+      this.rpc,
+      this.ntlm,
+      this.kerberos,
+      this.trees,
+      this.fileEvents,
+      this.transcripts,
+      this.anomalies,
+      this.alerts,
+    ];
+    for (const list of lists) search(list);
+    for (const c of this.conversations) {
+      if (wanted.size === 0) break;
+      search(c.messages);
+      search(c.close ? [c.first, c.close] : [c.first]);
+    }
+    return found;
+  }
+}
+
+/** Index of the event numbered `seq` in `list` (ordered by seq), or -1. */
+function seqIndex(list: readonly DecodeEvent[], seq: number): number {
+  let lo = 0, hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = list[mid]!.seq ?? 0;
+    if (at === seq) return mid;
+    if (at < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

@@ -56,7 +56,18 @@ function rpcSummaryText(model: CaptureModel): string {
   }`;
 }
 
-/** The overview: what the capture holds. */
+/**
+ * The summary's first line: `ALERTS:        3 (ms08-067 ×1, psexec-service ×2)` (capitals, as
+ * the text output's summary writes it), or `alerts:        0`.
+ */
+export function alertSummaryLine(model: CaptureModel): string {
+  const by = model.alertsByRule();
+  if (by.size === 0) return `alerts:        0${model.done ? "" : " so far"}`;
+  const rules = [...by].map(([rule, n]) => `${esc(rule)} ×${n}`).join(", ");
+  return `ALERTS:        ${model.alerts.length} (${rules}): see alerts`;
+}
+
+/** The overview: what the capture holds, alerts first. */
 export function summaryLines(model: CaptureModel): string[] {
   const s = model.summary;
   const duration = s
@@ -69,6 +80,7 @@ export function summaryLines(model: CaptureModel): string[] {
   const tcp = model.conversations.filter((c) => c.first.transport === "tcp").length;
   const start = s && s.frames > 0 ? s.firstTs : model.firstTs;
   return [
+    alertSummaryLine(model),
     `status:        ${state}`,
     `start:         ${start === undefined ? "-" : formatTs(start)}`,
     `duration:      ${duration.toFixed(3)}s`,
@@ -82,7 +94,6 @@ export function summaryLines(model: CaptureModel): string[] {
     `users:         ${usersText(model.accounts)}`,
     `shares:        ${list(model.shares)}`,
     `files:         ${model.files.size}${model.files.size ? ` (${list(model.files, 8)})` : ""}`,
-    `alerts:        0 (no detection rules yet)`,
     `anomalies:     ${s ? s.anomalies : model.anomalies.length}`,
   ];
 }

@@ -24,10 +24,19 @@ import { defaultSavePath, saveFile } from "./save.ts";
 import { formatShareTree } from "../../lib/output/share_tree_text.ts";
 import { formatTranscript } from "../../lib/output/transcript_text.ts";
 import { rpcDetailLines, rpcListLines, rpcNestedLines } from "./rpc_view.ts";
+import { alertDetailLines, alertListLines, evidenceTarget } from "./alert_view.ts";
 
 /** Every line command, with what it does (the help text). */
 export const COMMANDS: [string, string][] = [
-  ["summary", "what the capture holds: duration, packets, dialects, users, shares, files"],
+  ["summary", "alerts by rule first, then what the capture holds: duration, packets, dialects,"],
+  ["", "users, shares, files"],
+  [
+    "alerts [TEXT]",
+    "alerts of the detection rules, numbered: severity, rule, connection and frame,",
+  ],
+  ["", "message, user; TEXT keeps those whose rule, title, message, user or address has it"],
+  ["alerts N", "alert N in detail: every field, values as a tree, the events it rests on (by seq)"],
+  ["evidence N", "open alert N's connection at the first SMB message it cites (or its RPC call)"],
   ["conns [TEXT]", "the connection list (only those whose line contains TEXT)"],
   ["conn N", "open connection #N at its first message (that passes the filter)"],
   ["next [K]", "step K messages forward (default 1)"],
@@ -255,6 +264,55 @@ export class ReplSession {
     return rpcListLines(this.model, this.conversation?.first.id, t);
   }
 
+  /** `alerts N` and `alerts [TEXT]`: one alert in detail, or the (filtered) list. */
+  alertLines(arg: string): string[] {
+    const t = arg.trim();
+    if (/^\d+$/.test(t)) return alertDetailLines(this.model, Number(t), this.captureStart());
+    return alertListLines(this.model, t);
+  }
+
+  /**
+   * `evidence N`: open the connection of alert N at the first SMB message it
+   * cites (an RPC call's carrying WRITE or IOCTL; a login's SESSION_SETUP), the
+   * filter cleared so that message shows. Without one, the RPC call it cites.
+   */
+  evidence(n: string | undefined): string[] {
+    const index = Number(n);
+    if (n === undefined || !/^\d+$/.test(n)) return ["usage: evidence N (N as in alerts)"];
+    const target = evidenceTarget(this.model, index);
+    switch (target.kind) {
+      case "none":
+        return [target.reason];
+      case "message": {
+        this.conversation = target.conversation;
+        this.filter = undefined;
+        this.index = target.index;
+        return [
+          `alert ${index}: ${target.via}, message ${
+            target.index + 1
+          } of #${target.conversation.first.id}`,
+          this.conversationHead(target.conversation),
+          ...this.showLines(),
+        ];
+      }
+      case "rpc": {
+        if (target.conversation !== undefined) this.open(target.conversation.first.id);
+        return [
+          `alert ${index} cites no SMB message: rpc ${target.number}, the call it rests on` +
+          (target.conversation ? ` (#${target.conversation.first.id} is open)` : ""),
+          ...rpcDetailLines(this.model, target.number, this.captureStart()),
+        ];
+      }
+      case "connection":
+        this.open(target.conversation.first.id);
+        return [
+          `alert ${index} cites no SMB message: #${target.conversation.first.id} is open`,
+          this.conversationHead(target.conversation),
+          ...this.showLines(),
+        ];
+    }
+  }
+
   /** Hex dump of the current message. */
   hexLines(all = false): string[] {
     const c = this.conversation, e = this.current();
@@ -355,6 +413,11 @@ export class ReplSession {
           return { lines: this.rpcLines(arg) };
         case "anomalies":
           return { lines: anomalyLines(this.model, id) };
+        case "alerts":
+        case "alert":
+          return { lines: this.alertLines(arg) };
+        case "evidence":
+          return { lines: this.evidence(args[0]) };
         case "help":
         case "?":
           return { lines: helpLines() };
