@@ -198,7 +198,7 @@ export function evidenceTarget(model: CaptureModel, n: number): EvidenceTarget {
     const index = messageOf(model, c, e);
     if (index >= 0) {
       const via = e.type === "smb"
-        ? `seq ${seq}`
+        ? `the SMB message it cites (seq ${seq})`
         : e.type === "rpc"
         ? `the SMB message carrying rpc ${model.rpcNumber(e)} (seq ${seq})`
         : `the SMB message carrying ${e.type} seq ${seq}`;
