@@ -1,0 +1,90 @@
+/**
+ * The "printer bug" (SpoolSample, krbrelayx printerbug.py, Coercer): any
+ * authenticated user can ask a print server to send change notifications
+ * to a machine of their choosing with RpcRemoteFindFirstPrinterChangeNotification
+ * (Ex) ([MS-RPRN] opnums 62, 65); the server then connects to
+ * `pszLocalMachine` and authenticates with its machine account (relay, or a
+ * TGT left on a host with unconstrained delegation). A print client names
+ * itself there (and declares that name in RpcOpenPrinterEx's client info);
+ * a `localMachine` naming another host than the caller is the attack. When
+ * the caller's names are unknown and `localMachine` is a name, the alert
+ * says so (lower confidence).
+ * @module
+ */
+import type { Rule } from "../rule.ts";
+import {
+  argsOf,
+  AssociationUsers,
+  callLine,
+  callTo,
+  channelOf,
+  HostNames,
+  IFACE,
+  isCall,
+  isIpLiteral,
+  outcomeOf,
+  str,
+  uncHost,
+} from "./rpc_facts.ts";
+
+/** The rule. */
+export const printerBug: Rule = {
+  id: "printerbug",
+  title: "Print spooler authentication coercion (PrinterBug, SpoolSample)",
+  severity: "high",
+  technique: "T1187",
+  techniqueName: "Forced Authentication",
+  references: [
+    "https://github.com/leechristensen/SpoolSample",
+    "https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-rprn/eb66b221-1c1f-4249-b8bc-c5befec2314d",
+    "https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-rprn/b8b414d9-f1cd-4191-bb6b-87d09ab2fd83",
+    "https://github.com/dirkjanm/krbrelayx/blob/master/printerbug.py",
+    "https://attack.mitre.org/techniques/T1187/",
+  ],
+  description:
+    "RpcRemoteFindFirstPrinterChangeNotification(Ex) whose pszLocalMachine names another host than the caller: the print server is made to connect and authenticate to it.",
+  listens: ["rpc", "ntlm", "kerberos", "tree"],
+  create(ctx) {
+    const users = new AssociationUsers(ctx);
+    const names = new HostNames(ctx);
+    return {
+      event(e) {
+        if (e.type === "ntlm" || e.type === "kerberos") users.learn(e);
+        if (e.type === "ntlm" || e.type === "tree" || e.type === "rpc") names.learn(e);
+        if (!isCall(e) || !callTo(e, IFACE.winspool, [62, 65])) return;
+        const local = str(argsOf(e)?.localMachine);
+        if (local === undefined || local === "") return;
+        const target = uncHost(local)?.host ?? local.replace(/^\\+/, "").split("\\", 1)[0] ?? "";
+        if (target === "") return;
+        const caller = names.isHost(target, e.client.ip);
+        if (caller === true) return;
+        if (names.isHost(target, e.server.ip) === true) return;
+        const callerNames = names.namesOf(e.client.ip);
+        const confidence = caller === false ? "high" : "low";
+        const user = users.userOf(e);
+        ctx.alert({
+          message: `PrinterBug: ${callLine(e)} on ${channelOf(e)} of ${e.server.ip} asks it to ` +
+            `connect back to ${target}${
+              caller === undefined ? " (the caller's own names are not known)" : ""
+            }, not to the caller ${e.client.ip}`,
+          values: {
+            target,
+            targetIsAddress: isIpLiteral(target),
+            localMachine: local,
+            caller: e.client.ip,
+            callerNames,
+            confidence,
+            server: e.server.ip,
+            operation: e.operation ?? null,
+            opnum: e.opnum ?? null,
+            channel: channelOf(e),
+            ...outcomeOf(e),
+            ...users.flagOf(e),
+          },
+          rests: [e],
+          ...(user !== undefined ? { user } : {}),
+        });
+      },
+    };
+  },
+};

@@ -1,0 +1,342 @@
+/**
+ * What the DCE/RPC rules share: the interfaces they watch (by UUID, so a
+ * renamed interface still matches), defensive readers of an `rpc` event's
+ * arguments, UNC host names, who authenticated on a TCP association, the
+ * names each host goes by, and which hosts showed themselves to be domain
+ * controllers. Every store is a rule's capped state.
+ * @module
+ */
+import type { DecodeEvent, JsonValue, RpcEvent } from "../../events.ts";
+import type { RuleContext, RuleState } from "../rule.ts";
+
+/** Interface UUIDs (lower case) from the [MS-*] IDL. */
+export const IFACE = {
+  /** [MS-SCMR] svcctl. */
+  svcctl: "367abb81-9844-35f1-ad32-98f038001003",
+  /** [MS-SRVS] srvsvc. */
+  srvsvc: "4b324fc8-1670-01d3-1278-5a47bf6ee188",
+  /** [MS-RPRN] winspool (\pipe\spoolss). */
+  winspool: "12345678-1234-abcd-ef00-0123456789ab",
+  /** [MS-PAR] IRemoteWinspool (TCP, always at packet privacy). */
+  remoteWinspool: "76f03f96-cdfd-44fc-a22c-64950a001209",
+  /** [MS-EFSR] efsrpc on \pipe\lsarpc (and lsass, netlogon, samr). */
+  efsrpcLsarpc: "c681d488-d850-11d0-8c52-00c04fd90f7e",
+  /** [MS-EFSR] efsrpc on \pipe\efsrpc. */
+  efsrpc: "df1941c5-fe89-4e79-bf10-463657acf44d",
+  /** [MS-NRPC] logon (netlogon). */
+  netlogon: "12345678-1234-abcd-ef00-01234567cffb",
+  /** [MS-DRSR] drsuapi. */
+  drsuapi: "e3514235-4b06-11d1-ab04-00c04fc2dcd2",
+  /** [MS-TSCH] atsvc (at.exe jobs). */
+  atsvc: "1ff70682-0a51-30e8-076d-740be8cee98b",
+  /** [MS-TSCH] ITaskSchedulerService. */
+  tsch: "86d35949-83c9-4044-b424-db363231fd0c",
+  /** [MS-RRP] winreg. */
+  winreg: "338cd001-2244-31f1-aaaa-900038001003",
+  /** [C706] endpoint mapper. */
+  epm: "e1af8308-5d1f-11c9-91a4-08002b14a0fa",
+} as const;
+
+/** Whether an event carries the addresses and evidence every event about a connection has. */
+export function addressed(e: DecodeEvent): boolean {
+  const x = e as unknown as {
+    client?: { ip?: unknown };
+    server?: { ip?: unknown };
+    evidence?: { ts?: unknown; frames?: unknown };
+  };
+  return typeof x.client?.ip === "string" && typeof x.server?.ip === "string" &&
+    typeof x.evidence?.ts === "number" && Array.isArray(x.evidence.frames);
+}
+
+/** An event that is a DCE/RPC call (not a bind), with its addresses and evidence. */
+export function isCall(e: DecodeEvent): e is RpcEvent {
+  return e.type === "rpc" && e.action === "call" && addressed(e);
+}
+
+/** Whether a call is to `uuid` with one of `opnums`. */
+export function callTo(e: RpcEvent, uuid: string, opnums: readonly number[]): boolean {
+  return typeof e.interface === "string" && e.interface.toLowerCase() === uuid &&
+    typeof e.opnum === "number" && opnums.includes(e.opnum);
+}
+
+/** A plain JSON object, or undefined. */
+export function obj(v: unknown): { [key: string]: JsonValue } | undefined {
+  return v !== null && typeof v === "object" && !Array.isArray(v)
+    ? v as { [key: string]: JsonValue }
+    : undefined;
+}
+
+/** A string value, or undefined. */
+export function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+/** A number value, or undefined. */
+export function num(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+/** The call's decoded request arguments, when there are any. */
+export function argsOf(e: RpcEvent): { [key: string]: JsonValue } | undefined {
+  return obj(e.arguments);
+}
+
+/** The call's decoded response values, when there are any. */
+export function resultsOf(e: RpcEvent): { [key: string]: JsonValue } | undefined {
+  return obj(e.results);
+}
+
+/** Whether the call's stubs were encrypted (packet privacy): only its opnum is known. */
+export function encrypted(e: RpcEvent): boolean {
+  return e.encrypted === true;
+}
+
+/** How the call ended, for an alert's values: outcome, status name, success. */
+export function outcomeOf(e: RpcEvent): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = { outcome: e.outcome };
+  if (typeof e.statusName === "string") out.status = e.statusName;
+  if (typeof e.success === "boolean") out.success = e.success;
+  return out;
+}
+
+/** `RCreateServiceW → ERROR_SUCCESS`, `… → fault nca_s_op_rng_error`, `… → no answer`. */
+export function callLine(e: RpcEvent): string {
+  const op = e.operation ?? `opnum ${e.opnum ?? "?"}`;
+  if (e.outcome === "no_response") return `${op} → no answer`;
+  if (e.outcome === "fault") return `${op} → fault ${e.statusName ?? ""}`.trimEnd();
+  return `${op} → ${e.statusName ?? "answered"}`;
+}
+
+/** Where the call went: `\pipe\svcctl` or `tcp/49683`. */
+export function channelOf(e: RpcEvent): string {
+  if (typeof e.pipe === "string" && e.pipe !== "") return `\\pipe\\${e.pipe}`;
+  return `${e.transport}/${e.server?.port ?? "?"}`;
+}
+
+/** The connection an event concerns, as a key part. */
+export function connOf(e: DecodeEvent): string {
+  const c = (e as { evidence?: { connection?: unknown } }).evidence?.connection;
+  return c === undefined ? "?" : String(c);
+}
+
+/** A host as compared: lower case, without a trailing dot. */
+export function hostKey(host: string): string {
+  return host.toLowerCase().replace(/\.$/, "");
+}
+
+/** Whether `host` is an IPv4 or IPv6 literal. */
+export function isIpLiteral(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ||
+    (host.includes(":") && /^[0-9a-f:.]+$/i.test(host));
+}
+
+/** Whether `host` names the machine it is read on (loopback or `.`). */
+export function isLoopback(host: string): boolean {
+  const h = hostKey(host);
+  return h === "localhost" || h === "." || h === "::1" || h.startsWith("127.");
+}
+
+/**
+ * The host a UNC path names (`\\host\share\…`, `\\?\UNC\host\…`, forward
+ * slashes too), with a WebDAV `@port` or `@SSL` suffix taken off (`webdav`
+ * then true); undefined when the path is not UNC.
+ */
+export function uncHost(path: string): { host: string; webdav: boolean } | undefined {
+  const p = path.replaceAll("/", "\\");
+  let rest: string;
+  if (/^\\\\[?.]\\unc\\/i.test(p)) rest = p.slice(8);
+  else if (p.startsWith("\\\\") && !/^\\\\[?.]\\/.test(p)) rest = p.slice(2);
+  else return undefined;
+  const first = rest.split("\\", 1)[0] ?? "";
+  if (first === "") return undefined;
+  const at = first.indexOf("@");
+  const host = at >= 0 ? first.slice(0, at) : first;
+  return host === "" ? undefined : { host, webdav: at >= 0 };
+}
+
+/** What the association map holds for an anonymous login (never shown). */
+const ANONYMOUS = "\0anonymous";
+
+/** Seconds for a message: `850 ms`, `2.7 s`. */
+export function duration(seconds: number): string {
+  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`;
+}
+
+/**
+ * Who authenticated on each DCE/RPC association carried directly over TCP
+ * (its `rpc` events carry no user; its `ntlm`/`kerberos` events do). SMB
+ * calls carry their session's user themselves.
+ */
+export class AssociationUsers {
+  readonly #byConnection: RuleState<string, string>;
+  constructor(ctx: RuleContext, max = 4096) {
+    this.#byConnection = ctx.state<string, string>(max);
+  }
+  /** Learn from an `ntlm` or `kerberos` event carried by DCE/RPC. */
+  learn(e: DecodeEvent): void {
+    if (e.type === "ntlm" && e.protocol === "dcerpc") {
+      const user = str(e.user) ?? "", domain = str(e.domain) ?? "";
+      const who = e.anonymous === true || user === ""
+        ? ANONYMOUS
+        : domain === ""
+        ? user
+        : `${domain}\\${user}`;
+      this.#byConnection.set(connOf(e), who);
+    } else if (e.type === "kerberos" && e.protocol === "dcerpc") {
+      const principal = str(e.clientPrincipal), realm = str(e.clientRealm);
+      if (principal === undefined) return;
+      this.#byConnection.set(connOf(e), realm === undefined ? principal : `${principal}@${realm}`);
+    }
+  }
+  /** The user of a call: its SMB session's, else its TCP association's (none when anonymous). */
+  userOf(e: RpcEvent): string | undefined {
+    if (typeof e.user === "string" && e.user !== "") return e.user;
+    if (e.anonymous === true) return undefined;
+    const who = this.#byConnection.get(connOf(e));
+    return who === ANONYMOUS ? undefined : who;
+  }
+  /** Whether the call's SMB session or TCP association is anonymous. */
+  anonymousOf(e: RpcEvent): boolean {
+    if (typeof e.user === "string" && e.user !== "") return false;
+    return e.anonymous === true || this.#byConnection.get(connOf(e)) === ANONYMOUS;
+  }
+  /** `{ anonymous: true }` for an anonymous call, for an alert's values; else nothing. */
+  flagOf(e: RpcEvent): { anonymous?: true } {
+    return this.anonymousOf(e) ? { anonymous: true } : {};
+  }
+}
+
+/** Names kept per host address. */
+const NAMES_PER_HOST = 16;
+
+/**
+ * The names each address goes by, as the capture shows them: NTLM
+ * workstation names (the client) and the server's NetBIOS and DNS names
+ * from its CHALLENGE, tree connect paths (`\\name\share`: the server), the
+ * client machine a print client declares (RpcOpenPrinterEx), and the server
+ * names callers put in their requests.
+ */
+export class HostNames {
+  readonly #byIp: RuleState<string, Set<string>>;
+  constructor(ctx: RuleContext, max = 4096) {
+    this.#byIp = ctx.state<string, Set<string>>(max);
+  }
+  #add(ip: string | undefined, name: unknown): void {
+    if (ip === undefined || typeof name !== "string") return;
+    let n = name.replace(/^\\+/, "").split("\\", 1)[0] ?? "";
+    n = hostKey(n);
+    if (n === "" || isIpLiteral(n)) return;
+    const set = this.#byIp.get(ip) ?? new Set<string>();
+    if (set.size >= NAMES_PER_HOST) return;
+    set.add(n);
+    this.#byIp.set(ip, set);
+  }
+  /** Learn from `ntlm`, `tree` and `rpc` events. */
+  learn(e: DecodeEvent): void {
+    if (e.type === "ntlm") {
+      this.#add(e.client?.ip, e.workstation);
+      this.#add(e.server?.ip, e.serverNbComputerName);
+      this.#add(e.server?.ip, e.serverDnsComputerName);
+    } else if (e.type === "tree") {
+      this.#add(e.server?.ip, e.path);
+    } else if (isCall(e)) {
+      const a = argsOf(e);
+      if (a === undefined) return;
+      this.#add(e.client?.ip, a.clientMachine);
+      for (const k of ["serverName", "printerName", "machineName", "primaryName"]) {
+        const v = str(a[k]);
+        if (v !== undefined && !v.includes(",")) this.#add(e.server?.ip, v);
+      }
+    }
+  }
+  /** The names known for an address. */
+  namesOf(ip: string | undefined): string[] {
+    return ip === undefined ? [] : [...(this.#byIp.get(ip) ?? [])];
+  }
+  /**
+   * Whether `host` (a name or an address) is the machine at `ip`: the same
+   * address, loopback, or one of its names (a DNS name matches its first
+   * label, `dc1.contoso.local` = `DC1`). Undefined when `host` is a name and
+   * no name is known for `ip`.
+   */
+  isHost(host: string, ip: string | undefined): boolean | undefined {
+    const h = hostKey(host);
+    if (isLoopback(h)) return true;
+    if (ip !== undefined && h === hostKey(ip)) return true;
+    if (isIpLiteral(h)) return false;
+    const names = this.namesOf(ip);
+    if (names.length === 0) return undefined;
+    const label = h.split(".", 1)[0];
+    return names.some((n) => n === h || n.split(".", 1)[0] === label);
+  }
+}
+
+/** TCP ports only a domain controller answers on in an AD network: Kerberos, global catalog. */
+const DC_PORTS: ReadonlySet<number> = new Set([88, 3268, 3269]);
+
+/**
+ * Which hosts showed themselves to be domain controllers: they answered
+ * drsuapi (a bind accepting it, or a call to it), an endpoint mapper named
+ * a drsuapi endpoint on them, or they accepted a TCP connection on the
+ * Kerberos or global catalog ports.
+ */
+export class DomainControllers {
+  readonly #hosts: RuleState<string, string>;
+  constructor(ctx: RuleContext, max = 4096) {
+    this.#hosts = ctx.state<string, string>(max);
+  }
+  /** Learn from `rpc` and `connection` events. */
+  learn(e: DecodeEvent): void {
+    if (e.type === "connection") {
+      const port = e.server?.port;
+      if (
+        e.action === "open" && e.transport === "tcp" && e.handshake === true &&
+        typeof port === "number" && DC_PORTS.has(port) && typeof e.server.ip === "string"
+      ) {
+        this.#mark(e.server.ip, `answered TCP ${e.server.port}`);
+      }
+      return;
+    }
+    if (e.type !== "rpc" || !addressed(e)) return;
+    if (e.action !== "call") {
+      const drs = Array.isArray(e.contexts) && e.contexts.some((c) => {
+        const ctx = obj(c);
+        return ctx?.interface === IFACE.drsuapi && ctx?.result === "acceptance";
+      });
+      if (drs && e.outcome === "ack") this.#mark(e.server.ip, "accepted a drsuapi bind");
+      return;
+    }
+    if (e.interface === IFACE.drsuapi && e.outcome !== "no_response") {
+      this.#mark(e.server?.ip, "answered drsuapi");
+    } else if (e.interface === IFACE.epm) {
+      const towers = resultsOf(e)?.towers;
+      if (!Array.isArray(towers)) return;
+      for (const t of towers) {
+        const tower = obj(t);
+        const host = str(tower?.host);
+        if (str(tower?.interface) === IFACE.drsuapi && host !== undefined && host !== "0.0.0.0") {
+          this.#mark(host, "its endpoint mapper named a drsuapi endpoint");
+        }
+      }
+    }
+  }
+  #mark(ip: string | undefined, why: string): void {
+    if (ip !== undefined && !this.#hosts.has(ip)) this.#hosts.set(ip, why);
+  }
+  /** Why `ip` is taken for a domain controller, or undefined. */
+  evidence(ip: string | undefined): string | undefined {
+    return ip === undefined ? undefined : this.#hosts.get(ip);
+  }
+}
+
+/** A DSNAME as emitted (`{ stringName, guid, sid }`) in one line: the DN, else the GUID, else the SID. */
+export function dsNameLine(v: unknown): string | undefined {
+  const d = obj(v);
+  if (d === undefined) return undefined;
+  return str(d.stringName) ?? str(d.guid) ?? str(d.sid);
+}
+
+/** A list that keeps its first `max` items (for values such as the calls an alert rests on). */
+export function pushCapped<T>(list: T[], item: T, max: number): void {
+  if (list.length < max) list.push(item);
+}
