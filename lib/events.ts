@@ -387,11 +387,11 @@ export interface NtlmEvent extends Addressed {
   serverDnsComputerName?: string;
   /** DNS domain name from the server's target info. */
   serverDnsDomainName?: string;
-  /** NTLMSSP flags of the AUTHENTICATE message, by name. */
   /** Bytes of the LM (or LMv2) response: 24 for LM/LMv2, 0 when absent. */
   lmResponseLength: number;
   /** Bytes of the NT response: 24 for NTLMv1, more for NTLMv2, 0 for none (LM only, or anonymous). */
   ntResponseLength: number;
+  /** NTLMSSP flags of the AUTHENTICATE message, by name. */
   flags: string[];
   /** Whether a MIC was sent. */
   mic: boolean;

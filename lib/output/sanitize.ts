@@ -8,8 +8,8 @@
 // C0 controls, DEL, C1 controls (U+009B is an 8-bit CSI), the zero-width and bidi format
 // characters that can disguise text, and the Unicode line and paragraph separators; and a
 // backslash that would read as one of our escapes (`\x1b`, `\u202e` typed as plain text).
-// deno-lint-ignore no-control-regex -- matching control characters is the point
 const UNSAFE =
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\\(?=x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})/g;
 
 /**

@@ -21,9 +21,9 @@ Deno.test("text: a backslash that would read as our escape is doubled; Windows p
 Deno.test("JSON: C1, DEL, bidi, zero-width and line separators as \\u escapes; parses back the same", () => {
   const value = { name: "a\u009b[2Jb\u202e\u2028\x7f\u200b", n: 1, path: "\\\\srv\\share" };
   const text = safeJson(value);
-  // deno-lint-ignore no-control-regex -- checking that none is left raw
   assert.doesNotMatch(
     text,
+    // deno-lint-ignore no-control-regex -- checking that none is left raw
     /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b]/,
   );
   assert.match(text, /\\u009b/);
