@@ -9,6 +9,10 @@
  *       requests, one TCP connection each, all answered STATUS_SUCCESS
  *     tshark -r fixtures/detect/auth/bruteforce.pcap -Y "smb2.cmd==1 && smb2.flags.response==1"
  *       12 answers STATUS_LOGON_FAILURE (0xc000006d) for heidi, then one STATUS_SUCCESS
+ *     tshark -r fixtures/dcerpc/rpc_smb2.pcap -V
+ *       frame 87: srvsvc NetPathCanonicalize (opnum 31), Path \smbscope\..\..\fixture;
+ *       frame 274: spoolss AddPrinterDriverEx (opnum 89), driver "smbscope-driver", data file
+ *       \\10.77.0.2\share\smbscope.dll (read in -x)
  */
 import * as assert from "node:assert/strict";
 import { RULES } from "../../mod.ts";
@@ -158,6 +162,29 @@ Deno.test("cli decode --rules, --disable-rules and --no-alerts choose which rule
   assert.equal(text.code, 0, text.stderr);
   assert.deepEqual(alertLines(text.stdout), []);
   assert.doesNotMatch(text.stdout, /^ALERTS:/m);
+});
+
+Deno.test("cli decode on rpc_smb2.pcap: ms08-067 at frame 87 and printnightmare at 274, each by id", async () => {
+  const capture = new URL("fixtures/dcerpc/rpc_smb2.pcap", root).pathname;
+  const head = (l: string) => /^!! ALERT (\w+) (\S+) #(\d+) f(\d+): /.exec(l)!.slice(1);
+  const both = await run(["decode", "-t", "alert", capture]);
+  assert.deepEqual(alertLines(both.stdout).map(head), [
+    ["CRITICAL", "ms08-067", "0", "87"],
+    ["CRITICAL", "printnightmare", "0", "274"],
+  ]);
+  const ms08 = await run(["decode", "-t", "alert", "--disable-rules", "printnightmare", capture]);
+  const [line] = alertLines(ms08.stdout);
+  assert.equal(alertLines(ms08.stdout).length, 1);
+  assert.match(line!, /NetprPathCanonicalize .* pathName "\\smbscope\\\.\.\\\.\.\\fixture" climbs/);
+  assert.match(line!, /user=WORKGROUP\\alice$/);
+  const spool = await run(["decode", "-t", "alert", "--rules", "printnightmare", capture]);
+  assert.deepEqual(alertLines(spool.stdout).map(head), [[
+    "CRITICAL",
+    "printnightmare",
+    "0",
+    "274",
+  ]]);
+  assert.match(spool.stdout, /driver "smbscope-driver" .*\\\\10\.77\.0\.2\\share\\smbscope\.dll/);
 });
 
 Deno.test("cli decode --threshold moves a rule's threshold (bruteforce.pcap: 12 refusals)", async () => {
