@@ -6,6 +6,7 @@
  */
 import type { ContentSink, FileEvent, OpenFile } from "../mod.ts";
 import { ExtractionNames } from "../lib/files/path.ts";
+import { safeJson } from "../lib/output/sanitize.ts";
 
 /** Files kept open at once; older handles are closed and reopened when written again. */
 const MAX_OPEN_HANDLES = 32;
@@ -107,7 +108,7 @@ export class FolderSink implements ContentSink {
         : {}),
       event,
     };
-    Deno.writeTextFileSync(this.#path(x.sidecar), JSON.stringify(sidecar, null, 2) + "\n", {
+    Deno.writeTextFileSync(this.#path(x.sidecar), safeJson(sidecar, 2) + "\n", {
       createNew: true,
     });
   }

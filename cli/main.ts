@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { type DecodeEvent, type DecoderOptions, type DetectOptions, EVENT_TYPES } from "../mod.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
+import { safeJson } from "../lib/output/sanitize.ts";
 import { formatBytes, formatEventText } from "../lib/output/text.ts";
 import { FolderSink } from "./extract.ts";
 import { ShareTree } from "../lib/files/share_tree.ts";
@@ -247,7 +248,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
         else if (cmd.format === "zeek-dce-rpc") {
           const record = zeekDceRpcRecord(event);
           if (record !== undefined) flushing = out.line(zeekDceRpcLine(record)) ?? flushing;
-        } else if (cmd.format === "ndjson") flushing = out.line(JSON.stringify(event)) ?? flushing;
+        } else if (cmd.format === "ndjson") flushing = out.line(safeJson(event)) ?? flushing;
         else {
           tree?.add(event);
           if (event.type === "summary" && tree !== undefined) {
@@ -268,7 +269,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcHeader(new Date()).join("\n"));
     await decodeSource(input.source, options, handle, progress && ((n) => progress.add(n)));
     if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcFooter(new Date()));
-    if (document) await out.line(JSON.stringify(document.finish(), null, 2));
+    if (document) await out.line(safeJson(document.finish(), 2));
     await out.close();
     if (sink !== undefined && !cmd.quiet) {
       const t = sink.totals;

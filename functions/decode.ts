@@ -7,6 +7,7 @@
  */
 import { type DecodeEvent, Decoder, type DecoderOptions, gunzipIfNeeded } from "../mod.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
+import { safeJson } from "../lib/output/sanitize.ts";
 import type { HandlerLimits } from "./limits.ts";
 import { type FilePartInfo, firstFilePart, MultipartError } from "./multipart.ts";
 import { ZipSink, ZipWriter } from "./zip.ts";
@@ -47,7 +48,7 @@ const encoder = new TextEncoder();
 export function jsonResponse(body: unknown, status = 200, extra: HeadersInit = {}): Response {
   const headers = new Headers(extra);
   headers.set("content-type", JSON_TYPE);
-  return new Response(JSON.stringify(body), { status, headers });
+  return new Response(safeJson(body), { status, headers });
 }
 
 /** A `{ error: { code, message } }` response. */
@@ -409,7 +410,7 @@ function ndjsonStream(
   const budget = new EventBudget(run, maxEvents, keep);
   const lines = (events: DecodeEvent[]) => {
     let text = "";
-    for (const e of budget.filter(events)) text += JSON.stringify(e) + "\n";
+    for (const e of budget.filter(events)) text += safeJson(e) + "\n";
     return text;
   };
   let pending = lines(first);
@@ -420,7 +421,7 @@ function ndjsonStream(
         while (pending === "" && !run.done) pending = lines(await run.next());
       } catch (e) {
         pending = [internalAnomaly(e), ...run.halt(internalStop(e))]
-          .map((event) => JSON.stringify(event) + "\n").join("");
+          .map((event) => safeJson(event) + "\n").join("");
       }
       if (pending !== "") {
         c.enqueue(encoder.encode(pending));
@@ -482,7 +483,7 @@ function zipStream(
               truncated: stop !== undefined,
               ...(stop !== undefined ? { reason: { code: stop.code, message: stop.message } } : {}),
             };
-            zip.addRoot("smbscope-summary.json", encoder.encode(JSON.stringify(doc, null, 2)));
+            zip.addRoot("smbscope-summary.json", encoder.encode(safeJson(doc, 2)));
             zip.end();
             closed = true;
             break;
