@@ -3,11 +3,13 @@
  * (ntlmv1, anonymous-enumeration, password-spray, password-brute-force)
  * share: which answers refuse credentials, how a login attempt reads off an
  * `ntlm` or `kerberos` event, which DCE/RPC operations enumerate accounts,
- * shares and sessions, and small helpers reading event fields defensively
- * (a rule never throws on an odd event).
+ * shares and sessions, small helpers reading event fields defensively (a
+ * rule never throws on an odd event), and the sliding window of refused
+ * logins both password rules count (`countGuess`).
  * @module
  */
 import type { DecodeEvent, Endpoint, JsonValue } from "../../events.ts";
+import type { RuleState } from "../rule.ts";
 
 /** A string field, or undefined when absent or of another type. */
 export function str(x: unknown): string | undefined {
@@ -180,4 +182,164 @@ export function enumerationOperation(e: DecodeEvent): string | undefined {
     ? ENUMERATION_OPERATIONS[iface]
     : undefined;
   return pattern?.test(op) ? `${iface}.${op}` : undefined;
+}
+
+// ---------------------------------------------------------------- password guessing
+
+/** Refusals remembered per window (past it the oldest are dropped, even within the window). */
+const MAX_WINDOW = 256;
+/** Distinct users, servers and statuses named per client (counts go on past it). */
+const MAX_NAMES = 256;
+/** Events an alert rests on. */
+const MAX_RESTS = 16;
+/** Clients (password-spray) or client and user pairs (password-brute-force) followed at once. */
+export const MAX_GUESSERS = 2048;
+
+/** What password-spray and password-brute-force cite. */
+export const GUESSING_REFERENCES: readonly string[] = [
+  "https://attack.mitre.org/techniques/T1110/003/",
+  "https://attack.mitre.org/techniques/T1110/001/",
+  "https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-10/security/threat-protection/auditing/event-4625",
+  "https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-cifs/905fbe98-1fe5-40e9-b17a-22ec8b17f7b3",
+  "https://ldapwiki.com/wiki/ERROR_PASSWORD_MUST_CHANGE",
+];
+
+/**
+ * Password guessing by one client (password-spray) or by one client for one
+ * user (password-brute-force): refusals counted within a sliding window, and
+ * the totals an alert names at the end of the decode.
+ */
+export interface Guessing {
+  client: string;
+  /** Refusals within the current window: time and user key. */
+  window: { ts: number; key: string }[];
+  /** Whether the window ever reached the threshold. */
+  crossed: boolean;
+  /** The most distinct users (spray) or refusals (brute force) seen within one window. */
+  peak: number;
+  refused: number;
+  /** Users refused, by key: the name as shown and the count. */
+  users: Map<string, { user: string; count: number }>;
+  moreUsers: number;
+  servers: Set<string>;
+  statuses: Map<string, number>;
+  /** Users the client logged in with while guessing (within the window after a refusal). */
+  succeeded: Set<string>;
+  /** Users refused with a status Windows gives only for a right password (expired, must change). */
+  passwordRight: Set<string>;
+  lockedOut: Set<string>;
+  first: number;
+  last: number;
+  rests: DecodeEvent[];
+}
+
+/** A client's guessing, from its first refusal at `ts`. */
+export function newGuessing(client: string, ts: number): Guessing {
+  return {
+    client,
+    window: [],
+    crossed: false,
+    peak: 0,
+    refused: 0,
+    users: new Map(),
+    moreUsers: 0,
+    servers: new Set(),
+    statuses: new Map(),
+    succeeded: new Set(),
+    passwordRight: new Set(),
+    lockedOut: new Set(),
+    first: ts,
+    last: ts,
+    rests: [],
+  };
+}
+
+/** What the window holds after a refusal: distinct users and refusals. */
+export interface GuessWindow {
+  users: number;
+  refusals: number;
+}
+
+/** Adds a refusal to `g`; returns what the window then holds. */
+function refuse(g: Guessing, a: LoginAttempt, windowSeconds: number): GuessWindow {
+  g.refused++;
+  g.first = Math.min(g.first, a.ts);
+  g.last = Math.max(g.last, a.ts);
+  const u = g.users.get(a.key);
+  if (u !== undefined) u.count++;
+  else if (g.users.size < MAX_NAMES) g.users.set(a.key, { user: a.user, count: 1 });
+  else g.moreUsers++;
+  if (g.servers.size < MAX_NAMES) g.servers.add(a.server);
+  if (g.statuses.has(a.statusName) || g.statuses.size < MAX_NAMES) {
+    g.statuses.set(a.statusName, (g.statuses.get(a.statusName) ?? 0) + 1);
+  }
+  if (a.statusName === "STATUS_ACCOUNT_LOCKED_OUT" && g.lockedOut.size < MAX_NAMES) {
+    g.lockedOut.add(a.user);
+  }
+  if (PASSWORD_ACCEPTED_REFUSALS.has(a.statusName) && g.passwordRight.size < MAX_NAMES) {
+    g.passwordRight.add(a.user);
+  }
+  g.window.push({ ts: a.ts, key: a.key });
+  const from = a.ts - windowSeconds;
+  let drop = 0;
+  while (
+    drop < g.window.length && (g.window[drop]!.ts < from || g.window.length - drop > MAX_WINDOW)
+  ) {
+    drop++;
+  }
+  if (drop > 0) g.window.splice(0, drop);
+  if (g.rests.length < MAX_RESTS) g.rests.push(a.event);
+  return { users: new Set(g.window.map((w) => w.key)).size, refusals: g.window.length };
+}
+
+/** A login the client made while guessing (within the window after a refusal). */
+function accept(g: Guessing, a: LoginAttempt, windowSeconds: number): void {
+  const lastRefusal = g.window.at(-1)?.ts;
+  if (lastRefusal === undefined || a.ts - lastRefusal > windowSeconds) return;
+  if (!g.succeeded.has(a.user) && g.succeeded.size < MAX_NAMES) {
+    g.succeeded.add(a.user);
+    if (g.rests.length < MAX_RESTS) g.rests.push(a.event);
+  }
+}
+
+/** How a rule counts: the window's length, which count it watches, and from what count it alerts. */
+export interface GuessCounting {
+  windowSeconds: number;
+  measure: keyof GuessWindow;
+  threshold: number;
+}
+
+/**
+ * Feeds a login attempt to the guessing followed under `key` in `guessers`
+ * (begun by `start` at its first refusal): a refusal is counted, the peak
+ * of `measure` kept, and the guessing marked crossed once the window holds
+ * `threshold` (at least 1); an accepted login is noted when it follows a
+ * refusal within the window.
+ */
+export function countGuess<G extends Guessing>(
+  guessers: RuleState<string, G>,
+  key: string,
+  a: LoginAttempt,
+  counting: GuessCounting,
+  start: () => G,
+): void {
+  let g = guessers.get(key);
+  if (a.outcome === "accepted") {
+    if (g !== undefined) accept(g, a, counting.windowSeconds);
+    return;
+  }
+  if (g === undefined) guessers.set(key, g = start());
+  const now = refuse(g, a, counting.windowSeconds)[counting.measure];
+  g.peak = Math.max(g.peak, now);
+  if (now >= Math.max(1, counting.threshold)) g.crossed = true;
+}
+
+/** The time from the first refusal to the last, for messages: `in 2.4 s`, `in 7 min`. */
+export function guessSpan(g: Guessing): string {
+  const s = Math.max(0, g.last - g.first);
+  return s < 120
+    ? `in ${s.toFixed(1)} s`
+    : s < 7200
+    ? `in ${Math.round(s / 60)} min`
+    : `in ${(s / 3600).toFixed(1)} h`;
 }

@@ -22,7 +22,8 @@ import { remoteScheduledTask } from "./remote_task.ts";
 import { smbghost } from "./smbghost.ts";
 import { zerologon } from "./zerologon.ts";
 import { ntlmv1 } from "./ntlmv1.ts";
-import { passwordBruteForce, passwordSpray } from "./password_spray.ts";
+import { passwordBruteForce } from "./password_brute_force.ts";
+import { passwordSpray } from "./password_spray.ts";
 
 /** The rules, in the order `--list-rules` shows them. */
 export const RULES: readonly Rule[] = [

@@ -8,7 +8,8 @@
 import * as assert from "node:assert/strict";
 import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
 import { DetectionEngine } from "../../../lib/detect/engine.ts";
-import { passwordBruteForce, passwordSpray } from "../../../lib/detect/rules/password_spray.ts";
+import { passwordBruteForce } from "../../../lib/detect/rules/password_brute_force.ts";
+import { passwordSpray } from "../../../lib/detect/rules/password_spray.ts";
 import { Reporter } from "../../../lib/report.ts";
 import { Decoder } from "../../../mod.ts";
 import { corpus, corpusPresent } from "../../_support/corpus.ts";
