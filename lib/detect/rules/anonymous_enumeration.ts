@@ -28,15 +28,8 @@
  */
 import type { DecodeEvent, Endpoint } from "../../events.ts";
 import type { Rule } from "../rule.ts";
-import {
-  endpoint,
-  enumerationOperation,
-  eventConnection,
-  eventTs,
-  firstFew,
-  str,
-  tally,
-} from "./auth_facts.ts";
+import { enumerationOperation, firstFew, tally } from "./auth_facts.ts";
+import { endpoint, eventConnection, eventTs, str } from "./facts.ts";
 
 /** Events kept per client/server pair to rest the alert on. */
 const MAX_RESTS = 24;

@@ -3,54 +3,14 @@
  * (ntlmv1, anonymous-enumeration, password-spray, password-brute-force)
  * share: which answers refuse credentials, how a login attempt reads off an
  * `ntlm` or `kerberos` event, which DCE/RPC operations enumerate accounts,
- * shares and sessions, small helpers reading event fields defensively (a
- * rule never throws on an odd event), and the sliding window of refused
- * logins both password rules count (`countGuess`).
+ * shares and sessions, small helpers for messages, and the sliding window
+ * of refused logins both password rules count (`countGuess`). Field
+ * readers are in facts.ts.
  * @module
  */
-import type { DecodeEvent, Endpoint, JsonValue } from "../../events.ts";
+import type { DecodeEvent, JsonValue } from "../../events.ts";
 import type { RuleState } from "../rule.ts";
-
-/** A string field, or undefined when absent or of another type. */
-export function str(x: unknown): string | undefined {
-  return typeof x === "string" ? x : undefined;
-}
-
-/** A finite number field, or undefined. */
-export function num(x: unknown): number | undefined {
-  return typeof x === "number" && Number.isFinite(x) ? x : undefined;
-}
-
-/** An endpoint field (`{ ip, port }`), or undefined. */
-export function endpoint(x: unknown): Endpoint | undefined {
-  if (x === null || typeof x !== "object") return undefined;
-  const { ip, port } = x as { ip?: unknown; port?: unknown };
-  return typeof ip === "string" && typeof port === "number" ? { ip, port } : undefined;
-}
-
-/** The capture time of an event (0 when it has none). */
-export function eventTs(e: DecodeEvent): number {
-  const ev = (e as { evidence?: { ts?: unknown } }).evidence;
-  return num(ev?.ts) ?? 0;
-}
-
-/** The connection id of an event, when it has one. */
-export function eventConnection(e: DecodeEvent): number | undefined {
-  const ev = (e as { evidence?: { connection?: unknown } }).evidence;
-  return num(ev?.connection);
-}
-
-/** Where an SMB or login event's message starts in its direction's TCP stream, when given. */
-export function eventStreamOffset(e: DecodeEvent): number | undefined {
-  const ev = (e as { evidence?: { streamOffset?: unknown } }).evidence;
-  return num(ev?.streamOffset);
-}
-
-/** The first frame of an event, when it has one. */
-export function eventFrame(e: DecodeEvent): number | undefined {
-  const ev = (e as { evidence?: { frames?: unknown } }).evidence;
-  return Array.isArray(ev?.frames) ? num(ev.frames[0]) : undefined;
-}
+import { endpoint, eventTs, str } from "./facts.ts";
 
 /** The first items of a list, for messages: `a, b, c (+4 more)`. */
 export function firstFew(items: readonly string[], n = 5): string {

@@ -16,20 +16,18 @@
  */
 import type { JsonValue, RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
+import { connOf, once, str } from "./facts.ts";
 import {
+  alertCall,
   argsOf,
   AssociationUsers,
   callLine,
   callTo,
-  channelOf,
-  connOf,
+  channelValues,
   DomainControllers,
   dsNameLine,
-  encrypted,
   IFACE,
   isCall,
-  outcomeOf,
-  str,
 } from "./rpc_facts.ts";
 
 /** IDL_DRSReplicaAdd, IDL_DRSAddEntry. */
@@ -65,20 +63,17 @@ export const dcshadow: Rule = {
       const dc = dcs.evidence(e.client.ip);
       if (dc !== undefined) return;
       const a = argsOf(e) ?? {};
-      const once = `${connOf(e)}|${e.opnum}|${dsNameLine(a.nc) ?? ""}|${
+      const key = `${connOf(e)}|${e.opnum}|${dsNameLine(a.nc) ?? ""}|${
         str(a.sourceDsaAddress) ?? str(a.dsaSrc) ?? ""
       }`;
-      if (seen.has(once)) return;
-      seen.set(once, true);
+      if (!once(seen, key)) return;
       const values: { [key: string]: JsonValue } = {
         kind: "registration",
         caller: e.client.ip,
         server: e.server.ip,
         operation: e.operation ?? null,
         opnum: e.opnum ?? null,
-        channel: channelOf(e),
-        argumentsEncrypted: encrypted(e),
-        ...outcomeOf(e),
+        ...channelValues(e),
       };
       const nc = dsNameLine(a.nc);
       if (nc !== undefined) values.namingContext = nc;
@@ -87,19 +82,15 @@ export const dcshadow: Rule = {
       const sourceDn = dsNameLine(a.sourceDsaDN);
       if (sourceDn !== undefined) values.sourceDsaDN = sourceDn;
       if (a.options !== undefined) values.options = a.options;
-      const user = users.userOf(e);
-      if (user !== undefined) values.user = user;
-      else Object.assign(values, users.flagOf(e));
+      users.nameIn(values, e);
       if (!rogues.has(e.client.ip)) rogues.set(e.client.ip, e);
-      ctx.alert({
+      alertCall(ctx, users, e, {
         message: `DCShadow?: ${e.client.ip}, not seen as a DC, called ${
           callLine(e)
         } on ${e.server.ip}${
           source !== undefined ? ` naming ${source} as the replication source` : ""
         }${nc !== undefined ? ` for ${nc}` : ""}`,
         values,
-        rests: [e],
-        ...(user !== undefined ? { user } : {}),
       });
     };
 
@@ -107,8 +98,7 @@ export const dcshadow: Rule = {
       const registration = rogues.get(e.server.ip);
       if (registration === undefined || registration.server.ip !== e.client.ip) return;
       const key = `${e.client.ip}>${e.server.ip}`;
-      if (pulled.has(key)) return;
-      pulled.set(key, true);
+      if (!once(pulled, key)) return;
       ctx.alert({
         message: `DCShadow: ${e.client.ip} replicated from ${e.server.ip} (${
           callLine(e)
@@ -118,9 +108,7 @@ export const dcshadow: Rule = {
           rogue: e.server.ip,
           dc: e.client.ip,
           registration: registration.operation ?? null,
-          channel: channelOf(e),
-          argumentsEncrypted: encrypted(e),
-          ...outcomeOf(e),
+          ...channelValues(e),
         },
         rests: [registration, e],
       });

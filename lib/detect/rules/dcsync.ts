@@ -20,20 +20,19 @@
  */
 import type { JsonValue, RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
+import { connOf, once, str } from "./facts.ts";
 import {
+  alertCall,
   argsOf,
   AssociationUsers,
   callLine,
   callTo,
-  channelOf,
-  connOf,
+  channelValues,
   DomainControllers,
   dsNameLine,
   encrypted,
   IFACE,
   isCall,
-  outcomeOf,
-  str,
 } from "./rpc_facts.ts";
 
 /** [MS-DRSR] 5.138 NTDSAPI_CLIENT_GUID: the puuidClientDsa of a non-DC client (ntdsapi.dll). */
@@ -76,8 +75,7 @@ export const dcsync: Rule = {
 
     /** One alert per association: `call` gives the values, `p` the count and what it rests on. */
     const raise = (key: string, call: RpcEvent, p: Pending, reason: string): void => {
-      if (alerted.has(key)) return;
-      alerted.set(key, true);
+      if (!once(alerted, key)) return;
       const a = argsOf(call) ?? {};
       const nc = dsNameLine(a.nc);
       const values: { [key: string]: JsonValue } = {
@@ -86,9 +84,7 @@ export const dcsync: Rule = {
         reason,
         calls: p.count,
         namingContexts: p.ncs,
-        channel: channelOf(call),
-        argumentsEncrypted: encrypted(call),
-        ...outcomeOf(call),
+        ...channelValues(call),
       };
       if (encrypted(call)) values.confidence = "low";
       if (a.extendedOp !== undefined) values.extendedOp = a.extendedOp;
@@ -96,19 +92,16 @@ export const dcsync: Rule = {
       if (a.partialAttrSet !== undefined) values.partialAttrSet = a.partialAttrSet;
       const clientDsa = ntdsapi.get(connOf(call));
       if (clientDsa !== undefined) values.clientDsa = clientDsa;
-      const user = p.user ?? users.userOf(call);
-      if (user !== undefined) values.user = user;
-      else Object.assign(values, users.flagOf(call));
-      const rests = p.calls.includes(call) ? p.calls : [...p.calls, call];
-      ctx.alert({
+      const user = users.nameIn(values, call, p.user);
+      alertCall(ctx, users, call, {
         message: `DCSync: ${call.client.ip} asked ${call.server.ip} for replication (${
           callLine(call)
         }${nc !== undefined ? `, ${nc}` : encrypted(call) ? ", arguments encrypted" : ""}${
           a.extendedOp !== undefined ? `, ${a.extendedOp}` : ""
         }${user !== undefined ? `, as ${user}` : ""}): ${reason}`,
         values,
-        rests,
-        ...(user !== undefined ? { user } : {}),
+        rests: p.calls.includes(call) ? p.calls : [...p.calls, call],
+        user,
       });
     };
 

@@ -21,15 +21,13 @@
  */
 import type { DecodeEvent, SmbEvent } from "../../events.ts";
 import type { Rule, RuleContext } from "../rule.ts";
+import { connectionOf, num, str } from "./facts.ts";
 import {
-  clientOf,
-  connectionOf,
+  endsOf,
   midOf,
-  num,
   serverOf,
   smb1,
   STATUS_NOT_IMPLEMENTED,
-  str,
   TRANS2_SESSION_SETUP,
 } from "./smb1_exploit_facts.ts";
 
@@ -142,8 +140,7 @@ function commandText(p: Pending): string {
 
 function baseValues(p: Pending): Record<string, string | number | boolean> {
   return {
-    client: clientOf(p.request),
-    server: serverOf(p.request),
+    ...endsOf(p.request),
     command: p.command,
     opcode: hex(p.opcode, 2),
     timeout: p.timeout,

@@ -15,16 +15,16 @@
  */
 import type { RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
+import { str } from "./facts.ts";
 import {
+  alertCall,
   argsOf,
-  AssociationUsers,
+  CallerFacts,
   callLine,
   channelOf,
-  HostNames,
   IFACE,
   isCall,
   outcomeOf,
-  str,
   uncHost,
 } from "./rpc_facts.ts";
 
@@ -55,12 +55,11 @@ export const efsCoercion: Rule = {
     "An EfsRpc* call ([MS-EFSR], over \\pipe\\efsrpc, \\pipe\\lsarpc, \\pipe\\lsass, \\pipe\\netlogon or \\pipe\\samr) whose file name is a UNC path on another host than the server called: the server is made to authenticate to that host (PetitPotam).",
   listens: ["rpc", "ntlm", "kerberos", "tree"],
   create(ctx) {
-    const users = new AssociationUsers(ctx);
-    const names = new HostNames(ctx);
+    const facts = new CallerFacts(ctx);
+    const { users, names } = facts;
     return {
       event(e) {
-        if (e.type === "ntlm" || e.type === "kerberos") users.learn(e);
-        if (e.type === "ntlm" || e.type === "tree" || e.type === "rpc") names.learn(e);
+        facts.learn(e);
         if (!isCall(e) || !isEfs(e)) return;
         const a = argsOf(e);
         if (a === undefined) return;
@@ -69,10 +68,8 @@ export const efsCoercion: Rule = {
           if (path === undefined) continue;
           const unc = uncHost(path);
           if (unc === undefined) continue;
-          const self = names.isHost(unc.host, e.server.ip);
-          if (self === true) continue;
-          const user = users.userOf(e);
-          ctx.alert({
+          if (names.isHost(unc.host, e.server.ip) === true) continue;
+          alertCall(ctx, users, e, {
             message: `EFS coercion: ${callLine(e)} on ${channelOf(e)} of ${e.server.ip} makes it ` +
               `authenticate to ${unc.host}${unc.webdav ? " (WebDAV)" : ""}: ${key} ${path}`,
             values: {
@@ -89,8 +86,6 @@ export const efsCoercion: Rule = {
               ...outcomeOf(e),
               ...users.flagOf(e),
             },
-            rests: [e],
-            ...(user !== undefined ? { user } : {}),
           });
           return;
         }

@@ -10,7 +10,8 @@
  * @module
  */
 import type { Rule } from "../rule.ts";
-import { argsOf, callLine, callTo, channelOf, IFACE, isCall, outcomeOf, str } from "./rpc_facts.ts";
+import { str } from "./facts.ts";
+import { argsOf, callLine, callTo, channelOf, IFACE, isCall, outcomeOf } from "./rpc_facts.ts";
 
 /** NetprPathCanonicalize, NetprPathCompare. */
 const OPNUMS = [31, 32] as const;

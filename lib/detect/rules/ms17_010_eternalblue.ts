@@ -17,7 +17,8 @@
 import type { SmbEvent } from "../../events.ts";
 import { trans2SubcommandName } from "../../smb/smb1/commands.ts";
 import type { Rule } from "../rule.ts";
-import { clientOf, num, serverOf, TransactionTracker } from "./smb1_exploit_facts.ts";
+import { num } from "./facts.ts";
+import { secondaryValues, suspectSecondary, TransactionTracker } from "./smb1_exploit_facts.ts";
 
 /** How the server runs a transaction finished by a secondary of another family. */
 function executesAs(primary: SmbEvent, family: string): string | undefined {
@@ -48,21 +49,15 @@ export const ms17010EternalBlue: Rule = {
     const tracker = new TransactionTracker(ctx);
     return {
       event(e) {
-        const seen = tracker.see(e);
-        if (seen?.kind !== "secondary" || seen.tx === undefined) return;
-        const { tx, event, family } = seen;
-        if (tx.family === family || tx.alerted) return;
-        tx.alerted = true;
+        const c = suspectSecondary(tracker, e, ({ tx, family }) => tx.family !== family);
+        if (c === undefined) return;
+        const { tx, event, family } = c;
         const f = event.fields;
         const dataEnd = (num(f.dataDisplacement) ?? 0) + (num(f.dataCount) ?? 0);
         const fn = tx.primary.fields.functionName ?? tx.primary.fields.subcommandName;
         const runsAs = executesAs(tx.primary, family);
         const values: Record<string, string | number | boolean> = {
-          client: clientOf(event),
-          server: serverOf(event),
-          mid: tx.mid,
-          primary: tx.family,
-          secondary: event.command,
+          ...secondaryValues(c),
           totalDataCount: tx.totalDataCount,
           dataEnd,
           overTrans2Limit: tx.totalDataCount > 0xffff,

@@ -15,7 +15,8 @@
  * @module
  */
 import type { Rule } from "../rule.ts";
-import { clientOf, serverOf, str, TransactionTracker } from "./smb1_exploit_facts.ts";
+import { str } from "./facts.ts";
+import { secondaryValues, suspectSecondary, TransactionTracker } from "./smb1_exploit_facts.ts";
 
 /** The rule. */
 export const ms17010EternalChampion: Rule = {
@@ -39,22 +40,16 @@ export const ms17010EternalChampion: Rule = {
     const tracker = new TransactionTracker(ctx);
     return {
       event(e) {
-        const seen = tracker.see(e);
-        if (seen?.kind !== "secondary" || seen.tx === undefined) return;
-        const { tx, event } = seen;
-        if (!tx.complete || tx.alerted) return;
-        tx.alerted = true;
+        const c = suspectSecondary(tracker, e, ({ tx }) => tx.complete);
+        if (c === undefined) return;
+        const { tx, event } = c;
         const pf = tx.primary.fields;
         const fn = str(pf.functionName) ?? str(pf.subcommandName);
         const level = str(pf.infoLevelName);
         const primaryFrames = tx.primary.evidence.frames;
         const sameSegment = primaryFrames.at(-1) === event.evidence.frames[0];
         const values: Record<string, string | number | boolean> = {
-          client: clientOf(event),
-          server: serverOf(event),
-          mid: tx.mid,
-          primary: tx.family,
-          secondary: event.command,
+          ...secondaryValues(c),
           totalParameterCount: tx.totalParameterCount,
           totalDataCount: tx.totalDataCount,
           sameSegment,

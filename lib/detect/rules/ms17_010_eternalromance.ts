@@ -14,12 +14,10 @@
  * @module
  */
 import type { Rule } from "../rule.ts";
+import { connectionOf, num } from "./facts.ts";
 import {
-  clientOf,
-  connectionOf,
+  endsOf,
   midOf,
-  num,
-  serverOf,
   smb1,
   TransactionTracker,
   txKey,
@@ -57,8 +55,7 @@ export const ms17010EternalRomance: Rule = {
         tx.alerted = true;
         const length = num(m.fields.dataLength) ?? 0;
         const values: Record<string, string | number | boolean> = {
-          client: clientOf(m),
-          server: serverOf(m),
+          ...endsOf(m),
           fid,
           writeMode: mode,
           dataLength: length,

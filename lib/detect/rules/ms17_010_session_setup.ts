@@ -17,14 +17,8 @@
  * @module
  */
 import type { Rule } from "../rule.ts";
-import {
-  clientOf,
-  connectionOf,
-  FLAGS2_EXTENDED_SECURITY,
-  num,
-  serverOf,
-  smb1,
-} from "./smb1_exploit_facts.ts";
+import { connectionOf, num } from "./facts.ts";
+import { endsOf, FLAGS2_EXTENDED_SECURITY, OncePerConnection, smb1 } from "./smb1_exploit_facts.ts";
 
 /** [MS-SMB] 2.2.4.6.1 Capabilities: CAP_EXTENDED_SECURITY. */
 const CAP_EXTENDED_SECURITY = 0x80000000;
@@ -53,13 +47,10 @@ export const ms17010SessionSetupConfusion: Rule = {
     "An SMB1 SESSION_SETUP_ANDX request in the WordCount 12 (SecurityBlob) form whose Flags2 lacks FLAGS2_EXTENDED_SECURITY and whose SecurityBlob holds no login token: Windows then parses it as the WordCount 13 form and sizes a non-paged pool buffer from the wrong ByteCount, the pool-shaping step of EternalBlue and EternalChampion. No client sends it.",
   listens: ["smb", "connection"],
   create(ctx) {
-    const raised = ctx.state<number, true>();
+    const raised = new OncePerConnection(ctx);
     return {
       event(e) {
-        if (e.type === "connection") {
-          if (e.action === "close") raised.delete(e.id);
-          return;
-        }
+        if (raised.connection(e)) return;
         const m = smb1(e);
         if (m === undefined || m.response || m.command !== "SESSION_SETUP_ANDX") return;
         // securityBlobLength is decoded from the WordCount 12 form only.
@@ -72,13 +63,10 @@ export const ms17010SessionSetupConfusion: Rule = {
           ? security.kind
           : undefined;
         if (LOGIN_TOKENS.has(token)) return;
-        const conn = connectionOf(m);
-        if (raised.has(conn)) return;
-        raised.set(conn, true);
+        if (!raised.first(connectionOf(m))) return;
         const caps = num(m.fields.capabilities) ?? 0;
         const values = {
-          client: clientOf(m),
-          server: serverOf(m),
+          ...endsOf(m),
           wordCount: 12,
           flags2,
           capabilities: caps,

@@ -26,14 +26,7 @@
  */
 import type { DecodeEvent, JsonValue } from "../../events.ts";
 import type { Rule } from "../rule.ts";
-import {
-  endpoint,
-  eventConnection,
-  eventFrame,
-  eventStreamOffset,
-  num,
-  str,
-} from "./auth_facts.ts";
+import { endpoint, eventConnection, eventFrame, eventStreamOffset, num, str } from "./facts.ts";
 
 /** Weak kinds of login, worst last. */
 type WeakKind = "ntlmv1" | "lm" | "plaintext";

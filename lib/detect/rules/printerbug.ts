@@ -12,18 +12,19 @@
  * @module
  */
 import type { Rule } from "../rule.ts";
+import { str } from "./facts.ts";
 import {
+  alertCall,
   argsOf,
-  AssociationUsers,
+  CallerFacts,
   callLine,
   callTo,
+  callValues,
   channelOf,
-  HostNames,
+  hostPart,
   IFACE,
   isCall,
   isIpLiteral,
-  outcomeOf,
-  str,
   uncHost,
 } from "./rpc_facts.ts";
 
@@ -45,24 +46,22 @@ export const printerBug: Rule = {
     "RpcRemoteFindFirstPrinterChangeNotification(Ex) whose pszLocalMachine names another host than the caller: the print server is made to connect and authenticate to it.",
   listens: ["rpc", "ntlm", "kerberos", "tree"],
   create(ctx) {
-    const users = new AssociationUsers(ctx);
-    const names = new HostNames(ctx);
+    const facts = new CallerFacts(ctx);
+    const { users, names } = facts;
     return {
       event(e) {
-        if (e.type === "ntlm" || e.type === "kerberos") users.learn(e);
-        if (e.type === "ntlm" || e.type === "tree" || e.type === "rpc") names.learn(e);
+        facts.learn(e);
         if (!isCall(e) || !callTo(e, IFACE.winspool, [62, 65])) return;
         const local = str(argsOf(e)?.localMachine);
         if (local === undefined || local === "") return;
-        const target = uncHost(local)?.host ?? local.replace(/^\\+/, "").split("\\", 1)[0] ?? "";
+        const target = uncHost(local)?.host ?? hostPart(local);
         if (target === "") return;
         const caller = names.isHost(target, e.client.ip);
         if (caller === true) return;
         if (names.isHost(target, e.server.ip) === true) return;
         const callerNames = names.namesOf(e.client.ip);
         const confidence = caller === false ? "high" : "low";
-        const user = users.userOf(e);
-        ctx.alert({
+        alertCall(ctx, users, e, {
           message: `PrinterBug: ${callLine(e)} on ${channelOf(e)} of ${e.server.ip} asks it to ` +
             `connect back to ${target}${
               caller === undefined ? " (the caller's own names are not known)" : ""
@@ -74,15 +73,8 @@ export const printerBug: Rule = {
             caller: e.client.ip,
             callerNames,
             confidence,
-            server: e.server.ip,
-            operation: e.operation ?? null,
-            opnum: e.opnum ?? null,
-            channel: channelOf(e),
-            ...outcomeOf(e),
-            ...users.flagOf(e),
+            ...callValues(e, users),
           },
-          rests: [e],
-          ...(user !== undefined ? { user } : {}),
         });
       },
     };

@@ -15,21 +15,20 @@
  * driver installation is reported with lower confidence.
  * @module
  */
-import type { JsonValue, RpcEvent } from "../../events.ts";
+import type { JsonValue } from "../../events.ts";
 import type { Rule } from "../rule.ts";
+import { num, str } from "./facts.ts";
 import {
+  alertCall,
+  alertSealedCall,
   argsOf,
-  AssociationUsers,
+  CallerFacts,
   callLine,
   callTo,
-  channelOf,
+  callValues,
   encrypted,
-  HostNames,
   IFACE,
   isCall,
-  num,
-  outcomeOf,
-  str,
   uncHost,
 } from "./rpc_facts.ts";
 
@@ -80,45 +79,16 @@ export const printNightmare: Rule = {
     "RpcAddPrinterDriver(Ex) or RpcAsyncAddPrinterDriver whose driver files are on a UNC path (not the server's own), in the spooler's old-driver folder or outside the driver store, or whose copy flags include APD_INSTALL_WARNED_DRIVER or APD_COPY_FROM_DIRECTORY; an encrypted driver installation is reported with lower confidence.",
   listens: ["rpc", "ntlm", "kerberos", "tree"],
   create(ctx) {
-    const users = new AssociationUsers(ctx);
-    const names = new HostNames(ctx);
-
-    const raise = (e: RpcEvent, message: string, values: { [key: string]: JsonValue }): void => {
-      const user = users.userOf(e);
-      ctx.alert({
-        message,
-        values: {
-          server: e.server.ip,
-          operation: e.operation ?? null,
-          opnum: e.opnum ?? null,
-          channel: channelOf(e),
-          ...values,
-          ...outcomeOf(e),
-          ...users.flagOf(e),
-        },
-        rests: [e],
-        ...(user !== undefined ? { user } : {}),
-      });
-    };
-
+    const facts = new CallerFacts(ctx);
+    const { users, names } = facts;
     return {
       event(e) {
-        if (e.type === "ntlm" || e.type === "kerberos") users.learn(e);
-        if (e.type === "ntlm" || e.type === "tree" || e.type === "rpc") names.learn(e);
+        facts.learn(e);
         if (!isCall(e)) return;
         if (
           !callTo(e, IFACE.winspool, [9, 89]) && !callTo(e, IFACE.remoteWinspool, [39])
         ) return;
-        if (encrypted(e)) {
-          raise(
-            e,
-            `Printer driver installation on ${e.server.ip} over an encrypted association: ${
-              callLine(e)
-            } (arguments encrypted)`,
-            { confidence: "low", argumentsEncrypted: true },
-          );
-          return;
-        }
+        if (encrypted(e)) return alertSealedCall(ctx, users, e, "Printer driver installation");
         const a = argsOf(e);
         if (a === undefined) return;
         const files: { field: string; path: string; reason: string; host?: string }[] = [];
@@ -169,13 +139,12 @@ export const printNightmare: Rule = {
           ? `${first.field} ${first.path} (${first.reason.replaceAll("_", " ")})`
           : `flags ${badFlags.join("|")}`;
         const flagText = flags !== undefined ? `, flags 0x${flags.toString(16)}` : "";
-        raise(
-          e,
-          `PrintNightmare: driver "${
+        alertCall(ctx, users, e, {
+          message: `PrintNightmare: driver "${
             str(a.name) ?? "?"
           }" installed on ${e.server.ip} with ${why}${flagText} (${callLine(e)})`,
-          values,
-        );
+          values: callValues(e, users, values),
+        });
       },
     };
   },

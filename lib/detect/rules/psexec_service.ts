@@ -15,19 +15,20 @@
  */
 import type { DecodeEvent, FileEvent, JsonValue, RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
+import { connOf, once, str } from "./facts.ts";
 import {
   addressed,
+  alertCall,
   argsOf,
   AssociationUsers,
   callLine,
   callTo,
+  callValues,
   channelOf,
-  connOf,
   encrypted,
   IFACE,
   isCall,
   outcomeOf,
-  str,
 } from "./rpc_facts.ts";
 
 /** RCreateServiceW, RCreateServiceA, RCreateServiceWOW64A, RCreateServiceWOW64W. */
@@ -148,22 +149,17 @@ export const psexecService: Rule = {
 
     const serviceValues = (call: RpcEvent): { [key: string]: JsonValue } => {
       const a = argsOf(call) ?? {};
-      const out: { [key: string]: JsonValue } = {
-        server: call.server.ip,
-        operation: call.operation ?? null,
-        opnum: call.opnum ?? null,
-        channel: channelOf(call),
-      };
+      const service: { [key: string]: JsonValue } = {};
       for (const k of ["serviceName", "displayName", "binaryPathName", "startType"]) {
-        if (a[k] !== undefined) out[k] = a[k]!;
+        if (a[k] !== undefined) service[k] = a[k]!;
       }
-      return { ...out, ...outcomeOf(call), ...users.flagOf(call) };
+      return callValues(call, users, service);
     };
 
     const alertUpload = (call: RpcEvent, bin: string, up: Upload): void => {
-      const key = `u|${call.server.ip}|${str(argsOf(call)?.serviceName)}|${up.file.path}`;
-      if (seen.has(key)) return;
-      seen.set(key, true);
+      if (!once(seen, `u|${call.server.ip}|${str(argsOf(call)?.serviceName)}|${up.file.path}`)) {
+        return;
+      }
       const f = up.file;
       const service = str(argsOf(call)?.serviceName) ?? "?";
       const upload: { [key: string]: JsonValue } = {
@@ -173,19 +169,17 @@ export const psexecService: Rule = {
       };
       if (f.size !== undefined) upload.size = f.size;
       if (f.hashes !== undefined) upload.sha256 = f.hashes.sha256;
-      const user = users.userOf(call) ?? f.user;
-      ctx.alert({
+      alertCall(ctx, users, call, {
         message:
           `PsExec-style service "${service}" on ${call.server.ip}: binary ${bin} uploaded to ` +
           `${f.share ?? "?"}\\${f.path} (${callLine(call)})`,
         values: { kind: "uploaded_binary", ...serviceValues(call), upload },
         rests: [f, call],
-        ...(user !== undefined ? { user } : {}),
+        user: users.userOf(call) ?? f.user,
       });
     };
 
     const alertSealed = (create: RpcEvent, start: RpcEvent | undefined): void => {
-      const user = users.userOf(create);
       const uploads = (hosts.get(create.server.ip)?.uploads ?? []).filter((u) =>
         within(u.file, create) && u.file.evidence.ts <= create.evidence.ts
       );
@@ -202,6 +196,7 @@ export const psexecService: Rule = {
         ...users.flagOf(create),
       };
       if (start !== undefined) values.startOutcome = start.outcome;
+      const user = users.userOf(create);
       if (user !== undefined) values.user = user;
       if (uploads.length > 0) {
         values.uploads = uploads.slice(-8).map((u) => {
@@ -219,7 +214,7 @@ export const psexecService: Rule = {
       if (last !== undefined) rests.push(last.file);
       rests.push(create);
       if (start !== undefined) rests.push(start);
-      ctx.alert({
+      alertCall(ctx, users, create, {
         message: `Service created${
           start !== undefined ? " and started" : ""
         } on ${create.server.ip} over an encrypted svcctl association (${callLine(create)}${
@@ -231,7 +226,6 @@ export const psexecService: Rule = {
         }`,
         values,
         rests,
-        ...(user !== undefined ? { user } : {}),
       });
     };
 
@@ -249,18 +243,13 @@ export const psexecService: Rule = {
       if (bin === undefined || bin === "") return;
       const cmd = commandLine(bin);
       if (cmd !== undefined) {
-        const key = `c|${call.server.ip}|${str(a?.serviceName)}|${bin}`;
-        if (seen.has(key)) return;
-        seen.set(key, true);
-        const user = users.userOf(call);
+        if (!once(seen, `c|${call.server.ip}|${str(a?.serviceName)}|${bin}`)) return;
         const service = str(a?.serviceName);
-        ctx.alert({
+        alertCall(ctx, users, call, {
           message:
             `Service ${service !== undefined ? `"${service}" ` : ""}on ${call.server.ip} runs a ` +
             `command line (${cmd}): ${bin} (${callLine(call)})`,
           values: { kind: "command_line", matched: cmd, ...serviceValues(call) },
-          rests: [call],
-          ...(user !== undefined ? { user } : {}),
         });
         return;
       }
@@ -272,17 +261,12 @@ export const psexecService: Rule = {
       }
       const tool = knownTool(str(a?.serviceName), bin);
       if (tool !== undefined) {
-        const key = `t|${call.server.ip}|${str(a?.serviceName)}|${bin}`;
-        if (!seen.has(key)) {
-          seen.set(key, true);
-          const user = users.userOf(call);
-          ctx.alert({
+        if (once(seen, `t|${call.server.ip}|${str(a?.serviceName)}|${bin}`)) {
+          alertCall(ctx, users, call, {
             message:
               `${tool} service "${str(a?.serviceName) ?? "?"}" on ${call.server.ip}: ${bin} ` +
               `(${callLine(call)}; its upload not seen)`,
             values: { kind: "known_tool", tool, ...serviceValues(call) },
-            rests: [call],
-            ...(user !== undefined ? { user } : {}),
           });
         }
       }

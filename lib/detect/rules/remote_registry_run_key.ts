@@ -12,18 +12,18 @@
  */
 import type { JsonValue, RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
+import { connOf, str } from "./facts.ts";
 import {
+  alertCall,
   argsOf,
   AssociationUsers,
   callLine,
   callTo,
   channelOf,
-  connOf,
   IFACE,
   isCall,
   outcomeOf,
   resultsOf,
-  str,
 } from "./rpc_facts.ts";
 
 /** The hive openers' opnums and the root they open ([MS-RRP] 3.1.5.1-5, 3.1.5.25, 3.1.5.29-30). */
@@ -157,17 +157,14 @@ export const remoteRegistryRunKey: Rule = {
             ...outcomeOf(e),
             ...users.flagOf(e),
           };
-          const user = users.userOf(e);
           const dataLine = typeof shownData === "string"
             ? shownData.slice(0, 200)
             : JSON.stringify(shownData).slice(0, 200);
-          ctx.alert({
+          alertCall(ctx, users, e, {
             message: `Remote registry write on ${e.server.ip}: ${key}\\${
               valueName || "(Default)"
             } = ${dataLine} (${callLine(e)})`,
             values,
-            rests: [e],
-            ...(user !== undefined ? { user } : {}),
           });
         }
       },

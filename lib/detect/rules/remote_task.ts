@@ -10,19 +10,19 @@
  */
 import type { JsonValue, RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
+import { num, str } from "./facts.ts";
 import {
+  alertCall,
+  alertSealedCall,
   argsOf,
   AssociationUsers,
   callLine,
   callTo,
-  channelOf,
+  callValues,
   encrypted,
   IFACE,
   isCall,
-  num,
-  outcomeOf,
   resultsOf,
-  str,
 } from "./rpc_facts.ts";
 
 /** Characters of a command or of the task's XML fields kept in values. */
@@ -90,32 +90,9 @@ export const remoteScheduledTask: Rule = {
   create(ctx) {
     const users = new AssociationUsers(ctx);
 
-    const raise = (e: RpcEvent, message: string, values: { [key: string]: JsonValue }): void => {
-      const user = users.userOf(e);
-      ctx.alert({
-        message,
-        values: {
-          server: e.server.ip,
-          operation: e.operation ?? null,
-          opnum: e.opnum ?? null,
-          channel: channelOf(e),
-          ...values,
-          ...outcomeOf(e),
-          ...users.flagOf(e),
-        },
-        rests: [e],
-        ...(user !== undefined ? { user } : {}),
-      });
-    };
-
-    const sealedCall = (e: RpcEvent): void =>
-      raise(
-        e,
-        `Scheduled task call on ${e.server.ip} over an encrypted association: ${
-          callLine(e)
-        } (arguments encrypted)`,
-        { confidence: "low", argumentsEncrypted: true },
-      );
+    const raise = (e: RpcEvent, message: string, values: { [key: string]: JsonValue }): void =>
+      alertCall(ctx, users, e, { message, values: callValues(e, users, values) });
+    const sealedCall = (e: RpcEvent): void => alertSealedCall(ctx, users, e, "Scheduled task call");
 
     return {
       event(e) {

@@ -2,12 +2,14 @@
  * What the DCE/RPC rules share: the interfaces they watch (by UUID, so a
  * renamed interface still matches), defensive readers of an `rpc` event's
  * arguments, UNC host names, who authenticated on a TCP association, the
- * names each host goes by, and which hosts showed themselves to be domain
- * controllers. Every store is a rule's capped state.
+ * names each host goes by, which hosts showed themselves to be domain
+ * controllers, and the values and alert of a call. Every store is a rule's
+ * capped state; field readers are in facts.ts.
  * @module
  */
 import type { DecodeEvent, JsonValue, RpcEvent } from "../../events.ts";
-import type { RuleContext, RuleState } from "../rule.ts";
+import type { AlertInput, RuleContext, RuleState } from "../rule.ts";
+import { connOf, obj, str } from "./facts.ts";
 
 /** Interface UUIDs (lower case) from the [MS-*] IDL. */
 export const IFACE = {
@@ -59,23 +61,6 @@ export function callTo(e: RpcEvent, uuid: string, opnums: readonly number[]): bo
     typeof e.opnum === "number" && opnums.includes(e.opnum);
 }
 
-/** A plain JSON object, or undefined. */
-export function obj(v: unknown): { [key: string]: JsonValue } | undefined {
-  return v !== null && typeof v === "object" && !Array.isArray(v)
-    ? v as { [key: string]: JsonValue }
-    : undefined;
-}
-
-/** A string value, or undefined. */
-export function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
-
-/** A number value, or undefined. */
-export function num(v: unknown): number | undefined {
-  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
-}
-
 /** The call's decoded request arguments, when there are any. */
 export function argsOf(e: RpcEvent): { [key: string]: JsonValue } | undefined {
   return obj(e.arguments);
@@ -113,10 +98,9 @@ export function channelOf(e: RpcEvent): string {
   return `${e.transport}/${e.server?.port ?? "?"}`;
 }
 
-/** The connection an event concerns, as a key part. */
-export function connOf(e: DecodeEvent): string {
-  const c = (e as { evidence?: { connection?: unknown } }).evidence?.connection;
-  return c === undefined ? "?" : String(c);
+/** The first component of a name or path after its leading backslashes: `\\host\x` gives `host`. */
+export function hostPart(name: string): string {
+  return name.replace(/^\\+/, "").split("\\", 1)[0] ?? "";
 }
 
 /** A host as compared: lower case, without a trailing dot. */
@@ -204,6 +188,87 @@ export class AssociationUsers {
   flagOf(e: RpcEvent): { anonymous?: true } {
     return this.anonymousOf(e) ? { anonymous: true } : {};
   }
+  /** Names `user` (the call's by default) in an alert's values, or marks the call anonymous. */
+  nameIn(
+    values: { [key: string]: JsonValue },
+    e: RpcEvent,
+    user: string | undefined = this.userOf(e),
+  ): string | undefined {
+    if (user !== undefined) values.user = user;
+    else Object.assign(values, this.flagOf(e));
+    return user;
+  }
+}
+
+/**
+ * Where a call went and how it ended, for an alert's values: its channel,
+ * whether its stubs were sealed, its outcome, status and success.
+ */
+export function channelValues(e: RpcEvent): { [key: string]: JsonValue } {
+  return { channel: channelOf(e), argumentsEncrypted: encrypted(e), ...outcomeOf(e) };
+}
+
+/**
+ * An alert's values about one call: the server, operation, opnum and
+ * channel, then `more`, then how the call ended and whether it was
+ * anonymous (in that order).
+ */
+export function callValues(
+  e: RpcEvent,
+  users: AssociationUsers,
+  more: { [key: string]: JsonValue } = {},
+): { [key: string]: JsonValue } {
+  return {
+    server: e.server.ip,
+    operation: e.operation ?? null,
+    opnum: e.opnum ?? null,
+    channel: channelOf(e),
+    ...more,
+    ...outcomeOf(e),
+    ...users.flagOf(e),
+  };
+}
+
+/**
+ * Raises an alert about a call: it rests on the call unless `rests` says
+ * otherwise, and names `user`, else the call's user, when one is known.
+ */
+export function alertCall(
+  ctx: RuleContext,
+  users: AssociationUsers,
+  e: RpcEvent,
+  input: Pick<AlertInput, "message" | "values"> & {
+    rests?: readonly DecodeEvent[];
+    user?: string | undefined;
+  },
+): void {
+  const user = input.user ?? users.userOf(e);
+  ctx.alert({
+    message: input.message,
+    values: input.values,
+    rests: input.rests ?? [e],
+    ...(user !== undefined ? { user } : {}),
+  });
+}
+
+/**
+ * Raises the low-confidence alert of a call made over an encrypted
+ * association (packet privacy), of which only the operation is known:
+ * "`what` on <server> over an encrypted association: <call> (arguments
+ * encrypted)".
+ */
+export function alertSealedCall(
+  ctx: RuleContext,
+  users: AssociationUsers,
+  e: RpcEvent,
+  what: string,
+): void {
+  alertCall(ctx, users, e, {
+    message: `${what} on ${e.server.ip} over an encrypted association: ${
+      callLine(e)
+    } (arguments encrypted)`,
+    values: callValues(e, users, { confidence: "low", argumentsEncrypted: true }),
+  });
 }
 
 /** Names kept per host address. */
@@ -223,8 +288,7 @@ export class HostNames {
   }
   #add(ip: string | undefined, name: unknown): void {
     if (ip === undefined || typeof name !== "string") return;
-    let n = name.replace(/^\\+/, "").split("\\", 1)[0] ?? "";
-    n = hostKey(n);
+    const n = hostKey(hostPart(name));
     if (n === "" || isIpLiteral(n)) return;
     const set = this.#byIp.get(ip) ?? new Set<string>();
     if (set.size >= NAMES_PER_HOST) return;
@@ -268,6 +332,25 @@ export class HostNames {
     if (names.length === 0) return undefined;
     const label = h.split(".", 1)[0];
     return names.some((n) => n === h || n.split(".", 1)[0] === label);
+  }
+}
+
+/**
+ * What the rules about the host a call names learn from every event: who
+ * authenticated on each association (`users`) and the names each host goes
+ * by (`names`).
+ */
+export class CallerFacts {
+  readonly users: AssociationUsers;
+  readonly names: HostNames;
+  constructor(ctx: RuleContext) {
+    this.users = new AssociationUsers(ctx);
+    this.names = new HostNames(ctx);
+  }
+  /** Learn from `ntlm`, `kerberos`, `tree` and `rpc` events. */
+  learn(e: DecodeEvent): void {
+    if (e.type === "ntlm" || e.type === "kerberos") this.users.learn(e);
+    if (e.type === "ntlm" || e.type === "tree" || e.type === "rpc") this.names.learn(e);
   }
 }
 
@@ -334,9 +417,4 @@ export function dsNameLine(v: unknown): string | undefined {
   const d = obj(v);
   if (d === undefined) return undefined;
   return str(d.stringName) ?? str(d.guid) ?? str(d.sid);
-}
-
-/** A list that keeps its first `max` items (for values such as the calls an alert rests on). */
-export function pushCapped<T>(list: T[], item: T, max: number): void {
-  if (list.length < max) list.push(item);
 }

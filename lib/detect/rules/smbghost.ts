@@ -13,7 +13,8 @@
  * @module
  */
 import type { Rule } from "../rule.ts";
-import { clientOf, connectionOf, serverOf } from "./smb1_exploit_facts.ts";
+import { connectionOf } from "./facts.ts";
+import { endsOf, OncePerConnection } from "./smb1_exploit_facts.ts";
 
 /** The anomaly code the SMB2 decoder gives a wrapping compression transform. */
 const CODE = "smb2_compression_size_overflow";
@@ -35,23 +36,15 @@ export const smbghost: Rule = {
     "An SMB2 COMPRESSION_TRANSFORM_HEADER whose Offset + OriginalCompressedSegmentSize exceeds 0xFFFFFFFF (the decoder's smb2_compression_size_overflow anomaly): the integer overflow in srv2.sys's decompression (SMBGhost, CVE-2020-0796). One alert per connection.",
   listens: ["anomaly", "connection"],
   create(ctx) {
-    const seen = ctx.state<number, number>();
+    const seen = new OncePerConnection(ctx);
     return {
       event(e) {
-        if (e.type === "connection") {
-          if (e.action === "close") seen.delete(e.id);
-          return;
-        }
+        if (seen.connection(e)) return;
         if (e.type !== "anomaly" || e.code !== CODE) return;
-        const conn = connectionOf(e);
-        if (seen.has(conn)) return;
-        seen.set(conn, 1);
+        if (!seen.first(connectionOf(e))) return;
         const detail = typeof e.detail === "string" ? e.detail : "";
         const sizes = /Offset (\d+) \+ OriginalCompressedSegmentSize (\d+)/.exec(detail);
-        const values: Record<string, string | number> = {
-          client: clientOf(e),
-          server: serverOf(e),
-        };
+        const values: Record<string, string | number> = endsOf(e);
         let what = "Offset + OriginalCompressedSegmentSize";
         if (sizes !== null) {
           const offset = Number(sizes[1]), size = Number(sizes[2]);

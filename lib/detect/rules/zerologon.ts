@@ -18,7 +18,9 @@
  */
 import type { DecodeEvent, JsonValue, RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
+import { str } from "./facts.ts";
 import {
+  alertCall,
   argsOf,
   AssociationUsers,
   callLine,
@@ -29,7 +31,6 @@ import {
   IFACE,
   isCall,
   outcomeOf,
-  str,
 } from "./rpc_facts.ts";
 
 /** NetrServerAuthenticate, NetrServerAuthenticate2, NetrServerAuthenticate3. */
@@ -123,9 +124,8 @@ export const zerologon: Rule = {
       message: string,
       values: { [key: string]: JsonValue },
       rests: DecodeEvent[],
-    ): void => {
-      const user = users.userOf(e);
-      ctx.alert({
+    ): void =>
+      alertCall(ctx, users, e, {
         message,
         values: {
           client: e.client.ip,
@@ -135,9 +135,7 @@ export const zerologon: Rule = {
           ...users.flagOf(e),
         },
         rests,
-        ...(user !== undefined ? { user } : {}),
       });
-    };
 
     const onAuthenticate = (e: RpcEvent): void => {
       const p = pairOf(e);
