@@ -6,28 +6,25 @@
  * made-up events: anonymous NTLM on ncacn_ip_tcp, odd fields, the threshold.
  */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
+import type { AlertEvent } from "../../../lib/events.ts";
 import { anonymousEnumeration } from "../../../lib/detect/rules/anonymous_enumeration.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import {
+  alertsOf,
+  corpusTest,
+  expectedJson,
+  FIXTURES,
+  RuleBench,
+  type Thresholds,
+} from "./_support.ts";
 
-const FIXTURES = new URL("../../../fixtures/detect/auth/", import.meta.url);
+const AUTH = new URL("detect/auth/", FIXTURES);
 
 /** The rule's alerts over a capture; fails on any rule failure (a `detect` anomaly). */
-function alerts(bytes: Uint8Array, thresholds: Record<string, number> = {}): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([anonymousEnumeration], new Reporter(out, 100), thresholds);
-  const d = new Decoder({ alerts: false, watchers: [engine] });
-  const events = [...d.push(bytes), ...d.end(), ...out];
-  assert.deepEqual(events.filter((e) => e.type === "anomaly" && e.layer === "detect"), []);
-  return events.filter((e): e is AlertEvent => e.type === "alert");
-}
-
-const fixture = (name: string) => Deno.readFileSync(new URL(name, FIXTURES));
-const expected = (name: string) =>
-  JSON.parse(Deno.readTextFileSync(new URL(`${name}.expected.json`, FIXTURES)));
+const alerts = (capture: URL | Uint8Array, thresholds: Thresholds = {}): AlertEvent[] =>
+  alertsOf([anonymousEnumeration], capture, thresholds);
+const fixture = (name: string) => new URL(name, AUTH);
+const expected = (name: string) => expectedJson(AUTH, name);
 
 /**
  * The enumeration operations of the fixtures' clients, by the specifications' names (written out
@@ -105,12 +102,9 @@ Deno.test("anonymous-enumeration stays quiet on benign.pcap: the enumeration the
   }
 });
 
-Deno.test({
-  name: corpusPresent
-    ? "anonymous-enumeration on the Zerologon capture: five null sessions refused SamrConnect"
-    : "anonymous-enumeration on the Zerologon capture (skipped: ../shared/pcaps/public not present)",
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "anonymous-enumeration on the Zerologon capture: five null sessions refused SamrConnect",
+  () => {
     const bytes = Deno.readFileSync(
       new URL("corelight-zerologon/CVE-2020-1472_exploit_win2019.pcap", corpus),
     );
@@ -130,14 +124,12 @@ Deno.test({
     assert.equal(alerts(bytes, { "anonymous-enumeration.calls": 5 }).length, 1);
     assert.equal(alerts(bytes, { "anonymous-enumeration.calls": 6 }).length, 0);
   },
-});
+  "anonymous-enumeration on the Zerologon capture",
+);
 
-Deno.test({
-  name: corpusPresent
-    ? "anonymous-enumeration ignores authenticated enumeration and anonymous calls that enumerate nothing (401trg net user, EternalRomance)"
-    : "anonymous-enumeration on authenticated captures (skipped: ../shared/pcaps/public not present)",
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "anonymous-enumeration ignores authenticated enumeration and anonymous calls that enumerate nothing (401trg net user, EternalRomance)",
+  () => {
     // net user /domain over Kerberos (samr/lsarpc look-ups by a named user); EternalRomance's null
     // session calls lsarpc.LsarGetUserName only.
     for (
@@ -146,16 +138,15 @@ Deno.test({
         "zeek-eternalsafety/eternalromance-success-2008r2.pcap",
       ]
     ) {
-      assert.deepEqual(alerts(Deno.readFileSync(new URL(path, corpus))), [], path);
+      assert.deepEqual(alerts(new URL(path, corpus)), [], path);
     }
   },
-});
+  "anonymous-enumeration on authenticated captures",
+);
 
 Deno.test("anonymous-enumeration: anonymous NTLM on ncacn_ip_tcp counts, a named RPC login does not; odd events are read safely", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([anonymousEnumeration], new Reporter(out, 10));
-  const sink: DecodeEvent[] = [];
-  const ev = (e: unknown) => engine.event(e as DecodeEvent, sink);
+  const bench = new RuleBench([anonymousEnumeration]);
+  const ev = (e: unknown) => bench.feed(e);
   const client = { ip: "192.0.2.7", port: 50000 }, server = { ip: "192.0.2.1", port: 49667 };
   const call = (connection: number, operation: string, extra: object = {}) => ({
     type: "rpc",
@@ -203,9 +194,9 @@ Deno.test("anonymous-enumeration: anonymous NTLM on ncacn_ip_tcp counts, a named
   });
   ev({ type: "tree", anonymous: true, action: "connect", path: 5 });
   ev({ type: "ntlm", protocol: "dcerpc" });
-  engine.end(sink);
-  assert.deepEqual(out, []);
-  const got = sink.filter((e): e is AlertEvent => e.type === "alert");
+  bench.end();
+  assert.deepEqual(bench.reported, []);
+  const got = bench.alerts;
   assert.equal(got.length, 1);
   assert.deepEqual(got[0]!.values.operations, {
     "lsarpc.LsarLookupSids": 2,

@@ -10,19 +10,15 @@
  * capture is a protocol test rather than an attack. Everything else (SMB, DCE/RPC and Kerberos
  * traffic of every kind, other attack captures, the other fixtures) must raise nothing.
  */
-import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
+import type { AlertEvent } from "../../../lib/events.ts";
 import { anonymousEnumeration } from "../../../lib/detect/rules/anonymous_enumeration.ts";
 import { ntlmv1 } from "../../../lib/detect/rules/ntlmv1.ts";
 import { passwordBruteForce } from "../../../lib/detect/rules/password_brute_force.ts";
 import { passwordSpray } from "../../../lib/detect/rules/password_spray.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import { corpusTest, FIXTURES, sweep } from "./_support.ts";
 
 const RULES = [ntlmv1, anonymousEnumeration, passwordSpray, passwordBruteForce];
-const FIXTURES = new URL("../../../fixtures/", import.meta.url);
 
 /** `<rule> f<first frame> <what>` per alert, by capture path (relative to its root). */
 const EXPECTED_FIXTURES: Record<string, string[]> = {
@@ -82,63 +78,13 @@ function describe(a: AlertEvent): string {
   }
 }
 
-async function readCapture(url: URL): Promise<Uint8Array> {
-  const bytes = Deno.readFileSync(url);
-  if (!url.pathname.endsWith(".gz")) return bytes;
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
+Deno.test(
+  "auth rules: every capture under fixtures/ raises exactly the expected alerts",
+  () => sweep(FIXTURES, RULES, describe, EXPECTED_FIXTURES, { atLeast: 40, label: "fixtures" }),
+);
 
-function* captures(root: URL, dir = root): Generator<URL> {
-  for (const e of [...Deno.readDirSync(dir)].sort((a, b) => a.name < b.name ? -1 : 1)) {
-    const url = new URL(e.name + (e.isDirectory ? "/" : ""), dir);
-    if (e.isDirectory && !["oracle", "expected"].includes(e.name)) yield* captures(root, url);
-    else if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(e.name)) yield url;
-  }
-}
-
-/** Alerts per capture (only captures with alerts), and how many captures were decoded. */
-async function run(root: URL): Promise<{ found: Record<string, string[]>; n: number }> {
-  const found: Record<string, string[]> = {};
-  let n = 0;
-  for (const url of captures(root)) {
-    const out: DecodeEvent[] = [];
-    const d = new Decoder({
-      alerts: false,
-      watchers: [new DetectionEngine(RULES, new Reporter(out, 100))],
-    });
-    const bytes = await readCapture(url);
-    const events = [...d.push(bytes), ...d.end(), ...out];
-    const path = url.pathname.slice(root.pathname.length);
-    const bugs = events.filter((e) => e.type === "anomaly" && e.layer === "detect");
-    assert.deepEqual(bugs, [], `${path}: a rule failed`);
-    const alerts = events.filter((e): e is AlertEvent => e.type === "alert").map(describe);
-    if (alerts.length > 0) found[path] = alerts;
-    n++;
-  }
-  return { found, n };
-}
-
-Deno.test("auth rules: every capture under fixtures/ raises exactly the expected alerts", async () => {
-  const { found, n } = await run(FIXTURES);
-  assert.ok(n >= 40, `${n} captures`);
-  assert.deepEqual(found, EXPECTED_FIXTURES);
-  console.log(
-    `fixtures: ${n} captures, ${Object.values(found).flat().length} alerts, all expected`,
-  );
-});
-
-Deno.test({
-  name: corpusPresent
-    ? "auth rules: every capture of the public corpus raises exactly the expected alerts"
-    : "auth rules: every capture of the public corpus (skipped: ../shared/pcaps/public not present)",
-  ignore: !corpusPresent,
-  async fn() {
-    const { found, n } = await run(corpus);
-    assert.ok(n >= 140, `${n} captures`);
-    assert.deepEqual(found, EXPECTED_CORPUS);
-    console.log(
-      `corpus: ${n} captures, ${Object.values(found).flat().length} alerts, all expected`,
-    );
-  },
-});
+corpusTest(
+  "auth rules: every capture of the public corpus raises exactly the expected alerts",
+  () => sweep(corpus, RULES, describe, EXPECTED_CORPUS, { atLeast: 140, label: "corpus" }),
+  "auth rules: every capture of the public corpus",
+);

@@ -1,29 +1,13 @@
 /** dcshadow (best effort): DRSReplicaAdd/DRSAddEntry from a non-DC, and a DC replicating from it. */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { dcshadow } from "../../../lib/detect/rules/dcshadow.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
+import { alertsOf, expectedJson, feed, FIXTURES, valuesOf as v } from "./_support.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
+const RPC = new URL("detect/rpc/", FIXTURES);
 const DRSUAPI = "e3514235-4b06-11d1-ab04-00c04fc2dcd2";
 
-function decode(url: URL): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine([dcshadow], new Reporter(out, 100))],
-  });
-  const bytes = Deno.readFileSync(url);
-  return [...d.push(bytes), ...d.end()].filter((e): e is AlertEvent => e.type === "alert");
-}
-const v = (a: AlertEvent | undefined) => a!.values as Record<string, unknown>;
-
 Deno.test("dcshadow on fixtures/detect/rpc/rpc_drs.pcap: DRSReplicaAdd sealed, then in the clear", () => {
-  const record = JSON.parse(
-    Deno.readTextFileSync(new URL("fixtures/detect/rpc/rpc_drs.expected.json", ROOT)),
-  ) as {
+  const record = expectedJson<{
     calls: {
       operation: string;
       arguments: Record<string, string>;
@@ -31,9 +15,9 @@ Deno.test("dcshadow on fixtures/detect/rpc/rpc_drs.pcap: DRSReplicaAdd sealed, t
       requestFrame: number;
     }[];
     clientIp: string;
-  };
+  }>(RPC, "rpc_drs");
   const adds = record.calls.filter((c) => c.operation === "IDL_DRSReplicaAdd");
-  const alerts = decode(new URL("fixtures/detect/rpc/rpc_drs.pcap", ROOT));
+  const alerts = alertsOf([dcshadow], new URL("rpc_drs.pcap", RPC));
   assert.deepEqual(alerts.map((a) => a.evidence.frames[0]), adds.map((c) => c.requestFrame));
   const [sealed, clear] = alerts;
   assert.equal(v(sealed).argumentsEncrypted, true);
@@ -50,8 +34,6 @@ Deno.test("dcshadow on fixtures/detect/rpc/rpc_drs.pcap: DRSReplicaAdd sealed, t
 });
 
 Deno.test("dcshadow: a DC that then replicates from the registering host makes a second alert", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([dcshadow], new Reporter(out, 100));
   const call = (opnum: number, client: string, server: string, n: number, args = {}, c = n) => ({
     type: "rpc",
     action: "call",
@@ -65,17 +47,14 @@ Deno.test("dcshadow: a DC that then replicates from the registering host makes a
     client: { ip: client, port: 50000 },
     server: { ip: server, port: 49153 },
   });
-  for (
-    const e of [
-      call(2, "10.0.0.1", "10.0.0.8", 1), // .8 answers drsuapi: a DC
-      call(5, "10.0.0.8", "10.0.0.1", 2, { sourceDsaAddress: "x" }), // a DC may add sources
-      call(5, "10.0.0.66", "10.0.0.1", 3, { sourceDsaAddress: "rogue.corp.local" }),
-      call(5, "10.0.0.66", "10.0.0.1", 4, { sourceDsaAddress: "rogue.corp.local" }, 3), // once
-      call(17, "10.0.0.66", "10.0.0.1", 5), // DRSAddEntry, arguments not decoded
-      call(3, "10.0.0.1", "10.0.0.66", 6), // the DC pulls from the rogue
-    ]
-  ) engine.event(e as DecodeEvent, out);
-  const alerts = out.filter((e): e is AlertEvent => e.type === "alert");
+  const alerts = feed([dcshadow], [
+    call(2, "10.0.0.1", "10.0.0.8", 1), // .8 answers drsuapi: a DC
+    call(5, "10.0.0.8", "10.0.0.1", 2, { sourceDsaAddress: "x" }), // a DC may add sources
+    call(5, "10.0.0.66", "10.0.0.1", 3, { sourceDsaAddress: "rogue.corp.local" }),
+    call(5, "10.0.0.66", "10.0.0.1", 4, { sourceDsaAddress: "rogue.corp.local" }, 3), // once
+    call(17, "10.0.0.66", "10.0.0.1", 5), // DRSAddEntry, arguments not decoded
+    call(3, "10.0.0.1", "10.0.0.66", 6), // the DC pulls from the rogue
+  ]);
   assert.deepEqual(alerts.map((a) => [v(a).kind, a.evidence.frames]), [
     ["registration", [3]],
     ["registration", [5]],

@@ -1,31 +1,22 @@
 /** dcsync: DRSGetNCChanges from a host that is not shown to be a domain controller. */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { dcsync, NTDSAPI_CLIENT_GUID } from "../../../lib/detect/rules/dcsync.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import {
+  alertsOf,
+  corpusTest,
+  expectedJson,
+  FIXTURES,
+  RuleBench,
+  valuesOf as v,
+} from "./_support.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
+const RPC = new URL("detect/rpc/", FIXTURES);
 const DRSUAPI = "e3514235-4b06-11d1-ab04-00c04fc2dcd2";
-const skip = corpusPresent ? "" : " (skipped: ../shared/pcaps/public not present)";
-
-function decode(url: URL): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine([dcsync], new Reporter(out, 100))],
-  });
-  const bytes = Deno.readFileSync(url);
-  return [...d.push(bytes), ...d.end()].filter((e): e is AlertEvent => e.type === "alert");
-}
-const v = (a: AlertEvent | undefined) => a!.values as Record<string, unknown>;
+const decode = (capture: URL) => alertsOf([dcsync], capture);
 
 Deno.test("dcsync on fixtures/detect/rpc/rpc_drs.pcap: the clear request at once, the sealed one at the end", () => {
-  const record = JSON.parse(
-    Deno.readTextFileSync(new URL("fixtures/detect/rpc/rpc_drs.expected.json", ROOT)),
-  ) as {
+  const record = expectedJson<{
     calls: {
       operation: string;
       arguments: Record<string, string>;
@@ -36,7 +27,7 @@ Deno.test("dcsync on fixtures/detect/rpc/rpc_drs.pcap: the clear request at once
       ntdsDsaObjectGuid?: string;
     }[];
     user: string;
-  };
+  }>(RPC, "rpc_drs");
   const gets = record.calls.filter((c) => c.operation === "IDL_DRSGetNCChanges");
   const cracked = record.calls.find((c) => c.operation === "IDL_DRSCrackNames")!.guid;
   const dsa = record.calls.find((c) => c.operation === "IDL_DRSDomainControllerInfo")!
@@ -44,7 +35,7 @@ Deno.test("dcsync on fixtures/detect/rpc/rpc_drs.pcap: the clear request at once
   assert.equal(gets.length, 2);
   assert.equal(gets[0]!.outcome, "ok"); // sealed, answered by Samba with the account
   assert.equal(gets[1]!.outcome, "error"); // in the clear after a refused bind
-  const alerts = decode(new URL("fixtures/detect/rpc/rpc_drs.pcap", ROOT));
+  const alerts = decode(new URL("rpc_drs.pcap", RPC));
   assert.equal(alerts.length, 2);
   const [clear, sealed] = alerts;
   assert.ok(clear!.evidence.frames.includes(gets[1]!.requestFrame));
@@ -61,11 +52,9 @@ Deno.test("dcsync on fixtures/detect/rpc/rpc_drs.pcap: the clear request at once
   assert.equal(sealed!.user, record.user);
 });
 
-Deno.test({
-  name:
-    `dcsync: DC-to-DC replication (corelight PetitPotam) and a domain join (zeek) are not DCSync${skip}`,
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "dcsync: DC-to-DC replication (corelight PetitPotam) and a domain join (zeek) are not DCSync",
+  () => {
     // PetitPotam capture: 192.168.0.80 asks 192.168.0.85 for changes (frame 1075) after .85
     // called DRSReplicaSync on .80's drsuapi port (frame 1063): both DCs serve drsuapi.
     assert.deepEqual(
@@ -80,7 +69,7 @@ Deno.test({
     // The Windows 7 join binds drsuapi and calls DRSCrackNames only: no replication.
     assert.deepEqual(decode(new URL("zeek/cs_window7-join_stream092.pcap", corpus)), []);
   },
-});
+);
 
 const ends = (client: string, server: string, connection: number) => ({
   client: { ip: client, port: 50000 },
@@ -100,8 +89,7 @@ const drs = (opnum: number, args: Record<string, unknown>, where: ReturnType<typ
 });
 
 Deno.test("dcsync waits for the end: a caller seen serving drsuapi later is a DC", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([dcsync], new Reporter(out, 100));
+  const bench = new RuleBench([dcsync]);
   const nc = { nc: { stringName: "DC=corp,DC=local", guid: null, sid: null } };
   for (
     const e of [
@@ -118,10 +106,10 @@ Deno.test("dcsync waits for the end: a caller seen serving drsuapi later is a DC
       },
       drs(3, nc, ends("10.0.0.7", "10.0.0.1", 5)), // .7 answers Kerberos: a DC
     ]
-  ) engine.event(e as DecodeEvent, out);
-  assert.deepEqual(out.filter((e) => e.type === "alert"), []);
-  engine.end(out);
-  const alerts = out.filter((e): e is AlertEvent => e.type === "alert");
+  ) bench.feed(e);
+  assert.deepEqual(bench.alerts, []);
+  bench.end();
+  const alerts = bench.alerts;
   assert.deepEqual(alerts.map((a) => [v(a).caller, v(a).namingContexts]), [
     ["10.0.0.9", ["DC=corp,DC=local"]],
   ]);

@@ -8,59 +8,30 @@
  * answers the decoder paired with another request.
  */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent, SmbEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
-import type { Rule } from "../../../lib/detect/rule.ts";
 import {
   doublepulsar,
   doublePulsarOpcode,
   doublepulsarPing,
   doublePulsarXorKey,
 } from "../../../lib/detect/rules/doublepulsar.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import {
+  agree,
+  alertsOf,
+  corpusTest,
+  FIXTURES,
+  planned,
+  RuleBench,
+  SMB1_REQUEST,
+} from "./_support.ts";
 
-const FIXTURES = new URL("../../../fixtures/detect/smb1/", import.meta.url);
-
-/** The alerts of `rules` over a capture; fails on any rule failure (a `detect` anomaly). */
-function alerts(bytes: Uint8Array, rules: Rule[] = [doublepulsar, doublepulsarPing]): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine(rules, new Reporter(out, 100))],
-  });
-  const events = [...d.push(bytes), ...d.end(), ...out];
-  assert.deepEqual(events.filter((e) => e.type === "anomaly" && e.layer === "detect"), []);
-  return events.filter((e): e is AlertEvent => e.type === "alert");
-}
-
-interface ExpectedAlert {
-  rule: string;
-  frames: number[];
-  values: Record<string, unknown>;
-}
-
-/** The expected file's alerts of one rule. */
-function planned(name: string, rule: string): ExpectedAlert[] {
-  const doc = JSON.parse(Deno.readTextFileSync(new URL(`${name}.expected.json`, FIXTURES)));
-  return (doc.alerts as ExpectedAlert[]).filter((a) => a.rule === rule);
-}
-
-/** Checks alerts against the expected file's, in order. */
-function agree(got: AlertEvent[], exp: ExpectedAlert[]): void {
-  assert.equal(got.length, exp.length);
-  for (const [i, a] of got.entries()) {
-    assert.equal(a.rule, exp[i]!.rule);
-    assert.deepEqual(a.evidence.frames, exp[i]!.frames);
-    for (const [k, v] of Object.entries(exp[i]!.values)) assert.deepEqual(a.values[k], v, k);
-  }
-}
+const SMB1 = new URL("detect/smb1/", FIXTURES);
+const alerts = (capture: URL) => alertsOf([doublepulsar, doublepulsarPing], capture);
 
 Deno.test("doublepulsar-ping: Samba answers the ping and kill with the same MID (doublepulsar_samba.pcap)", () => {
-  const got = alerts(Deno.readFileSync(new URL("doublepulsar_samba.pcap", FIXTURES)));
-  const exp = planned("doublepulsar_samba", "doublepulsar-ping");
-  assert.equal(planned("doublepulsar_samba", "doublepulsar").length, 0);
+  const got = alerts(new URL("doublepulsar_samba.pcap", SMB1));
+  const exp = planned(SMB1, "doublepulsar_samba", "doublepulsar-ping");
+  assert.equal(planned(SMB1, "doublepulsar_samba", "doublepulsar").length, 0);
   agree(got, exp);
   // IPC$ refuses TRANS2 (STATUS_ACCESS_DENIED); on a disk share Samba says STATUS_NOT_IMPLEMENTED, as Windows does.
   assert.deepEqual(
@@ -75,9 +46,9 @@ Deno.test("doublepulsar-ping: Samba answers the ping and kill with the same MID 
 });
 
 Deno.test("doublepulsar: the FAKE infected host answers with MID + 0x10 (doublepulsar_fake.pcap)", () => {
-  const got = alerts(Deno.readFileSync(new URL("doublepulsar_fake.pcap", FIXTURES)));
-  const exp = planned("doublepulsar_fake", "doublepulsar");
-  assert.equal(planned("doublepulsar_fake", "doublepulsar-ping").length, 0);
+  const got = alerts(new URL("doublepulsar_fake.pcap", SMB1));
+  const exp = planned(SMB1, "doublepulsar_fake", "doublepulsar");
+  assert.equal(planned(SMB1, "doublepulsar_fake", "doublepulsar-ping").length, 0);
   agree(got, exp);
   assert.deepEqual(got.map((a) => [a.values.requestMid, a.values.replyMid]), [[65, 81], [66, 82], [
     65,
@@ -88,15 +59,12 @@ Deno.test("doublepulsar: the FAKE infected host answers with MID + 0x10 (doublep
   assert.equal(got[0]!.severity, "critical");
 });
 
-Deno.test({
-  name: corpusPresent
-    ? "doublepulsar-ping on the corpus: nDPI's unanswered ping, EternalRomance's Trans2 SESSION_SETUP"
-    : "doublepulsar-ping on the corpus (skipped: ../shared/pcaps/public not present)",
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "doublepulsar-ping on the corpus: nDPI's unanswered ping, EternalRomance's Trans2 SESSION_SETUP",
+  () => {
     // tshark: frame 7 is TRANS2 SESSION_SETUP, MID 65, Timeout 15428812 (bytes cc 6c eb 00, summing
     // to 0x223: ping), 12 parameter bytes; the capture ends there.
-    const ndpi = alerts(Deno.readFileSync(new URL("ndpi/smbv1.pcap", corpus)));
+    const ndpi = alerts(new URL("ndpi/smbv1.pcap", corpus));
     assert.deepEqual(
       ndpi.map((
         a,
@@ -115,9 +83,7 @@ Deno.test({
     // tshark: frame 198 TRANS2 SESSION_SETUP MID 129, Timeout 3480770 (opcode 0x13, none of the
     // implant's); frame 199 answers STATUS_SUCCESS with MID 129, where Windows' own handler says
     // STATUS_NOT_IMPLEMENTED (the exploit has replaced it).
-    const er = alerts(
-      Deno.readFileSync(new URL("zeek-eternalsafety/eternalromance-success-2008r2.pcap", corpus)),
-    );
+    const er = alerts(new URL("zeek-eternalsafety/eternalromance-success-2008r2.pcap", corpus));
     assert.deepEqual(
       er.map((
         a,
@@ -127,7 +93,8 @@ Deno.test({
       ],
     );
   },
-});
+  "doublepulsar-ping on the corpus",
+);
 
 Deno.test("doublePulsarOpcode and doublePulsarXorKey follow the published arithmetic", () => {
   // Timeouts as the public tools send them: countercept/nmap ping (a6 d9 a4 00), countercept's
@@ -142,21 +109,10 @@ Deno.test("doublePulsarOpcode and doublePulsarXorKey follow the published arithm
 });
 
 Deno.test("doublepulsar: an answer the decoder paired with its own request is no implant answer", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([doublepulsar, doublepulsarPing], new Reporter(out, 100));
-  const base = {
-    type: "smb",
-    version: 1,
-    command: "TRANSACTION2",
-    sessionId: "1",
-    treeId: 2,
-    processId: 3,
-    chainIndex: 0,
-    header: {},
-    evidence: { frames: [1], ts: 0, connection: 0, streamOffset: 0, fromClient: true },
-  };
-  const sink: DecodeEvent[] = [];
-  const feed = (e: object) => engine.event(e as SmbEvent, sink);
+  const bench = new RuleBench([doublepulsar, doublepulsarPing]);
+  // Every event below says whether it is a response.
+  const base = { ...SMB1_REQUEST, command: "TRANSACTION2" };
+  const feed = (e: object) => bench.feed(e);
   feed({ ...base, messageId: "65", response: false, fields: { setup: [14], timeout: 0x00a4d9a6 } });
   // MID 81 answers a FIND_FIRST2 the client also sent (the decoder paired them).
   feed({
@@ -170,11 +126,11 @@ Deno.test("doublepulsar: an answer the decoder paired with its own request is no
   feed({ ...base, messageId: "65", response: true, fields: "odd" }); // unreadable: skipped
   feed({ ...base, messageId: "66", response: false, fields: { setup: ["x"], timeout: "y" } });
   feed({ ...base, messageId: "65", response: true, status: 0xc0000002, fields: {} });
-  engine.end(sink);
-  const raised = sink.filter((e): e is AlertEvent => e.type === "alert");
+  bench.end();
+  const raised = bench.alerts;
   // Only the ping's own answer (same MID): no implant, and the odd request 66 is no command.
   assert.deepEqual(raised.map((a) => [a.rule, a.values.replyMid, a.values.windowsAnswer]), [
     ["doublepulsar-ping", 65, true],
   ]);
-  assert.deepEqual(out, []);
+  assert.deepEqual(bench.reported, []);
 });

@@ -1,30 +1,14 @@
 /** efs-coercion: EfsRpc* calls whose file name is a UNC path on another host (PetitPotam). */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { efsCoercion } from "../../../lib/detect/rules/efs_coercion.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import { alertsOf, corpusTest, expectedJson, feed, FIXTURES, valuesOf as v } from "./_support.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
-const skip = corpusPresent ? "" : " (skipped: ../shared/pcaps/public not present)";
-
-function decode(url: URL): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine([efsCoercion], new Reporter(out, 100))],
-  });
-  const bytes = Deno.readFileSync(url);
-  return [...d.push(bytes), ...d.end()].filter((e): e is AlertEvent => e.type === "alert");
-}
-const v = (a: AlertEvent | undefined) => a!.values as Record<string, unknown>;
+const RPC = new URL("detect/rpc/", FIXTURES);
+const decode = (capture: URL) => alertsOf([efsCoercion], capture);
 
 Deno.test("efs-coercion on fixtures/detect/rpc/rpc_coerce.pcap: \\pipe\\lsarpc and \\pipe\\efsrpc (WebDAV)", () => {
-  const record = JSON.parse(
-    Deno.readTextFileSync(new URL("fixtures/detect/rpc/rpc_coerce.expected.json", ROOT)),
-  ) as {
+  const record = expectedJson<{
     calls: {
       interface: string;
       operation: string;
@@ -32,9 +16,9 @@ Deno.test("efs-coercion on fixtures/detect/rpc/rpc_coerce.pcap: \\pipe\\lsarpc a
       errorCode: number;
       requestFrame: number;
     }[];
-  };
+  }>(RPC, "rpc_coerce");
   const efs = record.calls.filter((c) => c.operation.startsWith("EfsRpc"));
-  const alerts = decode(new URL("fixtures/detect/rpc/rpc_coerce.pcap", ROOT));
+  const alerts = decode(new URL("rpc_coerce.pcap", RPC));
   assert.deepEqual(
     alerts.map((a) => [v(a).operation, v(a).path, v(a).channel, v(a).target, v(a).webdav]),
     efs.map((c, i) => [
@@ -51,11 +35,9 @@ Deno.test("efs-coercion on fixtures/detect/rpc/rpc_coerce.pcap: \\pipe\\lsarpc a
   assert.deepEqual(alerts.map((a) => a.user), ["WORKGROUP\\fixadmin", "WORKGROUP\\fixadmin"]);
 });
 
-Deno.test({
-  name:
-    `efs-coercion raises nothing on corelight's PetitPotam captures (SMB 3 encrypted), like Zeek${skip}`,
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "efs-coercion raises nothing on corelight's PetitPotam captures (SMB 3 encrypted), like Zeek",
+  () => {
     for (
       const name of [
         "PatchedDCAuthenticatedTryWithRpcEncryptFileSrv.pcapng",
@@ -66,11 +48,9 @@ Deno.test({
     }
     console.log("corelight-petitpotam: zeek no notice (! test -e notice.log); smbscope no alert");
   },
-});
+);
 
 Deno.test("efs-coercion: a path on the server itself or on loopback is not coercion; \\\\?\\UNC\\ is", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([efsCoercion], new Reporter(out, 100));
   const call = (fileName: string, more: Record<string, unknown> = {}) => ({
     type: "rpc",
     action: "call",
@@ -96,16 +76,13 @@ Deno.test("efs-coercion: a path on the server itself or on loopback is not coerc
     client: { ip: "10.0.0.2", port: 50000 },
     server: { ip: "10.0.0.1", port: 445 },
   };
-  for (
-    const e of [
-      tree,
-      call("\\\\10.0.0.1\\share\\a.txt"),
-      call("\\\\fs1.corp.local\\share\\a.txt"),
-      call("\\\\localhost\\c$\\a.txt"),
-      call("C:\\data\\a.txt"),
-      call("\\\\?\\UNC\\attacker\\share\\a.txt"),
-    ]
-  ) engine.event(e as DecodeEvent, out);
-  const alerts = out.filter((e): e is AlertEvent => e.type === "alert");
+  const alerts = feed([efsCoercion], [
+    tree,
+    call("\\\\10.0.0.1\\share\\a.txt"),
+    call("\\\\fs1.corp.local\\share\\a.txt"),
+    call("\\\\localhost\\c$\\a.txt"),
+    call("C:\\data\\a.txt"),
+    call("\\\\?\\UNC\\attacker\\share\\a.txt"),
+  ]);
   assert.deepEqual(alerts.map((a) => [v(a).target, v(a).serverNames]), [["attacker", ["fs1"]]]);
 });

@@ -1,31 +1,12 @@
 /** ms08-067: srvsvc path canonicalisation with a path that climbs above its root or is too long. */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { ms08067 } from "../../../lib/detect/rules/ms08_067.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
+import { alertsOf, expectedJson, feed, FIXTURES, type Thresholds } from "./_support.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
+const DCERPC = new URL("dcerpc/", FIXTURES);
 const SRVSVC = "4b324fc8-1670-01d3-1278-5a47bf6ee188";
-
-function decode(path: string, thresholds: Record<string, number> = {}): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine([ms08067], new Reporter(out, 100), thresholds)],
-  });
-  const bytes = Deno.readFileSync(new URL(path, ROOT));
-  return [...d.push(bytes), ...d.end()].filter((e): e is AlertEvent => e.type === "alert");
-}
-
-function feed(events: unknown[], thresholds: Record<string, number> = {}): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([ms08067], new Reporter(out, 100), thresholds);
-  for (const e of events) engine.event(e as DecodeEvent, out);
-  engine.end(out);
-  return out.filter((e): e is AlertEvent => e.type === "alert");
-}
+const made = (events: unknown[], thresholds: Thresholds = {}) =>
+  feed([ms08067], events, thresholds);
 
 const call = (opnum: number, args: Record<string, unknown>) => ({
   type: "rpc",
@@ -50,11 +31,11 @@ Deno.test("ms08-067 reports the traversal path of fixtures/dcerpc/rpc_smb2.pcap"
   // The fixture's record (rpc_smb2.expected.json) has impacket's NetprPathCanonicalize with
   // PathName \smbscope\..\..\fixture, answered by a fault nca_s_op_rng_error; tshark shows the
   // request in frame 87.
-  const record = JSON.parse(
-    Deno.readTextFileSync(new URL("fixtures/dcerpc/rpc_smb2.expected.json", ROOT)),
-  ) as { calls: { operation: string; request: { PathName: string }; result: string }[] };
+  const record = expectedJson<
+    { calls: { operation: string; request: { PathName: string }; result: string }[] }
+  >(DCERPC, "rpc_smb2");
   const sent = record.calls.find((c) => c.operation === "NetprPathCanonicalize")!;
-  const alerts = decode("fixtures/dcerpc/rpc_smb2.pcap");
+  const alerts = alertsOf([ms08067], new URL("rpc_smb2.pcap", DCERPC));
   assert.equal(alerts.length, 1);
   const [a] = alerts;
   const values = a!.values as Record<string, unknown>;
@@ -74,7 +55,7 @@ Deno.test("ms08-067 reports the traversal path of fixtures/dcerpc/rpc_smb2.pcap"
 
 Deno.test("ms08-067 flags over-long paths and traversal in NetprPathCompare, not ordinary paths", () => {
   const long = "\\" + "A".repeat(300);
-  const alerts = feed([
+  const alerts = made([
     call(31, { pathName: "\\share\\dir\\file.txt", prefix: "\\" }),
     call(31, { pathName: "..\\notes", prefix: "" }), // climbs out of where it is resolved
     call(31, { pathName: long, prefix: "\\" }),
@@ -88,5 +69,5 @@ Deno.test("ms08-067 flags over-long paths and traversal in NetprPathCompare, not
       { argument: "pathName2", path: "\\a/../../b", length: 10, reasons: ["traversal"] },
     ],
   );
-  assert.equal(feed([call(31, { pathName: long })], { "ms08-067.maxPathChars": 400 }).length, 0);
+  assert.equal(made([call(31, { pathName: long })], { "ms08-067.maxPathChars": 400 }).length, 0);
 });

@@ -6,54 +6,26 @@
  * alert), on proper multi-part transactions (no alert), and on odd events.
  */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent, SmbEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
-import type { Rule } from "../../../lib/detect/rule.ts";
 import { ms17010EternalBlue } from "../../../lib/detect/rules/ms17_010_eternalblue.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import { alertsOf, corpusTest, FIXTURES, planned, RuleBench, zeekLog } from "./_support.ts";
 
-const FIXTURES = new URL("../../../fixtures/detect/smb1/", import.meta.url);
+const SMB1 = new URL("detect/smb1/", FIXTURES);
 const SAFETY = new URL("zeek-eternalsafety/", corpus);
-
-/** The alerts of `rules` over a capture; fails on any rule failure (a `detect` anomaly). */
-function alerts(bytes: Uint8Array, rules: Rule[] = [ms17010EternalBlue]): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine(rules, new Reporter(out, 100))],
-  });
-  const events = [...d.push(bytes), ...d.end(), ...out];
-  assert.deepEqual(events.filter((e) => e.type === "anomaly" && e.layer === "detect"), []);
-  return events.filter((e): e is AlertEvent => e.type === "alert");
-}
-
-interface ExpectedAlert {
-  rule: string;
-  frames: number[];
-  values: Record<string, unknown>;
-}
-
-/** The expected file's alerts of one rule. */
-function planned(name: string, rule: string): ExpectedAlert[] {
-  const doc = JSON.parse(Deno.readTextFileSync(new URL(`${name}.expected.json`, FIXTURES)));
-  return (doc.alerts as ExpectedAlert[]).filter((a) => a.rule === rule);
-}
+const alerts = (capture: URL) => alertsOf([ms17010EternalBlue], capture);
 
 /** Zeek notice.log rows (the columns the EternalSafety btests keep). */
 function notices(path: URL): { orig: string; resp: string; note: string }[] {
-  return Deno.readTextFileSync(path).split("\n").filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => l.split("\t")).map((c) => ({
-      orig: `${c[0]}:${c[1]}`,
-      resp: `${c[2]}:${c[3]}`,
-      note: c[5]!,
-    }));
+  return zeekLog(path).map((c) => ({
+    orig: `${c[0]}:${c[1]}`,
+    resp: `${c[2]}:${c[3]}`,
+    note: c[5]!,
+  }));
 }
 
 Deno.test("ms17-010-eternalblue names the NT_TRANSACT continued by TRANSACTION2_SECONDARY in eternalblue_samba.pcap", () => {
-  const [exp] = planned("eternalblue_samba", "ms17-010-eternalblue");
-  const got = alerts(Deno.readFileSync(new URL("eternalblue_samba.pcap", FIXTURES)));
+  const [exp] = planned(SMB1, "eternalblue_samba", "ms17-010-eternalblue");
+  const got = alerts(new URL("eternalblue_samba.pcap", SMB1));
   assert.equal(got.length, 1);
   const a = got[0]!;
   assert.equal(a.rule, "ms17-010-eternalblue");
@@ -67,16 +39,13 @@ Deno.test("ms17-010-eternalblue names the NT_TRANSACT continued by TRANSACTION2_
 });
 
 Deno.test("ms17-010-eternalblue raises nothing on proper multi-part transactions (smb1_trans_benign.pcap)", () => {
-  assert.deepEqual(alerts(Deno.readFileSync(new URL("smb1_trans_benign.pcap", FIXTURES))), []);
+  assert.deepEqual(alerts(new URL("smb1_trans_benign.pcap", SMB1)), []);
 });
 
-Deno.test({
-  name: corpusPresent
-    ? "ms17-010-eternalblue agrees with zeek-EternalSafety on Metasploit's ms17_010_eternalblue capture"
-    : "ms17-010-eternalblue on the EternalSafety captures (skipped: ../shared/pcaps/public not present)",
-  ignore: !corpusPresent,
-  fn() {
-    const got = alerts(Deno.readFileSync(new URL("metasploit-ms017-010-win7x64.pcap", SAFETY)));
+corpusTest(
+  "ms17-010-eternalblue agrees with zeek-EternalSafety on Metasploit's ms17_010_eternalblue capture",
+  () => {
+    const got = alerts(new URL("metasploit-ms017-010-win7x64.pcap", SAFETY));
     assert.equal(got.length, 1);
     const a = got[0]!;
     // tshark: frame 34 NT_TRANSACT MID 64 (DataCount 976; TotalDataCount 0x000103d0 in the bytes
@@ -95,16 +64,13 @@ Deno.test({
       `agrees with Zeek's EternalSafety::EternalBlue notice: ${zeek[0]!.orig} -> ${zeek[0]!.resp}`,
     );
     // The failed run against patched Windows 7 holds no SMB over TCP: Zeek raises no notice, nor do we.
-    assert.deepEqual(
-      alerts(Deno.readFileSync(new URL("eternalblue-failed-patched-win7.pcap", SAFETY))),
-      [],
-    );
+    assert.deepEqual(alerts(new URL("eternalblue-failed-patched-win7.pcap", SAFETY)), []);
   },
-});
+  "ms17-010-eternalblue on the EternalSafety captures",
+);
 
 Deno.test("ms17-010-eternalblue reads odd events without throwing", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([ms17010EternalBlue], new Reporter(out, 100));
+  const bench = new RuleBench([ms17010EternalBlue]);
   const base = {
     type: "smb",
     version: 1,
@@ -122,11 +88,10 @@ Deno.test("ms17-010-eternalblue reads odd events without throwing", () => {
     { ...base, command: "TRANSACTION", response: true, fields: { totalParameterCount: -1 } },
     { ...base, command: 42, fields: null },
     { ...base, evidence: { frames: [] }, command: "TRANSACTION2_SECONDARY", fields: {} },
-  ] as unknown as SmbEvent[];
-  const sink: DecodeEvent[] = [];
-  for (const e of odd) engine.event(e, sink);
-  engine.end(sink);
-  assert.deepEqual(out, []); // no rule failure reported
+  ];
+  bench.feed(...odd);
+  bench.end();
+  assert.deepEqual(bench.reported, []); // no rule failure reported
   // The first secondary above does continue the NT_TRANSACT of MID 7: one alert, without numbers.
-  assert.equal(sink.filter((e) => e.type === "alert").length, 1);
+  assert.equal(bench.alerts.length, 1);
 });

@@ -7,80 +7,50 @@
  * alert), and on odd events.
  */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent, SmbEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
-import type { Rule } from "../../../lib/detect/rule.ts";
 import { ms17010EternalChampion } from "../../../lib/detect/rules/ms17_010_eternalchampion.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import {
+  agree,
+  alertsOf,
+  corpusTest,
+  FIXTURES,
+  planned,
+  RuleBench,
+  SMB1_REQUEST,
+} from "./_support.ts";
 
-const FIXTURES = new URL("../../../fixtures/detect/smb1/", import.meta.url);
-
-/** The alerts of `rules` over a capture; fails on any rule failure (a `detect` anomaly). */
-function alerts(bytes: Uint8Array, rules: Rule[] = [ms17010EternalChampion]): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine(rules, new Reporter(out, 100))],
-  });
-  const events = [...d.push(bytes), ...d.end(), ...out];
-  assert.deepEqual(events.filter((e) => e.type === "anomaly" && e.layer === "detect"), []);
-  return events.filter((e): e is AlertEvent => e.type === "alert");
-}
-
-interface ExpectedAlert {
-  rule: string;
-  frames: number[];
-  values: Record<string, unknown>;
-}
-
-/** The expected file's alerts of one rule. */
-function planned(name: string, rule: string): ExpectedAlert[] {
-  const doc = JSON.parse(Deno.readTextFileSync(new URL(`${name}.expected.json`, FIXTURES)));
-  return (doc.alerts as ExpectedAlert[]).filter((a) => a.rule === rule);
-}
+const SMB1 = new URL("detect/smb1/", FIXTURES);
+const alerts = (capture: URL) => alertsOf([ms17010EternalChampion], capture);
 
 Deno.test("ms17-010-eternalchampion names both racing secondaries of eternalchampion_samba.pcap", () => {
-  const exp = planned("eternalchampion_samba", "ms17-010-eternalchampion");
-  const got = alerts(Deno.readFileSync(new URL("eternalchampion_samba.pcap", FIXTURES)));
+  const exp = planned(SMB1, "eternalchampion_samba", "ms17-010-eternalchampion");
+  const got = alerts(new URL("eternalchampion_samba.pcap", SMB1));
   assert.equal(got.length, 2);
-  for (const [i, a] of got.entries()) {
-    assert.equal(a.rule, "ms17-010-eternalchampion");
-    // Primary and secondary in one frame (the script sent them in one send; tshark sees both there).
-    assert.deepEqual(a.evidence.frames, exp[i]!.frames);
-    for (const [k, v] of Object.entries(exp[i]!.values)) assert.deepEqual(a.values[k], v, k);
-  }
+  // Primary and secondary in one frame (the script sent them in one send; tshark sees both there).
+  agree(got, exp);
   assert.equal(got[0]!.values.primaryFunction, "RENAME");
   assert.equal(got[1]!.values.infoLevel, "SMB_INFO_IS_NAME_VALID");
 });
 
 Deno.test("ms17-010-eternalchampion raises nothing on proper multi-part transactions (smb1_trans_benign.pcap)", () => {
-  assert.deepEqual(alerts(Deno.readFileSync(new URL("smb1_trans_benign.pcap", FIXTURES))), []);
+  assert.deepEqual(alerts(new URL("smb1_trans_benign.pcap", SMB1)), []);
 });
 
-Deno.test({
-  name: corpusPresent
-    ? "ms17-010-eternalchampion on the corpus: Zeek's secondary-request traces, not EternalRomance"
-    : "ms17-010-eternalchampion on the corpus (skipped: ../shared/pcaps/public not present)",
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "ms17-010-eternalchampion on the corpus: Zeek's secondary-request traces, not EternalRomance",
+  () => {
     // Zeek's parser tests for secondary requests were made by hand: a TRANSACTION (\\PIPE\\lsarpc,
     // TotalParameterCount 11, TotalDataCount 9, all of it in frame 14) and a TRANS2
     // QUERY_PATH_INFORMATION (13 parameter bytes, all in frame 14), each followed by a secondary
     // with the same MID (2) in the next segment (tshark: frames 15 and 16, smb.cmd 0x26 and 0x33).
-    const trans = alerts(
-      Deno.readFileSync(new URL("zeek/smb1_transaction_secondary_request.pcap", corpus)),
-    );
+    const trans = alerts(new URL("zeek/smb1_transaction_secondary_request.pcap", corpus));
     assert.deepEqual(
       trans.map((a) => [a.evidence.frames, a.values.mid, a.values.secondary, a.values.sameSegment]),
       [
         [[14, 15], 2, "TRANSACTION_SECONDARY", false],
       ],
     );
-    const trans2 = alerts(
-      Deno.readFileSync(new URL("zeek/smb1_transaction2_secondary_request.pcap", corpus)),
-    );
+    const trans2 = alerts(new URL("zeek/smb1_transaction2_secondary_request.pcap", corpus));
     assert.deepEqual(
       trans2.map((a) => [a.evidence.frames, a.values.mid, a.values.primaryFunction]),
       [
@@ -89,30 +59,17 @@ Deno.test({
     );
     // EternalRomance sends many secondaries, but each for a transaction still waiting for data.
     assert.deepEqual(
-      alerts(
-        Deno.readFileSync(new URL("zeek-eternalsafety/eternalromance-success-2008r2.pcap", corpus)),
-      ),
+      alerts(new URL("zeek-eternalsafety/eternalromance-success-2008r2.pcap", corpus)),
       [],
     );
   },
-});
+  "ms17-010-eternalchampion on the corpus",
+);
 
 Deno.test("ms17-010-eternalchampion: a secondary after the final reply, or for an incomplete primary, is no race", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([ms17010EternalChampion], new Reporter(out, 100));
-  const base = {
-    type: "smb",
-    version: 1,
-    response: false,
-    sessionId: "1",
-    treeId: 2,
-    processId: 3,
-    chainIndex: 0,
-    header: {},
-    evidence: { frames: [1], ts: 0, connection: 0, streamOffset: 0, fromClient: true },
-  };
-  const sink: DecodeEvent[] = [];
-  const feed = (e: object) => engine.event(e as SmbEvent, sink);
+  const bench = new RuleBench([ms17010EternalChampion]);
+  const base = SMB1_REQUEST;
+  const feed = (e: object) => bench.feed(e);
   const counts = { totalParameterCount: 4, totalDataCount: 0, parameterCount: 4, dataCount: 0 };
   // Complete primary, final reply, then a secondary: the transaction had ended.
   feed({ ...base, messageId: "5", command: "TRANSACTION2", fields: counts });
@@ -134,12 +91,12 @@ Deno.test("ms17-010-eternalchampion: a secondary after the final reply, or for a
   });
   feed({ ...base, messageId: "6", command: "NT_TRANSACT", response: true, status: 0, fields: {} });
   feed({ ...base, messageId: "6", command: "NT_TRANSACT_SECONDARY", fields: {} });
-  assert.equal(sink.filter((e) => e.type === "alert").length, 0);
+  assert.equal(bench.alerts.length, 0);
   // Complete primary and a secondary before any reply: the race, once.
   feed({ ...base, messageId: "7", command: "TRANSACTION", fields: counts });
   feed({ ...base, messageId: "7", command: "TRANSACTION_SECONDARY", fields: {} });
   feed({ ...base, messageId: "7", command: "TRANSACTION_SECONDARY", fields: {} });
   feed({ ...base, messageId: "7", command: "TRANSACTION_SECONDARY", fields: null });
-  assert.equal(sink.filter((e) => e.type === "alert").length, 1);
-  assert.deepEqual(out, []);
+  assert.equal(bench.alerts.length, 1);
+  assert.deepEqual(bench.reported, []);
 });

@@ -4,15 +4,11 @@
  * the public captures with 24-byte NTLM responses (values checked with tshark), plus odd events.
  */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
-import type { Rule } from "../../../lib/detect/rule.ts";
 import { ntlmv1 } from "../../../lib/detect/rules/ntlmv1.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import { alertsOf, corpusTest, expectedJson, FIXTURES, RuleBench, zeekLog } from "./_support.ts";
 
-const FIXTURES = new URL("../../../fixtures/detect/auth/", import.meta.url);
+const AUTH = new URL("detect/auth/", FIXTURES);
 
 interface ExpectedLogin {
   frame: number;
@@ -27,21 +23,9 @@ interface ExpectedLogin {
   statusName: string;
 }
 
-/** The alerts of `rules` over a capture; fails on any rule failure (a `detect` anomaly). */
-function alerts(bytes: Uint8Array, rules: Rule[] = [ntlmv1]): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine(rules, new Reporter(out, 100))],
-  });
-  const events = [...d.push(bytes), ...d.end(), ...out];
-  assert.deepEqual(events.filter((e) => e.type === "anomaly" && e.layer === "detect"), []);
-  return events.filter((e): e is AlertEvent => e.type === "alert");
-}
-
-const fixture = (name: string) => Deno.readFileSync(new URL(name, FIXTURES));
-const expected = (name: string) =>
-  JSON.parse(Deno.readTextFileSync(new URL(`${name}.expected.json`, FIXTURES)));
+const alerts = (capture: URL) => alertsOf([ntlmv1], capture);
+const fixture = (name: string) => new URL(name, AUTH);
+const expected = (name: string) => expectedJson(AUTH, name);
 
 Deno.test("ntlmv1 names each weak login of ntlmv1.pcap: NTLMv1 (NTLMSSP and SMB1), LM only, clear text", () => {
   const exp = expected("ntlmv1");
@@ -92,17 +76,12 @@ Deno.test("ntlmv1 stays quiet on NTLMv2 and anonymous logins (spray, bruteforce,
   }
 });
 
-Deno.test({
-  name: corpusPresent
-    ? "ntlmv1 on the public captures with NTLMv1: smbtorture (frame 9) and Zeek's mapi.pcap (one alert for two logins)"
-    : "ntlmv1 on the public captures (skipped: ../shared/pcaps/public not present)",
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "ntlmv1 on the public captures with NTLMv1: smbtorture (frame 9) and Zeek's mapi.pcap (one alert for two logins)",
+  () => {
     // tshark: frame 9 AUTHENTICATE VNET3\administrator from BLU, 24-byte NT response, flags
     // 0x60080215; the CHALLENGE (frame 8) names the server VISTA2 / vista2.
-    const [torture, ...more] = alerts(
-      Deno.readFileSync(new URL("arkime/smbtorture-ntlmssp.pcap", corpus)),
-    );
+    const [torture, ...more] = alerts(new URL("arkime/smbtorture-ntlmssp.pcap", corpus));
     assert.deepEqual(more, []);
     assert.deepEqual(torture!.evidence.frames, [9]);
     assert.deepEqual(
@@ -119,7 +98,7 @@ Deno.test({
     // client to the same server as the same user: one alert, on the first. Zeek's ntlm.log for this
     // capture (zeek/expected/scripts.base.protocols.dce-rpc.mapi/ntlm.log) names the same user,
     // host, domain and server: ALeonard, ALEONARD-XP, CNAMIS, SATURN.
-    const mapi = alerts(Deno.readFileSync(new URL("zeek/mapi.pcap", corpus)));
+    const mapi = alerts(new URL("zeek/mapi.pcap", corpus));
     assert.equal(mapi.length, 1);
     assert.deepEqual(mapi[0]!.evidence.frames, [417]);
     assert.deepEqual(
@@ -131,9 +110,9 @@ Deno.test({
       ],
       ["CNAMIS\\ALeonard", "ALEONARD-XP", "SATURN", "dcerpc"],
     );
-    const zeek = Deno.readTextFileSync(
+    const zeek = zeekLog(
       new URL("zeek/expected/scripts.base.protocols.dce-rpc.mapi/ntlm.log", corpus),
-    ).split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
+    );
     assert.equal(zeek.length, 2);
     for (const row of zeek) {
       assert.deepEqual([row[6], row[7], row[8], row[9]], [
@@ -147,13 +126,12 @@ Deno.test({
       "mapi.pcap: the alert's user, workstation, domain and server agree with Zeek's ntlm.log",
     );
   },
-});
+  "ntlmv1 on the public captures",
+);
 
 Deno.test("ntlmv1 reads odd events without throwing and only alerts on what it can tell", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([ntlmv1], new Reporter(out, 10));
-  const sink: DecodeEvent[] = [];
-  const ev = (e: unknown) => engine.event(e as DecodeEvent, sink);
+  const bench = new RuleBench([ntlmv1]);
+  const ev = (e: unknown) => bench.feed(e);
   ev({ type: "ntlm" });
   ev({
     type: "ntlm",
@@ -199,10 +177,7 @@ Deno.test("ntlmv1 reads odd events without throwing and only alerts on what it c
     user: "u",
     evidence: { connection: 4, frames: [5], streamOffset: 100 },
   });
-  engine.end(sink);
-  assert.deepEqual(out, []);
-  assert.deepEqual(
-    sink.filter((e) => e.type === "alert").map((e) => (e as AlertEvent).values.kind),
-    ["ntlmv1"],
-  );
+  bench.end();
+  assert.deepEqual(bench.reported, []);
+  assert.deepEqual(bench.alerts.map((a) => a.values.kind), ["ntlmv1"]);
 });

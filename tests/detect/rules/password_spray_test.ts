@@ -6,15 +6,19 @@
  * are KDC exchanges the decoder does not turn into events).
  */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { passwordBruteForce } from "../../../lib/detect/rules/password_brute_force.ts";
 import { passwordSpray } from "../../../lib/detect/rules/password_spray.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import {
+  corpusTest,
+  decodeWith,
+  expectedJson,
+  FIXTURES,
+  RuleBench,
+  type Thresholds,
+} from "./_support.ts";
 
-const FIXTURES = new URL("../../../fixtures/detect/auth/", import.meta.url);
+const AUTH = new URL("detect/auth/", FIXTURES);
 
 interface ExpectedLogin {
   frame: number;
@@ -25,22 +29,10 @@ interface ExpectedLogin {
 }
 
 /** Both rules' alerts and every event of a capture; fails on any rule failure. */
-function decode(bytes: Uint8Array, thresholds: Record<string, number> = {}) {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine(
-    [passwordSpray, passwordBruteForce],
-    new Reporter(out, 100),
-    thresholds,
-  );
-  const d = new Decoder({ alerts: false, watchers: [engine] });
-  const events = [...d.push(bytes), ...d.end(), ...out];
-  assert.deepEqual(events.filter((e) => e.type === "anomaly" && e.layer === "detect"), []);
-  return { events, alerts: events.filter((e): e is AlertEvent => e.type === "alert") };
-}
-
-const fixture = (name: string) => Deno.readFileSync(new URL(name, FIXTURES));
-const expected = (name: string) =>
-  JSON.parse(Deno.readTextFileSync(new URL(`${name}.expected.json`, FIXTURES)));
+const decode = (capture: URL | Uint8Array, thresholds: Thresholds = {}) =>
+  decodeWith([passwordSpray, passwordBruteForce], capture, thresholds);
+const fixture = (name: string) => Deno.readFileSync(new URL(name, AUTH));
+const expected = (name: string) => expectedJson(AUTH, name);
 
 Deno.test("password-spray names the client, the six refused users and grace, who then logged in (spray.pcap)", () => {
   const exp = expected("spray");
@@ -117,10 +109,8 @@ Deno.test("password-spray and password-brute-force thresholds: users, attempts, 
 });
 
 Deno.test("password-spray counts Kerberos refusals with a known principal, lockouts, expired passwords, and reads odd events safely", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([passwordSpray, passwordBruteForce], new Reporter(out, 10));
-  const sink: DecodeEvent[] = [];
-  const ev = (e: unknown) => engine.event(e as DecodeEvent, sink);
+  const bench = new RuleBench([passwordSpray, passwordBruteForce]);
+  const ev = (e: unknown) => bench.feed(e);
   const client = { ip: "192.0.2.9", port: 50000 }, server = { ip: "192.0.2.1", port: 445 };
   let frame = 0;
   const krb = (principal: string | undefined, statusName: string, success: boolean) => ({
@@ -164,9 +154,9 @@ Deno.test("password-spray counts Kerberos refusals with a known principal, locko
     success: false,
     statusName: "STATUS_LOGON_FAILURE",
   });
-  engine.end(sink);
-  assert.deepEqual(out, []);
-  const alerts = sink.filter((e): e is AlertEvent => e.type === "alert");
+  bench.end();
+  assert.deepEqual(bench.reported, []);
+  const alerts = bench.alerts;
   assert.deepEqual(alerts.map((a) => a.rule), ["password-spray"]);
   assert.deepEqual(alerts[0]!.values.users, [
     "ann@EXAMPLE.COM",
@@ -185,22 +175,18 @@ Deno.test("password-spray counts Kerberos refusals with a known principal, locko
   assert.match(alerts[0]!.message, /; the password was right for dan@EXAMPLE\.COM \(expired\)$/);
 });
 
-Deno.test({
-  name: corpusPresent
-    ? "kerbrute's AS-REQ spray is KDC traffic the decoder gives no events for: no alert (a known gap)"
-    : "kerbrute's AS-REQ spray (skipped: ../shared/pcaps/public not present)",
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "kerbrute's AS-REQ spray is KDC traffic the decoder gives no events for: no alert (a known gap)",
+  () => {
     // tshark: AS-REQs for 13 names on UDP/TCP 88, KRB-ERROR 6 (unknown principal) for eight,
     // 24 (pre-authentication failed) for administrator and backdoor (frames 27, 28), an AS-REP for
     // "normal" (frame 33). The decoder reads KDC replies only to name the clients of tickets later
     // presented to SMB or DCE/RPC; no `kerberos` event says a pre-authentication failed.
     const { events, alerts } = decode(
-      Deno.readFileSync(
-        new URL("pcap-attack/CA_kerbrute_passwordspray_kerberos_AS-REQ.pcapng", corpus),
-      ),
+      new URL("pcap-attack/CA_kerbrute_passwordspray_kerberos_AS-REQ.pcapng", corpus),
     );
     assert.deepEqual(alerts, []);
     assert.ok(!events.some((e) => e.type === "kerberos" && e.success === false));
   },
-});
+  "kerbrute's AS-REQ spray",
+);

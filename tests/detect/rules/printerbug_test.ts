@@ -1,28 +1,12 @@
 /** printerbug: change notifications sent to a host other than the caller (SpoolSample). */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { printerBug } from "../../../lib/detect/rules/printerbug.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
+import { alertsOf, expectedJson, feed, FIXTURES, valuesOf as v } from "./_support.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
-
-function decode(url: URL): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine([printerBug], new Reporter(out, 100))],
-  });
-  const bytes = Deno.readFileSync(url);
-  return [...d.push(bytes), ...d.end()].filter((e): e is AlertEvent => e.type === "alert");
-}
-const v = (a: AlertEvent | undefined) => a!.values as Record<string, unknown>;
+const decode = (capture: URL) => alertsOf([printerBug], capture);
 
 Deno.test("printerbug on fixtures/detect/rpc/rpc_lateral.pcap: Samba asked to call 10.77.0.99", () => {
-  const record = JSON.parse(
-    Deno.readTextFileSync(new URL("fixtures/detect/rpc/rpc_lateral.expected.json", ROOT)),
-  ) as {
+  const record = expectedJson<{
     calls: {
       operation: string;
       arguments: { localMachine?: string };
@@ -30,11 +14,11 @@ Deno.test("printerbug on fixtures/detect/rpc/rpc_lateral.pcap: Samba asked to ca
       requestFrame: number;
     }[];
     clientIp: string;
-  };
+  }>(new URL("detect/rpc/", FIXTURES), "rpc_lateral");
   const sent = record.calls.find((c) =>
     c.operation === "RpcRemoteFindFirstPrinterChangeNotificationEx"
   )!;
-  const alerts = decode(new URL("fixtures/detect/rpc/rpc_lateral.pcap", ROOT));
+  const alerts = decode(new URL("detect/rpc/rpc_lateral.pcap", FIXTURES));
   assert.deepEqual(
     alerts.map((a) => [v(a).localMachine, v(a).target, v(a).caller, v(a).confidence, v(a).status]),
     [[
@@ -51,7 +35,7 @@ Deno.test("printerbug on fixtures/detect/rpc/rpc_lateral.pcap: Samba asked to ca
 
 Deno.test("printerbug: a client naming itself (fixtures/dcerpc/rpc_smb2.pcap) is a print client, not an attack", () => {
   // rpc_smb2.expected.json: pszLocalMachine \\10.77.0.2, the client's own address
-  assert.deepEqual(decode(new URL("fixtures/dcerpc/rpc_smb2.pcap", ROOT)), []);
+  assert.deepEqual(decode(new URL("dcerpc/rpc_smb2.pcap", FIXTURES)), []);
 });
 
 Deno.test("printerbug compares names: the NTLM workstation and RpcOpenPrinterEx's client machine", () => {
@@ -72,26 +56,21 @@ Deno.test("printerbug compares names: the NTLM workstation and RpcOpenPrinterEx'
     ...ends,
     client,
   });
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([printerBug], new Reporter(out, 100));
-  for (
-    const e of [
-      {
-        type: "ntlm",
-        protocol: "smb2",
-        workstation: "WS01",
-        user: "bob",
-        domain: "CORP",
-        evidence: ev,
-        ...ends,
-      },
-      notify("\\\\ws01.corp.local"), // itself: no alert
-      notify("\\\\ATTACKER"), // another name than the caller's
-      notify("\\\\10.0.0.1"), // the server itself: no alert
-      notify("\\\\LISTENER", { ip: "10.0.0.3", port: 50001 }), // caller with no known name
-    ]
-  ) engine.event(e as DecodeEvent, out);
-  const alerts = out.filter((e): e is AlertEvent => e.type === "alert");
+  const alerts = feed([printerBug], [
+    {
+      type: "ntlm",
+      protocol: "smb2",
+      workstation: "WS01",
+      user: "bob",
+      domain: "CORP",
+      evidence: ev,
+      ...ends,
+    },
+    notify("\\\\ws01.corp.local"), // itself: no alert
+    notify("\\\\ATTACKER"), // another name than the caller's
+    notify("\\\\10.0.0.1"), // the server itself: no alert
+    notify("\\\\LISTENER", { ip: "10.0.0.3", port: 50001 }), // caller with no known name
+  ]);
   assert.deepEqual(alerts.map((a) => [v(a).target, v(a).confidence, v(a).callerNames]), [
     ["ATTACKER", "high", ["ws01"]],
     ["LISTENER", "low", []],

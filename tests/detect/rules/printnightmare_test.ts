@@ -1,30 +1,13 @@
 /** printnightmare: printer drivers installed from a UNC path, the spooler's old folder or outside the driver store. */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { printNightmare } from "../../../lib/detect/rules/printnightmare.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import { alertsOf, corpusTest, expectedJson, feed, FIXTURES, valuesOf as v } from "./_support.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
-const skip = corpusPresent ? "" : " (skipped: ../shared/pcaps/public not present)";
-
-function decode(url: URL): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine([printNightmare], new Reporter(out, 100))],
-  });
-  const bytes = Deno.readFileSync(url);
-  return [...d.push(bytes), ...d.end()].filter((e): e is AlertEvent => e.type === "alert");
-}
-const v = (a: AlertEvent | undefined) => a!.values as Record<string, unknown>;
+const decode = (capture: URL) => alertsOf([printNightmare], capture);
 
 Deno.test("printnightmare on fixtures/dcerpc/rpc_smb2.pcap: a UNC data file, kernelbase.dll, flags 0x8014", () => {
-  const record = JSON.parse(
-    Deno.readTextFileSync(new URL("fixtures/dcerpc/rpc_smb2.expected.json", ROOT)),
-  ) as {
+  const record = expectedJson<{
     calls: {
       operation: string;
       request: {
@@ -33,10 +16,10 @@ Deno.test("printnightmare on fixtures/dcerpc/rpc_smb2.pcap: a UNC data file, ker
       };
       result: string;
     }[];
-  };
+  }>(new URL("dcerpc/", FIXTURES), "rpc_smb2");
   const sent = record.calls.find((c) => c.operation === "RpcAddPrinterDriverEx")!;
   const info = sent.request.pDriverContainer.DriverInfo.Level2;
-  const alerts = decode(new URL("fixtures/dcerpc/rpc_smb2.pcap", ROOT));
+  const alerts = decode(new URL("dcerpc/rpc_smb2.pcap", FIXTURES));
   assert.equal(alerts.length, 1);
   const [a] = alerts;
   assert.deepEqual(v(a).files, [
@@ -50,11 +33,9 @@ Deno.test("printnightmare on fixtures/dcerpc/rpc_smb2.pcap: a UNC data file, ker
   assert.ok(a!.evidence.frames.includes(274)); // tshark: RpcAddPrinterDriverEx request, frame 274
 });
 
-Deno.test({
-  name:
-    `printnightmare reports the sealed RpcAddPrinterDriverEx of corelight packetcapture_1${skip}`,
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "printnightmare reports the sealed RpcAddPrinterDriverEx of corelight packetcapture_1",
+  () => {
     const alerts = decode(new URL("corelight-printnightmare/packetcapture_1.pcap", corpus));
     // tshark: opnum 89 request in frame 14 (TCP, NTLM, packet privacy), answered by a fault
     assert.deepEqual(alerts.map((a) => [v(a).confidence, v(a).argumentsEncrypted, v(a).status]), [
@@ -67,11 +48,9 @@ Deno.test({
     // with low confidence: a disagreement by design.
     console.log("corelight packetcapture_1: zeek no notice; smbscope 1 low-confidence alert");
   },
-});
+);
 
 Deno.test("printnightmare: the server's own print$ is fine; the old folder, flags and sealed MS-PAR are not", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([printNightmare], new Reporter(out, 100));
   const call = (iface: string, opnum: number, args: Record<string, unknown> | null) => ({
     type: "rpc",
     action: "call",
@@ -101,8 +80,7 @@ Deno.test("printnightmare: the server's own print$ is fine; the old folder, flag
     call(RPRN, 9, { name: "flags", driverPath: "unidrv.dll", fileCopyFlags: 0x10 }),
     call("76f03f96-cdfd-44fc-a22c-64950a001209", 39, null),
   ];
-  for (const e of events) engine.event(e as DecodeEvent, out);
-  const alerts = out.filter((e): e is AlertEvent => e.type === "alert");
+  const alerts = feed([printNightmare], events);
   assert.deepEqual(
     alerts.map((
       a,

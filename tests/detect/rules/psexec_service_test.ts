@@ -1,41 +1,17 @@
 /** psexec-service: a service binary uploaded to ADMIN$/C$ and a service created to run it; command-line services; encrypted creations. */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { psexecService } from "../../../lib/detect/rules/psexec_service.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import { alertsOf, corpusTest, expectedJson, feed, FIXTURES, valuesOf as v } from "./_support.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
+const RPC = new URL("detect/rpc/", FIXTURES);
 const SVCCTL = "367abb81-9844-35f1-ad32-98f038001003";
-const skip = corpusPresent ? "" : " (skipped: ../shared/pcaps/public not present)";
+const decode = (capture: URL) => alertsOf([psexecService], capture);
+const made = (events: unknown[]) => feed([psexecService], events);
 
-function decode(url: URL): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine([psexecService], new Reporter(out, 100))],
-  });
-  const bytes = Deno.readFileSync(url);
-  return [...d.push(bytes), ...d.end()].filter((e): e is AlertEvent => e.type === "alert");
-}
-
-function feed(events: unknown[], thresholds: Record<string, number> = {}): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([psexecService], new Reporter(out, 100), thresholds);
-  for (const e of events) engine.event(e as DecodeEvent, out);
-  engine.end(out);
-  return out.filter((e): e is AlertEvent => e.type === "alert");
-}
-
-const v = (a: AlertEvent | undefined) => a!.values as Record<string, unknown>;
-
-Deno.test({
-  name:
-    `psexec-service pairs PSEXESVC.exe on ADMIN$ with its service in 401trg psexec_add_user${skip}`,
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "psexec-service pairs PSEXESVC.exe on ADMIN$ with its service in 401trg psexec_add_user",
+  () => {
     const alerts = decode(new URL("401trg/20171220_smb_psexec_add_user.pcap", corpus));
     assert.equal(alerts.length, 1);
     const [a] = alerts;
@@ -56,12 +32,11 @@ Deno.test({
     });
     assert.equal(a!.server?.ip, "192.168.10.10");
   },
-});
+);
 
-Deno.test({
-  name: `psexec-service reports smbexec's encrypted create-and-start twice in pcap-attack${skip}`,
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "psexec-service reports smbexec's encrypted create-and-start twice in pcap-attack",
+  () => {
     const alerts = decode(new URL("pcap-attack/LM_smbexec_smb_dcerpc_svcctl_epm.pcapng", corpus));
     // tshark: RCreateServiceA (24) in frames 10 and 51, RStartServiceA (31) in 12 and 53, sealed
     assert.deepEqual(alerts.map((a) => a.evidence.frames), [[10, 11, 12, 13], [51, 52, 53, 54]]);
@@ -72,13 +47,11 @@ Deno.test({
       assert.equal(a.user, "3B\\Backdoor"); // the NTLM AUTHENTICATE of the svcctl association
     }
   },
-});
+);
 
-Deno.test({
-  name:
-    `psexec-service ties the sealed PsExec service to its ADMIN$ upload (401trg ticket dump)${skip}`,
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "psexec-service ties the sealed PsExec service to its ADMIN$ upload (401trg ticket dump)",
+  () => {
     const alerts = decode(
       new URL("401trg/20171220_smb_psexec_mimikatz_ticket_dump.pcap", corpus),
     );
@@ -94,23 +67,17 @@ Deno.test({
     assert.ok(a!.evidence.frames.includes(78) && a!.evidence.frames.includes(84));
     assert.equal(a!.user, "RonHD@CONTOSO.LOCAL");
   },
-});
+);
 
-Deno.test({
-  name: `psexec-service names PsExec's service when its upload is not in the slice${skip}`,
-  ignore: !corpusPresent,
-  fn() {
-    const alerts = decode(new URL("suricata-verify/dcerpc-smb-test-01__input.pcap", corpus));
-    assert.deepEqual(alerts.map((a) => [v(a).kind, v(a).tool, v(a).serviceName]), [
-      ["known_tool", "PsExec", "PSEXESVC"],
-    ]);
-  },
+corpusTest("psexec-service names PsExec's service when its upload is not in the slice", () => {
+  const alerts = decode(new URL("suricata-verify/dcerpc-smb-test-01__input.pcap", corpus));
+  assert.deepEqual(alerts.map((a) => [v(a).kind, v(a).tool, v(a).serviceName]), [
+    ["known_tool", "PsExec", "PSEXESVC"],
+  ]);
 });
 
 Deno.test("psexec-service on fixtures/detect/rpc/rpc_lateral.pcap: the upload, and smbexec's command line", () => {
-  const record = JSON.parse(
-    Deno.readTextFileSync(new URL("fixtures/detect/rpc/rpc_lateral.expected.json", ROOT)),
-  ) as {
+  const record = expectedJson<{
     calls: {
       operation: string;
       arguments: { serviceName?: string; binaryPathName?: string };
@@ -125,9 +92,9 @@ Deno.test("psexec-service on fixtures/detect/rpc/rpc_lateral.pcap: the upload, a
       createRequestFrame: number;
     }[];
     user: string;
-  };
+  }>(RPC, "rpc_lateral");
   const creates = record.calls.filter((c) => c.operation === "RCreateServiceW");
-  const alerts = decode(new URL("fixtures/detect/rpc/rpc_lateral.pcap", ROOT));
+  const alerts = decode(new URL("rpc_lateral.pcap", RPC));
   assert.equal(alerts.length, 2);
   const [up, cmd] = alerts;
   assert.equal(v(up).kind, "uploaded_binary");
@@ -190,7 +157,7 @@ const upload = (ts: number, share: string, path: string) => ({
 });
 
 Deno.test("psexec-service pairs an upload that closes after the service creation, within the window", () => {
-  const alerts = feed([
+  const alerts = made([
     create(100, '"C:\\Windows\\evil.exe" -k'),
     upload(160, "\\\\h\\C$", "Windows\\evil.exe"),
     create(200, "C:\\Windows\\other.exe", "svc2"),
@@ -202,10 +169,10 @@ Deno.test("psexec-service pairs an upload that closes after the service creation
     ["svc1", "Windows\\evil.exe"],
   ]);
   assert.deepEqual(
-    feed([create(100, "%COMSPEC% /Q /c echo x"), create(101, "cmd.exe /c whoami", "s2")]).map((a) =>
+    made([create(100, "%COMSPEC% /Q /c echo x"), create(101, "cmd.exe /c whoami", "s2")]).map((a) =>
       v(a).matched
     ),
     ["%COMSPEC%", "cmd /c"],
   );
-  assert.equal(feed([create(1, "C:\\Windows\\System32\\svchost.exe -k netsvcs")]).length, 0);
+  assert.equal(made([create(1, "C:\\Windows\\System32\\svchost.exe -k netsvcs")]).length, 0);
 });

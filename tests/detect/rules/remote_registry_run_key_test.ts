@@ -1,31 +1,16 @@
 /** remote-registry-run-key: winreg values written under autostart keys, keys followed by handle. */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { remoteRegistryRunKey } from "../../../lib/detect/rules/remote_registry_run_key.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import { alertsOf, corpusTest, expectedJson, feed, FIXTURES, valuesOf as v } from "./_support.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
+const RPC = new URL("detect/rpc/", FIXTURES);
 const WINREG = "338cd001-2244-31f1-aaaa-900038001003";
-const skip = corpusPresent ? "" : " (skipped: ../shared/pcaps/public not present)";
+const decode = (capture: URL) => alertsOf([remoteRegistryRunKey], capture);
 
-function decode(url: URL): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine([remoteRegistryRunKey], new Reporter(out, 100))],
-  });
-  const bytes = Deno.readFileSync(url);
-  return [...d.push(bytes), ...d.end()].filter((e): e is AlertEvent => e.type === "alert");
-}
-const v = (a: AlertEvent | undefined) => a!.values as Record<string, unknown>;
-
-Deno.test({
-  name: `remote-registry-run-key: the Run value of suricata-verify dcerpc-dce-stub-data-04${skip}`,
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "remote-registry-run-key: the Run value of suricata-verify dcerpc-dce-stub-data-04",
+  () => {
     const alerts = decode(
       new URL("suricata-verify/dcerpc-dce-stub-data-04__input.pcap", corpus),
     );
@@ -45,12 +30,10 @@ Deno.test({
     );
     assert.ok(alerts[0]!.evidence.frames.includes(16));
   },
-});
+);
 
 Deno.test("remote-registry-run-key on fixtures/detect/rpc/rpc_lateral.pcap: what Samba allowed and refused", () => {
-  const record = JSON.parse(
-    Deno.readTextFileSync(new URL("fixtures/detect/rpc/rpc_lateral.expected.json", ROOT)),
-  ) as {
+  const record = expectedJson<{
     calls: {
       operation: string;
       arguments: Record<string, string>;
@@ -58,9 +41,9 @@ Deno.test("remote-registry-run-key on fixtures/detect/rpc/rpc_lateral.pcap: what
       errorCode?: number;
       requestFrame: number;
     }[];
-  };
+  }>(RPC, "rpc_lateral");
   const sets = record.calls.filter((c) => c.operation === "BaseRegSetValue");
-  const alerts = decode(new URL("fixtures/detect/rpc/rpc_lateral.pcap", ROOT));
+  const alerts = decode(new URL("rpc_lateral.pcap", RPC));
   assert.deepEqual(
     alerts.map((a) => [v(a).key, v(a).valueName, v(a).data, v(a).success, a.evidence.frames[0]]),
     sets.map((c) => [
@@ -100,30 +83,25 @@ const rr = (opnum: number, args: Record<string, unknown>, handle?: string, conne
 const H = (x: number) => x.toString(16).padStart(40, "0");
 
 Deno.test("remote-registry-run-key follows handles through nested opens, per connection", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([remoteRegistryRunKey], new Reporter(out, 100));
-  for (
-    const e of [
-      rr(2, { desiredAccess: 0x2000000 }, H(1)), // OpenLocalMachine
-      rr(15, { handle: H(1), subKey: "SOFTWARE" }, H(2)),
-      rr(6, { handle: H(2), subKey: "Microsoft\\Windows\\CurrentVersion\\RunOnce\\" }, H(3)),
-      rr(22, { handle: H(3), valueName: "x", type: "REG_SZ", data: "C:\\x.exe" }),
-      rr(15, { handle: H(1), subKey: "SYSTEM\\CurrentControlSet\\Services\\evil" }, H(4)),
-      rr(22, { handle: H(4), valueName: "ImagePath", type: "REG_EXPAND_SZ", data: "C:\\e.exe" }),
-      rr(22, { handle: H(4), valueName: "Start", type: "REG_DWORD", data: 2 }), // not ImagePath
-      rr(6, {
-        handle: H(1),
-        subKey:
-          "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\sethc.exe",
-      }, H(5)),
-      rr(22, { handle: H(5), valueName: "Debugger", type: "REG_SZ", data: "cmd.exe" }),
-      rr(15, { handle: H(1), subKey: "SOFTWARE\\Vendor\\Run" }, H(6)), // not CurrentVersion\Run
-      rr(22, { handle: H(6), valueName: "x", type: "REG_SZ", data: "y" }),
-      rr(22, { handle: H(3), valueName: "x", type: "REG_SZ", data: "y" }, undefined, 2), // other connection
-      rr(22, { handle: H(99), valueName: "ImagePath", type: "REG_SZ", data: "y" }), // unknown key
-    ]
-  ) engine.event(e as DecodeEvent, out);
-  const alerts = out.filter((e): e is AlertEvent => e.type === "alert");
+  const alerts = feed([remoteRegistryRunKey], [
+    rr(2, { desiredAccess: 0x2000000 }, H(1)), // OpenLocalMachine
+    rr(15, { handle: H(1), subKey: "SOFTWARE" }, H(2)),
+    rr(6, { handle: H(2), subKey: "Microsoft\\Windows\\CurrentVersion\\RunOnce\\" }, H(3)),
+    rr(22, { handle: H(3), valueName: "x", type: "REG_SZ", data: "C:\\x.exe" }),
+    rr(15, { handle: H(1), subKey: "SYSTEM\\CurrentControlSet\\Services\\evil" }, H(4)),
+    rr(22, { handle: H(4), valueName: "ImagePath", type: "REG_EXPAND_SZ", data: "C:\\e.exe" }),
+    rr(22, { handle: H(4), valueName: "Start", type: "REG_DWORD", data: 2 }), // not ImagePath
+    rr(6, {
+      handle: H(1),
+      subKey:
+        "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\sethc.exe",
+    }, H(5)),
+    rr(22, { handle: H(5), valueName: "Debugger", type: "REG_SZ", data: "cmd.exe" }),
+    rr(15, { handle: H(1), subKey: "SOFTWARE\\Vendor\\Run" }, H(6)), // not CurrentVersion\Run
+    rr(22, { handle: H(6), valueName: "x", type: "REG_SZ", data: "y" }),
+    rr(22, { handle: H(3), valueName: "x", type: "REG_SZ", data: "y" }, undefined, 2), // other connection
+    rr(22, { handle: H(99), valueName: "ImagePath", type: "REG_SZ", data: "y" }), // unknown key
+  ]);
   assert.deepEqual(alerts.map((a) => [v(a).kind, v(a).key, v(a).valueName]), [
     ["run_key", "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\RunOnce", "x"],
     ["service_image_path", "HKLM\\SYSTEM\\CurrentControlSet\\Services\\evil", "ImagePath"],

@@ -1,74 +1,50 @@
 /** remote-scheduled-task: atsvc NetrJobAdd and ITaskSchedulerService SchRpcRegisterTask from the network. */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { remoteScheduledTask } from "../../../lib/detect/rules/remote_task.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import { alertsOf, corpusTest, expectedJson, feed, FIXTURES, valuesOf as v } from "./_support.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
-const skip = corpusPresent ? "" : " (skipped: ../shared/pcaps/public not present)";
+const RPC = new URL("detect/rpc/", FIXTURES);
+const decode = (capture: URL) => alertsOf([remoteScheduledTask], capture);
 
-function decode(url: URL): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine([remoteScheduledTask], new Reporter(out, 100))],
-  });
-  const bytes = Deno.readFileSync(url);
-  return [...d.push(bytes), ...d.end()].filter((e): e is AlertEvent => e.type === "alert");
-}
-const v = (a: AlertEvent | undefined) => a!.values as Record<string, unknown>;
-
-Deno.test({
-  name: `remote-scheduled-task names at.exe's command in 401trg at_schedule${skip}`,
-  ignore: !corpusPresent,
-  fn() {
-    const alerts = decode(new URL("401trg/20171220_smb_at_schedule.pcap", corpus));
-    assert.equal(alerts.length, 1);
-    const [a] = alerts;
-    // tshark: NetrJobAdd request in frame 9, Command c:\mimikatz.exe, Job Time 47100000
-    // (13:05:00), answer Job Id 2
-    assert.ok(a!.evidence.frames.includes(9));
-    assert.equal(v(a).command, "c:\\mimikatz.exe");
-    assert.equal(v(a).jobTimeOfDay, "13:05:00");
-    assert.equal(v(a).jobId, 2);
-    assert.equal(v(a).status, "ERROR_SUCCESS");
-    assert.equal(v(a).channel, "\\pipe\\atsvc");
-  },
+corpusTest("remote-scheduled-task names at.exe's command in 401trg at_schedule", () => {
+  const alerts = decode(new URL("401trg/20171220_smb_at_schedule.pcap", corpus));
+  assert.equal(alerts.length, 1);
+  const [a] = alerts;
+  // tshark: NetrJobAdd request in frame 9, Command c:\mimikatz.exe, Job Time 47100000
+  // (13:05:00), answer Job Id 2
+  assert.ok(a!.evidence.frames.includes(9));
+  assert.equal(v(a).command, "c:\\mimikatz.exe");
+  assert.equal(v(a).jobTimeOfDay, "13:05:00");
+  assert.equal(v(a).jobId, 2);
+  assert.equal(v(a).status, "ERROR_SUCCESS");
+  assert.equal(v(a).channel, "\\pipe\\atsvc");
 });
 
-Deno.test({
-  name: `remote-scheduled-task on suricata-verify dcerpc-smb-ctxid (an at job refused)${skip}`,
-  ignore: !corpusPresent,
-  fn() {
-    const alerts = decode(new URL("suricata-verify/dcerpc-smb-ctxid__input.pcap", corpus));
-    assert.deepEqual(alerts.map((a) => [v(a).command, v(a).status, a.user, a.evidence.frames[0]]), [
-      [
-        '"cmd /c whoami.exe > c:\\windows\\temp\\at.txt"',
-        "ERROR_NOT_SUPPORTED",
-        "PURP\\Administrator",
-        25,
-      ],
-    ]);
-  },
+corpusTest("remote-scheduled-task on suricata-verify dcerpc-smb-ctxid (an at job refused)", () => {
+  const alerts = decode(new URL("suricata-verify/dcerpc-smb-ctxid__input.pcap", corpus));
+  assert.deepEqual(alerts.map((a) => [v(a).command, v(a).status, a.user, a.evidence.frames[0]]), [
+    [
+      '"cmd /c whoami.exe > c:\\windows\\temp\\at.txt"',
+      "ERROR_NOT_SUPPORTED",
+      "PURP\\Administrator",
+      25,
+    ],
+  ]);
 });
 
 Deno.test("remote-scheduled-task on fixtures/detect/rpc/rpc_coerce.pcap: NetrJobAdd and SchRpcRegisterTask", () => {
-  const record = JSON.parse(
-    Deno.readTextFileSync(new URL("fixtures/detect/rpc/rpc_coerce.expected.json", ROOT)),
-  ) as {
+  const record = expectedJson<{
     calls: {
       operation: string;
       arguments: Record<string, string>;
       errorCode: number;
       requestFrame: number;
     }[];
-  };
+  }>(RPC, "rpc_coerce");
   const job = record.calls.find((c) => c.operation === "NetrJobAdd")!;
   const task = record.calls.find((c) => c.operation === "SchRpcRegisterTask")!;
-  const alerts = decode(new URL("fixtures/detect/rpc/rpc_coerce.pcap", ROOT));
+  const alerts = decode(new URL("rpc_coerce.pcap", RPC));
   assert.equal(alerts.length, 2);
   const [at, reg] = alerts;
   assert.equal(v(at).command, job.arguments.command);
@@ -85,8 +61,6 @@ Deno.test("remote-scheduled-task on fixtures/detect/rpc/rpc_coerce.pcap: NetrJob
 });
 
 Deno.test("remote-scheduled-task reports a sealed SchRpcRegisterTask with the operation only", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine([remoteScheduledTask], new Reporter(out, 100));
   const base = {
     type: "rpc",
     action: "call",
@@ -101,9 +75,10 @@ Deno.test("remote-scheduled-task reports a sealed SchRpcRegisterTask with the op
     client: { ip: "10.0.0.2", port: 50000 },
     server: { ip: "10.0.0.1", port: 445 },
   };
-  engine.event({ ...base, opnum: 1, operation: "SchRpcRegisterTask" } as DecodeEvent, out);
-  engine.event({ ...base, opnum: 12, operation: "SchRpcRun" } as DecodeEvent, out);
-  const alerts = out.filter((e): e is AlertEvent => e.type === "alert");
+  const alerts = feed([remoteScheduledTask], [
+    { ...base, opnum: 1, operation: "SchRpcRegisterTask" },
+    { ...base, opnum: 12, operation: "SchRpcRun" },
+  ]);
   assert.deepEqual(alerts.map((a) => [v(a).confidence, v(a).argumentsEncrypted, v(a).operation]), [
     ["low", true, "SchRpcRegisterTask"],
   ]);

@@ -36,8 +36,7 @@
  *   replicate, so it is neither DCSync nor DCShadow.
  */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
+import type { AlertEvent } from "../../../lib/events.ts";
 import type { Rule } from "../../../lib/detect/rule.ts";
 import { dcshadow } from "../../../lib/detect/rules/dcshadow.ts";
 import { dcsync } from "../../../lib/detect/rules/dcsync.ts";
@@ -49,9 +48,8 @@ import { psexecService } from "../../../lib/detect/rules/psexec_service.ts";
 import { remoteRegistryRunKey } from "../../../lib/detect/rules/remote_registry_run_key.ts";
 import { remoteScheduledTask } from "../../../lib/detect/rules/remote_task.ts";
 import { zerologon } from "../../../lib/detect/rules/zerologon.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import { corpusTest, FIXTURES, RuleBench, sweep } from "./_support.ts";
 
 const RPC_RULES: Rule[] = [
   ms08067,
@@ -65,8 +63,6 @@ const RPC_RULES: Rule[] = [
   dcsync,
   dcshadow,
 ];
-
-const FIXTURES = new URL("../../../fixtures/", import.meta.url);
 
 /** Every alert these rules raise, as `rule@first frame`, by capture (fixtures/ paths start so). */
 const EXPECTED: Record<string, string[]> = {
@@ -117,80 +113,31 @@ const EXPECTED: Record<string, string[]> = {
   "suricata-verify/dcerpc-smb-test-01__input.pcap": ["psexec-service@22"],
 };
 
-/** Capture files under a folder (oracles and expected outputs are not captures). */
-function* captures(dir: URL, prefix: string): Generator<[string, URL]> {
-  for (const e of [...Deno.readDirSync(dir)].sort((a, b) => a.name.localeCompare(b.name))) {
-    const url = new URL(e.name + (e.isDirectory ? "/" : ""), dir);
-    if (e.isDirectory) {
-      if (!["oracle", "expected", "work"].includes(e.name)) {
-        yield* captures(url, `${prefix}${e.name}/`);
-      }
-    } else if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(e.name)) {
-      yield [`${prefix}${e.name}`, url];
-    }
-  }
+/** `rule@first frame`, as EXPECTED lists them. */
+const describe = (a: AlertEvent) => `${a.rule}@${a.evidence.frames[0]}`;
+
+/** The part of EXPECTED whose captures are under fixtures/ (`true`) or in the corpus. */
+function expected(underFixtures: boolean): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(EXPECTED).filter(([k]) => k.startsWith("fixtures/") === underFixtures),
+  );
 }
 
-async function readCapture(url: URL): Promise<Uint8Array> {
-  const bytes = Deno.readFileSync(url);
-  if (!url.pathname.endsWith(".gz")) return bytes;
-  const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(inflated).arrayBuffer());
-}
+Deno.test(
+  "the DCE/RPC attack rules raise exactly the expected alerts on every fixture",
+  () =>
+    sweep(FIXTURES, RPC_RULES, describe, expected(true), {
+      prefix: "fixtures/",
+      atLeast: 21,
+      label: "fixtures",
+    }),
+);
 
-/** The alerts of these rules and the detection anomalies (a rule that failed) of one capture. */
-function run(bytes: Uint8Array): { alerts: AlertEvent[]; failures: string[] } {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine(RPC_RULES, new Reporter(out, 100))],
-  });
-  const events = [...d.push(bytes), ...d.end(), ...out];
-  return {
-    alerts: events.filter((e): e is AlertEvent => e.type === "alert"),
-    failures: events.flatMap((e) =>
-      e.type === "anomaly" && e.layer === "detect" && e.kind === "bug" ? [e.detail] : []
-    ),
-  };
-}
-
-async function check(name: string, url: URL, seen: Set<string>): Promise<void> {
-  const { alerts, failures } = run(await readCapture(url));
-  assert.deepEqual(failures, [], `${name}: a rule failed`);
-  const got = alerts.map((a) => `${a.rule}@${a.evidence.frames[0]}`);
-  assert.deepEqual(got, EXPECTED[name] ?? [], `${name}: alerts`);
-  if (EXPECTED[name] !== undefined) seen.add(name);
-}
-
-Deno.test("the DCE/RPC attack rules raise exactly the expected alerts on every fixture", async () => {
-  const seen = new Set<string>();
-  let n = 0;
-  for (const [name, url] of captures(FIXTURES, "fixtures/")) {
-    await check(name, url, seen);
-    n++;
-  }
-  assert.ok(n > 20, `${n} fixture captures`);
-  const missing = Object.keys(EXPECTED).filter((k) => k.startsWith("fixtures/") && !seen.has(k));
-  assert.deepEqual(missing, [], "fixtures expected to raise alerts that were not found");
-});
-
-Deno.test({
-  name: corpusPresent
-    ? "the DCE/RPC attack rules raise exactly the expected alerts on every public corpus capture"
-    : "the DCE/RPC attack rules on the public corpus (skipped: ../shared/pcaps/public not present)",
-  ignore: !corpusPresent,
-  async fn() {
-    const seen = new Set<string>();
-    let n = 0;
-    for (const [name, url] of captures(corpus, "")) {
-      await check(name, url, seen);
-      n++;
-    }
-    assert.ok(n > 100, `${n} corpus captures`);
-    const missing = Object.keys(EXPECTED).filter((k) => !k.startsWith("fixtures/") && !seen.has(k));
-    assert.deepEqual(missing, [], "corpus captures expected to raise alerts that were not found");
-  },
-});
+corpusTest(
+  "the DCE/RPC attack rules raise exactly the expected alerts on every public corpus capture",
+  () => sweep(corpus, RPC_RULES, describe, expected(false), { atLeast: 101, label: "corpus" }),
+  "the DCE/RPC attack rules on the public corpus",
+);
 
 /** Events with missing, null and wrongly typed fields, as no decoder emits them. */
 const ODD: unknown[] = [
@@ -301,10 +248,9 @@ const ODD: unknown[] = [
 ];
 
 Deno.test("the DCE/RPC attack rules never fail on odd events", () => {
-  const out: DecodeEvent[] = [];
-  const engine = new DetectionEngine(RPC_RULES, new Reporter(out, 100));
-  for (const e of ODD) engine.event(e as DecodeEvent, out);
-  engine.end(out);
-  const bugs = out.filter((e) => e.type === "anomaly" && e.layer === "detect");
+  const bench = new RuleBench(RPC_RULES);
+  bench.feed(...ODD);
+  bench.end();
+  const bugs = bench.reported.filter((e) => e.type === "anomaly" && e.layer === "detect");
   assert.deepEqual(bugs.map((e) => e.type === "anomaly" ? e.detail : ""), []);
 });

@@ -1,41 +1,29 @@
 /** zerologon: all-zero Netlogon credentials, counted; the bypass; the password set. */
 import * as assert from "node:assert/strict";
-import type { AlertEvent, DecodeEvent } from "../../../lib/events.ts";
-import { DetectionEngine } from "../../../lib/detect/engine.ts";
 import { zerologon } from "../../../lib/detect/rules/zerologon.ts";
-import { Reporter } from "../../../lib/report.ts";
-import { Decoder } from "../../../mod.ts";
-import { corpus, corpusPresent } from "../../_support/corpus.ts";
+import { corpus } from "../../_support/corpus.ts";
+import {
+  alertsOf,
+  corpusTest,
+  expectedJson,
+  FIXTURES,
+  type Thresholds,
+  valuesOf as v,
+  zeekLog,
+} from "./_support.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
-const skip = corpusPresent ? "" : " (skipped: ../shared/pcaps/public not present)";
-
-function decode(url: URL, thresholds: Record<string, number> = {}): AlertEvent[] {
-  const out: DecodeEvent[] = [];
-  const d = new Decoder({
-    alerts: false,
-    watchers: [new DetectionEngine([zerologon], new Reporter(out, 100), thresholds)],
-  });
-  const bytes = Deno.readFileSync(url);
-  return [...d.push(bytes), ...d.end()].filter((e): e is AlertEvent => e.type === "alert");
-}
-const v = (a: AlertEvent | undefined) => a!.values as Record<string, unknown>;
+const decode = (capture: URL, thresholds: Thresholds = {}) =>
+  alertsOf([zerologon], capture, thresholds);
 
 /** Zeek's notice.log rows (note column) for a corelight-zerologon capture. */
 function zeekNotes(name: string): string[] {
-  const text = Deno.readTextFileSync(
-    new URL(`corelight-zerologon/expected/zerologon.${name}/notice.log`, corpus),
-  );
-  return text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) =>
-    l.split("\t")[5]!
-  );
+  return zeekLog(new URL(`corelight-zerologon/expected/zerologon.${name}/notice.log`, corpus))
+    .map((row) => row[5]!);
 }
 
-Deno.test({
-  name:
-    `zerologon on corelight CVE-2020-1472_exploit_win2019: attempts, bypass, password set${skip}`,
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "zerologon on corelight CVE-2020-1472_exploit_win2019: attempts, bypass, password set",
+  () => {
     const alerts = decode(
       new URL("corelight-zerologon/CVE-2020-1472_exploit_win2019.pcap", corpus),
     );
@@ -63,50 +51,40 @@ Deno.test({
       "exploit_win2019: zeek Zerologon_Password_Change; suricata 21 attempts + 1 reset; smbscope attempts, bypass, password_set",
     );
   },
+);
+
+corpusTest("zerologon on corelight CVE-2020-1472_test_win2016: 781 attempts, one accepted", () => {
+  const alerts = decode(new URL("corelight-zerologon/CVE-2020-1472_test_win2016.pcap", corpus));
+  // tshark: 781 NetrServerAuthenticate3 requests, the last one answered with success
+  assert.deepEqual(alerts.map((a) => [v(a).kind, v(a).attempts]), [["attempts", 10], [
+    "bypass",
+    781,
+  ]]);
+  assert.deepEqual(zeekNotes("CVE-2020-1472_test_win2016"), ["Zerologon::Zerologon_Attempt"]);
+  console.log("test_win2016: zeek Zerologon_Attempt; smbscope attempts + bypass");
 });
 
-Deno.test({
-  name: `zerologon on corelight CVE-2020-1472_test_win2016: 781 attempts, one accepted${skip}`,
-  ignore: !corpusPresent,
-  fn() {
-    const alerts = decode(new URL("corelight-zerologon/CVE-2020-1472_test_win2016.pcap", corpus));
-    // tshark: 781 NetrServerAuthenticate3 requests, the last one answered with success
-    assert.deepEqual(alerts.map((a) => [v(a).kind, v(a).attempts]), [["attempts", 10], [
-      "bypass",
-      781,
-    ]]);
-    assert.deepEqual(zeekNotes("CVE-2020-1472_test_win2016"), ["Zerologon::Zerologon_Attempt"]);
-    console.log("test_win2016: zeek Zerologon_Attempt; smbscope attempts + bypass");
-  },
+corpusTest("zerologon on pcap-attack's sealed mimikatz run: counted calls, low confidence", () => {
+  const alerts = decode(
+    new URL(
+      "pcap-attack/zerologon_mimikatz_ntlm_privacy_scan_and_exploit_encrypted.pcapng",
+      corpus,
+    ),
+  );
+  // tshark: 96 NetrServerAuthenticate2 requests, NetrServerPasswordSet2 in frame 395
+  assert.deepEqual(
+    alerts.map((a) => [v(a).kind, v(a).attempts, v(a).confidence, v(a).anonymous]),
+    [
+      ["sealed_attempts", 10, "low", true],
+      ["sealed_password_set", 96, "low", true],
+    ],
+  );
+  assert.ok(alerts[1]!.evidence.frames.includes(395));
 });
 
-Deno.test({
-  name: `zerologon on pcap-attack's sealed mimikatz run: counted calls, low confidence${skip}`,
-  ignore: !corpusPresent,
-  fn() {
-    const alerts = decode(
-      new URL(
-        "pcap-attack/zerologon_mimikatz_ntlm_privacy_scan_and_exploit_encrypted.pcapng",
-        corpus,
-      ),
-    );
-    // tshark: 96 NetrServerAuthenticate2 requests, NetrServerPasswordSet2 in frame 395
-    assert.deepEqual(
-      alerts.map((a) => [v(a).kind, v(a).attempts, v(a).confidence, v(a).anonymous]),
-      [
-        ["sealed_attempts", 10, "low", true],
-        ["sealed_password_set", 96, "low", true],
-      ],
-    );
-    assert.ok(alerts[1]!.evidence.frames.includes(395));
-  },
-});
-
-Deno.test({
-  name:
-    `zerologon: 3 attempts (suricata-verify dcerpc-dce-iface-many) stay under the default threshold${skip}`,
-  ignore: !corpusPresent,
-  fn() {
+corpusTest(
+  "zerologon: 3 attempts (suricata-verify dcerpc-dce-iface-many) stay under the default threshold",
+  () => {
     const url = new URL("suricata-verify/dcerpc-dce-iface-many__input.pcap", corpus);
     assert.deepEqual(decode(url), []);
     assert.deepEqual(
@@ -114,14 +92,15 @@ Deno.test({
       [["attempts", ["dc01$"]]],
     );
   },
-});
+);
 
 Deno.test("zerologon on fixtures/dcerpc/rpc_netlogon.pcap: the zero password set, not the real one", () => {
-  const record = JSON.parse(
-    Deno.readTextFileSync(new URL("fixtures/dcerpc/rpc_netlogon.expected.json", ROOT)),
-  ) as { calls: { operation: string; result: string; callId: number }[] };
+  const record = expectedJson<{ calls: { operation: string; result: string; callId: number }[] }>(
+    new URL("dcerpc/", FIXTURES),
+    "rpc_netlogon",
+  );
   const sets = record.calls.filter((c) => c.operation === "NetrServerPasswordSet2");
-  const alerts = decode(new URL("fixtures/dcerpc/rpc_netlogon.pcap", ROOT));
+  const alerts = decode(new URL("dcerpc/rpc_netlogon.pcap", FIXTURES));
   // two password sets (call ids 3, 6); tshark: requests in frames 36 and 50; the second has
   // the all-zero authenticator and password
   assert.deepEqual(sets.map((c) => c.callId), [3, 6]);
