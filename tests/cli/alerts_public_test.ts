@@ -7,13 +7,10 @@
  *   frames 66 and 122  Session Setup AndX Requests of two later connections.
  */
 import * as assert from "node:assert/strict";
+import { runCli } from "../_support/cli.ts";
+import { corpus } from "../_support/corpus.ts";
 
-const root = new URL("../../", import.meta.url);
-const cli = new URL("cli/main.ts", root).pathname;
-const capture = new URL(
-  "../shared/pcaps/public/zeek-eternalsafety/metasploit-ms017-010-win7x64.pcap",
-  root,
-).pathname;
+const capture = new URL("zeek-eternalsafety/metasploit-ms017-010-win7x64.pcap", corpus).pathname;
 const present = (() => {
   try {
     return Deno.statSync(capture).isFile;
@@ -22,22 +19,11 @@ const present = (() => {
   }
 })();
 
+/** The CLI's stdout (with `stdin` written to it); fails unless it exits 0. */
 async function run(args: string[], stdin?: string): Promise<string> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-q", "-A", cli, ...args],
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return new TextDecoder().decode(out.stdout);
+  const r = await runCli(args, stdin !== undefined ? { stdin } : {});
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout;
 }
 
 const alerts = (text: string) =>

@@ -18,28 +18,13 @@ import * as assert from "node:assert/strict";
 import { RULES } from "../../mod.ts";
 import { parseRuleIds, parseThreshold, RuleChoiceError } from "../../cli/rules.ts";
 import { emphasise, emphasiseSummary } from "../../cli/emphasis.ts";
+import { CLI as cli, type CliRun, fixturePath, installed, runCli } from "../_support/cli.ts";
 
-const root = new URL("../../", import.meta.url);
-const cli = new URL("cli/main.ts", root).pathname;
-const auth = (name: string) => new URL(`fixtures/detect/auth/${name}`, root).pathname;
+const auth = (name: string) => fixturePath(`detect/auth/${name}`);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(args: string[], env: Record<string, string> = { NO_COLOR: "1" }): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-q", "-R", cli, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { DENO_NO_UPDATE_CHECK: "1", ...env },
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
+/** The CLI with read permission only; NO_COLOR unless `env` says otherwise. */
+const run = (args: string[], env?: Record<string, string>): Promise<CliRun> =>
+  runCli(args, { permissions: ["-R"], ...(env !== undefined ? { env } : {}) });
 
 const alertLines = (stdout: string) => stdout.split("\n").filter((l) => l.startsWith("!! ALERT"));
 
@@ -165,7 +150,7 @@ Deno.test("cli decode --rules, --disable-rules and --no-alerts choose which rule
 });
 
 Deno.test("cli decode on rpc_smb2.pcap: ms08-067 at frame 87 and printnightmare at 274, each by id", async () => {
-  const capture = new URL("fixtures/dcerpc/rpc_smb2.pcap", root).pathname;
+  const capture = fixturePath("dcerpc/rpc_smb2.pcap");
   const head = (l: string) => /^!! ALERT (\w+) (\S+) #(\d+) f(\d+): /.exec(l)!.slice(1);
   const both = await run(["decode", "-t", "alert", capture]);
   assert.deepEqual(alertLines(both.stdout).map(head), [
@@ -260,14 +245,7 @@ async function runInTerminal(args: string[], env: Record<string, string>): Promi
   return new TextDecoder().decode(out.stdout);
 }
 
-const hasScript = (() => {
-  try {
-    return new Deno.Command("script", { args: ["-V"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-})();
+const hasScript = installed("script");
 
 Deno.test({
   name: "cli decode on a terminal: alert lines and ALERTS: in bold colour, none with NO_COLOR",

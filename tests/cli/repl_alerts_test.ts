@@ -18,43 +18,19 @@ import { type AlertEvent, type DecodeEvent, Decoder, RULES } from "../../mod.ts"
 import { CaptureModel } from "../../cli/repl/model.ts";
 import { alertDetailLines, alertListLines, evidenceTarget } from "../../cli/repl/alert_view.ts";
 import { summaryLines } from "../../cli/repl/render.ts";
+import {
+  answer as answerText,
+  answerLines,
+  fixturePath as fixture,
+  hasTmux,
+  replOk,
+  type ReplSession,
+  Terminal,
+} from "../_support/cli.ts";
 
-const root = new URL("../../", import.meta.url);
-const cli = new URL("cli/main.ts", root).pathname;
-const fixture = (name: string) => new URL(`fixtures/${name}`, root).pathname;
-
-interface Answer {
-  command: string;
-  lines: string[];
-}
-
-/** Run the REPL's line-command mode over `capture`; the answers by command, in order. */
-async function repl(capture: string, commands: string[]): Promise<Answer[]> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-q", "-A", cli, "repl", capture],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(commands.join("\n") + "\n"));
-  await w.close();
-  const out = await child.output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  const answers: Answer[] = [];
-  for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
-    if (line.startsWith("> ")) answers.push({ command: line.slice(2), lines: [] });
-    else if (answers.length && line !== "") answers.at(-1)!.lines.push(line);
-  }
-  return answers;
-}
-
-function answer(answers: Answer[], command: string): string[] {
-  const found = answers.find((a) => a.command === command);
-  assert.ok(found, `no answer to "${command}"`);
-  return found.lines;
-}
+/** The REPL over a capture with commands on stdin (exit 0); its answers. */
+const repl = replOk;
+const answer = (s: ReplSession, command: string) => answerLines(s, command);
 
 Deno.test("repl alerts: summary first, the list, a text filter and one alert in detail (ntlmv1.pcap)", async () => {
   const answers = await repl(fixture("detect/auth/ntlmv1.pcap"), [
@@ -261,92 +237,60 @@ Deno.test({
     );
     assert.match(list[0]!, /^ +\d+ +CRITICAL +ms08-067 +#0 f87: .*\\smbscope\\\.\.\\\.\.\\fixture/);
     const n = /^ +(\d+)/.exec(list[0]!)![1]!;
-    const jump = (await repl(fixture("dcerpc/rpc_smb2.pcap"), [`evidence ${n}`]))[0]!.lines
-      .join("\n");
+    const jump = answerText(
+      await repl(fixture("dcerpc/rpc_smb2.pcap"), [`evidence ${n}`]),
+      `evidence ${n}`,
+    );
     assert.match(jump, /SMB2 WRITE request/);
     assert.match(jump, /^ {2}frames: +87 {2}\(client → server/m);
     assert.match(jump, /↳ rpc \d+ \(request\): RPC \\pipe\\srvsvc srvsvc\.NetprPathCanonicalize/);
   },
 });
 
-const hasTmux = (() => {
-  try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-})();
-
 Deno.test({
   name: "repl on a terminal: ALERTS first in the overview, key A lists them, Enter twice jumps",
   ignore: !hasTmux,
   fn: async () => {
-    // Our own tmux server (its own socket): a user's sessions are never touched.
-    const socket = `smbscope-alerts-${Deno.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const tmux = (...args: string[]) => {
-      const out = new Deno.Command("tmux", { args: ["-L", socket, ...args], stderr: "piped" })
-        .outputSync();
-      if (!out.success) throw new Error(`tmux ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-      return new TextDecoder().decode(out.stdout);
-    };
-    const waitFor = async (...texts: string[]) => {
-      const deadline = Date.now() + 20_000;
-      let screen = "";
-      while (Date.now() < deadline) {
-        screen = tmux("capture-pane", "-p", "-t", "repl");
-        if (texts.every((t) => screen.includes(t))) return screen;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.fail(`screen never showed ${JSON.stringify(texts)}; it shows:\n${screen}`);
-    };
-    const keys = (...k: string[]) => k.forEach((key) => tmux("send-keys", "-t", "repl", key));
+    const t = new Terminal();
     try {
-      const command = `'${Deno.execPath()}' run -q -A '${cli}' repl '${
-        fixture("detect/auth/ntlmv1.pcap")
-      }'; echo REPL-EXIT $?; sleep 60`;
-      tmux("new-session", "-d", "-s", "repl", "-x", "160", "-y", "40", "sh", "-c", command);
-      const overview = await waitFor("status:        decoded", "❯ #0 tcp");
+      t.start(fixture("detect/auth/ntlmv1.pcap"), 160);
+      const overview = await t.waitFor("status:        decoded", "❯ #0 tcp");
       // The alerts line comes first, under the title, in bold red.
       assert.equal(overview.split("\n")[1], "ALERTS:        4 (ntlmv1 ×4): see alerts");
-      const coloured = tmux("capture-pane", "-p", "-e", "-t", "repl");
+      const coloured = t.tmux("capture-pane", "-p", "-e", "-t", "repl");
       // tmux writes bold and red as two sequences.
       assert.ok(coloured.includes("\x1b[1m\x1b[31mALERTS:"), "the alerts line is emphasised");
       assert.match(overview, /\[alerts\] 4 alerts of the detection rules/);
-      keys("Enter");
-      const stepper = await waitFor("message 1 of ", "A alerts");
+      t.keys("Enter");
+      const stepper = await t.waitFor("message 1 of ", "A alerts");
       assert.match(stepper, /^#0 tcp /m);
-      keys("A");
-      await waitFor(
+      t.keys("A");
+      await t.waitFor(
         "Alerts (4; ↑↓ move, Enter details, Esc back)",
         "❯    1  MEDIUM    ntlmv1  #0 f10",
       );
-      keys("Down", "Down", "Enter");
-      const detail = await waitFor("alert 3 of 4", "Enter or j: jump to the evidence");
+      t.keys("Down", "Down", "Enter");
+      const detail = await t.waitFor("alert 3 of 4", "Enter or j: jump to the evidence");
       assert.match(detail, /frames: +72/);
-      keys("Enter");
-      const jumped = await waitFor("SMB1 SESSION_SETUP_ANDX request", "message 3 of 4");
+      t.keys("Enter");
+      const jumped = await t.waitFor("SMB1 SESSION_SETUP_ANDX request", "message 3 of 4");
       assert.match(jumped, /^#2 tcp 10\.77\.0\.2:\d+ → 10\.77\.0\.1:445/m);
       assert.match(jumped, /frames: +72 {2}\(client → server/);
       // Back goes to the overview; the [alerts] view opens the same list.
-      keys("b");
-      await waitFor("❯ #0 tcp");
-      keys("[alerts]");
-      await waitFor("❯ [alerts] 4 alerts");
-      keys("Enter");
-      await waitFor("Alerts (4;");
-      keys("Escape");
-      await waitFor("❯ #0 tcp");
+      t.keys("b");
+      await t.waitFor("❯ #0 tcp");
+      t.keys("[alerts]");
+      await t.waitFor("❯ [alerts] 4 alerts");
+      t.keys("Enter");
+      await t.waitFor("Alerts (4;");
+      t.keys("Escape");
+      await t.waitFor("❯ #0 tcp");
       // readline holds a lone Esc for 500 ms in case a sequence follows: let it pass.
       await new Promise((r) => setTimeout(r, 700));
-      tmux("send-keys", "-t", "repl", "C-c");
-      await waitFor("REPL-EXIT 0");
+      t.tmux("send-keys", "-t", "repl", "C-c");
+      await t.waitFor("REPL-EXIT 0");
     } finally {
-      try {
-        tmux("kill-server");
-      } catch {
-        // already gone
-      }
+      t.close();
     }
   },
 });

@@ -8,43 +8,10 @@ import * as assert from "node:assert/strict";
 import type { DecodeEvent, RpcEvent, SmbEvent } from "../../mod.ts";
 import { CaptureModel } from "../../cli/repl/model.ts";
 import { rpcDetailLines, rpcListLines, rpcNestedLines } from "../../cli/repl/rpc_view.ts";
+import { answer, fixturePath as fixture, hasTmux, replOk, Terminal } from "../_support/cli.ts";
 
-const root = new URL("../../", import.meta.url);
-const cli = new URL("cli/main.ts", root).pathname;
-const fixture = (name: string) => new URL(`fixtures/${name}`, root).pathname;
-
-interface Answer {
-  command: string;
-  lines: string[];
-}
-
-/** Run the REPL's line-command mode over `capture`; the answers by command, in order. */
-async function repl(capture: string, commands: string[]): Promise<Answer[]> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-q", "-A", cli, "repl", capture],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(commands.join("\n") + "\n"));
-  await w.close();
-  const out = await child.output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  const answers: Answer[] = [];
-  for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
-    if (line.startsWith("> ")) answers.push({ command: line.slice(2), lines: [] });
-    else if (answers.length && line !== "") answers.at(-1)!.lines.push(line);
-  }
-  return answers;
-}
-
-function answer(answers: Answer[], command: string, nth = 0): string {
-  const found = answers.filter((a) => a.command === command)[nth];
-  assert.ok(found, `no answer to "${command}"`);
-  return found.lines.join("\n");
-}
+/** The REPL over a capture with commands on stdin (exit 0); its answers. */
+const repl = replOk;
 
 interface Expected {
   binds: { pipe: string; uuid: string; callId?: number | null; result: string }[];
@@ -323,80 +290,46 @@ Deno.test("rpc views escape the capture's control characters", () => {
   assert.deepEqual(rpcNestedLines(model, other as SmbEvent), []);
 });
 
-const hasTmux = (() => {
-  try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-})();
-
 Deno.test({
   name: "repl on a terminal: key d lists the connection's RPC calls, Enter shows one",
   ignore: !hasTmux,
   fn: async () => {
-    // Our own tmux server (its own socket): a user's sessions are never touched.
-    const socket = `smbscope-rpc-${Deno.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const tmux = (...args: string[]) => {
-      const out = new Deno.Command("tmux", { args: ["-L", socket, ...args], stderr: "piped" })
-        .outputSync();
-      if (!out.success) throw new Error(`tmux ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-      return new TextDecoder().decode(out.stdout);
-    };
-    const waitFor = async (...texts: string[]) => {
-      const deadline = Date.now() + 20_000;
-      let screen = "";
-      while (Date.now() < deadline) {
-        screen = tmux("capture-pane", "-p", "-t", "repl");
-        if (texts.every((t) => screen.includes(t))) return screen;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.fail(`screen never showed ${JSON.stringify(texts)}; it shows:\n${screen}`);
-    };
-    const keys = (...k: string[]) => k.forEach((key) => tmux("send-keys", "-t", "repl", key));
+    const t = new Terminal();
     try {
-      const command = `'${Deno.execPath()}' run -q -A '${cli}' repl '${
-        fixture("dcerpc/rpc_smb2.pcap")
-      }'; echo REPL-EXIT $?; sleep 60`;
-      tmux("new-session", "-d", "-s", "repl", "-x", "140", "-y", "40", "sh", "-c", command);
-      const overview = await waitFor("status:        decoded", "❯ #0 tcp");
+      t.start(fixture("dcerpc/rpc_smb2.pcap"), 140);
+      const overview = await t.waitFor("status:        decoded", "❯ #0 tcp");
       assert.match(overview, /^RPC: +\d+ calls \(\d+ failed\), \d+ binds; svcctl, /m);
       assert.match(overview, /\[rpc\] DCE\/RPC calls and binds/);
-      keys("Enter");
-      await waitFor("message 1 of ");
+      t.keys("Enter");
+      await t.waitFor("message 1 of ");
       // Go to the WRITE of frame 25 (tshark): it carried rpc 2, ROpenSCManagerW.
-      keys("g");
-      await waitFor("Go to");
-      keys("f25", "Enter");
-      await waitFor(
+      t.keys("g");
+      await t.waitFor("Go to");
+      t.keys("f25", "Enter");
+      await t.waitFor(
         "SMB2 WRITE request",
         "↳ rpc 2 (request): RPC \\pipe\\svcctl svcctl.ROpenSCManagerW",
       );
       // d opens the list on the call this message carried; Enter shows it.
-      keys("d");
-      await waitFor("DCE/RPC of #0", "❯    2  #0 f25 RPC \\pipe\\svcctl svcctl.ROpenSCManagerW");
-      keys("Enter");
-      const detail = await waitFor("rpc 2 of ", "frames:      request 25; answer 28");
+      t.keys("d");
+      await t.waitFor("DCE/RPC of #0", "❯    2  #0 f25 RPC \\pipe\\svcctl svcctl.ROpenSCManagerW");
+      t.keys("Enter");
+      const detail = await t.waitFor("rpc 2 of ", "frames:      request 25; answer 28");
       assert.match(detail, /status: +ERROR_ACCESS_DENIED \(0x00000005\), failed/);
       assert.match(detail, /machineName: "FIXTURESRV"/);
       // Any key leaves the detail for the list; Esc leaves the list for the message.
-      keys("Escape");
-      await waitFor("DCE/RPC of #0");
-      keys("Down", "Enter");
-      await waitFor("rpc 3 of ", "frames:      request 29; answer 32");
-      keys("Escape");
-      await waitFor("DCE/RPC of #0");
-      keys("Escape");
-      await waitFor("SMB2 WRITE request", "d rpc");
-      keys("q");
-      await waitFor("REPL-EXIT 0");
+      t.keys("Escape");
+      await t.waitFor("DCE/RPC of #0");
+      t.keys("Down", "Enter");
+      await t.waitFor("rpc 3 of ", "frames:      request 29; answer 32");
+      t.keys("Escape");
+      await t.waitFor("DCE/RPC of #0");
+      t.keys("Escape");
+      await t.waitFor("SMB2 WRITE request", "d rpc");
+      t.keys("q");
+      await t.waitFor("REPL-EXIT 0");
     } finally {
-      try {
-        tmux("kill-server");
-      } catch {
-        // already gone
-      }
+      t.close();
     }
   },
 });

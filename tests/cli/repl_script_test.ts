@@ -5,50 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-
-const root = new URL("../../", import.meta.url);
-const cli = new URL("cli/main.ts", root).pathname;
-const fixture = (name: string) => new URL(`fixtures/${name}`, root).pathname;
-
-interface Answer {
-  command: string;
-  lines: string[];
-}
-
-interface Session {
-  code: number;
-  stdout: string;
-  stderr: string;
-  answers: Answer[];
-}
-
-/** Run the REPL over `capture` with `commands` on stdin; split the output at each `> command`. */
-async function repl(capture: string, commands: string[]): Promise<Session> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-q", "-A", cli, "repl", capture],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(commands.join("\n") + "\n"));
-  await w.close();
-  const out = await child.output();
-  const stdout = new TextDecoder().decode(out.stdout);
-  const answers: Answer[] = [];
-  for (const line of stdout.split("\n")) {
-    if (line.startsWith("> ")) answers.push({ command: line.slice(2), lines: [] });
-    else if (answers.length && line !== "") answers.at(-1)!.lines.push(line);
-  }
-  return { code: out.code, stdout, stderr: new TextDecoder().decode(out.stderr), answers };
-}
-
-function answer(s: Session, command: string, nth = 0): string {
-  const found = s.answers.filter((a) => a.command === command)[nth];
-  assert.ok(found, `no answer to "${command}" in:\n${s.stdout}`);
-  return found.lines.join("\n");
-}
+import { answer, fixturePath as fixture, runCli, runRepl as repl } from "../_support/cli.ts";
 
 interface Expected {
   auth: {
@@ -271,14 +228,9 @@ Deno.test("repl: usage errors and a missing file", async () => {
   const s = await repl(fixture("smb/nope.pcap"), []);
   assert.equal(s.code, 1);
   assert.match(s.stderr, /no such file/);
-  const child = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-q", "-A", cli, "repl"],
-    stdin: "null",
-    stderr: "piped",
-    stdout: "piped",
-  }).output();
+  const child = await runCli(["repl"]);
   assert.equal(child.code, 2);
-  assert.match(new TextDecoder().decode(child.stderr), /no capture given/);
+  assert.match(child.stderr, /no capture given/);
 });
 
 Deno.test("repl script: save N writes a carved file, never over an existing one", async () => {

@@ -3,70 +3,7 @@
  * screen back (capture-pane). Skipped where tmux is not installed.
  */
 import * as assert from "node:assert/strict";
-
-const root = new URL("../../", import.meta.url);
-const cli = new URL("cli/main.ts", root).pathname;
-const fixture = (name: string) => new URL(`fixtures/${name}`, root).pathname;
-
-const hasTmux = (() => {
-  try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-})();
-
-/** One tmux server of our own (its own socket), so a user's sessions are never touched. */
-class Terminal {
-  readonly socket = `smbscope-test-${Deno.pid}-${Math.random().toString(36).slice(2, 8)}`;
-
-  tmux(...args: string[]): string {
-    const out = new Deno.Command("tmux", { args: ["-L", this.socket, ...args], stderr: "piped" })
-      .outputSync();
-    if (!out.success) throw new Error(`tmux ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-    return new TextDecoder().decode(out.stdout);
-  }
-
-  start(capture: string): void {
-    const command = `'${Deno.execPath()}' run -q -A '${cli}' repl '${capture}'; ` +
-      `echo REPL-EXIT $?; sleep 60`;
-    this.tmux("new-session", "-d", "-s", "repl", "-x", "120", "-y", "40", "sh", "-c", command);
-  }
-
-  screen(): string {
-    return this.tmux("capture-pane", "-p", "-t", "repl");
-  }
-
-  keys(...keys: string[]): void {
-    for (const key of keys) this.tmux("send-keys", "-t", "repl", key);
-  }
-
-  /** Wait until `ok(screen)`; fail with the screen after 20 s. */
-  async waitUntil(ok: (screen: string) => boolean, what = "what was awaited"): Promise<string> {
-    const deadline = Date.now() + 20_000;
-    let screen = "";
-    while (Date.now() < deadline) {
-      screen = this.screen();
-      if (ok(screen)) return screen;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.fail(`screen never showed ${what}; it shows:\n${screen}`);
-  }
-
-  /** Wait until the screen shows every one of `texts`. */
-  waitFor(...texts: string[]): Promise<string> {
-    return this.waitUntil((s) => texts.every((t) => s.includes(t)), JSON.stringify(texts));
-  }
-
-  close(): void {
-    try {
-      this.tmux("kill-server");
-    } catch {
-      // already gone
-    }
-  }
-}
+import { fixturePath as fixture, hasTmux, Terminal } from "../_support/cli.ts";
 
 Deno.test({
   name: "repl on a terminal: pick a connection, step, hex, errors only, quit",
