@@ -6,8 +6,8 @@
  */
 import * as assert from "node:assert/strict";
 
-// deno-lint-ignore no-control-regex -- what must never reach the output raw
 const RAW =
+  // deno-lint-ignore no-control-regex -- what must never reach the output raw
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 async function decode(format: string): Promise<string> {
