@@ -12,7 +12,7 @@ import type { Reporter } from "../report.ts";
 import type { Limits } from "../options.ts";
 import { LoginTracker } from "../auth/login_tracker.ts";
 import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
-import { decodeArguments, hasDecoder } from "./arguments.ts";
+import { type ArgumentsResult, decodeArguments, hasDecoder } from "./arguments.ts";
 import type { EndpointMap } from "./endpoint_map.ts";
 import { type FramedPdu, PduFramer, type PieceEvidence } from "./framer.ts";
 import { interfaceByUuid } from "./names.ts";
@@ -77,6 +77,8 @@ interface Half {
   stub: Uint8Array[] | undefined;
   held: number;
   complete: boolean;
+  /** The arguments read from the stub once it was complete. */
+  decoded?: ArgumentsResult | undefined;
 }
 
 interface Call {
@@ -426,8 +428,9 @@ export class Association {
     } else {
       this.#addFrames(call.request, framed);
     }
-    this.#addStub(call, call.request, pdu.stub!);
-    if (pdu.header.flags & PfcFlags.LAST_FRAG) call.request.complete = true;
+    const last = (pdu.header.flags & PfcFlags.LAST_FRAG) !== 0;
+    this.#addStub(call, call.request, pdu.stub!, true, last);
+    if (last) call.request.complete = true;
   }
 
   #evictCall(): void {
@@ -481,8 +484,9 @@ export class Association {
         call.note = "response begun before the capture or a gap (first fragment not seen)";
       }
     } else this.#addFrames(call.response, framed);
-    this.#addStub(call, call.response, pdu.stub!);
-    if (pdu.header.flags & PfcFlags.LAST_FRAG) {
+    const last = (pdu.header.flags & PfcFlags.LAST_FRAG) !== 0;
+    this.#addStub(call, call.response, pdu.stub!, false, last);
+    if (last) {
       call.response.complete = true;
       this.#calls.delete(call.callId);
       this.#emitCall(call, "response", framed);
@@ -525,10 +529,24 @@ export class Association {
       : { uuid: found.uuid, version: found.version, syntax: undefined };
   }
 
-  #addStub(call: Call, half: Half, stub: Uint8Array): void {
+  /**
+   * Count a fragment's stub and, when its arguments are wanted, keep it; on
+   * the last fragment decode the whole stub and let the bytes go. A stub in
+   * one fragment (the usual case) is decoded from the PDU's view, never copied.
+   */
+  #addStub(call: Call, half: Half, stub: Uint8Array, request: boolean, last: boolean): void {
     half.fragments++;
     half.stubBytes += stub.length;
-    if (half.stub === undefined || stub.length === 0) return;
+    if (half.stub === undefined) return;
+    if (last && half.stub.length === 0) {
+      half.decoded = this.#decode(call, stub, request);
+      half.stub = undefined;
+      return;
+    }
+    if (stub.length === 0) {
+      if (last) this.#decodeHeld(call, half, request);
+      return;
+    }
     const limits = this.ctx.limits;
     if (
       half.held + stub.length > limits.maxRpcStubBytes ||
@@ -554,6 +572,26 @@ export class Association {
     half.stub.push(stub.slice());
     half.held += stub.length;
     this.ctx.heldStubBytes += stub.length;
+    if (last) this.#decodeHeld(call, half, request);
+  }
+
+  /** Decode the pieces a fragmented stub left, then release them. */
+  #decodeHeld(call: Call, half: Half, request: boolean): void {
+    half.decoded = this.#decode(call, joined(half.stub!), request);
+    half.stub = undefined;
+    this.ctx.heldStubBytes -= half.held;
+    half.held = 0;
+  }
+
+  /** A complete stub's arguments, when its context is known and its first fragment was seen. */
+  #decode(call: Call, stub: Uint8Array, request: boolean): ArgumentsResult | undefined {
+    if (call.note?.includes("not seen")) return undefined;
+    const bound = this.#contexts.get(call.contextId) ?? this.#mapped();
+    if (bound === undefined) return undefined;
+    return decodeArguments(bound.uuid, call.opnum, request, stub, {
+      ndr64: bound.syntax === "ndr64",
+      littleEndian: call.littleEndian,
+    });
   }
 
   #release(call: Call): void {
@@ -605,15 +643,9 @@ export class Association {
   }
 
   #arguments(event: RpcEvent, call: Call, bound: Bound, notes: string[]): void {
-    const ndr64 = bound.syntax === "ndr64";
     const decode = (half: Half | undefined, request: boolean) => {
-      if (half?.stub === undefined || !half.complete || call.note?.includes("not seen")) return;
-      const stub = joined(half.stub);
-      const result = decodeArguments(bound.uuid, call.opnum, request, stub, {
-        ndr64,
-        littleEndian: call.littleEndian,
-      });
-      if (result === undefined) return;
+      const result = half?.decoded;
+      if (half === undefined || result === undefined) return;
       if (result.error !== undefined) {
         notes.push(`${request ? "request" : "response"} stub malformed: ${result.error}`);
         this.ctx.reporter.anomaly(
