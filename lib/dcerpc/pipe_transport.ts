@@ -40,7 +40,18 @@ export class PipeTransport implements IoConsumer {
         for (const [, a] of evicted) a.end();
       },
     });
-    this.#notRpc = new BoundedMap({ max });
+    this.#notRpc = new BoundedMap({
+      max,
+      // Forgetting one only means its next message start is looked at again.
+      onEvict: () =>
+        ctx.reporter.limit(
+          "dcerpc",
+          "maxRpcAssociations",
+          `more than ${max} pipe opens remembered as not carrying DCE/RPC; the older half forgotten`,
+          0,
+          0,
+        ),
+    });
   }
 
   io(fact: SmbIoFact): void {

@@ -122,6 +122,8 @@ export class DetectionEngine {
     return {
       alert: (input) => this.#alert(rule, input),
       option: (name) => this.thresholds[`${rule.id}.${name}`] ?? rule.options?.[name]?.default ?? 0,
+      limit: (detail) =>
+        this.reporter.limit("detect", "maxRuleState", `rule ${rule.id}: ${detail}`, 0, 0),
       state: <K, V>(max = DEFAULT_STATE_ENTRIES) =>
         new BoundedMap<K, V>({
           max,

@@ -57,6 +57,11 @@ export interface RuleContext {
    * (`detect_maxRuleState`) says which rule lost state.
    */
   state<K, V>(max?: number): RuleState<K, V>;
+  /**
+   * Report that a fixed cap of the rule's own (entries inside one state
+   * value, say) dropped something: counted as `detect_maxRuleState`.
+   */
+  limit(detail: string): void;
 }
 
 /** One rule's state during one decode. */

@@ -105,3 +105,21 @@ Deno.test("a rule that throws is a bug anomaly; the decode goes on", () => {
   assert.equal(events.at(-1)!.type, "summary");
   assert.ok(out.some((e) => e.type === "anomaly" && e.layer === "detect" && e.kind === "bug"));
 });
+
+Deno.test("a rule's own fixed cap is a detect_maxRuleState limit naming the rule", () => {
+  const capped: Rule = {
+    ...treeRule,
+    id: "test-capped",
+    create: (ctx) => ({ event: () => ctx.limit("dropped one") }),
+  };
+  const out: DecodeEvent[] = [];
+  const reporter = new Reporter(out, 10);
+  decode({ watchers: [new DetectionEngine([capped], reporter)], alerts: false });
+  const limits = out.filter((e) => e.type === "anomaly" && e.code === "detect_maxRuleState");
+  assert.equal(limits.length, 1);
+  assert.match(
+    limits[0]!.type === "anomaly" ? limits[0]!.detail : "",
+    /rule test-capped: dropped one/,
+  );
+  assert.ok(reporter.limitsHit.get("maxRuleState")! > 1);
+});

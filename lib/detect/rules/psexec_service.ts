@@ -270,7 +270,10 @@ export const psexecService: Rule = {
           });
         }
       }
-      if (h.pending.length >= PENDING_PER_HOST) h.pending.shift();
+      if (h.pending.length >= PENDING_PER_HOST) {
+        h.pending.shift();
+        ctx.limit(`more than ${PENDING_PER_HOST} service creations awaiting an upload on one host`);
+      }
       h.pending.push({ call, bin });
     };
 
@@ -282,7 +285,10 @@ export const psexecService: Rule = {
       if (name === "") return;
       const h = host(f.server.ip);
       const up = { name, file: f };
-      if (h.uploads.length >= UPLOADS_PER_HOST) h.uploads.shift();
+      if (h.uploads.length >= UPLOADS_PER_HOST) {
+        h.uploads.shift();
+        ctx.limit(`more than ${UPLOADS_PER_HOST} admin-share uploads remembered for one host`);
+      }
       h.uploads.push(up);
       for (const p of h.pending) {
         if (runs(p.bin, name) && within(f, p.call)) alertUpload(p.call, p.bin, up);
