@@ -27,6 +27,13 @@
 export { Decoder, type DecoderHooks, type DecoderOptions } from "./lib/decoder.ts";
 export type { EventWatcher } from "./lib/registry.ts";
 export type {
+  KeyOptions,
+  KeySource,
+  NtHashCredential,
+  PasswordCredential,
+  SessionKeyCredential,
+} from "./lib/auth/keyring.ts";
+export type {
   CloseFact,
   DataFact,
   IoConsumer,

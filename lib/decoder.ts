@@ -15,6 +15,7 @@ import { type AnalyzerContext, type EventWatcher, observersOf } from "./registry
 import { Reporter } from "./report.ts";
 import { type IoConsumer, IoConsumers } from "./smb/io.ts";
 import { KerberosTickets } from "./auth/kerberos_tickets.ts";
+import { type KeyOptions, Keyring } from "./auth/keyring.ts";
 import { Smb2SessionTable } from "./smb/smb2/sessions.ts";
 import { SmbTally } from "./tally.ts";
 import { FileTracker } from "./files/tracker.ts";
@@ -56,6 +57,12 @@ export interface DecoderOptions extends LimitOptions, GroupedLimitOptions {
   watchers?: readonly EventWatcher[];
   /** File switches and caps (see {@link GroupedLimitOptions}), and `sink`: where carved content goes. */
   files?: GroupedLimitOptions["files"] & { sink?: ContentSink };
+  /**
+   * Secrets for SMB3 decryption, SMB2/3 signature checks and NTLM password
+   * checks (passwords, NT hashes, session keys), and the hash export switch.
+   * Checked when the decoder is made; never copied into events.
+   */
+  keys?: KeyOptions;
 }
 
 /** Callbacks into the decode, for embedders that want more than events. */
@@ -141,7 +148,9 @@ export class Decoder {
         0,
         0,
       ));
+    const keyring = options.keys === undefined ? undefined : new Keyring(options.keys);
     const dcerpc: DcerpcContext = {
+      keyring,
       out: this.#out,
       reporter: this.#reporter,
       limits: this.limits,
@@ -174,6 +183,7 @@ export class Decoder {
         }),
         nextOpenId: () => ++opens,
         tickets,
+        keyring,
       },
       dcerpc,
     };

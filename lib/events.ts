@@ -335,6 +335,10 @@ export interface SmbEvent extends Addressed {
   share?: string;
   /** The file name the message concerns (by FID/FileId or its own name field), when known. */
   file?: string;
+  /** Present and true when the message came inside an SMB3 TRANSFORM and was decrypted with a given key (`keys` option, `--password`…). */
+  decrypted?: true;
+  /** SMB2/3 messages flagged SIGNED, when secrets were given (`keys`): `valid` or `invalid` against the session's signing key, `unchecked` when no key for the session is known. Absent for unsigned messages and when no secrets were given. */
+  signature?: "valid" | "invalid" | "unchecked";
   /** Decoded fields of the command, JSON-safe. */
   fields: { [key: string]: JsonValue };
   /** The raw header fields not given above (SMB1: flags, flags2, status as sent, ntStatus, signature; SMB2: credits, flags, nextCommand, signature…). */
@@ -399,6 +403,12 @@ export interface NtlmEvent extends Addressed {
   sessionKeyPresent: boolean;
   /** Client OS version from NTLMSSP VERSION, when sent. */
   clientVersion?: string;
+  /** When a password or NT hash was given for this account (`keys` option, `--password`, `--nt-hash`): whether it produced these responses. Absent otherwise, or when it cannot be told. */
+  passwordMatch?: boolean;
+  /** With `keys.exportHashes` (`--export-hashes`): the login as a line for hashcat (`USER::DOMAIN:…`), crackable offline. */
+  hashcat?: string;
+  /** Its hashcat mode: 5600 (NetNTLMv2) or 5500 (NetNTLMv1). */
+  hashcatMode?: 5500 | 5600;
   /** Frames of the AUTHENTICATE request. */
   evidence: Evidence;
 }

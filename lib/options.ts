@@ -37,6 +37,8 @@ export interface LimitOptions {
   decodeSmb?: boolean;
   /** Bytes of one SMB message kept for decoding. Bulk READ/WRITE data is never kept; any other message longer than this is decoded from its first bytes only, with an anomaly. @default {2097152} */
   maxSmbMessageBytes?: number;
+  /** Bytes of one encrypted SMB3 message (TRANSFORM) kept for decryption when keys are given (`keys`); it decrypts only whole. @default {16777216} */
+  maxEncryptedMessageBytes?: number;
   /** SMB requests awaiting their response, per connection. Past this the oldest is dropped (reported as unanswered) and one `limit` anomaly is emitted. @default {1000} */
   maxPendingRequests?: number;
   /** Session, tree and open-file names remembered per connection (each). Past this the oldest is forgotten. @default {10000} */
@@ -140,6 +142,7 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   connectionOpenEvents: true,
   decodeSmb: true,
   maxSmbMessageBytes: 2 << 20,
+  maxEncryptedMessageBytes: 16 << 20,
   maxPendingRequests: 1000,
   maxSmbStateEntries: 10_000,
   smbProbeBytes: 64 << 10,
@@ -161,7 +164,7 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
 });
 
 /** Options of a decoder that are not caps or switches (checked where they are used). */
-const NOT_LIMITS: ReadonlySet<string> = new Set(["consumers", "watchers"]);
+const NOT_LIMITS: ReadonlySet<string> = new Set(["consumers", "watchers", "keys"]);
 
 /** Groups of the options and how their members map to flat names. */
 const GROUP_NAMES: Readonly<Record<string, Readonly<Record<string, keyof Limits>>>> = {

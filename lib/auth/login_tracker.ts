@@ -8,6 +8,8 @@
 import type { Addressed, DecodeEvent, Evidence, KerberosEvent, NtlmEvent } from "../events.ts";
 import type { KrbApReq } from "./kerberos.ts";
 import type { KerberosTickets } from "./kerberos_tickets.ts";
+import type { Keyring, KeySource } from "./keyring.ts";
+import { checkNtlm, hashcatLine } from "./ntlm_check.ts";
 import { parseSecurityBlob } from "./spnego.ts";
 import type { NtlmAuthenticate, NtlmChallenge, SecurityToken } from "./types.ts";
 
@@ -20,6 +22,8 @@ interface PendingAuth {
   auth: NtlmAuthenticate;
   mechanism: "ntlmssp" | "smb1_legacy";
   evidence: Evidence;
+  /** SMB1 legacy logins: the challenge from the NEGOTIATE response (hex). */
+  challenge?: string | undefined;
 }
 
 interface PendingKerberos {
@@ -46,6 +50,12 @@ export interface LoginOutcome {
   user?: string;
   /** True when a successful login was anonymous. */
   anonymous?: boolean;
+  /** The session key a given password or NT hash yielded (successful NTLM logins only). */
+  sessionKey?: Uint8Array;
+  /** What that key came from. */
+  keySource?: KeySource;
+  /** False when passwords or NT hashes were given for the account and none produced the login. */
+  passwordMatch?: boolean;
 }
 
 /** Per connection: the last server challenge and authentications awaiting their answer. */
@@ -66,6 +76,8 @@ export class LoginTracker {
     readonly tickets: KerberosTickets | undefined = undefined,
     /** Told when more logins than MAX_OPEN_LOGINS await their answers (a cap hit). */
     readonly onLimit: (detail: string) => void = () => {},
+    /** The analyst's secrets: passwords checked, session keys recovered, hashes exported. */
+    readonly keyring: Keyring | undefined = undefined,
   ) {}
 
   /** Room for one more login awaiting its answer: past the cap the waiting ones are reported unanswered. */
@@ -93,9 +105,14 @@ export class LoginTracker {
   }
 
   /** A legacy (non-extended) SMB1 login: account and domain in clear, LM/NT response lengths. */
-  legacyRequest(key: string, auth: NtlmAuthenticate, evidence: Evidence): void {
+  legacyRequest(
+    key: string,
+    auth: NtlmAuthenticate,
+    evidence: Evidence,
+    challenge?: string,
+  ): void {
     this.#room();
-    this.#pending.set(key, { auth, mechanism: "smb1_legacy", evidence });
+    this.#pending.set(key, { auth, mechanism: "smb1_legacy", evidence, challenge });
   }
 
   /**
@@ -140,13 +157,18 @@ export class LoginTracker {
     if (status === STATUS_MORE_PROCESSING_REQUIRED) return token ? { token } : {};
     this.#pending.delete(key);
     const success = status === STATUS_SUCCESS;
-    this.#emit(pending, sessionId, { success, status, statusName, guest });
+    const check = this.#emit(pending, sessionId, { success, status, statusName, guest });
     const result: LoginOutcome = {};
     if (token) result.token = token;
     if (success) {
       const user = userName(pending.auth);
       if (user !== undefined && !isAnonymous(pending.auth)) result.user = user;
       else result.anonymous = true;
+      if (check?.sessionKey !== undefined) {
+        result.sessionKey = check.sessionKey;
+        if (check.keySource !== undefined) result.keySource = check.keySource;
+      }
+      if (check?.passwordMatch === false) result.passwordMatch = false;
     }
     return result;
   }
@@ -168,7 +190,7 @@ export class LoginTracker {
       statusName?: string;
       guest?: boolean | undefined;
     },
-  ): void {
+  ): ReturnType<typeof checkNtlm> | undefined {
     const a = pending.auth, c = this.#challenge;
     const event: NtlmEvent = {
       type: "ntlm",
@@ -202,7 +224,24 @@ export class LoginTracker {
       if (t?.dnsDomainName) event.serverDnsDomainName = t.dnsDomainName;
     }
     if (a.version !== undefined) event.clientVersion = a.version;
+    const challenge = pending.mechanism === "smb1_legacy" ? pending.challenge : c?.serverChallenge;
+    let check: ReturnType<typeof checkNtlm> | undefined;
+    const keyring = this.keyring;
+    if (keyring !== undefined && !event.anonymous) {
+      if (keyring.hasAccounts) {
+        check = checkNtlm(a, challenge, keyring);
+        if (check.passwordMatch !== undefined) event.passwordMatch = check.passwordMatch;
+      }
+      if (keyring.exportHashes) {
+        const h = hashcatLine(a, challenge);
+        if (h !== undefined) {
+          event.hashcat = h.line;
+          event.hashcatMode = h.mode;
+        }
+      }
+    }
     this.out.push(event);
+    return check;
   }
 
   /** Emits a Kerberos login; returns its client as sessions name users (`REALM\principal`, like `DOMAIN\user`), when known. */

@@ -19,7 +19,15 @@ import { Cursor, le32, toHex, TRUNCATED } from "../bytes/cursor.ts";
 import { parseAvPairs } from "./av_pairs.ts";
 import { NtlmFlag, ntlmFlagNames } from "./ntlm_flags.ts";
 import { filetimeToIso, latin1, utf16le } from "./text.ts";
-import type { NtlmAuthenticate, NtlmChallenge, NtlmMessage, NtlmNegotiate } from "./types.ts";
+import {
+  attachResponses,
+  type NtlmAuthenticate,
+  type NtlmChallenge,
+  type NtlmMessage,
+  type NtlmNegotiate,
+} from "./types.ts";
+
+const EMPTY = new Uint8Array(0);
 
 /** "NTLMSSP\0" */
 const SIGNATURE = [0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00];
@@ -211,6 +219,11 @@ function authenticate(msg: Uint8Array, problems: string[]): NtlmAuthenticate {
     ntlmVersion: "unknown",
     sessionKeyPresent: keyView !== undefined && keyView.length > 0,
   };
+  attachResponses(out, {
+    lm: lmView?.slice() ?? EMPTY,
+    nt: ntView?.slice() ?? EMPTY,
+    encryptedRandomSessionKey: keyView?.slice() ?? EMPTY,
+  });
   const start = payloadStart([lm, nt, domain, user, workstation, key], msg.length);
   if (
     (flags & NtlmFlag.NTLMSSP_NEGOTIATE_VERSION) !== 0 &&

@@ -70,7 +70,27 @@ export interface NtlmAuthenticate {
   /** MIC as hex, when present (16 bytes after VERSION). */
   mic?: string;
   version?: string;
-  /** Hashcat-ready line (NetNTLMv1 mode 5500 / NetNTLMv2 mode 5600) needs the server challenge: the SMB layer fills it in. */
+  /**
+   * The responses and key as sent, for the password check, key recovery and
+   * hash export. Not enumerable (set with {@link attachResponses}), so never
+   * serialised into events.
+   */
+  responses?: NtlmResponses;
+}
+
+/** The byte fields of an AUTHENTICATE message (copies: they outlive the message's buffer). */
+export interface NtlmResponses {
+  /** LmChallengeResponse (empty when absent). */
+  lm: Uint8Array;
+  /** NtChallengeResponse (empty when absent). */
+  nt: Uint8Array;
+  /** EncryptedRandomSessionKey (empty when absent). */
+  encryptedRandomSessionKey: Uint8Array;
+}
+
+/** Attaches the raw responses to a decoded AUTHENTICATE without making them part of its JSON. */
+export function attachResponses(auth: NtlmAuthenticate, responses: NtlmResponses): void {
+  Object.defineProperty(auth, "responses", { value: responses, enumerable: false });
 }
 
 /** Any NTLMSSP message. */

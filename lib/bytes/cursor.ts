@@ -90,6 +90,13 @@ export function le32(b: Uint8Array, at: number): number {
   return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
 
+/** Bytes of a hex string (even length, hex digits; the caller checks). */
+export function fromHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
 /** Lower-case hex of a byte view, e.g. for signatures and GUIDs in events. */
 export function toHex(b: Uint8Array, separator = ""): string {
   if (separator === "" && b.length <= MAX_FLAT_HEX_BYTES) {

@@ -12,6 +12,7 @@ import type { Reporter } from "../report.ts";
 import type { Limits } from "../options.ts";
 import { LoginTracker } from "../auth/login_tracker.ts";
 import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
+import type { Keyring } from "../auth/keyring.ts";
 import { type ArgumentsResult, decodeArguments, hasDecoder } from "./arguments.ts";
 import type { EndpointMap } from "./endpoint_map.ts";
 import { type FramedPdu, PduFramer, type PieceEvidence } from "./framer.ts";
@@ -39,6 +40,8 @@ export interface DcerpcContext {
   readonly tickets: KerberosTickets | undefined;
   /** Stub bytes held for argument decoding across all associations. */
   heldStubBytes: number;
+  /** The analyst's secrets (NTLM password checks and hash export in binds), when given. */
+  readonly keyring?: Keyring | undefined;
 }
 
 /** What carries an association, read when an event is made (SMB names may be learned late). */
@@ -352,6 +355,7 @@ export class Association {
       { client: this.carrier.client, server: this.carrier.server },
       this.ctx.tickets,
       (detail) => this.ctx.reporter.limit("dcerpc", "maxOpenLogins", detail, 0, 0, this.#ref()),
+      this.ctx.keyring,
     );
   }
 

@@ -57,6 +57,8 @@ export interface FramerProblem {
   detail: string;
   /** Stable anomaly code, e.g. `nbss_no_smb`; default `nbss_<kind>`. */
   code?: string;
+  /** For a `limit`: the option whose cap was hit. */
+  option?: string;
   frame: Frame | undefined;
 }
 
@@ -123,7 +125,18 @@ export class NbssFramer {
     readonly prefixPolicy: PrefixPolicy,
     /** Asked for a receiver of each partly kept message's remaining bytes; none: they are skipped. */
     readonly bulkStart?: BulkStart,
+    /**
+     * The cap on the bytes kept of a message starting with `head`, when some
+     * messages may be kept past `maxMessageBytes` (SMB3 messages to decrypt or
+     * verify, which only work whole).
+     */
+    readonly capOf?: (head: Uint8Array) => number,
   ) {}
+
+  /** The cap on a message starting with `head`. */
+  #cap(head: Uint8Array): number {
+    return this.capOf === undefined ? this.maxMessageBytes : this.capOf(head);
+  }
 
   /** Bytes of the stream, in order. */
   push(bytes: Uint8Array, frame: Frame): void {
@@ -178,8 +191,9 @@ export class NbssFramer {
             // depend on how the stream was cut.
             const head = bytes.subarray(at + 4, at + 4 + Math.min(length, POLICY_HEAD_BYTES));
             const wanted = Math.min(length, this.prefixPolicy(head, length));
-            if (wanted > this.maxMessageBytes) this.#overLimit(length, frame);
-            const kept = Math.max(Math.min(wanted, this.maxMessageBytes), head.length);
+            const cap = this.#cap(head);
+            if (wanted > cap) this.#overLimit(length, frame, cap);
+            const kept = Math.max(Math.min(wanted, cap), head.length);
             if (kept < length && this.bulkStart !== undefined) {
               const body = bytes.subarray(at + 4, at + 4 + length);
               this.bulkStart(body.subarray(0, kept), length, frame)?.data(
@@ -367,8 +381,9 @@ export class NbssFramer {
       }
       if (this.#bodyFill < head.length) return at + take;
       const wanted = Math.min(this.#length, this.prefixPolicy(head, this.#length));
-      if (wanted > this.maxMessageBytes) this.#overLimit(this.#length, frame, this.#start);
-      const keep = Math.min(wanted, this.maxMessageBytes);
+      const cap = this.#cap(head);
+      if (wanted > cap) this.#overLimit(this.#length, frame, cap, this.#start);
+      const keep = Math.min(wanted, cap);
       this.#keep = Math.max(keep, head.length);
       // Always a buffer of the message's own: the shared head is reused by the next message.
       const body = new Uint8Array(this.#keep);
@@ -404,11 +419,13 @@ export class NbssFramer {
     return at + n;
   }
 
-  #overLimit(length: number, frame: Frame, start = this.#offset): void {
+  #overLimit(length: number, frame: Frame, cap: number, start = this.#offset): void {
+    const option = cap === this.maxMessageBytes ? "maxSmbMessageBytes" : "maxEncryptedMessageBytes";
     this.onProblem({
       kind: "limit",
       detail: `NBSS message of ${length} bytes at stream offset ${start} is over ` +
-        `maxSmbMessageBytes (${this.maxMessageBytes}); only its first bytes are decoded`,
+        `${option} (${cap}); only its first bytes are decoded`,
+      option,
       frame,
     });
   }

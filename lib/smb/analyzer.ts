@@ -34,19 +34,35 @@ const BULK_PREFIX = 256;
  */
 function prefixPolicy(head: Uint8Array, length: number): number {
   if (head.length < 4 || !isSmbProtocolId(head, 0)) return length;
+  return isBulk(head) ? BULK_PREFIX : length;
+}
+
+/** Whether a message is a READ response or WRITE request whose data may be skipped. */
+function isBulk(head: Uint8Array): boolean {
   if (head[0] === 0xff && head.length >= 10) {
     const cmd = head[4], reply = (head[9]! & 0x80) !== 0;
-    if ((cmd === SMB1_READ_ANDX && reply) || (cmd === SMB1_WRITE_ANDX && !reply)) {
-      return BULK_PREFIX;
-    }
-  } else if (head[0] === 0xfe && head.length >= 24) {
+    return (cmd === SMB1_READ_ANDX && reply) || (cmd === SMB1_WRITE_ANDX && !reply);
+  }
+  if (head[0] === 0xfe && head.length >= 24) {
     const cmd = head[12]! | (head[13]! << 8), reply = (head[16]! & 1) !== 0;
     const next = head[20]! | (head[21]! << 8) | (head[22]! << 16) | (head[23]! << 24);
-    if (next === 0 && ((cmd === SMB2_READ && reply) || (cmd === SMB2_WRITE && !reply))) {
-      return BULK_PREFIX;
-    }
+    return next === 0 && ((cmd === SMB2_READ && reply) || (cmd === SMB2_WRITE && !reply));
   }
-  return length;
+  return false;
+}
+
+/** A signed SMB2 message (SMB2_FLAGS_SIGNED). */
+function isSignedSmb2(head: Uint8Array): boolean {
+  return head[0] === 0xfe && head.length >= 24 && (head[16]! & 0x08) !== 0;
+}
+
+/**
+ * With keys: signed SMB2 READ/WRITE messages kept whole too, since a
+ * signature only verifies over the whole message.
+ */
+function keyedPrefixPolicy(head: Uint8Array, length: number): number {
+  if (head.length < 4 || !isSmbProtocolId(head, 0)) return length;
+  return isBulk(head) && !isSignedSmb2(head) ? BULK_PREFIX : length;
 }
 
 /** Whether the first bytes of a direction look like NBSS carrying SMB. */
@@ -71,6 +87,13 @@ export class SmbAnalyzer implements StreamObserver {
     readonly midstream: boolean,
   ) {
     const max = ctx.limits.maxSmbMessageBytes;
+    // With keys, encrypted and signed messages only decrypt or verify whole: kept up to their own cap.
+    const keyed = ctx.keyring !== undefined && !ctx.keyring.empty;
+    const maxWhole = Math.max(max, ctx.limits.maxEncryptedMessageBytes);
+    const capOf = keyed
+      ? (head: Uint8Array) => (head[0] === 0xfd || isSignedSmb2(head) ? maxWhole : max)
+      : undefined;
+    const policy = keyed ? keyedPrefixPolicy : prefixPolicy;
     // Only when a consumer wants READ/WRITE data does anyone look at it.
     const wantsData = ctx.io.fileData || ctx.io.pipeData;
     const bulk = (fromClient: boolean): BulkStart | undefined =>
@@ -82,15 +105,17 @@ export class SmbAnalyzer implements StreamObserver {
         (m) => this.#message(true, m),
         (p) => this.#problem(p),
         max,
-        prefixPolicy,
+        policy,
         bulk(true),
+        capOf,
       ),
       new NbssFramer(
         (m) => this.#message(false, m),
         (p) => this.#problem(p),
         max,
-        prefixPolicy,
+        policy,
         bulk(false),
+        capOf,
       ),
     ];
     if (midstream) { for (const f of this.#framers) f.resynchronise(); }
@@ -204,7 +229,7 @@ export class SmbAnalyzer implements StreamObserver {
       // A cap hit is a limit, counted in the summary's limitsHit.
       this.ctx.reporter.limit(
         "nbss",
-        "maxSmbMessageBytes",
+        p.option ?? "maxSmbMessageBytes",
         p.detail,
         frame?.index ?? 0,
         frame?.ts ?? 0,

@@ -11,6 +11,7 @@ import { BoundedMap } from "../state/bounded_map.ts";
 import type { NbssMessage } from "../netbios/nbss.ts";
 import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
 import { LoginTracker } from "../auth/login_tracker.ts";
+import type { Keyring } from "../auth/keyring.ts";
 import type { IoConsumers } from "./io.ts";
 import type { Smb2SessionTable } from "./smb2/sessions.ts";
 import type { ParseProblem } from "./types.ts";
@@ -28,6 +29,8 @@ export interface SmbContext {
   nextOpenId(): number;
   /** Kerberos tickets seen issued on port 88, to name Kerberos logins' clients. */
   readonly tickets: KerberosTickets;
+  /** The analyst's secrets (passwords, NT hashes, session keys), when any were given. */
+  readonly keyring: Keyring | undefined;
 }
 
 /** One connection's view for the session handlers. */
@@ -164,5 +167,6 @@ export function loginTracker(conn: SmbConnection, layer: "smb1" | "smb2"): Login
     conn.info,
     conn.ctx.tickets,
     (detail) => conn.ctx.reporter.limit(layer, "maxOpenLogins", detail, 0, 0, conn.info),
+    conn.ctx.keyring,
   );
 }

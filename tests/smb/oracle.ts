@@ -189,7 +189,14 @@ function str(v: unknown): string | undefined {
  * TreeId, status, file names, tree paths, NTLMSSP user/domain/host, and the
  * original size of encrypted (transform) messages.
  */
-export function compareSmb2(events: DecodeEvent[], oracle: Map<number, OracleRow>): {
+export function compareSmb2(
+  events: DecodeEvent[],
+  oracle: Map<number, OracleRow>,
+  options: {
+    /** The oracle is tshark's decryption (`*.decrypted.tsv`): decrypted messages stand for their transform. */
+    decrypted?: boolean;
+  } = {},
+): {
   frames: number;
   differences: Difference[];
 } {
@@ -229,10 +236,13 @@ export function compareSmb2(events: DecodeEvent[], oracle: Map<number, OracleRow
       get("smb2.flags.response").join("|"),
     );
     add("smb2.msg_id", mine.map((e) => e.messageId).join("|"), get("smb2.msg_id").join("|"));
-    // Transform headers carry a SessionId too, listed first by tshark.
+    // Transform headers carry a SessionId too, listed first by tshark (decrypted: the
+    // transform's, which is its messages').
+    const decrypted = mine.filter((e) => e.decrypted);
+    const transforms = options.decrypted && decrypted.length > 0 ? [decrypted[0]!] : [];
     add(
       "smb2.sesid",
-      [...encrypted, ...mine].map((e) => hex64(e.sessionId)).join("|"),
+      [...transforms, ...encrypted, ...mine].map((e) => hex64(e.sessionId)).join("|"),
       get("smb2.sesid").join("|"),
     );
     add(
@@ -240,11 +250,13 @@ export function compareSmb2(events: DecodeEvent[], oracle: Map<number, OracleRow
       mine.filter((e) => e.response).map((e) => hex(e.status ?? 0, 8)).join("|"),
       get("smb2.nt_status").join("|"),
     );
-    add(
-      "smb2.header.transform.msg_size",
-      encrypted.map((e) => String(e.fields.originalMessageSize)).join("|"),
-      get("smb2.header.transform.msg_size").join("|"),
-    );
+    if (transforms.length === 0) {
+      add(
+        "smb2.header.transform.msg_size",
+        encrypted.map((e) => String(e.fields.originalMessageSize)).join("|"),
+        get("smb2.header.transform.msg_size").join("|"),
+      );
+    }
     // tshark's smb2.filename is the CREATE request's name, a rename's target and the
     // names a directory listing returns; it does not name other messages by their
     // FileId (we do, in `file`).

@@ -5,7 +5,7 @@
  * @module
  */
 import type { LoginTracker } from "../../auth/login_tracker.ts";
-import type { NtlmAuthenticate } from "../../auth/types.ts";
+import { attachResponses, type NtlmAuthenticate } from "../../auth/types.ts";
 import type { Frame } from "../../capture/frame.ts";
 import type { SmbEvent } from "../../events.ts";
 import type { BulkReceiver } from "../../netbios/nbss.ts";
@@ -66,6 +66,8 @@ export class Smb1Session {
   readonly #files: BoundedMap<number, OpenFile>;
   readonly #pending: PendingRequests<Smb1Message>;
   readonly #auth: LoginTracker;
+  /** The NEGOTIATE response's challenge (hex), which logins without extended security answer. */
+  #challenge: string | undefined;
   /** Transactions sent in several messages, requests and responses apart. */
   readonly #transactions = new TransactionAssembler();
   /** The primary request's fields of each transaction being assembled, by its key. */
@@ -321,6 +323,8 @@ export class Smb1Session {
         if (h.response) {
           const dialect = c.record?.kind === "negotiate_response" ? c.record.dialect : undefined;
           if (dialect !== undefined) this.dialect = dialect;
+          // Logins without extended security answer this challenge.
+          if (typeof fields.challenge === "string") this.#challenge = fields.challenge;
         }
         break;
       case Smb1Command.SESSION_SETUP_ANDX:
@@ -328,7 +332,7 @@ export class Smb1Session {
           if (c.securityBlob !== undefined) {
             fields.security = jsonCopy(this.#auth.request(key, c.securityBlob, evidence));
           } else if (c.ntResponse !== undefined || c.lmResponse !== undefined) {
-            this.#auth.legacyRequest(key, legacyAuth(c), evidence);
+            this.#auth.legacyRequest(key, legacyAuth(c), evidence, this.#challenge);
           }
         } else {
           const r = c.record?.kind === "session_setup_response" ? c.record : undefined;
@@ -609,7 +613,7 @@ function legacyAuth(c: Smb1Cmd): NtlmAuthenticate {
     : nt > 24
     ? "v2"
     : "unknown";
-  return {
+  const auth: NtlmAuthenticate = {
     messageType: 3,
     flags: 0,
     flagNames: [],
@@ -621,6 +625,12 @@ function legacyAuth(c: Smb1Cmd): NtlmAuthenticate {
     ntlmVersion,
     sessionKeyPresent: false,
   };
+  attachResponses(auth, {
+    lm: c.lmResponse?.slice() ?? new Uint8Array(0),
+    nt: c.ntResponse?.slice() ?? new Uint8Array(0),
+    encryptedRandomSessionKey: new Uint8Array(0),
+  });
+  return auth;
 }
 
 /** SMB1 service strings as share types. [MS-CIFS] 2.2.4.55 */

@@ -194,6 +194,10 @@ export function readNegotiateContexts(b: Smb2Body, offset: number, count: number
       record.cipher = ctx.ciphers[0];
       record.cipherName = cipherName(ctx.ciphers[0]);
     }
+    if (
+      record?.kind === "negotiate_response" && Array.isArray(ctx.signingAlgorithms) &&
+      typeof ctx.signingAlgorithms[0] === "number"
+    ) record.signingAlgorithmName = signingAlgorithmName(ctx.signingAlgorithms[0]);
     at = align8(start + dataLength);
   }
 }

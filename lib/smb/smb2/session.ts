@@ -28,12 +28,14 @@ import { Smb2Command } from "./commands.ts";
 import { CtlCode } from "./ioctl_codes.ts";
 import { parseSmb2 } from "./parse.ts";
 import type { Smb2SessionRecord } from "./sessions.ts";
-import type { Smb2Message, Smb2Packet } from "./types.ts";
+import { Smb2Crypto } from "./session_crypto.ts";
+import type { Smb2Message, Smb2Packet, Smb2Transform } from "./types.ts";
 
 type Pending = PendingRequest<Smb2Message>;
 
 const STATUS_SUCCESS = 0;
 const STATUS_PENDING = 0x00000103;
+const STATUS_MORE_PROCESSING_REQUIRED = 0xc0000016;
 /** A pipe read or transceive whose data did not all fit: what came is valid. [MS-SMB2] 3.3.4.4 */
 const STATUS_BUFFER_OVERFLOW = 0x80000005;
 /** A FileId of all ones in a related compound operation means "the previous one's". */
@@ -64,8 +66,12 @@ export class Smb2Session {
   #last: Smb2SessionRecord | undefined;
   /** The parser's way to the request a response answers. */
   readonly #requestOf = (id: string) => this.#pending.get(id)?.message;
+  /** Keys, decryption and signature checks, when the analyst gave secrets. */
+  readonly #crypto: Smb2Crypto | undefined;
 
   constructor(readonly conn: SmbConnection) {
+    const keyring = conn.ctx.keyring;
+    this.#crypto = keyring !== undefined && !keyring.empty ? new Smb2Crypto(keyring) : undefined;
     this.#logins = loginTracker(conn, "smb2");
     this.#pending = new PendingRequests(
       conn,
@@ -91,44 +97,120 @@ export class Smb2Session {
       streamOffset: m.streamOffset,
       fromClient,
     };
-    if (packet.transform !== undefined) {
+    if (packet.transform !== undefined && this.#crypto !== undefined) {
       const t = packet.transform;
-      const event: SmbEvent = {
-        type: "smb",
-        client: info.client,
-        server: info.server,
-        version: 2,
-        command: "ENCRYPTED",
-        commandCode: 0xfd,
-        response: !fromClient,
-        messageId: "",
-        sessionId: t.sessionId,
-        chainIndex: 0,
-        header: { signature: t.signature, flags: t.flags },
-        fields: {
-          ...(this.#cipher === undefined ? {} : { cipher: this.#cipher }),
-          nonce: t.nonce,
-          originalMessageSize: t.originalMessageSize,
-          flags: t.flags,
-          encryptedLength: t.encryptedLength,
-          signature: t.signature,
-        },
-        evidence,
-      };
-      if (this.dialect !== undefined) event.dialect = this.dialect;
-      const session = this.#session(t.sessionId);
-      if (session?.user !== undefined) event.user = session.user;
-      if (session?.anonymous) event.anonymous = true;
-      this.conn.ctx.out.push(event);
+      const session = this.#session(t.sessionId) ??
+        (this.conn.ctx.keyring!.sessionKeysFor(t.sessionId).length > 0
+          ? this.#ensureSession(t.sessionId)
+          : undefined);
+      const result = this.#crypto.decrypt(session, m.body, fromClient);
+      if (result.kind === "plaintext") {
+        this.#decrypted(m, result.bytes, evidence);
+        return;
+      }
+      if (result.kind === "failed" && result.firstFailure) {
+        this.conn.ctx.reporter.anomaly(
+          "smb2",
+          "unsupported",
+          `SMB3 messages of SessionId ${t.sessionId} not decrypted: ${result.reason}; they ` +
+            `stay reported as encrypted`,
+          m.frames[0] ?? 0,
+          m.ts,
+          info,
+          "smb2_decrypt_failed",
+        );
+      }
+      this.#encrypted(packet.transform, evidence, result.kind === "failed");
+      return;
+    }
+    if (packet.transform !== undefined) {
+      this.#encrypted(packet.transform, evidence, false);
       return;
     }
     // Offsets in the messages count within the decompressed bytes when compressed.
     const bytes = packet.compression?.decompressed ?? m.body;
+    this.#messages(packet, m, bytes, evidence, false);
+  }
+
+  /** A TRANSFORM message reported as it is: nothing to decrypt it with, or the key failed. */
+  #encrypted(
+    t: Smb2Transform,
+    evidence: SmbEvent["evidence"],
+    failed: boolean,
+  ): void {
+    const info = this.conn.info;
+    const event: SmbEvent = {
+      type: "smb",
+      client: info.client,
+      server: info.server,
+      version: 2,
+      command: "ENCRYPTED",
+      commandCode: 0xfd,
+      response: !evidence.fromClient,
+      messageId: "",
+      sessionId: t.sessionId,
+      chainIndex: 0,
+      header: { signature: t.signature, flags: t.flags },
+      fields: {
+        ...(this.#cipher === undefined ? {} : { cipher: this.#cipher }),
+        nonce: t.nonce,
+        originalMessageSize: t.originalMessageSize,
+        flags: t.flags,
+        encryptedLength: t.encryptedLength,
+        signature: t.signature,
+        ...(failed ? { decryption: "failed" } : {}),
+      },
+      evidence,
+    };
+    if (this.dialect !== undefined) event.dialect = this.dialect;
+    const session = this.#session(t.sessionId);
+    if (session?.user !== undefined) event.user = session.user;
+    if (session?.anonymous) event.anonymous = true;
+    this.conn.ctx.out.push(event);
+  }
+
+  /** A TRANSFORM decrypted: its plaintext decoded as if it had come clear. */
+  #decrypted(
+    m: NbssMessage,
+    plain: Uint8Array,
+    evidence: SmbEvent["evidence"],
+  ): void {
+    let packet: Smb2Packet;
+    try {
+      packet = parseSmb2(plain, this.#requestOf);
+    } catch (e) {
+      reportParserBug(this.conn, "smb2", m, e);
+      return;
+    }
+    reportProblems(this.conn, "smb2", m, packet.problems, "decrypted SMB2 message");
+    if (packet.transform !== undefined) {
+      // A transform inside a transform: no client does that; not followed further.
+      this.conn.ctx.reporter.anomaly(
+        "smb2",
+        "malformed",
+        `decrypted SMB3 message at stream offset ${m.streamOffset} holds another TRANSFORM_HEADER`,
+        m.frames[0] ?? 0,
+        m.ts,
+        this.conn.info,
+        "smb2_nested_transform",
+      );
+      return;
+    }
+    this.#messages(packet, m, packet.compression?.decompressed ?? plain, evidence, true);
+  }
+
+  #messages(
+    packet: Smb2Packet,
+    m: NbssMessage,
+    bytes: Uint8Array,
+    evidence: SmbEvent["evidence"],
+    decrypted: boolean,
+  ): void {
     // Related operations of a compound inherit the previous one's ids.
     const previous: Previous = { name: undefined, open: undefined };
     const messages = packet.messages;
     for (let index = 0; index < messages.length; index++) {
-      this.#message(messages[index]!, index, m, bytes, evidence, previous);
+      this.#message(messages[index]!, index, m, bytes, evidence, previous, decrypted);
     }
   }
 
@@ -238,8 +320,15 @@ export class Smb2Session {
     bytes: Uint8Array,
     evidence: SmbEvent["evidence"],
     previous: Previous,
+    decrypted: boolean,
   ): void {
     const h = msg.header;
+    const crypto = this.#crypto;
+    // The message's own bytes, for the pre-auth hash and its signature.
+    const raw = crypto === undefined ? undefined : bytes.subarray(
+      h.offset,
+      h.nextCommand > 0 ? Math.min(h.offset + h.nextCommand, bytes.length) : bytes.length,
+    );
     let request: Pending | undefined;
     if (h.response) {
       request = this.#pending.get(h.messageId);
@@ -268,10 +357,12 @@ export class Smb2Session {
           // 3.1.1 names its cipher in a context; 3.0 and 3.0.2 have only AES-128-CCM. [MS-SMB2] 3.1.4.3
           this.#cipher = r.cipherName ??
             (r.dialect === "3.0" || r.dialect === "3.0.2" ? "AES-128-CCM" : this.#cipher);
-        }
+          crypto?.negotiateResponse(raw!, this.dialect, this.#cipher, r.signingAlgorithmName);
+        } else if (!h.response) crypto?.negotiateRequest(raw!);
         break;
       case Smb2Command.SESSION_SETUP:
         if (!h.response) {
+          crypto?.sessionSetupRequest(h.sessionId, h.messageId, raw!);
           if (msg.securityBlob !== undefined) {
             fields.security = jsonCopy(this.#logins.request(key, msg.securityBlob, evidence));
           }
@@ -291,6 +382,22 @@ export class Smb2Session {
             session = this.#ensureSession(h.sessionId);
             if (outcome.user !== undefined) session.user = outcome.user;
             if (outcome.anonymous || r?.anonymous) session.anonymous = true;
+          }
+          if (crypto !== undefined) {
+            const more = h.status === STATUS_MORE_PROCESSING_REQUIRED;
+            const preauth = crypto.sessionSetupResponse(h.sessionId, h.messageId, raw!, more);
+            if (ok && session !== undefined && outcome.passwordMatch === false) {
+              session.noKeyReason = `the password or NT hash given for ${
+                outcome.user ?? "its user"
+              } does not match its login`;
+            }
+            if (ok && session !== undefined) {
+              const binding = req?.record?.kind === "session_setup_request" && req.record.binding;
+              const login = outcome.sessionKey === undefined
+                ? undefined
+                : { key: outcome.sessionKey, source: outcome.keySource ?? "password" };
+              crypto.established(session, preauth, login, binding);
+            }
           }
         }
         break;
@@ -387,6 +494,11 @@ export class Smb2Session {
       evidence,
     };
     if (h.channelSequence !== undefined) event.header.channelSequence = h.channelSequence;
+    if (decrypted) event.decrypted = true;
+    else if (crypto !== undefined && h.signed) {
+      // Only a whole message verifies (one cut short by a gap or a cap cannot).
+      event.signature = m.partial ? "unchecked" : crypto.verify(session, raw!);
+    }
     if (h.treeId !== undefined) event.treeId = h.treeId;
     if (h.processId !== undefined) event.processId = h.processId;
     if (h.asyncId !== undefined) event.asyncId = h.asyncId;

@@ -16,6 +16,7 @@
 import type { Reporter } from "../../report.ts";
 import { BoundedMap } from "../../state/bounded_map.ts";
 import type { OpenFile } from "../io.ts";
+import type { Smb2SessionKeys } from "./session_crypto.ts";
 
 /** A tree (share) of a session. */
 export interface Smb2Tree {
@@ -38,6 +39,12 @@ export interface Smb2SessionRecord {
   readonly files: BoundedMap<string, OpenFile>;
   /** Connections that used it and are still open. */
   readonly channels: Set<number>;
+  /** Its signing and cipher keys, when secrets were given that yield them. */
+  keys?: Smb2SessionKeys;
+  /** Set once it is known that no given secret applies (met mid-stream, no session key for it). */
+  noKeys?: boolean;
+  /** Why the secrets given for its user yield no key (a password that does not match), said once. */
+  noKeyReason?: string;
 }
 
 /** What the table needs from the decode. */

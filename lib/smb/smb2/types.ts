@@ -75,6 +75,8 @@ export type Smb2Record =
     dialect: string;
     cipher?: number;
     cipherName?: string;
+    /** The signing algorithm the SIGNING_CAPABILITIES context chose (3.1.1). */
+    signingAlgorithmName?: string;
   }
   /** [MS-SMB2] 2.2.5: Flags bit SMB2_SESSION_FLAG_BINDING. */
   | { kind: "session_setup_request"; binding: boolean }
