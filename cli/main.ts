@@ -25,6 +25,9 @@ import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
 import { emphasise, emphasiseSummary, stdoutWantsColor } from "./emphasis.ts";
 import { detectOptionsFrom, RuleChoiceError, ruleDescriptions, ruleListText } from "./rules.ts";
+import { KeyChoiceError, keyOptionsFrom } from "./keys.ts";
+import { HashExport } from "./hash_export.ts";
+import { type KeyOptions, Keyring } from "../lib/auth/keyring.ts";
 
 const USAGE = `Usage: smbscope decode <capture|-> [options]
        smbscope decode --list-rules [--format json]
@@ -54,6 +57,17 @@ Detection (alert events; in text, "!! ALERT" lines and an ALERTS: summary line):
       --threshold <rule.option=N>  set a rule's threshold (repeatable)
       --no-alerts                  run no rules
 
+SMB3 decryption, signature and password checks (secrets never appear in the output):
+      --password <[DOMAIN\\]USER:PASSWORD>   a user's password (repeatable)
+      --nt-hash <[DOMAIN\\]USER:HEX>         a user's NT hash, 32 hex digits (repeatable)
+      --session-key <SESSIONID:HEX>          a session's key (repeatable); SESSIONID decimal
+                                             as events print it, 0x-hex, or 16 hex digits
+                                             in wire order as Wireshark takes them
+      --keys <file>                 lines "password …", "nt-hash …", "session-key …"
+                                    (keeps secrets off the command line)
+      --export-hashes <file>        write NetNTLMv1/v2 logins as hashcat lines
+                                    (modes 5500/5600), readable by the owner only
+
 Exit status: 0 decoded; 1 the input could not be read or is not a capture;
 2 bad usage (an unknown rule id or threshold included).
 
@@ -81,6 +95,10 @@ interface DecodeCommand {
   alerts: boolean;
   /** `--rules`, `--disable-rules`, `--threshold`, checked. */
   detect: DetectOptions;
+  /** Secrets and the hash export switch, checked; undefined when none were given. */
+  keys: KeyOptions | undefined;
+  /** `--export-hashes FILE`. */
+  exportHashes: string | undefined;
 }
 
 /** `--list-rules`: no capture, the rules as text or JSON. */
@@ -106,6 +124,11 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
         "disable-rules": { type: "string" },
         threshold: { type: "string", multiple: true },
         "no-alerts": { type: "boolean", default: false },
+        password: { type: "string", multiple: true },
+        "nt-hash": { type: "string", multiple: true },
+        "session-key": { type: "string", multiple: true },
+        keys: { type: "string" },
+        "export-hashes": { type: "string" },
         quiet: { type: "boolean", short: "q", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -146,6 +169,7 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length ? "decode takes one capture" : "no capture given");
   }
+  const keys = keysFrom(values);
   let types: Set<string> | undefined;
   if (values.types !== undefined) {
     types = new Set(values.types.split(",").map((t) => t.trim()).filter(Boolean));
@@ -164,7 +188,43 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
     hashes: !values["no-hashes"],
     alerts: !values["no-alerts"],
     detect,
+    keys,
+    exportHashes: values["export-hashes"],
   };
+}
+
+/** The `keys` option from the secret flags, checked as the decoder will check it. */
+function keysFrom(values: {
+  password?: string[] | undefined;
+  "nt-hash"?: string[] | undefined;
+  "session-key"?: string[] | undefined;
+  keys?: string | undefined;
+  "export-hashes"?: string | undefined;
+}): KeyOptions | undefined {
+  let keysFile: { name: string; text: string } | undefined;
+  if (values.keys !== undefined) {
+    try {
+      keysFile = { name: values.keys, text: Deno.readTextFileSync(values.keys) };
+    } catch (e) {
+      throw new UsageError(`--keys ${values.keys}: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  try {
+    const keys = keyOptionsFrom({
+      passwords: values.password,
+      ntHashes: values["nt-hash"],
+      sessionKeys: values["session-key"],
+      keysFile,
+      exportHashes: values["export-hashes"] !== undefined,
+    });
+    if (keys !== undefined) new Keyring(keys);
+    return keys;
+  } catch (e) {
+    if (e instanceof KeyChoiceError || e instanceof TypeError) {
+      throw new UsageError(e.message.replace(/^Cannot create decoder: /, ""));
+    }
+    throw e;
+  }
 }
 
 /** `--list-rules`: the rules, one line each with their thresholds, or a JSON array. */
@@ -227,6 +287,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   // Alert lines stand out on a terminal; a file or pipe gets them plain.
   const color = cmd.format === "text" && stdoutWantsColor();
   let sink: FolderSink | undefined;
+  let hashes: HashExport | undefined;
   try {
     if (cmd.extract !== undefined) {
       sink = new FolderSink(cmd.extract, MAX_EXTRACTED_FILE_BYTES);
@@ -236,12 +297,15 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       ...(cmd.openEvents ? {} : { connectionOpenEvents: false }),
       detect: { enabled: cmd.alerts, ...cmd.detect },
       files: { hashes: cmd.hashes, ...(sink === undefined ? {} : { sink }) },
+      ...(cmd.keys === undefined ? {} : { keys: cmd.keys }),
     };
+    if (cmd.exportHashes !== undefined) hashes = new HashExport(cmd.exportHashes);
     // Events are handled as they come; only a full output buffer makes decoding wait.
     const handle = (batch: DecodeEvent[]): Promise<void> | undefined => {
       let flushing: Promise<void> | undefined;
       for (const event of batch) {
         if (event.type === "anomaly" && event.kind === "unrecognized") unrecognised = event.detail;
+        hashes?.add(event);
         if (event.type === "summary") progress?.done();
         if (!wanted(event)) continue;
         if (document) document.add([event]);
@@ -271,6 +335,15 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcFooter(new Date()));
     if (document) await out.line(safeJson(document.finish(), 2));
     await out.close();
+    hashes?.close();
+    if (hashes !== undefined && !cmd.quiet) {
+      const c = hashes.counts, n = c[5500] + c[5600];
+      console.error(
+        `smbscope: wrote ${n} hash${n === 1 ? "" : "es"} (${c[5600]} NetNTLMv2, ${
+          c[5500]
+        } NetNTLMv1) to ${hashes.path}`,
+      );
+    }
     if (sink !== undefined && !cmd.quiet) {
       const t = sink.totals;
       console.error(
@@ -281,6 +354,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     }
   } catch (e) {
     sink?.close();
+    hashes?.close();
     progress?.done();
     if (e instanceof Deno.errors.BrokenPipe) return 0;
     console.error(`smbscope: ${cmd.input}: ${e instanceof Error ? e.message : e}`);

@@ -5,7 +5,14 @@
  * buffers the upload; the decoder sees one chunk at a time.
  * @module
  */
-import { type DecodeEvent, Decoder, type DecoderOptions, gunzipIfNeeded } from "../mod.ts";
+import {
+  type DecodeEvent,
+  Decoder,
+  type DecoderOptions,
+  gunzipIfNeeded,
+  type KeyOptions,
+} from "../mod.ts";
+import { keyOptionsFrom } from "../cli/keys.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
 import { safeJson } from "../lib/output/sanitize.ts";
 import type { HandlerLimits } from "./limits.ts";
@@ -21,7 +28,14 @@ export interface ErrorBody {
 export interface Stop {
   /** HTTP status it calls for when no response has been sent yet (200: output so far, truncated). */
   status: number;
-  code: "too_large" | "time_budget" | "too_many_events" | "no_file" | "upload_failed" | "internal";
+  code:
+    | "too_large"
+    | "time_budget"
+    | "too_many_events"
+    | "no_file"
+    | "bad_keys"
+    | "upload_failed"
+    | "internal";
   message: string;
 }
 
@@ -87,22 +101,26 @@ class ByteLimit {
  * decoder is ended (its summary marked truncated) and its last events given.
  */
 class Decode {
-  readonly decoder: Decoder;
   readonly limit: ByteLimit;
   readonly part: FilePartInfo = {};
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #deadline: number;
   readonly #limits: HandlerLimits;
   #multipartError: string | undefined;
+  /** Made at the first byte of the capture, when a form's secret fields before it are known. */
+  #decoder: Decoder | undefined;
+  readonly #options: DecoderOptions;
+  /** Why the form's secret fields were refused (a 400), never quoting them. */
+  #keysError: string | undefined;
   #empty = true;
   pushed = 0;
   done = false;
   stop: Stop | undefined;
 
   constructor(job: DecodeJob, sink?: ZipSink) {
-    this.decoder = new Decoder(
-      sink === undefined ? job.decoder : { ...job.decoder, files: { ...job.decoder.files, sink } },
-    );
+    this.#options = sink === undefined
+      ? job.decoder
+      : { ...job.decoder, files: { ...job.decoder.files, sink } };
     this.#limits = job.limits;
     this.limit = new ByteLimit(job.limits.maxBytes);
     this.#deadline = Date.now() + job.limits.maxSeconds * 1000;
@@ -137,9 +155,26 @@ class Decode {
     }).getReader();
   }
 
+  /** The decoder, with the secrets of the form's fields (`password`, `nt_hash`, `session_key`, `keys`, `export_hashes`). */
+  get decoder(): Decoder {
+    if (this.#decoder !== undefined) return this.#decoder;
+    let options = this.#options;
+    try {
+      const keys = formKeys(this.part.fields);
+      if (keys !== undefined) options = { ...options, keys };
+      this.#decoder = new Decoder(options);
+    } catch (e) {
+      this.#keysError = (e instanceof Error ? e.message : String(e))
+        .replace(/^Cannot create decoder: /, "");
+      this.#decoder = new Decoder(this.#options);
+    }
+    return this.#decoder;
+  }
+
   /** The next batch of events; after the last, `done` is true. */
   async next(): Promise<DecodeEvent[]> {
     if (this.done) return [];
+
     let read: ReadableStreamReadResult<Uint8Array> | "timeout";
     try {
       read = await this.#read();
@@ -172,7 +207,11 @@ class Decode {
         return this.decoder.end(); // an empty upload: the decoder names it (unrecognized)
       }
       this.pushed += read.value.length;
-      const events = this.decoder.push(read.value);
+      const decoder = this.decoder;
+      if (this.#keysError !== undefined) {
+        return this.halt({ status: 400, code: "bad_keys", message: this.#keysError });
+      }
+      const events = decoder.push(read.value);
       release(read.value);
       return events;
     } catch (e) {
@@ -256,6 +295,28 @@ function release(chunk: Uint8Array): void {
   try {
     buffer.transfer?.(0);
   } catch { /* not detachable (shared or Wasm memory): leave it to the GC */ }
+}
+
+/**
+ * The decoder's `keys` option from a form's fields: `password`, `nt_hash`,
+ * `session_key` (each repeatable, the command line's forms), `keys` (a keys
+ * file's text) and `export_hashes=1`; empty fields are left out.
+ */
+function formKeys(fields: Map<string, string[]> | undefined): KeyOptions | undefined {
+  if (fields === undefined) return undefined;
+  const values = (name: string) => (fields.get(name) ?? []).map((v) => v.trim()).filter(Boolean);
+  const keysText = values("keys").join("\n");
+  const exportHashes = values("export_hashes");
+  if (exportHashes.some((v) => v !== "0" && v !== "1")) {
+    throw new TypeError("the export_hashes field must be 0 or 1");
+  }
+  return keyOptionsFrom({
+    passwords: values("password"),
+    ntHashes: values("nt_hash"),
+    sessionKeys: values("session_key"),
+    keysFile: keysText === "" ? undefined : { name: "the keys field", text: keysText },
+    exportHashes: exportHashes.includes("1"),
+  });
 }
 
 /** Passes a stream through, calling `seen` with its error, if any. */

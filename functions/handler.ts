@@ -254,6 +254,17 @@ export function describeApi(limits: HandlerLimits): unknown {
           "gzip-compressed capture (Content-Encoding: gzip or not: the magic is sniffed)",
           "multipart/form-data: the first file part is decoded",
         ],
+        formFields: {
+          note: "text fields before the file part of a multipart/form-data body; secrets " +
+            "never appear in the output (never put them in the query string)",
+          password: "[DOMAIN\\]USER:PASSWORD, repeatable: SMB3 decryption, signature and " +
+            "password checks",
+          nt_hash: "[DOMAIN\\]USER:HEX (32 hex digits), repeatable",
+          session_key: "SESSIONID:HEX, repeatable (SESSIONID decimal, 0x-hex, or 16 hex " +
+            "digits in wire order)",
+          keys: "lines 'password …', 'nt-hash …', 'session-key …'",
+          export_hashes: "1: ntlm events carry hashcat lines (hashcat, hashcatMode)",
+        },
         query: {
           format: {
             json: "default; one document: summary, connections, smbSessions, authentications, " +
@@ -276,7 +287,8 @@ export function describeApi(limits: HandlerLimits): unknown {
         },
         errors: {
           400: "bad query, or a form without a file (no_file); an unknown rule id " +
-            "(bad_rules) or threshold (bad_threshold) is named in the message",
+            "(bad_rules) or threshold (bad_threshold) is named in the message; a malformed " +
+            "secret field (bad_keys) is named by field and position, never quoted",
           413: "upload over maxBytes (too_large)",
           415: "not a pcap or pcapng capture; the message names what it looks like",
         },

@@ -41,10 +41,20 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Bytes of one form field's value kept (longer values are skipped, not kept). */
+const MAX_FIELD_BYTES = 64 * 1024;
+/** Form fields kept before the file part. */
+const MAX_FIELDS = 64;
+
 /** What {@link firstFilePart} found out about the part. */
 export interface FilePartInfo {
   /** The part's `filename`, once its headers were read. */
   filename?: string;
+  /**
+   * The text fields before the file part, by name (values in order), once
+   * the file's bytes start: at most 64 fields of 64 KiB each are kept.
+   */
+  fields?: Map<string, string[]>;
 }
 
 /**
@@ -65,7 +75,10 @@ export function firstFilePart(
   const keep = delimiter.length - 1;
   const reader = body.getReader();
   let buf: Uint8Array = new Uint8Array([13, 10]);
-  let phase: "skip" | "headers" | "file" | "done" = "skip";
+  let phase: "skip" | "field" | "headers" | "file" | "done" = "skip";
+  /** The form field being read, when its value is kept. */
+  let field: string | undefined;
+  let kept = 0;
 
   const fill = async (): Promise<boolean> => {
     const { done, value } = await reader.read();
@@ -83,7 +96,19 @@ export function firstFilePart(
     async pull(c) {
       for (;;) {
         if (phase === "done") return c.close();
-        if (phase === "skip" || phase === "file") {
+        if (phase === "field") {
+          const at = indexOfBytes(buf, delimiter);
+          if (at !== -1) {
+            const value = new TextDecoder().decode(buf.subarray(0, at));
+            const fields = info.fields ??= new Map();
+            fields.set(field!, [...(fields.get(field!) ?? []), value]);
+            buf = buf.subarray(at + delimiter.length);
+            phase = "headers";
+            continue;
+          }
+          // Too long to be a value anyone types: skipped like any other part.
+          if (buf.length > MAX_FIELD_BYTES + keep) phase = "skip";
+        } else if (phase === "skip" || phase === "file") {
           const at = indexOfBytes(buf, delimiter);
           if (phase === "file") {
             if (at !== -1) {
@@ -119,7 +144,11 @@ export function firstFilePart(
               info.filename = (filename[1] ?? filename[2] ?? "").trim();
               phase = "file";
             } else {
-              phase = "skip"; // a form field: its value runs to the next delimiter
+              // A form field: its value runs to the next delimiter.
+              const name = /;\s*name\s*=\s*(?:"([^"]*)"|([^;]*))/i.exec(disposition);
+              field = (name?.[1] ?? name?.[2] ?? "").trim();
+              phase = kept < MAX_FIELDS && field !== "" ? "field" : "skip";
+              if (phase === "field") kept++;
             }
             continue;
           }

@@ -35,6 +35,11 @@ detection rules (listed first) and anomalies. The capture is sent to this server
 <div id="drop">
   <p>Drop a capture here, or <input type="file" id="file" aria-label="capture file"></p>
 </div>
+<details id="secrets"><summary>Decrypt SMB3, check signatures and passwords (optional)</summary>
+<p>One secret a line: <code>password DOMAIN\\user:Passw0rd</code>, <code>nt-hash user:32 hex digits</code>,
+<code>session-key SESSIONID:hex</code>. Sent with the capture, used for this decode only, never in the output.</p>
+<textarea id="keys" rows="4" cols="70" aria-label="secrets" spellcheck="false" autocomplete="off"></textarea>
+</details>
 <p id="status" role="status"></p>
 <p><a id="download" hidden download="smbscope.json">download JSON</a>
 <button id="zip" hidden>download carved files (zip)</button></p>
@@ -191,6 +196,18 @@ function render(doc) {
   ], doc.anomalies || []));
 }
 
+// With secrets, a form: the keys field first, then the capture (the server reads fields before the file).
+function request(file) {
+  const keys = $("keys").value.trim();
+  if (keys === "") {
+    return { method: "POST", headers: { "content-type": "application/octet-stream" }, body: file };
+  }
+  const form = new FormData();
+  form.append("keys", keys);
+  form.append("capture", file, file.name);
+  return { method: "POST", body: form };
+}
+
 async function upload(file) {
   status.className = "";
   status.textContent = "decoding " + file.name + " (" + file.size + " bytes)…";
@@ -198,11 +215,7 @@ async function upload(file) {
   zip.hidden = true;
   current = file;
   try {
-    const response = await fetch("decode?format=json", {
-      method: "POST",
-      headers: { "content-type": "application/octet-stream" },
-      body: file,
-    });
+    const response = await fetch("decode?format=json", request(file));
     const text = await response.text();
     const body = JSON.parse(text);
     if (!response.ok) {
@@ -227,11 +240,7 @@ zip.addEventListener("click", async () => {
   if (!current) return;
   status.textContent = "carving " + current.name + "…";
   try {
-    const response = await fetch("decode?extract=zip", {
-      method: "POST",
-      headers: { "content-type": "application/octet-stream" },
-      body: current,
-    });
+    const response = await fetch("decode?extract=zip", request(current));
     if (!response.ok) throw new Error(response.status + " " + (await response.text()));
     const a = el("a");
     a.href = URL.createObjectURL(await response.blob());

@@ -4,7 +4,7 @@
  * @module
  */
 import { isGzip } from "../../lib/capture/sniff.ts";
-import { Decoder } from "../../mod.ts";
+import { Decoder, type DecoderOptions, type KeyOptions } from "../../mod.ts";
 import type { CaptureSource } from "../input.ts";
 import type { CaptureModel } from "./model.ts";
 import type { StreamStore } from "./streams.ts";
@@ -50,8 +50,11 @@ export async function loadCapture(
   source: CaptureSource,
   model: CaptureModel,
   store: StreamStore,
+  keys?: KeyOptions,
 ): Promise<void> {
-  const decoder = new Decoder({ files: { sink: idRecorder(model.fileIds) } }, {
+  const options: DecoderOptions = { files: { sink: idRecorder(model.fileIds) } };
+  if (keys !== undefined) options.keys = keys;
+  const decoder = new Decoder(options, {
     observe: store.observe,
   });
   try {

@@ -4,7 +4,10 @@
  * from standard input otherwise.
  * @module
  */
+import { parseArgs } from "node:util";
 import { escapeControl } from "../../lib/output/sanitize.ts";
+import { type KeyOptions, Keyring } from "../../lib/auth/keyring.ts";
+import { keyOptionsFrom } from "../keys.ts";
 import { openSource } from "../input.ts";
 import { loadCapture } from "./load.ts";
 import { CaptureModel } from "./model.ts";
@@ -13,18 +16,48 @@ import { ReplSession } from "./session.ts";
 import { StreamStore } from "./streams.ts";
 
 /** Usage of the `repl` subcommand. */
-export const REPL_USAGE = `Usage: smbscope repl <capture>
+export const REPL_USAGE = `Usage: smbscope repl <capture> [--password U:P] [--nt-hash U:HEX]
+                                [--session-key ID:HEX] [--keys FILE]
 
 Walk a capture interactively: the connection list first, then one connection's
 SMB messages one at a time (decoded fields, hex, pairs, filters). When standard
 input is not a terminal, reads line commands from it (type "help" for the list)
-and prints plain text.`;
+and prints plain text. The secret options decrypt SMB3 sessions and check
+signatures and passwords as in decode (see smbscope decode --help).`;
 
 /** Run the REPL; resolves to the exit status. */
 export async function runRepl(args: string[]): Promise<number> {
   if (args.includes("-h") || args.includes("--help")) {
     console.log(REPL_USAGE);
     return 0;
+  }
+  let keys: KeyOptions | undefined;
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        password: { type: "string", multiple: true },
+        "nt-hash": { type: "string", multiple: true },
+        "session-key": { type: "string", multiple: true },
+        keys: { type: "string" },
+      },
+    });
+    args = positionals;
+    keys = keyOptionsFrom({
+      passwords: values.password,
+      ntHashes: values["nt-hash"],
+      sessionKeys: values["session-key"],
+      keysFile: values.keys === undefined
+        ? undefined
+        : { name: values.keys, text: Deno.readTextFileSync(values.keys) },
+    });
+    if (keys !== undefined) new Keyring(keys);
+  } catch (e) {
+    const message = (e instanceof Error ? e.message : String(e))
+      .replace(/^Cannot create decoder: /, "");
+    console.error(`smbscope: ${escapeControl(message)}\n\n${REPL_USAGE}`);
+    return 2;
   }
   if (args.length !== 1 || args[0] === "-") {
     console.error(
@@ -54,7 +87,7 @@ export async function runRepl(args: string[]): Promise<number> {
   const model = new CaptureModel();
   model.size = input.size;
   const store = new StreamStore();
-  const loading = loadCapture(input.source, model, store);
+  const loading = loadCapture(input.source, model, store, keys);
   const session = new ReplSession(model, store, path);
   const name = escapeControl(path);
   if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) {

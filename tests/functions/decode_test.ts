@@ -375,3 +375,34 @@ Deno.test("POST /decode survives a client that goes away mid-stream", async () =
     assert.deepEqual(await health.json(), { ok: true });
   });
 });
+
+Deno.test("POST /decode: secrets as form fields before the file decrypt SMB3; bad ones are a 400", async () => {
+  // fixtures/smb/smb3_encrypted: WORKGROUP\\alice, password from its fixture script.
+  const secret = "Fixture-Pass-2024";
+  await withServer(createHandler(), async (base) => {
+    const post = (fields: [string, string][]) => {
+      const form = new FormData();
+      for (const [k, v] of fields) form.append(k, v);
+      form.append("capture", new Blob([fixture("smb3_encrypted.pcap")]), "x.pcap");
+      return fetch(`${base}/decode?format=ndjson`, { method: "POST", body: form });
+    };
+    const plain = await ndjson(await post([]));
+    assert.equal(plain.filter((e) => e.type === "smb" && e.decrypted).length, 0);
+    for (
+      const fields of [[["password", `alice:${secret}`]], [["keys", `password alice:${secret}`]]]
+    ) {
+      const response = await post(fields as [string, string][]);
+      assert.equal(response.status, 200);
+      const text = await response.text();
+      assert.ok(!text.includes(secret));
+      const events = text.trim().split("\n").map((l) => JSON.parse(l) as DecodeEvent);
+      assert.ok(events.filter((e) => e.type === "smb" && e.decrypted).length > 20);
+    }
+    const bad = await post([["nt_hash", "alice:Fixture-Pass"]]);
+    assert.equal(bad.status, 400);
+    const error = (await bad.json()).error;
+    assert.equal(error.code, "bad_keys");
+    assert.match(error.message, /keys\.ntHashes\[0\]: the NT hash must be 32 hex digits/);
+    assert.ok(!error.message.includes("Fixture-Pass"));
+  });
+});

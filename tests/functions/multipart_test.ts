@@ -1,6 +1,11 @@
 /** The streaming multipart reader, fed its body whole and in chunks of every small size. */
 import * as assert from "node:assert/strict";
-import { firstFilePart, multipartBoundary, MultipartError } from "../../functions/multipart.ts";
+import {
+  type FilePartInfo,
+  firstFilePart,
+  multipartBoundary,
+  MultipartError,
+} from "../../functions/multipart.ts";
 import { chunked } from "./helpers.ts";
 import { concat } from "../_support/bytes.ts";
 
@@ -33,10 +38,12 @@ async function read(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
 
 Deno.test("firstFilePart gives the first file's bytes whatever the chunk size", async () => {
   for (const size of [1, 2, 3, 7, 13, 31, 64, 100, 1000, FORM.length]) {
-    const info: { filename?: string } = {};
+    const info: FilePartInfo = {};
     const got = await read(firstFilePart(chunked(FORM, size), BOUNDARY, info));
     assert.deepEqual(got, FILE, `chunk size ${size}`);
     assert.equal(info.filename, "a.pcap");
+    // The text fields before the file, by name.
+    assert.deepEqual([...info.fields ?? []], [["note", ["hello"]], ["empty", [""]]]);
   }
 });
 
@@ -66,4 +73,23 @@ Deno.test("multipartBoundary reads quoted and bare boundaries", () => {
   assert.equal(multipartBoundary("multipart/form-data; boundary=abc123"), "abc123");
   assert.equal(multipartBoundary('multipart/form-data; charset=utf-8; boundary="a b:c"'), "a b:c");
   assert.equal(multipartBoundary("multipart/form-data"), undefined);
+});
+
+Deno.test("firstFilePart keeps at most 64 fields of 64 KiB before the file", async () => {
+  const parts: string[] = [];
+  for (let i = 0; i < 70; i++) {
+    parts.push(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\nv${i}\r\n`);
+  }
+  parts.push(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="big"\r\n\r\n`);
+  const form = body([
+    ...parts,
+    "x".repeat(70 * 1024),
+    `\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="c"; filename="a"\r\n\r\n`,
+    FILE,
+    `\r\n--${BOUNDARY}--\r\n`,
+  ]);
+  const info: FilePartInfo = {};
+  assert.deepEqual(await read(firstFilePart(chunked(form, 1000), BOUNDARY, info)), FILE);
+  assert.equal(info.fields?.size, 64);
+  assert.equal(info.fields?.has("big"), false);
 });
