@@ -6,7 +6,7 @@
  * @module
  */
 import { fromHex } from "../bytes/cursor.ts";
-import { ntOwfV1 } from "../crypto/ntlm_keys.ts";
+import { lmOwfV1, ntOwfV1 } from "../crypto/ntlm_keys.ts";
 
 /** A password for one account (`domain` absent or empty: any domain). */
 export interface PasswordCredential {
@@ -65,6 +65,8 @@ export interface AccountKey {
   readonly user: string;
   readonly domain: string;
   readonly ntHash: Uint8Array;
+  /** The LM hash, from a password (NTLMv1's LM_KEY and LM-only logins need it). */
+  readonly lmHash?: Uint8Array;
   readonly source: "password" | "nt-hash";
 }
 
@@ -151,7 +153,13 @@ export class Keyring {
           ({ user, domain } = c.domain ? { user: c.user, domain: c.domain } : account(c.user));
           password = c.password;
         }
-        this.#addAccount({ user, domain, ntHash: ntOwfV1(password), source: "password" });
+        this.#addAccount({
+          user,
+          domain,
+          ntHash: ntOwfV1(password),
+          lmHash: lmOwfV1(password),
+          source: "password",
+        });
       })
     );
     listOf(options.ntHashes, "keys.ntHashes").forEach((h, i) =>

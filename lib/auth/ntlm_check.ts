@@ -5,7 +5,7 @@
  * crackable hash line in hashcat's formats. [MS-NLMP] 3.3.1, 3.3.2, 3.4.5.1
  * @module
  */
-import { ntlmKeys } from "../crypto/ntlm_keys.ts";
+import { desl, lmOwfV1, ntlmKeys, ntOwfV1 } from "../crypto/ntlm_keys.ts";
 import { fromHex, toHex } from "../bytes/cursor.ts";
 import type { Keyring, KeySource } from "./keyring.ts";
 import type { NtlmAuthenticate } from "./types.ts";
@@ -32,9 +32,29 @@ export function checkNtlm(
 ): NtlmCheck {
   const r = auth.responses;
   if (r === undefined || auth.user === "" || serverChallenge === undefined) return {};
-  if (auth.ntlmVersion !== "v1" && auth.ntlmVersion !== "v2") return {};
   const accounts = keyring.accountsFor(auth.user, auth.domain);
   if (accounts.length === 0) return {};
+  // An LM response alone (SMB1 without an NT response): DESL(LM hash, challenge). [MS-NLMP] 3.3.1
+  if (r.nt.length === 0 && r.lm.length === 24) {
+    const withLm = accounts.filter((a) => a.lmHash !== undefined);
+    if (withLm.length === 0) return {};
+    const challenge = fromHex(serverChallenge);
+    const match = withLm.some((a) => equal(desl(a.lmHash!, challenge), r.lm));
+    return { passwordMatch: match };
+  }
+  // A password in clear (SMB1 without encryption): hashed like the given secrets.
+  if (r.nt.length === 0 && r.lm.length > 0 && r.lm.length !== 24) {
+    let end = r.lm.length;
+    while (end > 0 && r.lm[end - 1] === 0) end--;
+    const clear = String.fromCharCode(...r.lm.subarray(0, end));
+    const nt = ntOwfV1(clear), lm = lmOwfV1(clear);
+    return {
+      passwordMatch: accounts.some((a) =>
+        equal(a.ntHash, nt) || (a.lmHash !== undefined && equal(a.lmHash, lm))
+      ),
+    };
+  }
+  if (auth.ntlmVersion !== "v1" && auth.ntlmVersion !== "v2") return {};
   const exchange = {
     flags: auth.flags,
     user: auth.user,
@@ -48,18 +68,22 @@ export function checkNtlm(
   for (const a of accounts) {
     let keys;
     try {
-      keys = ntlmKeys(exchange, a.ntHash);
+      keys = ntlmKeys(exchange, a.ntHash, a.lmHash);
     } catch {
       continue; // lengths the computation cannot use: this secret tells nothing
     }
-    if (keys.verified === true) {
-      return { passwordMatch: true, sessionKey: keys.exportedSessionKey, keySource: a.source };
-    }
-    if (keys.verified === undefined && unknown === undefined) {
-      unknown = { sessionKey: keys.exportedSessionKey, keySource: a.source };
-    }
+    // An empty key: this login's flags need what was not given (an LM hash for LM_KEY).
+    const key = keys.exportedSessionKey.length > 0
+      ? { sessionKey: keys.exportedSessionKey, keySource: a.source }
+      : {};
+    if (keys.verified === true) return { passwordMatch: true, ...key };
+    if (keys.verified === undefined && unknown === undefined) unknown = key;
   }
   return unknown ?? { passwordMatch: false };
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** A hashcat line for the login and its mode: 5600 (NetNTLMv2) or 5500 (NetNTLMv1); undefined when it cannot be made. */

@@ -64,3 +64,20 @@ Deno.test("NTLMv1: a wrong password does not match, and verifies no signature", 
   assert.ok(verdicts.length >= 5);
   assert.ok(verdicts.every((e) => e.signature === "unchecked"));
 });
+
+Deno.test("an LM response alone and a password in clear are checked too (SMB1 without NTLMSSP)", async () => {
+  const right = await run(["carol", "dave"].map((u) => `${u}:${accounts[u]}`));
+  const wrong = await run(["carol:Carol-Pass-3", "dave:dave-fixture-3"]);
+  const verdicts = (events: DecodeEvent[]) =>
+    events.filter((e): e is NtlmEvent =>
+      e.type === "ntlm" && (e.user === "carol" || e.user === "dave")
+    )
+      .map((e) => [e.user, e.lmResponseLength, e.ntResponseLength, e.passwordMatch]);
+  // carol: a 24-byte LM response, no NT response; dave: his password in the OEM field.
+  assert.deepEqual(verdicts(right), [["carol", 24, 0, true], ["dave", 14, 0, true]]);
+  // dave's clear password is sent upper-cased: only its LM hash (case-blind) could match, and
+  // "dave-fixture-3" has the same LM hash as his password. carol's is simply wrong.
+  assert.deepEqual(verdicts(wrong), [["carol", 24, 0, false], ["dave", 14, 0, true]]);
+  const other = await run(["dave:Dave-Fixture-9"]);
+  assert.deepEqual(verdicts(other), [["carol", 24, 0, undefined], ["dave", 14, 0, false]]);
+});
