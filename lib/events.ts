@@ -188,6 +188,8 @@ export interface SmbSummary {
   smb2Messages: number;
   /** SMB3 messages seen only as encrypted transform headers. */
   encryptedMessages: number;
+  /** SMB2 messages that came encrypted and were decrypted with given secrets (present when any were). */
+  decryptedMessages?: number;
   /** Responses with an error status (interim ones such as STATUS_PENDING, STATUS_MORE_PROCESSING_REQUIRED, STATUS_BUFFER_OVERFLOW, STATUS_NO_MORE_FILES, STATUS_NOTIFY_ENUM_DIR are not errors). */
   errorResponses: number;
   /** Dialects negotiated, e.g. `SMB2 3.1.1`. */

@@ -56,6 +56,7 @@ export class SmbTally {
         if (e.version === 1) s.smb1Messages++;
         else s.smb2Messages++;
         if (e.command === "ENCRYPTED") s.encryptedMessages++;
+        else if (e.decrypted) s.decryptedMessages = (s.decryptedMessages ?? 0) + 1;
         // Most answers succeed: only an error-severity or DOS status needs the full test.
         const status = e.status;
         if (

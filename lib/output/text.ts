@@ -107,6 +107,8 @@ function smbLine(e: SmbEvent): string {
   }`;
   if (e.response && e.statusName !== undefined) line += ` ${e.statusName}`;
   if (e.responseTime !== undefined) line += ` ${(e.responseTime * 1000).toFixed(1)}ms`;
+  if (e.decrypted) line += " [decrypted]";
+  if (e.signature !== undefined) line += ` [signature ${e.signature}]`;
   if (e.user !== undefined) line += `  user=${escapeControl(e.user)}`;
   if (e.share !== undefined) line += `  share=${escapeControl(e.share)}`;
   if (e.file !== undefined && e.fields.fileName === undefined) {
@@ -132,8 +134,13 @@ function ntlmLine(e: NtlmEvent): string {
     : `${e.success ? "success" : "failure"} (${e.statusName ?? e.status})${
       e.guest ? " as guest" : ""
     }`;
+  const check = e.passwordMatch === undefined
+    ? ""
+    : e.passwordMatch
+    ? "; the given password matches"
+    : "; the given password does NOT match";
   return `${where(e)} NTLM${e.ntlmVersion === "anonymous" ? "" : ` ${e.ntlmVersion}`} ` +
-    `${escapeControl(who)} from ${escapeControl(e.workstation || "?")} → ${outcome}`;
+    `${escapeControl(who)} from ${escapeControl(e.workstation || "?")} → ${outcome}${check}`;
 }
 
 function kerberosLine(e: KerberosEvent): string {
@@ -266,6 +273,7 @@ export function formatSummaryText(s: SummaryEvent): string {
     lines.push(
       `SMB: ${m.messages} messages (${m.smb1Messages} SMB1, ${m.smb2Messages} SMB2/3` +
         (m.encryptedMessages ? `, ${m.encryptedMessages} encrypted` : "") +
+        (m.decryptedMessages ? `, ${m.decryptedMessages} decrypted` : "") +
         `), ${m.errorResponses} error responses; dialects: ${m.dialects.join(", ") || "not seen"}`,
     );
     lines.push(
