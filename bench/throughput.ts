@@ -15,10 +15,44 @@ import { parseArgs } from "node:util";
 import { fixtureFrames, writeReplicated } from "./build_capture.ts";
 import { benchSmbOverhead } from "./smb_overhead.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { mb: { type: "string", default: "200" }, "also-mb": { type: "string" } },
-});
+const HELP = `Usage: deno task bench [--mb N] [--also-mb N]
+
+Builds (once, in bench/out/) a capture of N megabytes (default 200) from the
+fixtures of fixtures/smb, decodes it through the streaming API and the
+synchronous core in separate processes, and prints MB/s, packets/s and peak
+RSS, with capinfos and tshark timed on the same file when installed; then the
+cost of SMB decoding on an SMB3 bulk transfer of the same size (and of
+--also-mb megabytes).
+
+  --mb N        size of the capture, megabytes (default 200)
+  --also-mb N   also measure the bulk transfer at N megabytes
+  -h, --help    this help`;
+
+let values: { mb: string; "also-mb"?: string | undefined; help: boolean };
+try {
+  values = parseArgs({
+    args: Deno.args,
+    options: {
+      mb: { type: "string", default: "200" },
+      "also-mb": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }).values;
+} catch (e) {
+  console.error(`bench: ${e instanceof Error ? e.message : e}\n\n${HELP}`);
+  Deno.exit(2);
+}
+if (values.help) {
+  console.log(HELP);
+  Deno.exit(0);
+}
+for (const key of ["mb", "also-mb"] as const) {
+  const v = values[key];
+  if (v !== undefined && !(Number(v) > 0)) {
+    console.error(`bench: --${key} takes a positive number of megabytes, not ${v}\n\n${HELP}`);
+    Deno.exit(2);
+  }
+}
 const outDir = new URL("./out/", import.meta.url);
 Deno.mkdirSync(outDir, { recursive: true });
 

@@ -1,0 +1,28 @@
+/** `deno task bench --help` prints its usage; a bad option is a usage error, not a stack trace. */
+import assert from "node:assert/strict";
+
+const script = new URL("../bench/throughput.ts", import.meta.url).pathname;
+
+async function bench(...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-q", "-A", script, ...args],
+    env: { DENO_NO_UPDATE_CHECK: "1" },
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+Deno.test("bench --help prints its usage and builds nothing", async () => {
+  const run = await bench("--help");
+  assert.equal(run.code, 0);
+  assert.match(run.stdout, /^Usage: deno task bench \[--mb N\] \[--also-mb N\]/);
+  assert.equal(run.stderr, "");
+});
+
+Deno.test("bench with a bad option or size says so, exit 2", async () => {
+  for (const args of [["--nope"], ["--mb", "x"], ["--also-mb", "-5"]]) {
+    const run = await bench(...args);
+    assert.equal(run.code, 2, args.join(" "));
+    assert.match(run.stderr, /^bench: .*\n\nUsage:/s);
+  }
+});
