@@ -227,6 +227,8 @@ export function messageLines(
   if (e.processId !== undefined) ids.push(`processId=${e.processId}`);
   if (e.asyncId !== undefined) ids.push(`asyncId=${esc(e.asyncId)}`);
   lines.push(`  ids:       ${ids.join(" ")}`);
+  if (e.decrypted) lines.push("  security:  came encrypted, decrypted with the given secrets");
+  if (e.signature !== undefined) lines.push(`  security:  signed; signature ${e.signature}`);
   lines.push(
     `  frames:    ${
       e.evidence.frames.join(", ")

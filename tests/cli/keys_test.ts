@@ -84,6 +84,15 @@ Deno.test("repl takes the secret flags: decrypted messages are listed", async ()
   });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /secret_put\.bin/);
+  // A decrypted message and a signed one say so when shown.
+  const shown = await runCli(["repl", CAPTURE, "--password", `alice:${PASSWORD}`], {
+    stdin: "conn 0\ngoto 6\nshow\ngoto 20\nshow\n",
+  });
+  assert.match(
+    shown.stdout,
+    /message 6 of \d+ .*SESSION_SETUP response[\s\S]*security: +signed; signature valid/,
+  );
+  assert.match(shown.stdout, /message 20 of [\s\S]*security: +came encrypted, decrypted/);
   const bad = await runCli(["repl", CAPTURE, "--password", "nocolon"]);
   assert.equal(bad.code, 2);
 });
