@@ -32,6 +32,8 @@ const EXPECTED_FIXTURES: Record<string, string[]> = {
     "ntlmv1 f84 plaintext WORKGROUP\\dave",
   ],
   "detect/auth/anonymous.pcap": ["anonymous-enumeration f10 10.77.0.2->10.77.0.1 calls=19"],
+  // fixtures/crypto/README.md: an SMB 3.1.1 session logged in with NTLMv1 on purpose.
+  "crypto/enc_ntlmv1.pcap": ["ntlmv1 f10 ntlmv1 WORKGROUP\\alice"],
 };
 
 const EXPECTED_CORPUS: Record<string, string[]> = {
