@@ -150,6 +150,8 @@ export interface ConnectionEvent {
   end?: number;
   /** Present on `close`. */
   state?: ConnectionState;
+  /** Present on `close` when an RST ended it: the side that sent the first RST. */
+  resetBy?: "client" | "server";
   /** Present on `close`: client-to-server counters. */
   clientStats?: DirectionStats;
   /** Present on `close`: server-to-client counters. */
