@@ -97,6 +97,7 @@ export type {
 } from "./lib/events.ts";
 export { formatEventText, formatSummaryText } from "./lib/output/text.ts";
 export {
+  ZEEK_DCE_RPC,
   ZEEK_DCE_RPC_FIELDS,
   zeekDceRpcFooter,
   zeekDceRpcHeader,
@@ -104,6 +105,19 @@ export {
   type ZeekDceRpcRecord,
   zeekDceRpcRecord,
 } from "./lib/output/zeek_dce_rpc.ts";
+export { ZEEK_LOGS, type ZeekLine, ZeekLogs } from "./lib/output/zeek/logs.ts";
+export {
+  zeekJsonLine,
+  type ZeekLogSpec,
+  type ZeekRecord,
+  zeekTsvFooter,
+  zeekTsvHeader,
+  zeekTsvLine,
+  type ZeekType,
+  type ZeekValue,
+} from "./lib/output/zeek/format.ts";
+export { EventSelection, parseHosts, parsePorts, type SelectOptions } from "./lib/output/select.ts";
+export { type InputProblem, InputWatch } from "./lib/output/input_problem.ts";
 export { chosenRules, type DetectOptions } from "./lib/detect/engine.ts";
 export type {
   AlertInput,

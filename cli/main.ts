@@ -21,6 +21,10 @@ import {
   zeekDceRpcLine,
   zeekDceRpcRecord,
 } from "../lib/output/zeek_dce_rpc.ts";
+import { ZeekLogs } from "../lib/output/zeek/logs.ts";
+import { EventSelection, parseHosts, parsePorts } from "../lib/output/select.ts";
+import { InputWatch } from "../lib/output/input_problem.ts";
+import { ZeekFolder } from "./zeek_folder.ts";
 import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
 import { emphasise, emphasiseSummary, stdoutWantsColor } from "./emphasis.ts";
@@ -36,9 +40,18 @@ Options:
   -f, --format <text|json|ndjson|zeek-dce-rpc>
                                    output format (default: text); zeek-dce-rpc writes
                                    the DCE/RPC calls as a Zeek dce_rpc.log
+      --zeek <dir>                 also write Zeek logs to <dir>: conn, smb_mapping,
+                                   smb_files, ntlm, dce_rpc, files, notice (.log, each
+                                   when it has lines), TSV with Zeek's header lines
+      --zeek-json                  write the Zeek logs as JSON lines instead
+
+Selection (applies to every output):
   -t, --types <list>               event types to output, comma-separated
                                    (connection,smb,ntlm,kerberos,tree,nbss,file,transcript,
                                    rpc,alert,anomaly,summary; default: all)
+      --host <addr,addr>           only conversations with one of these addresses
+      --port <port,port>           only conversations with one of these ports
+      --smb-only                   only conversations that carry SMB, NetBIOS or RPC
       --no-open-events             leave out connection "open" events
   -x, --extract <dir>              write carved files under <dir> (made safe from
                                    share and path), each with a .smbscope.json sidecar
@@ -74,6 +87,13 @@ interface DecodeCommand {
   format: Format;
   types: Set<string> | undefined;
   openEvents: boolean;
+  /** `--host`, `--port`, `--smb-only`. */
+  hosts: string[];
+  ports: number[];
+  smbOnly: boolean;
+  /** `--zeek DIR`, and `--zeek-json`. */
+  zeek: string | undefined;
+  zeekJson: boolean;
   quiet: boolean;
   extract: string | undefined;
   hashes: boolean;
@@ -99,6 +119,11 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
         format: { type: "string", short: "f", default: "text" },
         types: { type: "string", short: "t" },
         "no-open-events": { type: "boolean", default: false },
+        host: { type: "string", multiple: true },
+        port: { type: "string", multiple: true },
+        "smb-only": { type: "boolean", default: false },
+        zeek: { type: "string" },
+        "zeek-json": { type: "boolean", default: false },
         extract: { type: "string", short: "x" },
         "no-hashes": { type: "boolean", default: false },
         "list-rules": { type: "boolean", default: false },
@@ -153,12 +178,26 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
       if (!KNOWN_TYPES.has(t)) throw new UsageError(`unknown event type "${t}"`);
     }
   }
+  let ports: number[];
+  try {
+    ports = (values.port ?? []).flatMap(parsePorts);
+  } catch (e) {
+    throw new UsageError(`--port: ${e instanceof Error ? e.message : e}`);
+  }
+  if (values["zeek-json"] && values.zeek === undefined) {
+    throw new UsageError("--zeek-json says how to write --zeek DIR: give --zeek too");
+  }
   return {
     kind: "decode",
     input: positionals[0]!,
     format,
     types,
     openEvents: !values["no-open-events"],
+    hosts: (values.host ?? []).flatMap(parseHosts),
+    ports,
+    smbOnly: values["smb-only"],
+    zeek: values.zeek,
+    zeekJson: values["zeek-json"],
     quiet: values.quiet,
     extract: values.extract,
     hashes: !values["no-hashes"],
@@ -213,6 +252,13 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     console.error(`smbscope: ${cmd.input}: ${reason}`);
     return 1;
   }
+  if (cmd.input === "-" && Deno.stdin.isTerminal()) {
+    // Nothing would happen until Ctrl-D: say why.
+    console.error(
+      "smbscope: waiting for a capture on standard input (pipe one in: " +
+        "`smbscope decode - < capture.pcap`; Ctrl-D ends, Ctrl-C quits)",
+    );
+  }
   const showProgress = !cmd.quiet && Deno.stderr.isTerminal();
   const progress = showProgress ? new Progress(input.size) : undefined;
   const wanted = (e: DecodeEvent) =>
@@ -223,46 +269,66 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   const tree = cmd.format === "text" && (cmd.types === undefined || cmd.types.has("file"))
     ? new ShareTree()
     : undefined;
-  let unrecognised: string | undefined;
+  const watch = new InputWatch();
+  const selection = new EventSelection({
+    hosts: cmd.hosts,
+    ports: cmd.ports,
+    smbOnly: cmd.smbOnly,
+  });
+  const zeekLogs = cmd.zeek === undefined ? undefined : new ZeekLogs();
   // Alert lines stand out on a terminal; a file or pipe gets them plain.
   const color = cmd.format === "text" && stdoutWantsColor();
   let sink: FolderSink | undefined;
+  let zeek: ZeekFolder | undefined;
   try {
     if (cmd.extract !== undefined) {
       sink = new FolderSink(cmd.extract, MAX_EXTRACTED_FILE_BYTES);
       if (progress) sink.onWrite = (name, bytes) => progress.note(`${name} ${formatBytes(bytes)}`);
     }
+    if (cmd.zeek !== undefined) zeek = new ZeekFolder(cmd.zeek, cmd.zeekJson);
     const options: DecoderOptions = {
       ...(cmd.openEvents ? {} : { connectionOpenEvents: false }),
       detect: { enabled: cmd.alerts, ...cmd.detect },
       files: { hashes: cmd.hashes, ...(sink === undefined ? {} : { sink }) },
     };
+    const output = (event: DecodeEvent): Promise<void> | undefined => {
+      if (zeekLogs !== undefined) {
+        // The logs join events of every type; --types chooses which logs are written.
+        const lines = zeekLogs.add(event);
+        if (event.type === "summary") lines.push(...zeekLogs.end());
+        zeek!.add(cmd.types === undefined ? lines : lines.filter((l) => cmd.types!.has(l.from)));
+      }
+      if (!wanted(event)) return undefined;
+      if (document) document.add([event]);
+      else if (cmd.format === "zeek-dce-rpc") {
+        const record = zeekDceRpcRecord(event);
+        if (record !== undefined) return out.line(zeekDceRpcLine(record));
+      } else if (cmd.format === "ndjson") return out.line(safeJson(event));
+      else {
+        let flushing: Promise<void> | undefined;
+        tree?.add(event);
+        if (event.type === "summary" && tree !== undefined) {
+          // The folders and files each share showed, before the summary.
+          const lines = formatShareTree(tree.tree);
+          if (lines.length > 0) flushing = out.line(["files by share:", ...lines].join("\n"));
+        }
+        let text = formatEventText(event);
+        if (text !== undefined && color) {
+          if (event.type === "alert") text = emphasise(text, event.severity);
+          else if (event.type === "summary") text = emphasiseSummary(text);
+        }
+        if (text !== undefined) flushing = out.line(text) ?? flushing;
+        return flushing;
+      }
+      return undefined;
+    };
     // Events are handled as they come; only a full output buffer makes decoding wait.
     const handle = (batch: DecodeEvent[]): Promise<void> | undefined => {
       let flushing: Promise<void> | undefined;
       for (const event of batch) {
-        if (event.type === "anomaly" && event.kind === "unrecognized") unrecognised = event.detail;
+        watch.note(event);
         if (event.type === "summary") progress?.done();
-        if (!wanted(event)) continue;
-        if (document) document.add([event]);
-        else if (cmd.format === "zeek-dce-rpc") {
-          const record = zeekDceRpcRecord(event);
-          if (record !== undefined) flushing = out.line(zeekDceRpcLine(record)) ?? flushing;
-        } else if (cmd.format === "ndjson") flushing = out.line(safeJson(event)) ?? flushing;
-        else {
-          tree?.add(event);
-          if (event.type === "summary" && tree !== undefined) {
-            // The folders and files each share showed, before the summary.
-            const lines = formatShareTree(tree.tree);
-            if (lines.length > 0) flushing = out.line(["files by share:", ...lines].join("\n"));
-          }
-          let text = formatEventText(event);
-          if (text !== undefined && color) {
-            if (event.type === "alert") text = emphasise(text, event.severity);
-            else if (event.type === "summary") text = emphasiseSummary(text);
-          }
-          if (text !== undefined) flushing = out.line(text) ?? flushing;
-        }
+        for (const chosen of selection.add(event)) flushing = output(chosen) ?? flushing;
       }
       return flushing;
     };
@@ -271,6 +337,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcFooter(new Date()));
     if (document) await out.line(safeJson(document.finish(), 2));
     await out.close();
+    zeek?.close();
     if (sink !== undefined && !cmd.quiet) {
       const t = sink.totals;
       console.error(
@@ -281,13 +348,15 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     }
   } catch (e) {
     sink?.close();
+    zeek?.close();
     progress?.done();
     if (e instanceof Deno.errors.BrokenPipe) return 0;
     console.error(`smbscope: ${cmd.input}: ${e instanceof Error ? e.message : e}`);
     return 1;
   }
-  if (unrecognised !== undefined) {
-    console.error(`smbscope: ${cmd.input}: not a capture: ${unrecognised}`);
+  const problem = watch.problem;
+  if (problem !== undefined) {
+    console.error(`smbscope: ${cmd.input}: ${problem.message}`);
     return 1;
   }
   return 0;
