@@ -336,7 +336,7 @@ export class FlowTable {
       conn.halves = undefined;
     }
     conn.state = state;
-    conn.observer?.close();
+    conn.observer?.close({ frame: conn.lastFrame, ts: conn.lastTs });
     conn.observer = undefined;
     this.out.push(connectionEvent(conn, "close"));
   }
