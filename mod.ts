@@ -41,7 +41,12 @@ export type {
 } from "./lib/smb/io.ts";
 export type { ContentSink } from "./lib/files/sink.ts";
 export { ExtractionNames, normalisePath, safeComponent } from "./lib/files/path.ts";
-export type { ConnectionInfo, ObserverFactory, StreamObserver } from "./lib/flow/observer.ts";
+export type {
+  ConnectionEnd,
+  ConnectionInfo,
+  ObserverFactory,
+  StreamObserver,
+} from "./lib/flow/observer.ts";
 export type { Frame } from "./lib/capture/frame.ts";
 export { type CaptureInput, decode, DecodeStream, gunzipIfNeeded } from "./lib/stream.ts";
 export type { GunzipEvents } from "./lib/stream.ts";
@@ -95,7 +100,15 @@ export type {
   TreeEvent,
   UserSummary,
 } from "./lib/events.ts";
-export { formatEventText, formatSummaryText } from "./lib/output/text.ts";
+export {
+  count,
+  formatEventText,
+  formatSummaryText,
+  formatTimeOfDay,
+  type TextOptions,
+} from "./lib/output/text.ts";
+export { TextStream } from "./lib/output/text_stream.ts";
+export { type EveRecord, EveRecords } from "./lib/output/eve/records.ts";
 export {
   ZEEK_DCE_RPC,
   ZEEK_DCE_RPC_FIELDS,

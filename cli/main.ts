@@ -11,7 +11,8 @@ import { parseArgs } from "node:util";
 import { type DecodeEvent, type DecoderOptions, type DetectOptions, EVENT_TYPES } from "../mod.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
 import { safeJson } from "../lib/output/sanitize.ts";
-import { formatBytes, formatEventText } from "../lib/output/text.ts";
+import { formatBytes } from "../lib/output/text.ts";
+import { TextStream } from "../lib/output/text_stream.ts";
 import { FolderSink } from "./extract.ts";
 import { ShareTree } from "../lib/files/share_tree.ts";
 import { formatShareTree } from "../lib/output/share_tree_text.ts";
@@ -25,6 +26,7 @@ import { ZeekLogs } from "../lib/output/zeek/logs.ts";
 import { EventSelection, parseHosts, parsePorts } from "../lib/output/select.ts";
 import { InputWatch } from "../lib/output/input_problem.ts";
 import { ZeekFolder } from "./zeek_folder.ts";
+import { EveRecords } from "../lib/output/eve/records.ts";
 import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
 import { emphasise, emphasiseSummary, stdoutWantsColor } from "./emphasis.ts";
@@ -37,9 +39,10 @@ const USAGE = `Usage: smbscope decode <capture|-> [options]
 Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
 
 Options:
-  -f, --format <text|json|ndjson|zeek-dce-rpc>
-                                   output format (default: text); zeek-dce-rpc writes
-                                   the DCE/RPC calls as a Zeek dce_rpc.log
+  -f, --format <text|json|ndjson|eve|zeek-dce-rpc>
+                                   output format (default: text); eve writes Suricata-style
+                                   EVE JSON lines (smb, dcerpc, fileinfo, alert records);
+                                   zeek-dce-rpc the DCE/RPC calls as a Zeek dce_rpc.log
       --zeek <dir>                 also write Zeek logs to <dir>: conn, smb_mapping,
                                    smb_files, ntlm, dce_rpc, files, notice (.log, each
                                    when it has lines), TSV with Zeek's header lines
@@ -73,7 +76,14 @@ Exit status: 0 decoded; 1 the input could not be read or is not a capture;
 repl: walk the connections and SMB messages of a capture interactively; with
 standard input not a terminal, reads line commands (help lists them).`;
 
-const FORMATS = ["text", "json", "ndjson", "zeek-dce-rpc"] as const;
+const FORMATS = ["text", "json", "ndjson", "eve", "zeek-dce-rpc"] as const;
+/** The event type each EVE record comes from, for `--types`. */
+const EVE_SOURCES: Readonly<Record<string, string>> = {
+  smb: "smb",
+  dcerpc: "rpc",
+  fileinfo: "file",
+  alert: "alert",
+};
 /** Bytes of one carved file written at most (a WRITE header may claim any offset). */
 const MAX_EXTRACTED_FILE_BYTES = 64 * 2 ** 30;
 type Format = (typeof FORMATS)[number];
@@ -269,6 +279,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   const tree = cmd.format === "text" && (cmd.types === undefined || cmd.types.has("file"))
     ? new ShareTree()
     : undefined;
+  const textStream = cmd.format === "text" ? new TextStream() : undefined;
   const watch = new InputWatch();
   const selection = new EventSelection({
     hosts: cmd.hosts,
@@ -276,6 +287,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     smbOnly: cmd.smbOnly,
   });
   const zeekLogs = cmd.zeek === undefined ? undefined : new ZeekLogs();
+  const eve = cmd.format === "eve" ? new EveRecords() : undefined;
   // Alert lines stand out on a terminal; a file or pipe gets them plain.
   const color = cmd.format === "text" && stdoutWantsColor();
   let sink: FolderSink | undefined;
@@ -298,6 +310,17 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
         if (event.type === "summary") lines.push(...zeekLogs.end());
         zeek!.add(cmd.types === undefined ? lines : lines.filter((l) => cmd.types!.has(l.from)));
       }
+      if (eve !== undefined) {
+        // Records join events (a request and its answer, a login and its session): all go in,
+        // --types chooses which records come out (smb, rpc → dcerpc, file → fileinfo, alert).
+        let flushing: Promise<void> | undefined;
+        for (const record of eve.add(event)) {
+          if (cmd.types === undefined || cmd.types.has(EVE_SOURCES[String(record.event_type)]!)) {
+            flushing = out.line(safeJson(record)) ?? flushing;
+          }
+        }
+        return flushing;
+      }
       if (!wanted(event)) return undefined;
       if (document) document.add([event]);
       else if (cmd.format === "zeek-dce-rpc") {
@@ -312,12 +335,14 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
           const lines = formatShareTree(tree.tree);
           if (lines.length > 0) flushing = out.line(["files by share:", ...lines].join("\n"));
         }
-        let text = formatEventText(event);
-        if (text !== undefined && color) {
-          if (event.type === "alert") text = emphasise(text, event.severity);
-          else if (event.type === "summary") text = emphasiseSummary(text);
+        for (let text of textStream!.add(event)) {
+          if (color) {
+            if (event.type === "alert" && text.startsWith("!! ")) {
+              text = emphasise(text, event.severity);
+            } else if (event.type === "summary") text = emphasiseSummary(text);
+          }
+          flushing = out.line(text) ?? flushing;
         }
-        if (text !== undefined) flushing = out.line(text) ?? flushing;
         return flushing;
       }
       return undefined;

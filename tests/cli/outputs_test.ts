@@ -211,3 +211,31 @@ Deno.test("decode says what input that is not a capture is, once", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("decode -f eve writes EVE JSON lines; --types chooses the records", async () => {
+  const run = await runCli(["decode", fixturePath("dcerpc/rpc_smb2.pcap"), "-f", "eve", "-q"]);
+  assert.equal(run.code, 0, run.stderr);
+  const records = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const types = new Set(records.map((r) => r.event_type));
+  assert.deepEqual([...types].sort(), ["alert", "dcerpc", "smb"]);
+  for (const r of records) {
+    assert.match(r.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+0000$/);
+    assert.equal(r.src_ip, "10.77.0.2");
+    assert.equal(r.dest_port, 445);
+  }
+  // tshark: frame 87 is the NetprPathCanonicalize request (srvsvc opnum 31) whose path climbs
+  // above its root: the ms08-067 alert cites it.
+  const alert = records.find((r) => r.event_type === "alert" && r.pcap_cnt === 87);
+  assert.equal(alert?.alert.metadata.smbscope_rule[0], "ms08-067");
+  assert.equal(alert?.alert.severity, 1);
+  const only = await runCli([
+    "decode",
+    fixturePath("dcerpc/rpc_smb2.pcap"),
+    "-f",
+    "eve",
+    "-t",
+    "alert",
+  ]);
+  const kinds = new Set(only.stdout.trim().split("\n").map((l) => JSON.parse(l).event_type));
+  assert.deepEqual([...kinds], ["alert"]);
+});
