@@ -4,7 +4,9 @@
  * from standard input otherwise.
  * @module
  */
+import { parseArgs } from "node:util";
 import { escapeControl } from "../../lib/output/sanitize.ts";
+import { parseHosts, parsePorts, type SelectOptions } from "../../lib/output/select.ts";
 import { openSource } from "../input.ts";
 import { loadCapture } from "./load.ts";
 import { CaptureModel } from "./model.ts";
@@ -13,12 +15,15 @@ import { ReplSession } from "./session.ts";
 import { StreamStore } from "./streams.ts";
 
 /** Usage of the `repl` subcommand. */
-export const REPL_USAGE = `Usage: smbscope repl <capture>
+export const REPL_USAGE = `Usage: smbscope repl <capture> [--host ADDR,…] [--port N,…] [--smb-only]
 
 Walk a capture interactively: the connection list first, then one connection's
-SMB messages one at a time (decoded fields, hex, pairs, filters). When standard
-input is not a terminal, reads line commands from it (type "help" for the list)
-and prints plain text.`;
+SMB messages one at a time (decoded fields, hex, pairs, filters, follow, search,
+export to pcap). When standard input is not a terminal, reads line commands from
+it (type "help" for the list) and prints plain text.
+
+  --host, --port, --smb-only   only the conversations with one of these addresses
+                               or ports, or that carry SMB, NetBIOS or DCE/RPC`;
 
 /** Run the REPL; resolves to the exit status. */
 export async function runRepl(args: string[]): Promise<number> {
@@ -26,19 +31,40 @@ export async function runRepl(args: string[]): Promise<number> {
     console.log(REPL_USAGE);
     return 0;
   }
-  if (args.length !== 1 || args[0] === "-") {
+  let positionals: string[], select: SelectOptions;
+  try {
+    const { values, positionals: p } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        host: { type: "string", multiple: true },
+        port: { type: "string", multiple: true },
+        "smb-only": { type: "boolean", default: false },
+      },
+    });
+    positionals = p;
+    select = {
+      hosts: (values.host ?? []).flatMap(parseHosts),
+      ports: (values.port ?? []).flatMap(parsePorts),
+      smbOnly: values["smb-only"],
+    };
+  } catch (e) {
+    console.error(`smbscope: ${e instanceof Error ? e.message : e}\n\n${REPL_USAGE}`);
+    return 2;
+  }
+  if (positionals.length !== 1 || positionals[0] === "-") {
     console.error(
       `smbscope: ${
-        args.length === 0
+        positionals.length === 0
           ? "no capture given"
-          : args[0] === "-"
+          : positionals[0] === "-"
           ? "repl reads commands from standard input: give the capture as a file"
           : "repl takes one capture"
       }\n\n${REPL_USAGE}`,
     );
     return 2;
   }
-  const path = args[0]!;
+  const path = positionals[0]!;
   let input;
   try {
     input = await openSource(path);
@@ -54,7 +80,7 @@ export async function runRepl(args: string[]): Promise<number> {
   const model = new CaptureModel();
   model.size = input.size;
   const store = new StreamStore();
-  const loading = loadCapture(input.source, model, store);
+  const loading = loadCapture(input.source, model, store, select);
   const session = new ReplSession(model, store, path);
   const name = escapeControl(path);
   if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) {
