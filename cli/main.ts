@@ -27,6 +27,7 @@ import { EventSelection, parseHosts, parsePorts } from "../lib/output/select.ts"
 import { InputWatch } from "../lib/output/input_problem.ts";
 import { ZeekFolder } from "./zeek_folder.ts";
 import { EveRecords } from "../lib/output/eve/records.ts";
+import { lazyImport } from "./lazy.ts";
 import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
 import { emphasise, emphasiseSummary, stdoutWantsColor } from "./emphasis.ts";
@@ -47,6 +48,8 @@ Options:
                                    smb_files, ntlm, dce_rpc, files, notice (.log, each
                                    when it has lines), TSV with Zeek's header lines
       --zeek-json                  write the Zeek logs as JSON lines instead
+      --parquet <dir>              also write one Parquet file per event type to <dir>
+                                   (typed columns; for DuckDB, ClickHouse, Spark)
 
 Selection (applies to every output):
   -t, --types <list>               event types to output, comma-separated
@@ -77,6 +80,22 @@ repl: walk the connections and SMB messages of a capture interactively; with
 standard input not a terminal, reads line commands (help lists them).`;
 
 const FORMATS = ["text", "json", "ndjson", "eve", "zeek-dce-rpc"] as const;
+/**
+ * What `decode` needs of the modules it loads on demand, typed here: a type
+ * import of them would put their npm packages (the Parquet writer, the prompt
+ * library) in the graph of every command.
+ */
+interface ParquetSink {
+  add(e: DecodeEvent): void;
+  close(): void;
+}
+interface ParquetModule {
+  ParquetFolder: new (dir: string) => ParquetSink;
+}
+interface ReplModule {
+  runRepl(args: string[]): Promise<number>;
+}
+
 /** The event type each EVE record comes from, for `--types`. */
 const EVE_SOURCES: Readonly<Record<string, string>> = {
   smb: "smb",
@@ -104,6 +123,8 @@ interface DecodeCommand {
   /** `--zeek DIR`, and `--zeek-json`. */
   zeek: string | undefined;
   zeekJson: boolean;
+  /** `--parquet DIR`. */
+  parquet: string | undefined;
   quiet: boolean;
   extract: string | undefined;
   hashes: boolean;
@@ -134,6 +155,7 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
         "smb-only": { type: "boolean", default: false },
         zeek: { type: "string" },
         "zeek-json": { type: "boolean", default: false },
+        parquet: { type: "string" },
         extract: { type: "string", short: "x" },
         "no-hashes": { type: "boolean", default: false },
         "list-rules": { type: "boolean", default: false },
@@ -208,6 +230,7 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
     smbOnly: values["smb-only"],
     zeek: values.zeek,
     zeekJson: values["zeek-json"],
+    parquet: values.parquet,
     quiet: values.quiet,
     extract: values.extract,
     hashes: !values["no-hashes"],
@@ -292,12 +315,18 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   const color = cmd.format === "text" && stdoutWantsColor();
   let sink: FolderSink | undefined;
   let zeek: ZeekFolder | undefined;
+  let parquet: ParquetSink | undefined;
   try {
     if (cmd.extract !== undefined) {
       sink = new FolderSink(cmd.extract, MAX_EXTRACTED_FILE_BYTES);
       if (progress) sink.onWrite = (name, bytes) => progress.note(`${name} ${formatBytes(bytes)}`);
     }
     if (cmd.zeek !== undefined) zeek = new ZeekFolder(cmd.zeek, cmd.zeekJson);
+    if (cmd.parquet !== undefined) {
+      // The Parquet writer is loaded only when asked for.
+      const { ParquetFolder } = await lazyImport<ParquetModule>("./parquet_folder.ts");
+      parquet = new ParquetFolder(cmd.parquet);
+    }
     const options: DecoderOptions = {
       ...(cmd.openEvents ? {} : { connectionOpenEvents: false }),
       detect: { enabled: cmd.alerts, ...cmd.detect },
@@ -310,6 +339,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
         if (event.type === "summary") lines.push(...zeekLogs.end());
         zeek!.add(cmd.types === undefined ? lines : lines.filter((l) => cmd.types!.has(l.from)));
       }
+      if (parquet !== undefined && wanted(event)) parquet.add(event);
       if (eve !== undefined) {
         // Records join events (a request and its answer, a login and its session): all go in,
         // --types chooses which records come out (smb, rpc → dcerpc, file → fileinfo, alert).
@@ -363,6 +393,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     if (document) await out.line(safeJson(document.finish(), 2));
     await out.close();
     zeek?.close();
+    parquet?.close();
     if (sink !== undefined && !cmd.quiet) {
       const t = sink.totals;
       console.error(
@@ -374,6 +405,9 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   } catch (e) {
     sink?.close();
     zeek?.close();
+    try {
+      parquet?.close();
+    } catch { /* the error below is the one to report */ }
     progress?.done();
     if (e instanceof Deno.errors.BrokenPipe) return 0;
     console.error(`smbscope: ${cmd.input}: ${e instanceof Error ? e.message : e}`);
@@ -401,7 +435,7 @@ export async function main(args: string[]): Promise<number> {
       return await runDecode(cmd);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./repl/main.ts");
+      const { runRepl } = await lazyImport<ReplModule>("./repl/main.ts");
       return await runRepl(rest);
     }
     if (command === undefined || command === "-h" || command === "--help" || command === "help") {

@@ -12,6 +12,7 @@ import { loadCapture } from "./load.ts";
 import { CaptureModel } from "./model.ts";
 import { runScript } from "./script.ts";
 import { ReplSession } from "./session.ts";
+import { lazyImport } from "../lazy.ts";
 import { StreamStore } from "./streams.ts";
 
 /** Usage of the `repl` subcommand. */
@@ -24,6 +25,11 @@ it (type "help" for the list) and prints plain text.
 
   --host, --port, --smb-only   only the conversations with one of these addresses
                                or ports, or that carry SMB, NetBIOS or DCE/RPC`;
+
+/** What the REPL needs of interactive.ts, typed here so its prompt library stays out of the graph. */
+interface InteractiveModule {
+  runInteractive(session: ReplSession, loading: Promise<void>, name: string): Promise<void>;
+}
 
 /** Run the REPL; resolves to the exit status. */
 export async function runRepl(args: string[]): Promise<number> {
@@ -108,7 +114,8 @@ export async function runRepl(args: string[]): Promise<number> {
         return 1;
       }
     }
-    const { runInteractive } = await import("./interactive.ts");
+    // The prompt library is fetched on first use of the interactive mode only.
+    const { runInteractive } = await lazyImport<InteractiveModule>("./repl/interactive.ts");
     await runInteractive(session, loading, name);
   }
   if (model.anomalies.some((a) => a.kind === "unrecognized")) {
