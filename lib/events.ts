@@ -823,9 +823,12 @@ export interface AlertEvent {
  *
  * @example Counting connections
  * ```ts
- * import type { DecodeEvent } from "@smbscope/smbscope";
- * const events: DecodeEvent[] = [];
+ * import { type DecodeEvent, Decoder } from "@smbscope/smbscope";
+ * const d = new Decoder();
+ * const events: DecodeEvent[] = [...d.push(Deno.readFileSync("fixtures/smb/smb3_11.pcap")), ...d.end()];
  * const opened = events.filter((e) => e.type === "connection" && e.action === "open").length;
+ * // tshark -z conv,tcp: one conversation.
+ * if (opened !== 1) throw new Error(`${opened} connections`);
  * ```
  */
 export type DecodeEvent =

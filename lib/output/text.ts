@@ -276,8 +276,10 @@ export function formatEventText(event: DecodeEvent, options: TextOptions = {}): 
  *
  * @example
  * ```ts
- * accountText({ user: "alice", domain: "WORKGROUP", refused: true, logins: 1 });
- * // "WORKGROUP\\alice (refused)"
+ * import { accountText } from "@smbscope/smbscope";
+ * import * as assert from "node:assert/strict";
+ * const text = accountText({ user: "alice", domain: "WORKGROUP", refused: true, logins: 1 });
+ * assert.equal(text, "WORKGROUP\\alice (refused)");
  * ```
  */
 export function accountText(u: UserSummary): string {

@@ -87,6 +87,10 @@ export const ZEEK_DCE_RPC: ZeekLogSpec = {
  *   const r = zeekDceRpcRecord(e);
  *   if (r) lines.push(zeekDceRpcLine(r));
  * }
+ * if (lines[6] !== "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\trtt\tnamed_pipe\tendpoint\toperation") {
+ *   throw new Error(lines[6]);
+ * }
+ * if (!lines.slice(8).every((l) => l.split("\t").length === 10)) throw new Error("a short line");
  * ```
  */
 export function zeekDceRpcRecord(e: DecodeEvent): ZeekDceRpcRecord | undefined {
