@@ -11,7 +11,8 @@ import { parseArgs } from "node:util";
 import { type DecodeEvent, type DecoderOptions, type DetectOptions, EVENT_TYPES } from "../mod.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
 import { safeJson } from "../lib/output/sanitize.ts";
-import { formatBytes, formatEventText } from "../lib/output/text.ts";
+import { formatBytes } from "../lib/output/text.ts";
+import { TextStream } from "../lib/output/text_stream.ts";
 import { FolderSink } from "./extract.ts";
 import { ShareTree } from "../lib/files/share_tree.ts";
 import { formatShareTree } from "../lib/output/share_tree_text.ts";
@@ -21,6 +22,12 @@ import {
   zeekDceRpcLine,
   zeekDceRpcRecord,
 } from "../lib/output/zeek_dce_rpc.ts";
+import { ZeekLogs } from "../lib/output/zeek/logs.ts";
+import { EventSelection, parseHosts, parsePorts } from "../lib/output/select.ts";
+import { InputWatch } from "../lib/output/input_problem.ts";
+import { ZeekFolder } from "./zeek_folder.ts";
+import { EveRecords } from "../lib/output/eve/records.ts";
+import { lazyImport } from "./lazy.ts";
 import { decodeSource, openSource } from "./input.ts";
 import { Progress } from "./progress.ts";
 import { emphasise, emphasiseSummary, stdoutWantsColor } from "./emphasis.ts";
@@ -36,12 +43,24 @@ const USAGE = `Usage: smbscope decode <capture|-> [options]
 Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
 
 Options:
-  -f, --format <text|json|ndjson|zeek-dce-rpc>
-                                   output format (default: text); zeek-dce-rpc writes
-                                   the DCE/RPC calls as a Zeek dce_rpc.log
+  -f, --format <text|json|ndjson|eve|zeek-dce-rpc>
+                                   output format (default: text); eve writes Suricata-style
+                                   EVE JSON lines (smb, dcerpc, fileinfo, alert records);
+                                   zeek-dce-rpc the DCE/RPC calls as a Zeek dce_rpc.log
+      --zeek <dir>                 also write Zeek logs to <dir>: conn, smb_mapping,
+                                   smb_files, ntlm, dce_rpc, files, notice (.log, each
+                                   when it has lines), TSV with Zeek's header lines
+      --zeek-json                  write the Zeek logs as JSON lines instead
+      --parquet <dir>              also write one Parquet file per event type to <dir>
+                                   (typed columns; for DuckDB, ClickHouse, Spark)
+
+Selection (applies to every output):
   -t, --types <list>               event types to output, comma-separated
                                    (connection,smb,ntlm,kerberos,tree,nbss,file,transcript,
                                    rpc,alert,anomaly,summary; default: all)
+      --host <addr,addr>           only conversations with one of these addresses
+      --port <port,port>           only conversations with one of these ports
+      --smb-only                   only conversations that carry SMB, NetBIOS or RPC
       --no-open-events             leave out connection "open" events
   -x, --extract <dir>              write carved files under <dir> (made safe from
                                    share and path), each with a .smbscope.json sidecar
@@ -74,7 +93,30 @@ Exit status: 0 decoded; 1 the input could not be read or is not a capture;
 repl: walk the connections and SMB messages of a capture interactively; with
 standard input not a terminal, reads line commands (help lists them).`;
 
-const FORMATS = ["text", "json", "ndjson", "zeek-dce-rpc"] as const;
+const FORMATS = ["text", "json", "ndjson", "eve", "zeek-dce-rpc"] as const;
+/**
+ * What `decode` needs of the modules it loads on demand, typed here: a type
+ * import of them would put their npm packages (the Parquet writer, the prompt
+ * library) in the graph of every command.
+ */
+interface ParquetSink {
+  add(e: DecodeEvent): void;
+  close(): void;
+}
+interface ParquetModule {
+  ParquetFolder: new (dir: string) => ParquetSink;
+}
+interface ReplModule {
+  runRepl(args: string[]): Promise<number>;
+}
+
+/** The event type each EVE record comes from, for `--types`. */
+const EVE_SOURCES: Readonly<Record<string, string>> = {
+  smb: "smb",
+  dcerpc: "rpc",
+  fileinfo: "file",
+  alert: "alert",
+};
 /** Bytes of one carved file written at most (a WRITE header may claim any offset). */
 const MAX_EXTRACTED_FILE_BYTES = 64 * 2 ** 30;
 type Format = (typeof FORMATS)[number];
@@ -88,6 +130,15 @@ interface DecodeCommand {
   format: Format;
   types: Set<string> | undefined;
   openEvents: boolean;
+  /** `--host`, `--port`, `--smb-only`. */
+  hosts: string[];
+  ports: number[];
+  smbOnly: boolean;
+  /** `--zeek DIR`, and `--zeek-json`. */
+  zeek: string | undefined;
+  zeekJson: boolean;
+  /** `--parquet DIR`. */
+  parquet: string | undefined;
   quiet: boolean;
   extract: string | undefined;
   hashes: boolean;
@@ -117,6 +168,12 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
         format: { type: "string", short: "f", default: "text" },
         types: { type: "string", short: "t" },
         "no-open-events": { type: "boolean", default: false },
+        host: { type: "string", multiple: true },
+        port: { type: "string", multiple: true },
+        "smb-only": { type: "boolean", default: false },
+        zeek: { type: "string" },
+        "zeek-json": { type: "boolean", default: false },
+        parquet: { type: "string" },
         extract: { type: "string", short: "x" },
         "no-hashes": { type: "boolean", default: false },
         "list-rules": { type: "boolean", default: false },
@@ -177,12 +234,27 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
       if (!KNOWN_TYPES.has(t)) throw new UsageError(`unknown event type "${t}"`);
     }
   }
+  let ports: number[];
+  try {
+    ports = (values.port ?? []).flatMap(parsePorts);
+  } catch (e) {
+    throw new UsageError(`--port: ${e instanceof Error ? e.message : e}`);
+  }
+  if (values["zeek-json"] && values.zeek === undefined) {
+    throw new UsageError("--zeek-json says how to write --zeek DIR: give --zeek too");
+  }
   return {
     kind: "decode",
     input: positionals[0]!,
     format,
     types,
     openEvents: !values["no-open-events"],
+    hosts: (values.host ?? []).flatMap(parseHosts),
+    ports,
+    smbOnly: values["smb-only"],
+    zeek: values.zeek,
+    zeekJson: values["zeek-json"],
+    parquet: values.parquet,
     quiet: values.quiet,
     extract: values.extract,
     hashes: !values["no-hashes"],
@@ -273,6 +345,13 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     console.error(`smbscope: ${cmd.input}: ${reason}`);
     return 1;
   }
+  if (cmd.input === "-" && Deno.stdin.isTerminal()) {
+    // Nothing would happen until Ctrl-D: say why.
+    console.error(
+      "smbscope: waiting for a capture on standard input (pipe one in: " +
+        "`smbscope decode - < capture.pcap`; Ctrl-D ends, Ctrl-C quits)",
+    );
+  }
   const showProgress = !cmd.quiet && Deno.stderr.isTerminal();
   const progress = showProgress ? new Progress(input.size) : undefined;
   const wanted = (e: DecodeEvent) =>
@@ -283,15 +362,31 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   const tree = cmd.format === "text" && (cmd.types === undefined || cmd.types.has("file"))
     ? new ShareTree()
     : undefined;
-  let unrecognised: string | undefined;
+  const textStream = cmd.format === "text" ? new TextStream() : undefined;
+  const watch = new InputWatch();
+  const selection = new EventSelection({
+    hosts: cmd.hosts,
+    ports: cmd.ports,
+    smbOnly: cmd.smbOnly,
+  });
+  const zeekLogs = cmd.zeek === undefined ? undefined : new ZeekLogs();
+  const eve = cmd.format === "eve" ? new EveRecords() : undefined;
   // Alert lines stand out on a terminal; a file or pipe gets them plain.
   const color = cmd.format === "text" && stdoutWantsColor();
   let sink: FolderSink | undefined;
   let hashes: HashExport | undefined;
+  let zeek: ZeekFolder | undefined;
+  let parquet: ParquetSink | undefined;
   try {
     if (cmd.extract !== undefined) {
       sink = new FolderSink(cmd.extract, MAX_EXTRACTED_FILE_BYTES);
       if (progress) sink.onWrite = (name, bytes) => progress.note(`${name} ${formatBytes(bytes)}`);
+    }
+    if (cmd.zeek !== undefined) zeek = new ZeekFolder(cmd.zeek, cmd.zeekJson);
+    if (cmd.parquet !== undefined) {
+      // The Parquet writer is loaded only when asked for.
+      const { ParquetFolder } = await lazyImport<ParquetModule>("./parquet_folder.ts");
+      parquet = new ParquetFolder(cmd.parquet);
     }
     const options: DecoderOptions = {
       ...(cmd.openEvents ? {} : { connectionOpenEvents: false }),
@@ -300,33 +395,59 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       ...(cmd.keys === undefined ? {} : { keys: cmd.keys }),
     };
     if (cmd.exportHashes !== undefined) hashes = new HashExport(cmd.exportHashes);
+    const output = (event: DecodeEvent): Promise<void> | undefined => {
+      if (zeekLogs !== undefined) {
+        // The logs join events of every type; --types chooses which logs are written.
+        const lines = zeekLogs.add(event);
+        if (event.type === "summary") lines.push(...zeekLogs.end());
+        zeek!.add(cmd.types === undefined ? lines : lines.filter((l) => cmd.types!.has(l.from)));
+      }
+      if (parquet !== undefined && wanted(event)) parquet.add(event);
+      if (eve !== undefined) {
+        // Records join events (a request and its answer, a login and its session): all go in,
+        // --types chooses which records come out (smb, rpc → dcerpc, file → fileinfo, alert).
+        let flushing: Promise<void> | undefined;
+        for (const record of eve.add(event)) {
+          if (cmd.types === undefined || cmd.types.has(EVE_SOURCES[String(record.event_type)]!)) {
+            flushing = out.line(safeJson(record)) ?? flushing;
+          }
+        }
+        return flushing;
+      }
+      if (!wanted(event)) return undefined;
+      if (document) document.add([event]);
+      else if (cmd.format === "zeek-dce-rpc") {
+        const record = zeekDceRpcRecord(event);
+        if (record !== undefined) return out.line(zeekDceRpcLine(record));
+      } else if (cmd.format === "ndjson") return out.line(safeJson(event));
+      else {
+        let flushing: Promise<void> | undefined;
+        tree?.add(event);
+        if (event.type === "summary" && tree !== undefined) {
+          // The folders and files each share showed, before the summary.
+          const lines = formatShareTree(tree.tree);
+          if (lines.length > 0) flushing = out.line(["files by share:", ...lines].join("\n"));
+        }
+        for (let text of textStream!.add(event)) {
+          if (color) {
+            if (event.type === "alert" && text.startsWith("!! ")) {
+              text = emphasise(text, event.severity);
+            } else if (event.type === "summary") text = emphasiseSummary(text);
+          }
+          flushing = out.line(text) ?? flushing;
+        }
+        return flushing;
+      }
+      return undefined;
+    };
     // Events are handled as they come; only a full output buffer makes decoding wait.
     const handle = (batch: DecodeEvent[]): Promise<void> | undefined => {
       let flushing: Promise<void> | undefined;
       for (const event of batch) {
-        if (event.type === "anomaly" && event.kind === "unrecognized") unrecognised = event.detail;
+        watch.note(event);
         hashes?.add(event);
         if (event.type === "summary") progress?.done();
-        if (!wanted(event)) continue;
-        if (document) document.add([event]);
-        else if (cmd.format === "zeek-dce-rpc") {
-          const record = zeekDceRpcRecord(event);
-          if (record !== undefined) flushing = out.line(zeekDceRpcLine(record)) ?? flushing;
-        } else if (cmd.format === "ndjson") flushing = out.line(safeJson(event)) ?? flushing;
-        else {
-          tree?.add(event);
-          if (event.type === "summary" && tree !== undefined) {
-            // The folders and files each share showed, before the summary.
-            const lines = formatShareTree(tree.tree);
-            if (lines.length > 0) flushing = out.line(["files by share:", ...lines].join("\n"));
-          }
-          let text = formatEventText(event);
-          if (text !== undefined && color) {
-            if (event.type === "alert") text = emphasise(text, event.severity);
-            else if (event.type === "summary") text = emphasiseSummary(text);
-          }
-          if (text !== undefined) flushing = out.line(text) ?? flushing;
-        }
+        for (const chosen of selection.add(event)) flushing = output(chosen) ?? flushing;
       }
       return flushing;
     };
@@ -344,6 +465,8 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
         } NetNTLMv1) to ${hashes.path}`,
       );
     }
+    zeek?.close();
+    parquet?.close();
     if (sink !== undefined && !cmd.quiet) {
       const t = sink.totals;
       console.error(
@@ -355,13 +478,18 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   } catch (e) {
     sink?.close();
     hashes?.close();
+    zeek?.close();
+    try {
+      parquet?.close();
+    } catch { /* the error below is the one to report */ }
     progress?.done();
     if (e instanceof Deno.errors.BrokenPipe) return 0;
     console.error(`smbscope: ${cmd.input}: ${e instanceof Error ? e.message : e}`);
     return 1;
   }
-  if (unrecognised !== undefined) {
-    console.error(`smbscope: ${cmd.input}: not a capture: ${unrecognised}`);
+  const problem = watch.problem;
+  if (problem !== undefined) {
+    console.error(`smbscope: ${cmd.input}: ${problem.message}`);
     return 1;
   }
   return 0;
@@ -381,7 +509,7 @@ export async function main(args: string[]): Promise<number> {
       return await runDecode(cmd);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./repl/main.ts");
+      const { runRepl } = await lazyImport<ReplModule>("./repl/main.ts");
       return await runRepl(rest);
     }
     if (command === undefined || command === "-h" || command === "--help" || command === "help") {

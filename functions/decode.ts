@@ -15,6 +15,8 @@ import {
 import { keyOptionsFrom } from "../cli/keys.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
 import { safeJson } from "../lib/output/sanitize.ts";
+import { EventSelection, type SelectOptions } from "../lib/output/select.ts";
+import { InputWatch } from "../lib/output/input_problem.ts";
 import type { HandlerLimits } from "./limits.ts";
 import { type FilePartInfo, firstFilePart, MultipartError } from "./multipart.ts";
 import { ZipSink, ZipWriter } from "./zip.ts";
@@ -47,6 +49,8 @@ export interface DecodeJob {
   format: "json" | "ndjson";
   /** Event kinds to output; undefined: all. */
   types?: ReadonlySet<string>;
+  /** Conversations to output (`host`, `port`, `smbOnly`); undefined: all. */
+  select?: SelectOptions;
   limits: HandlerLimits;
   decoder: DecoderOptions;
   /** `zip`: answer with the carved files, not the events. */
@@ -106,6 +110,7 @@ class Decode {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #deadline: number;
   readonly #limits: HandlerLimits;
+  readonly #select: EventSelection;
   #multipartError: string | undefined;
   /** Made at the first byte of the capture, when a form's secret fields before it are known. */
   #decoder: Decoder | undefined;
@@ -122,6 +127,7 @@ class Decode {
       ? job.decoder
       : { ...job.decoder, files: { ...job.decoder.files, sink } };
     this.#limits = job.limits;
+    this.#select = new EventSelection(job.select);
     this.limit = new ByteLimit(job.limits.maxBytes);
     this.#deadline = Date.now() + job.limits.maxSeconds * 1000;
     let bytes = (job.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }))
@@ -171,8 +177,22 @@ class Decode {
     return this.#decoder;
   }
 
-  /** The next batch of events; after the last, `done` is true. */
+  /** The next batch of events (of the conversations selected); after the last, `done` is true. */
   async next(): Promise<DecodeEvent[]> {
+    return this.#pick(await this.#next());
+  }
+
+  /** Stop decoding: cancel the upload and end the decoder (summary marked truncated). */
+  halt(stop: Stop): DecodeEvent[] {
+    return this.#pick(this.#halt(stop));
+  }
+
+  #pick(events: DecodeEvent[]): DecodeEvent[] {
+    if (this.#select.passesAll) return events;
+    return events.flatMap((e) => this.#select.add(e));
+  }
+
+  async #next(): Promise<DecodeEvent[]> {
     if (this.done) return [];
 
     let read: ReadableStreamReadResult<Uint8Array> | "timeout";
@@ -182,7 +202,7 @@ class Decode {
       const stop = this.#sourceStop();
       if (stop === undefined && this.#empty) read = { done: true };
       else {
-        return this.halt(
+        return this.#halt(
           stop ?? {
             status: 200,
             code: "upload_failed",
@@ -192,7 +212,7 @@ class Decode {
       }
     }
     if (read === "timeout") {
-      return this.halt({
+      return this.#halt({
         status: 200,
         code: "time_budget",
         message: `decoding took longer than the limit of ${this.#limits.maxSeconds} seconds ` +
@@ -202,7 +222,7 @@ class Decode {
     try {
       if (read.done) {
         const stop = this.#sourceStop();
-        if (stop) return this.halt(stop);
+        if (stop) return this.#halt(stop);
         this.done = true;
         return this.decoder.end(); // an empty upload: the decoder names it (unrecognized)
       }
@@ -216,12 +236,11 @@ class Decode {
       return events;
     } catch (e) {
       // The decoder never throws on input; were it to, the output so far still goes out.
-      return [internalAnomaly(e), ...this.halt(internalStop(e))];
+      return [internalAnomaly(e), ...this.#halt(internalStop(e))];
     }
   }
 
-  /** Stop decoding: cancel the upload and end the decoder (summary marked truncated). */
-  halt(stop: Stop): DecodeEvent[] {
+  #halt(stop: Stop): DecodeEvent[] {
     if (this.done) {
       this.stop ??= stop;
       return [];
@@ -359,14 +378,6 @@ function internalAnomaly(e: unknown): DecodeEvent {
   };
 }
 
-/** The `unrecognized` anomaly in a batch, if the input is not a capture. */
-function unrecognized(events: DecodeEvent[]): string | undefined {
-  for (const e of events) {
-    if (e.type === "anomaly" && e.kind === "unrecognized") return e.detail;
-  }
-  return undefined;
-}
-
 /**
  * Decode an upload into a Response. Before the status is chosen, the first
  * bytes are decoded: not a capture is a 415, an upload over the limit a 413,
@@ -381,13 +392,21 @@ export async function decodeResponse(
   const run = new Decode(job, sink);
   const first: DecodeEvent[] = [];
   while (!run.done && run.pushed < PROBE_BYTES) first.push(...await run.next());
-  const notCapture = unrecognized(first);
+  const watch = new InputWatch();
+  for (const e of first) watch.note(e);
+  const problem = watch.problem;
   if (run.stop !== undefined && run.stop.status !== 200) {
     return errorResponse(run.stop.status, run.stop.code, run.stop.message, headers);
   }
-  if (notCapture !== undefined) {
-    run.cancel("not a capture");
-    return errorResponse(415, "not_a_capture", notCapture, headers);
+  if (problem !== undefined) {
+    run.cancel(problem.message);
+    // A corrupt gzip stream is a bad upload (400); anything else that is no capture, a 415.
+    return errorResponse(
+      problem.code === "gzip_corrupt" ? 400 : 415,
+      problem.code,
+      problem.message,
+      headers,
+    );
   }
   if (sink !== undefined) return zipStream(run, sink, first, headers);
   const keep = (e: DecodeEvent) => job.types === undefined || job.types.has(e.type);

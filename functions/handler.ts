@@ -4,6 +4,7 @@
  * fetch handler. No `Deno.*` here: limits come in through {@link createHandler}.
  *
  * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,…][&extract=zip][&hashes=0]`
+ *   `[&host=addr,addr][&port=445,139][&smbOnly=1]`
  *   `[&rules=id,id][&disable=id,id][&threshold=rule.option:N…][&alerts=0]`: the
  *   capture as the raw body (pcap, pcapng, gzip or not) or as a
  *   `multipart/form-data` file; `extract=zip` answers with the carved files;
@@ -17,6 +18,7 @@ import { DEFAULT_HANDLER_LIMITS, type HandlerLimits, LIMIT_ENV } from "./limits.
 import { multipartBoundary } from "./multipart.ts";
 import { UPLOAD_PAGE } from "./page.ts";
 import { detectOptionsFrom, RuleChoiceError, ruleDescriptions } from "../cli/rules.ts";
+import { parseHosts, parsePorts, type SelectOptions } from "../lib/output/select.ts";
 
 /** What {@link createHandler} takes: the request limits and the decoder's own caps. */
 export interface HandlerOptions extends Partial<HandlerLimits> {
@@ -162,6 +164,8 @@ async function decodeRequest(
       }
     }
   }
+  const select = selectFrom(url.searchParams);
+  if (select instanceof Response) return select;
   const detect = detectFrom(url.searchParams, decoder);
   if (detect instanceof Response) return detect;
   // Content-Length is trusted up front only without Transfer-Encoding; bytes are counted anyway.
@@ -190,6 +194,7 @@ async function decodeRequest(
     ...(boundary !== undefined ? { boundary } : {}),
     format,
     ...(types !== undefined ? { types } : {}),
+    select,
     ...(extract === "zip" ? { extract: "zip" as const } : {}),
     limits,
     // File digests are most of the time on file content: hashes=0 leaves them out.
@@ -199,6 +204,23 @@ async function decodeRequest(
       detect,
     },
   }, CORS);
+}
+
+/** `host=`, `port=` and `smbOnly=`: the conversations to output (lib/output/select.ts). */
+function selectFrom(query: URLSearchParams): SelectOptions | Response {
+  const smbOnly = query.get("smbOnly");
+  if (smbOnly !== null && smbOnly !== "0" && smbOnly !== "1") {
+    return errorResponse(400, "bad_smbOnly", `smbOnly must be 0 or 1, not ${smbOnly}`, CORS);
+  }
+  try {
+    return {
+      hosts: query.getAll("host").flatMap(parseHosts),
+      ports: query.getAll("port").flatMap(parsePorts),
+      smbOnly: smbOnly === "1",
+    };
+  } catch (e) {
+    return errorResponse(400, "bad_port", `port: ${e instanceof Error ? e.message : e}`, CORS);
+  }
 }
 
 /**
@@ -274,6 +296,10 @@ export function describeApi(limits: HandlerLimits): unknown {
               '{"type":"error","error":{code,message}} line when the decode stopped early',
           },
           types: `comma-separated event kinds to output: ${EVENT_TYPES.join(",")}`,
+          host: "comma-separated addresses (repeatable): only conversations with one of them " +
+            "at either end, in every output",
+          port: "comma-separated ports (repeatable): only conversations with one of them",
+          smbOnly: "1: only conversations that carry SMB, NetBIOS or DCE/RPC",
           hashes: "0: no MD5/SHA-1/SHA-256 of carved files (ten times faster on file content); " +
             "1 (default)",
           extract: "zip: answer application/zip with the carved files (each beside a " +
@@ -288,7 +314,8 @@ export function describeApi(limits: HandlerLimits): unknown {
         errors: {
           400: "bad query, or a form without a file (no_file); an unknown rule id " +
             "(bad_rules) or threshold (bad_threshold) is named in the message; a malformed " +
-            "secret field (bad_keys) is named by field and position, never quoted",
+            "secret field (bad_keys) is named by field and position, never quoted; gzip data " +
+            'that does not inflate (gzip_corrupt: "gzip data is corrupt: …")',
           413: "upload over maxBytes (too_large)",
           415: "not a pcap or pcapng capture; the message names what it looks like",
         },

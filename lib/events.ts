@@ -150,6 +150,8 @@ export interface ConnectionEvent {
   end?: number;
   /** Present on `close`. */
   state?: ConnectionState;
+  /** Present on `close` when an RST ended it: the side that sent the first RST. */
+  resetBy?: "client" | "server";
   /** Present on `close`: client-to-server counters. */
   clientStats?: DirectionStats;
   /** Present on `close`: server-to-client counters. */
@@ -833,9 +835,12 @@ export interface AlertEvent {
  *
  * @example Counting connections
  * ```ts
- * import type { DecodeEvent } from "@smbscope/smbscope";
- * const events: DecodeEvent[] = [];
+ * import { type DecodeEvent, Decoder } from "@smbscope/smbscope";
+ * const d = new Decoder();
+ * const events: DecodeEvent[] = [...d.push(Deno.readFileSync("fixtures/smb/smb3_11.pcap")), ...d.end()];
  * const opened = events.filter((e) => e.type === "connection" && e.action === "open").length;
+ * // tshark -z conv,tcp: one conversation.
+ * if (opened !== 1) throw new Error(`${opened} connections`);
  * ```
  */
 export type DecodeEvent =

@@ -96,9 +96,12 @@ export function gunzipIfNeeded(
  * ```ts
  * import { DecodeStream } from "@smbscope/smbscope";
  * const file = await Deno.open("fixtures/smb/smb3_11.pcap");
+ * const ids = new Set<number>();
  * for await (const batch of file.readable.pipeThrough(new DecodeStream())) {
- *   for (const event of batch) if (event.type === "connection") console.log(event.id);
+ *   for (const event of batch) if (event.type === "connection") ids.add(event.id);
  * }
+ * // tshark -z conv,tcp: one conversation.
+ * if (ids.size !== 1) throw new Error(`${ids.size} connections`);
  * ```
  */
 export class DecodeStream implements ReadableWritablePair<DecodeEvent[], Uint8Array> {
@@ -140,11 +143,14 @@ export class DecodeStream implements ReadableWritablePair<DecodeEvent[], Uint8Ar
  * ```ts
  * import { decode } from "@smbscope/smbscope";
  * const file = await Deno.open("fixtures/smb/smb3_11.pcap");
+ * const seen: string[] = [];
  * for await (const event of decode(file.readable)) {
  *   if (event.type === "connection" && event.action === "close") {
- *     console.log(event.client.ip, "→", event.server.ip, event.clientStats?.streamBytes);
+ *     seen.push(`${event.client.ip}:${event.client.port} → ${event.server.ip}:${event.server.port}`);
  *   }
  * }
+ * // tshark -z conv,tcp: 10.77.0.2:35316 ↔ 10.77.0.1:445.
+ * if (seen.join() !== "10.77.0.2:35316 → 10.77.0.1:445") throw new Error(seen.join());
  * ```
  * @param input a ReadableStream, a Uint8Array, or an (async) iterable of chunks
  * @param options decoder caps; see {@link DecoderOptions}

@@ -55,7 +55,10 @@ for (
     const doc = new DocumentBuilder();
     doc.add(events);
     assert.equal(doc.document.smbSessions.reduce((n, s) => n + s.errors, 0), errors);
-    assert.match(formatSummaryText(summary), new RegExp(`, ${errors} error responses;`));
+    assert.match(
+      formatSummaryText(summary),
+      new RegExp(`, ${errors} error response${errors === 1 ? "" : "s"};`),
+    );
     const smb = events.filter((e): e is SmbEvent => e.type === "smb");
     assert.equal(smb.filter(parseFilter("errors").test).length, errors);
   });

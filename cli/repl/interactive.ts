@@ -14,6 +14,8 @@ import { helpLines, type ReplSession } from "./session.ts";
 import { anomalyLines, authLines, fileLines } from "./render.ts";
 import { rpcDetailLines, rpcLine } from "./rpc_view.ts";
 import { alertDetailLines, alertLine, evidenceTarget } from "./alert_view.ts";
+import { followLines, search as searchCapture } from "./follow.ts";
+import { escapeControl } from "../../lib/output/sanitize.ts";
 import { formatShareTree } from "../../lib/output/share_tree_text.ts";
 
 const encoder = new TextEncoder();
@@ -55,7 +57,10 @@ export const STEPPER_KEYS: [string, string][] = [
   ["/", "filter (status!=0, cmd=CREATE, file~report, user~alice, share~IPC…)"],
   ["e", "errors only (filter errors: failures, not interim statuses such as STATUS_PENDING)"],
   ["c", "clear the filter"],
-  ["l", "list the messages that pass the filter, pick one"],
+  ["l", "list the messages that pass the filter, pick one (Esc or q: back)"],
+  ["F", "follow: this connection's SMB exchanges, a line per request and its answer"],
+  ["S", "search every connection's messages and RPC calls; Enter opens a hit"],
+  ["E", "export this connection's frames as a pcap (asks for the file)"],
   ["f", "files of this connection (numbered: size, coverage, SHA-256)"],
   ["w", "write a file's carved content: N [PATH]"],
   ["t", "the share tree: folders and files each share showed, with versions"],
@@ -77,10 +82,10 @@ function helpScreen(): string[] {
     "Message stepper keys:",
     ...STEPPER_KEYS.map(([k, what]) => `  ${k.padEnd(14)} ${what}`),
     "",
-    "Pager (this screen, files, authentications, anomalies): ↑ ↓ PgUp PgDn scroll, any other key",
-    "returns. RPC list (d): ↑ ↓ move, Enter shows the call, Esc returns. Alert list (A, or",
-    "[alerts] in the connection list): ↑ ↓ move, Enter shows the alert, Esc returns; in the",
-    "alert, Enter or j opens its evidence in the stepper.",
+    "Pager (this screen, files, authentications, anomalies, follow): ↑ ↓ PgUp PgDn scroll, any",
+    "other key returns where you were. Lists (l, d, A, S, [alerts]): ↑ ↓ move, Enter opens,",
+    "Esc or q returns; in an alert, Enter or j opens its evidence in the stepper. Questions",
+    "(g, w, E, S): Enter with nothing typed, or Ctrl-C, cancels (/ with nothing clears the filter).",
     "",
     "The same actions as line commands (scriptable mode, stdin not a terminal):",
     ...helpLines(),
@@ -124,15 +129,47 @@ function promptEnded(e: unknown): "exit" | "abort" | undefined {
   return undefined;
 }
 
+/**
+ * Run an @inquirer/prompts list that a lone Esc or `q` closes: resolves to
+ * undefined then, or when Ctrl-C ended it.
+ */
+async function closable<T>(prompt: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+  const controller = new AbortController();
+  const onData = (data: Uint8Array | string) => {
+    const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+    if (text === "\x1b" || text === "q") controller.abort();
+  };
+  process.stdin.on("data", onData);
+  try {
+    return await prompt(controller.signal);
+  } catch (e) {
+    if (promptEnded(e)) return undefined;
+    throw e;
+  } finally {
+    process.stdin.off("data", onData);
+  }
+}
+
 /** Bold red for the summary's alerts line, unless NO_COLOR is set (the REPL is on a terminal). */
 function emphasised(line: string): string {
   return !Deno.noColor && line.startsWith("ALERTS:") ? `\x1b[1;31m${line}\x1b[0m` : line;
 }
 
 /** The overview: summary on top, the connection list as a live @inquirer/prompts search. */
-async function overview(session: ReplSession, name: string): Promise<Pick | "quit"> {
+async function overview(
+  session: ReplSession,
+  name: string,
+  place: { last?: Pick; picks: Map<string, Pick> },
+): Promise<Pick | "quit"> {
   const model = session.model;
   let term = "";
+  // One object per choice, so the prompt's default (the last pick) finds it again.
+  const pickOf = (p: Pick): Pick => {
+    const key = p.kind === "conn" ? `conn ${p.id}` : `view ${p.name}`;
+    let known = place.picks.get(key);
+    if (known === undefined) place.picks.set(key, known = p);
+    return known;
+  };
   for (;;) {
     const { columns, rows } = size();
     write(CLEAR + SHOW_CURSOR + fit(`smbscope repl — ${name}`, columns) + "\n");
@@ -164,13 +201,20 @@ async function overview(session: ReplSession, name: string): Promise<Pick | "qui
           const lines = session.connectionLines();
           const t = term.toLowerCase();
           const conns = model.conversations
-            .map((c, i) => ({ name: lines[i] ?? "", value: { kind: "conn", id: c.first.id } }))
+            .map((c, i) => ({
+              name: lines[i] ?? "",
+              value: pickOf({ kind: "conn", id: c.first.id }),
+            }))
             .filter((c) => c.name.toLowerCase().includes(t)) as { name: string; value: Pick }[];
           const alerts = model.alerts.length;
           const views: { name: string; value: Pick }[] = [
             {
               name: `[alerts] ${alerts} alert${alerts === 1 ? "" : "s"} of the detection rules`,
               value: { kind: "view", name: "alerts" },
+            },
+            {
+              name: "[search] messages and RPC calls of every connection",
+              value: { kind: "view", name: "search" },
             },
             { name: "[auth] NTLM authentications", value: { kind: "view", name: "auth" } },
             { name: "[files] file names", value: { kind: "view", name: "files" } },
@@ -182,11 +226,14 @@ async function overview(session: ReplSession, name: string): Promise<Pick | "qui
           return [
             ...conns.map((c) => ({ ...c, name: fit(c.name, columns - 4) })),
             new Separator(),
-            ...views.filter((v) => t === "" || v.name.toLowerCase().includes(t)),
+            ...views.filter((v) => t === "" || v.name.toLowerCase().includes(t))
+              .map((v) => ({ ...v, value: pickOf(v.value) })),
           ];
         },
+        ...(place.last === undefined ? {} : { default: place.last }),
       }, { signal: controller.signal });
       if (pick.kind === "view" && pick.name === "quit") return "quit";
+      place.last = pick;
       return pick;
     } catch (e) {
       const why = promptEnded(e);
@@ -235,30 +282,20 @@ async function rpcBrowser(session: ReplSession, connection?: number, at?: number
     const { columns, rows } = size();
     cookedMode();
     write(CLEAR + SHOW_CURSOR);
-    // select has no key of its own for leaving: a lone Esc aborts it.
-    const controller = new AbortController();
-    const onData = (data: Uint8Array | string) => {
-      const text = typeof data === "string" ? data : new TextDecoder().decode(data);
-      if (text === "\x1b") controller.abort();
-    };
-    process.stdin.on("data", onData);
-    try {
-      pick = await select<number>({
-        message: `DCE/RPC${where} (${events.length}; ↑↓ move, Enter details, Esc back):`,
+    // select has no key of its own for leaving: a lone Esc or q closes it.
+    const chosen = await closable((signal) =>
+      select<number>({
+        message: `DCE/RPC${where} (${events.length}; ↑↓ move, Enter details, Esc or q back):`,
         pageSize: Math.max(3, rows - 3),
         ...(pick === undefined ? {} : { default: pick }),
         choices: events.map((e) => ({
           name: fit(rpcLine(model, e), columns - 4),
           value: model.rpcNumber(e),
         })),
-      }, { signal: controller.signal });
-    } catch (e) {
-      if (promptEnded(e)) return;
-      throw e;
-    } finally {
-      process.stdin.off("data", onData);
-    }
-    const n = pick;
+      }, { signal })
+    );
+    if (chosen === undefined) return;
+    const n = pick = chosen;
     await pager(`DCE/RPC ${n}`, () => rpcDetailLines(model, n, session.captureStart()));
   }
 }
@@ -285,29 +322,19 @@ async function alertBrowser(session: ReplSession): Promise<Jump | undefined> {
     const { columns, rows } = size();
     cookedMode();
     write(CLEAR + SHOW_CURSOR);
-    const controller = new AbortController();
-    const onData = (data: Uint8Array | string) => {
-      const text = typeof data === "string" ? data : new TextDecoder().decode(data);
-      if (text === "\x1b") controller.abort();
-    };
-    process.stdin.on("data", onData);
-    try {
-      pick = await select<number>({
-        message: `Alerts (${model.alerts.length}; ↑↓ move, Enter details, Esc back):`,
+    const chosen = await closable((signal) =>
+      select<number>({
+        message: `Alerts (${model.alerts.length}; ↑↓ move, Enter details, Esc or q back):`,
         pageSize: Math.max(3, rows - 3),
         ...(pick === undefined ? {} : { default: pick }),
         choices: model.alerts.map((a, i) => ({
           name: fit(alertLine(model, a), columns - 4),
           value: i + 1,
         })),
-      }, { signal: controller.signal });
-    } catch (e) {
-      if (promptEnded(e)) return undefined;
-      throw e;
-    } finally {
-      process.stdin.off("data", onData);
-    }
-    const n = pick;
+      }, { signal })
+    );
+    if (chosen === undefined) return undefined;
+    const n = pick = chosen;
     const key = await pager(
       `Alert ${n}`,
       () => alertDetailLines(model, n, session.captureStart()),
@@ -328,7 +355,11 @@ async function alertBrowser(session: ReplSession): Promise<Jump | undefined> {
   }
 }
 
-/** Ask a question with @inquirer/prompts `input`; undefined when cancelled. */
+/**
+ * Ask a question with @inquirer/prompts `input`; undefined when cancelled
+ * (Ctrl-C; an empty answer changes nothing). Esc is left to the prompt: an
+ * input aborted by it swallowed the first key of the next one.
+ */
 async function ask(message: string, initial = ""): Promise<string | undefined> {
   cookedMode();
   write(SHOW_CURSOR + "\n");
@@ -337,6 +368,43 @@ async function ask(message: string, initial = ""): Promise<string | undefined> {
   } catch (e) {
     if (promptEnded(e)) return undefined;
     throw e;
+  }
+}
+
+/**
+ * `search`: ask for text, list the messages and RPC calls of every connection
+ * that contain it; Enter on a message opens it in the stepper (resolves to
+ * where), on an RPC call shows it; Esc or q leaves.
+ */
+async function searchBrowser(session: ReplSession): Promise<Jump | undefined> {
+  const text = await ask("Search every connection's messages and RPC calls for:");
+  if (!text?.trim()) return undefined;
+  const { hits, more } = searchCapture(session.model, text.trim());
+  if (hits.length === 0) {
+    await pager("Search", () => [`nothing contains "${escapeControl(text.trim())}"`]);
+    return undefined;
+  }
+  let pick: number | undefined;
+  for (;;) {
+    const { columns, rows } = size();
+    cookedMode();
+    write(CLEAR + SHOW_CURSOR);
+    const chosen = await closable((signal) =>
+      select<number>({
+        message: `${hits.length + more} found${more ? ` (first ${hits.length})` : ""} for "${
+          escapeControl(text.trim())
+        }" (↑↓ move, Enter open, Esc or q back):`,
+        pageSize: Math.max(3, rows - 3),
+        ...(pick === undefined ? {} : { default: pick }),
+        choices: hits.map((h, i) => ({ name: fit(h.line, columns - 4), value: i })),
+      }, { signal })
+    );
+    if (chosen === undefined) return undefined;
+    pick = chosen;
+    const hit = hits[chosen]!;
+    if (hit.index !== undefined) return { id: hit.connection, index: hit.index };
+    const n = hit.rpc!;
+    await pager(`DCE/RPC ${n}`, () => rpcDetailLines(session.model, n, session.captureStart()));
   }
 }
 
@@ -361,13 +429,15 @@ async function stepper(
     const e = session.current();
     const vis = session.visible();
     const head = session.conversationHead(c);
+    // The message's own first line says which it is: the status line adds only what it does not.
     const state = [
-      e ? `message ${session.index + 1} of ${c.messages.length}` : "no messages",
-      session.filter ? `filter ${session.filter.text}: ${vis.indexOf(e!) + 1}/${vis.length}` : "",
+      session.filter
+        ? `filter ${escapeControl(session.filter.text)}: ${vis.indexOf(e!) + 1}/${vis.length}`
+        : "",
       hex ? "hex view" : "",
       model.done ? "" : "decoding…",
     ].filter(Boolean).join(" · ");
-    const body = hex ? session.hexLines() : session.showLines();
+    const body = hex ? session.hexLines() : session.showLines(false);
     const height = Math.max(1, rows - 4);
     top = Math.max(0, Math.min(top, body.length - height));
     write(
@@ -375,7 +445,7 @@ async function stepper(
         body.slice(top, top + height).map((l) => fit(l, columns)).join("\n"),
     );
     const footer = note ||
-      "←/→ step  ↑/↓ scroll  g goto  r pair  x hex  / filter  e errors  c clear  l list  d rpc  A alerts  ? help  b back  q quit";
+      "←/→ step  ↑/↓ scroll  g goto  r pair  x hex  / filter  e errors  c clear  l list  F follow  S search  d rpc  A alerts  ? help  b back  q quit";
     write(`\x1b[${rows};1H` + fit(footer, columns));
     note = "";
     return height;
@@ -456,20 +526,39 @@ async function stepper(
         const { columns, rows } = size();
         cookedMode();
         write(CLEAR + SHOW_CURSOR);
-        try {
-          const vis = session.visibleIndices();
-          if (vis.length) {
-            const pick = await select<number>({
-              message: "Message (↑↓ move, Enter go):",
+        const vis = session.visibleIndices();
+        if (vis.length) {
+          const pick = await closable((signal) =>
+            select<number>({
+              message: "Message (↑↓ move, Enter go, Esc or q back):",
               pageSize: Math.max(3, rows - 3),
               default: session.index,
               choices: vis.map((i) => ({ name: fit(messageLine(c, i), columns - 4), value: i })),
-            });
-            session.index = pick;
-          }
-        } catch (e) {
-          if (!promptEnded(e)) throw e;
+            }, { signal })
+          );
+          if (pick !== undefined) session.index = pick;
         }
+        break;
+      }
+      case "F":
+        await pager(
+          `Follow #${id}: one line per request and its answer`,
+          () => followLines(session.conversation!, session.captureStart()),
+        );
+        break;
+      case "S": {
+        const jump = await searchBrowser(session);
+        if (jump !== undefined) {
+          if (jump.id === id) {
+            session.filter = undefined;
+            session.index = jump.index;
+          } else return jump;
+        }
+        break;
+      }
+      case "E": {
+        const path = await ask(`Export #${id}'s frames as a pcap to:`, `conversation-${id}.pcap`);
+        if (path) note = session.exportLines(String(id), path.trim()).join(" ");
         break;
       }
       case "f":
@@ -531,16 +620,19 @@ export async function runInteractive(
 ): Promise<void> {
   try {
     let jump: Jump | undefined;
+    // Where the connection list was: it opens there again after a view or a connection.
+    const place: { last?: Pick; picks: Map<string, Pick> } = { picks: new Map() };
     for (;;) {
       let id: number, at: number | undefined;
       if (jump !== undefined) {
         ({ id, index: at } = jump);
         jump = undefined;
       } else {
-        const pick = await overview(session, name);
+        const pick = await overview(session, name, place);
         if (pick === "quit") break;
         if (pick.kind === "view") {
           if (pick.name === "alerts") jump = await alertBrowser(session);
+          else if (pick.name === "search") jump = await searchBrowser(session);
           else await showView(session, pick.name);
           continue;
         }

@@ -4,7 +4,8 @@
  * @module
  */
 import { isGzip } from "../../lib/capture/sniff.ts";
-import { Decoder, type DecoderOptions, type KeyOptions } from "../../mod.ts";
+import { type DecodeEvent, Decoder, type DecoderOptions, type KeyOptions } from "../../mod.ts";
+import { EventSelection, type SelectOptions } from "../../lib/output/select.ts";
 import type { CaptureSource } from "../input.ts";
 import type { CaptureModel } from "./model.ts";
 import type { StreamStore } from "./streams.ts";
@@ -43,13 +44,15 @@ async function* inflated(chunks: AsyncGenerator<Uint8Array>): AsyncGenerator<Uin
 }
 
 /**
- * Decode `source` into `model`, keeping message bytes in `store`. Resolves
+ * Decode `source` into `model` (only the conversations `select` keeps),
+ * keeping message bytes in `store`. Resolves
  * when the decode is done; a read error ends it with `model.error` set.
  */
 export async function loadCapture(
   source: CaptureSource,
   model: CaptureModel,
   store: StreamStore,
+  select: SelectOptions = {},
   keys?: KeyOptions,
 ): Promise<void> {
   const options: DecoderOptions = { files: { sink: idRecorder(model.fileIds) } };
@@ -57,15 +60,19 @@ export async function loadCapture(
   const decoder = new Decoder(options, {
     observe: store.observe,
   });
+  // --host, --port, --smb-only: the other conversations never reach the model.
+  const selection = new EventSelection(select);
+  const chosen = (events: DecodeEvent[]) =>
+    selection.passesAll ? events : events.flatMap((e) => selection.add(e));
   try {
     for await (const chunk of inflated(chunksOf(source, model))) {
-      model.add(decoder.push(chunk));
+      model.add(chosen(decoder.push(chunk)));
       await breathe();
     }
   } catch (e) {
     model.error = e instanceof Error ? e.message : String(e);
   }
-  model.add(decoder.end());
+  model.add(chosen(decoder.end()));
   model.done = true;
   source.close?.();
 }

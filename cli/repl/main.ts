@@ -8,22 +8,34 @@ import { parseArgs } from "node:util";
 import { escapeControl } from "../../lib/output/sanitize.ts";
 import { type KeyOptions, Keyring } from "../../lib/auth/keyring.ts";
 import { keyOptionsFrom } from "../keys.ts";
+import { parseHosts, parsePorts, type SelectOptions } from "../../lib/output/select.ts";
 import { openSource } from "../input.ts";
 import { loadCapture } from "./load.ts";
 import { CaptureModel } from "./model.ts";
 import { runScript } from "./script.ts";
 import { ReplSession } from "./session.ts";
+import { lazyImport } from "../lazy.ts";
 import { StreamStore } from "./streams.ts";
 
 /** Usage of the `repl` subcommand. */
-export const REPL_USAGE = `Usage: smbscope repl <capture> [--password U:P] [--nt-hash U:HEX]
-                                [--session-key ID:HEX] [--keys FILE]
+export const REPL_USAGE = `Usage: smbscope repl <capture> [--host ADDR,…] [--port N,…] [--smb-only]
+                       [--password U:P] [--nt-hash U:HEX] [--session-key ID:HEX] [--keys FILE]
 
 Walk a capture interactively: the connection list first, then one connection's
-SMB messages one at a time (decoded fields, hex, pairs, filters). When standard
-input is not a terminal, reads line commands from it (type "help" for the list)
-and prints plain text. The secret options decrypt SMB3 sessions and check
-signatures and passwords as in decode (see smbscope decode --help).`;
+SMB messages one at a time (decoded fields, hex, pairs, filters, follow, search,
+export to pcap). When standard input is not a terminal, reads line commands from
+it (type "help" for the list) and prints plain text.
+
+  --host, --port, --smb-only   only the conversations with one of these addresses
+                               or ports, or that carry SMB, NetBIOS or DCE/RPC
+  --password, --nt-hash, --session-key, --keys
+                               secrets that decrypt SMB3 sessions and check
+                               signatures and passwords, as in decode`;
+
+/** What the REPL needs of interactive.ts, typed here so its prompt library stays out of the graph. */
+interface InteractiveModule {
+  runInteractive(session: ReplSession, loading: Promise<void>, name: string): Promise<void>;
+}
 
 /** Run the REPL; resolves to the exit status. */
 export async function runRepl(args: string[]): Promise<number> {
@@ -31,19 +43,28 @@ export async function runRepl(args: string[]): Promise<number> {
     console.log(REPL_USAGE);
     return 0;
   }
+  let positionals: string[], select: SelectOptions;
   let keys: KeyOptions | undefined;
   try {
-    const { values, positionals } = parseArgs({
+    const { values, positionals: p } = parseArgs({
       args,
       allowPositionals: true,
       options: {
+        host: { type: "string", multiple: true },
+        port: { type: "string", multiple: true },
+        "smb-only": { type: "boolean", default: false },
         password: { type: "string", multiple: true },
         "nt-hash": { type: "string", multiple: true },
         "session-key": { type: "string", multiple: true },
         keys: { type: "string" },
       },
     });
-    args = positionals;
+    positionals = p;
+    select = {
+      hosts: (values.host ?? []).flatMap(parseHosts),
+      ports: (values.port ?? []).flatMap(parsePorts),
+      smbOnly: values["smb-only"],
+    };
     keys = keyOptionsFrom({
       passwords: values.password,
       ntHashes: values["nt-hash"],
@@ -59,19 +80,19 @@ export async function runRepl(args: string[]): Promise<number> {
     console.error(`smbscope: ${escapeControl(message)}\n\n${REPL_USAGE}`);
     return 2;
   }
-  if (args.length !== 1 || args[0] === "-") {
+  if (positionals.length !== 1 || positionals[0] === "-") {
     console.error(
       `smbscope: ${
-        args.length === 0
+        positionals.length === 0
           ? "no capture given"
-          : args[0] === "-"
+          : positionals[0] === "-"
           ? "repl reads commands from standard input: give the capture as a file"
           : "repl takes one capture"
       }\n\n${REPL_USAGE}`,
     );
     return 2;
   }
-  const path = args[0]!;
+  const path = positionals[0]!;
   let input;
   try {
     input = await openSource(path);
@@ -87,7 +108,7 @@ export async function runRepl(args: string[]): Promise<number> {
   const model = new CaptureModel();
   model.size = input.size;
   const store = new StreamStore();
-  const loading = loadCapture(input.source, model, store, keys);
+  const loading = loadCapture(input.source, model, store, select, keys);
   const session = new ReplSession(model, store, path);
   const name = escapeControl(path);
   if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) {
@@ -115,7 +136,8 @@ export async function runRepl(args: string[]): Promise<number> {
         return 1;
       }
     }
-    const { runInteractive } = await import("./interactive.ts");
+    // The prompt library is fetched on first use of the interactive mode only.
+    const { runInteractive } = await lazyImport<InteractiveModule>("./repl/interactive.ts");
     await runInteractive(session, loading, name);
   }
   if (model.anomalies.some((a) => a.kind === "unrecognized")) {

@@ -4,10 +4,9 @@
  * written, at their offsets, to a new file (never over an existing one).
  * @module
  */
-import { gunzipSync } from "node:zlib";
-import { isGzip } from "../../lib/capture/sniff.ts";
 import { safeComponent } from "../../lib/files/path.ts";
 import { type ContentSink, Decoder, type FileEvent } from "../../mod.ts";
+import { readCapture } from "./capture_file.ts";
 
 /** Where a file event's content came from in the first decode: its open's id. */
 export type FileIds = Map<FileEvent, number>;
@@ -47,22 +46,8 @@ export function saveFile(capture: string, id: number, dest: string): { written: 
     },
   };
   const decoder = new Decoder({ files: { sink, hashes: false } });
-  const file = Deno.openSync(capture);
   try {
-    const head = new Uint8Array(2);
-    const n = file.readSync(head) ?? 0;
-    file.seekSync(0, Deno.SeekMode.Start);
-    if (n === 2 && isGzip(head)) {
-      // Rare for a REPL capture: inflate it whole rather than stream.
-      file.close();
-      decoder.push(new Uint8Array(gunzipSync(Deno.readFileSync(capture))));
-    } else {
-      const chunk = new Uint8Array(1 << 20);
-      for (let r = file.readSync(chunk); r !== null; r = file.readSync(chunk)) {
-        decoder.push(chunk.subarray(0, r));
-      }
-      file.close();
-    }
+    readCapture(capture, (chunk) => decoder.push(chunk));
     decoder.end();
   } finally {
     out?.close();

@@ -25,6 +25,8 @@ import { formatShareTree } from "../../lib/output/share_tree_text.ts";
 import { formatTranscript } from "../../lib/output/transcript_text.ts";
 import { rpcDetailLines, rpcListLines, rpcNestedLines } from "./rpc_view.ts";
 import { alertDetailLines, alertListLines, evidenceTarget } from "./alert_view.ts";
+import { followLines, searchLines } from "./follow.ts";
+import { exportConversation } from "./export_pcap.ts";
 
 /** Every line command, with what it does (the help text). */
 export const COMMANDS: [string, string][] = [
@@ -39,6 +41,9 @@ export const COMMANDS: [string, string][] = [
   ["evidence N", "open alert N's connection at the first SMB message it cites (or its RPC call)"],
   ["conns [TEXT]", "the connection list (only those whose line contains TEXT)"],
   ["conn N", "open connection #N at its first message (that passes the filter)"],
+  ["search TEXT", "SMB messages and DCE/RPC calls of every connection whose line contains TEXT"],
+  ["follow", "the open connection's SMB exchanges as a transcript: a line per request and answer"],
+  ["export N FILE", "write connection #N's frames to FILE as a pcap (never over an existing file)"],
   ["next [K]", "step K messages forward (default 1)"],
   ["prev [K]", "step K messages back (default 1)"],
   ["first, last", "the first or last message"],
@@ -51,7 +56,7 @@ export const COMMANDS: [string, string][] = [
   ["hex [all]", "hex/ASCII dump of the current message's bytes (first 4 KiB; all: every byte)"],
   ["filter EXPR", "keep messages matching all clauses: status!=0, cmd=CREATE, file~report,"],
   ["", "user~alice, share~IPC, errors (failures, not interim statuses); ops = != ~ !~;"],
-  ["", "filter alone clears"],
+  ["", "the first message that passes becomes the current one; filter alone clears"],
   ["auth", "NTLM authentications (of the open connection, else all)"],
   ["files", "files and pipes opened, numbered: actions, size, coverage, SHA-256"],
   ["", "(of the open connection, else all)"],
@@ -108,6 +113,30 @@ export class ReplSession {
     } catch (e) {
       if (e instanceof Deno.errors.AlreadyExists) {
         return [`${escapeControl(dest)} exists: give another path (save ${index} PATH)`];
+      }
+      throw e;
+    }
+  }
+
+  /** `export N FILE`: conversation N's frames to a new pcap. */
+  exportLines(n: string | undefined, path: string | undefined): string[] {
+    const id = Number(n?.replace(/^#/, ""));
+    if (n === undefined || path === undefined || !Number.isInteger(id)) {
+      return ["usage: export N FILE.pcap"];
+    }
+    const c = this.model.conversation(id);
+    if (c === undefined) return [`no connection #${id}`];
+    if (this.capture === undefined) return ["no capture file to read again"];
+    if (!this.model.done) return ["the capture is still loading: try again when it is done"];
+    try {
+      const r = exportConversation(this.capture, c, path);
+      return [
+        `wrote ${escapeControl(path)}: ${r.frames} frame${r.frames === 1 ? "" : "s"} of #${id}` +
+        (r.otherLinkTypes ? ` (${r.otherLinkTypes} of another link type left out)` : ""),
+      ];
+    } catch (e) {
+      if (e instanceof Deno.errors.AlreadyExists) {
+        return [`${escapeControl(path)} exists: give another path`];
       }
       throw e;
     }
@@ -208,17 +237,28 @@ export class ReplSession {
     return undefined;
   }
 
-  /** Set or clear the filter; the current message moves to the nearest that passes. */
+  /**
+   * Set or clear the filter. A new filter starts at its first match; clearing
+   * it keeps the current message.
+   */
   setFilter(text: string): string | undefined {
     this.filter = text.trim() === "" ? undefined : parseFilter(text);
-    if (this.conversation && this.filter && !this.#snap(1) && !this.#snap(-1)) {
-      return "no message of this connection passes the filter";
+    if (this.conversation && this.filter) {
+      const at = this.index;
+      this.index = 0;
+      if (!this.#snap(1)) {
+        this.index = at;
+        return "no message of this connection passes the filter";
+      }
     }
     return undefined;
   }
 
-  /** Lines for the current message, with a position line on top. */
-  showLines(): string[] {
+  /**
+   * Lines for the current message, with the filter's position on top
+   * (`filterLine` false: the caller shows it on its own status line).
+   */
+  showLines(filterLine = true): string[] {
     const c = this.conversation, e = this.current();
     if (!c) return ["no connection open: use conn N"];
     if (!e) {
@@ -230,7 +270,7 @@ export class ReplSession {
     }
     const vis = this.visible();
     const pos = vis.indexOf(e);
-    const filtered = this.filter
+    const filtered = this.filter && filterLine
       ? [`filter ${escapeControl(this.filter.text)}: ${pos + 1} of ${vis.length} shown`]
       : [];
     return [
@@ -386,6 +426,15 @@ export class ReplSession {
         }
         case "hex":
           return { lines: this.hexLines(args[0] === "all") };
+        case "search":
+          return { lines: searchLines(this.model, arg) };
+        case "follow": {
+          const c = this.conversation;
+          if (!c) return { lines: ["no connection open: use conn N"] };
+          return { lines: [this.conversationHead(c), ...followLines(c, this.captureStart())] };
+        }
+        case "export":
+          return { lines: this.exportLines(args[0], args[1]) };
         case "filter": {
           const err = this.setFilter(arg);
           const now = this.filter ? `filter: ${escapeControl(this.filter.text)}` : "filter cleared";

@@ -14,7 +14,9 @@ import type { OpenFile } from "../smb/io.ts";
  * @example Keeping every carved file in memory
  * ```ts
  * import { Decoder, type ContentSink } from "@smbscope/smbscope";
+ * import * as assert from "node:assert/strict";
  * const files = new Map<number, Uint8Array>();
+ * const sizes: number[] = [];
  * const sink: ContentSink = {
  *   write(file, offset, data) {
  *     const old = files.get(file.id) ?? new Uint8Array(0);
@@ -24,12 +26,14 @@ import type { OpenFile } from "../smb/io.ts";
  *     files.set(file.id, grown);
  *   },
  *   end(file, event) {
- *     console.log(event.path, files.get(file.id)?.length, event.hashes?.sha256);
+ *     if (event.complete) sizes.push(files.get(file.id)?.length ?? 0);
  *   },
  * };
  * const decoder = new Decoder({ files: { sink } });
  * decoder.push(Deno.readFileSync("fixtures/smb/smb2_10.pcap"));
  * decoder.end();
+ * // The fixture's script put a 40 000-byte file and read it back.
+ * assert.deepEqual(sizes, [40000, 40000]);
  * ```
  */
 export interface ContentSink {

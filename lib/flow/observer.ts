@@ -24,6 +24,14 @@ export interface ConnectionInfo {
   readonly handshake: boolean;
 }
 
+/** A connection's last packet: the evidence for what its end cuts short. */
+export interface ConnectionEnd {
+  /** Frame number. */
+  readonly frame: number;
+  /** Capture time. */
+  readonly ts: number;
+}
+
 /**
  * Receives one TCP connection's reassembled byte streams, each byte once and
  * in order, or one UDP conversation's datagrams. Views passed to `data` and
@@ -36,8 +44,11 @@ export interface StreamObserver {
   gap(fromClient: boolean, length: number, frame: Frame | undefined): void;
   /** UDP only: one datagram's payload (as captured); `fromClient` tells the direction. */
   datagram?(fromClient: boolean, payload: Uint8Array, frame: Frame): void;
-  /** The connection ended; no more calls follow. */
-  close(): void;
+  /**
+   * The connection ended; no more calls follow. `last` is its last packet's
+   * frame and time, for what is reported about the end (a message cut short).
+   */
+  close(last?: ConnectionEnd): void;
 }
 
 /** Decides, once per conversation at its first payload byte, whether to observe it. */

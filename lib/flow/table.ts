@@ -336,7 +336,7 @@ export class FlowTable {
       conn.halves = undefined;
     }
     conn.state = state;
-    conn.observer?.close();
+    conn.observer?.close({ frame: conn.lastFrame, ts: conn.lastTs });
     conn.observer = undefined;
     this.out.push(connectionEvent(conn, "close"));
   }
@@ -518,6 +518,7 @@ function connectionEvent(conn: Connection, action: "open" | "close"): Connection
     event.end = conn.lastTs;
     event.lastFrame = conn.lastFrame;
     event.state = conn.state;
+    if (conn.resetByClient !== undefined) event.resetBy = conn.resetByClient ? "client" : "server";
     event.clientStats = { ...conn.clientStats };
     event.serverStats = { ...conn.serverStats };
     event.evidence = { frames: [conn.lastFrame], ts: conn.lastTs, connection: conn.id };

@@ -34,6 +34,14 @@ export function formatBytes(n: number): string {
   } ${unit}`;
 }
 
+/**
+ * `n` and a noun, the noun plural unless `n` is 1: `1 error response`,
+ * `3 frames`. `plural` defaults to the noun and `s`.
+ */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 /** A capture timestamp as ISO 8601 UTC with microseconds. */
 export function formatTs(ts: number): string {
   if (!Number.isFinite(ts) || Math.abs(ts) > 8.64e12) return String(ts);
@@ -94,32 +102,58 @@ function value(v: JsonValue): string {
   return "{…}";
 }
 
-function where(e: { evidence: { frames: number[]; connection?: number } }): string {
-  const conn = e.evidence.connection === undefined ? "" : `#${e.evidence.connection} `;
-  return `${conn}f${e.evidence.frames[0] ?? "?"}`;
+/** How {@link formatEventText} writes a line. */
+export interface TextOptions {
+  /** Add the capture time of day (UTC, milliseconds) after the frame: `#0 f12 18:56:36.710`. */
+  time?: boolean;
 }
 
-function smbLine(e: SmbEvent): string {
+/** The time of day of a capture time, UTC, to the millisecond: `18:56:36.710`. */
+export function formatTimeOfDay(ts: number): string {
+  const iso = formatTs(ts);
+  return /^\d{4}-\d\d-\d\dT/.test(iso) ? iso.slice(11, 23) : iso;
+}
+
+function where(
+  e: { evidence: { frames: number[]; connection?: number; ts: number } },
+  options: TextOptions = {},
+): string {
+  const conn = e.evidence.connection === undefined ? "" : `#${e.evidence.connection} `;
+  const time = options.time ? ` ${formatTimeOfDay(e.evidence.ts)}` : "";
+  return `${conn}f${e.evidence.frames[0] ?? "?"}${time}`;
+}
+
+/** ` name=value`, or nothing when the value is empty (an empty string, list or object). */
+function field(name: string, v: JsonValue | undefined): string {
+  if (v === undefined || v === "" || (Array.isArray(v) && v.length === 0)) return "";
+  if (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0) {
+    return "";
+  }
+  return `  ${name}=${value(v)}`;
+}
+
+function smbLine(e: SmbEvent, options: TextOptions): string {
   const dir = e.evidence.fromClient ? "C→S" : "S→C";
   const chain = e.chainIndex > 0 ? `+${e.chainIndex} ` : "";
-  let line = `${where(e)} ${dir} SMB${e.version} ${chain}${e.command} ${
+  let line = `${where(e, options)} ${dir} SMB${e.version} ${chain}${e.command} ${
     e.response ? "response" : "request"
   }`;
   if (e.response && e.statusName !== undefined) line += ` ${e.statusName}`;
   if (e.responseTime !== undefined) line += ` ${(e.responseTime * 1000).toFixed(1)}ms`;
   if (e.decrypted) line += " [decrypted]";
   if (e.signature !== undefined) line += ` [signature ${e.signature}]`;
-  if (e.user !== undefined) line += `  user=${escapeControl(e.user)}`;
-  if (e.share !== undefined) line += `  share=${escapeControl(e.share)}`;
-  if (e.file !== undefined && e.fields.fileName === undefined) {
-    line += `  file=${escapeControl(e.file)}`;
+  if (e.command === "ENCRYPTED") {
+    // An SMB3 transform: what can be read of it is its size and cipher.
+    const size = e.fields.originalMessageSize ?? e.fields.encryptedLength;
+    if (typeof size === "number") line += ` ${formatBytes(size)}`;
+    if (typeof e.fields.cipher === "string") line += ` ${escapeControl(e.fields.cipher)}`;
   }
+  line += field("user", e.user);
+  line += field("share", e.share);
+  if (e.fields.fileName === undefined) line += field("file", e.file);
   for (const name of LINE_FIELDS) {
-    const v = e.fields[name];
-    if (
-      v !== undefined && !(name === "dialect" && e.command.startsWith("NEGOTIATE") && !e.response)
-    ) {
-      line += `  ${name}=${value(v)}`;
+    if (!(name === "dialect" && e.command.startsWith("NEGOTIATE") && !e.response)) {
+      line += field(name, e.fields[name]);
     }
   }
   const names = e.fields.names;
@@ -127,44 +161,47 @@ function smbLine(e: SmbEvent): string {
   return line;
 }
 
-function ntlmLine(e: NtlmEvent): string {
+function ntlmLine(e: NtlmEvent, options: TextOptions): string {
   const who = e.user === "" ? "(anonymous)" : `${e.domain}\\${e.user}`;
   const outcome = e.success === undefined
     ? "no response seen"
     : `${e.success ? "success" : "failure"} (${e.statusName ?? e.status})${
       e.guest ? " as guest" : ""
     }`;
+  const from = e.workstation === "" ? "" : ` from ${escapeControl(e.workstation)}`;
   const check = e.passwordMatch === undefined
     ? ""
     : e.passwordMatch
     ? "; the given password matches"
     : "; the given password does NOT match";
-  return `${where(e)} NTLM${e.ntlmVersion === "anonymous" ? "" : ` ${e.ntlmVersion}`} ` +
-    `${escapeControl(who)} from ${escapeControl(e.workstation || "?")} → ${outcome}${check}`;
+  return `${where(e, options)} NTLM${e.ntlmVersion === "anonymous" ? "" : ` ${e.ntlmVersion}`} ` +
+    `${escapeControl(who)}${from} → ${outcome}${check}`;
 }
 
-function kerberosLine(e: KerberosEvent): string {
+function kerberosLine(e: KerberosEvent, options: TextOptions): string {
   const who = e.clientPrincipal === undefined
     ? ""
     : ` ${escapeControl(e.clientPrincipal)}@${escapeControl(e.clientRealm ?? "")}`;
   const outcome = e.success === undefined
     ? "no response seen"
     : `${e.success ? "success" : "failure"} (${e.statusName ?? e.status})`;
-  return `${where(e)} KERBEROS${who} to ${escapeControl(e.service)}@${escapeControl(e.realm)} ` +
+  return `${where(e, options)} KERBEROS${who} to ${escapeControl(e.service)}@${
+    escapeControl(e.realm)
+  } ` +
     `(${e.ticketEtypeName}) → ${outcome}`;
 }
 
-function treeLine(e: TreeEvent): string {
+function treeLine(e: TreeEvent, options: TextOptions): string {
   const type = e.shareType ? ` (${e.shareType})` : "";
-  const outcome = e.action === "connect" ? ` → ${e.statusName ?? "?"}` : "";
-  return `${where(e)} TREE ${e.action} ${escapeControl(e.path)}${type}${outcome}`;
+  const outcome = e.action === "connect" && e.statusName !== undefined ? ` → ${e.statusName}` : "";
+  return `${where(e, options)} TREE ${e.action} ${escapeControl(e.path)}${type}${outcome}`;
 }
 
-function fileLine(e: FileEvent): string {
+function fileLine(e: FileEvent, options: TextOptions): string {
   const kind = e.pipe ? "pipe" : e.directory ? "dir" : "file";
   const name = e.path !== "" || e.openSeen ? e.path : `(handle ${e.handle})`;
   const where_ = `${e.share === undefined ? "" : `${e.share}\\`}${name}`;
-  let line = `${where(e)} FILE ${kind} ${escapeControl(where_)}`;
+  let line = `${where(e, options)} FILE ${kind} ${escapeControl(where_)}`;
   if (e.actions.length > 0) line += ` [${e.actions.join(",")}]`;
   if (e.renamedTo !== undefined) line += ` → ${escapeControl(e.renamedTo)}`;
   if (e.size !== undefined) line += `  size=${e.size}`;
@@ -179,16 +216,17 @@ function fileLine(e: FileEvent): string {
     }
   }
   if (e.hashes !== undefined) line += `  sha256=${e.hashes.sha256}`;
-  if (e.user !== undefined) line += `  user=${escapeControl(e.user)}`;
+  line += field("user", e.user);
   if (e.state !== "closed") line += `  (${e.state.replace("_", " ")})`;
   return line;
 }
 
 /**
  * One line for an event, or `undefined` for events the text view leaves out
- * (connection openings: the closing line says everything).
+ * (connection openings: the closing line says everything). Empty fields are
+ * left out; `options.time` adds the time of day after the frame.
  */
-export function formatEventText(event: DecodeEvent): string | undefined {
+export function formatEventText(event: DecodeEvent, options: TextOptions = {}): string | undefined {
   switch (event.type) {
     case "connection":
       return event.action === "open" ? undefined : connectionLine(event);
@@ -202,20 +240,21 @@ export function formatEventText(event: DecodeEvent): string | undefined {
     case "summary":
       return formatSummaryText(event);
     case "smb":
-      return smbLine(event);
+      return smbLine(event, options);
     case "ntlm":
-      return ntlmLine(event);
+      return ntlmLine(event, options);
     case "kerberos":
-      return kerberosLine(event);
+      return kerberosLine(event, options);
     case "tree":
-      return treeLine(event);
+      return treeLine(event, options);
     case "file":
-      return fileLine(event);
+      return fileLine(event, options);
     case "transcript":
       // Ciphertext as hex belongs in the JSON, not in a terminal.
-      return formatTranscript(event, { hex: false }).map((l) => `${where(event)} ${l}`).join("\n");
+      return formatTranscript(event, { hex: false }).map((l) => `${where(event, options)} ${l}`)
+        .join("\n");
     case "rpc":
-      return `${where(event)} ${rpcText(event)}`;
+      return `${where(event, options)} ${rpcText(event)}`;
     case "alert":
       // Prominent: its own marker, severity first, the rule, then what triggered it.
       return `!! ALERT ${event.severity.toUpperCase()} ${event.rule} ${where(event)}: ${
@@ -227,7 +266,7 @@ export function formatEventText(event: DecodeEvent): string | undefined {
         : event.errorCode !== undefined
         ? ` error 0x${event.errorCode.toString(16)}`
         : "";
-      return `${where(event)} NBSS ${event.action.replace("_", " ")}${names}`;
+      return `${where(event, options)} NBSS ${event.action.replace("_", " ")}${names}`;
     }
     default: {
       // Every type of EVENT_TYPES has its line: a new one does not compile until it does.
@@ -244,8 +283,10 @@ export function formatEventText(event: DecodeEvent): string | undefined {
  *
  * @example
  * ```ts
- * accountText({ user: "alice", domain: "WORKGROUP", refused: true, logins: 1 });
- * // "WORKGROUP\\alice (refused)"
+ * import { accountText } from "@smbscope/smbscope";
+ * import * as assert from "node:assert/strict";
+ * const text = accountText({ user: "alice", domain: "WORKGROUP", refused: true, logins: 1 });
+ * assert.equal(text, "WORKGROUP\\alice (refused)");
  * ```
  */
 export function accountText(u: UserSummary): string {
@@ -257,7 +298,9 @@ export function accountText(u: UserSummary): string {
 export function formatSummaryText(s: SummaryEvent): string {
   const duration = s.frames > 0 ? (s.lastTs - s.firstTs).toFixed(3) : "0";
   const lines = [
-    `capture: ${s.format}${s.gzip ? " (gzip)" : ""}, ${formatBytes(s.bytes)}, ${s.frames} frames` +
+    `capture: ${s.format}${s.gzip ? " (gzip)" : ""}, ${formatBytes(s.bytes)}, ${
+      count(s.frames, "frame")
+    }` +
     (s.frames > 0 ? `, ${formatTs(s.firstTs)} + ${duration}s` : ""),
     `links: ${s.linkTypes.join(", ") || "none"}; IP packets: ${s.ipPackets}` +
     (s.ipFragments ? ` (${s.ipFragments} fragments)` : "") + `; non-IP frames: ${s.nonIpFrames}`,
@@ -271,10 +314,12 @@ export function formatSummaryText(s: SummaryEvent): string {
   const m = s.smb;
   if (m.messages > 0) {
     lines.push(
-      `SMB: ${m.messages} messages (${m.smb1Messages} SMB1, ${m.smb2Messages} SMB2/3` +
+      `SMB: ${count(m.messages, "message")} (${m.smb1Messages} SMB1, ${m.smb2Messages} SMB2/3` +
         (m.encryptedMessages ? `, ${m.encryptedMessages} encrypted` : "") +
         (m.decryptedMessages ? `, ${m.decryptedMessages} decrypted` : "") +
-        `), ${m.errorResponses} error responses; dialects: ${m.dialects.join(", ") || "not seen"}`,
+        `), ${count(m.errorResponses, "error response")}; dialects: ${
+          m.dialects.join(", ") || "not seen"
+        }`,
     );
     lines.push(
       `logins: ${m.authentications} NTLM (${m.failedAuthentications} refused)` +
@@ -283,7 +328,9 @@ export function formatSummaryText(s: SummaryEvent): string {
           : "") +
         `; users: ` +
         (m.users.map(accountText).join(", ") || "none") +
-        (m.unlistedLogins > 0 ? ` and ${m.unlistedLogins} logins of further accounts` : "") +
+        (m.unlistedLogins > 0
+          ? ` and ${count(m.unlistedLogins, "login")} of further accounts`
+          : "") +
         (m.anonymousLogins > 0 ? `; anonymous logins: ${m.anonymousLogins}` : ""),
     );
     lines.push(`shares: ${m.shares.map(escapeControl).join(", ") || "none"}`);
@@ -295,8 +342,11 @@ export function formatSummaryText(s: SummaryEvent): string {
   const r = s.rpc;
   if (r.calls + r.binds > 0) {
     lines.push(
-      `DCE/RPC: ${r.calls} calls (${r.failedCalls} failed, ${r.unansweredCalls} unanswered` +
-        (r.encryptedCalls ? `, ${r.encryptedCalls} encrypted` : "") + `), ${r.binds} binds; ` +
+      `DCE/RPC: ${
+        count(r.calls, "call")
+      } (${r.failedCalls} failed, ${r.unansweredCalls} unanswered` +
+        (r.encryptedCalls ? `, ${r.encryptedCalls} encrypted` : "") +
+        `), ${count(r.binds, "bind")}; ` +
         `interfaces: ${r.interfaces.map(escapeControl).join(", ") || "none named"}`,
     );
   }

@@ -1,13 +1,22 @@
 /**
  * A Zeek `dce_rpc.log`-compatible view of `rpc` call events: Zeek's field
  * names and types, one record per call, and its tab-separated log format,
- * so that scripts written for Zeek's log read ours.
+ * so that scripts written for Zeek's log read ours. One of the logs of
+ * `--zeek DIR` (zeek/logs.ts); `--format zeek-dce-rpc` prints it alone.
  * @module
  */
 import type { DecodeEvent, RpcEvent } from "../events.ts";
+import {
+  type ZeekLogSpec,
+  zeekTsvFooter,
+  zeekTsvHeader,
+  zeekTsvLine,
+  type ZeekType,
+} from "./zeek/format.ts";
+import { zeekUid } from "./zeek/conn.ts";
 
 /** One `dce_rpc.log` record, with Zeek's field names. */
-export interface ZeekDceRpcRecord {
+export type ZeekDceRpcRecord = {
   /** Time of the request, seconds since the epoch. */
   ts: number;
   /** The connection, `C` and smbscope's connection id (Zeek's are random). */
@@ -27,11 +36,11 @@ export interface ZeekDceRpcRecord {
    * or a port number over TCP), else the pipe's name; null when neither is known.
    */
   named_pipe: string | null;
-  /** Interface name; the UUID when it has none. */
+  /** Interface name as Zeek spells it (`epmapper`, `netlogon`); the UUID when it has none. */
   endpoint: string | null;
-  /** Operation name; `opnumN` when it has none. */
+  /** Operation name as Zeek spells it (`DRSBind`, not `IDL_DRSBind`); `opnumN` when it has none. */
   operation: string | null;
-}
+};
 
 /** Zeek's columns, in its order. */
 export const ZEEK_DCE_RPC_FIELDS = [
@@ -46,7 +55,7 @@ export const ZEEK_DCE_RPC_FIELDS = [
   "endpoint",
   "operation",
 ] as const;
-const TYPES = [
+const TYPES: ZeekType[] = [
   "time",
   "string",
   "addr",
@@ -58,6 +67,12 @@ const TYPES = [
   "string",
   "string",
 ];
+
+/** `dce_rpc.log` as a log of `--zeek DIR`: its path and typed columns. */
+export const ZEEK_DCE_RPC: ZeekLogSpec = {
+  path: "dce_rpc",
+  fields: ZEEK_DCE_RPC_FIELDS.map((name, i) => [name, TYPES[i]!] as const),
+};
 
 /**
  * The record of a call event; undefined for binds and other events.
@@ -72,22 +87,45 @@ const TYPES = [
  *   const r = zeekDceRpcRecord(e);
  *   if (r) lines.push(zeekDceRpcLine(r));
  * }
+ * if (lines[6] !== "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\trtt\tnamed_pipe\tendpoint\toperation") {
+ *   throw new Error(lines[6]);
+ * }
+ * if (!lines.slice(8).every((l) => l.split("\t").length === 10)) throw new Error("a short line");
  * ```
  */
 export function zeekDceRpcRecord(e: DecodeEvent): ZeekDceRpcRecord | undefined {
   if (e.type !== "rpc" || e.action !== "call") return undefined;
   return {
     ts: e.evidence.ts,
-    uid: `C${e.evidence.connection ?? 0}`,
+    uid: zeekUid(e.evidence.connection ?? 0),
     "id.orig_h": e.client.ip,
     "id.orig_p": e.client.port,
     "id.resp_h": e.server.ip,
     "id.resp_p": e.server.port,
     rtt: e.responseTime ?? null,
     named_pipe: namedPipe(e),
-    endpoint: e.interfaceName ?? e.interface ?? null,
-    operation: e.operation ?? (e.opnum === undefined ? null : `opnum${e.opnum}`),
+    endpoint: zeekEndpoint(e.interfaceName) ?? e.interface ?? null,
+    operation: zeekOperation(e.operation) ??
+      (e.opnum === undefined ? null : `opnum${e.opnum}`),
   };
+}
+
+/**
+ * Interface names Zeek spells differently from the specifications' IDL
+ * (ours): a pipeline written against Zeek's logs looks for Zeek's.
+ */
+const ZEEK_ENDPOINTS: Readonly<Record<string, string>> = {
+  epm: "epmapper",
+  logon: "netlogon",
+};
+
+function zeekEndpoint(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : ZEEK_ENDPOINTS[name] ?? name;
+}
+
+/** Zeek drops the `IDL_` prefix of [MS-DRSR]'s operation names (`IDL_DRSBind` is its `DRSBind`). */
+function zeekOperation(name: string | undefined): string | undefined {
+  return name?.startsWith("IDL_") ? name.slice(4) : name;
 }
 
 function namedPipe(e: RpcEvent): string | null {
@@ -95,57 +133,17 @@ function namedPipe(e: RpcEvent): string | null {
   return e.pipe ?? null;
 }
 
-/** Zeek's escaping of a string field: the separator and other control characters as `\xNN`. */
-function field(v: string | number | null): string {
-  if (v === null) return "-";
-  if (typeof v === "number") return String(v);
-  if (v === "") return "(empty)";
-  let s = "";
-  for (const ch of v) {
-    const c = ch.codePointAt(0)!;
-    s += c < 0x20 || c === 0x7f ? `\\x${c.toString(16).padStart(2, "0")}` : ch;
-  }
-  return s;
-}
-
 /** The header lines of a `dce_rpc.log` opened at `ts`. */
 export function zeekDceRpcHeader(ts: Date): string[] {
-  return [
-    "#separator \\x09",
-    "#set_separator\t,",
-    "#empty_field\t(empty)",
-    "#unset_field\t-",
-    "#path\tdce_rpc",
-    `#open\t${zeekTime(ts)}`,
-    `#fields\t${ZEEK_DCE_RPC_FIELDS.join("\t")}`,
-    `#types\t${TYPES.join("\t")}`,
-  ];
+  return zeekTsvHeader(ZEEK_DCE_RPC, ts);
 }
 
 /** The closing line. */
 export function zeekDceRpcFooter(ts: Date): string {
-  return `#close\t${zeekTime(ts)}`;
+  return zeekTsvFooter(ts);
 }
 
-/** One record as a tab-separated line. */
+/** One record as a tab-separated line (Zeek's escaping: `\\PIPE\\lsass` for `\PIPE\lsass`). */
 export function zeekDceRpcLine(r: ZeekDceRpcRecord): string {
-  return [
-    r.ts.toFixed(6),
-    r.uid,
-    r["id.orig_h"],
-    r["id.orig_p"],
-    r["id.resp_h"],
-    r["id.resp_p"],
-    r.rtt === null ? null : r.rtt.toFixed(6),
-    r.named_pipe,
-    r.endpoint,
-    r.operation,
-  ].map(field).join("\t");
-}
-
-function zeekTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}-${
-    p(d.getUTCHours())
-  }-${p(d.getUTCMinutes())}-${p(d.getUTCSeconds())}`;
+  return zeekTsvLine(ZEEK_DCE_RPC, r);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Frame } from "../capture/frame.ts";
-import type { ConnectionInfo, StreamObserver } from "../flow/observer.ts";
+import type { ConnectionEnd, ConnectionInfo, StreamObserver } from "../flow/observer.ts";
 import type { SmbContext } from "./context.ts";
 import {
   type BulkReceiver,
@@ -80,6 +80,8 @@ export class SmbAnalyzer implements StreamObserver {
   #smb2: Smb2Session | undefined;
   /** Bytes seen while looking for SMB in a connection picked up mid-stream. */
   #probed = 0;
+  /** Set when the connection ends: its last packet, the evidence for a message cut short. */
+  #end: ConnectionEnd | undefined;
 
   constructor(
     readonly info: ConnectionInfo,
@@ -140,8 +142,9 @@ export class SmbAnalyzer implements StreamObserver {
     this.#framers[fromClient ? 0 : 1].gap(length, frame);
   }
 
-  close(): void {
+  close(last?: ConnectionEnd): void {
     if (this.#state === "detached") return;
+    this.#end = last;
     for (const f of this.#framers) f.end();
     this.#smb1?.close();
     this.#smb2?.close();
@@ -224,7 +227,8 @@ export class SmbAnalyzer implements StreamObserver {
 
   #problem(p: FramerProblem) {
     if (this.#state !== "smb") return; // still deciding whether this is SMB at all
-    const frame = p.frame;
+    // A problem found at the end of the connection has no frame of its own: its last one.
+    const frame = p.frame ?? (this.#end && { index: this.#end.frame, ts: this.#end.ts });
     if (p.kind === "limit") {
       // A cap hit is a limit, counted in the summary's limitsHit.
       this.ctx.reporter.limit(

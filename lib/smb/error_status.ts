@@ -29,8 +29,9 @@ export const INTERIM_STATUSES: ReadonlySet<number> = new Set([
  * @example
  * ```ts
  * import { isErrorStatus } from "@smbscope/smbscope";
- * isErrorStatus(0xc0000022); // true: STATUS_ACCESS_DENIED
- * isErrorStatus(0xc0000016); // false: STATUS_MORE_PROCESSING_REQUIRED, a login's next leg
+ * import * as assert from "node:assert/strict";
+ * assert.equal(isErrorStatus(0xc0000022), true); // STATUS_ACCESS_DENIED
+ * assert.equal(isErrorStatus(0xc0000016), false); // STATUS_MORE_PROCESSING_REQUIRED, a login's next leg
  * ```
  */
 export function isErrorStatus(status: number): boolean {

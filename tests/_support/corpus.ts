@@ -11,3 +11,11 @@ export const corpusPresent: boolean = (() => {
     return false;
   }
 })();
+
+if (!corpusPresent) {
+  // Said once per test file that reads the corpus, so a run without it says why tests were skipped.
+  console.log(
+    `corpus tests skipped: the shared public corpus is not at ${corpus.pathname} ` +
+      "(put the shared folder beside this checkout, as ../shared, to run them)",
+  );
+}

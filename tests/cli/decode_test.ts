@@ -101,7 +101,8 @@ Deno.test("cli decode reads gzip-compressed captures from stdin", async () => {
 Deno.test("cli decode rejects a file that is not a capture, naming what it saw", async () => {
   const r = await run(["decode", new URL("deno.json", root).pathname]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /not a capture: .*JSON/i);
+  assert.match(r.stderr, /: not a pcap or pcapng capture: .*JSON/i);
+  assert.doesNotMatch(r.stderr, /not a capture: not a/);
 });
 
 Deno.test("cli decode reports a missing file with exit status 1", async () => {
