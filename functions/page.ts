@@ -25,6 +25,10 @@ export const UPLOAD_PAGE = `<!doctype html>
   tr.critical td, tr.high td { background: #fde2e2; }
   tr.medium td { background: #fff3d6; }
   tr.critical td:first-child, tr.high td:first-child { color: #a00; font-weight: bold; }
+  th { cursor: pointer; user-select: none; }
+  th[aria-sort="ascending"]::after { content: " ▲"; }
+  th[aria-sort="descending"]::after { content: " ▼"; }
+  td.num { text-align: right; }
 </style>
 </head>
 <body>
@@ -58,8 +62,40 @@ function el(tag, text) {
 function cell(v) {
   if (v === undefined || v === null) return "";
   if (Array.isArray(v)) return v.map(cell).join("\\n");
-  if (typeof v === "object") return JSON.stringify(v);
+  if (typeof v === "object") return v.text !== undefined ? v.text : JSON.stringify(v);
   return String(v);
+}
+// A byte count as people read it (512 B, 20.5 kB, 4.56 MB), sorted by the number, exact in its title.
+function bytes(n) {
+  if (n === undefined || n === null) return undefined;
+  let value = n, unit = "B";
+  for (const u of ["kB", "MB", "GB", "TB"]) {
+    if (value < 1000) break;
+    value /= 1000;
+    unit = u;
+  }
+  const text = unit === "B" ? n + " B" : (value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0)) + " " + unit;
+  return { text, sort: n, title: n + " bytes" };
+}
+// What a cell sorts by: its number (bytes, counts, ids, frames), else its text.
+function sortKey(v) {
+  if (v !== null && typeof v === "object" && !Array.isArray(v) && v.sort !== undefined) return v.sort;
+  if (typeof v === "number") return v;
+  if (Array.isArray(v) && typeof v[0] === "number") return v[0];
+  return cell(v).toLowerCase();
+}
+// Click a column's head to sort by it; again to reverse. Rows move, nothing is re-rendered.
+function sortBy(t, index, th) {
+  const ascending = th.getAttribute("aria-sort") !== "ascending";
+  for (const other of t.rows[0].cells) other.removeAttribute("aria-sort");
+  th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  const rows = [...t.rows].slice(1);
+  rows.sort((a, b) => {
+    const x = a.cells[index].sortKey, y = b.cells[index].sortKey;
+    const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
+    return ascending ? c : -c;
+  });
+  for (const r of rows) t.append(r);
 }
 // rowClass(row), when given, names a class for the row (never HTML: a class name of ours).
 function table(id, title, columns, rows, rowClass) {
@@ -68,12 +104,23 @@ function table(id, title, columns, rows, rowClass) {
   section.append(el("h2", title + " (" + rows.length + ")"));
   if (rows.length === 0) return section;
   const t = el("table"), head = el("tr");
-  for (const [name] of columns) head.append(el("th", name));
+  columns.forEach(([name], i) => {
+    const th = el("th", name);
+    th.title = "sort by " + name;
+    th.addEventListener("click", () => sortBy(t, i, th));
+    head.append(th);
+  });
   t.append(head);
   for (const row of rows) {
     const tr = el("tr");
     if (rowClass) tr.className = rowClass(row);
-    for (const [, get] of columns) tr.append(el("td", cell(get(row))));
+    for (const [, get] of columns) {
+      const v = get(row), td = el("td", cell(v));
+      td.sortKey = sortKey(v);
+      if (v !== null && typeof v === "object" && v.title) td.title = v.title;
+      if (typeof td.sortKey === "number") td.className = "num";
+      tr.append(td);
+    }
     t.append(tr);
   }
   section.append(t);
@@ -83,6 +130,8 @@ const ep = (e) => e ? (e.ip.includes(":") ? "[" + e.ip + "]" : e.ip) + ":" + e.p
 // An account of the summary as the text view writes it: DOMAIN\\user, marked when every login was refused.
 const account = (u) => (u.domain ? u.domain + "\\\\" + u.user : u.user) + (u.refused ? " (refused)" : "");
 const time = (ts) => ts ? new Date(ts * 1000).toISOString() : "";
+// A session's user, or that it was anonymous (a null session).
+const who = (x) => x.user || (x.anonymous ? "(anonymous)" : "");
 
 // DCE/RPC: a few name=value pairs of scalar arguments (handles left out), as the text view
 // writes them; arrays as their length; long strings cut (the JSON has them whole).
@@ -133,7 +182,7 @@ function render(doc) {
   const smb = s.smb || {};
   const rpc = doc.rpc || [];
   const facts = [
-    ["format", s.format + (s.gzip ? " (gzip)" : "")], ["bytes", s.bytes], ["frames", s.frames],
+    ["format", s.format + (s.gzip ? " (gzip)" : "")], ["bytes", bytes(s.bytes)], ["frames", s.frames],
     ["first packet", time(s.firstTs)], ["last packet", time(s.lastTs)],
     ["link types", s.linkTypes], ["TCP connections", s.tcpConnections],
     ["UDP conversations", s.udpConversations], ["SMB messages", smb.messages],
@@ -146,42 +195,29 @@ function render(doc) {
     ["anomalies", s.anomalies], ["truncated", doc.truncated ? "yes: " + (doc.reason ? doc.reason.message : "") : "no"],
   ];
   results.append(table("summary", "Summary", [["", (r) => r[0]], ["value", (r) => r[1]]], facts));
-  results.append(table("connections", "Connections", [
-    ["#", (c) => c.id], ["transport", (c) => c.transport], ["client", (c) => ep(c.client)],
-    ["server", (c) => ep(c.server)], ["state", (c) => c.state],
-    ["frames", (c) => c.firstFrame + "-" + c.lastFrame],
-    ["client bytes", (c) => c.clientStats && c.clientStats.payloadBytes],
-    ["server bytes", (c) => c.serverStats && c.serverStats.payloadBytes],
-  ], doc.connections || []));
-  results.append(table("sessions", "SMB sessions", [
-    ["conn", (x) => x.connection], ["SMB", (x) => x.versions.join(", ")], ["dialect", (x) => x.dialect],
-    ["users", (x) => x.users], ["shares", (x) => x.shares], ["files", (x) => x.files],
-    ["messages", (x) => x.messages], ["errors", (x) => x.errors], ["encrypted", (x) => x.encrypted],
-  ], doc.smbSessions || []));
+  // Then in the order an analyst reads them: who logged in, what files moved, what RPC did,
+  // the SMB sessions and trees, and last the connections underneath.
   results.append(table("authentications", "NTLM authentications", [
-    ["domain", (a) => a.domain], ["user", (a) => a.user], ["workstation", (a) => a.workstation],
+    ["domain", (a) => a.domain], ["user", (a) => a.anonymous ? "(anonymous)" : a.user],
+    ["workstation", (a) => a.workstation], ["client", (a) => ep(a.client)], ["server", (a) => ep(a.server)],
     ["NTLM", (a) => a.ntlmVersion], ["result", (a) => a.success === undefined ? "?" : a.success ? "success" : "refused"],
     ["status", (a) => a.statusName], ["frames", (a) => a.evidence.frames],
   ], doc.authentications || []));
   if ((doc.kerberos || []).length > 0) {
     results.append(table("kerberos", "Kerberos logins", [
-      ["client", (k) => k.clientPrincipal ? k.clientPrincipal + "@" + (k.clientRealm || "") : "?"],
-      ["service", (k) => k.service + "@" + k.realm], ["ticket", (k) => k.ticketEtypeName],
+      ["client principal", (k) => k.clientPrincipal ? k.clientPrincipal + "@" + (k.clientRealm || "") : "?"],
+      ["service", (k) => k.service + "@" + k.realm], ["client", (k) => ep(k.client)], ["ticket", (k) => k.ticketEtypeName],
       ["result", (k) => k.success === undefined ? "?" : k.success ? "success" : "refused"],
       ["status", (k) => k.statusName], ["frames", (k) => k.evidence.frames],
     ], doc.kerberos));
   }
-  results.append(table("trees", "Trees", [
-    ["action", (t) => t.action], ["path", (t) => t.path], ["type", (t) => t.shareType],
-    ["status", (t) => t.statusName], ["user", (t) => t.user], ["frames", (t) => t.evidence.frames],
-  ], doc.trees || []));
   const files = (doc.files || []).filter((f) => !f.pipe && !f.directory && (f.bytesSeen > 0 || f.actions.length > 0));
   results.append(table("files", "Files", [
     ["share", (f) => f.share], ["path", (f) => f.path + (f.renamedTo ? " → " + f.renamedTo : "")],
-    ["actions", (f) => f.actions.join(", ")], ["size", (f) => f.size],
-    ["seen", (f) => f.complete ? "complete" : f.bytesSeen + (f.missing ? " (missing " + f.missing.map((r) => r[0] + "-" + r[1]).join(", ") + ")" : "")],
-    ["sha256", (f) => f.hashes ? f.hashes.sha256 : f.hashNote], ["user", (f) => f.user],
-    ["frames", (f) => f.evidence.frames],
+    ["actions", (f) => f.actions.join(", ")], ["size", (f) => bytes(f.size)],
+    ["seen", (f) => f.complete ? "complete" : bytes(f.bytesSeen).text + (f.missing ? " (missing " + f.missing.map((r) => r[0] + "-" + r[1]).join(", ") + ")" : "")],
+    ["sha256", (f) => f.hashes ? f.hashes.sha256 : f.hashNote], ["user", who],
+    ["client", (f) => ep(f.client)], ["frames", (f) => f.evidence.frames],
   ], files));
   zip.hidden = !files.some((f) => f.bytesSeen > 0);
   results.append(table("rpc", "DCE/RPC", [
@@ -190,6 +226,23 @@ function render(doc) {
     ["user", (r) => r.user || (r.anonymous ? "(anonymous)" : "")],
     ["arguments", rpcArguments], ["frames", (r) => r.evidence.frames],
   ], rpc));
+  results.append(table("sessions", "SMB sessions", [
+    ["conn", (x) => x.connection], ["SMB", (x) => x.versions.join(", ")], ["dialect", (x) => x.dialect],
+    ["users", (x) => x.users], ["shares", (x) => x.shares], ["files", (x) => x.files],
+    ["messages", (x) => x.messages], ["errors", (x) => x.errors], ["encrypted", (x) => x.encrypted],
+  ], doc.smbSessions || []));
+  results.append(table("trees", "Trees", [
+    ["action", (t) => t.action], ["path", (t) => t.path], ["type", (t) => t.shareType],
+    ["status", (t) => t.statusName], ["user", who], ["client", (t) => ep(t.client)],
+    ["frames", (t) => t.evidence.frames],
+  ], doc.trees || []));
+  results.append(table("connections", "Connections", [
+    ["#", (c) => c.id], ["transport", (c) => c.transport], ["client", (c) => ep(c.client)],
+    ["server", (c) => ep(c.server)], ["state", (c) => c.state],
+    ["frames", (c) => ({ text: c.firstFrame + "-" + c.lastFrame, sort: c.firstFrame })],
+    ["client bytes", (c) => c.clientStats && bytes(c.clientStats.payloadBytes)],
+    ["server bytes", (c) => c.serverStats && bytes(c.serverStats.payloadBytes)],
+  ], doc.connections || []));
   results.append(table("anomalies", "Anomalies", [
     ["layer", (a) => a.layer], ["kind", (a) => a.kind], ["detail", (a) => a.detail],
     ["frames", (a) => a.evidence.frames],
