@@ -15,6 +15,7 @@ import { type AnalyzerContext, type EventWatcher, observersOf } from "./registry
 import { Reporter } from "./report.ts";
 import { type IoConsumer, IoConsumers } from "./smb/io.ts";
 import { KerberosTickets } from "./auth/kerberos_tickets.ts";
+import { DecompressionBudget } from "./smb/smb2/decompression_budget.ts";
 import { Smb2SessionTable } from "./smb/smb2/sessions.ts";
 import { SmbTally } from "./tally.ts";
 import { FileTracker } from "./files/tracker.ts";
@@ -174,6 +175,11 @@ export class Decoder {
         }),
         nextOpenId: () => ++opens,
         tickets,
+        decompression: new DecompressionBudget(
+          this.limits,
+          this.#reporter,
+          io.fileData || io.pipeData,
+        ),
       },
       dcerpc,
     };
