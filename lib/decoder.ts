@@ -228,10 +228,11 @@ export class Decoder {
     this.#capture.end();
     this.#network.end();
     if (this.#files !== undefined) this.#files.ending = true;
-    this.#flows.end();
-    this.#pipes?.end();
-    this.#files?.end();
-    this.#transcripts?.end();
+    // Each layer's end in its own try: a fault in one is a `bug` anomaly, never a throw.
+    this.#ending("flow", () => this.#flows.end());
+    this.#ending("dcerpc", () => this.#pipes?.end());
+    this.#ending("files", () => this.#files?.end());
+    this.#ending("files", () => this.#transcripts?.end());
     this.#watch(this.#out);
     // What watchers raise at the end (rules counting to a threshold) is numbered and watched too.
     const from = this.#out.length;
@@ -243,6 +244,14 @@ export class Decoder {
     summary.seq = ++this.#seq;
     this.#out.push(summary);
     return this.#out.splice(0);
+  }
+
+  #ending(layer: "flow" | "dcerpc" | "files", end: () => void): void {
+    try {
+      end();
+    } catch (e) {
+      this.#reporter.anomaly(layer, "bug", `${layer} layer failed at the end: ${e}`, 0, 0);
+    }
   }
 
   #drain(): DecodeEvent[] {

@@ -328,15 +328,31 @@ export class FlowTable {
   #finish(conn: Connection, state: ConnectionState, frame: Frame | undefined): void {
     conn.retired = true;
     conn.lruOwner?.remove(conn);
-    if (conn.halves !== undefined) {
-      for (const half of conn.halves) {
-        half.flush(frame);
-        this.#budget.total -= half.bufferedBytes;
+    // What the observers do with the last bytes is theirs: a fault there ends this connection only.
+    try {
+      if (conn.halves !== undefined) {
+        for (const half of conn.halves) {
+          try {
+            half.flush(frame);
+          } finally {
+            this.#budget.total -= half.bufferedBytes; // what a flush that failed still held
+          }
+        }
       }
-      conn.halves = undefined;
+      conn.state = state;
+      conn.observer?.close();
+    } catch (e) {
+      this.reporter.anomaly(
+        "flow",
+        "bug",
+        `closing connection ${conn.id} failed: ${e}`,
+        frame?.index ?? conn.lastFrame,
+        frame?.ts ?? conn.lastTs,
+        conn,
+      );
     }
+    conn.halves = undefined;
     conn.state = state;
-    conn.observer?.close();
     conn.observer = undefined;
     this.out.push(connectionEvent(conn, "close"));
   }
