@@ -1,5 +1,6 @@
 /**
- * `deno task fuzz [--seconds N] [--inputs N] [--seed S] [--jobs J]`: makes
+ * `deno task fuzz [--seconds N] [--inputs N] [--seed S] [--jobs J]` (60 s by
+ * default; with --inputs alone, until that many): makes
  * structure-aware mutations of every fixture capture and, when present, of
  * the shared corpus (../shared/pcaps), and decodes each under a watchdog in a
  * worker, in pieces of 1 to 4096 bytes. A throw, a `bug` anomaly, a decode
@@ -25,7 +26,7 @@ const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const { values: flags } = parseArgs({
   args: Deno.args,
   options: {
-    seconds: { type: "string", default: "60" },
+    seconds: { type: "string" },
     inputs: { type: "string" },
     seed: { type: "string", default: String(Date.now() % 1_000_000) },
     jobs: { type: "string", default: "1" },
@@ -39,8 +40,14 @@ const { values: flags } = parseArgs({
   },
 });
 
-const seconds = Number(flags.seconds), seed = Number(flags.seed), jobs = Number(flags.jobs);
+const seed = Number(flags.seed), jobs = Number(flags.jobs);
 const maxInputs = flags.inputs === undefined ? Infinity : Number(flags.inputs);
+/** 60 s unless a number of inputs was asked for (then as long as they take). */
+const seconds = flags.seconds !== undefined
+  ? Number(flags.seconds)
+  : Number.isFinite(maxInputs)
+  ? Infinity
+  : 60;
 
 /** Counts one run reports. */
 interface Tally {
