@@ -4,16 +4,15 @@
  * capture time, and capped in number.
  * @module
  */
-import { be32, toHex } from "../bytes/cursor.ts";
+import { be32 } from "../bytes/cursor.ts";
 import type { Frame } from "../capture/frame.ts";
 import type { ConnectionEvent, ConnectionState, DecodeEvent } from "../events.ts";
-import { formatIp } from "../net/address.ts";
 import type { IpPacket } from "../net/packet.ts";
 import { readTcpHeader, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from "../net/tcp.ts";
 import { readUdpHeader, type UdpDatagram } from "../net/udp.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
-import { type Connection, newDirectionStats } from "./connection.ts";
+import { Connection, ip6Addresses } from "./connection.ts";
 import type { ObserverFactory } from "./observer.ts";
 import { serverSideByPort } from "./ports.ts";
 import { LruList } from "./lru.ts";
@@ -121,31 +120,50 @@ export class FlowTable {
       fromClient = this.#isFromClient(conn, p.src, seg.srcPort);
     }
     this.#seen(conn, p.frame);
-    const stats = fromClient ? conn.clientStats : conn.serverStats;
-    stats.packets++;
-    stats.payloadBytes += seg.payloadLength;
+    if (fromClient) conn.clientPackets++;
+    else conn.serverPackets++;
+    if (seg.payloadLength > 0) {
+      const more = conn.active();
+      (fromClient ? more.clientStats : more.serverStats).payloadBytes += seg.payloadLength;
+    }
     // After an RST, only its peer's data still in flight is delivered (a server's answer
     // crossing the client's reset); the side that reset has nothing more to say.
     if (
       conn.state !== "open" && conn.state !== "closed_fin" &&
       !(conn.state === "closed_rst" && conn.resetByClient !== fromClient)
     ) return;
-    const halves = conn.halves!;
-    const half = halves[fromClient ? 0 : 1];
-    if (flags & TCP_ACK) halves[fromClient ? 1 : 0].acknowledged(seg.ack);
-    const before = half.next;
-    half.segment(
-      seg.seq,
-      (flags & TCP_SYN) !== 0,
-      (flags & TCP_FIN) !== 0,
-      seg.payload,
-      seg.payloadLength,
-      p.frame,
-    );
-    // The peer of an RST moved its stream on (in-sequence bytes, not a retransmission or a
-    // segment out of order): it is still talking on this connection, so keep it a while longer.
-    if (conn.state === "closed_rst" && half.next !== before) {
-      conn.lingerUntil = p.frame.ts + CLOSE_LINGER_SECONDS;
+    let halves = conn.halves;
+    if (halves === undefined && (seg.payloadLength > 0 || (flags & TCP_FIN) !== 0)) {
+      halves = this.#makeHalves(conn, p.frame);
+    }
+    if (halves === undefined) {
+      // Nothing to reassemble yet (a handshake, a bare ACK, a flood of SYNs): keep only the
+      // numbers the halves will need.
+      if (flags & TCP_SYN) {
+        if (fromClient) conn.clientIsn = seg.seq | 0;
+        else conn.serverIsn = seg.seq | 0;
+      }
+      if (flags & TCP_ACK) {
+        if (fromClient) conn.clientAck = seg.ack | 0;
+        else conn.serverAck = seg.ack | 0;
+      }
+    } else {
+      const half = halves[fromClient ? 0 : 1];
+      if (flags & TCP_ACK) halves[fromClient ? 1 : 0].acknowledged(seg.ack);
+      const before = half.next;
+      half.segment(
+        seg.seq,
+        (flags & TCP_SYN) !== 0,
+        (flags & TCP_FIN) !== 0,
+        seg.payload,
+        seg.payloadLength,
+        p.frame,
+      );
+      // The peer of an RST moved its stream on (in-sequence bytes, not a retransmission or a
+      // segment out of order): it is still talking on this connection, so keep it a while longer.
+      if (conn.state === "closed_rst" && half.next !== before) {
+        conn.lingerUntil = p.frame.ts + CLOSE_LINGER_SECONDS;
+      }
     }
     if (flags & TCP_RST) {
       if (conn.state !== "closed_rst") {
@@ -153,7 +171,8 @@ export class FlowTable {
         this.#close(conn, "closed_rst", p.frame);
       }
     } else if (
-      conn.state === "open" && halves[0].finSeq !== undefined && halves[1].finSeq !== undefined
+      conn.state === "open" && halves !== undefined && halves[0].finSeq !== undefined &&
+      halves[1].finSeq !== undefined
     ) {
       this.#close(conn, "closed_fin", p.frame);
     }
@@ -175,9 +194,10 @@ export class FlowTable {
     conn ??= this.#create(p, d.srcPort, d.dstPort, "udp", 0);
     this.#seen(conn, p.frame);
     const fromClient = this.#isFromClient(conn, p.src, d.srcPort);
-    const stats = fromClient ? conn.clientStats : conn.serverStats;
-    stats.packets++;
-    stats.payloadBytes += d.payloadLength;
+    if (fromClient) conn.clientPackets++;
+    else conn.serverPackets++;
+    const more = conn.active();
+    (fromClient ? more.clientStats : more.serverStats).payloadBytes += d.payloadLength;
     observerOf(conn, this.observe)?.datagram?.(fromClient, d.payload, p.frame);
   }
 
@@ -187,8 +207,33 @@ export class FlowTable {
     if ((flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN) return false;
     if (conn.state !== "open") return true; // a fresh SYN after FIN/RST: port reuse
     // The same ISN is a retransmitted SYN; a new one is a new attempt (as tshark counts streams).
-    const isn = conn.halves![fromClient ? 0 : 1].isn;
-    return isn !== undefined && isn !== seq;
+    const isn = conn.halves !== undefined
+      ? conn.halves[fromClient ? 0 : 1].isn
+      : fromClient
+      ? conn.clientIsn
+      : conn.serverIsn;
+    return isn !== undefined && (isn | 0) !== (seq | 0);
+  }
+
+  /** A connection's halves, at its first data or FIN: told the SYNs and ACKs seen before. */
+  #makeHalves(conn: Connection, frame: Frame): [TcpHalf, TcpHalf] {
+    const max = this.limits.maxOutOfOrderBytes, more = conn.active();
+    const client = new TcpHalf(more.clientStats, new DirectionSink(conn, true, this.#budget), max);
+    const server = new TcpHalf(more.serverStats, new DirectionSink(conn, false, this.#budget), max);
+    if (conn.clientIsn !== undefined) {
+      client.segment(conn.clientIsn >>> 0, true, false, EMPTY, 0, frame);
+    }
+    if (conn.serverIsn !== undefined) {
+      server.segment(conn.serverIsn >>> 0, true, false, EMPTY, 0, frame);
+    }
+    if (conn.clientAck !== undefined) server.acknowledged(conn.clientAck >>> 0);
+    if (conn.serverAck !== undefined) client.acknowledged(conn.serverAck >>> 0);
+    conn.clientIsn =
+      conn.serverIsn =
+      conn.clientAck =
+      conn.serverAck =
+        undefined;
+    return more.halves = [client, server];
   }
 
   #lookup(
@@ -198,7 +243,7 @@ export class FlowTable {
     table: Map<string, Connection>,
   ): Connection | undefined {
     if (p.version !== 4) return table.get(flowKey(p, srcPort, dstPort));
-    const a = be32(p.src, 0), b = be32(p.dst, 0);
+    const a = be32(p.src, 0) | 0, b = be32(p.dst, 0) | 0;
     const slot = cacheSlot(a, b, srcPort, dstPort);
     const hit = this.#cache[slot];
     if (
@@ -219,7 +264,8 @@ export class FlowTable {
 
   #isFromClient(conn: Connection, src: Uint8Array, srcPort: number): boolean {
     if (srcPort !== conn.clientPort) return false;
-    const words = conn.clientWords;
+    if (conn.ip6 === undefined) return src.length === 4 && (be32(src, 0) | 0) === conn.clientIp4;
+    const words = conn.ip6.clientWords;
     if (words.length * 4 !== src.length) return false;
     for (let i = 0; i < words.length; i++) if (be32(src, i * 4) !== words[i]) return false;
     return true;
@@ -253,53 +299,25 @@ export class FlowTable {
     const serverAddr = srcIsClient ? p.dst : p.src;
     const clientPort = srcIsClient ? srcPort : dstPort,
       serverPort = srcIsClient ? dstPort : srcPort;
-    const id = this.#nextId++;
     const key = flowKey(p, srcPort, dstPort);
-    const conn: Connection = {
-      id,
-      transport,
+    const v4 = p.version === 4;
+    const conn = new Connection(
+      this.#nextId++,
       key,
-      client: { ip: formatIp(clientAddr), port: clientPort },
-      server: { ip: formatIp(serverAddr), port: serverPort },
-      clientWords: p.version === 4
-        ? [be32(clientAddr, 0)]
-        : [be32(clientAddr, 0), be32(clientAddr, 4), be32(clientAddr, 8), be32(clientAddr, 12)],
+      transport,
+      orientation,
+      v4 ? be32(clientAddr, 0) | 0 : 0,
+      v4 ? be32(serverAddr, 0) | 0 : 0,
+      v4 ? undefined : ip6Addresses(clientAddr, serverAddr),
       clientPort,
       serverPort,
-      clientIp4: p.version === 4 ? be32(clientAddr, 0) : -1,
-      serverIp4: p.version === 4 ? be32(serverAddr, 0) : -1,
-      retired: false,
-      orientation,
-      // Seen from its SYN or SYN-ACK: the handshake, not a mid-stream pickup.
-      handshake: orientation === "syn",
-      start: p.frame.ts,
-      firstFrame: p.frame.index,
-      lastTs: p.frame.ts,
-      lastFrame: p.frame.index,
-      lruPrev: undefined,
-      lruNext: undefined,
-      lruOwner: undefined,
-      state: "open",
-      resetByClient: undefined,
-      lingerUntil: Infinity,
-      clientStats: newDirectionStats(),
-      serverStats: newDirectionStats(),
-      halves: undefined,
-      observer: undefined,
-      observed: false,
-    };
-    if (transport === "tcp") {
-      this.tcpConnections++;
-      const max = this.limits.maxOutOfOrderBytes;
-      conn.halves = [
-        new TcpHalf(conn.clientStats, new DirectionSink(conn, true, this.#budget), max),
-        new TcpHalf(conn.serverStats, new DirectionSink(conn, false, this.#budget), max),
-      ];
-    } else this.udpConversations++;
+      p.frame.ts,
+      p.frame.index,
+    );
+    if (transport === "tcp") this.tcpConnections++;
+    else this.udpConversations++;
     table.set(key, conn);
-    if (p.version === 4) {
-      this.#cache[cacheSlot(conn.clientIp4, conn.serverIp4, clientPort, serverPort)] = conn;
-    }
+    if (v4) this.#cache[cacheSlot(conn.clientIp4, conn.serverIp4, clientPort, serverPort)] = conn;
     if (this.limits.connectionOpenEvents) this.out.push(connectionEvent(conn, "open"));
     return conn;
   }
@@ -328,10 +346,16 @@ export class FlowTable {
   #finish(conn: Connection, state: ConnectionState, frame: Frame | undefined): void {
     conn.retired = true;
     conn.lruOwner?.remove(conn);
+    if (!conn.ipv6) {
+      // A retired connection left in the lookup cache would stay alive until its slot is reused.
+      const slot = cacheSlot(conn.clientIp4, conn.serverIp4, conn.clientPort, conn.serverPort);
+      if (this.#cache[slot] === conn) this.#cache[slot] = undefined;
+    }
     // What the observers do with the last bytes is theirs: a fault there ends this connection only.
+    const more = conn.more;
     try {
-      if (conn.halves !== undefined) {
-        for (const half of conn.halves) {
+      if (more?.halves !== undefined) {
+        for (const half of more.halves) {
           try {
             half.flush(frame);
           } finally {
@@ -340,7 +364,7 @@ export class FlowTable {
         }
       }
       conn.state = state;
-      conn.observer?.close();
+      more?.observer?.close();
     } catch (e) {
       this.reporter.anomaly(
         "flow",
@@ -351,9 +375,11 @@ export class FlowTable {
         conn,
       );
     }
-    conn.halves = undefined;
+    if (more !== undefined) {
+      more.halves = undefined;
+      more.observer = undefined;
+    }
     conn.state = state;
-    conn.observer = undefined;
     this.out.push(connectionEvent(conn, "close"));
   }
 
@@ -430,11 +456,12 @@ interface OutOfOrderBudget {
  * port scan) are never made.
  */
 function observerOf(conn: Connection, factory: ObserverFactory | undefined) {
-  if (!conn.observed) {
-    conn.observed = true;
-    conn.observer = factory?.(conn);
+  const more = conn.active();
+  if (!more.observed) {
+    more.observed = true;
+    more.observer = factory?.(conn);
   }
-  return conn.observer;
+  return more.observer;
 }
 
 /** Where one direction of a connection sends what its reassembly produces. */
@@ -499,6 +526,7 @@ class DirectionSink implements HalfSink {
 
 /** Entries in the IPv4 lookup cache (a power of two). */
 const CACHE_SIZE = 1 << 13;
+const EMPTY = new Uint8Array(0);
 
 /** A cache slot for an IPv4 5-tuple, the same for both directions. */
 function cacheSlot(a: number, b: number, portA: number, portB: number): number {
@@ -507,13 +535,35 @@ function cacheSlot(a: number, b: number, portA: number, portB: number): number {
   return Math.imul(((a + b) | 0) ^ (a ^ b) << 5 ^ ports, 0x9e3779b1) >>> 19;
 }
 
-/** Canonical 5-tuple key, the same for both directions. */
+/**
+ * Canonical 5-tuple key, the same for both directions: the two ends, lower
+ * first, as 16-bit code units (address words, then port). One flat string of
+ * 6 units (IPv4) or 18 (IPv6), built at once: a key per live connection is
+ * the table's largest memory after the connection itself.
+ */
 function flowKey(p: IpPacket, srcPort: number, dstPort: number): string {
-  const s = p.version === 4 ? String(be32(p.src, 0)) : toHex(p.src);
-  const d = p.version === 4 ? String(be32(p.dst, 0)) : toHex(p.dst);
-  return s < d || (s === d && srcPort <= dstPort)
-    ? `${s}/${srcPort}/${d}/${dstPort}`
-    : `${d}/${dstPort}/${s}/${srcPort}`;
+  const s = p.src, d = p.dst;
+  let order = 0;
+  for (let i = 0; i < s.length && order === 0; i++) order = s[i]! - d[i]!;
+  if (order === 0) order = srcPort - dstPort;
+  const a = order <= 0 ? s : d, b = order <= 0 ? d : s;
+  const pa = order <= 0 ? srcPort : dstPort, pb = order <= 0 ? dstPort : srcPort;
+  if (a.length === 4) {
+    return String.fromCharCode(
+      (a[0]! << 8) | a[1]!,
+      (a[2]! << 8) | a[3]!,
+      pa,
+      (b[0]! << 8) | b[1]!,
+      (b[2]! << 8) | b[3]!,
+      pb,
+    );
+  }
+  const units: number[] = [];
+  for (let i = 0; i < a.length; i += 2) units.push((a[i]! << 8) | a[i + 1]!);
+  units.push(pa);
+  for (let i = 0; i < b.length; i += 2) units.push((b[i]! << 8) | b[i + 1]!);
+  units.push(pb);
+  return String.fromCharCode(...units);
 }
 
 function connectionEvent(conn: Connection, action: "open" | "close"): ConnectionEvent {
@@ -534,8 +584,8 @@ function connectionEvent(conn: Connection, action: "open" | "close"): Connection
     event.end = conn.lastTs;
     event.lastFrame = conn.lastFrame;
     event.state = conn.state;
-    event.clientStats = { ...conn.clientStats };
-    event.serverStats = { ...conn.serverStats };
+    event.clientStats = conn.stats(true);
+    event.serverStats = conn.stats(false);
     event.evidence = { frames: [conn.lastFrame], ts: conn.lastTs, connection: conn.id };
   }
   return event;
