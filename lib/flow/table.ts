@@ -6,13 +6,20 @@
  */
 import { be32 } from "../bytes/cursor.ts";
 import type { Frame } from "../capture/frame.ts";
-import type { ConnectionEvent, ConnectionState, DecodeEvent } from "../events.ts";
+import type {
+  ConnectionEvent,
+  ConnectionState,
+  DecodeEvent,
+  DirectionStats,
+  Endpoint,
+} from "../events.ts";
 import type { IpPacket } from "../net/packet.ts";
 import { readTcpHeader, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from "../net/tcp.ts";
 import { readUdpHeader, type UdpDatagram } from "../net/udp.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
-import { Connection, ip6Addresses } from "./connection.ts";
+import { Connection, ip6Addresses, ipv4Text, type Orientation } from "./connection.ts";
+import { EmbryoFlag, Embryos } from "./embryos.ts";
 import type { ObserverFactory } from "./observer.ts";
 import { serverSideByPort } from "./ports.ts";
 import { LruList } from "./lru.ts";
@@ -40,6 +47,8 @@ export class FlowTable {
   /** Open conversations from least to most recently active, per transport (their timeouts differ). */
   readonly #tcpLru = new LruList<Connection>();
   readonly #udpLru = new LruList<Connection>();
+  /** IPv4 TCP connections that have carried nothing yet, as rows (see embryos.ts). */
+  readonly #embryos = new Embryos();
   /** Closed TCP connections waiting out the linger, oldest first. */
   #lingering: { conn: Connection; until: number }[] = [];
   #lingerHead = 0;
@@ -92,11 +101,17 @@ export class FlowTable {
   /** Close every connection still open, in order of id. */
   end(): void {
     this.#expireLingering(Infinity);
-    const open = [...this.#tcp.values(), ...this.#udp.values()].sort((a, b) => a.id - b.id);
+    const e = this.#embryos;
+    const open: [number, Connection | number][] = [];
+    for (const conn of this.#tcp.values()) open.push([conn.id, conn]);
+    for (const conn of this.#udp.values()) open.push([conn.id, conn]);
+    for (const row of e.rows()) open.push([e.id[row]!, row]);
+    open.sort((a, b) => a[0] - b[0]);
     this.#tcp.clear();
     this.#udp.clear();
-    for (const conn of open) {
-      this.#finish(conn, conn.state === "open" ? "capture_end" : conn.state, undefined);
+    for (const [, conn] of open) {
+      if (typeof conn === "number") this.#retireEmbryo(conn, "capture_end");
+      else this.#finish(conn, conn.state === "open" ? "capture_end" : conn.state, undefined);
     }
   }
 
@@ -109,7 +124,24 @@ export class FlowTable {
       return;
     }
     const flags = seg.flags;
-    let conn = this.#lookup(p, seg.srcPort, seg.dstPort, this.#tcp);
+    let conn = this.#cached(p, seg.srcPort, seg.dstPort, this.#tcp);
+    // Until it carries something, an IPv4 connection is a row of the embryo table.
+    const quiet = p.version === 4 && seg.payloadLength === 0 &&
+      (flags & (TCP_FIN | TCP_RST)) === 0;
+    if (conn === undefined && p.version === 4) {
+      const src = be32(p.src, 0) | 0, dst = be32(p.dst, 0) | 0;
+      const row = this.#embryos.find(src, dst, seg.srcPort, seg.dstPort);
+      if (row >= 0) {
+        const fromClient = src === this.#embryos.clientIp[row] &&
+          seg.srcPort === this.#embryos.ports[row]! >>> 16;
+        if (this.#embryoStartsAnew(row, fromClient, flags, seg.seq, p.frame.ts)) {
+          this.#retireEmbryo(row, "timeout");
+        } else if (quiet) return this.#embryoPacket(row, fromClient, p.frame);
+        else conn = this.#promote(row);
+      }
+    }
+    conn ??= this.#lookup(p, seg.srcPort, seg.dstPort, this.#tcp);
+    if (conn === undefined && quiet) return this.#createEmbryo(p);
     let fromClient = conn !== undefined && this.#isFromClient(conn, p.src, seg.srcPort);
     if (conn !== undefined && this.#startsAnew(conn, fromClient, flags, seg.seq, p.frame.ts)) {
       this.#retire(conn, p.frame);
@@ -242,10 +274,25 @@ export class FlowTable {
     dstPort: number,
     table: Map<string, Connection>,
   ): Connection | undefined {
-    if (p.version !== 4) return table.get(flowKey(p, srcPort, dstPort));
+    const hit = this.#cached(p, srcPort, dstPort, table);
+    if (hit !== undefined) return hit;
+    const conn = table.get(flowKey(p, srcPort, dstPort));
+    if (conn !== undefined && p.version === 4) {
+      this.#cache[cacheSlot(be32(p.src, 0) | 0, be32(p.dst, 0) | 0, srcPort, dstPort)] = conn;
+    }
+    return conn;
+  }
+
+  /** An IPv4 conversation from the lookup cache, if there. */
+  #cached(
+    p: IpPacket,
+    srcPort: number,
+    dstPort: number,
+    table: Map<string, Connection>,
+  ): Connection | undefined {
+    if (p.version !== 4) return undefined;
     const a = be32(p.src, 0) | 0, b = be32(p.dst, 0) | 0;
-    const slot = cacheSlot(a, b, srcPort, dstPort);
-    const hit = this.#cache[slot];
+    const hit = this.#cache[cacheSlot(a, b, srcPort, dstPort)];
     if (
       hit !== undefined && !hit.retired && this.#tableOf(hit) === table &&
       ((a === hit.clientIp4 && srcPort === hit.clientPort && b === hit.serverIp4 &&
@@ -253,9 +300,7 @@ export class FlowTable {
         (b === hit.clientIp4 && dstPort === hit.clientPort && a === hit.serverIp4 &&
           srcPort === hit.serverPort))
     ) return hit;
-    const conn = table.get(flowKey(p, srcPort, dstPort));
-    if (conn !== undefined) this.#cache[slot] = conn;
-    return conn;
+    return undefined;
   }
 
   #tableOf(conn: Connection): Map<string, Connection> {
@@ -279,22 +324,8 @@ export class FlowTable {
     flags: number,
   ): Connection {
     const table = transport === "tcp" ? this.#tcp : this.#udp;
-    // Closed connections still lingering count too: they hold memory until they go.
-    if (this.#tcp.size + this.#udp.size >= this.limits.maxConnections) this.#evictOldest(p.frame);
-    let srcIsClient: boolean;
-    let orientation: Connection["orientation"];
-    const synAck = flags & (TCP_SYN | TCP_ACK);
-    if (transport === "tcp" && synAck === TCP_SYN) {
-      srcIsClient = true;
-      orientation = "syn";
-    } else if (transport === "tcp" && synAck === (TCP_SYN | TCP_ACK)) {
-      srcIsClient = false;
-      orientation = "syn";
-    } else {
-      const side = serverSideByPort(srcPort, dstPort);
-      srcIsClient = side !== 0;
-      orientation = side === -1 ? "first_packet" : "port";
-    }
+    this.#makeRoom(p.frame);
+    const { srcIsClient, orientation } = orient(transport, flags, srcPort, dstPort);
     const clientAddr = srcIsClient ? p.src : p.dst;
     const serverAddr = srcIsClient ? p.dst : p.src;
     const clientPort = srcIsClient ? srcPort : dstPort,
@@ -320,6 +351,120 @@ export class FlowTable {
     if (v4) this.#cache[cacheSlot(conn.clientIp4, conn.serverIp4, clientPort, serverPort)] = conn;
     if (this.limits.connectionOpenEvents) this.out.push(connectionEvent(conn, "open"));
     return conn;
+  }
+
+  /** Closed connections still lingering count too: they hold memory until they go. */
+  #makeRoom(frame: Frame): void {
+    const size = this.#tcp.size + this.#udp.size + this.#embryos.size;
+    if (size >= this.limits.maxConnections) this.#evictOldest(frame);
+  }
+
+  /** A new IPv4 TCP connection whose first packet carries nothing: a row, not an object. */
+  #createEmbryo(p: IpPacket): void {
+    const seg = this.#seg, e = this.#embryos;
+    this.#makeRoom(p.frame);
+    const { srcIsClient, orientation } = orient("tcp", seg.flags, seg.srcPort, seg.dstPort);
+    const src = be32(p.src, 0) | 0, dst = be32(p.dst, 0) | 0;
+    const row = srcIsClient
+      ? e.add(src, dst, seg.srcPort, seg.dstPort)
+      : e.add(dst, src, seg.dstPort, seg.srcPort);
+    e.id[row] = this.#nextId++;
+    e.firstFrame[row] = e.lastFrame[row] = p.frame.index;
+    e.start[row] = e.lastTs[row] = p.frame.ts;
+    e.flags[row] = ORIENTATIONS.indexOf(orientation);
+    this.tcpConnections++;
+    if (this.limits.connectionOpenEvents) {
+      this.out.push(connectionEvent(this.#embryoView(row, "open"), "open"));
+    }
+    this.#embryoPacket(row, srcIsClient, p.frame, false);
+  }
+
+  /** A packet that carries nothing on an embryo: counted, its SYN's or ACK's number kept. */
+  #embryoPacket(row: number, fromClient: boolean, frame: Frame, seen = true): void {
+    const seg = this.#seg, e = this.#embryos;
+    if (seen) {
+      if (frame.ts > e.lastTs[row]!) e.lastTs[row] = frame.ts;
+      e.lastFrame[row] = frame.index;
+      e.touch(row);
+    }
+    if (fromClient) e.clientPackets[row]!++;
+    else e.serverPackets[row]!++;
+    if (seg.flags & TCP_SYN) {
+      (fromClient ? e.clientIsn : e.serverIsn)[row] = seg.seq | 0;
+      e.flags[row]! |= fromClient ? EmbryoFlag.CLIENT_ISN : EmbryoFlag.SERVER_ISN;
+    }
+    if (seg.flags & TCP_ACK) {
+      (fromClient ? e.clientAck : e.serverAck)[row] = seg.ack | 0;
+      e.flags[row]! |= fromClient ? EmbryoFlag.CLIENT_ACK : EmbryoFlag.SERVER_ACK;
+    }
+  }
+
+  /** {@link #startsAnew} for an embryo: idle past the timeout, or a SYN with another ISN. */
+  #embryoStartsAnew(row: number, fromClient: boolean, flags: number, seq: number, ts: number) {
+    const e = this.#embryos;
+    if (ts - e.lastTs[row]! > this.limits.tcpIdleTimeout) return true;
+    if ((flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN) return false;
+    const known = e.flags[row]! & (fromClient ? EmbryoFlag.CLIENT_ISN : EmbryoFlag.SERVER_ISN);
+    return known !== 0 && (fromClient ? e.clientIsn : e.serverIsn)[row] !== (seq | 0);
+  }
+
+  /** An embryo carries something now: it becomes a connection object, with the same id. */
+  #promote(row: number): Connection {
+    const e = this.#embryos, ports = e.ports[row]!, f = e.flags[row]!;
+    const client = e.clientIp[row]!, server = e.serverIp[row]!;
+    const key = ipv4FlowKey(client, ports >>> 16, server, ports & 0xffff);
+    const conn = new Connection(
+      e.id[row]!,
+      key,
+      "tcp",
+      ORIENTATIONS[f & EmbryoFlag.ORIENTATION]!,
+      e.clientIp[row]!,
+      e.serverIp[row]!,
+      undefined,
+      ports >>> 16,
+      ports & 0xffff,
+      e.start[row]!,
+      e.firstFrame[row]!,
+    );
+    conn.lastTs = e.lastTs[row]!;
+    conn.lastFrame = e.lastFrame[row]!;
+    conn.clientPackets = e.clientPackets[row]!;
+    conn.serverPackets = e.serverPackets[row]!;
+    if (f & EmbryoFlag.CLIENT_ISN) conn.clientIsn = e.clientIsn[row]!;
+    if (f & EmbryoFlag.SERVER_ISN) conn.serverIsn = e.serverIsn[row]!;
+    if (f & EmbryoFlag.CLIENT_ACK) conn.clientAck = e.clientAck[row]!;
+    if (f & EmbryoFlag.SERVER_ACK) conn.serverAck = e.serverAck[row]!;
+    e.remove(row);
+    this.#tcp.set(key, conn);
+    this.#cache[cacheSlot(conn.clientIp4, conn.serverIp4, conn.clientPort, conn.serverPort)] = conn;
+    return conn;
+  }
+
+  /** An embryo leaves the table: its close event. */
+  #retireEmbryo(row: number, state: ConnectionState): void {
+    this.out.push(connectionEvent(this.#embryoView(row, state), "close"));
+    this.#embryos.remove(row);
+  }
+
+  /** What the events of an embryo say, as a connection would. */
+  #embryoView(row: number, state: ConnectionState): ConnectionView {
+    const e = this.#embryos, ports = e.ports[row]!;
+    const orientation = ORIENTATIONS[e.flags[row]! & EmbryoFlag.ORIENTATION]!;
+    const packets = [e.clientPackets[row]!, e.serverPackets[row]!];
+    return {
+      id: e.id[row]!,
+      transport: "tcp",
+      client: { ip: ipv4Text(e.clientIp[row]!), port: ports >>> 16 },
+      server: { ip: ipv4Text(e.serverIp[row]!), port: ports & 0xffff },
+      orientation,
+      handshake: orientation === "syn",
+      start: e.start[row]!,
+      firstFrame: e.firstFrame[row]!,
+      lastTs: e.lastTs[row]!,
+      lastFrame: e.lastFrame[row]!,
+      state,
+      stats: (client) => ({ ...ZERO_STATS, packets: packets[client ? 0 : 1]! }),
+    };
   }
 
   #seen(conn: Connection, frame: Frame): void {
@@ -388,6 +533,8 @@ export class FlowTable {
     this.#expireLingering(now);
     this.#expireIdle(this.#tcpLru, now - this.limits.tcpIdleTimeout);
     this.#expireIdle(this.#udpLru, now - this.limits.udpIdleTimeout);
+    const e = this.#embryos, before = now - this.limits.tcpIdleTimeout;
+    while (e.oldest >= 0 && e.lastTs[e.oldest]! < before) this.#retireEmbryo(e.oldest, "timeout");
   }
 
   #expireLingering(now: number): void {
@@ -415,15 +562,21 @@ export class FlowTable {
     const tcp = this.#tcpLru.oldest, udp = this.#udpLru.oldest;
     const victim = this.#oldestLingering() ??
       (tcp === undefined ? udp : udp === undefined || tcp.lastTs <= udp.lastTs ? tcp : udp);
+    const e = this.#embryos, row = e.oldest;
+    const detail =
+      `more than ${this.limits.maxConnections} open conversations; the least recently active closed as evicted`;
+    if (
+      row >= 0 &&
+      (victim === undefined || (victim.state === "open" && e.lastTs[row]! < victim.lastTs))
+    ) {
+      const view = this.#embryoView(row, "evicted");
+      this.reporter.limit("flow", "maxConnections", detail, frame.index, frame.ts, view);
+      this.out.push(connectionEvent(view, "close"));
+      e.remove(row);
+      return;
+    }
     if (victim === undefined) return;
-    this.reporter.limit(
-      "flow",
-      "maxConnections",
-      `more than ${this.limits.maxConnections} open conversations; the least recently active closed as evicted`,
-      frame.index,
-      frame.ts,
-      victim,
-    );
+    this.reporter.limit("flow", "maxConnections", detail, frame.index, frame.ts, victim);
     const table = this.#tableOf(victim);
     table.delete(victim.key);
     this.#finish(victim, victim.state === "open" ? "evicted" : victim.state, frame);
@@ -543,31 +696,91 @@ function cacheSlot(a: number, b: number, portA: number, portB: number): number {
  */
 function flowKey(p: IpPacket, srcPort: number, dstPort: number): string {
   const s = p.src, d = p.dst;
+  if (s.length === 4) return ipv4FlowKey(be32(s, 0), srcPort, be32(d, 0), dstPort);
   let order = 0;
   for (let i = 0; i < s.length && order === 0; i++) order = s[i]! - d[i]!;
   if (order === 0) order = srcPort - dstPort;
   const a = order <= 0 ? s : d, b = order <= 0 ? d : s;
-  const pa = order <= 0 ? srcPort : dstPort, pb = order <= 0 ? dstPort : srcPort;
-  if (a.length === 4) {
-    return String.fromCharCode(
-      (a[0]! << 8) | a[1]!,
-      (a[2]! << 8) | a[3]!,
-      pa,
-      (b[0]! << 8) | b[1]!,
-      (b[2]! << 8) | b[3]!,
-      pb,
-    );
-  }
   const units: number[] = [];
   for (let i = 0; i < a.length; i += 2) units.push((a[i]! << 8) | a[i + 1]!);
-  units.push(pa);
+  units.push(order <= 0 ? srcPort : dstPort);
   for (let i = 0; i < b.length; i += 2) units.push((b[i]! << 8) | b[i + 1]!);
-  units.push(pb);
+  units.push(order <= 0 ? dstPort : srcPort);
   return String.fromCharCode(...units);
 }
 
-function connectionEvent(conn: Connection, action: "open" | "close"): ConnectionEvent {
-  const event: ConnectionEvent = {
+/** {@link flowKey} of an IPv4 conversation from its numbers (signed or not). */
+function ipv4FlowKey(a: number, pa: number, b: number, pb: number): string {
+  const ua = a >>> 0, ub = b >>> 0;
+  if (ua > ub || (ua === ub && pa > pb)) return ipv4FlowKey(b, pb, a, pa);
+  return String.fromCharCode(ua >>> 16, ua & 0xffff, pa, ub >>> 16, ub & 0xffff, pb);
+}
+
+/** What a connection event is made from: a {@link Connection}, or an embryo's view. */
+interface ConnectionView {
+  readonly id: number;
+  readonly transport: "tcp" | "udp";
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  readonly orientation: Orientation;
+  readonly handshake: boolean;
+  readonly start: number;
+  readonly firstFrame: number;
+  readonly lastTs: number;
+  readonly lastFrame: number;
+  readonly state: ConnectionState;
+  stats(client: boolean): DirectionStats;
+}
+
+const ORIENTATIONS: readonly Orientation[] = ["syn", "port", "first_packet"];
+const ZERO_STATS: Readonly<DirectionStats> = Object.freeze({
+  packets: 0,
+  payloadBytes: 0,
+  streamBytes: 0,
+  gapBytes: 0,
+  gaps: 0,
+  retransmittedBytes: 0,
+});
+
+/** Which side of a new conversation opened it, and how that was decided. */
+function orient(
+  transport: "tcp" | "udp",
+  flags: number,
+  srcPort: number,
+  dstPort: number,
+): { srcIsClient: boolean; orientation: Orientation } {
+  const synAck = flags & (TCP_SYN | TCP_ACK);
+  if (transport === "tcp" && synAck === TCP_SYN) return { srcIsClient: true, orientation: "syn" };
+  if (transport === "tcp" && synAck === (TCP_SYN | TCP_ACK)) {
+    return { srcIsClient: false, orientation: "syn" };
+  }
+  const side = serverSideByPort(srcPort, dstPort);
+  return { srcIsClient: side !== 0, orientation: side === -1 ? "first_packet" : "port" };
+}
+
+/**
+ * A connection's open or close event, made whole at once, `seq` included (the
+ * decoder numbers it; a property added later would cost every event an
+ * out-of-object property store). The keys are in the order they always had.
+ */
+function connectionEvent(conn: ConnectionView, action: "open" | "close"): ConnectionEvent {
+  if (action === "open") {
+    return {
+      type: "connection",
+      action,
+      id: conn.id,
+      transport: conn.transport,
+      client: conn.client,
+      server: conn.server,
+      orientation: conn.orientation,
+      handshake: conn.handshake,
+      start: conn.start,
+      firstFrame: conn.firstFrame,
+      evidence: { frames: [conn.firstFrame], ts: conn.start, connection: conn.id },
+      seq: 0,
+    };
+  }
+  return {
     type: "connection",
     action,
     id: conn.id,
@@ -578,15 +791,12 @@ function connectionEvent(conn: Connection, action: "open" | "close"): Connection
     handshake: conn.handshake,
     start: conn.start,
     firstFrame: conn.firstFrame,
-    evidence: { frames: [conn.firstFrame], ts: conn.start, connection: conn.id },
+    evidence: { frames: [conn.lastFrame], ts: conn.lastTs, connection: conn.id },
+    end: conn.lastTs,
+    lastFrame: conn.lastFrame,
+    state: conn.state,
+    clientStats: conn.stats(true),
+    serverStats: conn.stats(false),
+    seq: 0,
   };
-  if (action === "close") {
-    event.end = conn.lastTs;
-    event.lastFrame = conn.lastFrame;
-    event.state = conn.state;
-    event.clientStats = conn.stats(true);
-    event.serverStats = conn.stats(false);
-    event.evidence = { frames: [conn.lastFrame], ts: conn.lastTs, connection: conn.id };
-  }
-  return event;
 }
