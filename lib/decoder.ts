@@ -16,6 +16,7 @@ import { Reporter } from "./report.ts";
 import { type IoConsumer, IoConsumers } from "./smb/io.ts";
 import { KerberosTickets } from "./auth/kerberos_tickets.ts";
 import { type KeyOptions, Keyring } from "./auth/keyring.ts";
+import { DecompressionBudget } from "./smb/smb2/decompression_budget.ts";
 import { Smb2SessionTable } from "./smb/smb2/sessions.ts";
 import { SmbTally } from "./tally.ts";
 import { FileTracker } from "./files/tracker.ts";
@@ -186,6 +187,11 @@ export class Decoder {
         nextOpenId: () => ++opens,
         tickets,
         keyring,
+        decompression: new DecompressionBudget(
+          this.limits,
+          this.#reporter,
+          io.fileData || io.pipeData,
+        ),
       },
       dcerpc,
     };
@@ -234,10 +240,11 @@ export class Decoder {
     this.#capture.end();
     this.#network.end();
     if (this.#files !== undefined) this.#files.ending = true;
-    this.#flows.end();
-    this.#pipes?.end();
-    this.#files?.end();
-    this.#transcripts?.end();
+    // Each layer's end in its own try: a fault in one is a `bug` anomaly, never a throw.
+    this.#ending("flow", () => this.#flows.end());
+    this.#ending("dcerpc", () => this.#pipes?.end());
+    this.#ending("files", () => this.#files?.end());
+    this.#ending("files", () => this.#transcripts?.end());
     this.#watch(this.#out);
     // What watchers raise at the end (rules counting to a threshold) is numbered and watched too.
     const from = this.#out.length;
@@ -249,6 +256,14 @@ export class Decoder {
     summary.seq = ++this.#seq;
     this.#out.push(summary);
     return this.#out.splice(0);
+  }
+
+  #ending(layer: "flow" | "dcerpc" | "files", end: () => void): void {
+    try {
+      end();
+    } catch (e) {
+      this.#reporter.anomaly(layer, "bug", `${layer} layer failed at the end: ${e}`, 0, 0);
+    }
   }
 
   #drain(): DecodeEvent[] {

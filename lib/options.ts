@@ -59,6 +59,10 @@ export interface LimitOptions {
   maxFileBufferBytes?: number;
   /** Bytes held that way across all files. Past this hashing stops for the file that would exceed it. @default {67108864} */
   maxTotalFileBufferBytes?: number;
+  /** Bytes an SMB2 compressed message may decompress to per compressed byte, weighed per connection (past its first 16 MiB) and per capture (past its first 64 MiB). A message that would pass it is not decompressed. @default {32} */
+  maxDecompressionRatio?: number;
+  /** Bytes SMB2 decompression may produce in the whole capture. Past this no message is decompressed. @default {4294967296} */
+  maxTotalDecompressedBytes?: number;
   /** Decode DCE/RPC on SMB named pipes, on TCP (port 135, ports learned from the endpoint mapper, any port by content) and on UDP: `rpc` events and RPC-level logins (needs `decodeSmb` for pipes). @default {true} */
   decodeDcerpc?: boolean;
   /** Decode the arguments and results of the operations smbscope knows (needs `decodeDcerpc`). @default {true} */
@@ -147,6 +151,8 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   maxSmbStateEntries: 10_000,
   smbProbeBytes: 64 << 10,
   maxSmbSessions: 10_000,
+  maxDecompressionRatio: 32,
+  maxTotalDecompressedBytes: 4 * 1024 ** 3,
   fileEvents: true,
   fileHashes: true,
   maxTrackedFiles: 100_000,

@@ -446,7 +446,9 @@ export class Association {
       this.#lastTs,
       this.#ref(),
     );
-    const [key, oldest] = this.#calls.entries().next().value!;
+    const next = this.#calls.entries().next();
+    if (next.done) return; // a cap of 0: nothing held to drop
+    const [key, oldest] = next.value;
     this.#calls.delete(key);
     this.#emitCall(oldest, "no_response");
   }

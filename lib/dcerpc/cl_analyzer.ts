@@ -108,9 +108,12 @@ export class DcerpcUdpAnalyzer implements StreamObserver {
           frame.ts,
           this.conn,
         );
-        const [k, oldest] = this.#calls.entries().next().value!;
-        this.#calls.delete(k);
-        this.#emit(oldest, "no_response", undefined, undefined);
+        const next = this.#calls.entries().next();
+        if (!next.done) { // a cap of 0: nothing held to drop
+          const [k, oldest] = next.value;
+          this.#calls.delete(k);
+          this.#emit(oldest, "no_response", undefined, undefined);
+        }
       }
       this.#calls.set(key, { header: h, frames: [frame.index], ts: frame.ts, stubBytes: h.length });
       return;

@@ -212,7 +212,7 @@ export class FileTracker {
     if (known !== undefined) return known;
     if (evidence === undefined) return undefined; // lost before anything was seen of it
     if (this.#open.size >= this.options.maxTrackedFiles) {
-      const oldest = this.#open.values().next().value!;
+      const oldest = this.#open.values().next().value;
       this.reporter.limit(
         "files",
         "maxTrackedFiles",
@@ -221,6 +221,7 @@ export class FileTracker {
         evidence.ts,
         { id: file.connection, client: file.client, server: file.server },
       );
+      if (oldest === undefined) return undefined; // a cap of 0 follows nothing
       this.#finish(oldest, "evicted", undefined);
     }
     const t: Tracked = {

@@ -4,16 +4,22 @@
  * capture time, and capped in number.
  * @module
  */
-import { be32, toHex } from "../bytes/cursor.ts";
+import { be32 } from "../bytes/cursor.ts";
 import type { Frame } from "../capture/frame.ts";
-import type { ConnectionEvent, ConnectionState, DecodeEvent } from "../events.ts";
-import { formatIp } from "../net/address.ts";
+import type {
+  ConnectionEvent,
+  ConnectionState,
+  DecodeEvent,
+  DirectionStats,
+  Endpoint,
+} from "../events.ts";
 import type { IpPacket } from "../net/packet.ts";
 import { readTcpHeader, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from "../net/tcp.ts";
 import { readUdpHeader, type UdpDatagram } from "../net/udp.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
-import { type Connection, newDirectionStats } from "./connection.ts";
+import { Connection, ip6Addresses, ipv4Text, type Orientation } from "./connection.ts";
+import { EmbryoFlag, Embryos } from "./embryos.ts";
 import type { ObserverFactory } from "./observer.ts";
 import { serverSideByPort } from "./ports.ts";
 import { LruList } from "./lru.ts";
@@ -41,6 +47,8 @@ export class FlowTable {
   /** Open conversations from least to most recently active, per transport (their timeouts differ). */
   readonly #tcpLru = new LruList<Connection>();
   readonly #udpLru = new LruList<Connection>();
+  /** IPv4 TCP connections that have carried nothing yet, as rows (see embryos.ts). */
+  readonly #embryos = new Embryos();
   /** Closed TCP connections waiting out the linger, oldest first. */
   #lingering: { conn: Connection; until: number }[] = [];
   #lingerHead = 0;
@@ -93,11 +101,17 @@ export class FlowTable {
   /** Close every connection still open, in order of id. */
   end(): void {
     this.#expireLingering(Infinity);
-    const open = [...this.#tcp.values(), ...this.#udp.values()].sort((a, b) => a.id - b.id);
+    const e = this.#embryos;
+    const open: [number, Connection | number][] = [];
+    for (const conn of this.#tcp.values()) open.push([conn.id, conn]);
+    for (const conn of this.#udp.values()) open.push([conn.id, conn]);
+    for (const row of e.rows()) open.push([e.id[row]!, row]);
+    open.sort((a, b) => a[0] - b[0]);
     this.#tcp.clear();
     this.#udp.clear();
-    for (const conn of open) {
-      this.#finish(conn, conn.state === "open" ? "capture_end" : conn.state, undefined);
+    for (const [, conn] of open) {
+      if (typeof conn === "number") this.#retireEmbryo(conn, "capture_end");
+      else this.#finish(conn, conn.state === "open" ? "capture_end" : conn.state, undefined);
     }
   }
 
@@ -110,7 +124,24 @@ export class FlowTable {
       return;
     }
     const flags = seg.flags;
-    let conn = this.#lookup(p, seg.srcPort, seg.dstPort, this.#tcp);
+    let conn = this.#cached(p, seg.srcPort, seg.dstPort, this.#tcp);
+    // Until it carries something, an IPv4 connection is a row of the embryo table.
+    const quiet = p.version === 4 && seg.payloadLength === 0 &&
+      (flags & (TCP_FIN | TCP_RST)) === 0;
+    if (conn === undefined && p.version === 4) {
+      const src = be32(p.src, 0) | 0, dst = be32(p.dst, 0) | 0;
+      const row = this.#embryos.find(src, dst, seg.srcPort, seg.dstPort);
+      if (row >= 0) {
+        const fromClient = src === this.#embryos.clientIp[row] &&
+          seg.srcPort === this.#embryos.ports[row]! >>> 16;
+        if (this.#embryoStartsAnew(row, fromClient, flags, seg.seq, p.frame.ts)) {
+          this.#retireEmbryo(row, "timeout");
+        } else if (quiet) return this.#embryoPacket(row, fromClient, p.frame);
+        else conn = this.#promote(row);
+      }
+    }
+    conn ??= this.#lookup(p, seg.srcPort, seg.dstPort, this.#tcp);
+    if (conn === undefined && quiet) return this.#createEmbryo(p);
     let fromClient = conn !== undefined && this.#isFromClient(conn, p.src, seg.srcPort);
     if (conn !== undefined && this.#startsAnew(conn, fromClient, flags, seg.seq, p.frame.ts)) {
       this.#retire(conn, p.frame);
@@ -121,31 +152,50 @@ export class FlowTable {
       fromClient = this.#isFromClient(conn, p.src, seg.srcPort);
     }
     this.#seen(conn, p.frame);
-    const stats = fromClient ? conn.clientStats : conn.serverStats;
-    stats.packets++;
-    stats.payloadBytes += seg.payloadLength;
+    if (fromClient) conn.clientPackets++;
+    else conn.serverPackets++;
+    if (seg.payloadLength > 0) {
+      const more = conn.active();
+      (fromClient ? more.clientStats : more.serverStats).payloadBytes += seg.payloadLength;
+    }
     // After an RST, only its peer's data still in flight is delivered (a server's answer
     // crossing the client's reset); the side that reset has nothing more to say.
     if (
       conn.state !== "open" && conn.state !== "closed_fin" &&
       !(conn.state === "closed_rst" && conn.resetByClient !== fromClient)
     ) return;
-    const halves = conn.halves!;
-    const half = halves[fromClient ? 0 : 1];
-    if (flags & TCP_ACK) halves[fromClient ? 1 : 0].acknowledged(seg.ack);
-    const before = half.next;
-    half.segment(
-      seg.seq,
-      (flags & TCP_SYN) !== 0,
-      (flags & TCP_FIN) !== 0,
-      seg.payload,
-      seg.payloadLength,
-      p.frame,
-    );
-    // The peer of an RST moved its stream on (in-sequence bytes, not a retransmission or a
-    // segment out of order): it is still talking on this connection, so keep it a while longer.
-    if (conn.state === "closed_rst" && half.next !== before) {
-      conn.lingerUntil = p.frame.ts + CLOSE_LINGER_SECONDS;
+    let halves = conn.halves;
+    if (halves === undefined && (seg.payloadLength > 0 || (flags & TCP_FIN) !== 0)) {
+      halves = this.#makeHalves(conn, p.frame);
+    }
+    if (halves === undefined) {
+      // Nothing to reassemble yet (a handshake, a bare ACK, a flood of SYNs): keep only the
+      // numbers the halves will need.
+      if (flags & TCP_SYN) {
+        if (fromClient) conn.clientIsn = seg.seq | 0;
+        else conn.serverIsn = seg.seq | 0;
+      }
+      if (flags & TCP_ACK) {
+        if (fromClient) conn.clientAck = seg.ack | 0;
+        else conn.serverAck = seg.ack | 0;
+      }
+    } else {
+      const half = halves[fromClient ? 0 : 1];
+      if (flags & TCP_ACK) halves[fromClient ? 1 : 0].acknowledged(seg.ack);
+      const before = half.next;
+      half.segment(
+        seg.seq,
+        (flags & TCP_SYN) !== 0,
+        (flags & TCP_FIN) !== 0,
+        seg.payload,
+        seg.payloadLength,
+        p.frame,
+      );
+      // The peer of an RST moved its stream on (in-sequence bytes, not a retransmission or a
+      // segment out of order): it is still talking on this connection, so keep it a while longer.
+      if (conn.state === "closed_rst" && half.next !== before) {
+        conn.lingerUntil = p.frame.ts + CLOSE_LINGER_SECONDS;
+      }
     }
     if (flags & TCP_RST) {
       if (conn.state !== "closed_rst") {
@@ -153,7 +203,8 @@ export class FlowTable {
         this.#close(conn, "closed_rst", p.frame);
       }
     } else if (
-      conn.state === "open" && halves[0].finSeq !== undefined && halves[1].finSeq !== undefined
+      conn.state === "open" && halves !== undefined && halves[0].finSeq !== undefined &&
+      halves[1].finSeq !== undefined
     ) {
       this.#close(conn, "closed_fin", p.frame);
     }
@@ -175,9 +226,10 @@ export class FlowTable {
     conn ??= this.#create(p, d.srcPort, d.dstPort, "udp", 0);
     this.#seen(conn, p.frame);
     const fromClient = this.#isFromClient(conn, p.src, d.srcPort);
-    const stats = fromClient ? conn.clientStats : conn.serverStats;
-    stats.packets++;
-    stats.payloadBytes += d.payloadLength;
+    if (fromClient) conn.clientPackets++;
+    else conn.serverPackets++;
+    const more = conn.active();
+    (fromClient ? more.clientStats : more.serverStats).payloadBytes += d.payloadLength;
     observerOf(conn, this.observe)?.datagram?.(fromClient, d.payload, p.frame);
   }
 
@@ -187,8 +239,33 @@ export class FlowTable {
     if ((flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN) return false;
     if (conn.state !== "open") return true; // a fresh SYN after FIN/RST: port reuse
     // The same ISN is a retransmitted SYN; a new one is a new attempt (as tshark counts streams).
-    const isn = conn.halves![fromClient ? 0 : 1].isn;
-    return isn !== undefined && isn !== seq;
+    const isn = conn.halves !== undefined
+      ? conn.halves[fromClient ? 0 : 1].isn
+      : fromClient
+      ? conn.clientIsn
+      : conn.serverIsn;
+    return isn !== undefined && (isn | 0) !== (seq | 0);
+  }
+
+  /** A connection's halves, at its first data or FIN: told the SYNs and ACKs seen before. */
+  #makeHalves(conn: Connection, frame: Frame): [TcpHalf, TcpHalf] {
+    const max = this.limits.maxOutOfOrderBytes, more = conn.active();
+    const client = new TcpHalf(more.clientStats, new DirectionSink(conn, true, this.#budget), max);
+    const server = new TcpHalf(more.serverStats, new DirectionSink(conn, false, this.#budget), max);
+    if (conn.clientIsn !== undefined) {
+      client.segment(conn.clientIsn >>> 0, true, false, EMPTY, 0, frame);
+    }
+    if (conn.serverIsn !== undefined) {
+      server.segment(conn.serverIsn >>> 0, true, false, EMPTY, 0, frame);
+    }
+    if (conn.clientAck !== undefined) server.acknowledged(conn.clientAck >>> 0);
+    if (conn.serverAck !== undefined) client.acknowledged(conn.serverAck >>> 0);
+    conn.clientIsn =
+      conn.serverIsn =
+      conn.clientAck =
+      conn.serverAck =
+        undefined;
+    return more.halves = [client, server];
   }
 
   #lookup(
@@ -197,10 +274,25 @@ export class FlowTable {
     dstPort: number,
     table: Map<string, Connection>,
   ): Connection | undefined {
-    if (p.version !== 4) return table.get(flowKey(p, srcPort, dstPort));
-    const a = be32(p.src, 0), b = be32(p.dst, 0);
-    const slot = cacheSlot(a, b, srcPort, dstPort);
-    const hit = this.#cache[slot];
+    const hit = this.#cached(p, srcPort, dstPort, table);
+    if (hit !== undefined) return hit;
+    const conn = table.get(flowKey(p, srcPort, dstPort));
+    if (conn !== undefined && p.version === 4) {
+      this.#cache[cacheSlot(be32(p.src, 0) | 0, be32(p.dst, 0) | 0, srcPort, dstPort)] = conn;
+    }
+    return conn;
+  }
+
+  /** An IPv4 conversation from the lookup cache, if there. */
+  #cached(
+    p: IpPacket,
+    srcPort: number,
+    dstPort: number,
+    table: Map<string, Connection>,
+  ): Connection | undefined {
+    if (p.version !== 4) return undefined;
+    const a = be32(p.src, 0) | 0, b = be32(p.dst, 0) | 0;
+    const hit = this.#cache[cacheSlot(a, b, srcPort, dstPort)];
     if (
       hit !== undefined && !hit.retired && this.#tableOf(hit) === table &&
       ((a === hit.clientIp4 && srcPort === hit.clientPort && b === hit.serverIp4 &&
@@ -208,9 +300,7 @@ export class FlowTable {
         (b === hit.clientIp4 && dstPort === hit.clientPort && a === hit.serverIp4 &&
           srcPort === hit.serverPort))
     ) return hit;
-    const conn = table.get(flowKey(p, srcPort, dstPort));
-    if (conn !== undefined) this.#cache[slot] = conn;
-    return conn;
+    return undefined;
   }
 
   #tableOf(conn: Connection): Map<string, Connection> {
@@ -219,7 +309,8 @@ export class FlowTable {
 
   #isFromClient(conn: Connection, src: Uint8Array, srcPort: number): boolean {
     if (srcPort !== conn.clientPort) return false;
-    const words = conn.clientWords;
+    if (conn.ip6 === undefined) return src.length === 4 && (be32(src, 0) | 0) === conn.clientIp4;
+    const words = conn.ip6.clientWords;
     if (words.length * 4 !== src.length) return false;
     for (let i = 0; i < words.length; i++) if (be32(src, i * 4) !== words[i]) return false;
     return true;
@@ -233,75 +324,147 @@ export class FlowTable {
     flags: number,
   ): Connection {
     const table = transport === "tcp" ? this.#tcp : this.#udp;
-    // Closed connections still lingering count too: they hold memory until they go.
-    if (this.#tcp.size + this.#udp.size >= this.limits.maxConnections) this.#evictOldest(p.frame);
-    let srcIsClient: boolean;
-    let orientation: Connection["orientation"];
-    const synAck = flags & (TCP_SYN | TCP_ACK);
-    if (transport === "tcp" && synAck === TCP_SYN) {
-      srcIsClient = true;
-      orientation = "syn";
-    } else if (transport === "tcp" && synAck === (TCP_SYN | TCP_ACK)) {
-      srcIsClient = false;
-      orientation = "syn";
-    } else {
-      const side = serverSideByPort(srcPort, dstPort);
-      srcIsClient = side !== 0;
-      orientation = side === -1 ? "first_packet" : "port";
-    }
+    this.#makeRoom(p.frame);
+    const { srcIsClient, orientation } = orient(transport, flags, srcPort, dstPort);
     const clientAddr = srcIsClient ? p.src : p.dst;
     const serverAddr = srcIsClient ? p.dst : p.src;
     const clientPort = srcIsClient ? srcPort : dstPort,
       serverPort = srcIsClient ? dstPort : srcPort;
-    const id = this.#nextId++;
     const key = flowKey(p, srcPort, dstPort);
-    const conn: Connection = {
-      id,
-      transport,
+    const v4 = p.version === 4;
+    const conn = new Connection(
+      this.#nextId++,
       key,
-      client: { ip: formatIp(clientAddr), port: clientPort },
-      server: { ip: formatIp(serverAddr), port: serverPort },
-      clientWords: p.version === 4
-        ? [be32(clientAddr, 0)]
-        : [be32(clientAddr, 0), be32(clientAddr, 4), be32(clientAddr, 8), be32(clientAddr, 12)],
+      transport,
+      orientation,
+      v4 ? be32(clientAddr, 0) | 0 : 0,
+      v4 ? be32(serverAddr, 0) | 0 : 0,
+      v4 ? undefined : ip6Addresses(clientAddr, serverAddr),
       clientPort,
       serverPort,
-      clientIp4: p.version === 4 ? be32(clientAddr, 0) : -1,
-      serverIp4: p.version === 4 ? be32(serverAddr, 0) : -1,
-      retired: false,
-      orientation,
-      // Seen from its SYN or SYN-ACK: the handshake, not a mid-stream pickup.
-      handshake: orientation === "syn",
-      start: p.frame.ts,
-      firstFrame: p.frame.index,
-      lastTs: p.frame.ts,
-      lastFrame: p.frame.index,
-      lruPrev: undefined,
-      lruNext: undefined,
-      lruOwner: undefined,
-      state: "open",
-      resetByClient: undefined,
-      lingerUntil: Infinity,
-      clientStats: newDirectionStats(),
-      serverStats: newDirectionStats(),
-      halves: undefined,
-      observer: undefined,
-      observed: false,
-    };
-    if (transport === "tcp") {
-      this.tcpConnections++;
-      const max = this.limits.maxOutOfOrderBytes;
-      conn.halves = [
-        new TcpHalf(conn.clientStats, new DirectionSink(conn, true, this.#budget), max),
-        new TcpHalf(conn.serverStats, new DirectionSink(conn, false, this.#budget), max),
-      ];
-    } else this.udpConversations++;
+      p.frame.ts,
+      p.frame.index,
+    );
+    if (transport === "tcp") this.tcpConnections++;
+    else this.udpConversations++;
     table.set(key, conn);
-    if (p.version === 4) {
-      this.#cache[cacheSlot(conn.clientIp4, conn.serverIp4, clientPort, serverPort)] = conn;
-    }
+    if (v4) this.#cache[cacheSlot(conn.clientIp4, conn.serverIp4, clientPort, serverPort)] = conn;
     if (this.limits.connectionOpenEvents) this.out.push(connectionEvent(conn, "open"));
     return conn;
+  }
+
+  /** Closed connections still lingering count too: they hold memory until they go. */
+  #makeRoom(frame: Frame): void {
+    const size = this.#tcp.size + this.#udp.size + this.#embryos.size;
+    if (size >= this.limits.maxConnections) this.#evictOldest(frame);
+  }
+
+  /** A new IPv4 TCP connection whose first packet carries nothing: a row, not an object. */
+  #createEmbryo(p: IpPacket): void {
+    const seg = this.#seg, e = this.#embryos;
+    this.#makeRoom(p.frame);
+    const { srcIsClient, orientation } = orient("tcp", seg.flags, seg.srcPort, seg.dstPort);
+    const src = be32(p.src, 0) | 0, dst = be32(p.dst, 0) | 0;
+    const row = srcIsClient
+      ? e.add(src, dst, seg.srcPort, seg.dstPort)
+      : e.add(dst, src, seg.dstPort, seg.srcPort);
+    e.id[row] = this.#nextId++;
+    e.firstFrame[row] = e.lastFrame[row] = p.frame.index;
+    e.start[row] = e.lastTs[row] = p.frame.ts;
+    e.flags[row] = ORIENTATIONS.indexOf(orientation);
+    this.tcpConnections++;
+    if (this.limits.connectionOpenEvents) {
+      this.out.push(connectionEvent(this.#embryoView(row, "open"), "open"));
+    }
+    this.#embryoPacket(row, srcIsClient, p.frame, false);
+  }
+
+  /** A packet that carries nothing on an embryo: counted, its SYN's or ACK's number kept. */
+  #embryoPacket(row: number, fromClient: boolean, frame: Frame, seen = true): void {
+    const seg = this.#seg, e = this.#embryos;
+    if (seen) {
+      if (frame.ts > e.lastTs[row]!) e.lastTs[row] = frame.ts;
+      e.lastFrame[row] = frame.index;
+      e.touch(row);
+    }
+    if (fromClient) e.clientPackets[row]!++;
+    else e.serverPackets[row]!++;
+    if (seg.flags & TCP_SYN) {
+      (fromClient ? e.clientIsn : e.serverIsn)[row] = seg.seq | 0;
+      e.flags[row]! |= fromClient ? EmbryoFlag.CLIENT_ISN : EmbryoFlag.SERVER_ISN;
+    }
+    if (seg.flags & TCP_ACK) {
+      (fromClient ? e.clientAck : e.serverAck)[row] = seg.ack | 0;
+      e.flags[row]! |= fromClient ? EmbryoFlag.CLIENT_ACK : EmbryoFlag.SERVER_ACK;
+    }
+  }
+
+  /** {@link #startsAnew} for an embryo: idle past the timeout, or a SYN with another ISN. */
+  #embryoStartsAnew(row: number, fromClient: boolean, flags: number, seq: number, ts: number) {
+    const e = this.#embryos;
+    if (ts - e.lastTs[row]! > this.limits.tcpIdleTimeout) return true;
+    if ((flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN) return false;
+    const known = e.flags[row]! & (fromClient ? EmbryoFlag.CLIENT_ISN : EmbryoFlag.SERVER_ISN);
+    return known !== 0 && (fromClient ? e.clientIsn : e.serverIsn)[row] !== (seq | 0);
+  }
+
+  /** An embryo carries something now: it becomes a connection object, with the same id. */
+  #promote(row: number): Connection {
+    const e = this.#embryos, ports = e.ports[row]!, f = e.flags[row]!;
+    const client = e.clientIp[row]!, server = e.serverIp[row]!;
+    const key = ipv4FlowKey(client, ports >>> 16, server, ports & 0xffff);
+    const conn = new Connection(
+      e.id[row]!,
+      key,
+      "tcp",
+      ORIENTATIONS[f & EmbryoFlag.ORIENTATION]!,
+      e.clientIp[row]!,
+      e.serverIp[row]!,
+      undefined,
+      ports >>> 16,
+      ports & 0xffff,
+      e.start[row]!,
+      e.firstFrame[row]!,
+    );
+    conn.lastTs = e.lastTs[row]!;
+    conn.lastFrame = e.lastFrame[row]!;
+    conn.clientPackets = e.clientPackets[row]!;
+    conn.serverPackets = e.serverPackets[row]!;
+    if (f & EmbryoFlag.CLIENT_ISN) conn.clientIsn = e.clientIsn[row]!;
+    if (f & EmbryoFlag.SERVER_ISN) conn.serverIsn = e.serverIsn[row]!;
+    if (f & EmbryoFlag.CLIENT_ACK) conn.clientAck = e.clientAck[row]!;
+    if (f & EmbryoFlag.SERVER_ACK) conn.serverAck = e.serverAck[row]!;
+    e.remove(row);
+    this.#tcp.set(key, conn);
+    this.#cache[cacheSlot(conn.clientIp4, conn.serverIp4, conn.clientPort, conn.serverPort)] = conn;
+    return conn;
+  }
+
+  /** An embryo leaves the table: its close event. */
+  #retireEmbryo(row: number, state: ConnectionState): void {
+    this.out.push(connectionEvent(this.#embryoView(row, state), "close"));
+    this.#embryos.remove(row);
+  }
+
+  /** What the events of an embryo say, as a connection would. */
+  #embryoView(row: number, state: ConnectionState): ConnectionView {
+    const e = this.#embryos, ports = e.ports[row]!;
+    const orientation = ORIENTATIONS[e.flags[row]! & EmbryoFlag.ORIENTATION]!;
+    const packets = [e.clientPackets[row]!, e.serverPackets[row]!];
+    return {
+      id: e.id[row]!,
+      transport: "tcp",
+      client: { ip: ipv4Text(e.clientIp[row]!), port: ports >>> 16 },
+      server: { ip: ipv4Text(e.serverIp[row]!), port: ports & 0xffff },
+      orientation,
+      handshake: orientation === "syn",
+      start: e.start[row]!,
+      firstFrame: e.firstFrame[row]!,
+      lastTs: e.lastTs[row]!,
+      lastFrame: e.lastFrame[row]!,
+      state,
+      stats: (client) => ({ ...ZERO_STATS, packets: packets[client ? 0 : 1]! }),
+    };
   }
 
   #seen(conn: Connection, frame: Frame): void {
@@ -328,16 +491,41 @@ export class FlowTable {
   #finish(conn: Connection, state: ConnectionState, frame: Frame | undefined): void {
     conn.retired = true;
     conn.lruOwner?.remove(conn);
-    if (conn.halves !== undefined) {
-      for (const half of conn.halves) {
-        half.flush(frame);
-        this.#budget.total -= half.bufferedBytes;
+    if (!conn.ipv6) {
+      // A retired connection left in the lookup cache would stay alive until its slot is reused.
+      const slot = cacheSlot(conn.clientIp4, conn.serverIp4, conn.clientPort, conn.serverPort);
+      if (this.#cache[slot] === conn) this.#cache[slot] = undefined;
+    }
+    // What the observers do with the last bytes is theirs: a fault there ends this connection only.
+    const more = conn.more;
+    try {
+      if (more?.halves !== undefined) {
+        for (const half of more.halves) {
+          try {
+            half.flush(frame);
+          } finally {
+            this.#budget.total -= half.bufferedBytes; // what a flush that failed still held
+          }
+        }
       }
-      conn.halves = undefined;
+      conn.state = state;
+      // What a connection's end cuts short cites its last packet.
+      more?.observer?.close({ frame: conn.lastFrame, ts: conn.lastTs });
+    } catch (e) {
+      this.reporter.anomaly(
+        "flow",
+        "bug",
+        `closing connection ${conn.id} failed: ${e}`,
+        frame?.index ?? conn.lastFrame,
+        frame?.ts ?? conn.lastTs,
+        conn,
+      );
+    }
+    if (more !== undefined) {
+      more.halves = undefined;
+      more.observer = undefined;
     }
     conn.state = state;
-    conn.observer?.close({ frame: conn.lastFrame, ts: conn.lastTs });
-    conn.observer = undefined;
     this.out.push(connectionEvent(conn, "close"));
   }
 
@@ -346,6 +534,8 @@ export class FlowTable {
     this.#expireLingering(now);
     this.#expireIdle(this.#tcpLru, now - this.limits.tcpIdleTimeout);
     this.#expireIdle(this.#udpLru, now - this.limits.udpIdleTimeout);
+    const e = this.#embryos, before = now - this.limits.tcpIdleTimeout;
+    while (e.oldest >= 0 && e.lastTs[e.oldest]! < before) this.#retireEmbryo(e.oldest, "timeout");
   }
 
   #expireLingering(now: number): void {
@@ -373,15 +563,21 @@ export class FlowTable {
     const tcp = this.#tcpLru.oldest, udp = this.#udpLru.oldest;
     const victim = this.#oldestLingering() ??
       (tcp === undefined ? udp : udp === undefined || tcp.lastTs <= udp.lastTs ? tcp : udp);
+    const e = this.#embryos, row = e.oldest;
+    const detail =
+      `more than ${this.limits.maxConnections} open conversations; the least recently active closed as evicted`;
+    if (
+      row >= 0 &&
+      (victim === undefined || (victim.state === "open" && e.lastTs[row]! < victim.lastTs))
+    ) {
+      const view = this.#embryoView(row, "evicted");
+      this.reporter.limit("flow", "maxConnections", detail, frame.index, frame.ts, view);
+      this.out.push(connectionEvent(view, "close"));
+      e.remove(row);
+      return;
+    }
     if (victim === undefined) return;
-    this.reporter.limit(
-      "flow",
-      "maxConnections",
-      `more than ${this.limits.maxConnections} open conversations; the least recently active closed as evicted`,
-      frame.index,
-      frame.ts,
-      victim,
-    );
+    this.reporter.limit("flow", "maxConnections", detail, frame.index, frame.ts, victim);
     const table = this.#tableOf(victim);
     table.delete(victim.key);
     this.#finish(victim, victim.state === "open" ? "evicted" : victim.state, frame);
@@ -414,11 +610,12 @@ interface OutOfOrderBudget {
  * port scan) are never made.
  */
 function observerOf(conn: Connection, factory: ObserverFactory | undefined) {
-  if (!conn.observed) {
-    conn.observed = true;
-    conn.observer = factory?.(conn);
+  const more = conn.active();
+  if (!more.observed) {
+    more.observed = true;
+    more.observer = factory?.(conn);
   }
-  return conn.observer;
+  return more.observer;
 }
 
 /** Where one direction of a connection sends what its reassembly produces. */
@@ -483,6 +680,7 @@ class DirectionSink implements HalfSink {
 
 /** Entries in the IPv4 lookup cache (a power of two). */
 const CACHE_SIZE = 1 << 13;
+const EMPTY = new Uint8Array(0);
 
 /** A cache slot for an IPv4 5-tuple, the same for both directions. */
 function cacheSlot(a: number, b: number, portA: number, portB: number): number {
@@ -491,16 +689,100 @@ function cacheSlot(a: number, b: number, portA: number, portB: number): number {
   return Math.imul(((a + b) | 0) ^ (a ^ b) << 5 ^ ports, 0x9e3779b1) >>> 19;
 }
 
-/** Canonical 5-tuple key, the same for both directions. */
+/**
+ * Canonical 5-tuple key, the same for both directions: the two ends, lower
+ * first, as 16-bit code units (address words, then port). One flat string of
+ * 6 units (IPv4) or 18 (IPv6), built at once: a key per live connection is
+ * the table's largest memory after the connection itself.
+ */
 function flowKey(p: IpPacket, srcPort: number, dstPort: number): string {
-  const s = p.version === 4 ? String(be32(p.src, 0)) : toHex(p.src);
-  const d = p.version === 4 ? String(be32(p.dst, 0)) : toHex(p.dst);
-  return s < d || (s === d && srcPort <= dstPort)
-    ? `${s}/${srcPort}/${d}/${dstPort}`
-    : `${d}/${dstPort}/${s}/${srcPort}`;
+  const s = p.src, d = p.dst;
+  if (s.length === 4) return ipv4FlowKey(be32(s, 0), srcPort, be32(d, 0), dstPort);
+  let order = 0;
+  for (let i = 0; i < s.length && order === 0; i++) order = s[i]! - d[i]!;
+  if (order === 0) order = srcPort - dstPort;
+  const a = order <= 0 ? s : d, b = order <= 0 ? d : s;
+  const units: number[] = [];
+  for (let i = 0; i < a.length; i += 2) units.push((a[i]! << 8) | a[i + 1]!);
+  units.push(order <= 0 ? srcPort : dstPort);
+  for (let i = 0; i < b.length; i += 2) units.push((b[i]! << 8) | b[i + 1]!);
+  units.push(order <= 0 ? dstPort : srcPort);
+  return String.fromCharCode(...units);
 }
 
-function connectionEvent(conn: Connection, action: "open" | "close"): ConnectionEvent {
+/** {@link flowKey} of an IPv4 conversation from its numbers (signed or not). */
+function ipv4FlowKey(a: number, pa: number, b: number, pb: number): string {
+  const ua = a >>> 0, ub = b >>> 0;
+  if (ua > ub || (ua === ub && pa > pb)) return ipv4FlowKey(b, pb, a, pa);
+  return String.fromCharCode(ua >>> 16, ua & 0xffff, pa, ub >>> 16, ub & 0xffff, pb);
+}
+
+/** What a connection event is made from: a {@link Connection}, or an embryo's view. */
+interface ConnectionView {
+  readonly id: number;
+  readonly transport: "tcp" | "udp";
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  readonly orientation: Orientation;
+  readonly handshake: boolean;
+  readonly start: number;
+  readonly firstFrame: number;
+  readonly lastTs: number;
+  readonly lastFrame: number;
+  readonly state: ConnectionState;
+  /** Who sent the RST that ended it, when one did (connections that carried nothing have none). */
+  readonly resetByClient?: boolean | undefined;
+  stats(client: boolean): DirectionStats;
+}
+
+const ORIENTATIONS: readonly Orientation[] = ["syn", "port", "first_packet"];
+const ZERO_STATS: Readonly<DirectionStats> = Object.freeze({
+  packets: 0,
+  payloadBytes: 0,
+  streamBytes: 0,
+  gapBytes: 0,
+  gaps: 0,
+  retransmittedBytes: 0,
+});
+
+/** Which side of a new conversation opened it, and how that was decided. */
+function orient(
+  transport: "tcp" | "udp",
+  flags: number,
+  srcPort: number,
+  dstPort: number,
+): { srcIsClient: boolean; orientation: Orientation } {
+  const synAck = flags & (TCP_SYN | TCP_ACK);
+  if (transport === "tcp" && synAck === TCP_SYN) return { srcIsClient: true, orientation: "syn" };
+  if (transport === "tcp" && synAck === (TCP_SYN | TCP_ACK)) {
+    return { srcIsClient: false, orientation: "syn" };
+  }
+  const side = serverSideByPort(srcPort, dstPort);
+  return { srcIsClient: side !== 0, orientation: side === -1 ? "first_packet" : "port" };
+}
+
+/**
+ * A connection's open or close event, made whole at once, `seq` included (the
+ * decoder numbers it; a property added later would cost every event an
+ * out-of-object property store). The keys are in the order they always had.
+ */
+function connectionEvent(conn: ConnectionView, action: "open" | "close"): ConnectionEvent {
+  if (action === "open") {
+    return {
+      type: "connection",
+      action,
+      id: conn.id,
+      transport: conn.transport,
+      client: conn.client,
+      server: conn.server,
+      orientation: conn.orientation,
+      handshake: conn.handshake,
+      start: conn.start,
+      firstFrame: conn.firstFrame,
+      evidence: { frames: [conn.firstFrame], ts: conn.start, connection: conn.id },
+      seq: 0,
+    };
+  }
   const event: ConnectionEvent = {
     type: "connection",
     action,
@@ -512,16 +794,15 @@ function connectionEvent(conn: Connection, action: "open" | "close"): Connection
     handshake: conn.handshake,
     start: conn.start,
     firstFrame: conn.firstFrame,
-    evidence: { frames: [conn.firstFrame], ts: conn.start, connection: conn.id },
+    evidence: { frames: [conn.lastFrame], ts: conn.lastTs, connection: conn.id },
+    end: conn.lastTs,
+    lastFrame: conn.lastFrame,
+    state: conn.state,
+    clientStats: conn.stats(true),
+    serverStats: conn.stats(false),
+    seq: 0,
   };
-  if (action === "close") {
-    event.end = conn.lastTs;
-    event.lastFrame = conn.lastFrame;
-    event.state = conn.state;
-    if (conn.resetByClient !== undefined) event.resetBy = conn.resetByClient ? "client" : "server";
-    event.clientStats = { ...conn.clientStats };
-    event.serverStats = { ...conn.serverStats };
-    event.evidence = { frames: [conn.lastFrame], ts: conn.lastTs, connection: conn.id };
-  }
+  // Only connections that were reset (a few) carry who did it.
+  if (conn.resetByClient !== undefined) event.resetBy = conn.resetByClient ? "client" : "server";
   return event;
 }

@@ -9,6 +9,8 @@ export const TCP_SYN = 0x02;
 export const TCP_RST = 0x04;
 export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
+/** The payload of a segment that carries none (shared; never written). */
+const NO_PAYLOAD = new Uint8Array(0);
 
 /** A parsed TCP header; one object is reused for every segment, so copy what you keep. */
 export interface TcpSegment {
@@ -44,7 +46,8 @@ export function readTcpHeader(
   out.seq = be32(ipPayload, 4);
   out.ack = be32(ipPayload, 8);
   out.flags = ipPayload[13]!;
-  out.payload = ipPayload.subarray(Math.min(dataOffset, ipPayload.length));
+  // Most segments of a flood or a handshake carry nothing: no view made for them.
+  out.payload = dataOffset >= ipPayload.length ? NO_PAYLOAD : ipPayload.subarray(dataOffset);
   out.payloadLength = declaredLength - dataOffset;
   return undefined;
 }

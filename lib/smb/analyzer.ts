@@ -17,11 +17,11 @@ import {
 } from "../netbios/nbss.ts";
 import { decodeNetbiosName } from "../netbios/netbios_name.ts";
 import { Smb1Session } from "./smb1/session.ts";
+import { isSmb2BulkMessage } from "./smb2/header.ts";
 import { Smb2Session } from "./smb2/session.ts";
 
-/** SMB1 READ_ANDX / WRITE_ANDX and SMB2 READ / WRITE: the commands whose bulk data is skipped. */
+/** SMB1 READ_ANDX / WRITE_ANDX: the commands whose bulk data is skipped (SMB2: isSmb2BulkMessage). */
 const SMB1_READ_ANDX = 0x2e, SMB1_WRITE_ANDX = 0x2f;
-const SMB2_READ = 0x08, SMB2_WRITE = 0x09;
 /** NetBIOS session service and direct SMB. */
 const SMB_PORTS: ReadonlySet<number> = new Set([139, 445]);
 /** Bytes of a READ/WRITE message kept: headers and fixed fields, not the data. */
@@ -43,12 +43,7 @@ function isBulk(head: Uint8Array): boolean {
     const cmd = head[4], reply = (head[9]! & 0x80) !== 0;
     return (cmd === SMB1_READ_ANDX && reply) || (cmd === SMB1_WRITE_ANDX && !reply);
   }
-  if (head[0] === 0xfe && head.length >= 24) {
-    const cmd = head[12]! | (head[13]! << 8), reply = (head[16]! & 1) !== 0;
-    const next = head[20]! | (head[21]! << 8) | (head[22]! << 16) | (head[23]! << 24);
-    return next === 0 && ((cmd === SMB2_READ && reply) || (cmd === SMB2_WRITE && !reply));
-  }
-  return false;
+  return isSmb2BulkMessage(head);
 }
 
 /** A signed SMB2 message (SMB2_FLAGS_SIGNED). */

@@ -13,6 +13,7 @@ import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
 import { LoginTracker } from "../auth/login_tracker.ts";
 import type { Keyring } from "../auth/keyring.ts";
 import type { IoConsumers } from "./io.ts";
+import type { DecompressionBudget } from "./smb2/decompression_budget.ts";
 import type { Smb2SessionTable } from "./smb2/sessions.ts";
 import type { ParseProblem } from "./types.ts";
 
@@ -31,6 +32,8 @@ export interface SmbContext {
   readonly tickets: KerberosTickets;
   /** The analyst's secrets (passwords, NT hashes, session keys), when any were given. */
   readonly keyring: Keyring | undefined;
+  /** What SMB2 decompression may still cost: `decompression.gate(conn.info, frame, ts)` for `parseSmb2`. */
+  readonly decompression: DecompressionBudget;
 }
 
 /** One connection's view for the session handlers. */
@@ -39,7 +42,7 @@ export interface SmbConnection {
   readonly ctx: SmbContext;
 }
 
-/** Report parser problems of one message as anomalies. */
+/** Report parser problems of one message as anomalies (a fixed cap reached as a `limit`). */
 export function reportProblems(
   conn: SmbConnection,
   layer: Layer,
@@ -50,6 +53,17 @@ export function reportProblems(
   for (const p of problems) {
     // A message kept only in part (bulk data skipped) is expected to run short.
     if (m.partial && p.kind === "truncated") continue;
+    if (p.kind === "limit") {
+      conn.ctx.reporter.limit(
+        layer,
+        p.code ?? "limit",
+        `${what} at stream offset ${m.streamOffset}: ${p.detail}`,
+        m.frames[m.frames.length - 1] ?? 0,
+        m.ts,
+        conn.info,
+      );
+      continue;
+    }
     conn.ctx.reporter.anomaly(
       layer,
       p.kind,

@@ -12,8 +12,9 @@ export interface DataLocation {
 
 /** A problem found while parsing a message; the analyzer turns each into an anomaly. */
 export interface ParseProblem {
-  kind: "truncated" | "malformed" | "loop" | "unsupported";
+  /** `limit`: a fixed cap of the parser was reached (reported as a cap, counted in `summary.limitsHit`). */
+  kind: "truncated" | "malformed" | "loop" | "unsupported" | "limit";
   detail: string;
-  /** Stable anomaly code (`smb1_andx_loop`…); default `<layer>_<kind>`. */
+  /** Stable anomaly code (`smb1_andx_loop`…); default `<layer>_<kind>`; for `limit`, the cap's name (`maxAndxDepth`). */
   code?: string;
 }

@@ -51,7 +51,7 @@ export class BoundedMap<K, V> {
     return this.#map.has(key);
   }
 
-  /** Insert or replace. Returns false when the value alone weighs more than `maxWeight` (not kept). */
+  /** Insert or replace. Returns false when the value alone weighs more than `maxWeight`, or `max` is 0 (not kept). */
   set(key: K, value: V): boolean {
     const weight = this.#weigh?.(value) ?? 0;
     if (weight > this.#maxWeight) return false;
@@ -60,6 +60,11 @@ export class BoundedMap<K, V> {
       this.#weight -= this.#weigh?.(old as V) ?? 0;
       this.#map.delete(key);
     } else if (this.#map.size >= this.max) {
+      if (this.#map.size === 0) {
+        // A cap of 0 keeps nothing: the new entry is the oldest, and goes at once.
+        this.#onEvict?.([[key, value]]);
+        return false;
+      }
       this.#evict(Math.max(1, Math.floor(this.#map.size * this.#fraction)));
     }
     while (this.#weight + weight > this.#maxWeight && this.#map.size > 0) this.#evict(1);

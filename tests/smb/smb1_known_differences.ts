@@ -44,7 +44,7 @@ export const SMB1_KNOWN_DIFFERENCES: Record<string, string> = {
     "command and resynchronise on SMB headers, decoding 20 more messages (frames 11-49)",
   "zeek/smb1-logoff-andx-advance.pcap 4 smb.cmd":
     "a crafted chain of LOGOFF_ANDX commands: we stop at our AndX depth cap of 10 (and report a " +
-    "loop anomaly); tshark follows it to 12",
+    "limit anomaly, smb1_maxAndxDepth); tshark follows it to 12",
   "zeek/smb1-logoff-andx-no-advance.pcap 4 smb.cmd":
     "an AndXOffset of 0 points back at the header: we stop before following it (loop anomaly); " +
     "tshark decodes the command a second time before stopping",

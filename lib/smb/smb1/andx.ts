@@ -4,7 +4,8 @@
  * u16, the offset of the next command's WordCount from the start of the SMB
  * header. A sender controls that offset. It must move forward (which rules
  * out pointing backwards or at itself, and so any loop) and stay inside the
- * message; and a chain is at most MAX_ANDX_DEPTH commands long. An offset
+ * message; and a chain is at most MAX_ANDX_DEPTH commands long (past it, a
+ * `limit` problem: `smb1_maxAndxDepth`). An offset
  * forward but inside the current command's own blocks (its data) is followed,
  * as Windows follows it, and reported (`smb1_andx_overlap`): the next command
  * hides in the previous one's data, an IDS-evasion trick.
@@ -58,8 +59,9 @@ export function nextInChain(
   }
   if (depth >= MAX_ANDX_DEPTH) {
     problems.push({
-      kind: "loop",
+      kind: "limit",
       detail: `AndX chain longer than ${MAX_ANDX_DEPTH} commands; the rest is not parsed`,
+      code: "maxAndxDepth",
     });
     return undefined;
   }

@@ -5,7 +5,8 @@
  * must be a multiple of 8, must move past the message's own header and must
  * stay inside the packet. A NextCommand that breaks these ends the walk with
  * a `loop` (does not advance, points backwards) or `malformed` (misaligned,
- * past the end) problem; at most `MAX_COMPOUND_MESSAGES` messages are taken.
+ * past the end) problem; at most `MAX_COMPOUND_MESSAGES` messages are taken
+ * (past it, a `limit` problem: `smb2_maxCompoundMessages`).
  * @module
  */
 import { le32 } from "../../bytes/cursor.ts";
@@ -35,8 +36,9 @@ export function compoundSlots(
   for (;;) {
     if (slots.length === max) {
       problems.push({
-        kind: "malformed",
+        kind: "limit",
         detail: `compound of more than ${max} messages; the rest skipped at offset ${start}`,
+        code: "maxCompoundMessages",
       });
       break;
     }

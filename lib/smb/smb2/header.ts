@@ -12,6 +12,7 @@
  * @module
  */
 import { le16, le32, toHex, TRUNCATED } from "../../bytes/cursor.ts";
+import { Smb2Command } from "./commands.ts";
 import type { Smb2Header } from "./types.ts";
 import { flagNames, u64String } from "./wire.ts";
 
@@ -95,4 +96,15 @@ export function readSmb2Header(msg: Uint8Array, offset: number): Smb2Header {
 /** StructureSize of the header at the start of `msg` (64 when well formed). */
 export function smb2HeaderStructureSize(msg: Uint8Array): number {
   return msg.length >= 6 ? msg[4]! | (msg[5]! << 8) : 0;
+}
+
+/**
+ * Whether `head` (a message's first 24 bytes or more) is a lone READ
+ * response or WRITE request: the messages whose data is bulk, looked at only
+ * when a consumer wants it.
+ */
+export function isSmb2BulkMessage(head: Uint8Array): boolean {
+  if (head.length < 24 || head[0] !== 0xfe || le32(head, 20) !== 0) return false;
+  const command = le16(head, 12), reply = (head[16]! & 1) !== 0;
+  return (command === Smb2Command.READ && reply) || (command === Smb2Command.WRITE && !reply);
 }

@@ -8,7 +8,8 @@
  * - 0xFD 'SMB': an encrypted TRANSFORM_HEADER (transform.ts), reported only.
  * - 0xFC 'SMB': a COMPRESSION_TRANSFORM_HEADER (compression.ts); when it
  *   decompresses, `messages` are those of the decompressed bytes, whose
- *   header offsets then count within `compression.decompressed`.
+ *   header offsets then count within `compression.decompressed` (only its
+ *   headers when `compression.partial`).
  * @module
  */
 import { le32, TRUNCATED } from "../../bytes/cursor.ts";
@@ -19,7 +20,7 @@ import { parseChangeNotifyRequest, parseChangeNotifyResponse } from "./change_no
 import { parseCloseRequest, parseCloseResponse } from "./close.ts";
 import { Smb2Command, smb2CommandName } from "./commands.ts";
 import { compoundSlots } from "./compound.ts";
-import { readCompression } from "./compression.ts";
+import { type DecompressionGate, readCompression } from "./compression.ts";
 import { parseCreateRequest, parseCreateResponse } from "./create.ts";
 import { parseEchoRequest, parseEchoResponse } from "./echo.ts";
 import { isErrorResponse, parseErrorResponse } from "./error.ts";
@@ -175,9 +176,15 @@ function parseMessages(
  * Parses one NBSS message that starts with an SMB2-family protocol id.
  * `requestOf` returns the paired request for a response, when the caller has
  * it (QUERY_INFO and QUERY_DIRECTORY responses need it to decode their
- * buffers). Problems in the input are returned, never thrown.
+ * buffers). `gate` bounds what decompressing a compressed message may cost
+ * (none: what the declared sizes allow). Problems in the input are returned,
+ * never thrown.
  */
-export function parseSmb2(msg: Uint8Array, requestOf?: RequestLookup): Smb2Packet {
+export function parseSmb2(
+  msg: Uint8Array,
+  requestOf?: RequestLookup,
+  gate?: DecompressionGate,
+): Smb2Packet {
   const problems: ParseProblem[] = [];
   switch (protocolId(msg)) {
     case 0xfe:
@@ -189,12 +196,17 @@ export function parseSmb2(msg: Uint8Array, requestOf?: RequestLookup): Smb2Packe
         : { messages: [], transform, problems };
     }
     case 0xfc: {
-      const compression = readCompression(msg, problems);
+      const compression = readCompression(msg, problems, undefined, gate);
       if (compression === undefined) return { messages: [], problems };
       const inner = compression.decompressed;
       let messages: Smb2Message[] = [];
       if (inner !== undefined) {
-        if (protocolId(inner) === 0xfe) messages = parseMessages(inner, requestOf, problems);
+        if (protocolId(inner) === 0xfe && compression.partial) {
+          // Only the headers were decompressed: its data running past them is expected.
+          const found: ParseProblem[] = [];
+          messages = parseMessages(inner, requestOf, found);
+          for (const p of found) if (p.kind !== "truncated") problems.push(p);
+        } else if (protocolId(inner) === 0xfe) messages = parseMessages(inner, requestOf, problems);
         else {
           problems.push({
             kind: "malformed",

@@ -83,7 +83,8 @@ export class Smb2Session {
   message(fromClient: boolean, m: NbssMessage): void {
     let packet: Smb2Packet;
     try {
-      packet = parseSmb2(m.body, this.#requestOf);
+      const gate = this.conn.ctx.decompression.gate(this.conn.info, m.frames.at(-1) ?? 0, m.ts);
+      packet = parseSmb2(m.body, this.#requestOf, gate);
     } catch (e) {
       reportParserBug(this.conn, "smb2", m, e);
       return;
@@ -177,7 +178,9 @@ export class Smb2Session {
   ): void {
     let packet: Smb2Packet;
     try {
-      packet = parseSmb2(plain, this.#requestOf);
+      // A compressed message inside spends the same decompression budget as a clear one.
+      const gate = this.conn.ctx.decompression.gate(this.conn.info, m.frames.at(-1) ?? 0, m.ts);
+      packet = parseSmb2(plain, this.#requestOf, gate);
     } catch (e) {
       reportParserBug(this.conn, "smb2", m, e);
       return;

@@ -139,6 +139,8 @@ export interface Smb2Compression {
   offset: number;
   /** Decompressed SMB2 message bytes, when the algorithm is supported and the sizes are sane. */
   decompressed?: Uint8Array;
+  /** Only the first bytes were decompressed: a READ response or WRITE request whose data nobody wants. */
+  partial?: boolean;
 }
 
 /** What one NBSS message beginning with an SMB2-family protocol id decodes to. */

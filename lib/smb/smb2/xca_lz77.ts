@@ -9,11 +9,16 @@
  */
 
 /**
- * Decompresses `input` into `out` (its length is the declared size, never
- * exceeded); returns the bytes written, or a string naming what was wrong.
+ * Decompresses `input` into `out`; returns the bytes written, or a string
+ * naming what was wrong. `size` is the declared size, never exceeded; an
+ * `out` shorter than it receives only that prefix (decoding stops there).
  */
-export function decompressLz77(input: Uint8Array, out: Uint8Array): number | string {
-  const size = out.length;
+export function decompressLz77(
+  input: Uint8Array,
+  out: Uint8Array,
+  size: number = out.length,
+): number | string {
+  const limit = out.length;
   let inPos = 0, outPos = 0;
   let flags = 0, flagCount = 0;
   let lastHalfByte = -1;
@@ -30,6 +35,7 @@ export function decompressLz77(input: Uint8Array, out: Uint8Array): number | str
     if ((flags & (1 << flagCount)) === 0) {
       if (inPos >= input.length) return outPos;
       if (outPos >= size) return `output exceeds the declared ${size} bytes`;
+      if (outPos === limit) return outPos; // a prefix was asked for, and it is full
       out[outPos++] = input[inPos++]!;
       continue;
     }
@@ -70,6 +76,8 @@ export function decompressLz77(input: Uint8Array, out: Uint8Array): number | str
     length += 3;
     if (offset > outPos) return `match offset ${offset} reaches before the output's start`;
     if (length > size - outPos) return `output exceeds the declared ${size} bytes`;
-    for (let i = 0; i < length; i++, outPos++) out[outPos] = out[outPos - offset]!;
+    const end = Math.min(outPos + length, limit);
+    for (; outPos < end; outPos++) out[outPos] = out[outPos - offset]!;
+    if (end < size && end === limit) return outPos;
   }
 }

@@ -29,16 +29,21 @@ function decodingTable(lengths: Uint8Array): Uint16Array | string {
 }
 
 /**
- * Decompresses `input` into `out` (its length is the declared size, which
- * ends the stream); returns the bytes written, or a string naming what was wrong.
+ * Decompresses `input` into `out`; returns the bytes written, or a string
+ * naming what was wrong. `size` is the declared size, which ends the stream;
+ * an `out` shorter than it receives only that prefix (decoding stops there).
  */
-export function decompressLz77Huffman(input: Uint8Array, out: Uint8Array): number | string {
-  const size = out.length;
+export function decompressLz77Huffman(
+  input: Uint8Array,
+  out: Uint8Array,
+  size: number = out.length,
+): number | string {
+  const limit = out.length;
   let inPos = 0, outPos = 0;
   const lengths = new Uint8Array(SYMBOLS);
   // Reads past the end give zeros: the stream's last words are read ahead.
   const u16 = (at: number) => (input[at] ?? 0) | ((input[at + 1] ?? 0) << 8);
-  while (outPos < size) {
+  while (outPos < limit) {
     if (inPos + 256 > input.length) return "block's Huffman table runs past the input";
     for (let i = 0; i < 256; i++) {
       const b = input[inPos + i]!;
@@ -58,7 +63,7 @@ export function decompressLz77Huffman(input: Uint8Array, out: Uint8Array): numbe
         pos += 2;
       }
     };
-    const blockEnd = Math.min(outPos + BLOCK, size);
+    const blockEnd = Math.min(outPos + BLOCK, limit);
     while (outPos < blockEnd) {
       if (pos > input.length + 4) return "bit stream runs past the input";
       const symbol = table[bits >>> (32 - TABLE_BITS)]!;
@@ -91,7 +96,8 @@ export function decompressLz77Huffman(input: Uint8Array, out: Uint8Array): numbe
       refill();
       if (offset > outPos) return `match offset ${offset} reaches before the output's start`;
       if (matchLength > size - outPos) return `output exceeds the declared ${size} bytes`;
-      for (let i = 0; i < matchLength; i++, outPos++) out[outPos] = out[outPos - offset]!;
+      const end = Math.min(outPos + matchLength, limit);
+      for (; outPos < end; outPos++) out[outPos] = out[outPos - offset]!;
     }
     inPos = pos;
   }

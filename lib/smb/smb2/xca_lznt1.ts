@@ -11,13 +11,18 @@
 
 const CHUNK = 4096;
 
-function chunk(src: Uint8Array, out: Uint8Array, base: number): number | string {
+/**
+ * One compressed chunk into `out` at `base`; `size` is the declared size
+ * (`out` may be a shorter prefix: decoding stops where it ends).
+ */
+function chunk(src: Uint8Array, out: Uint8Array, base: number, size: number): number | string {
   let inPos = 0, pos = 0; // pos: bytes produced in this chunk
   while (inPos < src.length) {
     const flags = src[inPos++]!;
     for (let bit = 0; bit < 8 && inPos < src.length; bit++) {
       if ((flags & (1 << bit)) === 0) {
-        if (pos >= CHUNK || base + pos >= out.length) return "chunk output exceeds its size";
+        if (pos >= CHUNK || base + pos >= size) return "chunk output exceeds its size";
+        if (base + pos === out.length) return pos;
         out[base + pos++] = src[inPos++]!;
         continue;
       }
@@ -33,21 +38,28 @@ function chunk(src: Uint8Array, out: Uint8Array, base: number): number | string 
       const length = (token & lengthMask) + 3;
       const offset = (token >>> offsetShift) + 1;
       if (offset > pos) return `match offset ${offset} reaches before its chunk`;
-      if (pos + length > CHUNK || base + pos + length > out.length) {
+      if (pos + length > CHUNK || base + pos + length > size) {
         return "chunk output exceeds its size";
       }
-      for (let i = 0; i < length; i++, pos++) out[base + pos] = out[base + pos - offset]!;
+      const end = Math.min(pos + length, out.length - base);
+      for (; pos < end; pos++) out[base + pos] = out[base + pos - offset]!;
+      if (base + pos === out.length && out.length < size) return pos;
     }
   }
   return pos;
 }
 
 /**
- * Decompresses `input` into `out` (its length is the declared size, never
- * exceeded); returns the bytes written, or a string naming what was wrong.
+ * Decompresses `input` into `out`; returns the bytes written, or a string
+ * naming what was wrong. `size` is the declared size, never exceeded; an
+ * `out` shorter than it receives only that prefix (decoding stops there).
  */
-export function decompressLznt1(input: Uint8Array, out: Uint8Array): number | string {
-  const size = out.length;
+export function decompressLznt1(
+  input: Uint8Array,
+  out: Uint8Array,
+  size: number = out.length,
+): number | string {
+  const limit = out.length;
   let inPos = 0, outPos = 0;
   while (inPos + 2 <= input.length) {
     const header = input[inPos]! | (input[inPos + 1]! << 8);
@@ -56,20 +68,21 @@ export function decompressLznt1(input: Uint8Array, out: Uint8Array): number | st
     const start = inPos + 2, end = start + length;
     if (end > input.length) return "chunk runs past the input";
     if (header & 0x8000) {
-      const produced = chunk(input.subarray(start, end), out, outPos);
+      const produced = chunk(input.subarray(start, end), out, outPos, size);
       if (typeof produced === "string") return produced;
       outPos += produced;
     } else {
       if (outPos + length > size) return `output exceeds the declared ${size} bytes`;
-      out.set(input.subarray(start, end), outPos);
-      outPos += length;
+      out.set(input.subarray(start, Math.min(end, start + limit - outPos)), outPos);
+      outPos = Math.min(outPos + length, limit);
     }
+    if (limit < size && outPos === limit) return outPos; // the prefix asked for is full
     inPos = end;
     // A chunk short of 4096 bytes that is not the last stands for 4096 (the rest zeros).
     if (inPos + 2 <= input.length && (input[inPos]! | input[inPos + 1]!) !== 0) {
       const pad = (CHUNK - (outPos % CHUNK)) % CHUNK;
       if (outPos + pad > size) return `output exceeds the declared ${size} bytes`;
-      outPos += pad;
+      outPos = Math.min(outPos + pad, limit);
     }
   }
   return outPos;

@@ -84,7 +84,7 @@ Deno.test("parseSmb1 stops at an AndXOffset past the end of the message", () => 
   assert.deepEqual(parsed.problems.map((p) => p.kind), ["malformed"]);
 });
 
-Deno.test("parseSmb1 stops a chain of LOGOFF_ANDX after MAX_ANDX_DEPTH commands", () => {
+Deno.test("parseSmb1 stops a chain of LOGOFF_ANDX after MAX_ANDX_DEPTH commands, a limit", () => {
   // A real LOGOFF_ANDX request (frame 70), repeated: each links to the next, the last to itself.
   const logoff = message(70);
   const count = 40, size = 7; // WordCount 2 (+1), 4 words, ByteCount 0
@@ -98,7 +98,7 @@ Deno.test("parseSmb1 stops a chain of LOGOFF_ANDX after MAX_ANDX_DEPTH commands"
   }
   const parsed = parseSmb1(msg);
   assert.equal(parsed.commands.length, MAX_ANDX_DEPTH);
-  assert.deepEqual(parsed.problems.map((p) => p.kind), ["loop"]);
+  assert.deepEqual(parsed.problems.map((p) => [p.kind, p.code]), [["limit", "maxAndxDepth"]]);
 });
 
 Deno.test("parseSmb1 never throws on any truncation of a real message", () => {

@@ -71,7 +71,7 @@ Deno.test({
     assert.deepEqual([still.commands.length, still.problems.map((p) => p.kind)], [1, ["loop"]]);
     const long = parsedPublic("zeek/smb1-logoff-andx-advance.pcap")[0]!.message;
     assert.equal(long.commands.length, MAX_ANDX_DEPTH);
-    assert.deepEqual(long.problems.map((p) => p.kind), ["loop"]);
+    assert.deepEqual(long.problems.map((p) => p.kind), ["limit"]);
   },
 });
 

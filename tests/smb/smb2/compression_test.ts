@@ -8,7 +8,11 @@
 import * as assert from "node:assert/strict";
 import { FIXTURES, parseCapture, readCapture } from "./_capture.ts";
 import { parseSmb2 } from "../../../lib/smb/smb2/parse.ts";
-import { MAX_DECOMPRESSED_SIZE, readCompression } from "../../../lib/smb/smb2/compression.ts";
+import {
+  LAZY_PREFIX,
+  MAX_DECOMPRESSED_SIZE,
+  readCompression,
+} from "../../../lib/smb/smb2/compression.ts";
 import { decompressLz77 } from "../../../lib/smb/smb2/xca_lz77.ts";
 import { decompressLznt1 } from "../../../lib/smb/smb2/xca_lznt1.ts";
 import { decompressLz77Huffman } from "../../../lib/smb/smb2/xca_lz77_huffman.ts";
@@ -278,4 +282,103 @@ Deno.test("parseSmb2 bounds a Pattern_V1 expansion by the declared size and the 
   assert.equal(packet.problems.length, 1);
   assert.match(packet.problems[0]!.detail, /does not start with 0xFE 'SMB'/);
   assert.equal(ascii("A")[0], packet.compression!.decompressed![mib - 1]);
+});
+
+Deno.test("the decompressors fill a shorter output with the prefix of the whole, then stop", () => {
+  const cases = [
+    ["LZ77", (out: Uint8Array, size: number) => decompressLz77(LZ77_ABC_300, out, size), ABC_300],
+    [
+      "LZNT1",
+      (out: Uint8Array, size: number) => decompressLznt1(LZNT1_CHUNK, out, size),
+      LZNT1_TEXT,
+    ],
+    [
+      "LZ77+Huffman",
+      (out: Uint8Array, size: number) => decompressLz77Huffman(huffmanAlphabet(), out, size),
+      ALPHABET,
+    ],
+  ] as const;
+  for (const [name, run, whole] of cases) {
+    for (const n of [1, 2, 4, 5, 13, whole.length - 1]) {
+      const out = new Uint8Array(n);
+      assert.equal(run(out, whole.length), n, `${name} prefix ${n}`);
+      assert.equal(text(out), whole.slice(0, n), `${name} prefix ${n}`);
+    }
+  }
+  // The declared size still bounds the stream: a prefix of a size the data overruns is refused.
+  assert.match(
+    String(decompressLz77(LZ77_ABC_300, new Uint8Array(10), 299)),
+    /exceeds the declared/,
+  );
+});
+
+/** A gate that allows up to `budget` bytes and records what it was asked. */
+function gate(wantsBulk: boolean, budget = Infinity) {
+  const asked: [number, number][] = [];
+  return {
+    asked,
+    wantsBulk,
+    grant(produced: number, consumed: number) {
+      asked.push([produced, consumed]);
+      if (produced > budget) return false;
+      budget -= produced;
+      return true;
+    },
+  };
+}
+
+Deno.test("parseSmb2 asks its gate before decompressing, and a refusal leaves the message undecompressed", async () => {
+  const head = await writeRequestHead(300);
+  const msg = unchained(300, 2, 112, concat(head, LZ77_ABC_300));
+  const yes = gate(true);
+  assert.equal(parseSmb2(msg, undefined, yes).compression!.decompressed!.length, 412);
+  assert.deepEqual(yes.asked, [[412, msg.length]]);
+  const no = gate(true, 100);
+  const refused = parseSmb2(msg, undefined, no);
+  assert.deepEqual(no.asked, [[412, msg.length]]);
+  assert.equal(refused.compression!.decompressed, undefined);
+  assert.deepEqual(refused.messages, []);
+  assert.deepEqual(refused.problems, []); // the gate reports its own refusal
+});
+
+Deno.test("parseSmb2 decompresses a WRITE nobody wants the data of only as far as its headers", async () => {
+  // 1 MiB of "z" after a real WRITE request's 112 bytes, as one chained Pattern_V1 payload.
+  const mib = 1 << 20;
+  const head = await writeRequestHead(mib);
+  const msg = concat(
+    new Uint8Array([0xfc, 0x53, 0x4d, 0x42, ...le32(112 + mib)]),
+    payload(0, true, head),
+    payload(4, false, [0x7a, 0, 0, 0, ...le32(mib)]),
+  );
+  const lazy = gate(false);
+  let packet = parseSmb2(msg, undefined, lazy);
+  assert.ok(
+    largestAllocation(() => packet = parseSmb2(msg, undefined, gate(false))) <= LAZY_PREFIX,
+  );
+  assert.deepEqual(lazy.asked, [[LAZY_PREFIX, msg.length]]);
+  assert.equal(packet.compression!.partial, true);
+  assert.equal(packet.compression!.decompressed!.length, LAZY_PREFIX);
+  assert.deepEqual(packet.problems, []); // its data running past the prefix is expected
+  const write = packet.messages[0]!;
+  assert.equal(write.name, "WRITE");
+  assert.deepEqual(write.data, { offset: 112, length: mib });
+  assert.equal(text(packet.compression!.decompressed!.subarray(112, 120)), "zzzzzzzz");
+  // Wanted, or not a READ/WRITE: decompressed whole (the prefix tried first when unwanted).
+  const eager = gate(true);
+  assert.equal(parseSmb2(msg, undefined, eager).compression!.decompressed!.length, 112 + mib);
+  assert.deepEqual(eager.asked, [[112 + mib, msg.length]]);
+  const echo = head.slice();
+  echo[12] = 0x0d; // the same bytes as an ECHO: not bulk
+  const notBulk = gate(false);
+  const whole = parseSmb2(
+    concat(
+      new Uint8Array([0xfc, 0x53, 0x4d, 0x42, ...le32(112 + mib)]),
+      payload(0, true, echo),
+      payload(4, false, [0x7a, 0, 0, 0, ...le32(mib)]),
+    ),
+    undefined,
+    notBulk,
+  );
+  assert.equal(whole.compression!.decompressed!.length, 112 + mib);
+  assert.deepEqual(notBulk.asked.map(([p]) => p), [LAZY_PREFIX, 112 + mib]);
 });

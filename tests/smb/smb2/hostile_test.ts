@@ -79,6 +79,8 @@ Deno.test(`compound of ${MAX_COMPOUND_MESSAGES + 72} messages is cut at the cap`
   const packet = parseSmb2(compound([...Array(n - 1).fill(88), 0]));
   assert.equal(packet.messages.length, MAX_COMPOUND_MESSAGES);
   assert.equal(packet.problems.length, 1);
+  assert.equal(packet.problems[0]!.kind, "limit");
+  assert.equal(packet.problems[0]!.code, "maxCompoundMessages");
   assert.match(packet.problems[0]!.detail, /compound of more than 128 messages/);
 });
 
