@@ -108,6 +108,29 @@ export function sessionIdsOf(text: string): string[] | undefined {
   return ids.size === 0 ? undefined : [...ids];
 }
 
+/**
+ * An account's secret from `[DOMAIN\\]USER:SECRET` or `{ user, domain?, <field> }`;
+ * throws a message naming what is missing, never the secret.
+ */
+function accountEntry(
+  entry: unknown,
+  field: "password" | "ntHash",
+  what: string,
+): { user: string; domain: string; secret: string } {
+  if (typeof entry === "string") {
+    const [name, secret] = splitPair(entry, what);
+    return { ...account(name), secret };
+  }
+  const c = entry as { user?: unknown; domain?: unknown } & Record<string, unknown>;
+  if (typeof c?.user !== "string" || typeof c[field] !== "string") {
+    throw new TypeError(`needs user and ${field} strings`);
+  }
+  const parts = typeof c.domain === "string" && c.domain !== ""
+    ? { user: c.user, domain: c.domain }
+    : account(c.user);
+  return { ...parts, secret: c[field] as string };
+}
+
 function listOf(value: unknown, option: string): readonly unknown[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new TypeError(`Cannot create decoder: ${option} must be a list`);
@@ -140,44 +163,21 @@ export class Keyring {
     this.exportHashes = e === true;
     listOf(options.passwords, "keys.passwords").forEach((p, i) =>
       this.#entry(`keys.passwords[${i}]`, () => {
-        let user: string, domain: string, password: string;
-        if (typeof p === "string") {
-          const [name, secret] = splitPair(p, "a password entry");
-          ({ user, domain } = account(name));
-          password = secret;
-        } else {
-          const c = p as PasswordCredential;
-          if (typeof c?.user !== "string" || typeof c.password !== "string") {
-            throw new TypeError("needs user and password strings");
-          }
-          ({ user, domain } = c.domain ? { user: c.user, domain: c.domain } : account(c.user));
-          password = c.password;
-        }
+        const { user, domain, secret } = accountEntry(p, "password", "a password entry");
         this.#addAccount({
           user,
           domain,
-          ntHash: ntOwfV1(password),
-          lmHash: lmOwfV1(password),
+          ntHash: ntOwfV1(secret),
+          lmHash: lmOwfV1(secret),
           source: "password",
         });
       })
     );
     listOf(options.ntHashes, "keys.ntHashes").forEach((h, i) =>
       this.#entry(`keys.ntHashes[${i}]`, () => {
-        let user: string, domain: string, hex: string;
-        if (typeof h === "string") {
-          const [name, secret] = splitPair(h, "an NT hash entry");
-          ({ user, domain } = account(name));
-          hex = secret;
-        } else {
-          const c = h as NtHashCredential;
-          if (typeof c?.user !== "string" || typeof c.ntHash !== "string") {
-            throw new TypeError("needs user and ntHash strings");
-          }
-          ({ user, domain } = c.domain ? { user: c.user, domain: c.domain } : account(c.user));
-          hex = c.ntHash;
-        }
-        hex = hex.trim();
+        const entry = accountEntry(h, "ntHash", "an NT hash entry");
+        const { user, domain } = entry;
+        const hex = entry.secret.trim();
         if (hex.length !== 32 || !HEX.test(hex)) {
           throw new TypeError("the NT hash must be 32 hex digits");
         }
