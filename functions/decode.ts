@@ -60,6 +60,12 @@ export interface DecodeJob {
 const JSON_TYPE = "application/json; charset=utf-8";
 /** Bytes the decoder must have seen before the response status is chosen (a capture magic is 4). */
 const PROBE_BYTES = 64;
+/**
+ * Bytes pushed into the decoder between two looks at the clock: a read can
+ * bring megabytes (16 MiB from an inflated piece of gzip) that would cost
+ * seconds to decode, and a decode past its time budget stops within one slice.
+ */
+const PUSH_SLICE = 64 << 10;
 const encoder = new TextEncoder();
 
 /** A JSON response; `extra` headers are added (the caller adds CORS). */
@@ -211,14 +217,7 @@ class Decode {
         );
       }
     }
-    if (read === "timeout") {
-      return this.#halt({
-        status: 200,
-        code: "time_budget",
-        message: `decoding took longer than the limit of ${this.#limits.maxSeconds} seconds ` +
-          "(SMBSCOPE_MAX_SECONDS)",
-      });
-    }
+    if (read === "timeout") return this.#halt(timeBudget(this.#limits));
     try {
       if (read.done) {
         const stop = this.#sourceStop();
@@ -229,10 +228,19 @@ class Decode {
       this.pushed += read.value.length;
       const decoder = this.decoder;
       if (this.#keysError !== undefined) {
-        return this.halt({ status: 400, code: "bad_keys", message: this.#keysError });
+        return this.#halt({ status: 400, code: "bad_keys", message: this.#keysError });
       }
-      const events = decoder.push(read.value);
+      const events: DecodeEvent[] = [];
+      const late = this.#push(read.value, events);
       release(read.value);
+      if (late) {
+        for (const e of this.#halt(timeBudget(this.#limits))) events.push(e);
+      } else if (decoder.stopped && this.pushed >= PROBE_BYTES) {
+        // Not a capture past its first bytes, or its framing lost: nothing more would be read.
+        this.done = true;
+        this.#reader.cancel("decoding stopped").catch(() => {});
+        for (const e of this.decoder.end()) events.push(e);
+      }
       return events;
     } catch (e) {
       // The decoder never throws on input; were it to, the output so far still goes out.
@@ -256,6 +264,19 @@ class Decode {
     } catch (e) {
       return [internalAnomaly(e)];
     }
+  }
+
+  /**
+   * Pushes `chunk` in slices, looking at the clock between them; true when
+   * the time budget ran out first (the rest of the chunk is not decoded).
+   */
+  #push(chunk: Uint8Array, events: DecodeEvent[]): boolean {
+    for (let at = 0; at < chunk.length; at += PUSH_SLICE) {
+      if (at > 0 && Date.now() >= this.#deadline) return true;
+      for (const e of this.decoder.push(chunk.subarray(at, at + PUSH_SLICE))) events.push(e);
+      if (this.decoder.stopped) return false;
+    }
+    return false;
   }
 
   /** Release the upload (the client went away). */
@@ -357,6 +378,15 @@ function watchErrors<T>(
     },
     cancel: (reason) => reader.cancel(reason),
   }, { highWaterMark: 0 });
+}
+
+function timeBudget(limits: HandlerLimits): Stop {
+  return {
+    status: 200,
+    code: "time_budget",
+    message: `decoding took longer than the limit of ${limits.maxSeconds} seconds ` +
+      "(SMBSCOPE_MAX_SECONDS)",
+  };
 }
 
 function internalStop(e: unknown): Stop {

@@ -224,6 +224,15 @@ export class Decoder {
   }
 
   /**
+   * True once reading stopped early (the input is not a capture, or its
+   * framing was lost): later pushes are ignored, so a caller may stop
+   * reading, and inflating, its input, and call `end()`.
+   */
+  get stopped(): boolean {
+    return this.#capture.stopped;
+  }
+
+  /**
    * Feed the next bytes of the capture; returns the events they completed.
    * `chunk` may be reused by the caller once this returns.
    */

@@ -25,10 +25,20 @@ export interface GunzipEvents {
 }
 
 /**
+ * Compressed bytes handed to the inflater at once. Deflate expands at most
+ * 1032 to 1, and DecompressionStream gives back what one write inflates as
+ * one chunk: 16 KiB in is at most 16.5 MiB out, where a 256 KiB read of a
+ * bomb was a 264 MiB chunk.
+ */
+export const INFLATE_PIECE = 16 << 10;
+
+/**
  * Passes bytes through unchanged unless the first two are the gzip magic,
  * in which case they are inflated as they stream (DecompressionStream), so a
- * `.pcap.gz` decodes like a `.pcap`. Pull-based: nothing is inflated faster
- * than the consumer reads, so a decompression bomb costs time, not memory.
+ * `.pcap.gz` decodes like a `.pcap`. Pull-based and in bounded pieces
+ * ({@link INFLATE_PIECE}): nothing is inflated faster than the consumer reads,
+ * and no chunk is larger than 16.5 MiB, so a decompression bomb costs time,
+ * not memory; a consumer that stops reading (cancels) stops the inflating.
  */
 export function gunzipIfNeeded(
   input: ReadableStream<Uint8Array>,
@@ -36,22 +46,33 @@ export function gunzipIfNeeded(
 ): ReadableStream<Uint8Array> {
   const reader = input.getReader();
   let head: Uint8Array | undefined = new Uint8Array(0);
+  let gzip = false;
+  /** What is left of the chunk being handed on in pieces (gzip only). */
+  let rest: Uint8Array = new Uint8Array(0);
+  /** The first pieces are small, so input that is no capture is refused after little inflating. */
+  let size = 1024;
+  const piece = (c: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array) => {
+    const n = gzip ? Math.min(size, chunk.length) : chunk.length;
+    c.enqueue(n === chunk.length ? chunk : chunk.subarray(0, n));
+    rest = chunk.subarray(n);
+    if (gzip) size = Math.min(size * 2, INFLATE_PIECE);
+  };
   const replay = new ReadableStream<Uint8Array>({
     async pull(c) {
+      if (rest.length > 0) return piece(c, rest);
       if (head !== undefined) {
         const first = head;
         head = undefined;
         // A pull that enqueues nothing is not called again: only return once something is.
-        if (first.length > 0) return c.enqueue(first);
+        if (first.length > 0) return piece(c, first);
       }
       const { done, value } = await reader.read();
       if (done) c.close();
-      else c.enqueue(value);
+      else piece(c, value);
     },
     cancel: (reason) => reader.cancel(reason),
   }, { highWaterMark: 0 });
   let source: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  let gzip = false;
   return new ReadableStream<Uint8Array>({
     async start() {
       while (head !== undefined && head.length < 2) {
@@ -118,13 +139,21 @@ export class DecodeStream implements ReadableWritablePair<DecodeEvent[], Uint8Ar
   constructor(options?: DecoderOptions, hooks?: DecoderHooks) {
     const decoder = new Decoder(options, hooks);
     const input = new TransformStream<Uint8Array, Uint8Array>();
+    let ended = false;
     const decoding = new TransformStream<Uint8Array, DecodeEvent[]>({
       transform(chunk, controller) {
         const batch = decoder.push(chunk);
         if (batch.length > 0) controller.enqueue(batch);
+        if (decoder.stopped) {
+          // Not a capture, or its framing lost: nothing more will be read, so nothing more is
+          // inflated or read. The input is cancelled; the summary still comes.
+          ended = true;
+          controller.enqueue(decoder.end());
+          controller.terminate();
+        }
       },
       flush(controller) {
-        controller.enqueue(decoder.end());
+        if (!ended) controller.enqueue(decoder.end());
       },
     });
     this.writable = input.writable;
