@@ -13,9 +13,9 @@
 export interface LimitOptions {
   /** Open connections (TCP and UDP) tracked at once. Past this the least recently active is closed with state `evicted`. @default {100000} */
   maxConnections?: number;
-  /** Out-of-order TCP payload bytes buffered per direction. Past this the hole before the buffered data is declared a gap. @default {1048576} */
+  /** Out-of-order TCP payload bytes buffered per direction, each held segment counted 256 bytes more (what holding it costs). Past this the hole before the buffered data is declared a gap. @default {1048576} */
   maxOutOfOrderBytes?: number;
-  /** Out-of-order TCP payload bytes buffered across all connections. Past this the largest buffer is flushed as a gap. @default {67108864} */
+  /** Out-of-order TCP payload bytes buffered across all connections, counted the same way. Past this the largest buffer is flushed as a gap. @default {67108864} */
   maxTotalOutOfOrderBytes?: number;
   /** IP datagrams being reassembled from fragments at once. Past this the oldest is dropped. @default {1024} */
   maxFragmentedDatagrams?: number;

@@ -504,7 +504,7 @@ export class FlowTable {
           try {
             half.flush(frame);
           } finally {
-            this.#budget.total -= half.bufferedBytes; // what a flush that failed still held
+            this.#budget.total -= half.bufferedCost; // what a flush that failed still held
           }
         }
       }

@@ -13,9 +13,9 @@ export interface HalfSink {
   deliver(bytes: Uint8Array, frame: Frame): void;
   /** `length` bytes starting at sequence number `seq` never arrived. */
   gap(length: number, seq: number, frame: Frame | undefined, reason: string): void;
-  /** Buffering `extra` more out-of-order bytes would pass a cap: returns the cap's name, or undefined when it fits. */
+  /** Holding a segment that costs `extra` (its bytes and {@link HELD_SEGMENT_COST}) would pass a cap: returns the cap's name, or undefined when it fits (and counts it). */
   reserve(extra: number): string | undefined;
-  /** Buffered bytes were released (delivered or dropped). */
+  /** What held segments cost was released (delivered, dropped, or not held after all). */
   release(bytes: number): void;
   /** This direction's own out-of-order cap was reached (a `limit`, besides the gap it causes). */
   capReached(held: number): void;
@@ -23,11 +23,63 @@ export interface HalfSink {
 
 interface PendingSegment {
   seq: number;
+  /** Arrival order: of two held segments at the same sequence number, the first is delivered first. */
+  order: number;
   /** Captured bytes (a copy). */
   bytes: Uint8Array;
   /** Declared length; more than `bytes.length` when the snap length cut the segment. */
   length: number;
+  /** Its frame's number and time, without the frame's bytes (a view would keep the capture chunk alive). */
   frame: Frame;
+}
+
+/**
+ * What holding one segment costs besides its bytes (the segment, its copy and
+ * its frame as objects), counted against the out-of-order caps so that a
+ * flood of one-byte segments cannot hold hundreds of bytes for each byte it
+ * is charged.
+ */
+export const HELD_SEGMENT_COST = 256;
+const NO_BYTES = new Uint8Array(0);
+
+/** Whether held segment `a` comes before `b`: by sequence number, then arrival. */
+const before = (a: PendingSegment, b: PendingSegment): boolean => {
+  const d = (a.seq - b.seq) | 0;
+  return d < 0 || (d === 0 && a.order < b.order);
+};
+
+/** Adds `s` to a binary heap ordered by {@link before}. */
+function heapPush(heap: PendingSegment[], s: PendingSegment): void {
+  let i = heap.push(s) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(s, heap[parent]!)) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = s;
+}
+
+/** Removes the first segment of a non-empty heap. */
+function heapPop(heap: PendingSegment[]): PendingSegment {
+  const top = heap[0]!, last = heap.pop()!;
+  if (heap.length > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i, v = last;
+      if (l < heap.length && before(heap[l]!, v)) {
+        m = l;
+        v = heap[l]!;
+      }
+      if (r < heap.length && before(heap[r]!, v)) m = r;
+      if (m === i) break;
+      heap[i] = heap[m]!;
+      i = m;
+    }
+    heap[i] = last;
+  }
+  return top;
 }
 
 /** Signed distance from `b` to `a` in sequence space. */
@@ -46,9 +98,17 @@ export class TcpHalf {
   isn: number | undefined;
   /** Sequence number just past the last data byte, once a FIN was seen. */
   finSeq: number | undefined;
-  /** Segments that arrived ahead of `next`, sorted by sequence number. */
+  /**
+   * Segments that arrived ahead of `next`, a binary heap by sequence number
+   * (the first at index 0): a flood arriving last first made a sorted
+   * array's insertions quadratic.
+   */
   readonly #pending: PendingSegment[] = [];
+  /** Bytes held. */
   #pendingBytes = 0;
+  /** What the held segments cost against the caps: their bytes and {@link HELD_SEGMENT_COST} each. */
+  #pendingCost = 0;
+  #arrivals = 0;
   /** Highest acknowledgement number the other side sent. */
   #peerAck: number | undefined;
 
@@ -66,6 +126,11 @@ export class TcpHalf {
   /** Buffered out-of-order bytes. */
   get bufferedBytes(): number {
     return this.#pendingBytes;
+  }
+
+  /** What the buffered segments count against the out-of-order caps: {@link HELD_SEGMENT_COST} more each. */
+  get bufferedCost(): number {
+    return this.#pendingCost;
   }
 
   /**
@@ -147,9 +212,13 @@ export class TcpHalf {
       }
     }
     // Hold a copy until the hole fills or is declared a gap.
-    const cap = this.sink.reserve(payload.length);
-    if (cap !== undefined || this.#pendingBytes + payload.length > this.maxBuffered) {
-      if (cap === undefined) this.sink.capReached(this.#pendingBytes);
+    const cost = payload.length + HELD_SEGMENT_COST;
+    const cap = this.sink.reserve(cost);
+    if (cap !== undefined || this.#pendingCost + cost > this.maxBuffered) {
+      if (cap === undefined) {
+        this.sink.release(cost); // reserved above, not held after all
+        this.sink.capReached(this.#pendingBytes);
+      }
       // No room: the hole before the oldest held data (or this segment) is a gap.
       const first = this.#pending[0];
       const target = first && seqDiff(first.seq, seq) < 0 ? first.seq : seq;
@@ -160,11 +229,16 @@ export class TcpHalf {
       this.#skipTo(seq, frame, "out-of-order buffer full");
       return this.#data(seq, payload, length, frame);
     }
-    const held: PendingSegment = { seq, bytes: payload.slice(), length, frame };
+    const held: PendingSegment = {
+      seq,
+      order: this.#arrivals++,
+      bytes: payload.slice(),
+      length,
+      frame: { ...frame, bytes: NO_BYTES },
+    };
     this.#pendingBytes += held.bytes.length;
-    let i = this.#pending.length;
-    while (i > 0 && seqDiff(this.#pending[i - 1]!.seq, seq) > 0) i--;
-    this.#pending.splice(i, 0, held);
+    this.#pendingCost += cost;
+    heapPush(this.#pending, held);
   }
 
   /** Deliver `payload[skip, length)`, turning uncaptured bytes into a gap. */
@@ -186,9 +260,11 @@ export class TcpHalf {
       const first = pending[0]!;
       const rel = seqDiff(first.seq, this.#next);
       if (rel > 0) return;
-      pending.shift();
+      heapPop(pending);
+      const cost = first.bytes.length + HELD_SEGMENT_COST;
       this.#pendingBytes -= first.bytes.length;
-      this.sink.release(first.bytes.length);
+      this.#pendingCost -= cost;
+      this.sink.release(cost);
       const seen = -rel;
       if (seen >= first.length) {
         this.stats.retransmittedBytes += first.length;

@@ -50,13 +50,13 @@ export function* synFlood(count: number): Generator<Uint8Array> {
 }
 
 /**
- * `count` first fragments (8 bytes of UDP each, more to come) of distinct
+ * `count` first fragments (256 bytes each, more to come) of distinct
  * datagrams that never complete: each waits for the rest until
  * `maxFragmentedDatagrams` or `fragmentTimeout` drops it.
  */
 export function* fragmentFlood(count: number): Generator<Uint8Array> {
   yield pcapHeader();
-  const data = new Uint8Array(1400);
+  const data = new Uint8Array(256);
   for (let i = 0; i < count; i++) {
     const frame = fragmentFrame(CLIENT + (i >>> 16), SERVER, 17, i & 0xffff, 0, true, data);
     yield pcapRecord(frame, T0 + i / 100_000);

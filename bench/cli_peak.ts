@@ -1,0 +1,20 @@
+/**
+ * Runs the CLI (`cli/main.ts`) with the given arguments in this process and
+ * prints, on stderr, one JSON line: seconds, CPU seconds, peak RSS (VmHWM)
+ * and the exit status. For bench/hostile.ts, which runs it as a subprocess
+ * with standard output going nowhere.
+ *
+ *     deno run -A --v8-flags=--max-semi-space-size=8 bench/cli_peak.ts decode capture.pcap
+ *
+ * @module
+ */
+import { main } from "../cli/main.ts";
+
+const started = performance.now();
+const status = await main(Deno.args);
+const seconds = (performance.now() - started) / 1000;
+const peakKb = Number(/VmHWM:\s+(\d+)/.exec(Deno.readTextFileSync("/proc/self/status"))?.[1] ?? 0);
+const stat = Deno.readTextFileSync("/proc/self/stat").split(") ")[1]!.split(" ");
+const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
+console.error(JSON.stringify({ seconds, cpuSeconds, peakRssMb: peakKb / 1024, status }));
+Deno.exit(status);
