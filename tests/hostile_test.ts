@@ -4,6 +4,8 @@
  */
 import * as assert from "node:assert/strict";
 import { type DecodeEvent, Decoder, type SummaryEvent } from "../mod.ts";
+import { synFlood } from "../tools/hostile/captures.ts";
+import { joinParts } from "../tools/hostile/pcap.ts";
 
 const fixture = (name: string) =>
   Deno.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
@@ -82,42 +84,9 @@ Deno.test("Decoder survives random bytes after a valid pcap header", () => {
   }
 });
 
-/** A pcap of `count` SYNs from distinct source ports and addresses: a connection flood. */
-function synFlood(count: number): Uint8Array {
-  const frame = 14 + 20 + 20;
-  const out = new Uint8Array(24 + count * (16 + frame));
-  const v = new DataView(out.buffer);
-  v.setUint32(0, 0xa1b2c3d4, true);
-  v.setUint16(4, 2, true);
-  v.setUint16(6, 4, true);
-  v.setUint32(16, 65535, true);
-  v.setUint32(20, 1, true);
-  let at = 24;
-  for (let i = 0; i < count; i++) {
-    v.setUint32(at, 1_700_000_000 + Math.floor(i / 1000), true);
-    v.setUint32(at + 8, frame, true);
-    v.setUint32(at + 12, frame, true);
-    const f = at + 16;
-    v.setUint16(f + 12, 0x0800);
-    v.setUint8(f + 14, 0x45);
-    v.setUint16(f + 16, 40);
-    v.setUint8(f + 22, 64);
-    v.setUint8(f + 23, 6);
-    v.setUint32(f + 26, 0x0a000000 + (i >>> 16)); // 10.0.x.y sources
-    v.setUint32(f + 30, 0xc0a80001); // 192.168.0.1
-    v.setUint16(f + 34, 1024 + (i & 0xffff) % 60000);
-    v.setUint16(f + 36, 445);
-    v.setUint32(f + 38, i);
-    v.setUint8(f + 46, 0x50);
-    v.setUint8(f + 47, 0x02); // SYN
-    at += 16 + frame;
-  }
-  return out;
-}
-
 Deno.test("Decoder keeps a connection flood within maxConnections and says so", () => {
   const count = 200_000;
-  const events = decodeAll(synFlood(count), { maxConnections: 5000 }, 1 << 20);
+  const events = decodeAll(joinParts(synFlood(count)), { maxConnections: 5000 }, 1 << 20);
   const summary = assertSane(events, "flood");
   assert.equal(summary.frames, count);
   assert.equal(summary.tcpConnections, count);

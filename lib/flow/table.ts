@@ -18,7 +18,13 @@ import { readTcpHeader, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } fr
 import { readUdpHeader, type UdpDatagram } from "../net/udp.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
-import { Connection, ip6Addresses, ipv4Text, type Orientation } from "./connection.ts";
+import {
+  Connection,
+  ip6Addresses,
+  ipv4Text,
+  newDirectionStats,
+  type Orientation,
+} from "./connection.ts";
 import { EmbryoFlag, Embryos } from "./embryos.ts";
 import type { ObserverFactory } from "./observer.ts";
 import { serverSideByPort } from "./ports.ts";
@@ -463,7 +469,11 @@ export class FlowTable {
       lastTs: e.lastTs[row]!,
       lastFrame: e.lastFrame[row]!,
       state,
-      stats: (client) => ({ ...ZERO_STATS, packets: packets[client ? 0 : 1]! }),
+      stats: (client) => {
+        const stats = newDirectionStats();
+        stats.packets = packets[client ? 0 : 1]!;
+        return stats;
+      },
     };
   }
 
@@ -736,14 +746,6 @@ interface ConnectionView {
 }
 
 const ORIENTATIONS: readonly Orientation[] = ["syn", "port", "first_packet"];
-const ZERO_STATS: Readonly<DirectionStats> = Object.freeze({
-  packets: 0,
-  payloadBytes: 0,
-  streamBytes: 0,
-  gapBytes: 0,
-  gaps: 0,
-  retransmittedBytes: 0,
-});
 
 /** Which side of a new conversation opened it, and how that was decided. */
 function orient(

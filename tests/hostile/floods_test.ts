@@ -8,15 +8,7 @@
 import * as assert from "node:assert/strict";
 import { type DecodeEvent, Decoder, type DecoderOptions, type SummaryEvent } from "../../mod.ts";
 import { fragmentFlood, outOfOrderFlood, synFlood } from "../../tools/hostile/captures.ts";
-import { ACK, PcapBuilder, SYN, tcpFrame } from "../../tools/hostile/pcap.ts";
-
-function join(parts: Iterable<Uint8Array>): Uint8Array {
-  const list = [...parts];
-  const out = new Uint8Array(list.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of list) out.set(p, (at += p.length) - p.length);
-  return out;
-}
+import { ACK, joinParts, PcapBuilder, SYN, tcpFrame } from "../../tools/hostile/pcap.ts";
 
 function decode(bytes: Uint8Array, options: DecoderOptions = {}) {
   const d = new Decoder(options);
@@ -33,7 +25,7 @@ function decode(bytes: Uint8Array, options: DecoderOptions = {}) {
 
 Deno.test("SYN flood: every connection opened and closed once, the cap reported", () => {
   const count = 150_000, max = 10_000;
-  const { events, summary, limits } = decode(join(synFlood(count)), { maxConnections: max });
+  const { events, summary, limits } = decode(joinParts(synFlood(count)), { maxConnections: max });
   assert.equal(summary.tcpConnections, count);
   assert.deepEqual(summary.limitsHit, [{ limit: "maxConnections", count: count - max }]);
   assert.deepEqual(limits.map((e) => e.type === "anomaly" && e.code), ["flow_maxConnections"]);
@@ -48,7 +40,7 @@ Deno.test("SYN flood: every connection opened and closed once, the cap reported"
 
 Deno.test("fragment flood: incomplete datagrams past maxFragmentedDatagrams are dropped, oldest first", () => {
   const count = 50_000;
-  const { summary, limits } = decode(join(fragmentFlood(count)));
+  const { summary, limits } = decode(joinParts(fragmentFlood(count)));
   assert.equal(summary.ipFragments, count);
   // Each datagram past the 1024th makes room by dropping the oldest.
   assert.deepEqual(summary.limitsHit, [{ limit: "maxFragmentedDatagrams", count: count - 1024 }]);
@@ -59,7 +51,7 @@ Deno.test("fragment flood: incomplete datagrams past maxFragmentedDatagrams are 
 
 Deno.test("out-of-order flood: one-byte segments, last first, stop at maxOutOfOrderBytes", () => {
   const count = 200_000;
-  const { events, summary, limits } = decode(join(outOfOrderFlood(count)));
+  const { events, summary, limits } = decode(joinParts(outOfOrderFlood(count)));
   assert.deepEqual(summary.limitsHit, [{ limit: "maxOutOfOrderBytes", count: 1 }]);
   assert.deepEqual(limits.map((e) => e.type === "anomaly" && e.code), ["tcp_maxOutOfOrderBytes"]);
   const close = events.find((e) => e.type === "connection" && e.action === "close");

@@ -9,6 +9,7 @@
  * @module
  */
 import type { DecoderOptions } from "../../lib/decoder.ts";
+import { joinParts } from "../hostile/pcap.ts";
 import { type Field, fieldsOf } from "./dissect.ts";
 import type { Rng } from "./random.ts";
 import type { FuzzCase } from "./run.ts";
@@ -253,13 +254,7 @@ function writePcapng(frames: SeedFrame[]): Uint8Array {
     epb.set(f.bytes, 20);
     block(6, epb);
   }
-  const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of blocks) {
-    out.set(b, at);
-    at += b.length;
-  }
-  return out;
+  return joinParts(blocks);
 }
 
 /** Mutations of the written file: header fields, flips, cuts, inserted or removed bytes. */

@@ -11,6 +11,7 @@
 import {
   ACK,
   fragmentFrame,
+  joinParts,
   PcapBuilder,
   pcapHeader,
   pcapRecord,
@@ -272,21 +273,5 @@ if (import.meta.main) {
     console.error(`usage: captures.ts <${Object.keys(HOSTILE).join("|")}> <count> <out.pcap>`);
     Deno.exit(2);
   }
-  const file = Deno.openSync(out, { write: true, create: true, truncate: true });
-  let buffer: Uint8Array[] = [], held = 0;
-  const flush = () => {
-    const all = new Uint8Array(held);
-    let at = 0;
-    for (const b of buffer) all.set(b, (at += b.length) - b.length);
-    for (let w = 0; w < all.length;) w += file.writeSync(all.subarray(w));
-    buffer = [];
-    held = 0;
-  };
-  for (const part of make(Number(count))) {
-    buffer.push(part);
-    held += part.length;
-    if (held > 1 << 20) flush();
-  }
-  flush();
-  file.close();
+  Deno.writeFileSync(out, joinParts(make(Number(count))));
 }

@@ -89,15 +89,9 @@ export class PcapBuilder {
 
   /** Adds a frame at capture time `ts` (seconds); returns its 1-based frame number. */
   add(frame: Uint8Array, ts: number): number {
-    const h = new Uint8Array(16);
-    const v = new DataView(h.buffer);
-    const seconds = Math.floor(ts);
-    v.setUint32(0, seconds, true);
-    v.setUint32(4, Math.round((ts - seconds) * 1e6), true);
-    v.setUint32(8, frame.length, true);
-    v.setUint32(12, frame.length, true);
-    this.#parts.push(h, frame);
-    this.#length += 16 + frame.length;
+    const record = pcapRecord(frame, ts);
+    this.#parts.push(record);
+    this.#length += record.length;
     return ++this.frames;
   }
 
@@ -124,6 +118,18 @@ export function pcapHeader(): Uint8Array {
   v.setUint32(16, 262144, true);
   v.setUint32(20, 1, true);
   return h;
+}
+
+/** The parts of a generated capture, one after another, in one array. */
+export function joinParts(parts: Iterable<Uint8Array>): Uint8Array {
+  const list = [...parts];
+  const out = new Uint8Array(list.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of list) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** One pcap record (header and frame) at time `ts`. */
