@@ -59,7 +59,7 @@ export interface LimitOptions {
   maxFileBufferBytes?: number;
   /** Bytes held that way across all files. Past this hashing stops for the file that would exceed it. @default {67108864} */
   maxTotalFileBufferBytes?: number;
-  /** Bytes an SMB2 compressed message may decompress to per compressed byte, weighed per connection (past its first 16 MiB) and per capture (past its first 64 MiB). A message that would pass it is not decompressed. @default {32} */
+  /** Bytes an SMB2 compressed message may decompress to per compressed byte, weighed per connection and per capture, each past its first 16 MiB. A message that would pass it is not decompressed. @default {32} */
   maxDecompressionRatio?: number;
   /** Bytes SMB2 decompression may produce in the whole capture. Past this no message is decompressed. @default {4294967296} */
   maxTotalDecompressedBytes?: number;
