@@ -90,7 +90,8 @@ export interface GroupedLimitOptions {
   /**
    * File switches and caps: `events` (= `fileEvents`), `hashes` (= `fileHashes`),
    * `maxTracked` (= `maxTrackedFiles`), `maxRanges`, `maxBufferBytes`,
-   * `maxTotalBufferBytes`; and `sink`, where carved content goes (typed in `DecoderOptions`).
+   * `maxTotalBufferBytes`; `sink`, where carved content goes, and `hasher`, what digests it
+   * (both typed in `DecoderOptions`).
    */
   files?: {
     events?: boolean;
@@ -100,6 +101,7 @@ export interface GroupedLimitOptions {
     maxBufferBytes?: number;
     maxTotalBufferBytes?: number;
     sink?: unknown;
+    hasher?: unknown;
   };
   /**
    * DCE/RPC switches and caps: `decode` (= `decodeDcerpc`), `arguments` (= `rpcArguments`),
@@ -198,6 +200,7 @@ const GROUP_NAMES: Readonly<Record<string, Readonly<Record<string, keyof Limits>
 /** Members of the groups that are not caps or switches (checked where they are used). */
 const GROUP_VALUES: ReadonlySet<string> = new Set([
   "files.sink",
+  "files.hasher",
   "detect.rules",
   "detect.disable",
   "detect.thresholds",

@@ -19,8 +19,24 @@ export interface FileHashes {
   sha256: string;
 }
 
+/**
+ * What hashes a carved file: bytes fed in order, then the three digests once.
+ * {@link ContentHasher} is the pure-JS one; a front end with native digests
+ * (the CLI and the HTTP function use `node:crypto`) passes its own through
+ * the decoder option `files.hasher`, a factory of these.
+ */
+export interface FileDigester {
+  /** Feed the next bytes (a view, valid during the call only). */
+  update(bytes: Uint8Array): void;
+  /** The digests of everything fed; the digester is spent afterwards. */
+  digest(): FileHashes;
+}
+
+/** Makes a fresh {@link FileDigester} per file. */
+export type FileDigesterFactory = () => FileDigester;
+
 /** MD5, SHA-1 and SHA-256 of bytes fed in order. */
-export class ContentHasher {
+export class ContentHasher implements FileDigester {
   readonly #md5 = md5.create();
   readonly #sha1 = sha1.create();
   readonly #sha256 = sha256.create();

@@ -11,7 +11,12 @@
  * ```
  * @module
  */
-export { ContentHasher, type FileHashes } from "./hashes.ts";
+export {
+  ContentHasher,
+  type FileDigester,
+  type FileDigesterFactory,
+  type FileHashes,
+} from "./hashes.ts";
 export {
   desl,
   lmOwfV1,

@@ -10,7 +10,7 @@ import type { Reporter } from "../report.ts";
 import type { IoEvidence, OpenFile, SmbIoFact } from "../smb/io.ts";
 import { looksLikeDceRpc } from "../dcerpc/pdu.ts";
 import { ContentBudget, FileContent } from "./content.ts";
-import { ContentHasher, type FileHashes } from "../crypto/hashes.ts";
+import { ContentHasher, type FileDigesterFactory, type FileHashes } from "../crypto/hashes.ts";
 import { normalisePath } from "./path.ts";
 import type { ContentSink } from "./sink.ts";
 
@@ -28,6 +28,8 @@ export interface FileTrackerOptions {
   maxTotalFileBufferBytes: number;
   /** Where content goes, if anywhere. */
   sink: ContentSink | undefined;
+  /** Makes each file's digester; the pure-JS {@link ContentHasher} when not given. */
+  hasher?: FileDigesterFactory | undefined;
 }
 
 /** Missing ranges listed per event. */
@@ -137,6 +139,7 @@ export class FileTracker {
           this.options.hashes,
           this.options.hashes || this.options.sink !== undefined,
           this.options.maxFileRanges,
+          this.options.hasher,
         );
         t.content.add(fact.offset, fact.data);
         if (this.options.sink !== undefined) {
