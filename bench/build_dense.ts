@@ -12,6 +12,9 @@
  */
 import { fixtureFrames, writeReplicated } from "./build_capture.ts";
 
+/** Longest pause kept between two frames of a source, seconds. */
+const MAX_PAUSE = 5;
+
 /** Where the shared corpus lives, relative to this file. */
 export const CORPUS = new URL("../../shared/pcaps/public/", import.meta.url);
 
@@ -44,7 +47,20 @@ export async function buildDense(
   megabytes: number,
 ): Promise<{ bytes: number; frames: number; sources: number }> {
   const sources = denseSources();
-  const made = await writeReplicated(out, fixtureFrames(sources), megabytes * 1e6);
+  // The sources were captured years apart: laid end to end, with pauses inside each
+  // shortened to at most MAX_PAUSE, time moves forward as in one long capture.
+  const frames = [];
+  let clock = 0;
+  for (const source of sources) {
+    let last: number | undefined;
+    for (const f of fixtureFrames([source])) {
+      const pause = last === undefined ? 0.001 : Math.min(Math.max(f.ts - last, 0), MAX_PAUSE);
+      last = f.ts;
+      clock += pause;
+      frames.push({ ...f, ts: clock });
+    }
+  }
+  const made = await writeReplicated(out, frames, megabytes * 1e6);
   return { ...made, sources: sources.length };
 }
 

@@ -90,6 +90,8 @@ const MAX_FRAMES_LISTED = 16;
 
 /** Bytes of a body needed before the prefix policy is asked. */
 export const POLICY_HEAD_BYTES = 72;
+/** A kept message body starts this large and doubles as its bytes arrive. */
+const FIRST_BODY_BYTES = 16_384;
 
 /** Splits one direction's stream into NBSS messages. */
 export class NbssFramer {
@@ -349,6 +351,16 @@ export class NbssFramer {
     this.#body = this.#head.subarray(0, Math.min(length, POLICY_HEAD_BYTES));
   }
 
+  /** The body buffer, grown (doubling, at most to the kept length) to hold `n` bytes. */
+  #room(n: number): Uint8Array {
+    const body = this.#body!;
+    if (body.length >= n) return body;
+    const grown = new Uint8Array(Math.min(this.#keep, Math.max(n, body.length * 2)));
+    grown.set(body.subarray(0, this.#bodyFill));
+    this.#body = grown;
+    return grown;
+  }
+
   /** Long messages list their first frames and always the last one. */
   #noteFrame(index: number): void {
     const frames = this.#frames;
@@ -386,7 +398,9 @@ export class NbssFramer {
       const keep = Math.min(wanted, cap);
       this.#keep = Math.max(keep, head.length);
       // Always a buffer of the message's own: the shared head is reused by the next message.
-      const body = new Uint8Array(this.#keep);
+      // It grows as bytes come (#room): a connection cut inside a large message, which a
+      // capture has thousands of, holds what arrived, not the whole declared length.
+      const body = new Uint8Array(Math.min(this.#keep, Math.max(FIRST_BODY_BYTES, head.length)));
       body.set(head);
       this.#body = body;
       if (this.#bodyFill === this.#length) this.#finish();
@@ -397,7 +411,9 @@ export class NbssFramer {
     }
     const room = this.#keep - this.#bodyFill;
     const copy = Math.min(room, n);
-    if (copy > 0) this.#body!.set(bytes.subarray(at, at + copy), this.#bodyFill);
+    if (copy > 0) {
+      this.#room(this.#bodyFill + copy).set(bytes.subarray(at, at + copy), this.#bodyFill);
+    }
     this.#bodyFill += copy;
     if (copy > 0 && this.#bodyFill === this.#keep && this.#keep < this.#length) {
       // The prefix is in: whoever wants the rest says so now.
