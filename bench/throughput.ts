@@ -133,7 +133,7 @@ async function cliRun(path: string, format: string): Promise<Run> {
     args: [
       "run",
       "-A",
-      "--v8-flags=--max-semi-space-size=8",
+      "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
       CLI_PEAK,
       "decode",
       path,
@@ -152,7 +152,14 @@ async function cliRun(path: string, format: string): Promise<Run> {
 
 async function libraryRun(path: string): Promise<Run> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--v8-flags=--max-semi-space-size=8", DECODE_FILE, path, "--sync"],
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
+      DECODE_FILE,
+      path,
+      "--sync",
+    ],
     stderr: "inherit",
   }).output();
   if (!out.success) throw new Error("library run failed");

@@ -28,6 +28,7 @@ Deno.test("deno install -g -n smbscope: decode runs and fetches only what it use
         "-R",
         "-W",
         "-E",
+        "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
         `${root}cli/main.ts`,
       ],
       cwd: root,
