@@ -9,7 +9,8 @@
  */
 import { parseArgs } from "node:util";
 import { type DecodeEvent, type DecoderOptions, type DetectOptions, EVENT_TYPES } from "../mod.ts";
-import { DocumentBuilder } from "../lib/output/document.ts";
+import { DocumentBuilder, documentText } from "../lib/output/document.ts";
+import { DocumentSpool } from "./document_spool.ts";
 import { safeJson } from "../lib/output/sanitize.ts";
 import { nativeDigester } from "./native_hashes.ts";
 import { formatBytes } from "../lib/output/text.ts";
@@ -320,15 +321,20 @@ class Output {
   #size = 0;
 
   line(text: string): undefined {
+    return this.text(`${text}\n`);
+  }
+
+  /** Text as it is (no newline added). */
+  text(text: string): undefined {
     this.#pending.push(text);
-    this.#size += text.length + 1;
+    this.#size += text.length;
     if (this.#size > 1 << 18) this.flush();
     return undefined;
   }
 
   flush(): void {
     if (this.#pending.length === 0) return;
-    const text = this.#pending.join("\n") + "\n";
+    const text = this.#pending.join("");
     this.#pending = [];
     this.#size = 0;
     // UTF-8 takes at most three bytes per UTF-16 unit.
@@ -368,7 +374,9 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     (cmd.types === undefined || cmd.types.has(e.type)) &&
     (cmd.openEvents || !(e.type === "connection" && e.action === "open"));
   const out = new Output();
-  const document = cmd.format === "json" ? new DocumentBuilder() : undefined;
+  // The document's lists wait on disk when they can (flat memory), else in memory.
+  const spool = cmd.format === "json" ? DocumentSpool.create() : undefined;
+  const document = cmd.format === "json" ? new DocumentBuilder(spool?.spill) : undefined;
   const tree = cmd.format === "text" && (cmd.types === undefined || cmd.types.has("file"))
     ? new ShareTree()
     : undefined;
@@ -468,8 +476,15 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcHeader(new Date()).join("\n"));
     await decodeSource(input.source, options, handle, progress && ((n) => progress.add(n)));
     if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcFooter(new Date()));
-    if (document) await out.line(safeJson(document.finish(), 2));
+    if (document) {
+      const doc = document.finish();
+      for (const piece of documentText(doc, spool && ((list) => spool.pieces(list)))) {
+        out.text(piece);
+      }
+      out.line("");
+    }
     await out.close();
+    spool?.close();
     hashes?.close();
     if (hashes !== undefined && !cmd.quiet) {
       const c = hashes.counts, n = c[5500] + c[5600];
@@ -490,6 +505,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       );
     }
   } catch (e) {
+    spool?.close();
     sink?.close();
     hashes?.close();
     zeek?.close();

@@ -20,6 +20,7 @@ import type {
 import { isErrorResponse } from "../smb/error_status.ts";
 import { ShareTree, type ShareTreeJson } from "../files/share_tree.ts";
 import { normalisePath } from "../files/path.ts";
+import { safeJson } from "./sanitize.ts";
 
 /** What the document says about SMB on one connection. */
 export interface SmbSessionSummary {
@@ -67,8 +68,32 @@ export interface DecodeDocument {
 /** Most names listed per session in each of users, shares and files. */
 const MAX_NAMES = 1000;
 
-/** Collects events into a {@link DecodeDocument}. */
+/** The document's lists of whole events, in the document's key order. */
+export const DOCUMENT_LISTS = [
+  "connections",
+  "authentications",
+  "kerberos",
+  "trees",
+  "netbios",
+  "files",
+  "transcripts",
+  "rpc",
+  "alerts",
+  "anomalies",
+] as const;
+
+/** One of {@link DOCUMENT_LISTS}. */
+export type DocumentList = typeof DOCUMENT_LISTS[number];
+
+/**
+ * Collects events into a {@link DecodeDocument}. Given `spill`, the events of
+ * the lists go there instead of into the document (a front end writes them
+ * out of memory, e.g. to temporary files, and {@link documentText} joins
+ * them back); the summary, the SMB sessions and the share tree stay.
+ */
 export class DocumentBuilder {
+  constructor(readonly spill?: (list: DocumentList, event: DecodeEvent) => void) {}
+
   readonly document: DecodeDocument = {
     summary: undefined,
     connections: [],
@@ -95,43 +120,48 @@ export class DocumentBuilder {
     return this.document;
   }
 
+  #put(list: DocumentList, event: DecodeEvent): void {
+    if (this.spill !== undefined) this.spill(list, event);
+    else (this.document[list] as DecodeEvent[]).push(event);
+  }
+
   add(events: Iterable<DecodeEvent>): void {
     const d = this.document;
     for (const e of events) {
       this.#tree.add(e);
       switch (e.type) {
         case "connection":
-          if (e.action === "close") d.connections.push(e);
+          if (e.action === "close") this.#put("connections", e);
           break;
         case "anomaly":
-          d.anomalies.push(e);
+          this.#put("anomalies", e);
           break;
         case "summary":
           d.summary = e;
           break;
         case "ntlm":
-          d.authentications.push(e);
+          this.#put("authentications", e);
           break;
         case "kerberos":
-          d.kerberos.push(e);
+          this.#put("kerberos", e);
           break;
         case "tree":
-          d.trees.push(e);
+          this.#put("trees", e);
           break;
         case "nbss":
-          d.netbios.push(e);
+          this.#put("netbios", e);
           break;
         case "file":
-          d.files.push(e);
+          this.#put("files", e);
           break;
         case "transcript":
-          d.transcripts.push(e);
+          this.#put("transcripts", e);
           break;
         case "alert":
-          d.alerts.push(e);
+          this.#put("alerts", e);
           break;
         case "rpc":
-          d.rpc.push(e);
+          this.#put("rpc", e);
           break;
         case "smb": {
           const id = e.evidence.connection ?? -1;
@@ -174,4 +204,55 @@ function addName(list: string[], name: string | undefined): void {
   if (name !== undefined && name !== "" && list.length < MAX_NAMES && !list.includes(name)) {
     list.push(name);
   }
+}
+
+/**
+ * One event as it stands in a list of the document: `safeJson(event, 2)`
+ * indented by four spaces, so {@link documentText} writes what
+ * `safeJson(document, 2)` would.
+ */
+export function documentEntry(event: DecodeEvent): string {
+  return safeJson(event, 2).replace(/^/gm, "    ");
+}
+
+/** A list's entries as pieces of the document's text: entries joined by `",\n"`. */
+export function* entryPieces(events: Iterable<DecodeEvent>): Generator<string> {
+  let first = true;
+  for (const e of events) {
+    yield first ? documentEntry(e) : `,\n${documentEntry(e)}`;
+    first = false;
+  }
+}
+
+/**
+ * The text of `safeJson(document, 2)`, in pieces: each list's text comes
+ * from `lists` (pieces that together are its entries joined by `",\n"`, as
+ * {@link entryPieces} makes them: the document's own lists by default, or
+ * what was spilled), so a document of any size is written without being one
+ * string.
+ */
+export function* documentText(
+  document: DecodeDocument,
+  lists: (list: DocumentList) => Iterable<string> = (list) =>
+    entryPieces(document[list] as DecodeEvent[]),
+): Generator<string> {
+  let first = true;
+  const key = (name: string) => {
+    const text = `${first ? "{" : ","}\n  ${JSON.stringify(name)}: `;
+    first = false;
+    return text;
+  };
+  for (const name of Object.keys(document) as (keyof DecodeDocument)[]) {
+    const value = document[name];
+    if ((DOCUMENT_LISTS as readonly string[]).includes(name)) {
+      let open = false;
+      for (const piece of lists(name as DocumentList)) {
+        if (piece === "") continue;
+        yield open ? piece : `${key(name)}[\n${piece}`;
+        open = true;
+      }
+      yield open ? "\n  ]" : `${key(name)}[]`;
+    } else if (value !== undefined) yield key(name) + safeJson(value, 2).replace(/\n/g, "\n  ");
+  }
+  yield first ? "{}" : "\n}";
 }
