@@ -42,12 +42,29 @@ export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : plural}`;
 }
 
+/** The second {@link formatTs} formatted last, and its `YYYY-MM-DDTHH:MM:SS`. */
+let lastSecond = NaN;
+let lastSecondText = "";
+
 /** A capture timestamp as ISO 8601 UTC with microseconds. */
 export function formatTs(ts: number): string {
   if (!Number.isFinite(ts) || Math.abs(ts) > 8.64e12) return String(ts);
   const ms = Math.floor(ts * 1000);
   const micros = Math.min(999, Math.max(0, Math.round(ts * 1e6 - ms * 1000)));
-  return `${new Date(ms).toISOString().slice(0, 23)}${String(micros).padStart(3, "0")}Z`;
+  // Events come in time order: the date and time of day change once a second at most, and
+  // a Date per event was a twentieth of the text output's time.
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    if (iso.length !== 24) {
+      // A year past 9999 or before 0 (six digits and a sign): not worth a cache.
+      return `${new Date(ms).toISOString().slice(0, 23)}${String(micros).padStart(3, "0")}Z`;
+    }
+    lastSecond = second;
+    lastSecondText = iso.slice(0, 19);
+  }
+  const millis = ms - second * 1000;
+  return `${lastSecondText}.${String(millis).padStart(3, "0")}${String(micros).padStart(3, "0")}Z`;
 }
 
 function endpoint(e: { ip: string; port: number }): string {
