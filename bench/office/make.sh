@@ -26,7 +26,9 @@
 #   rpc           rpcclient (srvsvc, lsarpc, samr) and smbclient -L, every 2 s
 # The server offers no encryption (server smb encrypt = off): every message is there to decode.
 # smb2 max read/write/trans = 64 KiB, so a 1-5 MB file takes many READs/WRITEs.
-# Knobs: SMBFIX_KEEP=1 keeps the temp dir (client logs); SMBFIX_LOOPBACK=1 forces loopback (MTU 65536!).
+# Without network namespaces (or with SMBFIX_LOOPBACK=1) it runs on lo, and only with OFFICE_LO_MTU=1:
+# lo's MTU is then 1500 (offloads off) for the run, restored on exit.
+# Knobs: SMBFIX_KEEP=1 keeps the temp dir (client logs, smb.conf, the commands of each client).
 set -Eeuo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -62,10 +64,33 @@ smbfix_on_exit() {
 	for p in "${CLIENT_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 	for p in "${CLIENT_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 	for p in "${CREATED_USERS[@]}"; do userdel "$p" 2>/dev/null || true; done
+	if [[ -n $LO_MTU_WAS ]]; then
+		ip link set lo mtu "$LO_MTU_WAS" && log "lo MTU back to $LO_MTU_WAS"
+		[[ -z $LO_OFFLOADS_WAS ]] || ethtool -K lo $LO_OFFLOADS_WAS 2>/dev/null || true
+	fi
+}
+
+# Loopback fallback (no network namespaces): lo at MTU 1500 with segmentation offloads off for the
+# run, as asked for with OFFICE_LO_MTU=1 (it changes loopback for every program on the host), put
+# back on exit. Without it lo's 64 KiB MTU (and TSO) would make frames far over 1514 bytes.
+LO_MTU_WAS=""
+LO_OFFLOADS_WAS=""
+lo_mtu_1500() {
+	[[ ${OFFICE_LO_MTU:-} == 1 ]] || die "no network namespaces here; OFFICE_LO_MTU=1 lets this script set lo's MTU to 1500 (and its offloads off) for the run"
+	LO_OFFLOADS_WAS=$(ethtool -k lo 2>/dev/null | awk '
+		/^tcp-segmentation-offload:/ { printf "tso %s ", $2 }
+		/^generic-segmentation-offload:/ { printf "gso %s ", $2 }
+		/^generic-receive-offload:/ { printf "gro %s ", $2 }')
+	LO_MTU_WAS=$(cat /sys/class/net/lo/mtu)
+	ip link set lo mtu 1500
+	ethtool -K lo tso off gso off gro off 2>/dev/null || log "ethtool -K lo failed: frames may exceed 1514 bytes"
+	MTU=1500
+	log "lo MTU 1500 for the run (was $LO_MTU_WAS; offloads were: ${LO_OFFLOADS_WAS:-unknown})"
 }
 
 smbfix_init rpcclient
 smbfix_network
+[[ $MODE == netns ]] || lo_mtu_1500
 smbfix_user
 for u in "${USERS[@]:1}"; do
 	if ! id "$u" >/dev/null 2>&1; then
@@ -147,6 +172,7 @@ start_client() {
 
 start_capture office.pcap
 START=$SECONDS
+NEXT_NOTE=15
 start_client smb_loop anna-reader reader docs anna -m SMB3_11 --client-protection=sign
 start_client smb_loop ben-reader reader docs ben -m SMB3_11 --client-protection=off
 start_client smb_loop ben-editor editor scratch ben -m SMB3_00 --client-protection=off
@@ -166,7 +192,10 @@ while :; do
 	((MAX_SECONDS && elapsed >= MAX_SECONDS)) && break
 	((elapsed >= SAFETY)) && { log "OFFICE_MAX_MINUTES reached"; break; }
 	for p in "${CLIENT_PIDS[@]}"; do kill -0 "$p" 2>/dev/null || break 2; done # one ended: a failure (below)
-	((elapsed % 30 == 0)) && log "${elapsed}s: $((size / 1000000)) MB"
+	if ((elapsed >= NEXT_NOTE)); then
+		log "${elapsed}s: $((size / 1000000)) MB"
+		NEXT_NOTE=$((NEXT_NOTE + 15))
+	fi
 	sleep 1
 done
 touch "$STOP"
@@ -179,18 +208,28 @@ log "sessions: $(for c in "${CLIENTS[@]}"; do printf '%s %s; ' "$c" "$(grep -c '
 
 F="$WORK/cap/office.pcap"
 capinfos -c -s -u -M "$F" | sed 's/^/    /' >&2
-# per frame: frame.len, tcp.len and the SMB2 commands (comma-separated when a frame holds several messages)
-tshark -n -r "$F" 2>>"$WORK/log/tshark.err" -T fields -E separator=/t -e frame.len -e tcp.len -e smb2.cmd -e smb2.flags.signature >"$WORK/fields.tsv"
+# per frame: frame.len, tcp.len, the SMB2 commands and signed flags (comma-separated when a frame
+# holds several messages), the TCP stream, and on NEGOTIATE responses the dialect of that stream
+tshark -n -r "$F" 2>>"$WORK/log/tshark.err" -T fields -E separator=/t -e frame.len -e tcp.len -e smb2.cmd \
+	-e smb2.flags.signature -e tcp.stream -e smb2.flags.response -e smb2.dialect >"$WORK/fields.tsv"
 awk -F'\t' '
+	function yes(v) { return v == "1" || v == "True" }
 	{ if ($1 > maxf) maxf = $1; if ($2 > maxt) maxt = $2 }
-	$3 != "" { k = split($3, c, ","); msgs += k; split($4, s, ","); for (i = 1; i <= k; i++) { cmd[c[i]]++; if (s[i] == "1" || s[i] == "True") signed++ } }
+	$3 != "" {
+		k = split($3, c, ","); split($4, s, ","); msgs += k; perstream[$5] += k
+		for (i = 1; i <= k; i++) { cmd[c[i]]++; if (yes(s[i])) signed++ }
+		if ($3 == "0" && yes($6)) dialect[$5] = $7
+	}
 	END {
 		printf "    frames %d, max frame %d bytes, max TCP payload %d bytes\n", NR, maxf, maxt
 		printf "    SMB2 messages (tshark) %d, signed %d\n    by command:", msgs, signed
-		for (x in cmd) printf " %s=%d", x, cmd[x]; printf "\n"
+		split("NEGOTIATE SESSION_SETUP LOGOFF TREE_CONNECT TREE_DISCONNECT CREATE CLOSE FLUSH READ WRITE LOCK IOCTL CANCEL ECHO QUERY_DIRECTORY CHANGE_NOTIFY QUERY_INFO SET_INFO OPLOCK_BREAK", name, " ")
+		for (i = 0; i <= 18; i++) if (cmd[i]) printf " %s=%d", name[i + 1], cmd[i]
+		for (st in perstream) { d = (st in dialect) ? dialect[st] : "?"; bytd[d] += perstream[st]; conns[d]++ }
+		printf "\n    by dialect (messages/connections):"
+		for (d in bytd) printf " %s=%d/%d", d, bytd[d], conns[d]
+		printf "\n"
 	}' "$WORK/fields.tsv" >&2
-echo "    dialects (NEGOTIATE responses): $(tshark -n -r "$F" 2>>"$WORK/log/tshark.err" -Y 'smb2.cmd == 0 && smb2.flags.response == 1' -T fields -e smb2.dialect |
-	sort | uniq -c | awk '{ printf "%s x%d  ", $2, $1 }')" >&2
 mkdir -p "$(dirname "$OUTFILE")"
 mv "$F" "$OUTFILE"
 log "wrote $OUTFILE ($(stat -c %s "$OUTFILE") bytes, $MODE mode, MTU $MTU, $((SECONDS - START)) s)"
