@@ -3,8 +3,9 @@
 
   impacket_session.py SERVER_IP SERVER_NB CLIENT_NB USER PASSWORD DOMAIN DIALECT MANIFEST CLIENT STOP
 
-DIALECT is 2.1 or 3.0 (impacket 0.10 offers nothing else to Samba without 3.1.1 contexts it
-always signs; the server offers no encryption, so none is used). Each session, seeded with
+DIALECT is 2.1 or 3.0: impacket 0.10 signs every 3.1.1 session and encrypts every 3.0+ one the
+server offers encryption to; make.sh's server offers none and does not require signing, so these
+sessions are neither signed nor encrypted. Each session, seeded with
 (CLIENT, N) so that it is the same on every run: a new TCP connection and NTLM login; tree
 connect to docs, list a department folder, open + QUERY_INFO + read + close a few dozen
 documents; tree connect to scratch, mkdir, create + write documents, SET_INFO (basic
