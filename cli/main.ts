@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { type DecodeEvent, type DecoderOptions, type DetectOptions, EVENT_TYPES } from "../mod.ts";
 import { DocumentBuilder, documentText } from "../lib/output/document.ts";
 import { DocumentSpool } from "./document_spool.ts";
-import { safeJson } from "../lib/output/sanitize.ts";
+import { eventJson, safeJson } from "../lib/output/sanitize.ts";
 import { nativeDigester } from "./native_hashes.ts";
 import { formatBytes } from "../lib/output/text.ts";
 import { TextStream } from "../lib/output/text_stream.ts";
@@ -441,7 +441,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       else if (cmd.format === "zeek-dce-rpc") {
         const record = zeekDceRpcRecord(event);
         if (record !== undefined) return out.line(zeekDceRpcLine(record));
-      } else if (cmd.format === "ndjson") return out.line(safeJson(event));
+      } else if (cmd.format === "ndjson") return out.line(eventJson(event));
       else {
         let flushing: Promise<void> | undefined;
         tree?.add(event);

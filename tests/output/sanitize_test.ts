@@ -30,3 +30,43 @@ Deno.test("JSON: C1, DEL, bidi, zero-width and line separators as \\u escapes; p
   assert.deepEqual(JSON.parse(text), value);
   assert.equal(safeJson({ a: [1] }, 2), '{\n  "a": [\n    1\n  ]\n}');
 });
+
+Deno.test("eventJson is safeJson, on every event of every fixture capture", async () => {
+  const { Decoder } = await import("../../mod.ts");
+  const { eventJson } = await import("../../lib/output/sanitize.ts");
+  const root = new URL("../../fixtures/", import.meta.url);
+  let checked = 0;
+  const walk = (dir: URL) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      if (entry.isDirectory) walk(new URL(`${entry.name}/`, dir));
+      else if (/\.(pcap|pcapng)(\.gz)?$/.test(entry.name)) {
+        const decoder = new Decoder();
+        const events = [
+          ...decoder.push(Deno.readFileSync(new URL(entry.name, dir))),
+          ...decoder.end(),
+        ];
+        for (const e of events) {
+          assert.equal(eventJson(e), safeJson(e), `${entry.name}: ${e.type}`);
+          checked++;
+        }
+      }
+    }
+  };
+  walk(root);
+  assert.ok(checked > 10_000, `${checked} events`);
+});
+
+Deno.test("eventJson escapes what safeJson escapes, in shared endpoints too", async () => {
+  const { eventJson } = await import("../../lib/output/sanitize.ts");
+  const client = { ip: "10.0.0.1\u009b", port: 1 };
+  const e = {
+    type: "x",
+    client,
+    server: client,
+    name: "a\u202eb",
+    n: undefined,
+    list: [1, undefined],
+  };
+  assert.equal(eventJson(e), safeJson(e));
+  assert.equal(eventJson(e), safeJson(e)); // the endpoint's JSON now comes from the cache
+});
