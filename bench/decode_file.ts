@@ -3,7 +3,7 @@
  * JSON. Run in its own process so its peak RSS is its own.
  *
  *     deno run -A bench/decode_file.ts capture.pcap [--sync | --cli | --stream]
- *       [--no-smb | --no-files | --no-hashes]
+ *       [--no-smb | --no-files | --no-hashes | --core-only]
  *
  * `--sync`: the synchronous core fed 1 MiB `readSync`s into one buffer;
  * `--cli`: the CLI's reader (async reads into one reused buffer, then the
@@ -18,10 +18,14 @@ const [path, ...flags] = Deno.args;
 const mode = flags.find((f) => f === "--sync" || f === "--cli" || f === "--stream");
 /**
  * `--no-smb`: conversations only, for the cost of SMB decoding; `--no-files`:
- * no file events; `--no-hashes`: file events without digests.
+ * no file events; `--no-hashes`: file events without digests; `--core-only`:
+ * SMB without the layers added since (file events, DCE/RPC, detection), to
+ * compare with releases that had only that.
  */
 const options: DecoderOptions = flags.includes("--no-smb")
   ? { decodeSmb: false }
+  : flags.includes("--core-only")
+  ? { files: { events: false }, alerts: false, decodeDcerpc: false }
   : flags.includes("--no-files")
   ? { files: { events: false } }
   : flags.includes("--no-hashes")
