@@ -67,6 +67,27 @@ const PROBE_BYTES = 64;
  */
 const PUSH_SLICE = 64 << 10;
 const encoder = new TextEncoder();
+/**
+ * Characters of NDJSON gathered before a chunk goes out: one input read of a
+ * dense capture makes about 56 KB of lines; a write per read cost the server
+ * more than the encoding. A quarter MiB keeps the first lines prompt.
+ */
+const NDJSON_CHUNK = 256 << 10;
+/** Milliseconds a read may lag before the lines gathered so far are sent without it. */
+const NDJSON_LAG_MS = 5;
+
+/** `promise`'s value, or undefined when it has not settled within `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) =>
+    timer = setTimeout(() => resolve(undefined), ms)
+  );
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A JSON response; `extra` headers are added (the caller adds CORS). */
 export function jsonResponse(body: unknown, status = 200, extra: HeadersInit = {}): Response {
@@ -525,12 +546,26 @@ function ndjsonStream(
   };
   let pending = lines(first);
   let closed = false;
+  /** A batch asked for but not yet come when lines were sent without it. */
+  let ahead: Promise<DecodeEvent[]> | undefined;
   const body = new ReadableStream<Uint8Array>({
     async pull(c) {
       try {
-        while (pending === "" && !run.done) pending = lines(await run.next());
+        // Lines of several reads go out as one chunk (fewer writes, one encode), but
+        // lines already made never wait for a slow upload: they leave when a read lags.
+        while (pending.length < NDJSON_CHUNK && !run.done) {
+          const next = ahead ?? run.next();
+          ahead = undefined;
+          const events = pending === "" ? await next : await within(next, NDJSON_LAG_MS);
+          if (events === undefined) {
+            ahead = next;
+            next.catch(() => {}); // awaited by the next pull, unless the client went away
+            break;
+          }
+          pending += lines(events);
+        }
       } catch (e) {
-        pending = [internalAnomaly(e), ...run.halt(internalStop(e))]
+        pending += [internalAnomaly(e), ...run.halt(internalStop(e))]
           .map((event) => safeJson(event) + "\n").join("");
       }
       if (pending !== "") {
