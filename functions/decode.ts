@@ -37,7 +37,8 @@ export interface Stop {
     | "no_file"
     | "bad_keys"
     | "upload_failed"
-    | "internal";
+    | "internal"
+    | `source_${string}`;
   message: string;
 }
 
@@ -55,6 +56,8 @@ export interface DecodeJob {
   decoder: DecoderOptions;
   /** `zip`: answer with the carved files, not the events. */
   extract?: "zip";
+  /** With `source=`: why reading the source failed, once it has (source.ts). */
+  sourceFailure?: () => { status: number; code: string; message: string } | undefined;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -137,6 +140,7 @@ class Decode {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #deadline: number;
   readonly #limits: HandlerLimits;
+  readonly #sourceFailure: DecodeJob["sourceFailure"];
   readonly #select: EventSelection;
   #multipartError: string | undefined;
   /** Made at the first byte of the capture, when a form's secret fields before it are known. */
@@ -154,6 +158,7 @@ class Decode {
       ? job.decoder
       : { ...job.decoder, files: { ...job.decoder.files, sink } };
     this.#limits = job.limits;
+    this.#sourceFailure = job.sourceFailure;
     this.#select = new EventSelection(job.select);
     this.limit = new ByteLimit(job.limits.maxBytes);
     this.#deadline = Date.now() + job.limits.maxSeconds * 1000;
@@ -181,7 +186,10 @@ class Decode {
     this.#reader = gunzipIfNeeded(bytes, {
       onGzip: () => this.decoder.markGzip(),
       onError: (detail) => {
-        if (!this.limit.exceeded && this.#multipartError === undefined) {
+        if (
+          !this.limit.exceeded && this.#multipartError === undefined &&
+          this.#sourceFailure?.() === undefined
+        ) {
           this.decoder.reportInputError(detail);
         }
       },
@@ -317,6 +325,10 @@ class Decode {
     }
     if (this.#multipartError !== undefined) {
       return { status: 400, code: "no_file", message: this.#multipartError };
+    }
+    const source = this.#sourceFailure?.();
+    if (source !== undefined) {
+      return { status: source.status, code: source.code as Stop["code"], message: source.message };
     }
     return undefined;
   }

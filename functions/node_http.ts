@@ -17,7 +17,9 @@ import type { FetchHandler } from "./handler.ts";
 
 /** Where to listen. */
 export interface NodeServeOptions {
+  /** Port to listen on (0: any free one). */
   port: number;
+  /** Address to listen on. */
   hostname: string;
   /** Called once listening, with the port (useful with port 0). */
   onListen?: (port: number) => void;
