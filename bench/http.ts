@@ -111,29 +111,46 @@ interface Outcome {
 }
 
 /** What a finished answer in `out` says: lines, the summary's SMB messages, how it ended. */
-function readAnswer(format: "json" | "ndjson"): Omit<Outcome, "seconds" | "status"> {
-  const text = Deno.readTextFileSync(out);
+async function readAnswer(format: "json" | "ndjson"): Promise<Omit<Outcome, "seconds" | "status">> {
+  const bytes = Deno.statSync(out).size;
   if (format === "json") {
     try {
-      const doc = JSON.parse(text);
-      if (doc.error) return { bytes: text.length, lines: 1, ended: doc.error.code };
+      const doc = JSON.parse(Deno.readTextFileSync(out));
+      if (doc.error) return { bytes, lines: 1, ended: doc.error.code };
       return {
-        bytes: text.length,
+        bytes,
         lines: 1,
         ended: doc.truncated ? doc.reason?.code ?? "truncated" : "complete",
         smbMessages: doc.summary?.smb?.messages,
       };
     } catch {
-      return { bytes: text.length, lines: 0, ended: "not JSON" };
+      return { bytes, lines: 0, ended: "not JSON" };
     }
   }
-  const lines = text.trimEnd().split("\n");
-  const last = JSON.parse(lines.at(-1) ?? "{}");
-  const summary = lines.findLast((l) => l.startsWith('{"type":"summary"'));
+  // Line by line: the answer can be larger than a string may be.
+  let lines = 0, last = "", summary = "";
+  const file = await Deno.open(out);
+  const text = file.readable.pipeThrough(new TextDecoderStream());
+  let rest = "";
+  for await (const piece of text) {
+    const parts = (rest + piece).split("\n");
+    rest = parts.pop()!;
+    for (const line of parts) {
+      if (line === "") continue;
+      lines++;
+      last = line;
+      if (line.startsWith('{"type":"summary"')) summary = line;
+    }
+  }
+  if (rest !== "") {
+    lines++;
+    last = rest;
+  }
+  const end = JSON.parse(last || "{}");
   return {
-    bytes: text.length,
-    lines: lines.length,
-    ended: last.type === "error" ? last.error.code : last.type === "summary" ? "complete" : "?",
+    bytes,
+    lines,
+    ended: end.type === "error" ? end.error.code : end.type === "summary" ? "complete" : "?",
     smbMessages: summary ? JSON.parse(summary).smb?.messages : undefined,
   };
 }
@@ -186,7 +203,7 @@ for (const format of ["json", "ndjson"] as const) {
   ]);
   const rss = server.peakRssMb();
   await server.stop();
-  report(`upload, ${format}`, { seconds, status, ...readAnswer(format) }, rss, [
+  report(`upload, ${format}`, { seconds, status, ...await readAnswer(format) }, rss, [
     before,
     loadAverage(),
   ]);
@@ -212,10 +229,15 @@ if (only.has("source-ndjson") || only.has("source-json")) {
         ]);
         const rss = server.peakRssMb();
         await server.stop();
-        report(`source= (nginx), ${format}`, { seconds, status, ...readAnswer(format) }, rss, [
-          before,
-          loadAverage(),
-        ]);
+        report(
+          `source= (nginx), ${format}`,
+          { seconds, status, ...await readAnswer(format) },
+          rss,
+          [
+            before,
+            loadAverage(),
+          ],
+        );
       }
     } finally {
       await nginx.stop();
@@ -258,7 +280,7 @@ if (only.has("cli")) {
     {
       seconds,
       status: result?.success ? "-  " : "err",
-      ...readAnswer("ndjson"),
+      ...await readAnswer("ndjson"),
     },
     Number.isFinite(kb) ? kb / 1024 : undefined,
     [before, loadAverage()],
