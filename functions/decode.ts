@@ -56,6 +56,8 @@ export interface DecodeJob {
   decoder: DecoderOptions;
   /** `zip`: answer with the carved files, not the events. */
   extract?: "zip";
+  /** When the request came in (epoch ms): the time budget counts from it; now otherwise. */
+  started?: number;
   /** With `source=`: why reading the source failed, once it has (source.ts). */
   sourceFailure?: () => { status: number; code: string; message: string } | undefined;
 }
@@ -161,7 +163,7 @@ class Decode {
     this.#sourceFailure = job.sourceFailure;
     this.#select = new EventSelection(job.select);
     this.limit = new ByteLimit(job.limits.maxBytes);
-    this.#deadline = Date.now() + job.limits.maxSeconds * 1000;
+    this.#deadline = (job.started ?? Date.now()) + job.limits.maxSeconds * 1000;
     let bytes = (job.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }))
       .pipeThrough(this.limit.stream);
     if (job.boundary !== undefined) {

@@ -42,6 +42,9 @@ export interface HandlerOptions extends Partial<HandlerLimits> {
   sourcePieceBytes?: number;
 }
 
+/** Milliseconds the source's requests may outlive the time budget (see readSource). */
+const SOURCE_GRACE_MS = 1000;
+
 /** How `source=` reads: the allow-list and the piece size. */
 interface SourceSettings {
   hosts: readonly string[];
@@ -227,6 +230,7 @@ async function decodeRequest(
     }
   }
   return await decodeResponse({
+    started,
     body: source?.stream ?? request.body,
     ...(source ? { sourceFailure: () => source.failure } : {}),
     ...(boundary !== undefined ? { boundary } : {}),
@@ -266,7 +270,9 @@ async function readSource(
     return await openSource(sourceUrl(raw, settings.hosts), {
       hosts: settings.hosts,
       pieceBytes: settings.pieceBytes,
-      deadline: started + limits.maxSeconds * 1000,
+      // A moment past the decode's own budget, so that its stop (the output so far, marked
+      // truncated) comes first and a source cut by the clock is not taken for a failing one.
+      deadline: started + limits.maxSeconds * 1000 + SOURCE_GRACE_MS,
       maxBytes: limits.maxBytes,
     });
   } catch (e) {

@@ -208,7 +208,7 @@ Deno.test("source=: an object that changes between pieces (ETag) ends in source_
   });
 });
 
-Deno.test("source=: a short piece, a redirect away, a stall and an error status are clear errors", async () => {
+Deno.test("source=: a short piece, a redirect away, a stall, a slow source and an error status", async () => {
   const bytes = Deno.readFileSync(new URL("smb3_11.pcap", FIXTURES));
   await withSource(async (request) => {
     const path = new URL(request.url).pathname;
@@ -234,6 +234,11 @@ Deno.test("source=: a short piece, a redirect away, a stall and an error status 
       await new Promise((r) => setTimeout(r, 1500));
       return ranged(bytes, range, '"s"');
     }
+    if (path === "/slow.pcap") {
+      // The first piece at once, the next ones after the time budget.
+      if (!range?.startsWith("bytes=0-")) await new Promise((r) => setTimeout(r, 1500));
+      return ranged(bytes, range, '"w"');
+    }
     return new Response("no", { status: 500, statusText: "Internal Server Error" });
   }, async (base, host) => {
     const options = { sourceHosts: [host], sourcePieceBytes: 16_384 };
@@ -249,6 +254,16 @@ Deno.test("source=: a short piece, a redirect away, a stall and an error status 
     const stall = await decode({ ...options, maxSeconds: 0.3 }, `source=${base}/stall.pcap`);
     assert.equal(stall.status, 504);
     assert.equal(errorCode(stall.text), "source_timeout");
+    // A source slower than the time budget: the output so far, marked truncated, as for an upload.
+    const slow = await decode({ ...options, maxSeconds: 0.5 }, `source=${base}/slow.pcap`);
+    assert.equal(slow.status, 200);
+    assert.equal(JSON.parse(slow.text).truncated, true);
+    assert.equal(JSON.parse(slow.text).reason.code, "time_budget");
+    const slowLines = await decode(
+      { ...options, maxSeconds: 0.5 },
+      `format=ndjson&source=${base}/slow.pcap`,
+    );
+    assert.equal(lastLine(slowLines.text).error?.code, "time_budget");
     const broken = await decode(options, `source=${base}/broken.pcap?sig=secret`);
     assert.equal(broken.status, 502);
     assert.equal(errorCode(broken.text), "source_status");
