@@ -78,12 +78,20 @@ async function answer(
     headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   }
   const host = headers.get("host") ?? "localhost";
+  const body = NO_BODY.has(method) ? undefined : new RequestBody(req);
   const request = new Request(`http://${host}${req.url ?? "/"}`, {
     method,
     headers,
-    ...(NO_BODY.has(method) ? {} : { body: bodyStream(req) }),
+    ...(body ? { body: body.stream } : {}),
   });
   const response = await handler.fetch(request);
+  if (body?.dropped && !req.complete) {
+    // The handler answered without the rest of the upload (413, 415, …): the client may still be
+    // sending it, so the connection ends with this answer rather than carrying the rest as the
+    // next request's bytes.
+    res.shouldKeepAlive = false;
+    res.on("finish", () => req.socket.destroy());
+  }
   const outHeaders: Record<string, string | string[]> = {};
   for (const [name, value] of response.headers) {
     const had = outHeaders[name];
@@ -100,39 +108,46 @@ async function answer(
 }
 
 /** The request body as a stream that pauses the socket while its queue is full. */
-function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let settled = false;
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      req.on("data", (chunk: Uint8Array) => {
-        if (settled) return;
-        // A copy in its own buffer: node may hand out views of a shared one, and the
-        // decoder releases (detaches) a spent chunk's buffer.
-        c.enqueue(new Uint8Array(chunk));
-        if ((c.desiredSize ?? 0) <= 0) req.pause();
-      });
-      req.on("end", () => {
-        if (!settled) c.close();
+class RequestBody {
+  /** True once the handler cancelled the stream (it will read no more). */
+  dropped = false;
+  readonly stream: ReadableStream<Uint8Array>;
+
+  constructor(req: IncomingMessage) {
+    let settled = false;
+    this.stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        req.on("data", (chunk: Uint8Array) => {
+          if (settled) return;
+          // A copy in its own buffer: node may hand out views of a shared one, and the
+          // decoder releases (detaches) a spent chunk's buffer.
+          c.enqueue(new Uint8Array(chunk));
+          if ((c.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.on("end", () => {
+          if (!settled) c.close();
+          settled = true;
+        });
+        req.on("error", (e) => {
+          if (!settled) c.error(e);
+          settled = true;
+        });
+        // A body the client abandoned ends with "close" and no "end".
+        req.on("close", () => {
+          if (!req.complete && !settled) c.error(new Error("the client closed the connection"));
+          settled = true;
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel: () => {
         settled = true;
-      });
-      req.on("error", (e) => {
-        if (!settled) c.error(e);
-        settled = true;
-      });
-      // Node ends a request body the client abandoned with "aborted" / "close" without "end".
-      req.on("close", () => {
-        if (!req.complete && !settled) c.error(new Error("the client closed the connection"));
-        settled = true;
-      });
-    },
-    pull() {
-      req.resume();
-    },
-    cancel() {
-      settled = true;
-      req.resume(); // drain and drop what is left, so the socket can be reused or closed
-    },
-  }, { highWaterMark: BODY_CHUNKS_AHEAD });
+        this.dropped = true;
+        req.resume(); // read and drop what still comes until the answer is sent
+      },
+    }, { highWaterMark: BODY_CHUNKS_AHEAD });
+  }
 }
 
 /** Writes the response body, waiting for `drain` when node's buffer is full. */

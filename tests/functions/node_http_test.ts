@@ -73,3 +73,14 @@ Deno.test("node:http front: a malformed request head is a 400 and the connection
     assert.match(answer, /^HTTP\/1\.1 400 Bad Request/);
   }, "node");
 });
+
+Deno.test("node:http front: an answer given before the upload is read (413) ends the connection", async () => {
+  await withServer(createHandler({ maxBytes: 1000 }), async (base) => {
+    // Says 10 MB, sends 4 KB, then waits: the 413 comes and the server closes the connection.
+    const head = "POST /decode HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n";
+    const answer = await exchange(base, text(head + "x".repeat(4096)));
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.match(answer, /"code":"too_large"/);
+    assert.match(answer, /\r\nconnection: close\r\n/i, "the client is told the connection ends");
+  }, "node");
+});
