@@ -230,6 +230,9 @@ Deno.test("source=: a short piece, a redirect away, a stall, a slow source and a
       return new Response(null, { status: 307, headers: { location: "/real.pcap" } });
     }
     if (path === "/real.pcap") return ranged(bytes, range, '"r"');
+    if (path === "/private.pcap") {
+      return new Response("no", { status: 403, statusText: "Forbidden" });
+    }
     if (path === "/stall.pcap") {
       await new Promise((r) => setTimeout(r, 1500));
       return ranged(bytes, range, '"s"');
@@ -264,6 +267,9 @@ Deno.test("source=: a short piece, a redirect away, a stall, a slow source and a
       `format=ndjson&source=${base}/slow.pcap`,
     );
     assert.equal(lastLine(slowLines.text).error?.code, "time_budget");
+    const forbidden = await decode(options, `format=ndjson&source=${base}/private.pcap`);
+    assert.equal(forbidden.status, 403);
+    assert.equal(errorCode(forbidden.text), "source_forbidden");
     const broken = await decode(options, `source=${base}/broken.pcap?sig=secret`);
     assert.equal(broken.status, 502);
     assert.equal(errorCode(broken.text), "source_status");
