@@ -37,7 +37,8 @@ export interface Stop {
     | "no_file"
     | "bad_keys"
     | "upload_failed"
-    | "internal";
+    | "internal"
+    | `source_${string}`;
   message: string;
 }
 
@@ -55,6 +56,10 @@ export interface DecodeJob {
   decoder: DecoderOptions;
   /** `zip`: answer with the carved files, not the events. */
   extract?: "zip";
+  /** When the request came in (epoch ms): the time budget counts from it; now otherwise. */
+  started?: number;
+  /** With `source=`: why reading the source failed, once it has (source.ts). */
+  sourceFailure?: () => { status: number; code: string; message: string } | undefined;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -67,6 +72,27 @@ const PROBE_BYTES = 64;
  */
 const PUSH_SLICE = 64 << 10;
 const encoder = new TextEncoder();
+/**
+ * Characters of NDJSON gathered before a chunk goes out: one input read of a
+ * dense capture makes about 56 KB of lines; a write per read cost the server
+ * more than the encoding. A quarter MiB keeps the first lines prompt.
+ */
+const NDJSON_CHUNK = 256 << 10;
+/** Milliseconds a read may lag before the lines gathered so far are sent without it. */
+const NDJSON_LAG_MS = 5;
+
+/** `promise`'s value, or undefined when it has not settled within `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) =>
+    timer = setTimeout(() => resolve(undefined), ms)
+  );
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A JSON response; `extra` headers are added (the caller adds CORS). */
 export function jsonResponse(body: unknown, status = 200, extra: HeadersInit = {}): Response {
@@ -116,6 +142,7 @@ class Decode {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #deadline: number;
   readonly #limits: HandlerLimits;
+  readonly #sourceFailure: DecodeJob["sourceFailure"];
   readonly #select: EventSelection;
   #multipartError: string | undefined;
   /** Made at the first byte of the capture, when a form's secret fields before it are known. */
@@ -133,9 +160,10 @@ class Decode {
       ? job.decoder
       : { ...job.decoder, files: { ...job.decoder.files, sink } };
     this.#limits = job.limits;
+    this.#sourceFailure = job.sourceFailure;
     this.#select = new EventSelection(job.select);
     this.limit = new ByteLimit(job.limits.maxBytes);
-    this.#deadline = Date.now() + job.limits.maxSeconds * 1000;
+    this.#deadline = (job.started ?? Date.now()) + job.limits.maxSeconds * 1000;
     let bytes = (job.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }))
       .pipeThrough(this.limit.stream);
     if (job.boundary !== undefined) {
@@ -160,7 +188,10 @@ class Decode {
     this.#reader = gunzipIfNeeded(bytes, {
       onGzip: () => this.decoder.markGzip(),
       onError: (detail) => {
-        if (!this.limit.exceeded && this.#multipartError === undefined) {
+        if (
+          !this.limit.exceeded && this.#multipartError === undefined &&
+          this.#sourceFailure?.() === undefined
+        ) {
           this.decoder.reportInputError(detail);
         }
       },
@@ -296,6 +327,10 @@ class Decode {
     }
     if (this.#multipartError !== undefined) {
       return { status: 400, code: "no_file", message: this.#multipartError };
+    }
+    const source = this.#sourceFailure?.();
+    if (source !== undefined) {
+      return { status: source.status, code: source.code as Stop["code"], message: source.message };
     }
     return undefined;
   }
@@ -525,12 +560,26 @@ function ndjsonStream(
   };
   let pending = lines(first);
   let closed = false;
+  /** A batch asked for but not yet come when lines were sent without it. */
+  let ahead: Promise<DecodeEvent[]> | undefined;
   const body = new ReadableStream<Uint8Array>({
     async pull(c) {
       try {
-        while (pending === "" && !run.done) pending = lines(await run.next());
+        // Lines of several reads go out as one chunk (fewer writes, one encode), but
+        // lines already made never wait for a slow upload: they leave when a read lags.
+        while (pending.length < NDJSON_CHUNK && !run.done) {
+          const next = ahead ?? run.next();
+          ahead = undefined;
+          const events = pending === "" ? await next : await within(next, NDJSON_LAG_MS);
+          if (events === undefined) {
+            ahead = next;
+            next.catch(() => {}); // awaited by the next pull, unless the client went away
+            break;
+          }
+          pending += lines(events);
+        }
       } catch (e) {
-        pending = [internalAnomaly(e), ...run.halt(internalStop(e))]
+        pending += [internalAnomaly(e), ...run.halt(internalStop(e))]
           .map((event) => safeJson(event) + "\n").join("");
       }
       if (pending !== "") {

@@ -7,7 +7,8 @@
  *   `[&host=addr,addr][&port=445,139][&smbOnly=1]`
  *   `[&rules=id,id][&disable=id,id][&threshold=rule.option:N…][&alerts=0]`: the
  *   capture as the raw body (pcap, pcapng, gzip or not) or as a
- *   `multipart/form-data` file; `extract=zip` answers with the carved files;
+ *   `multipart/form-data` file, or `[&source=URL]` with no body: read by the function with
+ *   `Range` requests from a host on `sourceHosts`; `extract=zip` answers with the carved files;
  *   the last four choose the detection rules (an unknown id is a 400 naming it).
  * - `GET /` the upload page, `GET /health`, `GET /api` (this API, described).
  * @module
@@ -17,6 +18,14 @@ import { decodeResponse, errorResponse, jsonResponse } from "./decode.ts";
 import { DEFAULT_HANDLER_LIMITS, type HandlerLimits, LIMIT_ENV } from "./limits.ts";
 import { multipartBoundary } from "./multipart.ts";
 import { UPLOAD_PAGE } from "./page.ts";
+import {
+  DEFAULT_SOURCE_PIECE_BYTES,
+  openSource,
+  type RangeSource,
+  SOURCE_HOSTS_ENV,
+  SourceError,
+  sourceUrl,
+} from "./source.ts";
 import { detectOptionsFrom, RuleChoiceError, ruleDescriptions } from "../cli/rules.ts";
 import { parseHosts, parsePorts, type SelectOptions } from "../lib/output/select.ts";
 
@@ -24,6 +33,22 @@ import { parseHosts, parsePorts, type SelectOptions } from "../lib/output/select
 export interface HandlerOptions extends Partial<HandlerLimits> {
   /** Decoder caps (see `DecoderOptions`); the defaults otherwise. */
   decoder?: DecoderOptions;
+  /**
+   * Hosts `source=` may read from (`host` or `host:port`, matched exactly);
+   * empty or left out: `source=` is refused (403). `SMBSCOPE_SOURCE_HOSTS` in main.ts.
+   */
+  sourceHosts?: readonly string[];
+  /** Bytes per `Range` request of a `source=` read. @default {8388608} */
+  sourcePieceBytes?: number;
+}
+
+/** Milliseconds the source's requests may outlive the time budget (see readSource). */
+const SOURCE_GRACE_MS = 1000;
+
+/** How `source=` reads: the allow-list and the piece size. */
+interface SourceSettings {
+  hosts: readonly string[];
+  pieceBytes: number;
 }
 
 /** A standard fetch handler object: `export default handler` serves it under `deno serve`. */
@@ -49,7 +74,14 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
 
 /** Build the handler with these limits (defaults for what is left out). */
 export function createHandler(options: HandlerOptions = {}): FetchHandler {
-  const { decoder = {}, ...given } = options;
+  const { decoder = {}, sourceHosts = [], sourcePieceBytes, ...given } = options;
+  const source: SourceSettings = {
+    hosts: sourceHosts.map((h) => h.trim().toLowerCase()).filter(Boolean),
+    pieceBytes: sourcePieceBytes ?? DEFAULT_SOURCE_PIECE_BYTES,
+  };
+  if (!(source.pieceBytes >= 1)) {
+    throw new RangeError("Cannot create handler: sourcePieceBytes must be a positive number");
+  }
   const limits: HandlerLimits = { ...DEFAULT_HANDLER_LIMITS };
   for (const key of Object.keys(DEFAULT_HANDLER_LIMITS) as (keyof HandlerLimits)[]) {
     const value = given[key];
@@ -63,7 +95,7 @@ export function createHandler(options: HandlerOptions = {}): FetchHandler {
   return {
     async fetch(request: Request): Promise<Response> {
       try {
-        return await route(request, limits, decoder);
+        return await route(request, limits, decoder, source);
       } catch (e) {
         // Not reached by any input we know of; still, never a 500.
         return errorResponse(
@@ -81,6 +113,7 @@ async function route(
   request: Request,
   limits: HandlerLimits,
   decoder: DecoderOptions,
+  source: SourceSettings,
 ): Promise<Response> {
   const url = new URL(request.url);
   const methods = ROUTES[url.pathname];
@@ -126,9 +159,9 @@ async function route(
     case "/health":
       return withoutBody(jsonResponse({ ok: true }, 200, CORS));
     case "/api":
-      return withoutBody(jsonResponse(describeApi(limits), 200, CORS));
+      return withoutBody(jsonResponse(describeApi(limits, source.hosts), 200, CORS));
   }
-  return await decodeRequest(request, url, limits, decoder);
+  return await decodeRequest(request, url, limits, decoder, source);
 }
 
 async function decodeRequest(
@@ -136,7 +169,9 @@ async function decodeRequest(
   url: URL,
   limits: HandlerLimits,
   decoder: DecoderOptions,
+  sourceSettings: SourceSettings,
 ): Promise<Response> {
+  const started = Date.now();
   const extract = url.searchParams.get("extract");
   if (extract !== null && extract !== "zip") {
     return errorResponse(400, "bad_extract", `extract must be zip, not ${extract}`, CORS);
@@ -168,9 +203,14 @@ async function decodeRequest(
   if (select instanceof Response) return select;
   const detect = detectFrom(url.searchParams, decoder);
   if (detect instanceof Response) return detect;
+  const sourceParam = url.searchParams.get("source");
+  const source = sourceParam === null
+    ? undefined
+    : await readSource(request, sourceParam, sourceSettings, limits, started);
+  if (source instanceof Response) return source;
   // Content-Length is trusted up front only without Transfer-Encoding; bytes are counted anyway.
   const length = Number(request.headers.get("content-length") ?? NaN);
-  if (!request.headers.has("transfer-encoding") && length > limits.maxBytes) {
+  if (!source && !request.headers.has("transfer-encoding") && length > limits.maxBytes) {
     request.body?.cancel().catch(() => {});
     return errorResponse(
       413,
@@ -182,7 +222,7 @@ async function decodeRequest(
   }
   const contentType = request.headers.get("content-type") ?? "";
   let boundary: string | undefined;
-  if (/^\s*multipart\/form-data\b/i.test(contentType)) {
+  if (!source && /^\s*multipart\/form-data\b/i.test(contentType)) {
     boundary = multipartBoundary(contentType);
     if (boundary === undefined) {
       request.body?.cancel().catch(() => {});
@@ -190,7 +230,9 @@ async function decodeRequest(
     }
   }
   return await decodeResponse({
-    body: request.body,
+    started,
+    body: source?.stream ?? request.body,
+    ...(source ? { sourceFailure: () => source.failure } : {}),
     ...(boundary !== undefined ? { boundary } : {}),
     format,
     ...(types !== undefined ? { types } : {}),
@@ -204,6 +246,46 @@ async function decodeRequest(
       detect,
     },
   }, CORS);
+}
+
+/**
+ * `source=URL`: checked against the allow-list and opened (its first piece's
+ * answer in), or the JSON error to answer with. A request body is refused.
+ */
+async function readSource(
+  request: Request,
+  raw: string,
+  settings: SourceSettings,
+  limits: HandlerLimits,
+  started: number,
+): Promise<RangeSource | Response> {
+  const length = request.headers.get("content-length");
+  const sent = (length !== null && length !== "0") || request.headers.has("transfer-encoding") ||
+    (length === null && await hasBytes(request.body));
+  request.body?.cancel().catch(() => {});
+  if (sent) {
+    return errorResponse(400, "bad_source", "source= reads the capture itself: send no body", CORS);
+  }
+  try {
+    return await openSource(sourceUrl(raw, settings.hosts), {
+      hosts: settings.hosts,
+      pieceBytes: settings.pieceBytes,
+      // A moment past the decode's own budget, so that its stop (the output so far, marked
+      // truncated) comes first and a source cut by the clock is not taken for a failing one.
+      deadline: started + limits.maxSeconds * 1000 + SOURCE_GRACE_MS,
+      maxBytes: limits.maxBytes,
+    });
+  } catch (e) {
+    if (!(e instanceof SourceError)) throw e;
+    return errorResponse(e.status, e.code, e.message, CORS);
+  }
+}
+
+/** Whether a body with neither Content-Length nor Transfer-Encoding (made in process) has bytes. */
+async function hasBytes(body: ReadableStream<Uint8Array> | null): Promise<boolean> {
+  if (body === null) return false;
+  const { done, value } = await body.getReader().read();
+  return !done && value.length > 0;
 }
 
 /** `host=`, `port=` and `smbOnly=`: the conversations to output (lib/output/select.ts). */
@@ -266,7 +348,7 @@ function detectFrom(
 }
 
 /** `GET /api`: what the function accepts and returns, for machines. */
-export function describeApi(limits: HandlerLimits): unknown {
+export function describeApi(limits: HandlerLimits, sourceHosts: readonly string[] = []): unknown {
   return {
     name: "smbscope",
     endpoints: {
@@ -275,6 +357,7 @@ export function describeApi(limits: HandlerLimits): unknown {
           "raw capture: application/vnd.tcpdump.pcap, application/octet-stream (pcap or pcapng)",
           "gzip-compressed capture (Content-Encoding: gzip or not: the magic is sniffed)",
           "multipart/form-data: the first file part is decoded",
+          "none, with source=URL: the function reads the capture itself",
         ],
         formFields: {
           note: "text fields before the file part of a multipart/form-data body; secrets " +
@@ -310,6 +393,11 @@ export function describeApi(limits: HandlerLimits): unknown {
           threshold: "RULE.OPTION:N (RULE.OPTION=N also read), repeatable: set a rule's " +
             "threshold, e.g. threshold=password-spray.users:10",
           alerts: "0: run no detection rules (no alert events); 1 (default)",
+          source: "http(s) URL of a capture (pcap, pcapng, gzip or not) on a host of " +
+            `sourceHosts (${SOURCE_HOSTS_ENV}; none: refused, 403 source_not_allowed); read ` +
+            "with Range requests of a few MiB, streamed into the decoder; send no body. " +
+            "Redirects are followed only to listed hosts; a server that ignores Range is " +
+            "read as it streams",
         },
         errors: {
           400: "bad query, or a form without a file (no_file); an unknown rule id " +
@@ -318,6 +406,12 @@ export function describeApi(limits: HandlerLimits): unknown {
             'that does not inflate (gzip_corrupt: "gzip data is corrupt: …")',
           413: "upload over maxBytes (too_large)",
           415: "not a pcap or pcapng capture; the message names what it looks like",
+          source: "source=: 400 bad_source (not http(s), a user or password in it, a body " +
+            "sent), 403 source_not_allowed or source_forbidden (the source said 401/403), " +
+            "404 source_not_found, 413 too_large (its size), 502 source_status, " +
+            "source_unreachable, source_redirect, source_range, source_changed (ETag, " +
+            "Last-Modified or size changed between pieces), source_short_read, 504 " +
+            "source_timeout; after the answer has begun, NDJSON ends with the error line",
         },
         errorBody: { error: { code: "string", message: "string" } },
       },
@@ -331,7 +425,9 @@ export function describeApi(limits: HandlerLimits): unknown {
       maxSeconds: limits.maxSeconds,
       maxEvents: limits.maxEvents,
       maxExtractBytes: limits.maxExtractBytes,
-      env: LIMIT_ENV,
+      // Whether source= is on; the hosts themselves are not told.
+      source: sourceHosts.length > 0,
+      env: { ...LIMIT_ENV, sourceHosts: SOURCE_HOSTS_ENV },
     },
   };
 }

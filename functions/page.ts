@@ -35,7 +35,10 @@ export const UPLOAD_PAGE = `<!doctype html>
 <h1>smbscope</h1>
 <p>Decode a packet capture (pcap or pcapng, gzip-compressed or not): connections, SMB sessions,
 NTLM logins, shares, files (with hashes; the carved files as a zip), DCE/RPC calls, alerts of the
-detection rules (listed first) and anomalies. The capture is sent to this server and decoded as it streams.</p>
+detection rules (listed first) and anomalies. The capture is sent to this server and decoded as it streams.
+A capture too large to upload, kept on a web or object store, can be read by the server itself:
+<code>POST /decode?source=URL</code> with no body (range requests, from hosts the operator allows;
+see <a href="/api">/api</a>).</p>
 <div id="drop">
   <p>Drop a capture here, or <input type="file" id="file" aria-label="capture file"></p>
 </div>

@@ -18,6 +18,13 @@ interface Expected {
   tshark: { frames: number };
 }
 
+/** A test run twice: under Deno.serve, and under node:http as `deno task serve` runs. */
+function serverTest(name: string, fn: (server: "deno" | "node") => Promise<void>): void {
+  for (const server of ["deno", "node"] as const) {
+    Deno.test(`${name} (${server} server)`, () => fn(server));
+  }
+}
+
 type Doc = DecodeDocument & { truncated: boolean; reason?: { code: string; message: string } };
 
 const CAPTURES = [...Deno.readDirSync(FIXTURES)].map((e) => e.name)
@@ -54,21 +61,24 @@ function checkDocument(name: string, doc: Doc): void {
   }
 }
 
-Deno.test("POST /decode returns each fixture's document: raw body, tshark frames, alice, shares, files", async () => {
-  await withServer(createHandler(), async (base) => {
-    for (const name of CAPTURES) {
-      const response = await fetch(`${base}/decode`, {
-        method: "POST",
-        headers: { "content-type": "application/vnd.tcpdump.pcap" },
-        body: fixture(name),
-      });
-      assert.equal(response.status, 200, name);
-      assert.equal(response.headers.get("access-control-allow-origin"), "*");
-      assert.match(response.headers.get("content-type") ?? "", /^application\/json/);
-      checkDocument(name, await response.json());
-    }
-  });
-});
+serverTest(
+  "POST /decode returns each fixture's document: raw body, tshark frames, alice, shares, files",
+  async (server) => {
+    await withServer(createHandler(), async (base) => {
+      for (const name of CAPTURES) {
+        const response = await fetch(`${base}/decode`, {
+          method: "POST",
+          headers: { "content-type": "application/vnd.tcpdump.pcap" },
+          body: fixture(name),
+        });
+        assert.equal(response.status, 200, name);
+        assert.equal(response.headers.get("access-control-allow-origin"), "*");
+        assert.match(response.headers.get("content-type") ?? "", /^application\/json/);
+        checkDocument(name, await response.json());
+      }
+    }, server);
+  },
+);
 
 Deno.test("POST /decode inflates gzip with or without Content-Encoding, from a streamed body", async () => {
   await withServer(createHandler(), async (base) => {
@@ -106,85 +116,91 @@ Deno.test("POST /decode takes the first file of a multipart form, after other fi
   });
 });
 
-Deno.test("POST /decode?format=ndjson streams events; types= picks kinds; the summary comes last", async () => {
-  await withServer(createHandler(), async (base) => {
-    const all = await ndjson(
-      await fetch(`${base}/decode?format=ndjson`, {
+serverTest(
+  "POST /decode?format=ndjson streams events; types= picks kinds; the summary comes last",
+  async (server) => {
+    await withServer(createHandler(), async (base) => {
+      const all = await ndjson(
+        await fetch(`${base}/decode?format=ndjson`, {
+          method: "POST",
+          body: fixture("smb3_11.pcap"),
+        }),
+      );
+      assert.equal(all.at(-1)?.type, "summary");
+      assert.equal((all.at(-1) as unknown as SummaryEvent).frames, 387);
+      assert.ok(all.some((e) => e.type === "smb"));
+      const response = await fetch(`${base}/decode?format=ndjson&types=ntlm,tree`, {
         method: "POST",
         body: fixture("smb3_11.pcap"),
-      }),
-    );
-    assert.equal(all.at(-1)?.type, "summary");
-    assert.equal((all.at(-1) as unknown as SummaryEvent).frames, 387);
-    assert.ok(all.some((e) => e.type === "smb"));
-    const response = await fetch(`${base}/decode?format=ndjson&types=ntlm,tree`, {
-      method: "POST",
-      body: fixture("smb3_11.pcap"),
-    });
-    assert.match(response.headers.get("content-type") ?? "", /^application\/x-ndjson/);
-    const some = await ndjson(response);
-    assert.deepEqual(new Set(some.map((e) => e.type)), new Set(["ntlm", "tree", "summary"]));
-    const ntlm = some.find((e) => e.type === "ntlm") as unknown as DecodeEvent & { user: string };
-    assert.equal(ntlm.user, "alice");
-    // The JSON document honours types= too.
-    const doc: Doc = await (await fetch(`${base}/decode?types=ntlm`, {
-      method: "POST",
-      body: fixture("smb3_11.pcap"),
-    })).json();
-    assert.equal(doc.authentications.length, 1);
-    assert.deepEqual([doc.trees, doc.connections, doc.smbSessions], [[], [], []]);
-  });
-});
+      });
+      assert.match(response.headers.get("content-type") ?? "", /^application\/x-ndjson/);
+      const some = await ndjson(response);
+      assert.deepEqual(new Set(some.map((e) => e.type)), new Set(["ntlm", "tree", "summary"]));
+      const ntlm = some.find((e) => e.type === "ntlm") as unknown as DecodeEvent & { user: string };
+      assert.equal(ntlm.user, "alice");
+      // The JSON document honours types= too.
+      const doc: Doc = await (await fetch(`${base}/decode?types=ntlm`, {
+        method: "POST",
+        body: fixture("smb3_11.pcap"),
+      })).json();
+      assert.equal(doc.authentications.length, 1);
+      assert.deepEqual([doc.trees, doc.connections, doc.smbSessions], [[], [], []]);
+    }, server);
+  },
+);
 
-Deno.test("POST /decode?format=ndjson sends its first event before the upload has finished", async () => {
-  await withServer(createHandler(), async (base) => {
-    const capture = fixture("smb2_10.pcap");
-    const half = capture.length >> 1;
-    let firstEventSeen!: () => void;
-    const seen = new Promise<void>((resolve) => firstEventSeen = resolve);
-    let sentRestAt = 0;
-    const body = new ReadableStream<Uint8Array>({
-      async start(c) {
-        c.enqueue(capture.slice(0, half));
-        // Hold the rest back until the client has read an event (or give up after 10 s).
-        const timeout = new Promise<void>((r) => setTimeout(r, 10_000));
-        let timer: number | undefined;
-        await Promise.race([seen, timeout.then(() => timer = 1)]);
-        sentRestAt = performance.now();
-        if (timer === undefined) {
-          c.enqueue(capture.slice(half));
-          c.close();
-        } else c.error(new Error("no event arrived while the upload was held"));
-      },
-    });
-    const response = await fetch(`${base}/decode?format=ndjson`, {
-      method: "POST",
-      body,
-      duplex: "half",
-    } as RequestInit);
-    assert.equal(response.status, 200);
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!text.includes("\n")) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-    const firstAt = performance.now();
-    assert.equal(sentRestAt, 0, "the first event came before the rest of the upload was sent");
-    firstEventSeen();
-    assert.equal(JSON.parse(text.split("\n")[0]!).type, "connection");
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-    assert.ok(sentRestAt >= firstAt);
-    const lines = text.trim().split("\n").map((l) => JSON.parse(l));
-    assert.equal(lines.at(-1).type, "summary");
-    assert.equal(lines.at(-1).frames, 151);
-  });
-});
+serverTest(
+  "POST /decode?format=ndjson sends its first event before the upload has finished",
+  async (server) => {
+    await withServer(createHandler(), async (base) => {
+      const capture = fixture("smb2_10.pcap");
+      const half = capture.length >> 1;
+      let firstEventSeen!: () => void;
+      const seen = new Promise<void>((resolve) => firstEventSeen = resolve);
+      let sentRestAt = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async start(c) {
+          c.enqueue(capture.slice(0, half));
+          // Hold the rest back until the client has read an event (or give up after 10 s).
+          const timeout = new Promise<void>((r) => setTimeout(r, 10_000));
+          let timer: number | undefined;
+          await Promise.race([seen, timeout.then(() => timer = 1)]);
+          sentRestAt = performance.now();
+          if (timer === undefined) {
+            c.enqueue(capture.slice(half));
+            c.close();
+          } else c.error(new Error("no event arrived while the upload was held"));
+        },
+      });
+      const response = await fetch(`${base}/decode?format=ndjson`, {
+        method: "POST",
+        body,
+        duplex: "half",
+      } as RequestInit);
+      assert.equal(response.status, 200);
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = "";
+      while (!text.includes("\n")) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      const firstAt = performance.now();
+      assert.equal(sentRestAt, 0, "the first event came before the rest of the upload was sent");
+      firstEventSeen();
+      assert.equal(JSON.parse(text.split("\n")[0]!).type, "connection");
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      assert.ok(sentRestAt >= firstAt);
+      const lines = text.trim().split("\n").map((l) => JSON.parse(l));
+      assert.equal(lines.at(-1).type, "summary");
+      assert.equal(lines.at(-1).frames, 151);
+    }, server);
+  },
+);
 
 Deno.test("POST /decode answers 415 naming what a non-capture looks like", async () => {
   await withServer(createHandler(), async (base) => {
@@ -212,46 +228,49 @@ Deno.test("POST /decode answers 415 naming what a non-capture looks like", async
   });
 });
 
-Deno.test("POST /decode answers 413 from Content-Length before reading, and while streaming", async () => {
-  await withServer(createHandler({ maxBytes: 10_000 }), async (base) => {
-    const capture = fixture("smb2_10.pcap");
-    let response = await fetch(`${base}/decode`, { method: "POST", body: capture });
-    assert.equal(response.status, 413);
-    let error = (await response.json()).error;
-    assert.equal(error.code, "too_large");
-    assert.match(error.message, /103521 bytes\) is larger than the limit of 10000 bytes/);
+serverTest(
+  "POST /decode answers 413 from Content-Length before reading, and while streaming",
+  async (server) => {
+    await withServer(createHandler({ maxBytes: 10_000 }), async (base) => {
+      const capture = fixture("smb2_10.pcap");
+      let response = await fetch(`${base}/decode`, { method: "POST", body: capture });
+      assert.equal(response.status, 413);
+      let error = (await response.json()).error;
+      assert.equal(error.code, "too_large");
+      assert.match(error.message, /103521 bytes\) is larger than the limit of 10000 bytes/);
 
-    // No Content-Length (chunked): counted as it streams; json has not answered yet: 413.
-    response = await fetch(`${base}/decode`, {
-      method: "POST",
-      body: chunked(capture, 4096),
-      duplex: "half",
-    } as RequestInit);
-    assert.equal(response.status, 413);
-    error = (await response.json()).error;
-    assert.equal(error.code, "too_large");
-    assert.match(error.message, /limit of 10000 bytes/);
+      // No Content-Length (chunked): counted as it streams; json has not answered yet: 413.
+      response = await fetch(`${base}/decode`, {
+        method: "POST",
+        body: chunked(capture, 4096),
+        duplex: "half",
+      } as RequestInit);
+      assert.equal(response.status, 413);
+      error = (await response.json()).error;
+      assert.equal(error.code, "too_large");
+      assert.match(error.message, /limit of 10000 bytes/);
 
-    // NDJSON has answered 200 by then: the stream ends with an error line.
-    response = await fetch(`${base}/decode?format=ndjson`, {
-      method: "POST",
-      body: chunked(capture, 4096),
-      duplex: "half",
-    } as RequestInit);
-    assert.equal(response.status, 200);
-    const lines = await ndjson(response);
-    assert.deepEqual(lines.at(-1), {
-      type: "error",
-      error: {
-        code: "too_large",
-        message: "the upload is larger than the limit of 10000 bytes (SMBSCOPE_MAX_BYTES)",
-      },
-    });
-    const summary = lines.at(-2) as unknown as SummaryEvent;
-    assert.equal(summary.type, "summary");
-    assert.equal(summary.truncated, true);
-  });
-});
+      // NDJSON has answered 200 by then: the stream ends with an error line.
+      response = await fetch(`${base}/decode?format=ndjson`, {
+        method: "POST",
+        body: chunked(capture, 4096),
+        duplex: "half",
+      } as RequestInit);
+      assert.equal(response.status, 200);
+      const lines = await ndjson(response);
+      assert.deepEqual(lines.at(-1), {
+        type: "error",
+        error: {
+          code: "too_large",
+          message: "the upload is larger than the limit of 10000 bytes (SMBSCOPE_MAX_BYTES)",
+        },
+      });
+      const summary = lines.at(-2) as unknown as SummaryEvent;
+      assert.equal(summary.type, "summary");
+      assert.equal(summary.truncated, true);
+    }, server);
+  },
+);
 
 /** A body that sends the first `bytes` and then stalls until `release` is called. */
 function stalled(bytes: Uint8Array): { body: ReadableStream<Uint8Array>; release: () => void } {
@@ -354,7 +373,7 @@ Deno.test("POST /decode rejects a bad format or event type with 400", async () =
   });
 });
 
-Deno.test("POST /decode survives a client that goes away mid-stream", async () => {
+serverTest("POST /decode survives a client that goes away mid-stream", async (server) => {
   await withServer(createHandler(), async (base) => {
     const capture = fixture("smb3_bulk.pcap");
     for (const format of ["ndjson", "json"]) {
@@ -373,7 +392,7 @@ Deno.test("POST /decode survives a client that goes away mid-stream", async () =
     }
     const health = await fetch(`${base}/health`);
     assert.deepEqual(await health.json(), { ok: true });
-  });
+  }, server);
 });
 
 Deno.test("POST /decode: secrets as form fields before the file decrypt SMB3; bad ones are a 400", async () => {

@@ -1,5 +1,6 @@
 /** Shared by the HTTP function's tests: a real loopback server around a handler. */
 import type { FetchHandler } from "../../functions/handler.ts";
+import { serveNodeHttp } from "../../functions/node_http.ts";
 
 export const FIXTURES = new URL("../../fixtures/smb/", import.meta.url);
 
@@ -7,19 +8,32 @@ export function fixture(name: string): Uint8Array<ArrayBuffer> {
   return Deno.readFileSync(new URL(name, FIXTURES)) as Uint8Array<ArrayBuffer>;
 }
 
-/** Serve `handler` on 127.0.0.1 with a free port for the duration of `fn`, then shut it down. */
+/**
+ * Serve `handler` on 127.0.0.1 with a free port for the duration of `fn`, then shut it down;
+ * with `Deno.serve`, or with `node:http` as `deno task serve` does (functions/node_http.ts).
+ */
 export async function withServer(
   handler: FetchHandler,
   fn: (base: string) => Promise<void>,
+  server: "deno" | "node" = "deno",
 ): Promise<void> {
-  const server = Deno.serve(
+  if (server === "node") {
+    const running = serveNodeHttp(handler, { port: 0, hostname: "127.0.0.1" });
+    try {
+      await fn(`http://127.0.0.1:${await running.port}`);
+    } finally {
+      await running.close();
+    }
+    return;
+  }
+  const denoServer = Deno.serve(
     { port: 0, hostname: "127.0.0.1", onListen() {} },
     (request) => handler.fetch(request),
   );
   try {
-    await fn(`http://127.0.0.1:${server.addr.port}`);
+    await fn(`http://127.0.0.1:${denoServer.addr.port}`);
   } finally {
-    await server.shutdown();
+    await denoServer.shutdown();
   }
 }
 
