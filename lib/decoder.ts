@@ -300,10 +300,26 @@ export class Decoder {
    * numbered and watched in turn).
    */
   #watch(out: DecodeEvent[]): void {
-    for (let i = this.#watched; i < out.length; i++) {
-      const e = out[i]!;
-      e.seq = ++this.#seq;
-      for (const w of this.#watchers) w.event(e, out);
+    const watchers = this.#watchers;
+    if (watchers.length === 0) {
+      for (let i = this.#watched; i < out.length; i++) out[i]!.seq = ++this.#seq;
+      this.#watched = 0;
+      return;
+    }
+    // What a watcher raises follows the event that raised it, so the stream is the same
+    // however the input was cut into pushes (appended to the batch, an alert's place and
+    // every later seq depended on where a push ended). Rebuilt in one pass: linear.
+    const batch = out.splice(this.#watched);
+    const raised: DecodeEvent[] = [];
+    for (const e of batch) {
+      raised.push(e);
+      for (let i = 0; i < raised.length; i++) {
+        const r = raised[i]!;
+        r.seq = ++this.#seq;
+        out.push(r);
+        for (const w of watchers) w.event(r, raised);
+      }
+      raised.length = 0;
     }
     this.#watched = 0;
   }

@@ -1,0 +1,52 @@
+/**
+ * The event stream does not depend on how the input is cut into pushes: an
+ * alert follows the event that raised it (it used to be appended to the
+ * push's batch, so its place and every later `seq` moved with the push size,
+ * and HTTP answers varied with network chunking).
+ */
+import assert from "node:assert/strict";
+import { type DecodeEvent, Decoder } from "../mod.ts";
+import { eventJson } from "../lib/output/sanitize.ts";
+
+const CAPTURES = [
+  "detect/rpc/rpc_coerce.pcap",
+  "dcerpc/rpc_smb2.pcap",
+  "detect/auth/bruteforce.pcap",
+  "smb/smb3_11.pcap",
+];
+
+function lines(bytes: Uint8Array, size: number): string[] {
+  const decoder = new Decoder();
+  const events: DecodeEvent[] = [];
+  for (let at = 0; at < bytes.length; at += size) {
+    events.push(...decoder.push(bytes.subarray(at, at + size)));
+  }
+  events.push(...decoder.end());
+  return events.map((e) => eventJson(e));
+}
+
+for (const name of CAPTURES) {
+  Deno.test(`the same events whatever the push size: ${name}`, () => {
+    const bytes = Deno.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+    const whole = lines(bytes, bytes.length);
+    for (const size of [1, 7, 1000, 65_521]) assert.deepEqual(lines(bytes, size), whole, `${size}`);
+  });
+}
+
+Deno.test("an alert follows the event that raised it and cites it", () => {
+  const bytes = Deno.readFileSync(
+    new URL("../fixtures/detect/rpc/rpc_coerce.pcap", import.meta.url),
+  );
+  const decoder = new Decoder();
+  const events = [...decoder.push(bytes), ...decoder.end()];
+  const alerts = events.filter((e) => e.type === "alert");
+  assert.ok(alerts.length > 0);
+  for (const alert of alerts) {
+    const at = events.indexOf(alert);
+    // Right after the event it rests on last (or after an alert raised by that same event).
+    let before = at - 1;
+    while (events[before]?.type === "alert") before--;
+    assert.equal(events[before]!.seq, alert.events.at(-1), `${alert.rule}`);
+    assert.equal(alert.seq, events[at - 1]!.seq! + 1);
+  }
+});
