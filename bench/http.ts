@@ -25,7 +25,10 @@ const { values, positionals } = parseArgs({
   args: Deno.args,
   allowPositionals: true,
   options: {
-    "v8-flags": { type: "string", default: "--max-semi-space-size=8" },
+    "v8-flags": {
+      type: "string",
+      default: "--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
+    },
     "max-seconds": { type: "string" },
     "max-events": { type: "string" },
     only: { type: "string", default: "json,ndjson,source-ndjson,source-json,cli" },
