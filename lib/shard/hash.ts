@@ -6,10 +6,7 @@
  *
  * The hash is fixed so that shards decoded on different machines agree:
  * 32-bit FNV-1a over the lower address (compared byte by byte, IPv4 as its
- * 4 bytes, IPv6 as its 16), then the higher one; then MurmurHash3's 32-bit
- * finaliser (FNV-1a's low bits alone mix poorly: its lowest bit is the
- * parity of the bytes' lowest bits, so `% 2` put every shifted copy of a
- * host pair in one shard); then `% count`.
+ * 4 bytes, IPv6 as its 16), then the higher one, then `% count`.
  * @module
  */
 
@@ -20,11 +17,6 @@ export function shardOf(a: Uint8Array, b: Uint8Array, count: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < low.length; i++) h = Math.imul(h ^ low[i]!, 0x01000193);
   for (let i = 0; i < high.length; i++) h = Math.imul(h ^ high[i]!, 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
   return (h >>> 0) % count;
 }
 
