@@ -64,7 +64,6 @@ export type {
   TransceiveFact,
 } from "./lib/smb/io.ts";
 export type { ContentSink } from "./lib/files/sink.ts";
-export { shardOf, type ShardOption } from "./lib/shard/hash.ts";
 export type { FileDigester, FileDigesterFactory, FileHashes } from "./lib/crypto/hashes.ts";
 export { ExtractionNames, normalisePath, safeComponent } from "./lib/files/path.ts";
 export type {

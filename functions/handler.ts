@@ -4,7 +4,7 @@
  * fetch handler. No `Deno.*` here: limits come in through {@link createHandler}.
  *
  * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,…][&extract=zip][&hashes=0]`
- *   `[&host=addr,addr][&port=445,139][&smbOnly=1][&shard=i/N]`
+ *   `[&host=addr,addr][&port=445,139][&smbOnly=1]`
  *   `[&rules=id,id][&disable=id,id][&threshold=rule.option:N…][&alerts=0]`: the
  *   capture as the raw body (pcap, pcapng, gzip or not) or as a
  *   `multipart/form-data` file, or `[&source=URL]` with no body: read by the function with
@@ -13,12 +13,7 @@
  * - `GET /` the upload page, `GET /health`, `GET /api` (this API, described).
  * @module
  */
-import {
-  Decoder,
-  type DecoderOptions,
-  EVENT_TYPES as ALL_EVENT_TYPES,
-  type ShardOption,
-} from "../mod.ts";
+import { Decoder, type DecoderOptions, EVENT_TYPES as ALL_EVENT_TYPES } from "../mod.ts";
 import { decodeResponse, errorResponse, jsonResponse } from "./decode.ts";
 import { DEFAULT_HANDLER_LIMITS, type HandlerLimits, LIMIT_ENV } from "./limits.ts";
 import { multipartBoundary } from "./multipart.ts";
@@ -214,8 +209,6 @@ async function decodeRequest(
   if (select instanceof Response) return select;
   const detect = detectFrom(url.searchParams, decoder);
   if (detect instanceof Response) return detect;
-  const shard = shardFrom(url.searchParams.get("shard"));
-  if (shard instanceof Response) return shard;
   const sourceParam = url.searchParams.get("source");
   const source = sourceParam === null
     ? undefined
@@ -256,26 +249,9 @@ async function decodeRequest(
     decoder: {
       ...decoder,
       ...(hashes === "0" ? { files: { ...decoder.files, hashes: false } } : {}),
-      ...(shard !== undefined ? { shard } : {}),
       detect,
     },
   }, CORS);
-}
-
-/** `shard=i/N`: decode only shard i (0 to N-1) of N, by host pair (the decoder's `shard`). */
-function shardFrom(raw: string | null): ShardOption | undefined | Response {
-  if (raw === null) return undefined;
-  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(raw);
-  const index = Number(m?.[1]), count = Number(m?.[2]);
-  if (m === null || !(count >= 1) || !(index < count)) {
-    return errorResponse(
-      400,
-      "bad_shard",
-      `shard must be i/N with 0 <= i < N (e.g. 0/4), not ${JSON.stringify(raw.slice(0, 40))}`,
-      CORS,
-    );
-  }
-  return { index, count };
 }
 
 /**
@@ -413,9 +389,6 @@ export function describeApi(limits: HandlerLimits, sourceHosts: readonly string[
             "at either end, in every output",
           port: "comma-separated ports (repeatable): only conversations with one of them",
           smbOnly: "1: only conversations that carry SMB, NetBIOS or DCE/RPC",
-          shard: "i/N (0 <= i < N): decode only shard i of N, the conversations whose two " +
-            "addresses hash to it (FNV-1a, README: Sharding); each shard reads the whole " +
-            "capture, connection ids and seq are the shard's own",
           hashes: "0: no MD5/SHA-1/SHA-256 of carved files (ten times faster on file content); " +
             "1 (default)",
           extract: "zip: answer application/zip with the carved files (each beside a " +

@@ -27,11 +27,6 @@ import type { DcerpcContext } from "./dcerpc/association.ts";
 import { EndpointMap } from "./dcerpc/endpoint_map.ts";
 import { PipeTransport } from "./dcerpc/pipe_transport.ts";
 import { chosenRules, DetectionEngine } from "./detect/engine.ts";
-import { checkedShard, shardOf, type ShardOption } from "./shard/hash.ts";
-import type { Layer } from "./events.ts";
-
-/** Layers every shard reads alike: reported by shard 0 only. */
-const SHARED_LAYERS: ReadonlySet<Layer> = new Set(["capture", "link", "ip"]);
 
 /**
  * Options of a {@link Decoder}: caps and switches, flat (as in
@@ -76,15 +71,6 @@ export interface DecoderOptions extends LimitOptions, GroupedLimitOptions {
    * Checked when the decoder is made; never copied into events.
    */
   keys?: KeyOptions;
-  /**
-   * Decode only shard `index` of `count`: the IP conversations whose two
-   * addresses (ports ignored) hash to it with {@link shardOf}, so that N
-   * decoders, on one machine or several, share a capture. Every shard reads
-   * the whole capture (capture-wide summary fields are the same in each);
-   * anomalies of the capture, link and IP layers are reported by shard 0
-   * only. Connection ids and `seq` are each shard's own.
-   */
-  shard?: ShardOption;
 }
 
 /** Callbacks into the decode, for embedders that want more than events. */
@@ -134,14 +120,9 @@ export class Decoder {
    */
   constructor(options: DecoderOptions = {}, hooks: DecoderHooks = {}) {
     this.limits = limitsFrom(options);
-    const shard = checkedShard(options.shard);
     const consumers = checked(options.consumers, "consumers", ["io"]);
     const watchers = checked(options.watchers, "watchers", ["event"]);
-    this.#reporter = new Reporter(
-      this.#out,
-      this.limits.maxAnomaliesPerKind,
-      shard !== undefined && shard.index > 0 ? SHARED_LAYERS : undefined,
-    );
+    this.#reporter = new Reporter(this.#out, this.limits.maxAnomaliesPerKind);
     if (this.limits.alerts) {
       // Rules see events before embedders' watchers, so those see the alerts too.
       const d = options.detect ?? {};
@@ -229,12 +210,7 @@ export class Decoder {
     };
     const observe: ObserverFactory = (conn) => observersOf(conn, ctx, hooks.observe?.(conn));
     this.#flows = new FlowTable(this.limits, this.#reporter, this.#out, observe);
-    const flows = this.#flows;
     const onIp = (packet: IpPacket) => {
-      if (shard !== undefined && shardOf(packet.src, packet.dst, shard.count) !== shard.index) {
-        flows.tick(packet.frame.ts); // another shard's: only its time counts here
-        return;
-      }
       try {
         this.#flows.packet(packet);
       } catch (e) {

@@ -18,16 +18,7 @@ export class Reporter {
   readonly limitsHit = new Map<string, number>();
   total = 0;
 
-  /**
-   * @param quiet layers whose anomalies and cap hits this decoder neither
-   *   counts nor reports (a shard other than the first leaves the capture,
-   *   link and IP layers, which every shard reads, to the first)
-   */
-  constructor(
-    readonly out: DecodeEvent[],
-    readonly maxPerKind: number,
-    readonly quiet?: ReadonlySet<Layer>,
-  ) {}
+  constructor(readonly out: DecodeEvent[], readonly maxPerKind: number) {}
 
   /**
    * Report one anomaly; past `maxPerKind` of the same layer and kind it is
@@ -42,7 +33,6 @@ export class Reporter {
     connection?: number | ConnectionRef,
     code: string = `${layer}_${kind}`,
   ): void {
-    if (this.quiet?.has(layer)) return;
     const key = `${layer}.${kind}`;
     const n = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, n);
@@ -75,7 +65,6 @@ export class Reporter {
     ts: number,
     connection?: number | ConnectionRef,
   ): void {
-    if (this.quiet?.has(layer)) return;
     const n = (this.limitsHit.get(limit) ?? 0) + 1;
     this.limitsHit.set(limit, n);
     if (n === 1) {

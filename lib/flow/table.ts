@@ -93,17 +93,6 @@ export class FlowTable {
     this.#budget = { total: 0, max: limits.maxTotalOutOfOrderBytes, reporter, observe };
   }
 
-  /**
-   * Capture time moves on without a packet for this table (one of another
-   * shard's): idle conversations expire when they would have.
-   */
-  tick(ts: number): void {
-    if (ts > this.#now) {
-      this.#now = ts;
-      if (ts >= this.#nextSweep) this.#sweep(ts);
-    }
-  }
-
   /** One IP datagram from the network layer. */
   packet(p: IpPacket): void {
     const ts = p.frame.ts;
