@@ -29,6 +29,7 @@ import { ZeekFolder } from "./zeek_folder.ts";
 import { EveRecords } from "../lib/output/eve/records.ts";
 import { lazyImport } from "./lazy.ts";
 import { decodeSource, openSource } from "./input.ts";
+import { decodeSharded, whyOneJob } from "./jobs.ts";
 import { Progress } from "./progress.ts";
 import { emphasise, emphasiseSummary, stdoutWantsColor } from "./emphasis.ts";
 import { detectOptionsFrom, RuleChoiceError, ruleDescriptions, ruleListText } from "./rules.ts";
@@ -65,6 +66,11 @@ Selection (applies to every output):
   -x, --extract <dir>              write carved files under <dir> (made safe from
                                    share and path), each with a .smbscope.json sidecar
       --no-hashes                  skip MD5/SHA-1/SHA-256 of carved files (faster)
+  -j, --jobs <N>                   decode in N workers, each taking the conversations of
+                                   its share of the host pairs (default: the cores here);
+                                   every output is the same as with --jobs 1, which uses
+                                   no workers; standard input, gzip input and --extract
+                                   always decode in one
   -q, --quiet                      no progress indicator on stderr
   -h, --help                       this help
 
@@ -150,6 +156,9 @@ interface DecodeCommand {
   keys: KeyOptions | undefined;
   /** `--export-hashes FILE`. */
   exportHashes: string | undefined;
+  /** `--jobs N` (default: the cores available), and whether it was given. */
+  jobs: number;
+  jobsGiven: boolean;
 }
 
 /** `--list-rules`: no capture, the rules as text or JSON. */
@@ -186,6 +195,7 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
         "session-key": { type: "string", multiple: true },
         keys: { type: "string" },
         "export-hashes": { type: "string" },
+        jobs: { type: "string", short: "j" },
         quiet: { type: "boolean", short: "q", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -240,6 +250,12 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
   } catch (e) {
     throw new UsageError(`--port: ${e instanceof Error ? e.message : e}`);
   }
+  const jobs = values.jobs === undefined
+    ? Math.max(1, navigator.hardwareConcurrency || 1)
+    : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) {
+    throw new UsageError(`--jobs takes a number of workers from 1 to 256, not "${values.jobs}"`);
+  }
   if (values["zeek-json"] && values.zeek === undefined) {
     throw new UsageError("--zeek-json says how to write --zeek DIR: give --zeek too");
   }
@@ -262,6 +278,8 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
     detect,
     keys,
     exportHashes: values["export-hashes"],
+    jobs,
+    jobsGiven: values.jobs !== undefined,
   };
 }
 
@@ -452,7 +470,17 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       return flushing;
     };
     if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcHeader(new Date()).join("\n"));
-    await decodeSource(input.source, options, handle, progress && ((n) => progress.add(n)));
+    const onBytes = progress && ((n: number) => progress.add(n));
+    const oneJob = cmd.jobs > 1 ? whyOneJob(cmd.input, { extract: sink !== undefined }) : "";
+    if (oneJob === undefined) {
+      input.source.close?.();
+      await decodeSharded(cmd.input, cmd.jobs, options, handle, onBytes);
+    } else {
+      if (oneJob !== "" && cmd.jobsGiven && !cmd.quiet) {
+        console.error(`smbscope: decoding in one job: ${oneJob}`);
+      }
+      await decodeSource(input.source, options, handle, onBytes);
+    }
     if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcFooter(new Date()));
     if (document) await out.line(safeJson(document.finish(), 2));
     await out.close();
