@@ -40,6 +40,7 @@ import { type KeyOptions, Keyring } from "../lib/auth/keyring.ts";
 const USAGE = `Usage: smbscope decode <capture|-> [options]
        smbscope decode --list-rules [--format json]
        smbscope repl <capture>
+       smbscope fanout --endpoint URL --shards N (--source URL | FILE)  (fanout --help)
 
 Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
 
@@ -535,6 +536,10 @@ export async function main(args: string[]): Promise<number> {
       }
       if (cmd.kind === "list-rules") return listRules(cmd.json);
       return await runDecode(cmd);
+    }
+    if (command === "fanout") {
+      const { fanoutMain } = await import("./fanout.ts");
+      return await fanoutMain(rest);
     }
     if (command === "repl") {
       const { runRepl } = await lazyImport<ReplModule>("./repl/main.ts");
