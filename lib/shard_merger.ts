@@ -76,7 +76,8 @@ export class ShardMerger {
   readonly #limitSeen = new Set<string>();
 
   /**
-   * @param count how many shards
+   * Make a merger for `count` shards decoded with `options`.
+   * @param count how many shards; the shards' own count (throws `RangeError` below 1)
    * @param options the options every shard was decoded with (caps, `connectionOpenEvents`, `detect`…)
    */
   constructor(readonly count: number, options: DecoderOptions = {}) {
