@@ -174,3 +174,14 @@ export {
   RPC_NAMES_SOURCE,
   type RpcInterfaceEntry,
 } from "./lib/dcerpc/names.ts";
+export {
+  parseShard,
+  PER_SHARD_LIMITS,
+  type ShardEvent,
+  type ShardItem,
+  type ShardKey,
+  shardOf,
+  type ShardOption,
+  type ShardProgress,
+} from "./lib/shard/mod.ts";
+export { ShardMerger } from "./lib/shard_merger.ts";

@@ -12,7 +12,7 @@ import { decode, type DecodeEvent, Decoder, type DecoderOptions } from "../mod.t
  * (a SYN flood makes two events per 70 bytes: 256 KiB reads peaked 10-30 MB
  * higher; the fixture mix decodes as fast, 17 MB lower).
  */
-const READ_SIZE = 1 << 16;
+export const READ_SIZE = 1 << 16;
 
 /** Something to read capture bytes from; files also read synchronously, which is faster. */
 export interface CaptureSource {

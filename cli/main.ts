@@ -31,6 +31,7 @@ import { ZeekFolder } from "./zeek_folder.ts";
 import { EveRecords } from "../lib/output/eve/records.ts";
 import { lazyImport } from "./lazy.ts";
 import { decodeSource, openSource } from "./input.ts";
+import { decodeSharded, whyOneJob } from "./jobs.ts";
 import { Progress } from "./progress.ts";
 import { emphasise, emphasiseSummary, stdoutWantsColor } from "./emphasis.ts";
 import { detectOptionsFrom, RuleChoiceError, ruleDescriptions, ruleListText } from "./rules.ts";
@@ -41,6 +42,7 @@ import { type KeyOptions, Keyring } from "../lib/auth/keyring.ts";
 const USAGE = `Usage: smbscope decode <capture|-> [options]
        smbscope decode --list-rules [--format json]
        smbscope repl <capture>
+       smbscope fanout --endpoint URL --shards N (--source URL | FILE)  (fanout --help)
 
 Decode a pcap, pcapng or gzip-compressed capture ("-" reads standard input).
 
@@ -67,6 +69,11 @@ Selection (applies to every output):
   -x, --extract <dir>              write carved files under <dir> (made safe from
                                    share and path), each with a .smbscope.json sidecar
       --no-hashes                  skip MD5/SHA-1/SHA-256 of carved files (faster)
+  -j, --jobs <N>                   decode in N workers, each taking the conversations of
+                                   its share of the host pairs (default: the cores here);
+                                   every output is the same as with --jobs 1, which uses
+                                   no workers; standard input, gzip input and --extract
+                                   always decode in one
   -q, --quiet                      no progress indicator on stderr
   -h, --help                       this help
 
@@ -152,6 +159,9 @@ interface DecodeCommand {
   keys: KeyOptions | undefined;
   /** `--export-hashes FILE`. */
   exportHashes: string | undefined;
+  /** `--jobs N` (default: the cores available), and whether it was given. */
+  jobs: number;
+  jobsGiven: boolean;
 }
 
 /** `--list-rules`: no capture, the rules as text or JSON. */
@@ -188,6 +198,7 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
         "session-key": { type: "string", multiple: true },
         keys: { type: "string" },
         "export-hashes": { type: "string" },
+        jobs: { type: "string", short: "j" },
         quiet: { type: "boolean", short: "q", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -242,6 +253,12 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
   } catch (e) {
     throw new UsageError(`--port: ${e instanceof Error ? e.message : e}`);
   }
+  const jobs = values.jobs === undefined
+    ? Math.max(1, navigator.hardwareConcurrency || 1)
+    : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) {
+    throw new UsageError(`--jobs takes a number of workers from 1 to 256, not "${values.jobs}"`);
+  }
   if (values["zeek-json"] && values.zeek === undefined) {
     throw new UsageError("--zeek-json says how to write --zeek DIR: give --zeek too");
   }
@@ -264,6 +281,8 @@ function parseDecodeArgs(args: string[]): DecodeCommand | ListRulesCommand | "he
     detect,
     keys,
     exportHashes: values["export-hashes"],
+    jobs,
+    jobsGiven: values.jobs !== undefined,
   };
 }
 
@@ -474,7 +493,17 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       return flushing;
     };
     if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcHeader(new Date()).join("\n"));
-    await decodeSource(input.source, options, handle, progress && ((n) => progress.add(n)));
+    const onBytes = progress && ((n: number) => progress.add(n));
+    const oneJob = cmd.jobs > 1 ? whyOneJob(cmd.input, { extract: sink !== undefined }) : "";
+    if (oneJob === undefined) {
+      input.source.close?.();
+      await decodeSharded(cmd.input, cmd.jobs, options, handle, onBytes);
+    } else {
+      if (oneJob !== "" && cmd.jobsGiven && !cmd.quiet) {
+        console.error(`smbscope: decoding in one job: ${oneJob}`);
+      }
+      await decodeSource(input.source, options, handle, onBytes);
+    }
     if (cmd.format === "zeek-dce-rpc") await out.line(zeekDceRpcFooter(new Date()));
     if (document) {
       const doc = document.finish();
@@ -537,6 +566,10 @@ export async function main(args: string[]): Promise<number> {
       }
       if (cmd.kind === "list-rules") return listRules(cmd.json);
       return await runDecode(cmd);
+    }
+    if (command === "fanout") {
+      const { fanoutMain } = await import("./fanout.ts");
+      return await fanoutMain(rest);
     }
     if (command === "repl") {
       const { runRepl } = await lazyImport<ReplModule>("./repl/main.ts");

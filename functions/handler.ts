@@ -13,6 +13,7 @@
  * - `GET /` the upload page, `GET /health`, `GET /api` (this API, described).
  * @module
  */
+import { MAX_SHARDS, parseShard } from "../lib/shard/hash.ts";
 import { Decoder, type DecoderOptions, EVENT_TYPES as ALL_EVENT_TYPES } from "../mod.ts";
 import { decodeResponse, errorResponse, jsonResponse } from "./decode.ts";
 import { DEFAULT_HANDLER_LIMITS, type HandlerLimits, LIMIT_ENV } from "./limits.ts";
@@ -209,6 +210,17 @@ async function decodeRequest(
   if (select instanceof Response) return select;
   const detect = detectFrom(url.searchParams, decoder);
   if (detect instanceof Response) return detect;
+  // shard=i/N (0-based): decode only that share of the host pairs, for `fanout` to merge.
+  const shardParam = url.searchParams.get("shard");
+  const shard = shardParam === null ? undefined : parseShard(shardParam);
+  if (shardParam !== null && shard === undefined) {
+    return errorResponse(
+      400,
+      "bad_shard",
+      `shard must be i/N with 0 ≤ i < N ≤ ${MAX_SHARDS}, not ${shardParam}`,
+      CORS,
+    );
+  }
   const sourceParam = url.searchParams.get("source");
   const source = sourceParam === null
     ? undefined
@@ -250,6 +262,7 @@ async function decodeRequest(
       ...decoder,
       ...(hashes === "0" ? { files: { ...decoder.files, hashes: false } } : {}),
       detect,
+      ...(shard !== undefined ? { shard } : {}),
     },
   }, CORS);
 }

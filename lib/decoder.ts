@@ -27,6 +27,9 @@ import type { DcerpcContext } from "./dcerpc/association.ts";
 import { EndpointMap } from "./dcerpc/endpoint_map.ts";
 import { PipeTransport } from "./dcerpc/pipe_transport.ts";
 import { chosenRules, DetectionEngine } from "./detect/engine.ts";
+import { checkShard, shardOf, type ShardOption } from "./shard/hash.ts";
+import { KeyStamper, type ShardProgress } from "./shard/order.ts";
+import { MutedReporter } from "./shard/muted_reporter.ts";
 
 /**
  * Options of a {@link Decoder}: caps and switches, flat (as in
@@ -71,6 +74,18 @@ export interface DecoderOptions extends LimitOptions, GroupedLimitOptions {
    * Checked when the decoder is made; never copied into events.
    */
   keys?: KeyOptions;
+  /**
+   * Decode one share of the capture, for a sharded decode (lib/shard/,
+   * `decode --jobs`, `fanout`): only the IP traffic whose unordered pair of
+   * addresses hashes to `index` of `count` ({@link shardOf}); non-IP frames
+   * and the capture's own facts belong to shard 0. The events carry
+   * `shardKey` and each push ends with a `{type: "shard", frames}` mark, for
+   * {@link ShardMerger}, which turns the shards' streams into what one
+   * decoder emits. Detection rules run in the merger, not here, and
+   * connection `open` events are always emitted (the merger drops them when
+   * `connectionOpenEvents` is false). `0 ≤ index < count`, else `RangeError`.
+   */
+  shard?: ShardOption;
 }
 
 /** Callbacks into the decode, for embedders that want more than events. */
@@ -107,6 +122,11 @@ export class Decoder {
   readonly #transcripts: TranscriptCollector | undefined;
   readonly #pipes: PipeTransport | undefined;
   #gzip = false;
+  /** The share decoded and the keys of its events, in a sharded decode. */
+  readonly #shard: ShardOption | undefined;
+  readonly #keys: KeyStamper | undefined;
+  /** Where the capture and network layers report: muted in shards other than 0. */
+  readonly #netReporter: Reporter;
   /** Events of `#out` already shown to the watchers (always 0 between pushes). */
   #watched = 0;
   /** Events numbered so far. */
@@ -120,10 +140,17 @@ export class Decoder {
    */
   constructor(options: DecoderOptions = {}, hooks: DecoderHooks = {}) {
     this.limits = limitsFrom(options);
+    this.#shard = checkShard(options.shard);
     const consumers = checked(options.consumers, "consumers", ["io"]);
     const watchers = checked(options.watchers, "watchers", ["event"]);
     this.#reporter = new Reporter(this.#out, this.limits.maxAnomaliesPerKind);
-    if (this.limits.alerts) {
+    const shard = this.#shard;
+    this.#keys = shard === undefined ? undefined : new KeyStamper(this.#out);
+    this.#netReporter = shard === undefined || shard.index === 0
+      ? this.#reporter
+      : new MutedReporter(this.#out, this.limits.maxAnomaliesPerKind);
+    // A sharded decode leaves the rules to the merger, which sees every shard's events.
+    if (this.limits.alerts && shard === undefined) {
       // Rules see events before embedders' watchers, so those see the alerts too.
       const d = options.detect ?? {};
       watchers.unshift(new DetectionEngine(chosenRules(d), this.#reporter, d.thresholds ?? {}));
@@ -209,10 +236,22 @@ export class Decoder {
       dcerpc,
     };
     const observe: ObserverFactory = (conn) => observersOf(conn, ctx, hooks.observe?.(conn));
-    this.#flows = new FlowTable(this.limits, this.#reporter, this.#out, observe);
+    // A shard always emits open events: the merger numbers connections by them.
+    const flowLimits = shard === undefined
+      ? this.limits
+      : { ...this.limits, connectionOpenEvents: true };
+    const keys = this.#keys;
+    this.#flows = new FlowTable(flowLimits, this.#reporter, this.#out, observe, keys);
     const onIp = (packet: IpPacket) => {
       try {
-        this.#flows.packet(packet);
+        if (shard === undefined) this.#flows.packet(packet);
+        else if (shardOf(packet.src, packet.dst, shard.count) === shard.index) {
+          keys!.packet();
+          this.#flows.packet(packet);
+        } else {
+          // Another shard's packet costs a hash; its capture time still drives the timeouts here.
+          this.#flows.tick(packet.frame.ts, packet.frame.index);
+        }
       } catch (e) {
         this.#reporter.anomaly(
           "flow",
@@ -223,10 +262,14 @@ export class Decoder {
         );
       }
     };
-    this.#network = new NetworkLayer(onIp, this.#reporter, this.limits);
+    this.#network = new NetworkLayer(onIp, this.#netReporter, this.limits);
     this.#capture = new CaptureReader(
-      (frame) => this.#network.frame(frame),
-      this.#reporter,
+      keys === undefined ? (frame) => this.#network.frame(frame) : (frame) => {
+        keys.frame(frame.index);
+        this.#network.frame(frame);
+        keys.between();
+      },
+      this.#netReporter,
       this.limits,
     );
   }
@@ -259,21 +302,29 @@ export class Decoder {
   end(): DecodeEvent[] {
     if (this.#ended) throw new TypeError("Cannot end: the decoder has already ended");
     this.#ended = true;
+    const keys = this.#keys;
+    keys?.ending(0);
     this.#capture.end();
     this.#network.end();
     if (this.#files !== undefined) this.#files.ending = true;
     // Each layer's end in its own try: a fault in one is a `bug` anomaly, never a throw.
+    keys?.ending(1);
     this.#ending("flow", () => this.#flows.end());
+    keys?.ending(2);
     this.#ending("dcerpc", () => this.#pipes?.end());
+    keys?.ending(3);
     this.#ending("files", () => this.#files?.end());
+    keys?.ending(4);
     this.#ending("files", () => this.#transcripts?.end());
     this.#watch(this.#out);
     // What watchers raise at the end (rules counting to a threshold) is numbered and watched too.
+    keys?.ending(5);
     const from = this.#out.length;
     for (const w of this.#watchers) w.end?.(this.#out);
     this.#watched = from;
     this.#watch(this.#out);
     this.#tally.add(this.#out);
+    keys?.stamp();
     const summary = this.#summary();
     summary.seq = ++this.#seq;
     this.#out.push(summary);
@@ -290,8 +341,14 @@ export class Decoder {
 
   #drain(): DecodeEvent[] {
     this.#watch(this.#out);
+    this.#keys?.stamp();
     const batch = this.#out.splice(0);
     this.#tally.add(batch);
+    if (this.#keys !== undefined) {
+      this.#keys.drained();
+      const mark: ShardProgress = { type: "shard", frames: this.#capture.frames };
+      batch.push(mark as unknown as DecodeEvent);
+    }
     return batch;
   }
 
@@ -331,7 +388,7 @@ export class Decoder {
 
   /** Adapters report a fault of the input outside the capture format here (e.g. corrupt gzip). */
   reportInputError(detail: string): void {
-    this.#reporter.anomaly("capture", "malformed", detail, 0, this.#capture.lastTs);
+    this.#netReporter.anomaly("capture", "malformed", detail, 0, this.#capture.lastTs);
   }
 
   #summary(): SummaryEvent {

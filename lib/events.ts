@@ -282,6 +282,12 @@ export interface SummaryEvent {
   alerts: { count: number; byRule: Record<string, number> };
   /** Whether the decode stopped early (input unrecognised, or a caller's budget). */
   truncated: boolean;
+  /**
+   * Only after a sharded decode (`decode --jobs`, `fanout`) that reached a
+   * cap each shard applies to its own share (such as `maxConnections`): the
+   * result may then differ from one decoder's. `perShardLimits` names them.
+   */
+  sharded?: { shards: number; perShardLimits: string[] };
 }
 
 /** A JSON value, as decoded protocol fields hold them. */

@@ -172,7 +172,7 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
 });
 
 /** Options of a decoder that are not caps or switches (checked where they are used). */
-const NOT_LIMITS: ReadonlySet<string> = new Set(["consumers", "watchers", "keys"]);
+const NOT_LIMITS: ReadonlySet<string> = new Set(["consumers", "watchers", "keys", "shard"]);
 
 /** Groups of the options and how their members map to flat names. */
 const GROUP_NAMES: Readonly<Record<string, Readonly<Record<string, keyof Limits>>>> = {

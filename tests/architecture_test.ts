@@ -25,6 +25,7 @@ const ORDER = [
   "files",
   "detect",
   "output",
+  "shard",
   "(top)",
 ];
 

@@ -43,6 +43,25 @@ const CLOSE_LINGER_SECONDS = 5;
 /** Capture seconds between idle sweeps. */
 const SWEEP_INTERVAL = 1;
 
+/**
+ * Told where the events that follow belong in capture order, for a sharded
+ * decode (lib/shard/): several decoders each emit their share, and a merger
+ * interleaves them as one decoder would have.
+ */
+export interface FlowOrder {
+  /**
+   * The events that follow come from retiring one connection in an idle
+   * sweep or at the end. `phase`: 0 lingering after its close, 1 idle TCP,
+   * 2 idle UDP, 3 idle TCP that never carried anything, 4 still open at the
+   * end. `position` orders it within its phase as this table does: its
+   * place in the linger queue, its last frame (the idle lists run from the
+   * least recently active), its first frame (the end closes in order of id).
+   */
+  retiring(phase: number, position: readonly number[]): void;
+  /** The events that follow belong to the packet being handled. */
+  packet(): void;
+}
+
 /** Conversation tracking for one decode. */
 export class FlowTable {
   /** TCP connections and UDP conversations created so far. */
@@ -55,12 +74,18 @@ export class FlowTable {
   readonly #udpLru = new LruList<Connection>();
   /** IPv4 TCP connections that have carried nothing yet, as rows (see embryos.ts). */
   readonly #embryos = new Embryos();
-  /** Closed TCP connections waiting out the linger, oldest first. */
-  #lingering: { conn: Connection; until: number }[] = [];
+  /**
+   * Closed TCP connections waiting out the linger, oldest first; `order` is
+   * the entry's place in that queue as a sharded decode compares it
+   * ({@link FlowOrder}): [close frame, 1], or [sweep frame, 0, …previous] when queued again.
+   */
+  #lingering: { conn: Connection; until: number; order: number[] }[] = [];
   #lingerHead = 0;
   #nextId = 0;
   #now = -Infinity;
   #nextSweep = -Infinity;
+  /** Frame of the packet or tick that runs the sweep (linger queue positions). */
+  #sweepFrame = 0;
   readonly #budget: OutOfOrderBudget;
   /**
    * A direct-mapped cache of IPv4 conversations by a hash of their 5-tuple,
@@ -89,6 +114,7 @@ export class FlowTable {
     readonly reporter: Reporter,
     readonly out: DecodeEvent[],
     readonly observe?: ObserverFactory,
+    readonly order?: FlowOrder,
   ) {
     this.#budget = { total: 0, max: limits.maxTotalOutOfOrderBytes, reporter, observe };
   }
@@ -98,10 +124,28 @@ export class FlowTable {
     const ts = p.frame.ts;
     if (ts > this.#now) {
       this.#now = ts;
-      if (ts >= this.#nextSweep) this.#sweep(ts);
+      if (ts >= this.#nextSweep) {
+        this.#sweepFrame = p.frame.index;
+        this.#sweep(ts);
+        this.order?.packet();
+      }
     }
     if (p.protocol === 6) this.#tcpPacket(p);
     else if (p.protocol === 17) this.#udpPacket(p);
+  }
+
+  /**
+   * The capture time of a packet that another decoder handles (a sharded
+   * decode): idle connections time out exactly as when every packet comes here.
+   */
+  tick(ts: number, frame: number): void {
+    if (ts > this.#now) {
+      this.#now = ts;
+      if (ts >= this.#nextSweep) {
+        this.#sweepFrame = frame;
+        this.#sweep(ts);
+      }
+    }
   }
 
   /** Close every connection still open, in order of id. */
@@ -116,6 +160,7 @@ export class FlowTable {
     this.#tcp.clear();
     this.#udp.clear();
     for (const [, conn] of open) {
+      this.order?.retiring(4, [typeof conn === "number" ? e.firstFrame[conn]! : conn.firstFrame]);
       if (typeof conn === "number") this.#retireEmbryo(conn, "capture_end");
       else this.#finish(conn, conn.state === "open" ? "capture_end" : conn.state, undefined);
     }
@@ -488,7 +533,7 @@ export class FlowTable {
     conn.state = state;
     conn.lingerUntil = frame.ts + CLOSE_LINGER_SECONDS;
     this.#tcpLru.remove(conn); // it now waits in the linger queue instead
-    this.#lingering.push({ conn, until: conn.lingerUntil });
+    this.#lingering.push({ conn, until: conn.lingerUntil, order: [frame.index, 1] });
   }
 
   /** Remove a connection from the table now and emit its close event. */
@@ -542,20 +587,28 @@ export class FlowTable {
   #sweep(now: number): void {
     this.#nextSweep = now + SWEEP_INTERVAL;
     this.#expireLingering(now);
-    this.#expireIdle(this.#tcpLru, now - this.limits.tcpIdleTimeout);
-    this.#expireIdle(this.#udpLru, now - this.limits.udpIdleTimeout);
+    this.#expireIdle(this.#tcpLru, now - this.limits.tcpIdleTimeout, 1);
+    this.#expireIdle(this.#udpLru, now - this.limits.udpIdleTimeout, 2);
     const e = this.#embryos, before = now - this.limits.tcpIdleTimeout;
-    while (e.oldest >= 0 && e.lastTs[e.oldest]! < before) this.#retireEmbryo(e.oldest, "timeout");
+    while (e.oldest >= 0 && e.lastTs[e.oldest]! < before) {
+      this.order?.retiring(3, [e.lastFrame[e.oldest]!]);
+      this.#retireEmbryo(e.oldest, "timeout");
+    }
   }
 
   #expireLingering(now: number): void {
     const queue = this.#lingering;
     while (this.#lingerHead < queue.length && queue[this.#lingerHead]!.until <= now) {
-      const { conn } = queue[this.#lingerHead++]!;
+      const { conn, order } = queue[this.#lingerHead++]!;
       if (this.#tableOf(conn).get(conn.key) !== conn) continue;
       // Its wait was pushed on: queue it again (at most one linger late among its neighbours).
-      if (conn.lingerUntil > now) queue.push({ conn, until: conn.lingerUntil });
-      else this.#retire(conn, undefined);
+      if (conn.lingerUntil > now) {
+        const again = this.order === undefined ? order : [this.#sweepFrame, 0, ...order];
+        queue.push({ conn, until: conn.lingerUntil, order: again });
+      } else {
+        this.order?.retiring(0, order);
+        this.#retire(conn, undefined);
+      }
     }
     if (this.#lingerHead > 1024 && this.#lingerHead * 2 > queue.length) {
       this.#lingering = queue.slice(this.#lingerHead);
@@ -563,8 +616,9 @@ export class FlowTable {
     }
   }
 
-  #expireIdle(lru: LruList<Connection>, before: number): void {
+  #expireIdle(lru: LruList<Connection>, before: number, phase: number): void {
     for (let conn = lru.oldest; conn !== undefined && conn.lastTs < before; conn = lru.oldest) {
+      this.order?.retiring(phase, [conn.lastFrame]);
       this.#retire(conn, undefined);
     }
   }
