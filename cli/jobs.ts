@@ -68,7 +68,9 @@ export async function decodeSharded(
       failure ??= new Error(e.message);
       wake?.();
     };
-    const start: ToWorker = { kind: "start", path, options, index, count };
+    // Functions do not cross to a worker: the worker makes its own native digester.
+    const { hasher: _hasher, ...files } = options.files ?? {};
+    const start: ToWorker = { kind: "start", path, options: { ...options, files }, index, count };
     w.postMessage(start);
     return w;
   });

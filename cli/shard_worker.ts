@@ -9,6 +9,7 @@
 /// <reference lib="deno.worker" />
 import { Decoder, type DecoderOptions } from "../mod.ts";
 import { READ_SIZE } from "./input.ts";
+import { nativeDigester } from "./native_hashes.ts";
 
 /** Batches posted and not yet merged, at most. */
 export const MAX_IN_FLIGHT = 4;
@@ -43,7 +44,11 @@ function post(msg: FromWorker): void {
 }
 
 async function run(job: ToWorker & { kind: "start" }): Promise<void> {
-  const decoder = new Decoder({ ...job.options, shard: { index: job.index, count: job.count } });
+  const decoder = new Decoder({
+    ...job.options,
+    files: { ...job.options.files, hasher: nativeDigester },
+    shard: { index: job.index, count: job.count },
+  });
   const file = Deno.openSync(job.path);
   const buffer = new Uint8Array(READ_SIZE);
   let bytes = 0;

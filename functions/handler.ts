@@ -402,6 +402,8 @@ export function describeApi(limits: HandlerLimits, sourceHosts: readonly string[
             "at either end, in every output",
           port: "comma-separated ports (repeatable): only conversations with one of them",
           smbOnly: "1: only conversations that carry SMB, NetBIOS or DCE/RPC",
+          shard: "i/N (0 <= i < N): decode only the conversations of shard i of N by host " +
+            "pair; events carry shardKey for the fanout command's merge",
           hashes: "0: no MD5/SHA-1/SHA-256 of carved files (ten times faster on file content); " +
             "1 (default)",
           extract: "zip: answer application/zip with the carved files (each beside a " +

@@ -57,7 +57,7 @@ export class ShardMerger {
   readonly #shards: ShardQueue[];
   readonly #limits: Limits;
   readonly #engine: DetectionEngine | undefined;
-  /** Alerts (and the rules' anomalies) raised during the current batch, emitted at its end. */
+  /** Alerts (and the rules' anomalies) raised by the event just placed, emitted right after it. */
   readonly #pending: DecodeEvent[] = [];
   readonly #reporter: Reporter;
   readonly #tally = new SmbTally();
@@ -194,10 +194,11 @@ export class ShardMerger {
   }
 
   /**
-   * One decoder hands its rules' alerts out at the end of each push: before
-   * an event of a later push, emit those of the pushes before. Shard 0's
-   * marks say where its pushes ended; its own events carry their push
-   * (`marks`), the others' are placed by frame.
+   * Alerts pending at a push's end (none since raised events follow the
+   * event that raised them: kept so that a rule raising outside an event
+   * still comes out where one decoder would put it). Shard 0's marks say
+   * where its pushes ended; its own events carry their push (`marks`), the
+   * others' are placed by frame.
    */
   #batchEnds(frame: number | undefined, marks: number, out: DecodeEvent[]): void {
     const b = this.#boundaries;
@@ -258,6 +259,8 @@ export class ShardMerger {
       this.#noteAnomaly(e);
     }
     this.#place(e, out);
+    // What the rules raise follows the event that raised it, as in one decoder.
+    this.#flushPending(out);
   }
 
   /** Remember the first appearance of an anomaly's key and of a limit, for the summary's order. */

@@ -39,7 +39,7 @@ export function shardOf(a: Uint8Array, b: Uint8Array, count: number): number {
   return pairHash(a, b) % count;
 }
 
-/** The 32-bit FNV-1a hash of the ordered pair behind {@link shardOf} (unsigned). */
+/** The 32-bit FNV-1a hash of the ordered pair, then MurmurHash3's finaliser, behind {@link shardOf} (unsigned). */
 export function pairHash(a: Uint8Array, b: Uint8Array): number {
   let first = a, second = b;
   const n = Math.min(a.length, b.length);
@@ -52,6 +52,14 @@ export function pairHash(a: Uint8Array, b: Uint8Array): number {
   let h = FNV_OFFSET;
   for (let i = 0; i < first.length; i++) h = Math.imul(h ^ first[i]!, FNV_PRIME);
   for (let i = 0; i < second.length; i++) h = Math.imul(h ^ second[i]!, FNV_PRIME);
+  // MurmurHash3's 32-bit finaliser: FNV-1a's low k bits depend only on the low k bits of each
+  // byte (its lowest bit is the parity of the bytes' lowest bits), so modulo a power of two it
+  // put every copy of a host pair with both addresses shifted alike in one shard.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 
