@@ -9,13 +9,24 @@
  *
  * @module
  */
+const USAGE = "usage: deno run -A bench/jobs.ts <capture> [runs=2] [format=ndjson]";
 const [path, runsArg = "2", format = "ndjson"] = Deno.args;
-if (path === undefined) {
-  console.error("usage: deno run -A bench/jobs.ts <capture> [runs=2] [format=ndjson]");
+if (path === "-h" || path === "--help") {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+if (path === undefined || !(Number(runsArg) >= 1)) {
+  console.error(USAGE);
   Deno.exit(2);
 }
 const cli = new URL("../cli/main.ts", import.meta.url).pathname;
-const size = Deno.statSync(path).size;
+let size: number;
+try {
+  size = Deno.statSync(path).size;
+} catch (e) {
+  console.error(`bench/jobs.ts: ${path}: ${e instanceof Error ? e.message : e}\n${USAGE}`);
+  Deno.exit(2);
+}
 const cores = navigator.hardwareConcurrency || 1;
 const runs = Number(runsArg);
 
@@ -39,7 +50,20 @@ for (const jobs of jobsList) {
     loads.push(loadAverage());
     const start = performance.now();
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", cli, "decode", "-q", "--jobs", String(jobs), "-f", format, path],
+      args: [
+        "run",
+        "-A",
+        // The V8 flags of `deno task decode`.
+        "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
+        cli,
+        "decode",
+        "-q",
+        "--jobs",
+        String(jobs),
+        "-f",
+        format,
+        path,
+      ],
       stdout: "null",
       stderr: "inherit",
       env: { DENO_NO_UPDATE_CHECK: "1" },
