@@ -26,3 +26,21 @@ Deno.test("bench with a bad option or size says so, exit 2", async () => {
     assert.match(run.stderr, /^bench: .*\n\nUsage:/s);
   }
 });
+
+Deno.test("bench/jobs.ts --help prints its usage; a missing capture is a usage error", async () => {
+  const jobs = new URL("../bench/jobs.ts", import.meta.url).pathname;
+  const run = async (...args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-q", "-A", jobs, ...args],
+      env: { DENO_NO_UPDATE_CHECK: "1" },
+    }).output();
+    const text = new TextDecoder();
+    return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+  };
+  const help = await run("--help");
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^usage: deno run -A bench\/jobs.ts <capture>/);
+  const missing = await run("/nonexistent/capture.pcap");
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nonexistent\/capture.pcap: .*\nusage:/s);
+});
