@@ -157,19 +157,24 @@ export class RangeSource {
     this.#next = { start, response };
   }
 
+  /** The source is read to its end: close, unless it ended short of the size it announced. */
+  #finish(c: ReadableStreamDefaultController<Uint8Array>): void {
+    if (this.size !== undefined && this.#at < this.size) {
+      throw new SourceError(
+        502,
+        "source_short_read",
+        `the source ended at byte ${this.#at} of ${this.size}`,
+      );
+    }
+    c.close();
+  }
+
   async #pull(c: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     try {
       for (;;) {
         if (this.#reader === undefined) {
           if (this.#next === undefined) {
-            if (this.size !== undefined && this.#at < this.size) {
-              throw new SourceError(
-                502,
-                "source_short_read",
-                `the source ended at byte ${this.#at} of ${this.size}`,
-              );
-            }
-            c.close();
+            this.#finish(c);
             return;
           }
           await this.#start(this.#next);
@@ -185,14 +190,7 @@ export class RangeSource {
         }
         this.#reader = undefined;
         if (this.#end === undefined) { // a 200: the whole object in one answer
-          if (this.size !== undefined && this.#at < this.size) {
-            throw new SourceError(
-              502,
-              "source_short_read",
-              `the source ended at byte ${this.#at} of ${this.size}`,
-            );
-          }
-          c.close();
+          this.#finish(c);
           return;
         }
         if (this.#at < this.#end) {

@@ -4,8 +4,12 @@ import assert from "node:assert/strict";
 const script = new URL("../bench/throughput.ts", import.meta.url).pathname;
 
 async function bench(...args: string[]) {
+  return await runScript(script, ...args);
+}
+
+async function runScript(path: string, ...args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-q", "-A", script, ...args],
+    args: ["run", "-q", "-A", path, ...args],
     env: { DENO_NO_UPDATE_CHECK: "1" },
   }).output();
   const text = new TextDecoder();
@@ -29,14 +33,7 @@ Deno.test("bench with a bad option or size says so, exit 2", async () => {
 
 Deno.test("bench/jobs.ts --help prints its usage; a missing capture is a usage error", async () => {
   const jobs = new URL("../bench/jobs.ts", import.meta.url).pathname;
-  const run = async (...args: string[]) => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-q", "-A", jobs, ...args],
-      env: { DENO_NO_UPDATE_CHECK: "1" },
-    }).output();
-    const text = new TextDecoder();
-    return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-  };
+  const run = (...args: string[]) => runScript(jobs, ...args);
   const help = await run("--help");
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^usage: deno run -A bench\/jobs.ts <capture>/);

@@ -37,10 +37,12 @@ const JSON_UNSAFE = /[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-
  * terminal. The value parses back the same.
  */
 export function safeJson(value: unknown, space?: number): string {
-  return JSON.stringify(value, null, space).replace(
-    JSON_UNSAFE,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return escapeJsonUnsafe(JSON.stringify(value, null, space));
+}
+
+/** JSON text with the characters of {@link JSON_UNSAFE} as `\\u` escapes. */
+function escapeJsonUnsafe(json: string): string {
+  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Each conversation's `client` and `server` objects as JSON, written once (events share them). */
@@ -68,8 +70,5 @@ export function eventJson(event: object): string {
     if (json === undefined) continue; // a symbol
     text += `${text.length === 1 ? "" : ","}"${key}":${json}`;
   }
-  return (text + "}").replace(
-    JSON_UNSAFE,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return escapeJsonUnsafe(text + "}");
 }
