@@ -110,6 +110,7 @@ export function toHex(b: Uint8Array, separator = ""): string {
     }
     return String.fromCharCode.apply(null, codes);
   }
+  if (separator === "") return longHex(b);
   let s = "";
   for (let i = 0; i < b.length; i++) {
     if (i && separator) s += separator;
@@ -117,6 +118,31 @@ export function toHex(b: Uint8Array, separator = ""): string {
   }
   return s;
 }
+
+/**
+ * Hex of a long view (a binary transcript piece): the digits written as bytes
+ * and decoded once. Concatenating pairs allocated a string per byte, an eighth
+ * of everything a dense decode allocated.
+ */
+function longHex(b: Uint8Array): string {
+  const need = 2 * b.length;
+  let digits = hexDigitBytes;
+  if (digits.length < need) {
+    digits = new Uint8Array(need);
+    // Kept for the next call up to a size; a rarer, larger one gets its own.
+    if (need <= MAX_KEPT_HEX_DIGITS) hexDigitBytes = digits;
+  }
+  for (let i = 0; i < b.length; i++) {
+    const x = b[i]!;
+    digits[2 * i] = HEX_DIGITS[x >> 4]!;
+    digits[2 * i + 1] = HEX_DIGITS[x & 15]!;
+  }
+  return ASCII.decode(digits.subarray(0, need));
+}
+/** Hex digits are ASCII, which UTF-8 decodes as it is (to a one-byte string). */
+const ASCII = new TextDecoder();
+const MAX_KEPT_HEX_DIGITS = 1 << 20;
+let hexDigitBytes = new Uint8Array(0);
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 const HEX_DIGITS: number[] = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 /** Views up to this long are hex-encoded in one go (FileIds, signatures, GUIDs, keys). */

@@ -12,7 +12,7 @@ import type { Frame } from "../capture/frame.ts";
 export interface IpPacket {
   frame: Frame;
   version: 4 | 6;
-  /** 4 or 16 bytes. */
+  /** 4 or 16 bytes; like the whole packet, valid only during the handler call (copy to keep). */
   src: Uint8Array;
   dst: Uint8Array;
   /** Upper-layer protocol number (6 TCP, 17 UDP, ...), after IPv6 extension headers. */

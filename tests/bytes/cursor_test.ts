@@ -15,6 +15,15 @@ Deno.test("toHex: every byte value, every length up to past the flat-string limi
   assertEquals(toHex(all.subarray(0x10, 0x14)), "10111213");
 });
 
+Deno.test("toHex of long views: a reused buffer of digits, shorter after longer, past its kept size", () => {
+  const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  // 3 MiB is past the 1 MiB of digits kept between calls; 100 after them reuses a longer buffer.
+  for (const n of [65, 3000, 5 * 1024, 1 << 19, 3 << 20, 100, 65]) {
+    const b = Uint8Array.from({ length: n }, (_, i) => (i * 131 + n) & 0xff);
+    assertEquals(toHex(b), hexOf(b), `${n} bytes`);
+  }
+});
+
 Deno.test("toHex with a separator, and describeBytes", () => {
   assertEquals(toHex(new Uint8Array([0xfe, 0x53, 0x4d, 0x42]), " "), "fe 53 4d 42");
   assertEquals(
