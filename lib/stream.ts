@@ -193,15 +193,23 @@ export async function* decode(
   for await (const batch of batches) yield* batch;
 }
 
+/**
+ * Bytes of an in-memory capture pushed at a time: a push's events live until
+ * it returns (see the README's Library section for what larger pushes cost).
+ */
+const IN_MEMORY_SLICE_BYTES = 64 << 10;
+
 function toStream(input: CaptureInput): ReadableStream<Uint8Array> {
   if (input instanceof ReadableStream) return input;
   if (input instanceof Uint8Array) {
+    // In slices, as they are read: one push of a whole capture held all its events at once.
+    let at = 0;
     return new ReadableStream({
-      start(c) {
-        c.enqueue(input);
-        c.close();
+      pull(c) {
+        if (at >= input.length) c.close();
+        else c.enqueue(input.subarray(at, at += IN_MEMORY_SLICE_BYTES));
       },
-    });
+    }, { highWaterMark: 0 });
   }
   return ReadableStream.from(input as AsyncIterable<Uint8Array>);
 }

@@ -5,7 +5,7 @@
  * and HTTP answers varied with network chunking).
  */
 import assert from "node:assert/strict";
-import { type DecodeEvent, Decoder } from "../mod.ts";
+import { decode, type DecodeEvent, Decoder } from "../mod.ts";
 import { eventJson } from "../lib/output/sanitize.ts";
 
 const CAPTURES = [
@@ -15,7 +15,7 @@ const CAPTURES = [
   "smb/smb3_11.pcap",
 ];
 
-function lines(bytes: Uint8Array, size: number): string[] {
+function linesOf(bytes: Uint8Array, size: number): string[] {
   const decoder = new Decoder();
   const events: DecodeEvent[] = [];
   for (let at = 0; at < bytes.length; at += size) {
@@ -28,8 +28,10 @@ function lines(bytes: Uint8Array, size: number): string[] {
 for (const name of CAPTURES) {
   Deno.test(`the same events whatever the push size: ${name}`, () => {
     const bytes = Deno.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
-    const whole = lines(bytes, bytes.length);
-    for (const size of [1, 7, 1000, 65_521]) assert.deepEqual(lines(bytes, size), whole, `${size}`);
+    const whole = linesOf(bytes, bytes.length);
+    for (const size of [1, 7, 1000, 65_521]) {
+      assert.deepEqual(linesOf(bytes, size), whole, `${size}`);
+    }
   });
 }
 
@@ -49,4 +51,22 @@ Deno.test("an alert follows the event that raised it and cites it", () => {
     assert.equal(events[before]!.seq, alert.events.at(-1), `${alert.rule}`);
     assert.equal(alert.seq, events[at - 1]!.seq! + 1);
   }
+});
+
+Deno.test("decode() of an in-memory capture reads it in slices, with the same events", async () => {
+  const bytes = Deno.readFileSync(
+    new URL("../fixtures/smb/files/files_smb311.pcap", import.meta.url),
+  );
+  // A watcher sees each event as the decoder makes it: when the first comes out of decode(),
+  // only the first slices were pushed (the whole array at once made every event before it).
+  let made = 0;
+  const events = decode(bytes, { watchers: [{ event: () => void made++ }] });
+  const lines: string[] = [];
+  const first = await events.next();
+  assert.ok(!first.done);
+  lines.push(eventJson(first.value));
+  const madeBeforeFirst = made;
+  for await (const event of events) lines.push(eventJson(event));
+  assert.ok(madeBeforeFirst < made / 4, `${madeBeforeFirst} of ${made} made before the first`);
+  assert.deepEqual(lines, linesOf(bytes, bytes.length));
 });
