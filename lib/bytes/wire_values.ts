@@ -7,21 +7,29 @@
 
 const TWO_32 = 0x1_0000_0000;
 
-/** Two hex digits per byte value. */
-const HEX2: readonly string[] = Array.from(
-  { length: 256 },
-  (_, i) => i.toString(16).padStart(2, "0"),
-);
+/** Character codes of the hex digits. */
+const HEX_CODES: readonly number[] = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+/** Byte order of a GUID's text: the first three groups little-endian, the rest as they come. */
+const GUID_BYTE_ORDER = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15] as const;
+/** The 36 character codes of the GUID being written, dashes in place (the function is synchronous). */
+const GUID_CODES: number[] = Array.from({ length: 36 }, () => 0x2d);
 
 /**
  * A GUID or DCE UUID in canonical lower-case 8-4-4-4-12 form: the first three
  * groups little-endian, the rest in byte order. [MS-DTYP] 2.3.4.2
- * (Read byte by byte from a table: a view per byte made binds cost more than their calls.)
+ * (One flat string from character codes: joining 21 pieces made a string of
+ * pieces, which `JSON.stringify` serialises on its slow path.)
  */
 export function guidString(b: Uint8Array, at = 0): string {
-  const h = (i: number) => HEX2[b[at + i]!]!;
-  return h(3) + h(2) + h(1) + h(0) + "-" + h(5) + h(4) + "-" + h(7) + h(6) + "-" + h(8) + h(9) +
-    "-" + h(10) + h(11) + h(12) + h(13) + h(14) + h(15);
+  const codes = GUID_CODES;
+  let out = 0;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out++; // the dash stays
+    const x = b[at + GUID_BYTE_ORDER[i]!]!;
+    codes[out++] = HEX_CODES[x >> 4]!;
+    codes[out++] = HEX_CODES[x & 15]!;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 /**

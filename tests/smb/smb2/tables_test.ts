@@ -239,4 +239,8 @@ Deno.test("guidString puts the first three groups in little-endian order", () =>
   ]);
   // tshark: smb2.client_guid a8da84d1-e888-41ca-9922-f61565920965 (smb3_11.pcap frame 4)
   assert.equal(guidString(b), "a8da84d1-e888-41ca-9922-f61565920965");
+  // At an offset, after another: Python's uuid.UUID(bytes_le=bytes(range(0xf0, 0x100))).
+  const at2 = Uint8Array.from({ length: 20 }, (_, i) => 0xee + i);
+  assert.equal(guidString(at2, 2), "f3f2f1f0-f5f4-f7f6-f8f9-fafbfcfdfeff");
+  assert.equal(guidString(b), "a8da84d1-e888-41ca-9922-f61565920965");
 });
