@@ -318,7 +318,8 @@ function failureText(e: unknown): string {
   const text = cause !== undefined && e.message === "fetch failed"
     ? `could not send the request: ${cause}`
     : e.message;
-  return text.replace(/ for url \([^)]*\)/g, "");
+  // Up to the ")" that ends the URL: a serialised URL holds no "): " (spaces are escaped).
+  return text.replace(/ for url \(.*?\)(?=: |$)/g, "");
 }
 
 /** The lines of a byte stream (UTF-8). */
