@@ -17,6 +17,8 @@ export interface FunctionProcess {
   pid: number;
   /** Its peak resident set so far (VmHWM), in kB; undefined without /proc. */
   peakRssKb(): number | undefined;
+  /** CPU seconds it has used so far (user + system); undefined without /proc. */
+  cpuSeconds(): number | undefined;
   /** SIGTERM, then wait for it to exit. */
   stop(): Promise<void>;
 }
@@ -87,6 +89,7 @@ export async function startFunction(env: Record<string, string> = {}): Promise<F
           base,
           pid: child.pid,
           peakRssKb: () => peakRssKb(child.pid),
+          cpuSeconds: () => cpuSeconds(child.pid),
           stop,
         };
       }
@@ -103,6 +106,19 @@ function peakRssKb(pid: number): number | undefined {
     const status = Deno.readTextFileSync(`/proc/${pid}/status`);
     const m = /^VmHWM:\s+(\d+) kB/m.exec(status);
     return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of process `pid` in seconds (/proc/PID/stat, in ticks of 1/100 s on Linux). */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // Fields after the command name (which may hold spaces) in parentheses: utime is the 14th
+    // field of the line, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }
