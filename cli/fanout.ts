@@ -7,9 +7,16 @@
  * gives: NDJSON lines on stdout, or one JSON document.
  *
  * A shard's lines are merged as they arrive, so a failed shard is retried
- * (once) only when it failed before any of its lines were merged, which is
- * the common case (a refused or failed request); one that breaks off later
- * makes fanout fail, naming it.
+ * (once, on the next endpoint) only when it failed before any of its lines
+ * were merged, which is the common case (a refused or failed request); one
+ * that breaks off later makes fanout fail, naming it. A 4xx answer (a
+ * missing or refused source, a bad parameter, too large) is the same on
+ * every try and is not retried.
+ *
+ * The merge places an event only once every shard has shown how far it is,
+ * so it streams in bounded memory only while every shard's request is open:
+ * `--concurrency` defaults to the shard count, and below it the first
+ * shards' answers are held whole until the last ones start.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -33,7 +40,8 @@ Options:
       --source <URL>            an http(s) URL the function reads with range requests
                                 (the function must allow its host: SMBSCOPE_SOURCE_HOSTS);
                                 without it, FILE is posted to every request
-      --concurrency <N>         requests at once (default: the shard count, at most 16)
+      --concurrency <N>         requests at once (default: all shards; fewer holds the
+                                first shards' answers in memory until the last ones start)
   -f, --format <ndjson|json>    output: NDJSON lines (default) or one JSON document
       --no-open-events          leave out connection "open" events
       --no-hashes               no file digests
@@ -101,9 +109,7 @@ export function parseFanoutArgs(args: string[]): FanoutCommand | "help" {
   if ((values.source === undefined) === (positionals.length !== 1)) {
     throw new FanoutUsageError("give --source URL or one FILE (not both)");
   }
-  const concurrency = values.concurrency === undefined
-    ? Math.min(shards, 16)
-    : Number(values.concurrency);
+  const concurrency = values.concurrency === undefined ? shards : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new FanoutUsageError(
       `--concurrency takes a positive number, not "${values.concurrency}"`,
@@ -149,9 +155,17 @@ function decoderOptions(cmd: FanoutCommand): DecoderOptions {
   }
 }
 
-/** The request URL of shard `index`. */
-export function shardUrl(cmd: FanoutCommand, index: number): string {
-  const base = cmd.endpoints[index % cmd.endpoints.length]!.replace(/\/+$/, "");
+/** The endpoint of shard `index`'s `attempt`-th request (from 1): round-robin, a retry on the next. */
+export function shardEndpoint(cmd: FanoutCommand, index: number, attempt = 1): string {
+  return cmd.endpoints[(index + attempt - 1) % cmd.endpoints.length]!.replace(/\/+$/, "");
+}
+
+/** The request URL of shard `index` at `endpoint`. */
+export function shardUrl(
+  cmd: FanoutCommand,
+  index: number,
+  endpoint: string = shardEndpoint(cmd, index),
+): string {
   const q = new URLSearchParams({ format: "ndjson", shard: `${index}/${cmd.shards}` });
   if (cmd.source !== undefined) q.set("source", cmd.source);
   if (!cmd.hashes) q.set("hashes", "0");
@@ -159,7 +173,7 @@ export function shardUrl(cmd: FanoutCommand, index: number): string {
   if (cmd.rules !== undefined) q.set("rules", cmd.rules);
   if (cmd.disable !== undefined) q.set("disable", cmd.disable);
   for (const t of cmd.thresholds) q.append("threshold", t);
-  return `${base}/decode?${q}`;
+  return `${endpoint}/decode?${q}`;
 }
 
 /** Lines taken from one shard's response at once (one push to the merger). */
@@ -188,27 +202,26 @@ export async function runFanout(
   let running = 0, next = 0;
 
   const fetchShard = async (index: number): Promise<void> => {
+    const failed: string[] = [];
     for (let attempt = 1;; attempt++) {
+      const endpoint = shardEndpoint(cmd, index, attempt);
       let taken = false;
       try {
-        const response = await fetch(shardUrl(cmd, index), {
+        const response = await fetch(shardUrl(cmd, index, endpoint), {
           method: "POST",
           ...(body !== undefined
             ? { body, headers: { "content-type": "application/octet-stream" } }
             : {}),
         });
         if (!response.ok || response.body === null) {
-          const text = await response.text().catch(() => "");
-          throw new Error(`HTTP ${response.status} ${text.slice(0, 200)}`);
+          throw new ShardRefused(response.status, await refusal(response));
         }
         let batch: ShardItem[] = [];
         let ended = false;
         for await (const line of lines(response.body)) {
           if (line === "") continue;
-          const item = JSON.parse(line) as ShardItem | { type: "error"; message?: string };
-          if (item.type === "error") {
-            throw new Error(`the function stopped: ${JSON.stringify(item)}`);
-          }
+          const item = JSON.parse(line) as ShardItem | StopLine;
+          if (item.type === "error") throw new Error(`the function stopped: ${said(item)}`);
           batch.push(item as ShardItem);
           if (item.type === "summary") ended = true;
           if (batch.length >= LINES_PER_BATCH || item.type === "shard") {
@@ -216,7 +229,10 @@ export async function runFanout(
             merger.push(index, batch);
             batch = [];
             notify();
-            while (merger.queued(index) >= MAX_QUEUED && failure === undefined) {
+            // Waiting for the merge is safe only once every shard runs: it needs them all.
+            while (
+              next >= cmd.shards && merger.queued(index) >= MAX_QUEUED && failure === undefined
+            ) {
               await new Promise<void>((resolve) => setTimeout(resolve, 1));
             }
           }
@@ -226,9 +242,11 @@ export async function runFanout(
         notify();
         return;
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        if (attempt >= 2 || taken) {
-          throw new Error(`shard ${index}/${cmd.shards} (${shardUrl(cmd, index)}): ${message}`);
+        failed.push(`${attempt > 1 ? "retried at" : "at"} ${endpoint}: ${failureText(e)}`);
+        const final = e instanceof ShardRefused && e.status >= 400 && e.status < 500 &&
+          e.status !== 408 && e.status !== 429;
+        if (attempt >= 2 || taken || final) {
+          throw new Error(`shard ${index}/${cmd.shards} ${failed.join("; ")}`);
         }
       }
     }
@@ -255,6 +273,53 @@ export async function runFanout(
     if (failure !== undefined) throw failure;
     await new Promise<void>((resolve) => wake = resolve);
   }
+}
+
+/** A function's answer other than 200: its status, and what it said. */
+class ShardRefused extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** The last NDJSON line of a decode that stopped early. */
+interface StopLine {
+  type: "error";
+  error?: { code?: string; message?: string };
+}
+
+/** `code: message` of a function's error (its JSON body or stop line), else the text as it came. */
+function said(value: unknown, fallback = ""): string {
+  const error = (value as StopLine | undefined)?.error;
+  if (typeof error?.code === "string") return `${error.code}: ${error.message ?? ""}`;
+  return fallback || JSON.stringify(value);
+}
+
+/** "404 source_not_found: …" from a refused request's answer. */
+async function refusal(response: Response): Promise<string> {
+  const text = (await response.text().catch(() => "")).trim();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return `${response.status} ${said(body, text.slice(0, 200) || response.statusText)}`;
+}
+
+/**
+ * Why a request failed, without its URL: the request's query carries the
+ * `source=` URL, whose own query may be a signature (the function never
+ * echoes it either). A fetch that could not connect says why in its cause.
+ */
+function failureText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause instanceof Error ? e.cause.message : undefined;
+  const text = cause !== undefined && e.message === "fetch failed"
+    ? `could not send the request: ${cause}`
+    : e.message;
+  // Up to the ")" that ends the URL: a serialised URL holds no "): " (spaces are escaped).
+  return text.replace(/ for url \(.*?\)(?=: |$)/g, "");
 }
 
 /** The lines of a byte stream (UTF-8). */

@@ -390,8 +390,20 @@ function fetchError(e: unknown, url: URL, options: SourceOptions): SourceError {
   return new SourceError(
     502,
     "source_unreachable",
-    `could not read ${sourceName(url)}: ${e instanceof Error ? e.message : String(e)}`,
+    `could not read ${sourceName(url)}: ${fetchFailure(e)}`,
   );
+}
+
+/**
+ * Why a fetch failed: its cause when it has one ("fetch failed" alone says
+ * nothing), without the URL the cause quotes ("… for url (URL): …"), whose
+ * query may be a signature. A serialised URL holds no "): " (spaces are
+ * escaped), so the cut ends at the URL's end.
+ */
+function fetchFailure(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const said = e.cause instanceof Error ? e.cause.message : e.message;
+  return said.replace(/ for url \(.*?\)(?=: |$)/g, "");
 }
 
 function emptyReader(): ReadableStreamDefaultReader<Uint8Array> {
