@@ -41,3 +41,21 @@ Deno.test("bench/jobs.ts --help prints its usage; a missing capture is a usage e
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /nonexistent\/capture.pcap: .*\nusage:/s);
 });
+
+Deno.test("bench/fanout.ts --help prints its usage; mistakes are usage errors, exit 2", async () => {
+  const fanout = new URL("../bench/fanout.ts", import.meta.url).pathname;
+  const bench = (...args: string[]) => runScript(fanout, ...args);
+  const help = await bench("--help");
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: deno run -A bench\/fanout.ts CAPTURE/);
+  assert.equal(help.stderr, "");
+  const missing = await bench("/nonexistent/capture.pcap");
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^bench\/fanout.ts: \/nonexistent\/capture.pcap: .*\n\nUsage:/s);
+  for (const args of [[], ["--shards", "0", "x.pcap"], ["--runs", "x", "x.pcap"], ["--nope"]]) {
+    const run = await bench(...args);
+    assert.equal(run.code, 2, args.join(" "));
+    assert.match(run.stderr, /^bench\/fanout.ts: .*\n\nUsage:/s, args.join(" "));
+    assert.equal(run.stdout, "");
+  }
+});
