@@ -32,6 +32,8 @@ import {
 
 /** IDL_DRSReplicaAdd, IDL_DRSAddEntry. */
 const REGISTER = [5, 17] as const;
+/** IDL_DRSGetNCChanges. */
+const GET_NC_CHANGES = [3] as const;
 
 /** The rule. */
 export const dcshadow: Rule = {
@@ -119,7 +121,7 @@ export const dcshadow: Rule = {
         if (e.type === "ntlm" || e.type === "kerberos") return users.learn(e);
         if (isCall(e)) {
           if (callTo(e, IFACE.drsuapi, REGISTER)) onRegister(e);
-          else if (callTo(e, IFACE.drsuapi, [3])) onPull(e);
+          else if (callTo(e, IFACE.drsuapi, GET_NC_CHANGES)) onPull(e);
         }
         dcs.learn(e);
       },

@@ -24,6 +24,7 @@ import {
   channelOf,
   IFACE,
   isCall,
+  lowerUuid,
   outcomeOf,
   uncHost,
 } from "./rpc_facts.ts";
@@ -33,8 +34,11 @@ const PATH_ARGS = ["fileName", "srcFileName", "destFileName"] as const;
 
 /** Whether a call is to either efsrpc interface. */
 function isEfs(e: RpcEvent): boolean {
-  const i = typeof e.interface === "string" ? e.interface.toLowerCase() : "";
-  return i === IFACE.efsrpc || i === IFACE.efsrpcLsarpc;
+  const i = e.interface;
+  if (typeof i !== "string") return false;
+  if (i === IFACE.efsrpc || i === IFACE.efsrpcLsarpc) return true;
+  const lower = lowerUuid(i);
+  return lower === IFACE.efsrpc || lower === IFACE.efsrpcLsarpc;
 }
 
 /** The rule. */

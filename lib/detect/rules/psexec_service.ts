@@ -35,6 +35,8 @@ import {
 const CREATE = [12, 24, 44, 45] as const;
 /** RChangeServiceConfigW, RChangeServiceConfigA. */
 const CHANGE = [11, 23] as const;
+/** Either: the calls that set a service's binary. */
+const CREATE_OR_CHANGE = [...CREATE, ...CHANGE] as const;
 /** RStartServiceW, RStartServiceA. */
 const START = [19, 31] as const;
 /** Uploads remembered per server. */
@@ -304,7 +306,7 @@ export const psexecService: Rule = {
           onFile(e);
         } else if (!isCall(e)) {
           return;
-        } else if (callTo(e, IFACE.svcctl, [...CREATE, ...CHANGE])) {
+        } else if (callTo(e, IFACE.svcctl, CREATE_OR_CHANGE)) {
           onService(e);
         } else if (callTo(e, IFACE.svcctl, START) && encrypted(e)) {
           const key = connOf(e);
