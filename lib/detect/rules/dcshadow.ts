@@ -22,12 +22,11 @@ import {
   argsOf,
   AssociationUsers,
   callLine,
-  callTo,
   channelValues,
   DomainControllers,
   dsNameLine,
   IFACE,
-  isCall,
+  isCallTo,
 } from "./rpc_facts.ts";
 
 /** IDL_DRSReplicaAdd, IDL_DRSAddEntry. */
@@ -119,10 +118,8 @@ export const dcshadow: Rule = {
     return {
       event(e) {
         if (e.type === "ntlm" || e.type === "kerberos") return users.learn(e);
-        if (isCall(e)) {
-          if (callTo(e, IFACE.drsuapi, REGISTER)) onRegister(e);
-          else if (callTo(e, IFACE.drsuapi, GET_NC_CHANGES)) onPull(e);
-        }
+        if (isCallTo(e, IFACE.drsuapi, REGISTER)) onRegister(e);
+        else if (isCallTo(e, IFACE.drsuapi, GET_NC_CHANGES)) onPull(e);
         dcs.learn(e);
       },
     };

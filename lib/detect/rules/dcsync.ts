@@ -26,13 +26,12 @@ import {
   argsOf,
   AssociationUsers,
   callLine,
-  callTo,
   channelValues,
   DomainControllers,
   dsNameLine,
   encrypted,
   IFACE,
-  isCall,
+  isCallTo,
 } from "./rpc_facts.ts";
 
 /** [MS-DRSR] 5.138 NTDSAPI_CLIENT_GUID: the puuidClientDsa of a non-DC client (ntdsapi.dll). */
@@ -140,13 +139,12 @@ export const dcsync: Rule = {
       event(e) {
         if (e.type === "ntlm" || e.type === "kerberos") return users.learn(e);
         dcs.learn(e);
-        if (!isCall(e)) return;
-        if (callTo(e, IFACE.drsuapi, BIND)) {
+        if (isCallTo(e, IFACE.drsuapi, BIND)) {
           const dsa = str(argsOf(e)?.clientDsa);
           if (dsa !== undefined && dsa.toLowerCase() === NTDSAPI_CLIENT_GUID) {
             ntdsapi.set(connOf(e), dsa.toLowerCase());
           }
-        } else if (callTo(e, IFACE.drsuapi, GET_NC_CHANGES)) {
+        } else if (isCallTo(e, IFACE.drsuapi, GET_NC_CHANGES)) {
           onGetChanges(e);
         }
       },

@@ -17,13 +17,13 @@ import type { RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
 import { str } from "./facts.ts";
 import {
+  addressed,
   alertCall,
   argsOf,
   CallerFacts,
   callLine,
   channelOf,
   IFACE,
-  isCall,
   lowerUuid,
   outcomeOf,
   uncHost,
@@ -64,7 +64,8 @@ export const efsCoercion: Rule = {
     return {
       event(e) {
         facts.learn(e);
-        if (!isCall(e) || !isEfs(e)) return;
+        // The interface before the addresses: asked of every call.
+        if (e.type !== "rpc" || e.action !== "call" || !isEfs(e) || !addressed(e)) return;
         const a = argsOf(e);
         if (a === undefined) return;
         for (const key of PATH_ARGS) {

@@ -18,12 +18,11 @@ import {
   argsOf,
   CallerFacts,
   callLine,
-  callTo,
   callValues,
   channelOf,
   hostPart,
   IFACE,
-  isCall,
+  isCallTo,
   isIpLiteral,
   uncHost,
 } from "./rpc_facts.ts";
@@ -54,7 +53,7 @@ export const printerBug: Rule = {
     return {
       event(e) {
         facts.learn(e);
-        if (!isCall(e) || !callTo(e, IFACE.winspool, FIND_FIRST_CHANGE_NOTIFICATION)) return;
+        if (!isCallTo(e, IFACE.winspool, FIND_FIRST_CHANGE_NOTIFICATION)) return;
         const local = str(argsOf(e)?.localMachine);
         if (local === undefined || local === "") return;
         const target = uncHost(local)?.host ?? hostPart(local);

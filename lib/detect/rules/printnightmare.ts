@@ -24,11 +24,10 @@ import {
   argsOf,
   CallerFacts,
   callLine,
-  callTo,
   callValues,
   encrypted,
   IFACE,
-  isCall,
+  isCallTo,
   uncHost,
 } from "./rpc_facts.ts";
 
@@ -88,10 +87,9 @@ export const printNightmare: Rule = {
     return {
       event(e) {
         facts.learn(e);
-        if (!isCall(e)) return;
         if (
-          !callTo(e, IFACE.winspool, ADD_DRIVER) &&
-          !callTo(e, IFACE.remoteWinspool, ASYNC_ADD_DRIVER)
+          !(isCallTo(e, IFACE.winspool, ADD_DRIVER) ||
+            isCallTo(e, IFACE.remoteWinspool, ASYNC_ADD_DRIVER))
         ) return;
         if (encrypted(e)) return alertSealedCall(ctx, users, e, "Printer driver installation");
         const a = argsOf(e);

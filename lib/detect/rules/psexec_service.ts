@@ -22,12 +22,11 @@ import {
   argsOf,
   AssociationUsers,
   callLine,
-  callTo,
   callValues,
   channelOf,
   encrypted,
   IFACE,
-  isCall,
+  isCallTo,
   outcomeOf,
 } from "./rpc_facts.ts";
 
@@ -304,11 +303,9 @@ export const psexecService: Rule = {
           users.learn(e);
         } else if (e.type === "file") {
           onFile(e);
-        } else if (!isCall(e)) {
-          return;
-        } else if (callTo(e, IFACE.svcctl, CREATE_OR_CHANGE)) {
+        } else if (isCallTo(e, IFACE.svcctl, CREATE_OR_CHANGE)) {
           onService(e);
-        } else if (callTo(e, IFACE.svcctl, START) && encrypted(e)) {
+        } else if (isCallTo(e, IFACE.svcctl, START) && encrypted(e)) {
           const key = connOf(e);
           const create = sealed.get(key);
           if (create !== undefined) {

@@ -17,11 +17,10 @@ import {
   argsOf,
   AssociationUsers,
   callLine,
-  callTo,
   callValues,
   encrypted,
   IFACE,
-  isCall,
+  isCallTo,
   resultsOf,
 } from "./rpc_facts.ts";
 
@@ -101,8 +100,7 @@ export const remoteScheduledTask: Rule = {
     return {
       event(e) {
         if (e.type === "ntlm" || e.type === "kerberos") return users.learn(e);
-        if (!isCall(e)) return;
-        if (callTo(e, IFACE.atsvc, JOB_ADD)) {
+        if (isCallTo(e, IFACE.atsvc, JOB_ADD)) {
           if (encrypted(e)) return sealedCall(e);
           const a = argsOf(e);
           const command = str(a?.command);
@@ -121,7 +119,7 @@ export const remoteScheduledTask: Rule = {
             } (${callLine(e)})`,
             values,
           );
-        } else if (callTo(e, IFACE.tsch, REGISTER_TASK)) {
+        } else if (isCallTo(e, IFACE.tsch, REGISTER_TASK)) {
           if (encrypted(e)) return sealedCall(e);
           const a = argsOf(e);
           if (a === undefined) return;

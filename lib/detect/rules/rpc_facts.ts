@@ -55,6 +55,19 @@ export function isCall(e: DecodeEvent): e is RpcEvent {
   return e.type === "rpc" && e.action === "call" && addressed(e);
 }
 
+/** An `rpc` event of a call. */
+export type RpcCall = RpcEvent & { action: "call" };
+
+/**
+ * An event that is a DCE/RPC call to `uuid` with one of `opnums`, with its addresses and
+ * evidence. Every RPC rule asks this of every call: the opnum is compared first and the
+ * addresses last (testing them allocated, per call and rule, in a heap profile). False narrows
+ * nothing: the next test may be of another call.
+ */
+export function isCallTo(e: DecodeEvent, uuid: string, opnums: readonly number[]): e is RpcCall {
+  return e.type === "rpc" && e.action === "call" && callTo(e, uuid, opnums) && addressed(e);
+}
+
 /**
  * Whether a call is to `uuid` (lower case) with one of `opnums`. Asked of every call by many
  * rules: the opnum is compared first, and the interface is lower-cased only when it differs.
@@ -324,8 +337,13 @@ export class HostNames {
   #add(ip: string | undefined, name: unknown): void {
     if (ip === undefined || typeof name !== "string") return;
     const n = hostKey(hostPart(name));
-    if (n === "" || isIpLiteral(n)) return;
-    const set = this.#byIp.get(ip) ?? new Set<string>();
+    if (n === "") return;
+    let set = this.#byIp.get(ip);
+    // A name already held is no address: only a new one is matched against the patterns.
+    if (set === undefined || !set.has(n)) {
+      if (isIpLiteral(n)) return;
+      set ??= new Set<string>();
+    }
     if (set.size >= NAMES_PER_HOST) return;
     set.add(n);
     this.#byIp.set(ip, set);
@@ -338,12 +356,12 @@ export class HostNames {
       this.#add(e.server?.ip, e.serverDnsComputerName);
     } else if (e.type === "tree") {
       this.#add(e.server?.ip, e.path);
-    } else if (isCall(e)) {
+    } else if (e.type === "rpc" && e.action === "call") {
       const a = argsOf(e);
-      if (a === undefined) return;
+      if (a === undefined || !addressed(e)) return;
       this.#add(e.client?.ip, a.clientMachine);
-      for (const k of SERVER_NAME_ARGS) {
-        const v = str(a[k]);
+      for (let i = 0; i < SERVER_NAME_ARGS.length; i++) {
+        const v = str(a[SERVER_NAME_ARGS[i]!]);
         if (v !== undefined && !v.includes(",")) this.#add(e.server?.ip, v);
       }
     }
@@ -415,16 +433,18 @@ export class DomainControllers {
       }
       return;
     }
-    if (e.type !== "rpc" || !addressed(e)) return;
+    // What marks a host is tested before the addresses (read last: asked of every call).
+    if (e.type !== "rpc") return;
     if (e.action !== "call") {
-      if (acceptsDrsuapi(e.contexts) && e.outcome === "ack") {
+      if (acceptsDrsuapi(e.contexts) && e.outcome === "ack" && addressed(e)) {
         this.#mark(e.server.ip, "accepted a drsuapi bind");
       }
       return;
     }
     if (e.interface === IFACE.drsuapi && e.outcome !== "no_response") {
-      this.#mark(e.server?.ip, "answered drsuapi");
+      if (addressed(e)) this.#mark(e.server?.ip, "answered drsuapi");
     } else if (e.interface === IFACE.epm) {
+      if (!addressed(e)) return;
       const towers = resultsOf(e)?.towers;
       if (!Array.isArray(towers)) return;
       for (const t of towers) {
@@ -445,11 +465,11 @@ export class DomainControllers {
   }
 }
 
-/** Whether a bind's presentation contexts accept drsuapi (a loop, not a closure per bind). */
+/** Whether a bind's presentation contexts accept drsuapi (indexed: no closure or iterator per bind). */
 function acceptsDrsuapi(contexts: unknown): boolean {
   if (!Array.isArray(contexts)) return false;
-  for (const c of contexts) {
-    const ctx = obj(c);
+  for (let i = 0; i < contexts.length; i++) {
+    const ctx = obj(contexts[i]);
     if (ctx?.interface === IFACE.drsuapi && ctx?.result === "acceptance") return true;
   }
   return false;
