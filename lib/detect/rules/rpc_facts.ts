@@ -50,11 +50,6 @@ export function addressed(e: DecodeEvent): boolean {
     typeof x.evidence?.ts === "number" && Array.isArray(x.evidence.frames);
 }
 
-/** An event that is a DCE/RPC call (not a bind), with its addresses and evidence. */
-export function isCall(e: DecodeEvent): e is RpcEvent {
-  return e.type === "rpc" && e.action === "call" && addressed(e);
-}
-
 /** An `rpc` event of a call. */
 export type RpcCall = RpcEvent & { action: "call" };
 
