@@ -92,36 +92,54 @@ export class DetectionEngine {
     const listeners = this.#byType.get(event.type);
     if (listeners === undefined) return;
     this.#out = out;
-    for (const l of listeners) this.#guard(() => l.event(event), event);
+    // Called for every event of a decode: the try is inline, not a closure per listener.
+    for (let i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i]!.event(event);
+      } catch (e) {
+        this.#failed(e, event);
+      }
+    }
     this.#out = undefined;
   }
 
   end(out: DecodeEvent[]): void {
     this.#out = out;
-    for (const i of this.#instances) this.#guard(() => i.end?.(), undefined);
+    for (const i of this.#instances) {
+      try {
+        i.end?.();
+      } catch (e) {
+        this.#failed(e, undefined);
+      }
+    }
     this.#out = undefined;
   }
 
   /** A rule's mistake is reported as a bug and the decode goes on. */
-  #guard(run: () => void, event: DecodeEvent | undefined): void {
-    try {
-      run();
-    } catch (e) {
-      const ev = event !== undefined && "evidence" in event ? event.evidence : undefined;
-      this.reporter.anomaly(
-        "detect",
-        "bug",
-        `a rule failed: ${e}`,
-        ev?.frames[0] ?? 0,
-        ev?.ts ?? 0,
-      );
-    }
+  #failed(e: unknown, event: DecodeEvent | undefined): void {
+    const ev = event !== undefined && "evidence" in event ? event.evidence : undefined;
+    this.reporter.anomaly(
+      "detect",
+      "bug",
+      `a rule failed: ${e}`,
+      ev?.frames[0] ?? 0,
+      ev?.ts ?? 0,
+    );
   }
 
   #context(rule: Rule): RuleContext {
+    // Rules ask for their thresholds per event; the key is built once per name.
+    const options = new Map<string, number>();
     return {
       alert: (input) => this.#alert(rule, input),
-      option: (name) => this.thresholds[`${rule.id}.${name}`] ?? rule.options?.[name]?.default ?? 0,
+      option: (name) => {
+        let value = options.get(name);
+        if (value === undefined) {
+          value = this.thresholds[`${rule.id}.${name}`] ?? rule.options?.[name]?.default ?? 0;
+          options.set(name, value);
+        }
+        return value;
+      },
       limit: (detail) =>
         this.reporter.limit("detect", "maxRuleState", `rule ${rule.id}: ${detail}`, 0, 0),
       state: <K, V>(max = DEFAULT_STATE_ENTRIES) =>

@@ -120,8 +120,8 @@ export const anonymousEnumeration: Rule = {
           }
           return;
         }
-        const op = enumerationOperation(e);
-        if (op === undefined || e.type !== "rpc") return;
+        if (e.type !== "rpc" || e.action !== "call") return;
+        // Whether the caller is anonymous first: the operation's name is built only then.
         const c = id === undefined ? undefined : connections.get(id);
         const authType = str(e.authType);
         const anonymous = authType === "ntlm" || authType === "spnego"
@@ -130,6 +130,8 @@ export const anonymousEnumeration: Rule = {
           ? false // Kerberos, Netlogon secure channel: a named caller
           : e.anonymous === true;
         if (!anonymous) return;
+        const op = enumerationOperation(e);
+        if (op === undefined) return;
         const client = endpoint(e.client), server = endpoint(e.server);
         if (client === undefined || server === undefined) return;
         const key = `${client.ip}|${server.ip}`;

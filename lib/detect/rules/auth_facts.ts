@@ -10,7 +10,7 @@
  */
 import type { DecodeEvent, JsonValue } from "../../events.ts";
 import type { RuleState } from "../rule.ts";
-import { endpoint, eventTs, str } from "./facts.ts";
+import { endpointIp, eventTs, str } from "./facts.ts";
 
 /** The first items of a list, for messages: `a, b, c (+4 more)`. */
 export function firstFew(items: readonly string[], n = 5): string {
@@ -84,7 +84,14 @@ export interface LoginAttempt {
  */
 export function loginAttempt(e: DecodeEvent): LoginAttempt | undefined {
   if (e.type !== "ntlm" && e.type !== "kerberos") return undefined;
-  const client = endpoint(e.client)?.ip, server = endpoint(e.server)?.ip;
+  // The outcome first: read without building anything, it turns away unanswered logins and
+  // other failures before the user's name is put together.
+  const statusName = str(e.statusName) ?? "";
+  let outcome: LoginAttempt["outcome"];
+  if (e.success === true) outcome = "accepted";
+  else if (e.success === false && CREDENTIAL_REFUSALS.has(statusName)) outcome = "refused";
+  else return undefined;
+  const client = endpointIp(e.client), server = endpointIp(e.server);
   if (client === undefined || server === undefined) return undefined;
   let user: string | undefined;
   if (e.type === "ntlm") {
@@ -98,11 +105,6 @@ export function loginAttempt(e: DecodeEvent): LoginAttempt | undefined {
     const realm = str(e.clientRealm) ?? "";
     user = realm === "" ? principal : `${principal}@${realm}`;
   }
-  const statusName = str(e.statusName) ?? "";
-  let outcome: LoginAttempt["outcome"];
-  if (e.success === true) outcome = "accepted";
-  else if (e.success === false && CREDENTIAL_REFUSALS.has(statusName)) outcome = "refused";
-  else return undefined;
   return {
     client,
     server,
@@ -220,8 +222,13 @@ export interface GuessWindow {
   refusals: number;
 }
 
-/** Adds a refusal to `g`; returns what the window then holds. */
-function refuse(g: Guessing, a: LoginAttempt, windowSeconds: number): GuessWindow {
+/** Adds a refusal to `g`; returns what the window then holds of `measure`. */
+function refuse(
+  g: Guessing,
+  a: LoginAttempt,
+  windowSeconds: number,
+  measure: keyof GuessWindow,
+): number {
   g.refused++;
   g.first = Math.min(g.first, a.ts);
   g.last = Math.max(g.last, a.ts);
@@ -249,7 +256,10 @@ function refuse(g: Guessing, a: LoginAttempt, windowSeconds: number): GuessWindo
   }
   if (drop > 0) g.window.splice(0, drop);
   if (g.rests.length < MAX_RESTS) g.rests.push(a.event);
-  return { users: new Set(g.window.map((w) => w.key)).size, refusals: g.window.length };
+  if (measure === "refusals") return g.window.length;
+  const users = new Set<string>();
+  for (const w of g.window) users.add(w.key);
+  return users.size;
 }
 
 /** A login the client made while guessing (within the window after a refusal). */
@@ -271,7 +281,7 @@ export interface GuessCounting {
 
 /**
  * Feeds a login attempt to the guessing followed under `key` in `guessers`
- * (begun by `start` at its first refusal): a refusal is counted, the peak
+ * (begun by `start(a)` at its first refusal): a refusal is counted, the peak
  * of `measure` kept, and the guessing marked crossed once the window holds
  * `threshold` (at least 1); an accepted login is noted when it follows a
  * refusal within the window.
@@ -281,15 +291,15 @@ export function countGuess<G extends Guessing>(
   key: string,
   a: LoginAttempt,
   counting: GuessCounting,
-  start: () => G,
+  start: (a: LoginAttempt) => G,
 ): void {
   let g = guessers.get(key);
   if (a.outcome === "accepted") {
     if (g !== undefined) accept(g, a, counting.windowSeconds);
     return;
   }
-  if (g === undefined) guessers.set(key, g = start());
-  const now = refuse(g, a, counting.windowSeconds)[counting.measure];
+  if (g === undefined) guessers.set(key, g = start(a));
+  const now = refuse(g, a, counting.windowSeconds, counting.measure);
   g.peak = Math.max(g.peak, now);
   if (now >= Math.max(1, counting.threshold)) g.crossed = true;
 }

@@ -22,16 +22,17 @@ import {
   argsOf,
   AssociationUsers,
   callLine,
-  callTo,
   channelValues,
   DomainControllers,
   dsNameLine,
   IFACE,
-  isCall,
+  isCallTo,
 } from "./rpc_facts.ts";
 
 /** IDL_DRSReplicaAdd, IDL_DRSAddEntry. */
 const REGISTER = [5, 17] as const;
+/** IDL_DRSGetNCChanges. */
+const GET_NC_CHANGES = [3] as const;
 
 /** The rule. */
 export const dcshadow: Rule = {
@@ -117,10 +118,8 @@ export const dcshadow: Rule = {
     return {
       event(e) {
         if (e.type === "ntlm" || e.type === "kerberos") return users.learn(e);
-        if (isCall(e)) {
-          if (callTo(e, IFACE.drsuapi, REGISTER)) onRegister(e);
-          else if (callTo(e, IFACE.drsuapi, [3])) onPull(e);
-        }
+        if (isCallTo(e, IFACE.drsuapi, REGISTER)) onRegister(e);
+        else if (isCallTo(e, IFACE.drsuapi, GET_NC_CHANGES)) onPull(e);
         dcs.learn(e);
       },
     };

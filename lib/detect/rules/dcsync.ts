@@ -26,17 +26,20 @@ import {
   argsOf,
   AssociationUsers,
   callLine,
-  callTo,
   channelValues,
   DomainControllers,
   dsNameLine,
   encrypted,
   IFACE,
-  isCall,
+  isCallTo,
 } from "./rpc_facts.ts";
 
 /** [MS-DRSR] 5.138 NTDSAPI_CLIENT_GUID: the puuidClientDsa of a non-DC client (ntdsapi.dll). */
 export const NTDSAPI_CLIENT_GUID = "e24d201a-4fd6-11d1-a3da-0000f875ae0d";
+/** IDL_DRSBind. */
+const BIND = [0] as const;
+/** IDL_DRSGetNCChanges. */
+const GET_NC_CHANGES = [3] as const;
 /** Naming contexts listed per caller. */
 const NCS = 16;
 
@@ -136,13 +139,12 @@ export const dcsync: Rule = {
       event(e) {
         if (e.type === "ntlm" || e.type === "kerberos") return users.learn(e);
         dcs.learn(e);
-        if (!isCall(e)) return;
-        if (callTo(e, IFACE.drsuapi, [0])) {
+        if (isCallTo(e, IFACE.drsuapi, BIND)) {
           const dsa = str(argsOf(e)?.clientDsa);
           if (dsa !== undefined && dsa.toLowerCase() === NTDSAPI_CLIENT_GUID) {
             ntdsapi.set(connOf(e), dsa.toLowerCase());
           }
-        } else if (callTo(e, IFACE.drsuapi, [3])) {
+        } else if (isCallTo(e, IFACE.drsuapi, GET_NC_CHANGES)) {
           onGetChanges(e);
         }
       },

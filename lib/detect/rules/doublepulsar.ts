@@ -72,11 +72,35 @@ type Outcome =
   | { kind: "same-mid"; pending: Pending; reply: SmbEvent }
   | { kind: "unanswered"; pending: Pending };
 
+/** The request of `list` from the reply's process and tree under its MID, or -1. */
+function sameMid(list: readonly Pending[], reply: SmbEvent, mid: number): number {
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
+    if (sameTree(p, reply) && p.mid === mid) return i;
+  }
+  return -1;
+}
+
+/** The request of `list` from the reply's process and tree an implant status below its MID, or -1. */
+function implantAnswered(list: readonly Pending[], reply: SmbEvent, mid: number): number {
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
+    if (sameTree(p, reply) && ANSWERS[(mid - p.mid) & 0xffff] !== undefined) return i;
+  }
+  return -1;
+}
+
+/** Whether a reply comes from the request's process and tree. */
+function sameTree(p: Pending, reply: SmbEvent): boolean {
+  return p.request.processId === reply.processId && p.request.treeId === reply.treeId;
+}
+
 /** Follows TRANS2_SESSION_SETUP requests and hands each outcome to `report`. */
 function watcher(ctx: RuleContext, report: (o: Outcome) => void) {
   const pending = ctx.state<number, Pending[]>();
   const flush = (conn: number) => {
-    for (const p of pending.get(conn) ?? []) report({ kind: "unanswered", pending: p });
+    const list = pending.get(conn);
+    if (list !== undefined) { for (const p of list) report({ kind: "unanswered", pending: p }); }
     pending.delete(conn);
   };
   return {
@@ -85,8 +109,10 @@ function watcher(ctx: RuleContext, report: (o: Outcome) => void) {
         if (e.action === "close") flush(e.id);
         return;
       }
+      // Every SMB message comes here: the command first, which few pass.
+      if (e.type !== "smb" || e.command !== "TRANSACTION2") return;
       const m = smb1(e);
-      if (m === undefined || m.command !== "TRANSACTION2") return;
+      if (m === undefined) return;
       const conn = connectionOf(m);
       const mid = midOf(m);
       if (mid === undefined) return;
@@ -104,14 +130,14 @@ function watcher(ctx: RuleContext, report: (o: Outcome) => void) {
       }
       const list = pending.get(conn);
       if (list === undefined) return;
-      const same = (p: Pending) =>
-        p.request.processId === m.processId && p.request.treeId === m.treeId;
-      let i = list.findIndex((p) => same(p) && p.mid === mid);
+      // Loops, not closures: a closure over `m` and `mid` made every call allocate their
+      // context, for every SMB message.
+      let i = sameMid(list, m, mid);
       if (i >= 0) {
         report({ kind: "same-mid", pending: list[i]!, reply: m });
       } else if (m.request === undefined) {
         // An answer the decoder paired with no request: does its MID encode an implant status?
-        i = list.findIndex((p) => same(p) && ANSWERS[(mid - p.mid) & 0xffff] !== undefined);
+        i = implantAnswered(list, m, mid);
         if (i < 0) return;
         report({
           kind: "implant",

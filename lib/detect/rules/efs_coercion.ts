@@ -17,13 +17,14 @@ import type { RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
 import { str } from "./facts.ts";
 import {
+  addressed,
   alertCall,
   argsOf,
   CallerFacts,
   callLine,
   channelOf,
   IFACE,
-  isCall,
+  lowerUuid,
   outcomeOf,
   uncHost,
 } from "./rpc_facts.ts";
@@ -33,8 +34,11 @@ const PATH_ARGS = ["fileName", "srcFileName", "destFileName"] as const;
 
 /** Whether a call is to either efsrpc interface. */
 function isEfs(e: RpcEvent): boolean {
-  const i = typeof e.interface === "string" ? e.interface.toLowerCase() : "";
-  return i === IFACE.efsrpc || i === IFACE.efsrpcLsarpc;
+  const i = e.interface;
+  if (typeof i !== "string") return false;
+  if (i === IFACE.efsrpc || i === IFACE.efsrpcLsarpc) return true;
+  const lower = lowerUuid(i);
+  return lower === IFACE.efsrpc || lower === IFACE.efsrpcLsarpc;
 }
 
 /** The rule. */
@@ -60,7 +64,8 @@ export const efsCoercion: Rule = {
     return {
       event(e) {
         facts.learn(e);
-        if (!isCall(e) || !isEfs(e)) return;
+        // The interface before the addresses: asked of every call.
+        if (e.type !== "rpc" || e.action !== "call" || !isEfs(e) || !addressed(e)) return;
         const a = argsOf(e);
         if (a === undefined) return;
         for (const key of PATH_ARGS) {

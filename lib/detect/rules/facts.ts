@@ -32,6 +32,13 @@ export function endpoint(x: unknown): Endpoint | undefined {
   return typeof ip === "string" && typeof port === "number" ? { ip, port } : undefined;
 }
 
+/** The `ip` of an endpoint field: `endpoint(x)?.ip` without copying the endpoint. */
+export function endpointIp(x: unknown): string | undefined {
+  if (x === null || typeof x !== "object") return undefined;
+  const { ip, port } = x as { ip?: unknown; port?: unknown };
+  return typeof ip === "string" && typeof port === "number" ? ip : undefined;
+}
+
 /** An event's `evidence` fields as they came, whatever their types. */
 function evidenceOf(e: DecodeEvent): { [key: string]: unknown } | undefined {
   return (e as { evidence?: { [key: string]: unknown } }).evidence;

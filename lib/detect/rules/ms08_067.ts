@@ -11,7 +11,7 @@
  */
 import type { Rule } from "../rule.ts";
 import { str } from "./facts.ts";
-import { argsOf, callLine, callTo, channelOf, IFACE, isCall, outcomeOf } from "./rpc_facts.ts";
+import { argsOf, callLine, channelOf, IFACE, isCallTo, outcomeOf } from "./rpc_facts.ts";
 
 /** NetprPathCanonicalize, NetprPathCompare. */
 const OPNUMS = [31, 32] as const;
@@ -65,7 +65,7 @@ export const ms08067: Rule = {
   create(ctx) {
     return {
       event(e) {
-        if (!isCall(e) || !callTo(e, IFACE.srvsvc, OPNUMS)) return;
+        if (!isCallTo(e, IFACE.srvsvc, OPNUMS)) return;
         const args = argsOf(e);
         if (args === undefined) return;
         const max = ctx.option("maxPathChars");

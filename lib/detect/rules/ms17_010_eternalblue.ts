@@ -18,7 +18,13 @@ import type { SmbEvent } from "../../events.ts";
 import { trans2SubcommandName } from "../../smb/smb1/commands.ts";
 import type { Rule } from "../rule.ts";
 import { num } from "./facts.ts";
-import { secondaryValues, suspectSecondary, TransactionTracker } from "./smb1_exploit_facts.ts";
+import {
+  type OpenTransaction,
+  secondaryValues,
+  suspectSecondary,
+  TransactionTracker,
+  type TxFamily,
+} from "./smb1_exploit_facts.ts";
 
 /** How the server runs a transaction finished by a secondary of another family. */
 function executesAs(primary: SmbEvent, family: string): string | undefined {
@@ -27,6 +33,9 @@ function executesAs(primary: SmbEvent, family: string): string | undefined {
   const first = Array.isArray(setup) ? num(setup[0]) : undefined;
   return first === undefined ? undefined : `TRANS2_${trans2SubcommandName(first)}`;
 }
+
+/** A secondary of another family than its transaction's primary. */
+const otherFamily = (tx: OpenTransaction, family: TxFamily): boolean => tx.family !== family;
 
 /** The rule. */
 export const ms17010EternalBlue: Rule = {
@@ -49,7 +58,7 @@ export const ms17010EternalBlue: Rule = {
     const tracker = new TransactionTracker(ctx);
     return {
       event(e) {
-        const c = suspectSecondary(tracker, e, ({ tx, family }) => tx.family !== family);
+        const c = suspectSecondary(tracker, e, otherFamily);
         if (c === undefined) return;
         const { tx, event, family } = c;
         const f = event.fields;

@@ -16,7 +16,15 @@
  */
 import type { Rule } from "../rule.ts";
 import { str } from "./facts.ts";
-import { secondaryValues, suspectSecondary, TransactionTracker } from "./smb1_exploit_facts.ts";
+import {
+  type OpenTransaction,
+  secondaryValues,
+  suspectSecondary,
+  TransactionTracker,
+} from "./smb1_exploit_facts.ts";
+
+/** A secondary for a transaction its primary carried whole. */
+const completeInPrimary = (tx: OpenTransaction): boolean => tx.complete;
 
 /** The rule. */
 export const ms17010EternalChampion: Rule = {
@@ -40,7 +48,7 @@ export const ms17010EternalChampion: Rule = {
     const tracker = new TransactionTracker(ctx);
     return {
       event(e) {
-        const c = suspectSecondary(tracker, e, ({ tx }) => tx.complete);
+        const c = suspectSecondary(tracker, e, completeInPrimary);
         if (c === undefined) return;
         const { tx, event } = c;
         const pf = tx.primary.fields;

@@ -16,14 +16,25 @@ import type { Rule, RuleContext } from "../rule.ts";
 import {
   countGuess,
   firstFew,
+  type GuessCounting,
   type Guessing,
   GUESSING_REFERENCES,
   guessSpan,
+  type LoginAttempt,
   loginAttempt,
   MAX_GUESSERS,
   newGuessing,
   tally,
 } from "./auth_facts.ts";
+
+/** One client's guessing for one user. */
+type PairGuessing = Guessing & { user: string };
+
+/** A client's guessing for a user, begun at its first refusal. */
+const startPair = (a: LoginAttempt): PairGuessing => ({
+  ...newGuessing(a.client, a.ts),
+  user: a.user,
+});
 
 /** The password-brute-force rule. */
 export const passwordBruteForce: Rule = {
@@ -46,16 +57,22 @@ export const passwordBruteForce: Rule = {
     windowSeconds: { default: 300, description: "length of the sliding window, seconds" },
   },
   create(ctx: RuleContext) {
-    const pairs = ctx.state<string, Guessing & { user: string }>(MAX_GUESSERS);
+    const pairs = ctx.state<string, PairGuessing>(MAX_GUESSERS);
+    let counting: GuessCounting | undefined; // the options, read at the first login
+    let refused = false;
     return {
       event(e) {
         const a = loginAttempt(e);
         if (a === undefined) return;
-        countGuess(pairs, `${a.client}|${a.key}`, a, {
+        // An accepted login only counts after a refusal: before the first, no key to build.
+        if (a.outcome === "refused") refused = true;
+        else if (!refused) return;
+        counting ??= {
           windowSeconds: ctx.option("windowSeconds"),
           measure: "refusals",
           threshold: ctx.option("attempts"),
-        }, () => ({ ...newGuessing(a.client, a.ts), user: a.user }));
+        };
+        countGuess(pairs, `${a.client}|${a.key}`, a, counting, startPair);
       },
       end() {
         for (const g of pairs.values()) {

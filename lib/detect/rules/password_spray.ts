@@ -32,14 +32,19 @@ import type { Rule, RuleContext } from "../rule.ts";
 import {
   countGuess,
   firstFew,
+  type GuessCounting,
   type Guessing,
   GUESSING_REFERENCES,
   guessSpan,
+  type LoginAttempt,
   loginAttempt,
   MAX_GUESSERS,
   newGuessing,
   tally,
 } from "./auth_facts.ts";
+
+/** A client's guessing, begun at its first refusal. */
+const startClient = (a: LoginAttempt): Guessing => newGuessing(a.client, a.ts);
 
 /** The password-spray rule. */
 export const passwordSpray: Rule = {
@@ -60,15 +65,17 @@ export const passwordSpray: Rule = {
   },
   create(ctx: RuleContext) {
     const clients = ctx.state<string, Guessing>(MAX_GUESSERS);
+    let counting: GuessCounting | undefined; // the options, read at the first login
     return {
       event(e) {
         const a = loginAttempt(e);
         if (a === undefined) return;
-        countGuess(clients, a.client, a, {
+        counting ??= {
           windowSeconds: ctx.option("windowSeconds"),
           measure: "users",
           threshold: ctx.option("users"),
-        }, () => newGuessing(a.client, a.ts));
+        };
+        countGuess(clients, a.client, a, counting, startClient);
       },
       end() {
         for (const g of clients.values()) {

@@ -18,15 +18,17 @@ import {
   argsOf,
   CallerFacts,
   callLine,
-  callTo,
   callValues,
   channelOf,
   hostPart,
   IFACE,
-  isCall,
+  isCallTo,
   isIpLiteral,
   uncHost,
 } from "./rpc_facts.ts";
+
+/** RpcRemoteFindFirstPrinterChangeNotification, RpcRemoteFindFirstPrinterChangeNotificationEx. */
+const FIND_FIRST_CHANGE_NOTIFICATION = [62, 65] as const;
 
 /** The rule. */
 export const printerBug: Rule = {
@@ -51,7 +53,7 @@ export const printerBug: Rule = {
     return {
       event(e) {
         facts.learn(e);
-        if (!isCall(e) || !callTo(e, IFACE.winspool, [62, 65])) return;
+        if (!isCallTo(e, IFACE.winspool, FIND_FIRST_CHANGE_NOTIFICATION)) return;
         const local = str(argsOf(e)?.localMachine);
         if (local === undefined || local === "") return;
         const target = uncHost(local)?.host ?? hostPart(local);

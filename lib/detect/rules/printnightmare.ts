@@ -24,11 +24,10 @@ import {
   argsOf,
   CallerFacts,
   callLine,
-  callTo,
   callValues,
   encrypted,
   IFACE,
-  isCall,
+  isCallTo,
   uncHost,
 } from "./rpc_facts.ts";
 
@@ -47,6 +46,10 @@ const FLAG_NAMES: readonly [number, string][] = [
   [0x8000, "APD_INSTALL_WARNED_DRIVER"],
   [0x10000, "APD_RETURN_BLOCKING_STATUS_CODE"],
 ];
+/** RpcAddPrinterDriver, RpcAddPrinterDriverEx ([MS-RPRN]). */
+const ADD_DRIVER = [9, 89] as const;
+/** RpcAsyncAddPrinterDriver ([MS-PAR]). */
+const ASYNC_ADD_DRIVER = [39] as const;
 /** The driver structure's file fields ([MS-RPRN] 2.2.1.5). */
 const FILE_FIELDS = ["driverPath", "dataFile", "configFile", "helpFile"] as const;
 
@@ -84,9 +87,9 @@ export const printNightmare: Rule = {
     return {
       event(e) {
         facts.learn(e);
-        if (!isCall(e)) return;
         if (
-          !callTo(e, IFACE.winspool, [9, 89]) && !callTo(e, IFACE.remoteWinspool, [39])
+          !(isCallTo(e, IFACE.winspool, ADD_DRIVER) ||
+            isCallTo(e, IFACE.remoteWinspool, ASYNC_ADD_DRIVER))
         ) return;
         if (encrypted(e)) return alertSealedCall(ctx, users, e, "Printer driver installation");
         const a = argsOf(e);

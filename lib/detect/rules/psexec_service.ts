@@ -22,12 +22,11 @@ import {
   argsOf,
   AssociationUsers,
   callLine,
-  callTo,
   callValues,
   channelOf,
   encrypted,
   IFACE,
-  isCall,
+  isCallTo,
   outcomeOf,
 } from "./rpc_facts.ts";
 
@@ -35,6 +34,8 @@ import {
 const CREATE = [12, 24, 44, 45] as const;
 /** RChangeServiceConfigW, RChangeServiceConfigA. */
 const CHANGE = [11, 23] as const;
+/** Either: the calls that set a service's binary. */
+const CREATE_OR_CHANGE = [...CREATE, ...CHANGE] as const;
 /** RStartServiceW, RStartServiceA. */
 const START = [19, 31] as const;
 /** Uploads remembered per server. */
@@ -302,11 +303,9 @@ export const psexecService: Rule = {
           users.learn(e);
         } else if (e.type === "file") {
           onFile(e);
-        } else if (!isCall(e)) {
-          return;
-        } else if (callTo(e, IFACE.svcctl, [...CREATE, ...CHANGE])) {
+        } else if (isCallTo(e, IFACE.svcctl, CREATE_OR_CHANGE)) {
           onService(e);
-        } else if (callTo(e, IFACE.svcctl, START) && encrypted(e)) {
+        } else if (isCallTo(e, IFACE.svcctl, START) && encrypted(e)) {
           const key = connOf(e);
           const create = sealed.get(key);
           if (create !== undefined) {

@@ -18,10 +18,9 @@ import {
   argsOf,
   AssociationUsers,
   callLine,
-  callTo,
   channelOf,
   IFACE,
-  isCall,
+  isCallTo,
   outcomeOf,
   resultsOf,
 } from "./rpc_facts.ts";
@@ -123,15 +122,14 @@ export const remoteRegistryRunKey: Rule = {
     return {
       event(e) {
         if (e.type === "ntlm" || e.type === "kerberos") return users.learn(e);
-        if (!isCall(e)) return;
-        if (callTo(e, IFACE.winreg, HIVE_OPNUMS)) {
+        if (isCallTo(e, IFACE.winreg, HIVE_OPNUMS)) {
           remember(e, HIVES[e.opnum!]!);
-        } else if (callTo(e, IFACE.winreg, OPEN)) {
+        } else if (isCallTo(e, IFACE.winreg, OPEN)) {
           const a = argsOf(e);
           const sub = str(a?.subKey);
           if (sub === undefined) return;
           remember(e, join(pathOf(e, str(a?.handle)), sub));
-        } else if (callTo(e, IFACE.winreg, SET)) {
+        } else if (isCallTo(e, IFACE.winreg, SET)) {
           const a = argsOf(e);
           if (a === undefined) return;
           const key = pathOf(e, str(a.handle));

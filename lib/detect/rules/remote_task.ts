@@ -17,14 +17,17 @@ import {
   argsOf,
   AssociationUsers,
   callLine,
-  callTo,
   callValues,
   encrypted,
   IFACE,
-  isCall,
+  isCallTo,
   resultsOf,
 } from "./rpc_facts.ts";
 
+/** atsvc NetrJobAdd. */
+const JOB_ADD = [0] as const;
+/** ITaskSchedulerService SchRpcRegisterTask. */
+const REGISTER_TASK = [1] as const;
 /** Characters of a command or of the task's XML fields kept in values. */
 const KEEP = 1024;
 
@@ -97,8 +100,7 @@ export const remoteScheduledTask: Rule = {
     return {
       event(e) {
         if (e.type === "ntlm" || e.type === "kerberos") return users.learn(e);
-        if (!isCall(e)) return;
-        if (callTo(e, IFACE.atsvc, [0])) {
+        if (isCallTo(e, IFACE.atsvc, JOB_ADD)) {
           if (encrypted(e)) return sealedCall(e);
           const a = argsOf(e);
           const command = str(a?.command);
@@ -117,7 +119,7 @@ export const remoteScheduledTask: Rule = {
             } (${callLine(e)})`,
             values,
           );
-        } else if (callTo(e, IFACE.tsch, [1])) {
+        } else if (isCallTo(e, IFACE.tsch, REGISTER_TASK)) {
           if (encrypted(e)) return sealedCall(e);
           const a = argsOf(e);
           if (a === undefined) return;

@@ -9,7 +9,7 @@
  */
 import type { DecodeEvent, JsonValue, RpcEvent } from "../../events.ts";
 import type { AlertInput, RuleContext, RuleState } from "../rule.ts";
-import { connOf, obj, str } from "./facts.ts";
+import { connectionOf, obj, str } from "./facts.ts";
 
 /** Interface UUIDs (lower case) from the [MS-*] IDL. */
 export const IFACE = {
@@ -50,15 +50,47 @@ export function addressed(e: DecodeEvent): boolean {
     typeof x.evidence?.ts === "number" && Array.isArray(x.evidence.frames);
 }
 
-/** An event that is a DCE/RPC call (not a bind), with its addresses and evidence. */
-export function isCall(e: DecodeEvent): e is RpcEvent {
-  return e.type === "rpc" && e.action === "call" && addressed(e);
+/** An `rpc` event of a call. */
+export type RpcCall = RpcEvent & { action: "call" };
+
+/**
+ * An event that is a DCE/RPC call to `uuid` with one of `opnums`, with its addresses and
+ * evidence. Every RPC rule asks this of every call: the opnum is compared first and the
+ * addresses last (testing them allocated, per call and rule, in a heap profile). False narrows
+ * nothing: the next test may be of another call.
+ */
+export function isCallTo(e: DecodeEvent, uuid: string, opnums: readonly number[]): e is RpcCall {
+  return e.type === "rpc" && e.action === "call" && callTo(e, uuid, opnums) && addressed(e);
 }
 
-/** Whether a call is to `uuid` with one of `opnums`. */
+/**
+ * Whether a call is to `uuid` (lower case) with one of `opnums`. Asked of every call by many
+ * rules: the opnum is compared first, and the interface is lower-cased only when it differs.
+ */
 export function callTo(e: RpcEvent, uuid: string, opnums: readonly number[]): boolean {
-  return typeof e.interface === "string" && e.interface.toLowerCase() === uuid &&
-    typeof e.opnum === "number" && opnums.includes(e.opnum);
+  return typeof e.opnum === "number" && opnums.includes(e.opnum) && isInterface(e, uuid);
+}
+
+/** Whether a call is to the interface `uuid` (lower case), whatever the case of its UUID. */
+export function isInterface(e: RpcEvent, uuid: string): boolean {
+  const i = e.interface;
+  return typeof i === "string" && (i === uuid || lowerUuid(i) === uuid);
+}
+
+/** The UUID last lower-cased by `lowerUuid`, and its lower-case form. */
+let lastUuid = "", lastUuidLower = "";
+
+/**
+ * A UUID in lower case. The rules ask one after another about the same call's UUID (one string
+ * per association), and `toLowerCase` copies even a string already in lower case: the last
+ * answer is kept.
+ */
+export function lowerUuid(uuid: string): string {
+  if (uuid !== lastUuid) {
+    lastUuidLower = uuid.toLowerCase();
+    lastUuid = uuid;
+  }
+  return lastUuidLower;
 }
 
 /** The call's decoded request arguments, when there are any. */
@@ -100,12 +132,17 @@ export function channelOf(e: RpcEvent): string {
 
 /** The first component of a name or path after its leading backslashes: `\\host\x` gives `host`. */
 export function hostPart(name: string): string {
-  return name.replace(/^\\+/, "").split("\\", 1)[0] ?? "";
+  // Scanned, not split: rules ask this of several names of every call and login.
+  let from = 0;
+  while (name.charCodeAt(from) === 0x5c) from++;
+  const to = name.indexOf("\\", from);
+  return to < 0 ? name.slice(from) : name.slice(from, to);
 }
 
 /** A host as compared: lower case, without a trailing dot. */
 export function hostKey(host: string): string {
-  return host.toLowerCase().replace(/\.$/, "");
+  const h = host.toLowerCase();
+  return h.endsWith(".") ? h.slice(0, -1) : h;
 }
 
 /** Whether `host` is an IPv4 or IPv6 literal. */
@@ -152,9 +189,10 @@ export function duration(seconds: number): string {
  * calls carry their session's user themselves.
  */
 export class AssociationUsers {
-  readonly #byConnection: RuleState<string, string>;
+  /** By connection id (-1: none), a number so that no key is built per login. */
+  readonly #byConnection: RuleState<number, string>;
   constructor(ctx: RuleContext, max = 4096) {
-    this.#byConnection = ctx.state<string, string>(max);
+    this.#byConnection = ctx.state<number, string>(max);
   }
   /** Learn from an `ntlm` or `kerberos` event carried by DCE/RPC. */
   learn(e: DecodeEvent): void {
@@ -165,24 +203,27 @@ export class AssociationUsers {
         : domain === ""
         ? user
         : `${domain}\\${user}`;
-      this.#byConnection.set(connOf(e), who);
+      this.#byConnection.set(connectionOf(e), who);
     } else if (e.type === "kerberos" && e.protocol === "dcerpc") {
       const principal = str(e.clientPrincipal), realm = str(e.clientRealm);
       if (principal === undefined) return;
-      this.#byConnection.set(connOf(e), realm === undefined ? principal : `${principal}@${realm}`);
+      this.#byConnection.set(
+        connectionOf(e),
+        realm === undefined ? principal : `${principal}@${realm}`,
+      );
     }
   }
   /** The user of a call: its SMB session's, else its TCP association's (none when anonymous). */
   userOf(e: RpcEvent): string | undefined {
     if (typeof e.user === "string" && e.user !== "") return e.user;
     if (e.anonymous === true) return undefined;
-    const who = this.#byConnection.get(connOf(e));
+    const who = this.#byConnection.get(connectionOf(e));
     return who === ANONYMOUS ? undefined : who;
   }
   /** Whether the call's SMB session or TCP association is anonymous. */
   anonymousOf(e: RpcEvent): boolean {
     if (typeof e.user === "string" && e.user !== "") return false;
-    return e.anonymous === true || this.#byConnection.get(connOf(e)) === ANONYMOUS;
+    return e.anonymous === true || this.#byConnection.get(connectionOf(e)) === ANONYMOUS;
   }
   /** `{ anonymous: true }` for an anonymous call, for an alert's values; else nothing. */
   flagOf(e: RpcEvent): { anonymous?: true } {
@@ -273,6 +314,8 @@ export function alertSealedCall(
 
 /** Names kept per host address. */
 const NAMES_PER_HOST = 16;
+/** The arguments of a call that name its server. */
+const SERVER_NAME_ARGS = ["serverName", "printerName", "machineName", "primaryName"] as const;
 
 /**
  * The names each address goes by, as the capture shows them: NTLM
@@ -289,8 +332,13 @@ export class HostNames {
   #add(ip: string | undefined, name: unknown): void {
     if (ip === undefined || typeof name !== "string") return;
     const n = hostKey(hostPart(name));
-    if (n === "" || isIpLiteral(n)) return;
-    const set = this.#byIp.get(ip) ?? new Set<string>();
+    if (n === "") return;
+    let set = this.#byIp.get(ip);
+    // A name already held is no address: only a new one is matched against the patterns.
+    if (set === undefined || !set.has(n)) {
+      if (isIpLiteral(n)) return;
+      set ??= new Set<string>();
+    }
     if (set.size >= NAMES_PER_HOST) return;
     set.add(n);
     this.#byIp.set(ip, set);
@@ -303,12 +351,12 @@ export class HostNames {
       this.#add(e.server?.ip, e.serverDnsComputerName);
     } else if (e.type === "tree") {
       this.#add(e.server?.ip, e.path);
-    } else if (isCall(e)) {
+    } else if (e.type === "rpc" && e.action === "call") {
       const a = argsOf(e);
-      if (a === undefined) return;
+      if (a === undefined || !addressed(e)) return;
       this.#add(e.client?.ip, a.clientMachine);
-      for (const k of ["serverName", "printerName", "machineName", "primaryName"]) {
-        const v = str(a[k]);
+      for (let i = 0; i < SERVER_NAME_ARGS.length; i++) {
+        const v = str(a[SERVER_NAME_ARGS[i]!]);
         if (v !== undefined && !v.includes(",")) this.#add(e.server?.ip, v);
       }
     }
@@ -380,18 +428,18 @@ export class DomainControllers {
       }
       return;
     }
-    if (e.type !== "rpc" || !addressed(e)) return;
+    // What marks a host is tested before the addresses (read last: asked of every call).
+    if (e.type !== "rpc") return;
     if (e.action !== "call") {
-      const drs = Array.isArray(e.contexts) && e.contexts.some((c) => {
-        const ctx = obj(c);
-        return ctx?.interface === IFACE.drsuapi && ctx?.result === "acceptance";
-      });
-      if (drs && e.outcome === "ack") this.#mark(e.server.ip, "accepted a drsuapi bind");
+      if (acceptsDrsuapi(e.contexts) && e.outcome === "ack" && addressed(e)) {
+        this.#mark(e.server.ip, "accepted a drsuapi bind");
+      }
       return;
     }
     if (e.interface === IFACE.drsuapi && e.outcome !== "no_response") {
-      this.#mark(e.server?.ip, "answered drsuapi");
+      if (addressed(e)) this.#mark(e.server?.ip, "answered drsuapi");
     } else if (e.interface === IFACE.epm) {
+      if (!addressed(e)) return;
       const towers = resultsOf(e)?.towers;
       if (!Array.isArray(towers)) return;
       for (const t of towers) {
@@ -410,6 +458,16 @@ export class DomainControllers {
   evidence(ip: string | undefined): string | undefined {
     return ip === undefined ? undefined : this.#hosts.get(ip);
   }
+}
+
+/** Whether a bind's presentation contexts accept drsuapi (indexed: no closure or iterator per bind). */
+function acceptsDrsuapi(contexts: unknown): boolean {
+  if (!Array.isArray(contexts)) return false;
+  for (let i = 0; i < contexts.length; i++) {
+    const ctx = obj(contexts[i]);
+    if (ctx?.interface === IFACE.drsuapi && ctx?.result === "acceptance") return true;
+  }
+  return false;
 }
 
 /** A DSNAME as emitted (`{ stringName, guid, sid }`) in one line: the DN, else the GUID, else the SID. */

@@ -24,12 +24,11 @@ import {
   argsOf,
   AssociationUsers,
   callLine,
-  callTo,
   channelOf,
   duration,
   encrypted,
   IFACE,
-  isCall,
+  isCallTo,
   outcomeOf,
 } from "./rpc_facts.ts";
 
@@ -261,9 +260,8 @@ export const zerologon: Rule = {
     return {
       event(e) {
         if (e.type === "ntlm" || e.type === "kerberos") return users.learn(e);
-        if (!isCall(e)) return;
-        if (callTo(e, IFACE.netlogon, AUTHENTICATE)) onAuthenticate(e);
-        else if (callTo(e, IFACE.netlogon, PASSWORD_SET)) onPasswordSet(e);
+        if (isCallTo(e, IFACE.netlogon, AUTHENTICATE)) onAuthenticate(e);
+        else if (isCallTo(e, IFACE.netlogon, PASSWORD_SET)) onPasswordSet(e);
       },
     };
   },
