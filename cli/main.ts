@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { type DecodeEvent, type DecoderOptions, type DetectOptions, EVENT_TYPES } from "../mod.ts";
 import { DocumentBuilder, documentText } from "../lib/output/document.ts";
 import { DocumentSpool } from "./document_spool.ts";
-import { eventJson, safeJson } from "../lib/output/sanitize.ts";
+import { encodeJsonText, safeJson } from "../lib/output/sanitize.ts";
 import { nativeDigester } from "./native_hashes.ts";
 import { formatBytes } from "../lib/output/text.ts";
 import { TextStream } from "../lib/output/text_stream.ts";
@@ -337,6 +337,13 @@ function listRules(json: boolean): number {
 class Output {
   readonly #encoder = new TextEncoder();
   #bytes = new Uint8Array(1 << 19);
+
+  /**
+   * @param json the lines are plain `JSON.stringify` text, escaped here as
+   * `safeJson` would, a whole piece at once (`encodeJsonText`)
+   */
+  constructor(readonly json = false) {}
+
   #pending: string[] = [];
   #size = 0;
 
@@ -359,8 +366,10 @@ class Output {
     this.#size = 0;
     // UTF-8 takes at most three bytes per UTF-16 unit.
     if (this.#bytes.length < text.length * 3) this.#bytes = new Uint8Array(text.length * 3);
-    const { written } = this.#encoder.encodeInto(text, this.#bytes);
-    for (let at = 0; at < written;) at += Deno.stdout.writeSync(this.#bytes.subarray(at, written));
+    const bytes = this.json
+      ? encodeJsonText(text, this.#bytes)
+      : this.#bytes.subarray(0, this.#encoder.encodeInto(text, this.#bytes).written);
+    for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
   }
 
   close(): void {
@@ -393,7 +402,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   const wanted = (e: DecodeEvent) =>
     (cmd.types === undefined || cmd.types.has(e.type)) &&
     (cmd.openEvents || !(e.type === "connection" && e.action === "open"));
-  const out = new Output();
+  const out = new Output(cmd.format === "ndjson");
   // The document's lists wait on disk when they can (flat memory), else in memory.
   const spool = cmd.format === "json" ? DocumentSpool.create() : undefined;
   const document = cmd.format === "json" ? new DocumentBuilder(spool?.spill) : undefined;
@@ -461,7 +470,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       else if (cmd.format === "zeek-dce-rpc") {
         const record = zeekDceRpcRecord(event);
         if (record !== undefined) return out.line(zeekDceRpcLine(record));
-      } else if (cmd.format === "ndjson") return out.line(eventJson(event));
+      } else if (cmd.format === "ndjson") return out.line(JSON.stringify(event));
       else {
         let flushing: Promise<void> | undefined;
         tree?.add(event);

@@ -14,7 +14,7 @@ import {
 } from "../mod.ts";
 import { keyOptionsFrom } from "../cli/keys.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
-import { eventJson, safeJson } from "../lib/output/sanitize.ts";
+import { encodeJsonText, safeJson } from "../lib/output/sanitize.ts";
 import { EventSelection, type SelectOptions } from "../lib/output/select.ts";
 import { InputWatch } from "../lib/output/input_problem.ts";
 import type { HandlerLimits } from "./limits.ts";
@@ -555,7 +555,8 @@ function ndjsonStream(
   const budget = new EventBudget(run, maxEvents, keep);
   const lines = (events: DecodeEvent[]) => {
     let text = "";
-    for (const e of budget.filter(events)) text += eventJson(e) + "\n";
+    // Plain JSON.stringify: encodeJsonText escapes what safeJson would, for a whole chunk.
+    for (const e of budget.filter(events)) text += JSON.stringify(e) + "\n";
     return text;
   };
   let pending = lines(first);
@@ -580,10 +581,10 @@ function ndjsonStream(
         }
       } catch (e) {
         pending += [internalAnomaly(e), ...run.halt(internalStop(e))]
-          .map((event) => eventJson(event) + "\n").join("");
+          .map((event) => JSON.stringify(event) + "\n").join("");
       }
       if (pending !== "") {
-        c.enqueue(encoder.encode(pending));
+        c.enqueue(encodeJsonText(pending));
         pending = "";
         return;
       }

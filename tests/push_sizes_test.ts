@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { decode, type DecodeEvent, Decoder } from "../mod.ts";
-import { eventJson } from "../lib/output/sanitize.ts";
+import { safeJson } from "../lib/output/sanitize.ts";
 
 const CAPTURES = [
   "detect/rpc/rpc_coerce.pcap",
@@ -22,7 +22,7 @@ function linesOf(bytes: Uint8Array, size: number): string[] {
     events.push(...decoder.push(bytes.subarray(at, at + size)));
   }
   events.push(...decoder.end());
-  return events.map((e) => eventJson(e));
+  return events.map((e) => safeJson(e));
 }
 
 for (const name of CAPTURES) {
@@ -64,9 +64,9 @@ Deno.test("decode() of an in-memory capture reads it in slices, with the same ev
   const lines: string[] = [];
   const first = await events.next();
   assert.ok(!first.done);
-  lines.push(eventJson(first.value));
+  lines.push(safeJson(first.value));
   const madeBeforeFirst = made;
-  for await (const event of events) lines.push(eventJson(event));
+  for await (const event of events) lines.push(safeJson(event));
   assert.ok(madeBeforeFirst < made / 4, `${madeBeforeFirst} of ${made} made before the first`);
   assert.deepEqual(lines, linesOf(bytes, bytes.length));
 });
