@@ -3,22 +3,17 @@
  * the decoder throw, never report a bug, and always end with a summary.
  */
 import * as assert from "node:assert/strict";
-import { type DecodeEvent, Decoder, type SummaryEvent } from "../mod.ts";
+import { decodeInChunks } from "./_support/decode.ts";
+import type { DecodeEvent, SummaryEvent } from "../mod.ts";
 import { synFlood } from "../tools/hostile/captures.ts";
 import { joinParts } from "../tools/hostile/pcap.ts";
 
 const fixture = (name: string) =>
   Deno.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 
-function decodeAll(bytes: Uint8Array, options = {}, chunk = 4093): DecodeEvent[] {
-  const d = new Decoder(options);
-  const events: DecodeEvent[] = [];
-  for (let at = 0; at < bytes.length; at += chunk) {
-    events.push(...d.push(bytes.subarray(at, at + chunk)));
-  }
-  events.push(...d.end());
-  return events;
-}
+/** Pushes of an odd size, so records and messages straddle them. */
+const decodeAll = (bytes: Uint8Array, options = {}, chunk = 4093): DecodeEvent[] =>
+  decodeInChunks(bytes, options, chunk);
 
 function assertSane(events: DecodeEvent[], label: string): SummaryEvent {
   const summary = events.at(-1);

@@ -9,18 +9,9 @@ import { decodeSharded, whyOneJob } from "../../cli/jobs.ts";
 import { decodeSource, openSource } from "../../cli/input.ts";
 import { fixturePath, runCli } from "../_support/cli.ts";
 import { corpus, corpusPresent } from "../_support/corpus.ts";
+import { capturesUnder } from "../_support/decode.ts";
 
 const root = new URL("../../fixtures/", import.meta.url);
-
-function captures(dir: URL): string[] {
-  const found: string[] = [];
-  for (const entry of Deno.readDirSync(dir)) {
-    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
-    if (entry.isDirectory) found.push(...captures(url));
-    else if (/\.(pcap|pcapng|cap)$/.test(entry.name)) found.push(url.pathname);
-  }
-  return found.sort();
-}
 
 /** Per-capture SMB2 decompression allowance: differs by design, flagged (tests/shard/merge_test.ts). */
 const FLAGGED = new Set([
@@ -39,7 +30,7 @@ async function collect(run: (sink: (e: DecodeEvent[]) => void) => Promise<void>)
 // Every fixture goes through the merger in tests/shard/merge_test.ts; through the workers, one
 // capture in four (a worker costs its start-up: all of them took 90 s here).
 Deno.test("decodeSharded in 2 and 3 workers equals decodeSource (a quarter of the fixtures)", async () => {
-  for (const [i, path] of captures(root).entries()) {
+  for (const [i, path] of capturesUnder(root).filter((p) => !p.endsWith(".gz")).entries()) {
     const name = path.slice(root.pathname.length);
     if (i % 4 !== 0 && !name.startsWith("detect/")) continue;
     if (FLAGGED.has(name) || whyOneJob(path, { extract: false }) !== undefined) continue;

@@ -1,19 +1,13 @@
 /** Test-only: one decoder, and N shard decoders merged, over the same chunks. */
 import { type DecodeEvent, Decoder, type DecoderOptions, ShardMerger } from "../../mod.ts";
+import { decodeInChunks } from "../_support/decode.ts";
 
 /** The CLI's read size, so batches end where the CLI's do. */
 export const CHUNK = 1 << 16;
 
 /** Events of one decoder, pushed in `chunk`-byte pieces. */
-export function decodeWhole(bytes: Uint8Array, options: DecoderOptions = {}, chunk = CHUNK) {
-  const d = new Decoder(options);
-  const events: DecodeEvent[] = [];
-  for (let at = 0; at < bytes.length; at += chunk) {
-    events.push(...d.push(bytes.subarray(at, at + chunk)));
-  }
-  events.push(...d.end());
-  return events;
-}
+export const decodeWhole = (bytes: Uint8Array, options: DecoderOptions = {}, chunk = CHUNK) =>
+  decodeInChunks(bytes, options, chunk);
 
 /** Events of `count` shard decoders, merged as they go (each pull after every chunk). */
 export function decodeSharded(

@@ -6,19 +6,10 @@
 import * as assert from "node:assert/strict";
 import { Decoder, ShardMerger } from "../../mod.ts";
 import { corpus, corpusPresent } from "../_support/corpus.ts";
+import { capturesUnder } from "../_support/decode.ts";
 import { decodeSharded, decodeWhole, lines } from "./_decode.ts";
 
 const root = new URL("../../fixtures/", import.meta.url);
-
-function captures(dir: URL): string[] {
-  const found: string[] = [];
-  for (const entry of Deno.readDirSync(dir)) {
-    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
-    if (entry.isDirectory) found.push(...captures(url));
-    else if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(entry.name)) found.push(url.pathname);
-  }
-  return found.sort();
-}
 
 /**
  * Captures whose sharded result differs, and why (README, "Sharding"): the
@@ -30,7 +21,7 @@ const PER_SHARD_CAP: Record<string, string[]> = {
   "hostile/compression_pattern_bomb.pcap": ["maxDecompressionRatio"],
 };
 
-for (const path of captures(root)) {
+for (const path of capturesUnder(root)) {
   const name = path.slice(root.pathname.length);
   Deno.test(`ShardMerger over 2 and 3 shards equals one decoder: ${name}`, () => {
     const bytes = Deno.readFileSync(path);

@@ -5,6 +5,7 @@
  * fixtures/smb/make.sh recorded (its expected.json), not our decoder's.
  */
 import * as assert from "node:assert/strict";
+import { decodeInChunks } from "../_support/decode.ts";
 import { createHash } from "node:crypto";
 import { Decoder, type DecoderOptions } from "../../lib/decoder.ts";
 import type { DecodeEvent } from "../../lib/events.ts";
@@ -70,14 +71,7 @@ function sha256(bytes: Uint8Array): string {
 
 /** Decodes a fixture pushed in chunks of `chunk` bytes. */
 function run(name: string, options: DecoderOptions, chunk = 1 << 20): DecodeEvent[] {
-  const bytes = Deno.readFileSync(new URL(`${name}.pcap`, FIXTURES));
-  const decoder = new Decoder(options);
-  const events: DecodeEvent[] = [];
-  for (let at = 0; at < bytes.length; at += chunk) {
-    events.push(...decoder.push(bytes.subarray(at, at + chunk)));
-  }
-  events.push(...decoder.end());
-  return events;
+  return decodeInChunks(Deno.readFileSync(new URL(`${name}.pcap`, FIXTURES)), options, chunk);
 }
 
 /** The one open of a file name whose `kind` data a consumer saw. */
