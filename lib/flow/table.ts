@@ -121,31 +121,23 @@ export class FlowTable {
 
   /** One IP datagram from the network layer. */
   packet(p: IpPacket): void {
-    const ts = p.frame.ts;
-    if (ts > this.#now) {
-      this.#now = ts;
-      if (ts >= this.#nextSweep) {
-        this.#sweepFrame = p.frame.index;
-        this.#sweep(ts);
-        this.order?.packet();
-      }
-    }
+    if (this.tick(p.frame.ts, p.frame.index)) this.order?.packet();
     if (p.protocol === 6) this.#tcpPacket(p);
     else if (p.protocol === 17) this.#udpPacket(p);
   }
 
   /**
-   * The capture time of a packet that another decoder handles (a sharded
-   * decode): idle connections time out exactly as when every packet comes here.
+   * The capture time of a packet, this table's or one that another decoder
+   * handles (a sharded decode), so idle connections time out exactly as when
+   * every packet comes here. Returns whether it ran an idle sweep.
    */
-  tick(ts: number, frame: number): void {
-    if (ts > this.#now) {
-      this.#now = ts;
-      if (ts >= this.#nextSweep) {
-        this.#sweepFrame = frame;
-        this.#sweep(ts);
-      }
-    }
+  tick(ts: number, frame: number): boolean {
+    if (ts <= this.#now) return false;
+    this.#now = ts;
+    if (ts < this.#nextSweep) return false;
+    this.#sweepFrame = frame;
+    this.#sweep(ts);
+    return true;
   }
 
   /** Close every connection still open, in order of id. */
