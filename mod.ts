@@ -42,6 +42,7 @@
  * @module
  */
 export { Decoder, type DecoderHooks, type DecoderOptions } from "./lib/decoder.ts";
+export { ciphersLoaded, loadCiphers } from "./lib/crypto/aes.ts";
 export type { EventWatcher } from "./lib/registry.ts";
 export type {
   KeyOptions,

@@ -3,7 +3,7 @@
  * @module
  */
 import { isGzip } from "../lib/capture/sniff.ts";
-import { decode, type DecodeEvent, Decoder, type DecoderOptions } from "../mod.ts";
+import { decode, type DecodeEvent, Decoder, type DecoderOptions, loadCiphers } from "../mod.ts";
 
 /**
  * Bytes per read, into one reused buffer (fresh buffers per read page-fault).
@@ -56,6 +56,7 @@ export async function decodeSource(
   onEvents: EventSink,
   onBytes?: (n: number) => void,
 ): Promise<void> {
+  if (options.keys !== undefined) await loadCiphers();
   const buffer = new Uint8Array(READ_SIZE);
   // A file read synchronously costs a third of an async read of the same size.
   const readSync = source.readSync?.bind(source);

@@ -7,7 +7,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { Decoder, type DecoderOptions } from "../mod.ts";
+import { Decoder, type DecoderOptions, loadCiphers } from "../mod.ts";
 import { READ_SIZE } from "./input.ts";
 import { nativeDigester } from "./native_hashes.ts";
 
@@ -44,6 +44,7 @@ function post(msg: FromWorker): void {
 }
 
 async function run(job: ToWorker & { kind: "start" }): Promise<void> {
+  if (job.options.keys !== undefined) await loadCiphers();
   const decoder = new Decoder({
     ...job.options,
     files: { ...job.options.files, hasher: nativeDigester },

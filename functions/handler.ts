@@ -14,7 +14,13 @@
  * @module
  */
 import { MAX_SHARDS, parseShard } from "../lib/shard/hash.ts";
-import { Decoder, type DecoderOptions, EVENT_TYPES as ALL_EVENT_TYPES } from "../mod.ts";
+import { Keyring } from "../lib/auth/keyring.ts";
+import {
+  Decoder,
+  type DecoderOptions,
+  EVENT_TYPES as ALL_EVENT_TYPES,
+  loadCiphers,
+} from "../mod.ts";
 import { decodeResponse, errorResponse, jsonResponse } from "./decode.ts";
 import { DEFAULT_HANDLER_LIMITS, type HandlerLimits, LIMIT_ENV } from "./limits.ts";
 import { multipartBoundary } from "./multipart.ts";
@@ -98,7 +104,11 @@ export function createHandler(options: HandlerOptions = {}): FetchHandler {
     }
     limits[key] = value;
   }
-  new Decoder(decoder); // a bad decoder option throws here, at start-up, not per request
+  // A bad decoder option throws here, at start-up, not per request. The secrets are checked
+  // apart: the AES code they need is loaded by the first request that can use it.
+  const { keys, ...keyless } = decoder;
+  new Decoder(keyless);
+  if (keys !== undefined) new Keyring(keys);
   return {
     async fetch(request: Request): Promise<Response> {
       try {
@@ -247,6 +257,8 @@ async function decodeRequest(
       return errorResponse(400, "no_file", "multipart/form-data without a boundary", CORS);
     }
   }
+  // Secrets come in form fields (or in the embedder's options): only then is AES worth loading.
+  if (boundary !== undefined || decoder.keys !== undefined) await loadCiphers();
   return await decodeResponse({
     started,
     body: source?.stream ?? request.body,

@@ -22,6 +22,7 @@ import { SmbTally } from "./tally.ts";
 import { FileTracker } from "./files/tracker.ts";
 import { TranscriptCollector } from "./files/transcript.ts";
 import type { ContentSink } from "./files/sink.ts";
+import { ciphersLoaded } from "./crypto/aes.ts";
 import type { FileDigesterFactory } from "./crypto/hashes.ts";
 import type { DcerpcContext } from "./dcerpc/association.ts";
 import { EndpointMap } from "./dcerpc/endpoint_map.ts";
@@ -71,7 +72,9 @@ export interface DecoderOptions extends LimitOptions, GroupedLimitOptions {
   /**
    * Secrets for SMB3 decryption, SMB2/3 signature checks and NTLM password
    * checks (passwords, NT hashes, session keys), and the hash export switch.
-   * Checked when the decoder is made; never copied into events.
+   * Checked when the decoder is made; never copied into events. The AES code
+   * they need is loaded on demand: `await loadCiphers()` before making a
+   * decoder with secrets (`decode()` does it; the constructor throws otherwise).
    */
   keys?: KeyOptions;
   /**
@@ -192,6 +195,12 @@ export class Decoder {
         0,
       ));
     const keyring = options.keys === undefined ? undefined : new Keyring(options.keys);
+    if (keyring !== undefined && !keyring.empty && !ciphersLoaded()) {
+      throw new Error(
+        "Cannot create decoder: keys need the AES code, which loads asynchronously; " +
+          "await loadCiphers() first (decode() does)",
+      );
+    }
     const dcerpc: DcerpcContext = {
       keyring,
       out: this.#out,

@@ -4,6 +4,7 @@
  * packets.
  * @module
  */
+import { loadCiphers } from "./crypto/aes.ts";
 import { isGzip } from "./capture/sniff.ts";
 import { Decoder, type DecoderHooks } from "./decoder.ts";
 import type { DecodeEvent } from "./events.ts";
@@ -133,7 +134,8 @@ export class DecodeStream implements ReadableWritablePair<DecodeEvent[], Uint8Ar
 
   /**
    * Create the transform for one capture.
-   * @param options decoder caps; see {@link DecoderOptions}.
+   * @param options decoder caps; see {@link DecoderOptions} (with `keys`,
+   *   `await loadCiphers()` first).
    * @param hooks optional callbacks, e.g. a tap on reassembled streams.
    */
   constructor(options?: DecoderOptions, hooks?: DecoderHooks) {
@@ -189,6 +191,7 @@ export async function* decode(
   input: CaptureInput,
   options?: DecoderOptions,
 ): AsyncGenerator<DecodeEvent, void, undefined> {
+  if (options?.keys !== undefined) await loadCiphers();
   const batches = toStream(input).pipeThrough(new DecodeStream(options));
   for await (const batch of batches) yield* batch;
 }

@@ -7,6 +7,9 @@
  */
 import * as assert from "node:assert/strict";
 import { type DecodeEvent, Decoder } from "../mod.ts";
+import { loadCiphers } from "../lib/crypto/aes.ts";
+
+await loadCiphers(); // AES loads on demand (lib/crypto/aes.ts)
 
 const dir = new URL("../fixtures/crypto/", import.meta.url);
 

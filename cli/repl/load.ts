@@ -4,7 +4,13 @@
  * @module
  */
 import { isGzip } from "../../lib/capture/sniff.ts";
-import { type DecodeEvent, Decoder, type DecoderOptions, type KeyOptions } from "../../mod.ts";
+import {
+  type DecodeEvent,
+  Decoder,
+  type DecoderOptions,
+  type KeyOptions,
+  loadCiphers,
+} from "../../mod.ts";
 import { EventSelection, type SelectOptions } from "../../lib/output/select.ts";
 import type { CaptureSource } from "../input.ts";
 import type { CaptureModel } from "./model.ts";
@@ -56,7 +62,10 @@ export async function loadCapture(
   keys?: KeyOptions,
 ): Promise<void> {
   const options: DecoderOptions = { files: { sink: idRecorder(model.fileIds) } };
-  if (keys !== undefined) options.keys = keys;
+  if (keys !== undefined) {
+    options.keys = keys;
+    await loadCiphers();
+  }
   const decoder = new Decoder(options, {
     observe: store.observe,
   });

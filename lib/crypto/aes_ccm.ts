@@ -3,10 +3,11 @@
  * choice in 3.1.1. @noble/ciphers 2.4.0 offers AES-GCM, CTR, ECB, CBC, SIV
  * and CMAC but no CCM, so the mode is assembled here from its raw AES block
  * function and CTR keystream (`unsafe`, pinned with the version): one key
- * expansion per call and no allocation per block.
+ * expansion per call and no allocation per block. AES loads on demand
+ * (`loadCiphers()` in ./aes.ts).
  * @module
  */
-import { unsafe } from "npm:@noble/ciphers@2.4.0/aes.js";
+import { aes } from "./aes.ts";
 import { le32 } from "../bytes/cursor.ts";
 
 /** Nonces from 7 to 13 bytes (the counter field L is 15 − nonce length). */
@@ -27,6 +28,7 @@ class CbcMac {
   #s3 = 0;
   readonly #pending = new Uint8Array(16);
   #pendingLength = 0;
+  readonly #encrypt = aes().unsafe.encrypt;
   constructor(readonly xk: Uint32Array) {}
 
   /** Absorbs `data`; partial blocks wait for the next call or `pad()`. */
@@ -66,7 +68,7 @@ class CbcMac {
 
   // noble's round function takes and returns the block as four little-endian words.
   #block(w0: number, w1: number, w2: number, w3: number): void {
-    const r = unsafe.encrypt(this.xk, this.#s0 ^ w0, this.#s1 ^ w1, this.#s2 ^ w2, this.#s3 ^ w3);
+    const r = this.#encrypt(this.xk, this.#s0 ^ w0, this.#s1 ^ w1, this.#s2 ^ w2, this.#s3 ^ w3);
     this.#s0 = r.s0;
     this.#s1 = r.s1;
     this.#s2 = r.s2;
@@ -143,7 +145,9 @@ export interface CcmSealed {
  * @throws {RangeError} On a key, nonce or tag length CCM does not allow, or a payload too long for the nonce.
  * @example SP 800-38C Appendix C.1
  * ```ts
+ * import { loadCiphers } from "./aes.ts";
  * import { aesCcmSeal } from "./aes_ccm.ts";
+ * await loadCiphers(); // once per process: AES loads on demand
  * const key = new Uint8Array(16).map((_, i) => 0x40 + i);
  * const nonce = new Uint8Array(7).map((_, i) => 0x10 + i);
  * const aad = new Uint8Array(8).map((_, i) => i);
@@ -164,6 +168,7 @@ export function aesCcmSeal(
       `Cannot CCM-encrypt ${plaintext.length} bytes with a ${nonce.length}-byte nonce`,
     );
   }
+  const unsafe = aes().unsafe;
   const xk = unsafe.expandKeyLE(key);
   const mac = cbcMac(xk, nonce, aad, plaintext, tagLength);
   const counter = firstCounter(nonce);
@@ -184,7 +189,9 @@ export function aesCcmSeal(
  * @throws {RangeError} On a key, nonce or tag length CCM does not allow.
  * @example SP 800-38C Appendix C.1, the other way
  * ```ts
+ * import { loadCiphers } from "./aes.ts";
  * import { aesCcmOpen } from "./aes_ccm.ts";
+ * await loadCiphers(); // once per process: AES loads on demand
  * const key = new Uint8Array(16).map((_, i) => 0x40 + i);
  * const nonce = new Uint8Array(7).map((_, i) => 0x10 + i);
  * const aad = new Uint8Array(8).map((_, i) => i);
@@ -202,6 +209,7 @@ export function aesCcmOpen(
 ): Uint8Array | undefined {
   checkParameters(nonce, tag.length);
   if (!fitsCounter(nonce, ciphertext.length)) return undefined;
+  const unsafe = aes().unsafe;
   const xk = unsafe.expandKeyLE(key);
   const counter = firstCounter(nonce);
   const s0 = unsafe.ctrCounter(xk, counter, new Uint8Array(16)); // E(A0); counter → A1

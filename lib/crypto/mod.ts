@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+export { ciphersLoaded, loadCiphers } from "./aes.ts";
 export {
   ContentHasher,
   type FileDigester,

@@ -2,10 +2,10 @@
  * SMB2/3 message signatures ([MS-SMB2] 3.1.4.1, 3.1.5.1): HMAC-SHA256 for
  * 2.0.2/2.1, AES-128-CMAC for 3.x, AES-128-GMAC for 3.1.1 connections that
  * negotiated it (SMB2_SIGNING_CAPABILITIES). All from @noble/hashes and
- * @noble/ciphers.
+ * @noble/ciphers (AES loaded on demand: `loadCiphers()` in ./aes.ts).
  * @module
  */
-import { cmac, gcm } from "npm:@noble/ciphers@2.4.0/aes.js";
+import { aes } from "./aes.ts";
 import { hmac } from "npm:@noble/hashes@2.4.0/hmac.js";
 import { sha256 } from "npm:@noble/hashes@2.4.0/sha2.js";
 
@@ -46,13 +46,13 @@ function computeSignature(
       return hmac.create(sha256, key).update(head).update(ZERO_SIGNATURE).update(body).digest()
         .subarray(0, 16);
     case "AES-CMAC":
-      return cmac.create(key).update(head).update(ZERO_SIGNATURE).update(body).digest();
+      return aes().cmac.create(key).update(head).update(ZERO_SIGNATURE).update(body).digest();
     case "AES-GMAC": {
       // GMAC is GCM with the message as AAD and nothing to encrypt ([RFC 4543]);
       // noble takes the AAD whole, so this one copies the message.
       const aad = message.slice();
       aad.fill(0, SIGNATURE, HEADER_SIZE);
-      return gcm(key, gmacNonce(message), aad).encrypt(new Uint8Array(0));
+      return aes().gcm(key, gmacNonce(message), aad).encrypt(new Uint8Array(0));
     }
   }
 }
@@ -67,7 +67,9 @@ function computeSignature(
  * @returns false also for a message shorter than its header. Never throws on the message.
  * @example
  * ```ts
+ * import { loadCiphers } from "./aes.ts";
  * import { signSmb2, verifySmb2Signature } from "./smb2_signing.ts";
+ * await loadCiphers(); // once per process: AES loads on demand
  * const key = new Uint8Array(16).fill(1);
  * const message = new Uint8Array(72);
  * message.set([0xfe, 0x53, 0x4d, 0x42]);

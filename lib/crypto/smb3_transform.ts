@@ -1,10 +1,10 @@
 /**
  * Decrypting and building SMB2 TRANSFORM messages ([MS-SMB2] 2.2.41,
  * 3.1.4.3, 3.2.5.1.1.1): AES-CCM from ./aes_ccm.ts, AES-GCM from
- * @noble/ciphers.
+ * @noble/ciphers (loaded on demand: `loadCiphers()` in ./aes.ts).
  * @module
  */
-import { gcm } from "npm:@noble/ciphers@2.4.0/aes.js";
+import { aes } from "./aes.ts";
 import { le32 } from "../bytes/cursor.ts";
 import { aesCcmOpen, aesCcmSeal } from "./aes_ccm.ts";
 
@@ -71,7 +71,7 @@ export function decryptTransform(
   sealed.set(ciphertext);
   sealed.set(tag, size);
   try {
-    return gcm(key, nonce, aad).decrypt(sealed);
+    return aes().gcm(key, nonce, aad).decrypt(sealed);
   } catch {
     return undefined;
   }
@@ -91,7 +91,9 @@ export function decryptTransform(
  * @throws {RangeError} On a key length that does not suit the cipher or a nonce over 16 bytes.
  * @example
  * ```ts
+ * import { loadCiphers } from "./aes.ts";
  * import { decryptTransform, encryptTransform } from "./smb3_transform.ts";
+ * await loadCiphers(); // once per process: AES loads on demand
  * const key = new Uint8Array(16).fill(7);
  * const sealed = encryptTransform("AES-128-CCM", key, new Uint8Array([0xfe, 0x53, 0x4d, 0x42]), new Uint8Array(11), 1n);
  * decryptTransform("AES-128-CCM", key, sealed); // Uint8Array [0xfe, 0x53, 0x4d, 0x42]
@@ -123,7 +125,7 @@ export function encryptTransform(
     message.set(ciphertext, TRANSFORM_HEADER_SIZE);
     message.set(tag, SIGNATURE);
   } else {
-    const sealed = gcm(key, cipherNonce, aad).encrypt(plaintext);
+    const sealed = aes().gcm(key, cipherNonce, aad).encrypt(plaintext);
     message.set(sealed.subarray(0, plaintext.length), TRANSFORM_HEADER_SIZE);
     message.set(sealed.subarray(plaintext.length), SIGNATURE);
   }

@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
 import { aesCcmOpen, aesCcmSeal } from "../../lib/crypto/aes_ccm.ts";
 import { hex, unhex } from "./_hex.ts";
+import { loadCiphers } from "../../lib/crypto/aes.ts";
+
+await loadCiphers(); // AES loads on demand (lib/crypto/aes.ts)
 
 interface CcmVector {
   source: string;

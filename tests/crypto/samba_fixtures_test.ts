@@ -20,6 +20,9 @@ import { decryptTransform, type Smb3Cipher } from "../../lib/crypto/smb3_transfo
 import { smb2CommandName } from "../../lib/smb/smb2/commands.ts";
 import { ascii, hex } from "./_hex.ts";
 import { type NbssMessage, nbssMessages, smb2Messages } from "./_pcap.ts";
+import { loadCiphers } from "../../lib/crypto/aes.ts";
+
+await loadCiphers(); // AES loads on demand (lib/crypto/aes.ts)
 
 interface Expected {
   auth: { user: string; domain: string; password: string };

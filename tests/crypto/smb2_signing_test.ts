@@ -12,6 +12,9 @@ import {
   verifySmb2Signature,
 } from "../../lib/crypto/smb2_signing.ts";
 import { hex } from "./_hex.ts";
+import { loadCiphers } from "../../lib/crypto/aes.ts";
+
+await loadCiphers(); // AES loads on demand (lib/crypto/aes.ts)
 
 /** An SMB2 header (+ body) with the given command, flags and MessageId, and junk in its Signature field. */
 function smb2Message(

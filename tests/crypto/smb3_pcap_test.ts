@@ -16,6 +16,9 @@ import { decryptTransform } from "../../lib/crypto/smb3_transform.ts";
 import { corpus, corpusPresent } from "../_support/corpus.ts";
 import { hex, unhex } from "./_hex.ts";
 import { nbssMessages } from "./_pcap.ts";
+import { loadCiphers } from "../../lib/crypto/aes.ts";
+
+await loadCiphers(); // AES loads on demand (lib/crypto/aes.ts)
 
 if (!corpusPresent) {
   console.log("smb3.pcap decryption: skipped: ../shared/pcaps/public is not here");

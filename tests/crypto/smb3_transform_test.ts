@@ -12,6 +12,9 @@ import {
   type Smb3Cipher,
 } from "../../lib/crypto/smb3_transform.ts";
 import { hex, unhex } from "./_hex.ts";
+import { loadCiphers } from "../../lib/crypto/aes.ts";
+
+await loadCiphers(); // AES loads on demand (lib/crypto/aes.ts)
 
 // SMB 3.0: SessionKey B4546771B515F766A86735532DD6C4F0, SessionId 0x8e40014000011.
 const KEY_30_C2S = unhex("261B72350558F2E9DCF613070383EDBF");

@@ -12,6 +12,9 @@ import { decode, type DecodeEvent, type FileEvent } from "../../../mod.ts";
 import { decryptTransform, encryptTransform } from "../../../lib/crypto/smb3_transform.ts";
 import { data, HANDSHAKE, tcpConnection } from "../../_support/pcap_writer.ts";
 import { nbssMessages } from "./_capture.ts";
+import { loadCiphers } from "../../../lib/crypto/aes.ts";
+
+await loadCiphers(); // AES loads on demand (lib/crypto/aes.ts)
 
 const FIXTURE = new URL("../../../fixtures/smb/smb3_encrypted.pcap", import.meta.url);
 const expected = JSON.parse(
