@@ -12,7 +12,7 @@ import { type DecodeEvent, type DecoderOptions, type DetectOptions, EVENT_TYPES 
 import { DocumentBuilder, documentText } from "../lib/output/document.ts";
 import { DocumentSpool } from "./document_spool.ts";
 import { encodeJsonText, safeJson } from "../lib/output/sanitize.ts";
-import { nativeDigester } from "./native_hashes.ts";
+import { Md5Thread } from "./threaded_hashes.ts";
 import { formatBytes } from "../lib/output/text.ts";
 import { TextStream } from "../lib/output/text_stream.ts";
 import { FolderSink } from "./extract.ts";
@@ -421,6 +421,8 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   // Alert lines stand out on a terminal; a file or pipe gets them plain.
   const color = cmd.format === "text" && stdoutWantsColor();
   let sink: FolderSink | undefined;
+  // MD5 of carved files on a second thread (the slowest digest; SHA-1 and SHA-256 stay here).
+  const md5 = new Md5Thread();
   let hashes: HashExport | undefined;
   let zeek: ZeekFolder | undefined;
   let parquet: ParquetSink | undefined;
@@ -440,7 +442,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       detect: { enabled: cmd.alerts, ...cmd.detect },
       files: {
         hashes: cmd.hashes,
-        hasher: nativeDigester,
+        hasher: md5.digester,
         ...(sink === undefined ? {} : { sink }),
       },
       ...(cmd.keys === undefined ? {} : { keys: cmd.keys }),
@@ -522,6 +524,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       }
       out.line("");
     }
+    md5.close();
     await out.close();
     spool?.close();
     hashes?.close();
@@ -544,6 +547,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       );
     }
   } catch (e) {
+    md5.close();
     spool?.close();
     sink?.close();
     hashes?.close();

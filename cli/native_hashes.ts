@@ -9,52 +9,72 @@ import { createHash, type Hash } from "node:crypto";
 import type { FileDigester, FileHashes } from "../mod.ts";
 
 /** Bytes gathered before they go to the three digests at once. */
-const STAGE_BYTES = 65_536;
+export const STAGE_BYTES = 65_536;
 
 /**
- * One file's three native digests, fed in order. Pieces are mostly one TCP
- * segment of file data (1448 bytes): each call into OpenSSL costs more than
- * hashing such a piece, so pieces are gathered into 64 KiB first.
+ * Gathers small pieces into `size` bytes before handing them on (each call
+ * into OpenSSL costs more than hashing a 1448-byte piece); a piece of `size`
+ * or more goes on at once. Pieces handed on are views, valid during the call.
+ */
+export class Stage {
+  #buffer: Uint8Array | undefined;
+  #length = 0;
+
+  constructor(readonly size: number, readonly onPiece: (bytes: Uint8Array) => void) {}
+
+  /** The next bytes (a view; copied or handed on before returning). */
+  update(bytes: Uint8Array): void {
+    if (this.#length + bytes.length > this.size) this.flush();
+    if (bytes.length >= this.size) {
+      this.onPiece(bytes);
+      return;
+    }
+    this.#buffer ??= new Uint8Array(this.size);
+    this.#buffer.set(bytes, this.#length);
+    this.#length += bytes.length;
+  }
+
+  /** The bytes gathered and not handed on yet. */
+  get held(): Uint8Array {
+    return this.#buffer?.subarray(0, this.#length) ?? new Uint8Array(0);
+  }
+
+  /** Hand on what was gathered. */
+  flush(): void {
+    if (this.#length === 0) return;
+    const bytes = this.#buffer!.subarray(0, this.#length);
+    this.#length = 0;
+    this.onPiece(bytes);
+  }
+}
+
+/**
+ * One file's three native digests, fed in order, pieces gathered into 64 KiB
+ * first ({@link Stage}).
  */
 export class NativeDigester implements FileDigester {
   readonly #md5: Hash = createHash("md5");
   readonly #sha1: Hash = createHash("sha1");
   readonly #sha256: Hash = createHash("sha256");
-  #stage: Uint8Array | undefined;
-  #staged = 0;
+  readonly #stage = new Stage(STAGE_BYTES, (bytes) => {
+    this.#md5.update(bytes);
+    this.#sha1.update(bytes);
+    this.#sha256.update(bytes);
+  });
 
   /** Feed the next bytes (a view; copied or hashed before returning). */
   update(bytes: Uint8Array): void {
-    if (this.#staged + bytes.length > STAGE_BYTES) this.#drain();
-    if (bytes.length >= STAGE_BYTES) {
-      this.#hash(bytes);
-      return;
-    }
-    this.#stage ??= new Uint8Array(STAGE_BYTES);
-    this.#stage.set(bytes, this.#staged);
-    this.#staged += bytes.length;
+    this.#stage.update(bytes);
   }
 
   /** The hex digests; the digester is spent afterwards. */
   digest(): FileHashes {
-    this.#drain();
+    this.#stage.flush();
     return {
       md5: this.#md5.digest("hex"),
       sha1: this.#sha1.digest("hex"),
       sha256: this.#sha256.digest("hex"),
     };
-  }
-
-  #drain(): void {
-    if (this.#staged === 0) return;
-    this.#hash(this.#stage!.subarray(0, this.#staged));
-    this.#staged = 0;
-  }
-
-  #hash(bytes: Uint8Array): void {
-    this.#md5.update(bytes);
-    this.#sha1.update(bytes);
-    this.#sha256.update(bytes);
   }
 }
 
