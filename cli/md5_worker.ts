@@ -31,6 +31,10 @@ self.onmessage = (m: MessageEvent<Md5Message>) => {
     Atomics.notify(control, consumed);
     return;
   }
+  if (msg.kind === "drop") {
+    open.delete(msg.slot);
+    return;
+  }
   const hash = open.get(msg.slot) ?? createHash("md5");
   open.delete(msg.slot);
   ascii.encodeInto(hash.digest("hex"), digests.subarray(msg.slot * 32, msg.slot * 32 + 32));

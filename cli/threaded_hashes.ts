@@ -16,8 +16,8 @@
  * the main thread then blocks (`Atomics.wait`) until the worker has written it
  * into the file's shared slot. Memory is fixed: the worker, the ring, and one
  * 64 KiB stage per open file, as
- * with `NativeDigester`. A file dropped undigested keeps its slot; once all 256
- * are kept, later files hash here, correctly, as before.
+ * with `NativeDigester`. A file whose hashing stops is discarded, which frees
+ * its slot; with all 256 slots taken, more files hash here, as before.
  * @module
  */
 import { createHash, type Hash } from "node:crypto";
@@ -48,7 +48,8 @@ export const RESULT_READY = 2;
 export type Md5Message =
   | { kind: "init"; shared: SharedArrayBuffer; ring: SharedArrayBuffer }
   | { kind: "piece"; slot: number; at: number; length: number }
-  | { kind: "end"; slot: number };
+  | { kind: "end"; slot: number }
+  | { kind: "drop"; slot: number };
 
 /**
  * The shared memory of the MD5 thread: one state per slot, the bytes the
@@ -155,6 +156,18 @@ export class Md5Thread {
     return this.#worker !== undefined;
   }
 
+  /** Forget `slot`'s file (its digest will not be asked for); the slot is free again. */
+  discard(slot: number): void {
+    const drop: Md5Message = { kind: "drop", slot };
+    this.#worker!.postMessage(drop);
+    this.#free.push(slot);
+  }
+
+  /** Slots taken by files now. */
+  get slotsInUse(): number {
+    return SLOTS - this.#free.length;
+  }
+
   /** End the worker (the process would otherwise wait for it). */
   close(): void {
     this.#worker?.terminate();
@@ -214,6 +227,12 @@ class ThreadedDigester implements FileDigester {
       md5 = this.#slot !== undefined ? this.thread.finish(this.#slot) : this.#md5!.digest("hex");
     }
     return { md5, sha1: this.#sha1.digest("hex"), sha256: this.#sha256.digest("hex") };
+  }
+
+  /** The digests will not be asked for: the worker forgets the file. */
+  discard(): void {
+    if (this.#slot !== undefined) this.thread.discard(this.#slot);
+    this.#slot = undefined;
   }
 
   /** The next piece of the file (a view, used before returning). */

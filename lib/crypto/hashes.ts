@@ -30,6 +30,11 @@ export interface FileDigester {
   update(bytes: Uint8Array): void;
   /** The digests of everything fed; the digester is spent afterwards. */
   digest(): FileHashes;
+  /**
+   * The digests will not be asked for (the file's hashing stopped or began
+   * again): free what the digester holds, e.g. a worker's slot. Optional.
+   */
+  discard?(): void;
 }
 
 /** Makes a fresh {@link FileDigester} per file. */

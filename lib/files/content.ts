@@ -130,6 +130,7 @@ export class FileContent {
     if (this.#restart) {
       // Read-modify-write from the start: the digests follow what the file became.
       this.#restart = false;
+      this.#hasher.discard?.();
       this.#hasher = this.newHasher();
       this.#hashedTo = 0;
     }
@@ -269,6 +270,7 @@ export class FileContent {
 
   #stop(why: string): void {
     if (this.hashStopped === undefined) this.hashStopped = why;
+    this.#hasher?.discard?.();
     this.#hasher = undefined;
     this.#dropHeld();
   }
@@ -289,6 +291,13 @@ export class FileContent {
     this.#prints.clear();
     this.#hasher = undefined;
     if (hasher === undefined) return undefined;
+    const hashes = this.#digestOf(hasher, size);
+    if (hashes === undefined) hasher.discard?.();
+    return hashes;
+  }
+
+  /** The digests when every byte of `[0, size)` went into `hasher` once; else undefined and why. */
+  #digestOf(hasher: FileDigester, size: number | undefined): FileHashes | undefined {
     if (this.#unsettled) {
       this.hashStopped = "bytes seen twice came back different";
       return undefined;

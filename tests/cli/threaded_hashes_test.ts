@@ -102,3 +102,23 @@ Deno.test("threaded digests: large files hash here until the allowance is used u
     thread.close();
   }
 });
+
+Deno.test("threaded digests: a discarded file frees its slot for the next", () => {
+  const thread = new Md5Thread(0);
+  try {
+    const file = content(100_000, 11);
+    for (let i = 0; i < SLOTS + 44; i++) {
+      const d = thread.digester();
+      d.update(file);
+      d.discard?.();
+    }
+    assertEquals(thread.slotsInUse, 0);
+    const d = thread.digester();
+    d.update(file);
+    assertEquals(thread.slotsInUse, 1); // past its stage: in the worker, not here
+    assertEquals(d.digest(), expected(file));
+    assertEquals(thread.slotsInUse, 0);
+  } finally {
+    thread.close();
+  }
+});

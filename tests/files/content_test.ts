@@ -141,3 +141,41 @@ Deno.test("content at offsets past 2^53 is not followed, and neither comparing n
   assert.match(c.hashStopped ?? "", /past 2\^53 bytes/);
   assert.equal(c.coverage.covered, 10);
 });
+
+Deno.test("content: a digester whose digests will not be asked for is discarded, once", () => {
+  const log: string[] = [];
+  let made = 0;
+  const factory = () => {
+    const id = ++made;
+    return {
+      update: () => {},
+      digest: () => {
+        log.push(`digest ${id}`);
+        return { md5: "", sha1: "", sha256: "" };
+      },
+      discard: () => log.push(`discard ${id}`),
+    };
+  };
+  const data = bytes(6_000, 5), other = bytes(6_000, 6);
+  // Digested: never discarded.
+  const done = new FileContent(budget(), true, true, 100, factory);
+  done.add(0, data);
+  done.finish(6_000);
+  // Read-modify-write from offset 0: the first digester is replaced.
+  const rewritten = new FileContent(budget(), true, true, 100, factory);
+  rewritten.add(0, data);
+  rewritten.add(0, other);
+  rewritten.finish(6_000);
+  // Hashing stops (bytes already hashed rewritten elsewhere than from 0).
+  const stopped = new FileContent(budget(), true, true, 100, factory);
+  stopped.add(0, data.subarray(0, 2_000));
+  stopped.add(2_000, data.subarray(2_000, 3_000));
+  stopped.add(2_000, other.subarray(0, 1_000));
+  assert.equal(stopped.hashStopped, "bytes already hashed were rewritten");
+  stopped.finish(3_000);
+  // Ends short of its size.
+  const short = new FileContent(budget(), true, true, 100, factory);
+  short.add(0, data.subarray(0, 3_000));
+  short.finish(6_000);
+  assert.deepEqual(log, ["digest 1", "discard 2", "digest 3", "discard 4", "discard 5"]);
+});
