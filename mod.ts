@@ -65,7 +65,12 @@ export type {
   TransceiveFact,
 } from "./lib/smb/io.ts";
 export type { ContentSink } from "./lib/files/sink.ts";
-export type { FileDigester, FileDigesterFactory, FileHashes } from "./lib/crypto/hashes.ts";
+export type {
+  FileDigester,
+  FileDigesterFactory,
+  FileHashes,
+  FileHint,
+} from "./lib/crypto/hashes.ts";
 export { ExtractionNames, normalisePath, safeComponent } from "./lib/files/path.ts";
 export type {
   ConnectionEnd,

@@ -7,8 +7,10 @@
  * than one 64 KiB stage once the capture has shown 256 MiB of such content, and
  * stays here for smaller files (most documents of office traffic, which need
  * no round trip) and for the large files before (the worker costs about 18 MB,
- * worth it only on captures that are mostly file content; a file hashed here
- * stays here, so a capture of one huge transfer is not helped).
+ * worth it only on captures that are mostly file content). A file whose open
+ * gave a size of 64 MiB or more (a file being read) goes to the worker at
+ * once; otherwise a file hashed here stays here, so one huge upload is not
+ * helped.
  *
  * A file's bytes go through a 1 MiB ring of shared memory (copied in once; the
  * decode waits when the worker is that far behind), with a message per piece
@@ -21,7 +23,7 @@
  * @module
  */
 import { createHash, type Hash } from "node:crypto";
-import type { FileDigester, FileHashes } from "../mod.ts";
+import type { FileDigester, FileHashes, FileHint } from "../mod.ts";
 import { Stage, STAGE_BYTES } from "./native_hashes.ts";
 
 /** Files hashed by the worker at once; further files hash their MD5 here. */
@@ -36,6 +38,8 @@ const MAX_PIECE = RING_BYTES / 4;
  * to it. Captures with little file content never start it.
  */
 export const ENGAGE_AFTER = 256 << 20;
+/** A file whose open gave at least this size goes to the worker at once, whatever came before. */
+export const LARGE_FILE = 64 << 20;
 /** Milliseconds to wait for the worker to start or answer before failing the decode. */
 const WORKER_TIMEOUT_MS = 30_000;
 
@@ -97,15 +101,16 @@ export class Md5Thread {
   constructor(readonly engageAfter: number = ENGAGE_AFTER) {}
 
   /** A fresh digester, for the decoder option `files.hasher`. */
-  readonly digester = (): FileDigester => new ThreadedDigester(this);
+  readonly digester = (hint?: FileHint): FileDigester =>
+    new ThreadedDigester(this, (hint?.size ?? 0) >= LARGE_FILE);
 
   /**
    * A slot for a file past its stage, or undefined when its MD5 stays in this
-   * thread: before {@link ENGAGE_AFTER} bytes of such files were hashed here,
-   * or when every slot is taken.
+   * thread: before {@link ENGAGE_AFTER} bytes of such files were hashed here
+   * (unless the file is known to be `large`), or when every slot is taken.
    */
-  take(): number | undefined {
-    return this.#hereBytes >= this.engageAfter ? this.#free.pop() : undefined;
+  take(large: boolean): number | undefined {
+    return large || this.#hereBytes >= this.engageAfter ? this.#free.pop() : undefined;
   }
 
   /** Count bytes of a large file hashed in this thread. */
@@ -206,7 +211,8 @@ class ThreadedDigester implements FileDigester {
   /** MD5 in this thread, once the file outgrew its stage without a slot. */
   #md5: Hash | undefined;
 
-  constructor(readonly thread: Md5Thread) {}
+  /** @param large the open gave a size of at least {@link LARGE_FILE} */
+  constructor(readonly thread: Md5Thread, readonly large: boolean) {}
 
   /** Feed the next bytes (a view; copied or hashed before returning). */
   update(bytes: Uint8Array): void {
@@ -240,7 +246,7 @@ class ThreadedDigester implements FileDigester {
     this.#sha1.update(bytes);
     this.#sha256.update(bytes);
     if (this.#slot === undefined && this.#md5 === undefined) {
-      this.#slot = this.thread.take();
+      this.#slot = this.thread.take(this.large);
       if (this.#slot === undefined) this.#md5 = createHash("md5");
     }
     if (this.#md5 !== undefined) {

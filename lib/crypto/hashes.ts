@@ -37,8 +37,14 @@ export interface FileDigester {
   discard?(): void;
 }
 
+/** What is known of a file as its hashing begins. */
+export interface FileHint {
+  /** Its size, when the open gave it (a file being read); e.g. to choose where to hash it. */
+  size?: number | undefined;
+}
+
 /** Makes a fresh {@link FileDigester} per file. */
-export type FileDigesterFactory = () => FileDigester;
+export type FileDigesterFactory = (hint?: FileHint) => FileDigester;
 
 /** MD5, SHA-1 and SHA-256 of bytes fed in order. */
 export class ContentHasher implements FileDigester {

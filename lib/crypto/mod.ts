@@ -17,6 +17,7 @@ export {
   type FileDigester,
   type FileDigesterFactory,
   type FileHashes,
+  type FileHint,
 } from "./hashes.ts";
 export {
   desl,

@@ -88,6 +88,7 @@ export class FileContent {
    * @param compare fingerprint pieces so a byte seen twice can be compared
    *   (costs a pass over every byte: only worth it when hashing or carving)
    * @param newHasher makes the digester (the pure-JS one unless a front end gives a native one)
+   * @param size the file's size when its open gave it, told to `newHasher`
    */
   constructor(
     readonly budget: ContentBudget,
@@ -95,9 +96,10 @@ export class FileContent {
     readonly compare: boolean,
     maxRanges: number,
     readonly newHasher: FileDigesterFactory = () => new ContentHasher(),
+    readonly size?: number,
   ) {
     this.coverage = new RangeSet(maxRanges);
-    this.#hasher = hashing ? newHasher() : undefined;
+    this.#hasher = hashing ? newHasher({ size }) : undefined;
     if (!hashing) this.hashStopped = "hashing is off";
   }
 
@@ -131,7 +133,7 @@ export class FileContent {
       // Read-modify-write from the start: the digests follow what the file became.
       this.#restart = false;
       this.#hasher.discard?.();
-      this.#hasher = this.newHasher();
+      this.#hasher = this.newHasher({ size: this.size });
       this.#hashedTo = 0;
     }
     if (offset <= this.#hashedTo) {

@@ -132,15 +132,17 @@ export class FileTracker {
           t.pipeByContent = true;
           return;
         }
-        const end = fact.offset + fact.data.length;
-        if (write && t.size !== undefined && end > t.size) t.size = end;
+        // The size the open gave (before this write grows it): a hint for the digester.
         t.content ??= new FileContent(
           this.#budget,
           this.options.hashes,
           this.options.hashes || this.options.sink !== undefined,
           this.options.maxFileRanges,
           this.options.hasher,
+          t.size,
         );
+        const end = fact.offset + fact.data.length;
+        if (write && t.size !== undefined && end > t.size) t.size = end;
         t.content.add(fact.offset, fact.data);
         if (this.options.sink !== undefined) {
           t.sunk = true;

@@ -6,7 +6,7 @@
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { ENGAGE_AFTER, Md5Thread, SLOTS } from "../../cli/threaded_hashes.ts";
+import { ENGAGE_AFTER, LARGE_FILE, Md5Thread, SLOTS } from "../../cli/threaded_hashes.ts";
 
 function content(size: number, seed: number): Uint8Array {
   const b = new Uint8Array(size);
@@ -118,6 +118,23 @@ Deno.test("threaded digests: a discarded file frees its slot for the next", () =
     assertEquals(thread.slotsInUse, 1); // past its stage: in the worker, not here
     assertEquals(d.digest(), expected(file));
     assertEquals(thread.slotsInUse, 0);
+  } finally {
+    thread.close();
+  }
+});
+
+Deno.test("threaded digests: a file whose open gave a large size goes to the worker at once", () => {
+  const thread = new Md5Thread(); // the CLI's allowance: small files alone never start the worker
+  try {
+    const file = content(300_000, 5);
+    const small = thread.digester({ size: file.length });
+    small.update(file);
+    assertEquals(thread.started, false);
+    assertEquals(small.digest(), expected(file));
+    const large = thread.digester({ size: LARGE_FILE });
+    large.update(file); // the first 300 KB of a large file
+    assertEquals([thread.started, thread.slotsInUse], [true, 1]);
+    assertEquals(large.digest(), expected(file));
   } finally {
     thread.close();
   }

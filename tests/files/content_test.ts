@@ -179,3 +179,15 @@ Deno.test("content: a digester whose digests will not be asked for is discarded,
   short.finish(6_000);
   assert.deepEqual(log, ["digest 1", "discard 2", "digest 3", "discard 4", "discard 5"]);
 });
+
+Deno.test("content: the size hint reaches every digester, the one after a rewrite too", () => {
+  const hints: (number | undefined)[] = [];
+  const factory = (hint?: { size?: number | undefined }) => {
+    hints.push(hint?.size);
+    return { update: () => {}, digest: () => ({ md5: "", sha1: "", sha256: "" }) };
+  };
+  const c = new FileContent(budget(), true, true, 100, factory, 6_000);
+  c.add(0, bytes(6_000, 5));
+  c.add(0, bytes(6_000, 6)); // read-modify-write from offset 0: a new digester
+  assert.deepEqual(hints, [6_000, 6_000]);
+});

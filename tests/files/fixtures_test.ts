@@ -76,3 +76,20 @@ for (const name of fixtures) {
     }
   });
 }
+
+Deno.test("the digester factory hears each file's size as its open gave it", () => {
+  // fixtures/smb/smb3_bulk.pcap: smbclient puts then gets the 3 MiB bulk.bin. tshark -V: the put's
+  // CREATE response (frame 21) has End Of File 0 (created), the get's (frame 3401) 3145728.
+  const hints: (number | undefined)[] = [];
+  const decoder = new Decoder({
+    files: {
+      hasher: (hint) => {
+        hints.push(hint?.size);
+        return { update() {}, digest: () => ({ md5: "", sha1: "", sha256: "" }) };
+      },
+    },
+  });
+  decoder.push(Deno.readFileSync(new URL("../../fixtures/smb/smb3_bulk.pcap", import.meta.url)));
+  decoder.end();
+  assert.deepEqual(hints, [0, 3_145_728]);
+});
