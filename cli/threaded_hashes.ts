@@ -17,9 +17,9 @@
  * saying where. The decoder asks for a digest synchronously when a file ends;
  * the main thread then blocks (`Atomics.wait`) until the worker has written it
  * into the file's shared slot. Memory is fixed: the worker, the ring, and one
- * 64 KiB stage per open file, as
- * with `NativeDigester`. A file whose hashing stops is discarded, which frees
- * its slot; with all 256 slots taken, more files hash here, as before.
+ * 64 KiB stage per open file, as with `NativeDigester`. A file whose hashing
+ * stops is discarded, which frees its slot; with all 256 slots taken, more
+ * files hash here, as before.
  * @module
  */
 import { createHash, type Hash } from "node:crypto";
@@ -96,6 +96,8 @@ export class Md5Thread {
   readonly #free: number[] = Array.from({ length: SLOTS }, (_, i) => SLOTS - 1 - i);
   /** Bytes copied into the ring so far, modulo 2^32. */
   #written = 0;
+  /** Bytes of large files hashed in this thread so far. */
+  #hereBytes = 0;
 
   /** @param engageAfter bytes of large files hashed here before the worker is used (tests: 0) */
   constructor(readonly engageAfter: number = ENGAGE_AFTER) {}
@@ -117,7 +119,6 @@ export class Md5Thread {
   hashedHere(n: number): void {
     this.#hereBytes += n;
   }
-  #hereBytes = 0;
 
   /** Hand `bytes` (a view, copied before returning) to the worker as the next piece of `slot`. */
   send(slot: number, bytes: Uint8Array): void {
