@@ -523,8 +523,12 @@ async function jsonDocument(
     keep(e) && e.type !== "smb" && !(e.type === "connection" && e.action === "open");
   const budget = new EventBudget(run, maxEvents, listed);
   const add = (events: DecodeEvent[]) => {
-    builder.add(events.filter((e) => e.type === "smb" && keep(e)));
-    builder.add(budget.filter(events));
+    const chosen = new Set(budget.filter(events));
+    // In stream order, SMB messages among the rest: the share tree follows paths as they come,
+    // so an order that depended on how the upload was cut into batches changed it.
+    const ordered = events.filter((e) => chosen.delete(e) || (e.type === "smb" && keep(e)));
+    // What is left is the summary of a stop (too many events), which ends the batch.
+    builder.add([...ordered, ...chosen]);
   };
   try {
     add(first);
