@@ -96,3 +96,44 @@ Deno.test("mod.ts by URL: served as text/html, the module is refused", async () 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("mod.ts by URL: decode() with a session key loads AES on demand and decrypts", async () => {
+  const expected = JSON.parse(
+    Deno.readTextFileSync(new URL("fixtures/smb/smb3_encrypted.expected.json", root)),
+  );
+  const key = expected.sessionKeys[0];
+  const dir = await Deno.makeTempDir();
+  const server = serve("application/typescript; charset=utf-8");
+  try {
+    const host = `127.0.0.1:${server.addr.port}`;
+    Deno.writeTextFileSync(
+      `${dir}/decrypt.ts`,
+      `import { ciphersLoaded, decode } from "http://${host}/smbscope/mod.ts";
+const keys = { sessionKeys: [Deno.args[1]!] };
+const file = await Deno.open(Deno.args[0]!);
+const seen = new Set<string>();
+for await (const e of decode(file.readable, { keys })) {
+  if (e.type === "file" && e.hashes) seen.add(e.path + " " + e.hashes.sha256);
+}
+console.log(ciphersLoaded(), [...seen].sort().join(","));
+`,
+    );
+    const capture = new URL("fixtures/smb/smb3_encrypted.pcap", root).pathname;
+    const r = await run(dir, [
+      `--allow-import=${host}`,
+      "-R",
+      "--reload",
+      "decrypt.ts",
+      capture,
+      `${key.sessionIdWire}:${key.sessionKey}`,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    // The fixture script's sha256sum of the two files it wrote and read, only readable decrypted.
+    const files = (expected.files as { name: string; sha256: string }[])
+      .map((f) => `${f.name} ${f.sha256}`).sort().join(",");
+    assert.equal(r.out.trim(), `true ${files}`);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
