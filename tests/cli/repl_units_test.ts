@@ -111,3 +111,37 @@ Deno.test("stream store: the total cap over all connections is shared and named 
   const n = store.message(8, false, 0);
   assert.ok(!n.kept && /in all/.test(n.reason), JSON.stringify(n));
 });
+
+Deno.test("stream store: 5 000 messages in 1448-byte segments, with gaps, read back byte for byte", () => {
+  const store = new StreamStore();
+  const tap = store.observe(info)!;
+  const nbssLong = (body: number[]) => [0, 0, body.length >> 8, body.length & 0xff, ...body];
+  // Messages of 1-3 000 bytes laid end to end (crossing the 1 MiB chunk limit several times),
+  // sent in TCP-sized segments; every 1 000th message is lost to a gap.
+  const wire: number[] = [];
+  const starts: { at: number; body: number[]; lost: boolean }[] = [];
+  for (let i = 0; i < 5_000; i++) {
+    const body = Array.from({ length: 1 + (i * 7919) % 3_000 }, (_, j) => (i + j) & 0xff);
+    starts.push({ at: wire.length, body, lost: i % 1_000 === 500 });
+    wire.push(...nbssLong(body));
+  }
+  let at = 0;
+  for (const m of starts) {
+    const end = m.at + 4 + m.body.length;
+    if (m.lost) {
+      if (at < m.at) tap.data(true, new Uint8Array(wire.slice(at, m.at)), frame);
+      tap.gap(true, end - m.at, undefined);
+      at = end;
+      continue;
+    }
+    for (; at < end; at = Math.min(end, at + 1448)) {
+      tap.data(true, new Uint8Array(wire.slice(at, Math.min(end, at + 1448))), frame);
+    }
+  }
+  for (const m of starts) {
+    const got = store.message(7, true, m.at);
+    if (m.lost) assert.ok(!got.kept, `message at ${m.at} was lost`);
+    else assert.deepEqual(got.kept && [...got.bytes], nbssLong(m.body), `message at ${m.at}`);
+  }
+  assert.equal(store.streamBytes(7), wire.length);
+});
