@@ -27,9 +27,18 @@ function* pieces(bytes: Uint8Array, sizes: number[]): Generator<Uint8Array> {
   }
 }
 
-Deno.test("threaded digests equal node:crypto's for sizes around the stage", () => {
-  const thread = new Md5Thread(0);
+/** Runs `fn` with an MD5 thread, closed afterwards (its worker would keep the test running). */
+function withThread(engageAfter: number | undefined, fn: (thread: Md5Thread) => void): void {
+  const thread = new Md5Thread(engageAfter);
   try {
+    fn(thread);
+  } finally {
+    thread.close();
+  }
+}
+
+Deno.test("threaded digests equal node:crypto's for sizes around the stage", () => {
+  withThread(0, (thread) => {
     const sizes = [0, 1, 65_535, 65_536, 65_537, (2 << 20) - 1, 2 << 20, (2 << 20) + 1, 5_000_000];
     for (const size of sizes) {
       const bytes = content(size, size);
@@ -39,14 +48,11 @@ Deno.test("threaded digests equal node:crypto's for sizes around the stage", () 
         assertEquals(d.digest(), expected(bytes), `size ${size}, pieces ${split}`);
       }
     }
-  } finally {
-    thread.close();
-  }
+  });
 });
 
 Deno.test("threaded digests: more large files open than slots", () => {
-  const thread = new Md5Thread(0);
-  try {
+  withThread(0, (thread) => {
     const files = Array.from({ length: SLOTS + 20 }, (_, i) => content(200_000 + i * 17, i));
     const digesters = files.map(() => thread.digester());
     // Each file past its stage in turn, all left open: the last 20 find no slot.
@@ -63,14 +69,11 @@ Deno.test("threaded digests: more large files open than slots", () => {
       assertEquals(digesters[i]!.digest(), expected(files[i]!), `file ${i}`);
     }
     more.forEach((f, i) => assertEquals(moreDigesters[i]!.digest(), expected(f), `more ${i}`));
-  } finally {
-    thread.close();
-  }
+  });
 });
 
 Deno.test("threaded digests: a view's bytes may change after update returns", () => {
-  const thread = new Md5Thread(0);
-  try {
+  withThread(0, (thread) => {
     const bytes = content(3_000_000, 7);
     const d = thread.digester();
     const scratch = new Uint8Array(100_000);
@@ -81,15 +84,12 @@ Deno.test("threaded digests: a view's bytes may change after update returns", ()
       scratch.fill(0xee); // the decoder reuses its buffers
     }
     assertEquals(d.digest(), expected(bytes));
-  } finally {
-    thread.close();
-  }
+  });
 });
 
 Deno.test("threaded digests: large files hash here until the allowance is used up", () => {
   assertEquals(ENGAGE_AFTER, 256 << 20); // the CLI's: captures under ~300 MB never start the worker
-  const thread = new Md5Thread(8 << 20);
-  try {
+  withThread(8 << 20, (thread) => {
     const file = content(2 << 20, 3);
     for (let i = 0; i < 6; i++) {
       const d = thread.digester();
@@ -98,14 +98,11 @@ Deno.test("threaded digests: large files hash here until the allowance is used u
       // The first four use up the 8 MiB allowance; the worker takes the fifth on.
       assertEquals(thread.started, i >= 4, `worker after file ${i}`);
     }
-  } finally {
-    thread.close();
-  }
+  });
 });
 
 Deno.test("threaded digests: a discarded file frees its slot for the next", () => {
-  const thread = new Md5Thread(0);
-  try {
+  withThread(0, (thread) => {
     const file = content(100_000, 11);
     for (let i = 0; i < SLOTS + 44; i++) {
       const d = thread.digester();
@@ -118,14 +115,12 @@ Deno.test("threaded digests: a discarded file frees its slot for the next", () =
     assertEquals(thread.slotsInUse, 1); // past its stage: in the worker, not here
     assertEquals(d.digest(), expected(file));
     assertEquals(thread.slotsInUse, 0);
-  } finally {
-    thread.close();
-  }
+  });
 });
 
 Deno.test("threaded digests: a file whose open gave a large size goes to the worker at once", () => {
-  const thread = new Md5Thread(); // the CLI's allowance: small files alone never start the worker
-  try {
+  // The CLI's allowance: small files alone never start the worker.
+  withThread(undefined, (thread) => {
     const file = content(300_000, 5);
     const small = thread.digester({ size: file.length });
     small.update(file);
@@ -135,7 +130,5 @@ Deno.test("threaded digests: a file whose open gave a large size goes to the wor
     large.update(file); // the first 300 KB of a large file
     assertEquals([thread.started, thread.slotsInUse], [true, 1]);
     assertEquals(large.digest(), expected(file));
-  } finally {
-    thread.close();
-  }
+  });
 });
