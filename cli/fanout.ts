@@ -27,7 +27,7 @@ import { DocumentBuilder } from "../lib/output/document.ts";
 import { safeJson } from "../lib/output/sanitize.ts";
 import { detectOptionsFrom, RuleChoiceError } from "./rules.ts";
 
-export const FANOUT_USAGE = `Usage: smbscope fanout --endpoint URL [--endpoint URL…] --shards N
+export const FANOUT_USAGE = `Usage: smbscope fanout --endpoint URL [--endpoint URL\u2026] --shards N
                         (--source URL | FILE) [options]
 
 Decode one capture on function endpoints (functions/, e.g. deno task serve), one
@@ -295,7 +295,7 @@ function said(value: unknown, fallback = ""): string {
   return fallback || JSON.stringify(value);
 }
 
-/** "404 source_not_found: …" from a refused request's answer. */
+/** "404 source_not_found: ..." from a refused request's answer. */
 async function refusal(response: Response): Promise<string> {
   const text = (await response.text().catch(() => "")).trim();
   let body: unknown;
@@ -333,7 +333,7 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
   if (rest !== "") yield rest;
 }
 
-/** `smbscope fanout …`: exit status 0, 1 (a shard failed), 2 (usage). */
+/** `smbscope fanout ...`: exit status 0, 1 (a shard failed), 2 (usage). */
 export async function fanoutMain(args: string[]): Promise<number> {
   let cmd;
   try {

@@ -92,7 +92,7 @@ SMB3 decryption, signature and password checks (secrets never appear in the outp
       --session-key <SESSIONID:HEX>          a session's key (repeatable); SESSIONID decimal
                                              as events print it, 0x-hex, or 16 hex digits
                                              in wire order as Wireshark takes them
-      --keys <file>                 lines "password …", "nt-hash …", "session-key …"
+      --keys <file>                 lines "password \u2026", "nt-hash \u2026", "session-key \u2026"
                                     (keeps secrets off the command line)
       --export-hashes <file>        write NetNTLMv1/v2 logins as hashcat lines
                                     (modes 5500/5600), readable by the owner only
@@ -458,7 +458,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
       if (parquet !== undefined && wanted(event)) parquet.add(event);
       if (eve !== undefined) {
         // Records join events (a request and its answer, a login and its session): all go in,
-        // --types chooses which records come out (smb, rpc → dcerpc, file → fileinfo, alert).
+        // --types chooses which records come out (smb, rpc -> dcerpc, file -> fileinfo, alert).
         let flushing: Promise<void> | undefined;
         for (const record of eve.add(event)) {
           if (cmd.types === undefined || cmd.types.has(EVE_SOURCES[String(record.event_type)]!)) {

@@ -1,6 +1,6 @@
 /**
  * `decode --parquet DIR`: one Parquet file per event type (`smb.parquet`,
- * `file.parquet`…) with the typed columns of lib/output/columns.ts, written
+ * `file.parquet`...) with the typed columns of lib/output/columns.ts, written
  * in row groups as events come, so memory holds one row group per type.
  * The writer is hyparquet-writer (pure JavaScript, MIT): it is imported here
  * only, and this file only when `--parquet` is given.

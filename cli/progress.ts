@@ -54,7 +54,7 @@ export class Progress {
     const columns = terminalColumns();
     let line = `decoding: ${formatBytes(this.#bytes)}${share} at ${rate}`;
     if (this.#note !== "") line += `  extracting ${escapeControl(this.#note)}`;
-    if (line.length > columns - 1) line = line.slice(0, columns - 2) + "…";
+    if (line.length > columns - 1) line = line.slice(0, columns - 2) + "\u2026";
     line = `\r\x1b[K${line}`;
     Deno.stderr.writeSync(this.#encoder.encode(line));
   }

@@ -161,7 +161,7 @@ export interface RuleChoiceText {
   disable?: string | undefined;
   /** `rule.option=N` each. */
   thresholds?: readonly string[] | undefined;
-  /** How the front end names each (`--rules`, `rules=`…), for messages. */
+  /** How the front end names each (`--rules`, `rules=`...), for messages. */
   names: { rules: string; disable: string; threshold: string };
 }
 

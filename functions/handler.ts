@@ -3,9 +3,9 @@
  * same under `deno serve`, Deno Deploy, or any runtime with the standard
  * fetch handler. No `Deno.*` here: limits come in through {@link createHandler}.
  *
- * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,…][&extract=zip][&hashes=0]`
+ * - `POST /decode[?format=json|ndjson][&types=smb,ntlm,...][&extract=zip][&hashes=0]`
  *   `[&host=addr,addr][&port=445,139][&smbOnly=1]`
- *   `[&rules=id,id][&disable=id,id][&threshold=rule.option:N…][&alerts=0]`: the
+ *   `[&rules=id,id][&disable=id,id][&threshold=rule.option:N...][&alerts=0]`: the
  *   capture as the raw body (pcap, pcapng, gzip or not) or as a
  *   `multipart/form-data` file, or `[&source=URL]` with no body: read by the function with
  *   `Range` requests from a host on `sourceHosts`; `extract=zip` answers with the carved files;
@@ -227,7 +227,7 @@ async function decodeRequest(
     return errorResponse(
       400,
       "bad_shard",
-      `shard must be i/N with 0 ≤ i < N ≤ ${MAX_SHARDS}, not ${shardParam}`,
+      `shard must be i/N with 0 \u2264 i < N \u2264 ${MAX_SHARDS}, not ${shardParam}`,
       CORS,
     );
   }
@@ -398,7 +398,7 @@ export function describeApi(limits: HandlerLimits, sourceHosts: readonly string[
           nt_hash: "[DOMAIN\\]USER:HEX (32 hex digits), repeatable",
           session_key: "SESSIONID:HEX, repeatable (SESSIONID decimal, 0x-hex, or 16 hex " +
             "digits in wire order)",
-          keys: "lines 'password …', 'nt-hash …', 'session-key …'",
+          keys: "lines 'password \u2026', 'nt-hash \u2026', 'session-key \u2026'",
           export_hashes: "1: ntlm events carry hashcat lines (hashcat, hashcatMode)",
         },
         query: {
@@ -436,7 +436,7 @@ export function describeApi(limits: HandlerLimits, sourceHosts: readonly string[
           400: "bad query, or a form without a file (no_file); an unknown rule id " +
             "(bad_rules) or threshold (bad_threshold) is named in the message; a malformed " +
             "secret field (bad_keys) is named by field and position, never quoted; gzip data " +
-            'that does not inflate (gzip_corrupt: "gzip data is corrupt: …")',
+            'that does not inflate (gzip_corrupt: "gzip data is corrupt: \u2026")',
           413: "upload over maxBytes (too_large)",
           415: "not a pcap or pcapng capture; the message names what it looks like",
           source: "source=: 400 bad_source (not http(s), a user or password in it, a body " +

@@ -86,7 +86,7 @@ async function answer(
   });
   const response = await handler.fetch(request);
   if (body?.dropped && !req.complete) {
-    // The handler answered without the rest of the upload (413, 415, …): the client may still be
+    // The handler answered without the rest of the upload (413, 415, ...): the client may still be
     // sending it, so the connection ends with this answer rather than carrying the rest as the
     // next request's bytes.
     res.shouldKeepAlive = false;

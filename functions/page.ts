@@ -26,8 +26,8 @@ export const UPLOAD_PAGE = `<!doctype html>
   tr.medium td { background: #fff3d6; }
   tr.critical td:first-child, tr.high td:first-child { color: #a00; font-weight: bold; }
   th { cursor: pointer; user-select: none; }
-  th[aria-sort="ascending"]::after { content: " ▲"; }
-  th[aria-sort="descending"]::after { content: " ▼"; }
+  th[aria-sort="ascending"]::after { content: " \u25B2"; }
+  th[aria-sort="descending"]::after { content: " \u25BC"; }
   td.num { text-align: right; }
 </style>
 </head>
@@ -144,7 +144,7 @@ function pairs(values, max) {
     if (out.length === max) break;
     if (/handle$/i.test(k) || v === null || v === "" || (typeof v === "object" && !Array.isArray(v))) continue;
     const s = Array.isArray(v) ? "[" + v.length + "]" : String(v);
-    out.push(k + "=" + (s.length > 80 ? s.slice(0, 80) + "…" : s));
+    out.push(k + "=" + (s.length > 80 ? s.slice(0, 80) + "\u2026" : s));
   }
   return out.join("  ");
 }
@@ -167,7 +167,7 @@ function rpcOutcome(r) {
 }
 function rpcArguments(r) {
   const args = pairs(r.arguments, 4), results = pairs(r.results, 3);
-  return [args, results && "→ " + results, r.argumentsNote].filter(Boolean).join("\\n");
+  return [args, results && "\u2192 " + results, r.argumentsNote].filter(Boolean).join("\\n");
 }
 
 const SEVERITIES = ["low", "medium", "high", "critical"];
@@ -178,7 +178,7 @@ function render(doc) {
     ["severity", (a) => a.severity.toUpperCase()], ["rule", (a) => a.rule],
     ["title", (a) => a.title], ["message", (a) => a.message], ["user", (a) => a.user],
     ["connection", (a) => (a.evidence.connection === undefined ? "" : "#" + a.evidence.connection + " ") +
-      (a.client ? ep(a.client) + " → " : "") + ep(a.server)],
+      (a.client ? ep(a.client) + " \u2192 " : "") + ep(a.server)],
     ["frames", (a) => a.evidence.frames.join(", ")],
   ], doc.alerts || [], (a) => SEVERITIES.includes(a.severity) ? a.severity : ""));
   const s = doc.summary || {};
@@ -194,7 +194,7 @@ function render(doc) {
     ["NTLM logins (refused)", smb.authentications + " (" + smb.failedAuthentications + ")"],
     ["Kerberos logins (refused)", (smb.kerberosLogins || 0) + " (" + (smb.failedKerberosLogins || 0) + ")"],
     ["DCE/RPC calls (failed)", rpc.filter((r) => r.action === "call").length + " (" + rpc.filter((r) => r.success === false).length + ")"],
-    ["alerts", s.alerts ? s.alerts.count + (s.alerts.count ? " (" + Object.entries(s.alerts.byRule).map(([r, n]) => r + " ×" + n).join(", ") + ")" : "") : 0],
+    ["alerts", s.alerts ? s.alerts.count + (s.alerts.count ? " (" + Object.entries(s.alerts.byRule).map(([r, n]) => r + " \u00D7" + n).join(", ") + ")" : "") : 0],
     ["anomalies", s.anomalies], ["truncated", doc.truncated ? "yes: " + (doc.reason ? doc.reason.message : "") : "no"],
   ];
   results.append(table("summary", "Summary", [["", (r) => r[0]], ["value", (r) => r[1]]], facts));
@@ -216,7 +216,7 @@ function render(doc) {
   }
   const files = (doc.files || []).filter((f) => !f.pipe && !f.directory && (f.bytesSeen > 0 || f.actions.length > 0));
   results.append(table("files", "Files", [
-    ["share", (f) => f.share], ["path", (f) => f.path + (f.renamedTo ? " → " + f.renamedTo : "")],
+    ["share", (f) => f.share], ["path", (f) => f.path + (f.renamedTo ? " \u2192 " + f.renamedTo : "")],
     ["actions", (f) => f.actions.join(", ")], ["size", (f) => bytes(f.size)],
     ["seen", (f) => f.complete ? "complete" : bytes(f.bytesSeen).text + (f.missing ? " (missing " + f.missing.map((r) => r[0] + "-" + r[1]).join(", ") + ")" : "")],
     ["sha256", (f) => f.hashes ? f.hashes.sha256 : f.hashNote], ["user", who],
@@ -266,7 +266,7 @@ function request(file) {
 
 async function upload(file) {
   status.className = "";
-  status.textContent = "decoding " + file.name + " (" + file.size + " bytes)…";
+  status.textContent = "decoding " + file.name + " (" + file.size + " bytes)\u2026";
   download.hidden = true;
   zip.hidden = true;
   current = file;
@@ -294,7 +294,7 @@ async function upload(file) {
 
 zip.addEventListener("click", async () => {
   if (!current) return;
-  status.textContent = "carving " + current.name + "…";
+  status.textContent = "carving " + current.name + "\u2026";
   try {
     const response = await fetch("decode?extract=zip", request(current));
     if (!response.ok) throw new Error(response.status + " " + (await response.text()));

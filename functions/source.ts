@@ -278,7 +278,7 @@ export async function openSource(url: URL, options: SourceOptions): Promise<Rang
         "source_range",
         `the source answered 206 with ${
           response.headers.get("content-range") ?? "no Content-Range"
-        }, not bytes 0-…/size`,
+        }, not bytes 0-\u2026/size`,
       );
     }
     size = range.total;
@@ -396,7 +396,7 @@ function fetchError(e: unknown, url: URL, options: SourceOptions): SourceError {
 
 /**
  * Why a fetch failed: its cause when it has one ("fetch failed" alone says
- * nothing), without the URL the cause quotes ("… for url (URL): …"), whose
+ * nothing), without the URL the cause quotes ("... for url (URL): ..."), whose
  * query may be a signature. A serialised URL holds no "): " (spaces are
  * escaped), so the cut ends at the URL's end.
  */

@@ -86,7 +86,7 @@ export interface DecoderOptions extends LimitOptions, GroupedLimitOptions {
    * {@link ShardMerger}, which turns the shards' streams into what one
    * decoder emits. Detection rules run in the merger, not here, and
    * connection `open` events are always emitted (the merger drops them when
-   * `connectionOpenEvents` is false). `0 ≤ index < count`, else `RangeError`.
+   * `connectionOpenEvents` is false). `0 <= index < count`, else `RangeError`.
    */
   shard?: ShardOption;
 }

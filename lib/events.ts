@@ -81,7 +81,7 @@ export interface AnomalyEvent {
   kind: AnomalyKind;
   /**
    * A stable name for this particular anomaly, like Zeek's weird names
-   * (`smb1_andx_overlap`, `nbss_no_smb`, `tcp_gap`…): `<layer>_<what>`, never
+   * (`smb1_andx_overlap`, `nbss_no_smb`, `tcp_gap`...): `<layer>_<what>`, never
    * reworded; the README lists them. Filter on it, not on `detail`.
    */
   code: string;
@@ -311,7 +311,7 @@ export interface SmbEvent extends Addressed {
   seq?: number;
   /** 1 for SMB1 (0xFF 'SMB'), 2 for SMB2/SMB3 (0xFE 'SMB'). */
   version: 1 | 2;
-  /** The dialect negotiated on this connection, when seen: `NT LM 0.12`, `2.1`, `3.1.1`… */
+  /** The dialect negotiated on this connection, when seen: `NT LM 0.12`, `2.1`, `3.1.1`... */
   dialect?: string;
   /** Command name, e.g. `NT_CREATE_ANDX` or `CREATE`. */
   command: string;
@@ -321,7 +321,7 @@ export interface SmbEvent extends Addressed {
   response: boolean;
   /** Status (responses): the NT status; an SMB1 DOS error's NT equivalent ([MS-CIFS] 2.2.2.4), or class | code << 16 when it has none. */
   status?: number;
-  /** `STATUS_…` name (an SMB1 DOS error's NT equivalent), or the DOS name when it has none. */
+  /** `STATUS_...` name (an SMB1 DOS error's NT equivalent), or the DOS name when it has none. */
   statusName?: string;
   /** SMB1 responses with a DOS-class status: the error as sent, e.g. `ERRDOS/ERRbadfile`. */
   dosError?: string;
@@ -345,13 +345,13 @@ export interface SmbEvent extends Addressed {
   share?: string;
   /** The file name the message concerns (by FID/FileId or its own name field), when known. */
   file?: string;
-  /** Present and true when the message came inside an SMB3 TRANSFORM and was decrypted with a given key (`keys` option, `--password`…). */
+  /** Present and true when the message came inside an SMB3 TRANSFORM and was decrypted with a given key (`keys` option, `--password`...). */
   decrypted?: true;
   /** SMB2/3 messages flagged SIGNED, when secrets were given (`keys`): `valid` or `invalid` against the session's signing key, `unchecked` when no key for the session is known. Absent for unsigned messages and when no secrets were given. */
   signature?: "valid" | "invalid" | "unchecked";
   /** Decoded fields of the command, JSON-safe. */
   fields: { [key: string]: JsonValue };
-  /** The raw header fields not given above (SMB1: flags, flags2, status as sent, ntStatus, signature; SMB2: credits, flags, nextCommand, signature…). */
+  /** The raw header fields not given above (SMB1: flags, flags2, status as sent, ntStatus, signature; SMB2: credits, flags, nextCommand, signature...). */
   header: { [key: string]: JsonValue };
   /** On a response: frames and time of the paired request, and the time between. */
   request?: { frames: number[]; ts: number };
@@ -415,7 +415,7 @@ export interface NtlmEvent extends Addressed {
   clientVersion?: string;
   /** When a password or NT hash was given for this account (`keys` option, `--password`, `--nt-hash`): whether it produced these responses. Absent otherwise, or when it cannot be told. */
   passwordMatch?: boolean;
-  /** With `keys.exportHashes` (`--export-hashes`): the login as a line for hashcat (`USER::DOMAIN:…`), crackable offline. */
+  /** With `keys.exportHashes` (`--export-hashes`): the login as a line for hashcat (`USER::DOMAIN:...`), crackable offline. */
   hashcat?: string;
   /** Its hashcat mode: 5600 (NetNTLMv2) or 5500 (NetNTLMv1). */
   hashcatMode?: 5500 | 5600;
@@ -438,7 +438,7 @@ export interface KerberosEvent extends Addressed {
   realm: string;
   /** The service principal of the ticket, components joined by `/`, e.g. `cifs/fs1.contoso.local`. */
   service: string;
-  /** Encryption type of the ticket, number and name (`aes256-cts-hmac-sha1-96`, `rc4-hmac`…). */
+  /** Encryption type of the ticket, number and name (`aes256-cts-hmac-sha1-96`, `rc4-hmac`...). */
   ticketEtype: number;
   /** Its name. */
   ticketEtypeName: string;
@@ -658,7 +658,7 @@ export interface TranscriptEvent extends Addressed {
   bytes: { stdin: number; stdout: number; stderr: number; control: number };
   /** Per stream that carried bytes, how its text was made. */
   encoding: Partial<Record<TranscriptStream, TranscriptEncoding>>;
-  /** PsExec ≥ 2.1 framing seen (length-prefixed ciphertext): the text is hex. */
+  /** PsExec >= 2.1 framing seen (length-prefixed ciphertext): the text is hex. */
   encrypted?: true;
   /** Bytes seen but not kept (caps). */
   truncated?: number;
@@ -738,9 +738,9 @@ export interface RpcEvent extends Addressed {
   secondaryAddress?: string;
   /** Bind: why the server refused (bind_nak). */
   rejectReason?: string;
-  /** Authentication service of the request or bind (`ntlm`, `spnego`, `kerberos`, `netlogon`…), when it carried a verifier. */
+  /** Authentication service of the request or bind (`ntlm`, `spnego`, `kerberos`, `netlogon`...), when it carried a verifier. */
   authType?: string;
-  /** Authentication level (`connect`, `integrity`, `privacy`…), likewise. */
+  /** Authentication level (`connect`, `integrity`, `privacy`...), likewise. */
   authLevel?: string;
   /** Present and true when the stubs are encrypted (privacy level): no arguments are read from them. */
   encrypted?: true;
@@ -791,7 +791,7 @@ export interface NbssEvent extends Addressed {
   calledName?: string;
   /** Session request: the calling (client) name; datagram: the source name. */
   callingName?: string;
-  /** Negative response: the error code ([RFC 1002] 4.3.4: 0x80 not listening on called name, 0x82 called name not present, …). */
+  /** Negative response: the error code ([RFC 1002] 4.3.4: 0x80 not listening on called name, 0x82 called name not present, ...). */
   errorCode?: number;
   /** Frames that carried it. */
   evidence: Evidence;
@@ -822,7 +822,7 @@ export interface AlertEvent {
   techniqueName: string;
   /** One line for a person, naming the values that triggered it. */
   message: string;
-  /** Those values (a path, a service binary, an opnum, a count…). */
+  /** Those values (a path, a service binary, an opnum, a count...). */
   values: { [key: string]: JsonValue };
   /** The connection's client address, when the alert concerns one connection or client. */
   client?: Endpoint;

@@ -7,8 +7,8 @@
 
 /**
  * Caps and switches of a {@link Decoder}; every field has a default. They
- * may be given flat (`{ maxConnections: 10 }`) or grouped (`{ limits: {…},
- * smb: {…} }`, see {@link DecoderOptions}).
+ * may be given flat (`{ maxConnections: 10 }`) or grouped (`{ limits: {...},
+ * smb: {...} }`, see {@link DecoderOptions}).
  */
 export interface LimitOptions {
   /** Open connections (TCP and UDP) tracked at once. Past this the least recently active is closed with state `evicted`. @default {100000} */

@@ -78,7 +78,7 @@ export class ShardMerger {
   /**
    * Make a merger for `count` shards decoded with `options`.
    * @param count how many shards; the shards' own count (throws `RangeError` below 1)
-   * @param options the options every shard was decoded with (caps, `connectionOpenEvents`, `detect`…)
+   * @param options the options every shard was decoded with (caps, `connectionOpenEvents`, `detect`...)
    */
   constructor(readonly count: number, options: DecoderOptions = {}) {
     if (!Number.isInteger(count) || count < 1) {
@@ -315,7 +315,7 @@ export class ShardMerger {
 
 /**
  * The cap an anomaly reports the first hit of, when `Reporter.limit` made it
- * (lib/report.ts: code `<layer>_<cap>`, detail `<cap>: …`); undefined for
+ * (lib/report.ts: code `<layer>_<cap>`, detail `<cap>: ...`); undefined for
  * other anomalies, `limit` ones reported directly included.
  */
 function capName(e: DecodeEvent & { type: "anomaly" }): string | undefined {

@@ -177,11 +177,11 @@ export class DecodeStream implements ReadableWritablePair<DecodeEvent[], Uint8Ar
  * const seen: string[] = [];
  * for await (const event of decode(file.readable)) {
  *   if (event.type === "connection" && event.action === "close") {
- *     seen.push(`${event.client.ip}:${event.client.port} → ${event.server.ip}:${event.server.port}`);
+ *     seen.push(`${event.client.ip}:${event.client.port} -> ${event.server.ip}:${event.server.port}`);
  *   }
  * }
- * // tshark -z conv,tcp: 10.77.0.2:35316 ↔ 10.77.0.1:445.
- * if (seen.join() !== "10.77.0.2:35316 → 10.77.0.1:445") throw new Error(seen.join());
+ * // tshark -z conv,tcp: 10.77.0.2:35316 <-> 10.77.0.1:445.
+ * if (seen.join() !== "10.77.0.2:35316 -> 10.77.0.1:445") throw new Error(seen.join());
  * ```
  * @param input a ReadableStream, a Uint8Array, or an (async) iterable of chunks
  * @param options decoder caps; see {@link DecoderOptions}

@@ -125,7 +125,7 @@ export class SmbTally {
  * accounts are kept: the logins of others are counted in `unlistedLogins`.
  */
 export class AccountTally {
-  /** `domain\0user` → its entry, in order of first attempt. */
+  /** `domain\0user` -> its entry, in order of first attempt. */
   readonly #accounts = new Map<string, UserSummary>();
   /** Anonymous (null session) NTLM logins. */
   anonymousLogins = 0;

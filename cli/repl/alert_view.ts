@@ -147,7 +147,9 @@ export function alertDetailLines(model: CaptureModel, n: number, captureStart: n
   const found = model.eventsBySeq(a.events);
   const cited = a.events.slice(0, 200);
   for (const seq of cited) lines.push(`    ${citedLine(model, seq, found.get(seq))}`);
-  if (a.events.length > cited.length) lines.push(`    … ${a.events.length - cited.length} more`);
+  if (a.events.length > cited.length) {
+    lines.push(`    \u2026 ${a.events.length - cited.length} more`);
+  }
   lines.push(`  evidence ${n}: open the connection at the first SMB message it cites`);
   return lines;
 }

@@ -27,17 +27,17 @@ function subject(e: SmbEvent): string {
 
 /**
  * The conversation as a transcript: one line per request, with its answer's
- * status and time on the same line (`→ STATUS_SUCCESS 1.2ms`), or `→ no
+ * status and time on the same line (`-> STATUS_SUCCESS 1.2ms`), or `-> no
  * answer seen`; an answer whose request was not seen gets its own line.
  * Lines start with the message number (as `goto N` takes it), the frame and
  * the time since the capture start.
  */
 export function followLines(c: Conversation, captureStart: number): string[] {
   const lines: string[] = [];
-  /** Requests awaiting their answer: message id, command and chain index → line index. */
+  /** Requests awaiting their answer: message id, command and chain index -> line index. */
   const waiting = new Map<string, number>();
   const answer = (r: SmbEvent) =>
-    ` → ${esc(r.statusName ?? "answered")}` +
+    ` \u2192 ${esc(r.statusName ?? "answered")}` +
     (r.responseTime === undefined ? "" : ` ${(r.responseTime * 1000).toFixed(1)}ms`);
   c.messages.forEach((e, i) => {
     const key = `${e.messageId}/${e.command}/${e.chainIndex}`;
@@ -47,7 +47,7 @@ export function followLines(c: Conversation, captureStart: number): string[] {
     if (e.command === "ENCRYPTED") {
       const size = e.fields.originalMessageSize;
       lines.push(
-        `${head} ${e.evidence.fromClient ? "C→S" : "S→C"} encrypted${
+        `${head} ${e.evidence.fromClient ? "C\u2192S" : "S\u2192C"} encrypted${
           typeof size === "number" ? ` ${size} B` : ""
         }`,
       );
@@ -55,13 +55,13 @@ export function followLines(c: Conversation, captureStart: number): string[] {
     }
     if (!e.response) {
       waiting.set(key, lines.length);
-      lines.push(`${head} ${e.command}${subject(e)} → no answer seen`);
+      lines.push(`${head} ${e.command}${subject(e)} \u2192 no answer seen`);
       return;
     }
     const at = waiting.get(key);
     if (at !== undefined) {
       waiting.delete(key);
-      lines[at] = lines[at]!.replace(/ → no answer seen$/, answer(e));
+      lines[at] = lines[at]!.replace(/ \u2192 no answer seen$/, answer(e));
     } else lines.push(`${head} ${e.command} (answer; request not seen)${answer(e)}`);
   });
   return lines.length ? lines : ["no SMB messages"];

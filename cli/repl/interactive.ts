@@ -41,20 +41,20 @@ function size(): { columns: number; rows: number } {
 /** Cut a line to the screen width (lines hold no escapes: captured text is escaped). */
 function fit(line: string, columns: number): string {
   const chars = [...line];
-  return chars.length <= columns ? line : chars.slice(0, columns - 1).join("") + "…";
+  return chars.length <= columns ? line : chars.slice(0, columns - 1).join("") + "\u2026";
 }
 
 /** Keys of the stepper, for its footer and the help screen. */
 export const STEPPER_KEYS: [string, string][] = [
-  ["→ n space", "next message"],
-  ["← p", "previous message"],
+  ["\u2192 n space", "next message"],
+  ["\u2190 p", "previous message"],
   ["N P", "10 messages forward / back"],
   ["Home End", "first / last message"],
-  ["↑ ↓ PgUp PgDn", "scroll the message"],
+  ["\u2191 \u2193 PgUp PgDn", "scroll the message"],
   ["g", "go to a message: number, fN (frame) or Ts (seconds into the capture)"],
   ["r", "go to the paired request/response"],
   ["x", "hex/ASCII view of the message bytes (again: back to the fields)"],
-  ["/", "filter (status!=0, cmd=CREATE, file~report, user~alice, share~IPC…)"],
+  ["/", "filter (status!=0, cmd=CREATE, file~report, user~alice, share~IPC\u2026)"],
   ["e", "errors only (filter errors: failures, not interim statuses such as STATUS_PENDING)"],
   ["c", "clear the filter"],
   ["l", "list the messages that pass the filter, pick one (Esc or q: back)"],
@@ -77,13 +77,13 @@ export const STEPPER_KEYS: [string, string][] = [
 
 function helpScreen(): string[] {
   return [
-    "Connection list: type to search, ↑ ↓ to move, Enter to open (an @inquirer/prompts search).",
+    "Connection list: type to search, \u2191 \u2193 to move, Enter to open (an @inquirer/prompts search).",
     "",
     "Message stepper keys:",
     ...STEPPER_KEYS.map(([k, what]) => `  ${k.padEnd(14)} ${what}`),
     "",
-    "Pager (this screen, files, authentications, anomalies, follow): ↑ ↓ PgUp PgDn scroll, any",
-    "other key returns where you were. Lists (l, d, A, S, [alerts]): ↑ ↓ move, Enter opens,",
+    "Pager (this screen, files, authentications, anomalies, follow): \u2191 \u2193 PgUp PgDn scroll, any",
+    "other key returns where you were. Lists (l, d, A, S, [alerts]): \u2191 \u2193 move, Enter opens,",
     "Esc or q returns; in an alert, Enter or j opens its evidence in the stepper. Questions",
     "(g, w, E, S): Enter with nothing typed, or Ctrl-C, cancels (/ with nothing clears the filter).",
     "",
@@ -96,7 +96,7 @@ function helpScreen(): string[] {
 async function pager(
   title: string,
   lines: () => string[],
-  footer = "↑↓ PgUp PgDn scroll · any other key: back",
+  footer = "\u2191\u2193 PgUp PgDn scroll \u00B7 any other key: back",
 ): Promise<string> {
   let top = 0;
   for (;;) {
@@ -172,7 +172,7 @@ async function overview(
   };
   for (;;) {
     const { columns, rows } = size();
-    write(CLEAR + SHOW_CURSOR + fit(`smbscope repl — ${name}`, columns) + "\n");
+    write(CLEAR + SHOW_CURSOR + fit(`smbscope repl \u2014 ${name}`, columns) + "\n");
     write(summaryLines(model).map((l) => emphasised(fit(l, columns))).join("\n") + "\n\n");
     const seen = model.conversations.length;
     const wasDone = model.done;
@@ -193,7 +193,7 @@ async function overview(
     try {
       cookedMode();
       const pick = await search<Pick>({
-        message: "Connection (type to search, ↑↓ move, Enter open):",
+        message: "Connection (type to search, \u2191\u2193 move, Enter open):",
         pageSize: Math.max(3, rows - 18),
         initialValue: term,
         source: (text) => {
@@ -285,7 +285,8 @@ async function rpcBrowser(session: ReplSession, connection?: number, at?: number
     // select has no key of its own for leaving: a lone Esc or q closes it.
     const chosen = await closable((signal) =>
       select<number>({
-        message: `DCE/RPC${where} (${events.length}; ↑↓ move, Enter details, Esc or q back):`,
+        message:
+          `DCE/RPC${where} (${events.length}; \u2191\u2193 move, Enter details, Esc or q back):`,
         pageSize: Math.max(3, rows - 3),
         ...(pick === undefined ? {} : { default: pick }),
         choices: events.map((e) => ({
@@ -324,7 +325,8 @@ async function alertBrowser(session: ReplSession): Promise<Jump | undefined> {
     write(CLEAR + SHOW_CURSOR);
     const chosen = await closable((signal) =>
       select<number>({
-        message: `Alerts (${model.alerts.length}; ↑↓ move, Enter details, Esc or q back):`,
+        message:
+          `Alerts (${model.alerts.length}; \u2191\u2193 move, Enter details, Esc or q back):`,
         pageSize: Math.max(3, rows - 3),
         ...(pick === undefined ? {} : { default: pick }),
         choices: model.alerts.map((a, i) => ({
@@ -338,7 +340,7 @@ async function alertBrowser(session: ReplSession): Promise<Jump | undefined> {
     const key = await pager(
       `Alert ${n}`,
       () => alertDetailLines(model, n, session.captureStart()),
-      "↑↓ PgUp PgDn scroll · Enter or j: jump to the evidence · any other key: back",
+      "\u2191\u2193 PgUp PgDn scroll \u00B7 Enter or j: jump to the evidence \u00B7 any other key: back",
     );
     if (key !== "enter" && key !== "j") continue;
     const target = evidenceTarget(model, n);
@@ -393,7 +395,7 @@ async function searchBrowser(session: ReplSession): Promise<Jump | undefined> {
       select<number>({
         message: `${hits.length + more} found${more ? ` (first ${hits.length})` : ""} for "${
           escapeControl(text.trim())
-        }" (↑↓ move, Enter open, Esc or q back):`,
+        }" (\u2191\u2193 move, Enter open, Esc or q back):`,
         pageSize: Math.max(3, rows - 3),
         ...(pick === undefined ? {} : { default: pick }),
         choices: hits.map((h, i) => ({ name: fit(h.line, columns - 4), value: i })),
@@ -435,8 +437,8 @@ async function stepper(
         ? `filter ${escapeControl(session.filter.text)}: ${vis.indexOf(e!) + 1}/${vis.length}`
         : "",
       hex ? "hex view" : "",
-      model.done ? "" : "decoding…",
-    ].filter(Boolean).join(" · ");
+      model.done ? "" : "decoding\u2026",
+    ].filter(Boolean).join(" \u00B7 ");
     const body = hex ? session.hexLines() : session.showLines(false);
     const height = Math.max(1, rows - 4);
     top = Math.max(0, Math.min(top, body.length - height));
@@ -445,7 +447,7 @@ async function stepper(
         body.slice(top, top + height).map((l) => fit(l, columns)).join("\n"),
     );
     const footer = note ||
-      "←/→ step  ↑/↓ scroll  g goto  r pair  x hex  / filter  e errors  c clear  l list  F follow  S search  d rpc  A alerts  ? help  b back  q quit";
+      "\u2190/\u2192 step  \u2191/\u2193 scroll  g goto  r pair  x hex  / filter  e errors  c clear  l list  F follow  S search  d rpc  A alerts  ? help  b back  q quit";
     write(`\x1b[${rows};1H` + fit(footer, columns));
     note = "";
     return height;
@@ -530,7 +532,7 @@ async function stepper(
         if (vis.length) {
           const pick = await closable((signal) =>
             select<number>({
-              message: "Message (↑↓ move, Enter go, Esc or q back):",
+              message: "Message (\u2191\u2193 move, Enter go, Esc or q back):",
               pageSize: Math.max(3, rows - 3),
               default: session.index,
               choices: vis.map((i) => ({ name: fit(messageLine(c, i), columns - 4), value: i })),

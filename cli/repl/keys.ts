@@ -45,7 +45,7 @@ export function splitKeys(text: string): string[] {
   return keys;
 }
 
-/** Wait for one key press; resolves to a name (`left`, `pagedown`, `enter`…) or the character. */
+/** Wait for one key press; resolves to a name (`left`, `pagedown`, `enter`...) or the character. */
 export function readKey(): Promise<string> {
   const next = queued.shift();
   if (next !== undefined) return Promise.resolve(next);

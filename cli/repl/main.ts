@@ -18,7 +18,8 @@ import { lazyImport } from "../lazy.ts";
 import { StreamStore } from "./streams.ts";
 
 /** Usage of the `repl` subcommand. */
-export const REPL_USAGE = `Usage: smbscope repl <capture> [--host ADDR,…] [--port N,…] [--smb-only]
+export const REPL_USAGE =
+  `Usage: smbscope repl <capture> [--host ADDR,\u2026] [--port N,\u2026] [--smb-only]
                        [--password U:P] [--nt-hash U:HEX] [--session-key ID:HEX] [--keys FILE]
 
 Walk a capture interactively: the connection list first, then one connection's
@@ -127,7 +128,7 @@ export async function runRepl(args: string[]): Promise<number> {
       if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
     }
   } else {
-    // @inquirer/prompts reads environment variables (TERM, CI…): ask once for all of them,
+    // @inquirer/prompts reads environment variables (TERM, CI...): ask once for all of them,
     // rather than letting Deno ask per variable in the middle of a screen.
     if (Deno.permissions.querySync({ name: "env" }).state !== "granted") {
       const answer = Deno.permissions.requestSync({ name: "env" });

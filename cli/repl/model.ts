@@ -22,7 +22,7 @@ import { normalisePath } from "../../lib/files/path.ts";
 import { ShareTree } from "../../lib/files/share_tree.ts";
 
 /**
- * SMB commands that move named-pipe bytes: SMB2 WRITE, READ, IOCTL; SMB1 READ/WRITE(_ANDX…)
+ * SMB commands that move named-pipe bytes: SMB2 WRITE, READ, IOCTL; SMB1 READ/WRITE(_ANDX...)
  * and TRANSACTION (TransactNmPipe) with its secondary requests.
  */
 const PIPE_CARRIER = /^(READ|WRITE|IOCTL|TRANSACTION(_SECONDARY)?$)/;

@@ -22,7 +22,7 @@ function list(values: Iterable<string>, max = 10): string {
   const all = [...values];
   if (all.length === 0) return "none";
   const shown = all.slice(0, max).map(esc).join(", ");
-  return all.length > max ? `${shown}, … (${all.length} in all)` : shown;
+  return all.length > max ? `${shown}, \u2026 (${all.length} in all)` : shown;
 }
 
 /** Accounts that logged in or tried to, refused ones marked, as the text summary writes them. */
@@ -57,13 +57,13 @@ function rpcSummaryText(model: CaptureModel): string {
 }
 
 /**
- * The summary's first line: `ALERTS:        3 (ms08-067 ×1, psexec-service ×2)` (capitals, as
+ * The summary's first line: `ALERTS:        3 (ms08-067 x1, psexec-service x2)` (capitals, as
  * the text output's summary writes it), or `alerts:        0`.
  */
 export function alertSummaryLine(model: CaptureModel): string {
   const by = model.alertsByRule();
   if (by.size === 0) return `alerts:        0${model.done ? "" : " so far"}`;
-  const rules = [...by].map(([rule, n]) => `${esc(rule)} ×${n}`).join(", ");
+  const rules = [...by].map(([rule, n]) => `${esc(rule)} \u00D7${n}`).join(", ");
   return `ALERTS:        ${model.alerts.length} (${rules}): see alerts`;
 }
 
@@ -75,7 +75,7 @@ export function summaryLines(model: CaptureModel): string[] {
     : (model.lastTs ?? 0) - (model.firstTs ?? 0);
   const state = model.done
     ? model.error ? `stopped: ${esc(model.error)}` : "decoded"
-    : `decoding… ${formatBytes(model.bytesRead)}` +
+    : `decoding\u2026 ${formatBytes(model.bytesRead)}` +
       (model.size ? ` of ${formatBytes(model.size)}` : "");
   const tcp = model.conversations.filter((c) => c.first.transport === "tcp").length;
   const start = s && s.frames > 0 ? s.firstTs : model.firstTs;
@@ -109,7 +109,7 @@ export function conversationLine(c: Conversation, bytes: number, rpc = 0): strin
   const e = c.first;
   const dialect = c.dialect === undefined ? "-" : esc(c.dialect);
   const user = c.users.length ? c.users.map(esc).join(",") : "-";
-  return `#${e.id} ${e.transport} ${endpoint(e.client)} → ${endpoint(e.server)}  ` +
+  return `#${e.id} ${e.transport} ${endpoint(e.client)} \u2192 ${endpoint(e.server)}  ` +
     `dialect=${dialect}  user=${user}  messages=${c.messages.length}  bytes=${formatBytes(bytes)}` +
     (rpc > 0 ? `  rpc=${rpc}` : "");
 }
@@ -117,7 +117,7 @@ export function conversationLine(c: Conversation, bytes: number, rpc = 0): strin
 /** A short line for a message in lists: its number, frame, direction, command, status. */
 export function messageLine(c: Conversation, index: number): string {
   const e = c.messages[index]!, n = index + 1;
-  const dir = e.evidence.fromClient ? "C→S" : "S→C";
+  const dir = e.evidence.fromClient ? "C\u2192S" : "S\u2192C";
   const status = e.response && e.statusName !== undefined ? ` ${esc(e.statusName)}` : "";
   const file = e.file ? `  ${esc(e.file)}` : "";
   return `${n}: f${e.evidence.frames[0] ?? "?"} ${dir} ${e.command} ${
@@ -151,7 +151,7 @@ export function treeLines(value: { [key: string]: JsonValue }, indent = "  "): s
       const shown = entries.slice(0, 64);
       for (const [k, x] of shown) walk(x, depth + indent, esc(k));
       if (entries.length > shown.length) {
-        out.push(`${depth}${indent}… ${entries.length - shown.length} more`);
+        out.push(`${depth}${indent}\u2026 ${entries.length - shown.length} more`);
       }
       return;
     }
@@ -193,7 +193,7 @@ export function messageLines(
   nested: string[] = [],
 ): string[] {
   const n = c.messages.indexOf(e) + 1;
-  const dir = e.evidence.fromClient ? "client → server" : "server → client";
+  const dir = e.evidence.fromClient ? "client \u2192 server" : "server \u2192 client";
   const lines = [
     `message ${n} of ${c.messages.length}  #${c.first.id}  SMB${e.version} ${e.command} ` +
     `${e.response ? "response" : "request"}${e.chainIndex ? ` (chain +${e.chainIndex})` : ""}`,
@@ -261,7 +261,7 @@ export function hexLines(found: MessageBytes, max = 4096): string[] {
     );
   }
   if (found.bytes.length > bytes.length) {
-    lines.push(`… ${found.bytes.length - bytes.length} more bytes (hex all shows them)`);
+    lines.push(`\u2026 ${found.bytes.length - bytes.length} more bytes (hex all shows them)`);
   }
   return lines;
 }

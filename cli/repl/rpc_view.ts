@@ -85,7 +85,7 @@ export function rpcNestedLines(model: CaptureModel, message: SmbEvent): string[]
       : half === "request"
       ? rpc.action.replace("_", " ")
       : `${rpc.action.replace("_", " ")} ${rpc.outcome}`;
-    return `  ↳ rpc ${model.rpcNumber(rpc)} (${part}): ${rpcText(rpc)}`;
+    return `  \u21B3 rpc ${model.rpcNumber(rpc)} (${part}): ${rpcText(rpc)}`;
   });
 }
 
@@ -173,7 +173,7 @@ export function rpcDetailLines(model: CaptureModel, n: number, captureStart: num
   const row = (label: string, value: string) => lines.push(`  ${`${label}:`.padEnd(12)} ${value}`);
   const ts = e.request?.ts ?? e.evidence.ts;
   row("time", `${formatTs(ts)} (+${(ts - captureStart).toFixed(6)}s)`);
-  row("endpoints", `${endpoint(e.client)} → ${endpoint(e.server)}`);
+  row("endpoints", `${endpoint(e.client)} \u2192 ${endpoint(e.server)}`);
   const refused = e.rejectReason !== undefined ? ` (${esc(e.rejectReason)})` : "";
   row("outcome", `${e.outcome}${refused}`);
   if (e.status !== undefined || e.statusName !== undefined) {
@@ -230,7 +230,7 @@ export function rpcDetailLines(model: CaptureModel, n: number, captureStart: num
       lines.push(
         `    ${c.id}: ${esc(c.interfaceName ?? "?")} ${esc(c.interface)} v${
           esc(c.interfaceVersion)
-        }  offered ${c.transferSyntaxes.map(esc).join(", ") || "-"} → ${answer}`,
+        }  offered ${c.transferSyntaxes.map(esc).join(", ") || "-"} \u2192 ${answer}`,
       );
     }
   }

@@ -209,7 +209,7 @@ export function derOutline(bytes: Uint8Array, problems: string[] = []): string {
     for (let at = 0; at < view.length;) {
       if (budget-- <= 0) {
         problems.push(`outline stops after ${MAX_OUTLINE_ELEMENTS} elements`);
-        parts.push("…");
+        parts.push("\u2026");
         break;
       }
       const el = readElement(view, at, depth);

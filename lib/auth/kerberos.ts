@@ -108,7 +108,7 @@ export interface KdcMessage {
   /** The client principal (AS-REQ body, KDC replies, errors that name it) and its realm. */
   client?: string;
   clientRealm?: string;
-  /** The service asked for or issued (`krbtgt/REALM`, `cifs/host`…) and its realm. */
+  /** The service asked for or issued (`krbtgt/REALM`, `cifs/host`...) and its realm. */
   service?: string;
   realm?: string;
   /** KDC replies: the ticket issued. */

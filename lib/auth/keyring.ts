@@ -1,6 +1,6 @@
 /**
- * The secrets an analyst hands the decoder — passwords, NT hashes, SMB
- * session keys — checked once when the decoder is made, and looked up by
+ * The secrets an analyst hands the decoder - passwords, NT hashes, SMB
+ * session keys - checked once when the decoder is made, and looked up by
  * user or SessionId during the decode. Secrets never leave this module in
  * events or error messages: errors name the option and the entry's position.
  * @module
@@ -72,7 +72,7 @@ export interface AccountKey {
 
 const HEX = /^[0-9a-fA-F]*$/;
 
-/** `DOMAIN\USER` or `USER@DOMAIN` or `USER` → its parts. */
+/** `DOMAIN\USER` or `USER@DOMAIN` or `USER` -> its parts. */
 function account(name: string): { user: string; domain: string } {
   const slash = name.indexOf("\\");
   if (slash >= 0) return { domain: name.slice(0, slash), user: name.slice(slash + 1) };

@@ -1,6 +1,6 @@
 /**
  * NTLMSSP NegotiateFlags, all 32 bits. The only place these names live.
- * Spec names for defined bits; the ten reserved bits (r1…r10 in the spec)
+ * Spec names for defined bits; the ten reserved bits (r1...r10 in the spec)
  * are `NTLMSSP_RESERVED_Rn`, with the names older implementations gave them.
  * @see [MS-NLMP] 2.2.2.5 NEGOTIATE
  * @module

@@ -6,7 +6,7 @@
  * @module
  */
 
-/** Mechanism name → dotted OID. */
+/** Mechanism name -> dotted OID. */
 export const MechOid = {
   NTLMSSP: "1.3.6.1.4.1.311.2.2.10",
   Kerberos: "1.2.840.113554.1.2.2",
@@ -21,7 +21,7 @@ export type MechOid = (typeof MechOid)[keyof typeof MechOid];
 
 const NAMES = new Map<string, string>(Object.entries(MechOid).map(([name, oid]) => [oid, name]));
 
-/** The mechanism's name (`NTLMSSP`, `Kerberos`, …), or the dotted OID itself when unknown. */
+/** The mechanism's name (`NTLMSSP`, `Kerberos`, ...), or the dotted OID itself when unknown. */
 export function oidName(dotted: string): string {
   return NAMES.get(dotted) ?? dotted;
 }

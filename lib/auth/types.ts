@@ -8,7 +8,7 @@
 /** An NTLMSSP NEGOTIATE_MESSAGE. [MS-NLMP] 2.2.1.1 */
 export interface NtlmNegotiate {
   messageType: 1;
-  /** NegotiateFlags as a number, and the names of the flags set (NTLMSSP_NEGOTIATE_UNICODE, …). */
+  /** NegotiateFlags as a number, and the names of the flags set (NTLMSSP_NEGOTIATE_UNICODE, ...). */
   flags: number;
   flagNames: string[];
   domain?: string;
@@ -57,7 +57,7 @@ export interface NtlmAuthenticate {
   workstation: string;
   lmResponseLength: number;
   ntResponseLength: number;
-  /** `v1` (24-byte NT response), `v2` (longer, NTLMv2 blob), `anonymous` (empty user and NT response, or NT response empty and LM ≤ 1 byte), `unknown`. */
+  /** `v1` (24-byte NT response), `v2` (longer, NTLMv2 blob), `anonymous` (empty user and NT response, or NT response empty and LM <= 1 byte), `unknown`. */
   ntlmVersion: "v1" | "v2" | "anonymous" | "unknown";
   /** For NTLMv2: NTProofStr as hex (first 16 bytes of the NT response); lets analysts crack or match. */
   ntProofStr?: string;

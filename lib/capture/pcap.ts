@@ -61,7 +61,7 @@ export class PcapParser implements FormatParser {
       const sec = le ? le32(b, p) : be32(b, p);
       const frac = le ? le32(b, p + 4) : be32(b, p + 4);
       const origlen = le ? le32(b, p + 12) : be32(b, p + 12);
-      // µs: one rounding of an exact integer; ns: the integer would pass 2^53.
+      // us: one rounding of an exact integer; ns: the integer would pass 2^53.
       const ts = ns ? sec + frac / 1e9 : (sec * 1e6 + frac) / 1e6;
       if (frames === 0) st.firstTs = ts;
       st.frames = ++frames;

@@ -154,7 +154,7 @@ export class CaptureReader {
   }
 
   /**
-   * Finish the held record with bytes from `chunk[off…]`. Returns where the
+   * Finish the held record with bytes from `chunk[off...]`. Returns where the
    * rest of the chunk starts, or -1 when the chunk was used up (or reading stopped).
    */
   #drainTail(chunk: Uint8Array, off: number): number {

@@ -1,6 +1,6 @@
 /**
  * AES from @noble/ciphers, loaded on first need instead of at import. Its
- * module builds its lookup tables when evaluated (two 256×256 tables each way,
+ * module builds its lookup tables when evaluated (two 256x256 tables each way,
  * by a loop V8 optimises), which costs about 9 MB of resident memory and some
  * compiling in every process; only SMB 3 decryption and signature checks use
  * AES, and those only when the analyst gave keys. A synchronous decoder cannot

@@ -10,13 +10,13 @@
 import { aes } from "./aes.ts";
 import { le32 } from "../bytes/cursor.ts";
 
-/** Nonces from 7 to 13 bytes (the counter field L is 15 − nonce length). */
+/** Nonces from 7 to 13 bytes (the counter field L is 15 - nonce length). */
 function checkParameters(nonce: Uint8Array, tagLength: number): void {
   if (nonce.length < 7 || nonce.length > 13) {
     throw new RangeError(`Cannot use a ${nonce.length}-byte CCM nonce: 7 to 13 are allowed`);
   }
   if (tagLength < 4 || tagLength > 16 || tagLength % 2 !== 0) {
-    throw new RangeError(`Cannot use a ${tagLength}-byte CCM tag: 4, 6, … 16 are allowed`);
+    throw new RangeError(`Cannot use a ${tagLength}-byte CCM tag: 4, 6, \u2026 16 are allowed`);
   }
 }
 
@@ -94,7 +94,7 @@ function cbcMac(
   const mac = new CbcMac(xk);
   mac.update(b0);
   if (aad.length > 0) {
-    // A.2.2: two length bytes below 2^16 − 2^8, else 0xfffe and four bytes.
+    // A.2.2: two length bytes below 2^16 - 2^8, else 0xfffe and four bytes.
     const a = aad.length;
     mac.update(
       a < 0xff00
@@ -109,7 +109,7 @@ function cbcMac(
   return mac.digest();
 }
 
-/** Counter block A0: flags L−1, the nonce, a zero counter (aligned, as noble's CTR needs). */
+/** Counter block A0: flags L-1, the nonce, a zero counter (aligned, as noble's CTR needs). */
 function firstCounter(nonce: Uint8Array): Uint8Array {
   const ctr = new Uint8Array(16);
   ctr[0] = 15 - nonce.length - 1;
@@ -140,7 +140,7 @@ export interface CcmSealed {
  * @param nonce 7 to 13 bytes (SMB uses 11).
  * @param aad Additional authenticated data (not encrypted).
  * @param plaintext The payload (not modified).
- * @param tagLength Tag bytes: 4, 6, … 16. @default {16}
+ * @param tagLength Tag bytes: 4, 6, ... 16. @default {16}
  * @returns The ciphertext and the tag.
  * @throws {RangeError} On a key, nonce or tag length CCM does not allow, or a payload too long for the nonce.
  * @example SP 800-38C Appendix C.1
@@ -212,7 +212,7 @@ export function aesCcmOpen(
   const unsafe = aes().unsafe;
   const xk = unsafe.expandKeyLE(key);
   const counter = firstCounter(nonce);
-  const s0 = unsafe.ctrCounter(xk, counter, new Uint8Array(16)); // E(A0); counter → A1
+  const s0 = unsafe.ctrCounter(xk, counter, new Uint8Array(16)); // E(A0); counter -> A1
   const plaintext = ciphertext.slice();
   unsafe.ctrCounter(xk, counter, plaintext, plaintext);
   const mac = cbcMac(xk, nonce, aad, plaintext, tag.length);

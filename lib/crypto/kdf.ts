@@ -10,8 +10,8 @@ import { sha256 } from "npm:@noble/hashes@2.4.0/sha2.js";
 
 /**
  * SP 800-108 section 5.1 (counter mode, r = 32, counter before the fixed
- * input): K(i) = HMAC-SHA256(Ki, [i]₄ ‖ fixedInput), i = 1, 2, …, and the
- * first `bytes` bytes of K(1) ‖ K(2) ‖ ….
+ * input): K(i) = HMAC-SHA256(Ki, [i]_4 || fixedInput), i = 1, 2, ..., and the
+ * first `bytes` bytes of K(1) || K(2) || ....
  * @param key The key-derivation key Ki.
  * @param fixedInput The fixed input data, whatever its layout.
  * @param bytes How many output bytes.
@@ -40,7 +40,7 @@ export function kdfCounterHmacSha256Raw(
 /**
  * SP 800-108 counter-mode KDF with HMAC-SHA256 and r = 32, with the fixed
  * input laid out as [MS-SMB2] 3.1.4.2 and SP 800-108 5.1 do:
- * K = HMAC(Ki, [i]₄ ‖ label ‖ 0x00 ‖ context ‖ [L]₄), big-endian counters.
+ * K = HMAC(Ki, [i]_4 || label || 0x00 || context || [L]_4), big-endian counters.
  * SMB's labels and contexts carry their own terminating NUL ("SMB2AESCMAC\0"),
  * so the label is followed by two zero bytes; pass them as SMB specifies.
  * @param key The key-derivation key (the session key).

@@ -3,7 +3,7 @@
  * TRANSFORM decryption and SMB2 signatures, plus the primitives they rest on.
  * Pure functions over Uint8Arrays, synchronous; this folder is the only place
  * in lib/ that imports hashing and cipher packages.
- * @example Decrypting a server→client SMB 3.0 message with a known session key
+ * @example Decrypting a server->client SMB 3.0 message with a known session key
  * ```ts
  * import { decryptTransform, smb3Keys } from "./mod.ts";
  * const keys = smb3Keys(new Uint8Array(16), "3.0", undefined, 128);

@@ -92,7 +92,7 @@ export function lmOwfV1(password: string): Uint8Array {
 }
 
 /**
- * NTOWFv2 ([MS-NLMP] 3.3.2): HMAC-MD5(ntHash, UTF-16LE(UPPER(user) ‖ domain)).
+ * NTOWFv2 ([MS-NLMP] 3.3.2): HMAC-MD5(ntHash, UTF-16LE(UPPER(user) || domain)).
  * The domain keeps its case.
  * @param ntHash The NT hash (NTOWFv1).
  * @param user The user name as sent.
@@ -101,7 +101,7 @@ export function lmOwfV1(password: string): Uint8Array {
  * @example [MS-NLMP] 4.2.4.1.1
  * ```ts
  * import { ntOwfV1, ntOwfV2 } from "./ntlm_keys.ts";
- * ntOwfV2(ntOwfV1("Password"), "User", "Domain"); // 0c 86 8a 40 3b fd 7a 93 …
+ * ntOwfV2(ntOwfV1("Password"), "User", "Domain"); // 0c 86 8a 40 3b fd 7a 93 ...
  * ```
  */
 export function ntOwfV2(ntHash: Uint8Array, user: string, domain: string): Uint8Array {
@@ -120,7 +120,7 @@ export function ntOwfV2(ntHash: Uint8Array, user: string, domain: string): Uint8
  * ```ts
  * import { desl, ntOwfV1 } from "./ntlm_keys.ts";
  * const challenge = new Uint8Array([0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef]);
- * desl(ntOwfV1("Password"), challenge); // 67 c4 30 11 f3 02 98 a2 …
+ * desl(ntOwfV1("Password"), challenge); // 67 c4 30 11 f3 02 98 a2 ...
  * ```
  */
 export function desl(key16: Uint8Array, data8: Uint8Array): Uint8Array {
@@ -198,7 +198,7 @@ function ntlmV2Keys(ex: NtlmExchange, ntHash: Uint8Array): NtlmKeys {
     const key = ntOwfV2(ntHash, ex.user, domain);
     if (!checkable) break;
     const ntOk = equal(hmacMd5(key, concat(ex.serverChallenge, blob)), proof);
-    // LMv2: HMAC-MD5(key, ServerChallenge ‖ ClientChallenge) ‖ ClientChallenge.
+    // LMv2: HMAC-MD5(key, ServerChallenge || ClientChallenge) || ClientChallenge.
     const lm = ex.lmResponse;
     const lmOk = lm.length === 24 &&
       equal(hmacMd5(key, concat(ex.serverChallenge, lm.subarray(16))), lm.subarray(0, 16));

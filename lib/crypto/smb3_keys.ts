@@ -12,9 +12,9 @@ export { kdfCounterHmacSha256 } from "./kdf.ts";
 export interface Smb3Keys {
   /** Signs and verifies messages (AES-CMAC or AES-GMAC); 16 bytes. */
   signingKey: Uint8Array;
-  /** Encrypts client→server messages ([MS-SMB2] Session.EncryptionKey, "ServerIn"); 16 or 32 bytes. */
+  /** Encrypts client->server messages ([MS-SMB2] Session.EncryptionKey, "ServerIn"); 16 or 32 bytes. */
   encryptionKey: Uint8Array;
-  /** Encrypts server→client messages ([MS-SMB2] Session.DecryptionKey, "ServerOut"); 16 or 32 bytes. */
+  /** Encrypts server->client messages ([MS-SMB2] Session.DecryptionKey, "ServerOut"); 16 or 32 bytes. */
   decryptionKey: Uint8Array;
   /** Handed to applications such as DCE/RPC over SMB; 16 bytes. */
   applicationKey: Uint8Array;
@@ -92,7 +92,7 @@ export function smb3Keys(
  * The SMB 3.1.1 pre-authentication integrity hash chain (SHA-512, the only
  * hash [MS-SMB2] 2.2.3.1.1 defines): it starts as 64 zero bytes and each
  * NEGOTIATE and SESSION_SETUP message, whole from its SMB2 header, is
- * folded in with H = SHA-512(H ‖ message). The connection's chain ends after
+ * folded in with H = SHA-512(H || message). The connection's chain ends after
  * NEGOTIATE; each session clones it and continues with its SESSION_SETUPs
  * (all but the final, successful response).
  * @example
@@ -107,7 +107,7 @@ export function smb3Keys(
 export class PreauthHash {
   #value: Uint8Array = new Uint8Array(64);
 
-  /** Folds in one message: H = SHA-512(H ‖ message). */
+  /** Folds in one message: H = SHA-512(H || message). */
   update(message: Uint8Array): void {
     this.#value = sha512.create().update(this.#value).update(message).digest();
   }

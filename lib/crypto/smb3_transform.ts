@@ -37,8 +37,8 @@ function checkKey(cipher: Smb3Cipher, key: Uint8Array): void {
  * or 12 (GCM) bytes of the Nonce field, the tag the Signature field; the
  * ciphertext is OriginalMessageSize bytes (bytes after it are ignored).
  * @param cipher The connection's cipher (3.0 and 3.0.2: AES-128-CCM).
- * @param key The session's key for the message's direction: client→server
- *   messages use Smb3Keys.encryptionKey, server→client ones decryptionKey.
+ * @param key The session's key for the message's direction: client->server
+ *   messages use Smb3Keys.encryptionKey, server->client ones decryptionKey.
  * @param message The whole TRANSFORM message (not modified).
  * @returns The decrypted SMB2 message(s), or undefined when the message is
  *   short, not a TRANSFORM, or fails its tag. Never throws on the message.
@@ -66,7 +66,7 @@ export function decryptTransform(
   const tag = message.subarray(SIGNATURE, SIGNATURE + 16);
   const ciphertext = message.subarray(TRANSFORM_HEADER_SIZE, TRANSFORM_HEADER_SIZE + size);
   if (cipher.endsWith("CCM")) return aesCcmOpen(key, nonce, aad, ciphertext, tag);
-  // noble's GCM takes ciphertext ‖ tag in one buffer and throws when the tag fails.
+  // noble's GCM takes ciphertext || tag in one buffer and throws when the tag fails.
   const sealed = new Uint8Array(size + 16);
   sealed.set(ciphertext);
   sealed.set(tag, size);

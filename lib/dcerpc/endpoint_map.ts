@@ -27,7 +27,7 @@ export class EndpointMap {
 
   /**
    * Remember that `iface` listens at `ip:port`. A server process often
-   * serves several interfaces on one port (lsass: samr, lsarpc, netlogon…):
+   * serves several interfaces on one port (lsass: samr, lsarpc, netlogon...):
    * a second interface at the same address makes it ambiguous.
    */
   learn(ip: string, port: number, iface: MappedInterface): void {

@@ -104,7 +104,9 @@ export class PduFramer {
   #lose(bytes: Uint8Array, at: number, ev: PieceEvidence): void {
     const b = bytes.subarray(at, at + 4);
     this.onGarbage(
-      `not a DCE/RPC PDU header (${[...b].map((x) => x.toString(16).padStart(2, "0")).join(" ")}…)`,
+      `not a DCE/RPC PDU header (${
+        [...b].map((x) => x.toString(16).padStart(2, "0")).join(" ")
+      }\u2026)`,
       ev,
     );
     this.lost = true;
@@ -121,7 +123,7 @@ export class PduFramer {
     this.#ts = ev.ts;
   }
 
-  /** Add to a held PDU from `bytes[at…]`; returns where the unused rest starts. */
+  /** Add to a held PDU from `bytes[at...]`; returns where the unused rest starts. */
   #continue(bytes: Uint8Array, at: number, ev: PieceEvidence): number {
     for (const f of ev.frames) {
       if (this.#frames.length < MAX_FRAMES && this.#frames.at(-1) !== f) this.#frames.push(f);

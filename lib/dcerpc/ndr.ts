@@ -214,7 +214,7 @@ export class NdrReader {
     });
   }
 
-  /** A conformant RPC_SID as `S-1-5-…` (its conformance, then the structure). [MS-DTYP] 2.4.2.3 */
+  /** A conformant RPC_SID as `S-1-5-...` (its conformance, then the structure). [MS-DTYP] 2.4.2.3 */
   sid(): string {
     const count = this.count(4);
     const revision = this.u8();

@@ -20,7 +20,8 @@ const MAX_COMPONENT = 80;
 /** Deepest folder nesting written; deeper components join the file name. */
 const MAX_DEPTH = 12;
 /** Device names Windows reserves in any folder and with any extension. */
-const RESERVED = /^(con|prn|aux|nul|clock\$|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+const RESERVED =
+  /^(con|prn|aux|nul|clock\$|conin\$|conout\$|com[0-9\u00B9\u00B2\u00B3]|lpt[0-9\u00B9\u00B2\u00B3])(\..*)?$/i;
 
 /** One path component made safe: never empty, `.` or `..`, no separators or control characters. */
 export function safeComponent(raw: string): string {
@@ -59,7 +60,7 @@ function shareComponents(share: string | undefined): string[] {
 /**
  * Hands out relative paths for carved files, unique within one output
  * folder (compared case-insensitively, as on Windows and macOS), each with a
- * sidecar name. A second file under the same name gets `~2`, `~3`… before
+ * sidecar name. A second file under the same name gets `~2`, `~3`... before
  * its extension.
  */
 export class ExtractionNames {

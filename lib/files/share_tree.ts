@@ -47,7 +47,7 @@ export interface ShareTreeEntry {
   path: string;
   /** The last component of `path`. */
   name: string;
-  /** 0 for a name at the share's root, 1 below that, … */
+  /** 0 for a name at the share's root, 1 below that, ... */
   depth: number;
   /** Whether it is a directory, when the server said or something was seen below it. */
   directory?: boolean;
@@ -77,7 +77,7 @@ export interface ShareTreeEntry {
   deleted?: true;
   /** When it was deleted. */
   deletedAt?: number;
-  /** Named streams seen opened on it (`AFP_AfpInfo`…), at most 16. */
+  /** Named streams seen opened on it (`AFP_AfpInfo`...), at most 16. */
   streams?: string[];
   /** Versions written, oldest first (at most 16, the newest). */
   versions?: ShareTreeVersion[];

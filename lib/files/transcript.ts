@@ -1,8 +1,8 @@
 /**
  * Remote-execution transcripts: a consumer of SMB I/O facts that follows the
  * named pipes PsExec-style services create for a remote process (PsExec's
- * `PSEXESVC-<HOST>-<PID>-stdin|stdout|stderr`, RemCom's `RemCom_stdin…`,
- * PAExec's `paexec-…-stdin`, CSExec's `csexecsvc-…-stdin`, and their control
+ * `PSEXESVC-<HOST>-<PID>-stdin|stdout|stderr`, RemCom's `RemCom_stdin...`,
+ * PAExec's `paexec-...-stdin`, CSExec's `csexecsvc-...-stdin`, and their control
  * pipes), groups the pipes of one execution and hands back what was typed
  * and what came back, in capture order, as one {@link Transcript}.
  *

@@ -37,7 +37,7 @@ const RESET_SHIFT = 4, RESET_MASK = 3 << 4;
 
 /** What a conversation that carries data needs besides. */
 export interface ConnectionMore {
-  /** TCP only: [client→server, server→client] reassembly, made at the first data or FIN. */
+  /** TCP only: [client->server, server->client] reassembly, made at the first data or FIN. */
   halves: [TcpHalf, TcpHalf] | undefined;
   /** Counters of each direction (`packets` is kept on the connection). */
   readonly clientStats: DirectionStats;

@@ -1,6 +1,6 @@
 /**
  * The connection table: TCP connections and UDP conversations keyed by
- * 5-tuple, oriented client → server, reassembled per direction, timed out by
+ * 5-tuple, oriented client -> server, reassembled per direction, timed out by
  * capture time, and capped in number.
  * @module
  */
@@ -77,7 +77,7 @@ export class FlowTable {
   /**
    * Closed TCP connections waiting out the linger, oldest first; `order` is
    * the entry's place in that queue as a sharded decode compares it
-   * ({@link FlowOrder}): [close frame, 1], or [sweep frame, 0, …previous] when queued again.
+   * ({@link FlowOrder}): [close frame, 1], or [sweep frame, 0, ...previous] when queued again.
    */
   #lingering: { conn: Connection; until: number; order: number[] }[] = [];
   #lingerHead = 0;
@@ -688,7 +688,7 @@ class DirectionSink implements HalfSink {
 
   gap(length: number, seq: number, frame: Frame | undefined, reason: string): void {
     const conn = this.conn;
-    const dir = this.fromClient ? "client→server" : "server→client";
+    const dir = this.fromClient ? "client\u2192server" : "server\u2192client";
     this.budget.reporter.anomaly(
       "tcp",
       "gap",

@@ -433,5 +433,5 @@ function keyOf(
 }
 
 function describe(version: 4 | 6, src: Uint8Array, dst: Uint8Array, id: number): string {
-  return `IPv${version} datagram ${formatIp(src)} → ${formatIp(dst)} id 0x${id.toString(16)}`;
+  return `IPv${version} datagram ${formatIp(src)} \u2192 ${formatIp(dst)} id 0x${id.toString(16)}`;
 }

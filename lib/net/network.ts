@@ -1,9 +1,9 @@
 /**
- * The link and network layers: frame → link header → IPv4/IPv6 (fragment
- * reassembly, IPv6 extension headers, IP-in-IP, 6in4, GRE) → one `IpPacket`
+ * The link and network layers: frame -> link header -> IPv4/IPv6 (fragment
+ * reassembly, IPv6 extension headers, IP-in-IP, 6in4, GRE) -> one `IpPacket`
  * per complete datagram that is not itself a tunnel.
  *
- * Hot path (Ethernet → IPv4, not fragmented): no Cursor, DataView or closure;
+ * Hot path (Ethernet -> IPv4, not fragmented): no Cursor, DataView or closure;
  * direct byte reads and three subarrays per packet; the `IpPacket` object is
  * reused, so like its views it is valid only during the handler call. The
  * single `try` is in {@link NetworkLayer.frame}: a header cut short throws

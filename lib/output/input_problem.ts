@@ -15,7 +15,7 @@ const GZIP_CORRUPT = "gzip data is corrupt";
 export interface InputProblem {
   /** `gzip_corrupt`: nothing could be inflated; `not_a_capture`: the bytes are something else. */
   code: "gzip_corrupt" | "not_a_capture";
-  /** One sentence, starting with what it is: `gzip data is corrupt …`, `not a pcap or pcapng capture: …`. */
+  /** One sentence, starting with what it is: `gzip data is corrupt ...`, `not a pcap or pcapng capture: ...`. */
   message: string;
 }
 

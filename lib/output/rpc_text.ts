@@ -15,7 +15,7 @@ function shown(v: JsonValue): string | undefined {
   if (v === null) return undefined;
   if (typeof v === "string") {
     const s = escapeControl(v);
-    return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}…` : s;
+    return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}\u2026` : s;
   }
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (Array.isArray(v)) return `[${v.length}]`;
@@ -62,11 +62,11 @@ export function rpcText(e: RpcEvent): string {
     const nak = e.rejectReason !== undefined ? ` (${e.rejectReason})` : "";
     return `RPC ${e.action.replace("_", " ")}${via} ${
       [...new Set(shown)].join(", ")
-    } → ${e.outcome}${nak}${auth}${who}`;
+    } \u2192 ${e.outcome}${nak}${auth}${who}`;
   }
   const name = `${e.interfaceName ?? e.interface ?? "?"}.${e.operation ?? `opnum${e.opnum}`}`;
   let outcome: string = e.outcome === "no_response" ? "no response" : e.statusName ?? e.outcome;
   if (e.responseTime !== undefined) outcome += ` ${(e.responseTime * 1000).toFixed(1)}ms`;
   const enc = e.encrypted ? "  (encrypted)" : "";
-  return `RPC${via} ${name} → ${outcome}${enc}${pairs(e.arguments)}${pairs(e.results)}${who}`;
+  return `RPC${via} ${name} \u2192 ${outcome}${enc}${pairs(e.arguments)}${pairs(e.results)}${who}`;
 }

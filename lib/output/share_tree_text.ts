@@ -11,8 +11,8 @@ import { formatBytes, formatTs } from "./text.ts";
 const MAX_DRAWN_DEPTH = 32;
 
 /**
- * Lines of text for a share tree, e.g.
- * `├── small_01.txt  137 B  2026-11-22T14:17:00Z  [v1 sha256 eb3bdf2a…] (deleted)`.
+ * Lines of text for a share tree, drawn with tree(1)'s box-drawing guides, e.g. a guide then
+ * `small_01.txt  137 B  2026-11-22T14:17:00Z  [v1 sha256 eb3bdf2a...] (deleted)`.
  * Every name from the capture has its control characters escaped.
  */
 export function formatShareTree(tree: ShareTreeJson): string[] {
@@ -27,9 +27,11 @@ export function formatShareTree(tree: ShareTreeJson): string[] {
       ancestorsLast[e.depth] = last[i]!;
       const drawn = Math.min(e.depth, MAX_DRAWN_DEPTH);
       let prefix = "";
-      for (let d = 0; d < drawn; d++) prefix += ancestorsLast[d] ? "    " : "│   ";
+      for (let d = 0; d < drawn; d++) prefix += ancestorsLast[d] ? "    " : "\u2502   ";
       if (e.depth > drawn) prefix += `[+${e.depth - drawn}] `;
-      lines.push(`${prefix}${last[i] ? "└── " : "├── "}${entryText(e)}`);
+      lines.push(
+        `${prefix}${last[i] ? "\u2514\u2500\u2500 " : "\u251C\u2500\u2500 "}${entryText(e)}`,
+      );
     });
   }
   if (tree.droppedEntries > 0) {
@@ -65,7 +67,7 @@ function entryText(e: ShareTreeEntry): string {
   const v = e.versions?.[e.versions.length - 1];
   parts.push(formatTs(v?.ts ?? e.lastSeen).slice(0, 19) + "Z");
   if (v !== undefined) {
-    parts.push(`[v${v.n}${v.sha256 === undefined ? "" : ` sha256 ${v.sha256.slice(0, 8)}…`}]`);
+    parts.push(`[v${v.n}${v.sha256 === undefined ? "" : ` sha256 ${v.sha256.slice(0, 8)}\u2026`}]`);
   }
   let text = parts.join("  ");
   if (e.streams !== undefined) text += ` {${e.streams.map(escapeControl).join(", ")}}`;

@@ -81,12 +81,12 @@ function direction(s: DirectionStats, transport: string): string {
 }
 
 function connectionLine(e: ConnectionEvent): string {
-  const head = `#${e.id} ${e.transport} ${endpoint(e.client)} → ${endpoint(e.server)}`;
+  const head = `#${e.id} ${e.transport} ${endpoint(e.client)} \u2192 ${endpoint(e.server)}`;
   if (e.action === "open") return `${head} opened at frame ${e.firstFrame}`;
   const duration = ((e.end ?? e.start) - e.start).toFixed(3);
   const how = e.handshake ? "" : e.transport === "tcp" ? " midstream" : "";
   return `${head} ${e.state}${how} ${duration}s frames ${e.firstFrame}-${e.lastFrame}` +
-    `  c→s ${direction(e.clientStats!, e.transport)}  s→c ${
+    `  c\u2192s ${direction(e.clientStats!, e.transport)}  s\u2192c ${
       direction(e.serverStats!, e.transport)
     }`;
 }
@@ -116,7 +116,7 @@ function value(v: JsonValue): string {
   if (typeof v === "string") return escapeControl(v);
   if (typeof v === "number" || typeof v === "boolean" || v === null) return String(v);
   if (Array.isArray(v)) return `[${v.length}]`;
-  return "{…}";
+  return "{\u2026}";
 }
 
 /** How {@link formatEventText} writes a line. */
@@ -150,7 +150,7 @@ function field(name: string, v: JsonValue | undefined): string {
 }
 
 function smbLine(e: SmbEvent, options: TextOptions): string {
-  const dir = e.evidence.fromClient ? "C→S" : "S→C";
+  const dir = e.evidence.fromClient ? "C\u2192S" : "S\u2192C";
   const chain = e.chainIndex > 0 ? `+${e.chainIndex} ` : "";
   let line = `${where(e, options)} ${dir} SMB${e.version} ${chain}${e.command} ${
     e.response ? "response" : "request"
@@ -192,7 +192,7 @@ function ntlmLine(e: NtlmEvent, options: TextOptions): string {
     ? "; the given password matches"
     : "; the given password does NOT match";
   return `${where(e, options)} NTLM${e.ntlmVersion === "anonymous" ? "" : ` ${e.ntlmVersion}`} ` +
-    `${escapeControl(who)}${from} → ${outcome}${check}`;
+    `${escapeControl(who)}${from} \u2192 ${outcome}${check}`;
 }
 
 function kerberosLine(e: KerberosEvent, options: TextOptions): string {
@@ -205,12 +205,14 @@ function kerberosLine(e: KerberosEvent, options: TextOptions): string {
   return `${where(e, options)} KERBEROS${who} to ${escapeControl(e.service)}@${
     escapeControl(e.realm)
   } ` +
-    `(${e.ticketEtypeName}) → ${outcome}`;
+    `(${e.ticketEtypeName}) \u2192 ${outcome}`;
 }
 
 function treeLine(e: TreeEvent, options: TextOptions): string {
   const type = e.shareType ? ` (${e.shareType})` : "";
-  const outcome = e.action === "connect" && e.statusName !== undefined ? ` → ${e.statusName}` : "";
+  const outcome = e.action === "connect" && e.statusName !== undefined
+    ? ` \u2192 ${e.statusName}`
+    : "";
   return `${where(e, options)} TREE ${e.action} ${escapeControl(e.path)}${type}${outcome}`;
 }
 
@@ -220,7 +222,7 @@ function fileLine(e: FileEvent, options: TextOptions): string {
   const where_ = `${e.share === undefined ? "" : `${e.share}\\`}${name}`;
   let line = `${where(e, options)} FILE ${kind} ${escapeControl(where_)}`;
   if (e.actions.length > 0) line += ` [${e.actions.join(",")}]`;
-  if (e.renamedTo !== undefined) line += ` → ${escapeControl(e.renamedTo)}`;
+  if (e.renamedTo !== undefined) line += ` \u2192 ${escapeControl(e.renamedTo)}`;
   if (e.size !== undefined) line += `  size=${e.size}`;
   if (e.bytesRead > 0) line += `  read=${e.bytesRead}`;
   if (e.bytesWritten > 0) line += `  written=${e.bytesWritten}`;
@@ -279,7 +281,9 @@ export function formatEventText(event: DecodeEvent, options: TextOptions = {}): 
       }${event.user !== undefined ? `  user=${escapeControl(event.user)}` : ""}`;
     case "nbss": {
       const names = event.action === "session_request"
-        ? ` ${escapeControl(event.calledName ?? "")} ← ${escapeControl(event.callingName ?? "")}`
+        ? ` ${escapeControl(event.calledName ?? "")} \u2190 ${
+          escapeControl(event.callingName ?? "")
+        }`
         : event.errorCode !== undefined
         ? ` error 0x${event.errorCode.toString(16)}`
         : "";
@@ -326,7 +330,7 @@ export function formatSummaryText(s: SummaryEvent): string {
   const kinds = Object.entries(s.anomalyCounts).map(([k, n]) => `${k} ${n}`).join(", ");
   lines.push(`anomalies: ${s.anomalies}${kinds ? ` (${kinds})` : ""}`);
   if (s.limitsHit.length) {
-    lines.push(`limits hit: ${s.limitsHit.map((l) => `${l.limit} ×${l.count}`).join(", ")}`);
+    lines.push(`limits hit: ${s.limitsHit.map((l) => `${l.limit} \u00D7${l.count}`).join(", ")}`);
   }
   const m = s.smb;
   if (m.messages > 0) {
@@ -353,7 +357,9 @@ export function formatSummaryText(s: SummaryEvent): string {
     lines.push(`shares: ${m.shares.map(escapeControl).join(", ") || "none"}`);
     const shown = m.files.slice(0, 10).map(escapeControl).join(", ");
     lines.push(
-      `files: ${m.files.length}${shown ? ` (${shown}${m.files.length > 10 ? ", …" : ""})` : ""}`,
+      `files: ${m.files.length}${
+        shown ? ` (${shown}${m.files.length > 10 ? ", \u2026" : ""})` : ""
+      }`,
     );
   }
   const r = s.rpc;
@@ -368,7 +374,7 @@ export function formatSummaryText(s: SummaryEvent): string {
     );
   }
   if (s.alerts.count > 0) {
-    const byRule = Object.entries(s.alerts.byRule).map(([r, n]) => `${r} ×${n}`).join(", ");
+    const byRule = Object.entries(s.alerts.byRule).map(([r, n]) => `${r} \u00D7${n}`).join(", ");
     lines.push(`ALERTS: ${s.alerts.count} (${byRule})`);
   }
   if (s.truncated) lines.push("decode stopped early: see the anomalies above");

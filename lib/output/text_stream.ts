@@ -64,7 +64,7 @@ function endpoint(e: Endpoint): string {
  * const text = new TextStream();
  * const lines = [...d.push(Deno.readFileSync("fixtures/smb/smb1_session.pcap")), ...d.end()]
  *   .flatMap((e) => text.add(e));
- * assert.equal(lines[0], "#0 tcp 10.77.0.2:47790 → 10.77.0.1:445 since 2026-11-23T18:56:36.669990Z (frame 1)");
+ * assert.equal(lines[0], "#0 tcp 10.77.0.2:47790 \u2192 10.77.0.1:445 since 2026-11-23T18:56:36.669990Z (frame 1)");
  * ```
  */
 export class TextStream {
@@ -163,7 +163,7 @@ export class TextStream {
     const since = seen ? "first seen" : "since";
     const how = c.transport === "tcp" && !c.handshake ? ", picked up mid-stream" : "";
     return [
-      `#${id} ${c.transport} ${endpoint(e.client)} → ${endpoint(e.server)} ${since} ${
+      `#${id} ${c.transport} ${endpoint(e.client)} \u2192 ${endpoint(e.server)} ${since} ${
         formatTs(c.start)
       } (frame ${c.firstFrame}${how})`,
     ];

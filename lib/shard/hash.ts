@@ -63,7 +63,7 @@ export function pairHash(a: Uint8Array, b: Uint8Array): number {
   return h >>> 0;
 }
 
-/** Which share of a capture a decoder decodes: `index` of `count` (0 ≤ index < count). */
+/** Which share of a capture a decoder decodes: `index` of `count` (0 <= index < count). */
 export interface ShardOption {
   /** This decoder's shard, 0-based. */
   index: number;

@@ -7,12 +7,12 @@
  * prefix comes first):
  *
  * - `[f, 0]` the link and network layers on frame `f` (shard 0 only)
- * - `[f, 1, phase, …position]` a connection retired by the idle sweep that
+ * - `[f, 1, phase, ...position]` a connection retired by the idle sweep that
  *   frame `f`'s capture time set off (phases and positions: `FlowOrder`)
  * - `[f, 2]` the handling of frame `f`'s packet (only its pair's shard)
  * - `[f, 3]` the capture reader after frame `f` (shard 0 only)
  * - `[END, 0]` the capture and network layers ending (shard 0 only),
- *   `[END, 1, phase, …position]` connections closed at the end, `[END, 2]`
+ *   `[END, 1, phase, ...position]` connections closed at the end, `[END, 2]`
  *   DCE/RPC on pipes, `[END, 3]` files, `[END, 4]` transcripts ending,
  *   `[END, 5]` the embedder's watchers ending.
  *

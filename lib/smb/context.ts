@@ -110,8 +110,8 @@ export function emitTree(
 }
 
 /**
- * The state one connection remembers — session → user, tree → share,
- * open file — each capped by `maxSmbStateEntries` with one limit
+ * The state one connection remembers - session -> user, tree -> share,
+ * open file - each capped by `maxSmbStateEntries` with one limit
  * anomaly when the older half is forgotten.
  */
 export function stateMaps<S, T, F, SV, TV, FV>(conn: SmbConnection, layer: Layer): {

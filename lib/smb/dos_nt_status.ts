@@ -11,7 +11,7 @@ import { NtStatus, ntStatusName } from "./status.ts";
 
 const DOS = 0x01, SRV = 0x02, HRD = 0x03;
 
-/** `class << 16 | code` → NT status. [MS-CIFS] 2.2.2.4 */
+/** `class << 16 | code` -> NT status. [MS-CIFS] 2.2.2.4 */
 const TABLE: ReadonlyMap<number, number> = new Map([
   [DOS, ErrDos.ERRbadfunc, NtStatus.STATUS_NOT_IMPLEMENTED],
   [DOS, ErrDos.ERRbadfile, NtStatus.STATUS_OBJECT_NAME_NOT_FOUND],
@@ -64,7 +64,7 @@ export function dosErrorToNtStatus(errorClass: number, code: number): number | u
 export interface Smb1Status {
   /** The NT status (as sent, or the DOS error's equivalent), or the raw 32 bits when it has none. */
   status: number;
-  /** `STATUS_…`, or the DOS name when the DOS error has no NT equivalent. */
+  /** `STATUS_...`, or the DOS name when the DOS error has no NT equivalent. */
   statusName: string;
   /** `ERRDOS/ERRbadfile` for a DOS-class status, as sent. */
   dosError?: string;

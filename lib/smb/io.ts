@@ -50,7 +50,7 @@ export interface OpenFile {
    * until a pipe transaction on it shows it is a pipe.
    */
   pipe: boolean | undefined;
-  /** Dialect of the connection it was opened on (`NT LM 0.12`, `3.1.1`…), when seen. */
+  /** Dialect of the connection it was opened on (`NT LM 0.12`, `3.1.1`...), when seen. */
   readonly dialect: string | undefined;
 }
 

@@ -15,6 +15,6 @@ export interface ParseProblem {
   /** `limit`: a fixed cap of the parser was reached (reported as a cap, counted in `summary.limitsHit`). */
   kind: "truncated" | "malformed" | "loop" | "unsupported" | "limit";
   detail: string;
-  /** Stable anomaly code (`smb1_andx_loop`…); default `<layer>_<kind>`; for `limit`, the cap's name (`maxAndxDepth`). */
+  /** Stable anomaly code (`smb1_andx_loop`...); default `<layer>_<kind>`; for `limit`, the cap's name (`maxAndxDepth`). */
   code?: string;
 }

@@ -1,5 +1,5 @@
 /**
- * The one bounded store every layer keeps growing state in (ids → names,
+ * The one bounded store every layer keeps growing state in (ids -> names,
  * requests awaiting responses, transactions being assembled, decode-wide
  * sessions): a Map with a cap on entries and, optionally, on a total weight
  * (bytes), that evicts its oldest entries and tells its owner which.
@@ -11,9 +11,9 @@ export interface BoundedMapOptions<K, V> {
   /** Entries kept at most. */
   max: number;
   /**
-   * Share of the entries dropped at once when `max` is reached (0 ≤ f ≤ 1;
+   * Share of the entries dropped at once when `max` is reached (0 <= f <= 1;
    * at least one, so 0 means one at a time). Dropping a batch and rebuilding costs O(n) once per
-   * `f·n` inserts; deleting one at a time from a Map's front leaves holes
+   * `f*n` inserts; deleting one at a time from a Map's front leaves holes
    * that every later look at the front walks again. @default {0.5}
    */
   evictFraction?: number;

@@ -175,7 +175,7 @@ export const named = (
 
 /**
  * A `{ Count; [size_is(Count)] PSID_INFORMATION Sids }` structure whose
- * flat part is next (SAMPR_PSID_ARRAY, LSAPR_SID_ENUM_BUFFER, …): each
+ * flat part is next (SAMPR_PSID_ARRAY, LSAPR_SID_ENUM_BUFFER, ...): each
  * element a pointer to an RPC_SID; the SIDs (null for a null pointer).
  */
 export function sidArray(r: NdrReader): (string | null)[] {
@@ -266,7 +266,7 @@ const flatSize = (r: NdrReader, layout: Layout): number =>
   );
 
 /**
- * A `…_ENUM_STRUCT`: Level, the union's discriminant and arm (a pointer to a
+ * A `..._ENUM_STRUCT`: Level, the union's discriminant and arm (a pointer to a
  * container of EntriesRead and a pointer to the array). Strings are read
  * with the structure (the caller flushes). An unknown level's container is
  * not read: the result has `level` only and `known` false.

@@ -17,7 +17,7 @@ export interface DsName {
   sid: string | null;
 }
 
-/** A binary SID of `length` bytes at the start of `b` as `S-1-…`, or null if it does not fit. */
+/** A binary SID of `length` bytes at the start of `b` as `S-1-...`, or null if it does not fit. */
 function binarySid(b: Uint8Array, length: number): string | null {
   if (length < 8 || length > b.length) return null;
   const count = b[1]!;

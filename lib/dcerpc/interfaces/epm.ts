@@ -25,13 +25,13 @@ export interface Tower {
   transferSyntax: string;
   /** Its version, `major.minor`. */
   transferSyntaxVersion: string;
-  /** The protocol sequence (`ncacn_ip_tcp`, …), or `UNKNOWN_0x…` after the floor ids. */
+  /** The protocol sequence (`ncacn_ip_tcp`, ...), or `UNKNOWN_0x...` after the floor ids. */
   protocol: string;
   /** TCP, UDP or HTTP port (floor 4). */
   port?: number;
   /** IPv4 address (floor 5), or a NetBIOS name for named pipes. */
   host?: string;
-  /** Named pipe (`\PIPE\…`) or LRPC endpoint name (floor 4). */
+  /** Named pipe (`\PIPE\...`) or LRPC endpoint name (floor 4). */
   pipe?: string;
 }
 
@@ -77,8 +77,8 @@ const cString = (b: Uint8Array): string => {
  * @example
  * ```ts
  * import { decodeTower } from "./epm.ts";
- * // decodeTower(bytes) → { interface: "367abb81-…", version: "2.0",
- * //   transferSyntax: "8a885d04-…", protocol: "ncacn_ip_tcp", port: 49667, host: "0.0.0.0" }
+ * // decodeTower(bytes) -> { interface: "367abb81-...", version: "2.0",
+ * //   transferSyntax: "8a885d04-...", protocol: "ncacn_ip_tcp", port: 49667, host: "0.0.0.0" }
  * ```
  */
 export function decodeTower(b: Uint8Array): Tower {

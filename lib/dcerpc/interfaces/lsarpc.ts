@@ -2,7 +2,7 @@
  * The Local Security Authority interface `lsarpc` ([MS-LSAD] policy, [MS-LSAT]
  * translation): opening the policy, the domain it reports, account
  * enumeration, secrets (`$MACHINE.ACC` reset after ZeroLogon) and private
- * data (LsarRetrievePrivateData of `G$BCKUPKEY_…` is DPAPI domain backup key
+ * data (LsarRetrievePrivateData of `G$BCKUPKEY_...` is DPAPI domain backup key
  * theft; the encrypted values are never decoded, only their lengths kept).
  * Name and SID look-ups are in lsarpc_lookup.ts.
  * IDL: [MS-LSAD] 6 and [MS-LSAT] 6 (Appendix A).

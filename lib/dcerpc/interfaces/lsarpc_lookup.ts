@@ -28,7 +28,7 @@ type Version = 1 | 2 | 3;
 
 /**
  * A `{ Entries; [size_is(Entries)] T* }` structure whose flat part is next
- * (LSAPR_TRANSLATED_SIDS…, LSAPR_TRANSLATED_NAMES…): each element read by
+ * (LSAPR_TRANSLATED_SIDS..., LSAPR_TRANSLATED_NAMES...): each element read by
  * `item` (flat part; its pointees deferred), all read before it returns.
  */
 function translatedList<T>(r: NdrReader, minBytes: number, item: () => T): T[] {

@@ -3,7 +3,7 @@
  * machine account password changes and pass-through logons. ZeroLogon
  * (CVE-2020-1472) shows here as NetrServerAuthenticate* calls with an
  * all-zero client credential, followed by NetrServerPasswordSet2 with a
- * zero authenticator and an all-zero new password; the `…AllZero` fields
+ * zero authenticator and an all-zero new password; the `...AllZero` fields
  * say so directly.
  * IDL: [MS-NRPC] 6 (Appendix A); methods 3.5.4.
  * @module

@@ -96,7 +96,7 @@ function enumerationBuffer(r: NdrReader): { entriesRead: number | null; entries:
   return { entriesRead, entries };
 }
 
-/** The response of SamrEnumerate{Domains,Groups,Users,Aliases}In…. */
+/** The response of SamrEnumerate{Domains,Groups,Users,Aliases}In.... */
 function enumerationResponse(names: boolean) {
   return (r: NdrReader): RpcArguments => {
     const enumerationContext = r.u32();

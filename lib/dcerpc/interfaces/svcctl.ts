@@ -201,7 +201,7 @@ const startService = (text: Text) => ({
  * import { NdrReader } from "../ndr.ts";
  * const stub = new Uint8Array(20 + 12 + 4 + 4); // handle, counts of "", access
  * const args = svcctl.ops[16]!.request!(new NdrReader(stub));
- * // args: { handle: "00…", serviceName: "", desiredAccess: 0 }
+ * // args: { handle: "00...", serviceName: "", desiredAccess: 0 }
  * ```
  */
 export const svcctl: InterfaceDecoder = {

@@ -80,7 +80,7 @@ export const anonymousEnumeration: Rule = {
   description:
     "A null session (empty user and password) calling samr, lsarpc, srvsvc or wkssvc operations " +
     "that enumerate or look up users, groups, domains, shares or sessions (SamrEnumerate*, " +
-    "SamrLookup*, LsarLookup*, NetrShareEnum, NetrSessionEnum…). One alert per client and server.",
+    "SamrLookup*, LsarLookup*, NetrShareEnum, NetrSessionEnum\u2026). One alert per client and server.",
   listens: ["ntlm", "tree", "rpc"],
   options: {
     calls: {
@@ -173,7 +173,7 @@ export const anonymousEnumeration: Rule = {
         for (const p of pairs.values()) {
           if (p.calls < Math.max(1, threshold)) continue;
           const ops = [...p.operations].sort((a, b) => b[1] - a[1]).map(([op, n]) =>
-            n > 1 ? `${op} ×${n}` : op
+            n > 1 ? `${op} \u00D7${n}` : op
           );
           const interfaces = [...new Set([...p.operations.keys()].map((o) => o.split(".")[0]!))]
             .sort();

@@ -2,12 +2,12 @@
  * Authentication coerced through the Encrypting File System Remote
  * Protocol ([MS-EFSR]): PetitPotam and its successors call an EfsRpc*
  * method (EfsRpcOpenFileRaw, then after its patch EfsRpcEncryptFileSrv,
- * EfsRpcDecryptFileSrv, EfsRpcQueryUsersOnFile, EfsRpcAddUsersToFile…)
+ * EfsRpcDecryptFileSrv, EfsRpcQueryUsersOnFile, EfsRpcAddUsersToFile...)
  * with a file name that is a UNC path on the attacker's host
  * (`\\10.0.0.5\share\x`, or WebDAV `\\host@80\x` to get HTTP); the server
  * opens it and authenticates there with its machine account, ready to be
  * relayed (to AD CS web enrolment, LDAP). The interface answers on
- * \pipe\efsrpc (df1941c5-…) and, as c681d488-…, on \pipe\lsarpc, and through
+ * \pipe\efsrpc (df1941c5-...) and, as c681d488-..., on \pipe\lsarpc, and through
  * it on \pipe\lsass, \pipe\netlogon and \pipe\samr. A UNC path naming the
  * called server itself is how a client legitimately reaches a file on that
  * server and is not reported.

@@ -2,7 +2,7 @@
  * Defensive readers of event fields, shared by every rule group: a rule
  * never throws on an odd event (a field missing, null or of another type),
  * it reads undefined (or the stated fallback) instead. Also the test of a
- * "once per …" alert. What only one group needs stays in its `*_facts.ts`.
+ * "once per ..." alert. What only one group needs stays in its `*_facts.ts`.
  * @module
  */
 import type { DecodeEvent, Endpoint, JsonValue } from "../../events.ts";
@@ -77,7 +77,7 @@ export function eventFrame(e: DecodeEvent): number | undefined {
   return Array.isArray(frames) ? num(frames[0]) : undefined;
 }
 
-/** Whether `key` is new to `seen`, which then holds it: the test of every "once per …" alert. */
+/** Whether `key` is new to `seen`, which then holds it: the test of every "once per ..." alert. */
 export function once<K>(seen: RuleState<K, true>, key: K): boolean {
   if (seen.has(key)) return false;
   seen.set(key, true);

@@ -37,7 +37,7 @@ function shown(path: string): string {
     const c = ch.codePointAt(0)!;
     out += c < 0x20 || (c >= 0x7f && c < 0xa0) ? `\\x${c.toString(16).padStart(2, "0")}` : ch;
   }
-  return path.length > SHOWN ? `${out}…` : out;
+  return path.length > SHOWN ? `${out}\u2026` : out;
 }
 
 /** The rule. */

@@ -55,7 +55,7 @@ export const passwordSpray: Rule = {
   techniqueName: "Brute Force: Password Spraying",
   references: GUESSING_REFERENCES,
   description:
-    "One client refused logins (NTLM or Kerberos, bad password or unknown user, locked out…) for " +
+    "One client refused logins (NTLM or Kerberos, bad password or unknown user, locked out\u2026) for " +
     "at least `users` different accounts within `windowSeconds`. One alert per client, naming the " +
     "accounts, the counts and any account it then logged in with.",
   listens: ["ntlm", "kerberos"],

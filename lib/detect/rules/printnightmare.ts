@@ -1,6 +1,6 @@
 /**
  * PrintNightmare (CVE-2021-1675, CVE-2021-34527): a printer driver
- * installed from the network whose files are the attacker's DLL —
+ * installed from the network whose files are the attacker's DLL -
  * RpcAddPrinterDriverEx ([MS-RPRN] opnum 89; RpcAddPrinterDriver, opnum 9)
  * or RpcAsyncAddPrinterDriver ([MS-PAR] opnum 39). The public exploits name
  * a DLL on a UNC share, then the copy the spooler left in

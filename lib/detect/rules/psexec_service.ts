@@ -6,7 +6,7 @@
  * binary path names that file (PsExec's PSEXESVC.exe, impacket psexec's
  * random name, Metasploit psexec, PAExec, RemCom); a service named after
  * one of those tools when its upload is not in the capture; or, without any upload,
- * a service whose "binary" is a command line (`%COMSPEC% /Q /c …`: impacket
+ * a service whose "binary" is a command line (`%COMSPEC% /Q /c ...`: impacket
  * smbexec, CrackMapExec, Metasploit psexec_command; SCShell does the same
  * through RChangeServiceConfig). Over an encrypted association (packet
  * privacy) only the opnums show: a service created and then started there
@@ -119,7 +119,7 @@ export const psexecService: Rule = {
     "https://401trg.com/an-introduction-to-smb-for-network-security-analysts/",
   ],
   description:
-    "A service binary written to ADMIN$ or C$ and a service created (svcctl RCreateService*) on the same server to run it, a service of a known remote-execution tool (PSEXESVC, RemComSvc, PAExec, CSExec) whose upload was not seen, or a service whose binary path is a command line (%COMSPEC% /c …); over an encrypted association, a service created and started (arguments unseen).",
+    "A service binary written to ADMIN$ or C$ and a service created (svcctl RCreateService*) on the same server to run it, a service of a known remote-execution tool (PSEXESVC, RemComSvc, PAExec, CSExec) whose upload was not seen, or a service whose binary path is a command line (%COMSPEC% /c \u2026); over an encrypted association, a service created and started (arguments unseen).",
   listens: ["file", "rpc", "ntlm", "kerberos"],
   options: {
     windowSeconds: {

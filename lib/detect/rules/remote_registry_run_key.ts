@@ -1,11 +1,11 @@
 /**
  * Persistence written through the Remote Registry ([MS-RRP], winreg): a
  * value set (BaseRegSetValue, opnum 22) in one of the keys Windows reads a
- * program to start from — `…\CurrentVersion\Run` and its kin (RunOnce,
+ * program to start from - `...\CurrentVersion\Run` and its kin (RunOnce,
  * RunOnceEx, RunServices, Policies\Explorer\Run), a service's ImagePath or
  * ServiceDll, Winlogon's Userinit or Shell, an Image File Execution Options
  * Debugger. winreg addresses keys by handle: the handles returned by the
- * hive openers (OpenLocalMachine…), BaseRegOpenKey and BaseRegCreateKey
+ * hive openers (OpenLocalMachine...), BaseRegOpenKey and BaseRegCreateKey
  * (impacket reg.py opens its key with CreateKey) are followed per
  * connection to know the path a value is written under.
  * @module
@@ -83,7 +83,7 @@ const LOCATIONS: readonly Location[] = [
   },
 ];
 
-/** `HKLM` + `SOFTWARE\x` → `HKLM\SOFTWARE\x` (no doubled or trailing separators). */
+/** `HKLM` + `SOFTWARE\x` -> `HKLM\SOFTWARE\x` (no doubled or trailing separators). */
 function join(parent: string, sub: string): string {
   const s = sub.replace(/^\\+|\\+$/g, "").replace(/\\{2,}/g, "\\");
   return s === "" ? parent : `${parent}\\${s}`;
@@ -104,11 +104,11 @@ export const remoteRegistryRunKey: Rule = {
     "https://github.com/fortra/impacket/blob/master/examples/reg.py",
   ],
   description:
-    "winreg BaseRegSetValue under a key Windows starts programs from (CurrentVersion\\Run, RunOnce…, a service's ImagePath or ServiceDll, Winlogon Userinit/Shell, an IFEO Debugger), the key followed from the handles of OpenLocalMachine/BaseRegOpenKey/BaseRegCreateKey.",
+    "winreg BaseRegSetValue under a key Windows starts programs from (CurrentVersion\\Run, RunOnce\u2026, a service's ImagePath or ServiceDll, Winlogon Userinit/Shell, an IFEO Debugger), the key followed from the handles of OpenLocalMachine/BaseRegOpenKey/BaseRegCreateKey.",
   listens: ["rpc", "ntlm", "kerberos"],
   create(ctx) {
     const users = new AssociationUsers(ctx);
-    /** `<connection>|<handle>` → the key's path. */
+    /** `<connection>|<handle>` -> the key's path. */
     const keys = ctx.state<string, string>(8192);
 
     const remember = (e: RpcEvent, path: string): void => {

@@ -2,7 +2,7 @@
  * Scheduled tasks created from the network ([MS-TSCH]): an at.exe-style job
  * (atsvc NetrJobAdd, opnum 0, whose AT_INFO names the command) or a Task
  * Scheduler 2.0 task (ITaskSchedulerService SchRpcRegisterTask, opnum 1,
- * whose task XML holds the command in its Exec action) — impacket atexec,
+ * whose task XML holds the command in its Exec action) - impacket atexec,
  * CrackMapExec's atexec method, `schtasks /s`, `at \\host`. Over an
  * encrypted association (atexec asks for packet privacy) only the
  * operation shows; it is reported as such.
@@ -45,7 +45,7 @@ function unescapeXml(s: string): string {
   });
 }
 
-/** The text of every `<tag>…</tag>` in the XML (namespace prefixes allowed), decoded. */
+/** The text of every `<tag>...</tag>` in the XML (namespace prefixes allowed), decoded. */
 function elements(xml: string, tag: string): string[] {
   const re = new RegExp(
     `<(?:[\\w-]+:)?${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w-]+:)?${tag}>`,

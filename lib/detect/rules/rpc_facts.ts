@@ -116,12 +116,12 @@ export function outcomeOf(e: RpcEvent): { [key: string]: JsonValue } {
   return out;
 }
 
-/** `RCreateServiceW → ERROR_SUCCESS`, `… → fault nca_s_op_rng_error`, `… → no answer`. */
+/** `RCreateServiceW -> ERROR_SUCCESS`, `... -> fault nca_s_op_rng_error`, `... -> no answer`. */
 export function callLine(e: RpcEvent): string {
   const op = e.operation ?? `opnum ${e.opnum ?? "?"}`;
-  if (e.outcome === "no_response") return `${op} → no answer`;
-  if (e.outcome === "fault") return `${op} → fault ${e.statusName ?? ""}`.trimEnd();
-  return `${op} → ${e.statusName ?? "answered"}`;
+  if (e.outcome === "no_response") return `${op} \u2192 no answer`;
+  if (e.outcome === "fault") return `${op} \u2192 fault ${e.statusName ?? ""}`.trimEnd();
+  return `${op} \u2192 ${e.statusName ?? "answered"}`;
 }
 
 /** Where the call went: `\pipe\svcctl` or `tcp/49683`. */
@@ -158,7 +158,7 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
- * The host a UNC path names (`\\host\share\…`, `\\?\UNC\host\…`, forward
+ * The host a UNC path names (`\\host\share\...`, `\\?\UNC\host\...`, forward
  * slashes too), with a WebDAV `@port` or `@SSL` suffix taken off (`webdav`
  * then true); undefined when the path is not UNC.
  */

@@ -41,7 +41,7 @@ export const zeekUid = (connection: number): string => `C${connection}`;
  * handshake), REJ (the responder reset a SYN), S0 (a SYN and no answer), S1
  * (opened, not closed when the capture ended), OTH (no SYN seen: picked up
  * mid-stream). UDP: SF with traffic both ways, S0 without. The half-closed
- * states (S2, S3, SH…) are not told apart.
+ * states (S2, S3, SH...) are not told apart.
  */
 export function zeekConnState(e: ConnectionEvent): string {
   const answered = (e.serverStats?.packets ?? 0) > 0;

@@ -23,12 +23,12 @@ export type ZeekType =
 /** A field's value: `undefined` or `null` is Zeek's unset (`-`); sets are arrays. */
 export type ZeekValue = string | number | boolean | string[] | null | undefined;
 
-/** One record, keyed by Zeek's field names (`id.orig_h`, `times.modified`…). */
+/** One record, keyed by Zeek's field names (`id.orig_h`, `times.modified`...). */
 export type ZeekRecord = Record<string, ZeekValue>;
 
 /** A log: its path (the file is `<path>.log`) and its columns with their types, in Zeek's order. */
 export interface ZeekLogSpec {
-  /** `conn`, `smb_files`… */
+  /** `conn`, `smb_files`... */
   readonly path: string;
   /** Field name and type, in Zeek's order. */
   readonly fields: readonly (readonly [string, ZeekType])[];

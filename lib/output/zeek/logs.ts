@@ -101,7 +101,7 @@ export class ZeekLogs {
   readonly #services = new BoundedMap<number, string[]>({ max: MAX_ENTRIES });
   readonly #transports = new BoundedMap<number, "tcp" | "udp">({ max: MAX_ENTRIES });
   readonly #opens = new BoundedMap<string, OpenedFile>({ max: MAX_ENTRIES });
-  /** Per connection, `smb_files` lines written lately (identity → time last seen), as Zeek keeps them. */
+  /** Per connection, `smb_files` lines written lately (identity -> time last seen), as Zeek keeps them. */
   readonly #recent = new BoundedMap<number, BoundedMap<string, number>>({ max: MAX_ENTRIES });
   /** Share type by connection and tree id, from tree connects (pipes and printers are not files). */
   readonly #trees = new BoundedMap<string, string>({ max: MAX_ENTRIES });

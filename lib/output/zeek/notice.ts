@@ -36,7 +36,7 @@ export const ZEEK_NOTICE: ZeekLogSpec = {
   ],
 };
 
-/** The `note` of a rule: `SMBScope::` and its id as a Zeek identifier (`ms17-010` → `ms17_010`). */
+/** The `note` of a rule: `SMBScope::` and its id as a Zeek identifier (`ms17-010` -> `ms17_010`). */
 export const zeekNote = (rule: string): string =>
   `SMBScope::${rule.replace(/[^A-Za-z0-9_]/g, "_")}`;
 

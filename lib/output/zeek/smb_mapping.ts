@@ -24,7 +24,7 @@ export const ZEEK_SMB_MAPPING: ZeekLogSpec = {
 export interface TreeService {
   /** `A:`, `IPC`, `LPT1:`, `COMM`. */
   service?: string | undefined;
-  /** `NTFS`, `FAT`… */
+  /** `NTFS`, `FAT`... */
   nativeFileSystem?: string | undefined;
 }
 

@@ -2,11 +2,11 @@
  * SMB_COM_CLOSE (0x04), [MS-CIFS] 2.2.4.5.
  *
  * Request (WordCount 3): FID u16, LastTimeModified (UTIME u32).
- *   → `fid`, `lastWriteTime` (ISO, null when not set)
+ *   -> `fid`, `lastWriteTime` (ISO, null when not set)
  * Response: WordCount 0, no fields.
  *
  * SMB_COM_FLUSH (0x05), [MS-CIFS] 2.2.4.6: request WordCount 1, FID u16
- * (0xFFFF: every file of the process) → `fid`; response WordCount 0.
+ * (0xFFFF: every file of the process) -> `fid`; response WordCount 0.
  * @module
  */
 import { type CommandContext, expectWordCount, wordCursor } from "./context.ts";

@@ -6,7 +6,7 @@
  * 2.2.2.3 / 2.2.8, [MS-SMB] 2.2.2.3) with the pass-through levels (1000 +
  * an [MS-FSCC] information class), capability bits ([MS-CIFS] 2.2.4.52.2,
  * [MS-SMB] 2.2.4.5.2) and the NT create dispositions and actions.
- * Every lookup returns a string: `UNKNOWN_0x…` for a code not in its table.
+ * Every lookup returns a string: `UNKNOWN_0x...` for a code not in its table.
  * @module
  */
 
@@ -128,7 +128,7 @@ export const TransSubcommand = {
   CALL_NMPIPE: 0x0054,
 } as const;
 
-/** Mailslot functions of TRANSACTION on `\MAILSLOT\…` (Setup[0]), [MS-CIFS] 2.2.5.12. */
+/** Mailslot functions of TRANSACTION on `\MAILSLOT\...` (Setup[0]), [MS-CIFS] 2.2.5.12. */
 export const MailslotSubcommand = { MAILSLOT_WRITE: 0x0001 } as const;
 
 /** TRANSACTION2 subcommands (Setup[0]), [MS-CIFS] 2.2.6 (names without the `TRANS2_` prefix). */
@@ -269,7 +269,7 @@ export function smb1CommandName(code: number): string {
   return COMMAND_NAMES.get(code) ?? unknown(code, 2);
 }
 
-/** A TRANSACTION function name; `mailslot` picks the mailslot table (`\MAILSLOT\…` names). */
+/** A TRANSACTION function name; `mailslot` picks the mailslot table (`\MAILSLOT\...` names). */
 export function transSubcommandName(code: number, mailslot = false): string {
   return (mailslot ? MAILSLOT_NAMES : TRANS_NAMES).get(code) ?? unknown(code, 4);
 }
@@ -279,7 +279,7 @@ export function trans2SubcommandName(code: number): string {
   return TRANS2_NAMES.get(code) ?? unknown(code, 4);
 }
 
-/** `CREATE` for 1, `IOCTL` for 2, …; `UNKNOWN_0x....` otherwise. */
+/** `CREATE` for 1, `IOCTL` for 2, ...; `UNKNOWN_0x....` otherwise. */
 export function ntTransactFunctionName(code: number): string {
   return NT_TRANSACT_NAMES.get(code) ?? unknown(code, 4);
 }

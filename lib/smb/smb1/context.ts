@@ -14,7 +14,7 @@ export interface CommandContext {
   /** The whole SMB message, from the 0xFF 'SMB' protocol id. Wire offsets count from here. */
   readonly msg: Uint8Array;
   readonly header: Smb1Header;
-  /** The output: the decoder fills `cmd.fields` (and securityBlob, data… where they apply). */
+  /** The output: the decoder fills `cmd.fields` (and securityBlob, data... where they apply). */
   readonly cmd: Smb1Command;
   /** SMB_Parameters.Words (after WordCount), a view of `msg`. */
   readonly words: Uint8Array;

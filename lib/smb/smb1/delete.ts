@@ -8,10 +8,10 @@
  *   WordCount 0; Bytes: BufferFormat, DirectoryName.
  * - SMB_COM_QUERY_INFORMATION (0x08), [MS-CIFS] 2.2.4.9: request WordCount 0;
  *   Bytes: BufferFormat, FileName.
- *   → `searchAttributes` (DELETE), `fileName`
+ *   -> `searchAttributes` (DELETE), `fileName`
  * Their responses carry no fields (WordCount 0), except QUERY_INFORMATION's
  * (WordCount 10): FileAttributes u16, LastWriteTime (UTIME), FileSize u32,
- * Reserved[5] words → `fileAttributes`, `lastWriteTime`, `endOfFile`.
+ * Reserved[5] words -> `fileAttributes`, `lastWriteTime`, `endOfFile`.
  * @module
  */
 import type { Cursor } from "../../bytes/cursor.ts";

@@ -2,9 +2,9 @@
  * SMB_COM_ECHO (0x2B), [MS-CIFS] 2.2.4.39.
  *
  * Request (WordCount 1): EchoCount u16; Bytes: data to echo.
- *   → `echoCount`, `dataLength`
+ *   -> `echoCount`, `dataLength`
  * Response (WordCount 1, one per echo): SequenceNumber u16; Bytes: the data.
- *   → `sequenceNumber`, `dataLength`
+ *   -> `sequenceNumber`, `dataLength`
  * @module
  */
 import { type CommandContext, expectWordCount, wordCursor } from "./context.ts";

@@ -1,36 +1,36 @@
 /**
  * Information-level data blocks of TRANS2 QUERY/SET_PATH_INFORMATION and
  * QUERY/SET_FILE_INFORMATION that matter for file activity, [MS-CIFS] 2.2.8.3
- * and 2.2.8.4, and their pass-through forms ([MS-FSCC] 2.4, level − 1000):
+ * and 2.2.8.4, and their pass-through forms ([MS-FSCC] 2.4, level - 1000):
  *
  * SET (request data):
  * - SMB_SET_FILE_BASIC_INFO 0x101 / FileBasicInformation 1004: CreationTime,
  *   LastAccessTime, LastWriteTime, ChangeTime (FILETIME), ExtFileAttributes
- *   u32 → `creationTime`, `lastAccessTime`, `lastWriteTime`, `changeTime`,
+ *   u32 -> `creationTime`, `lastAccessTime`, `lastWriteTime`, `changeTime`,
  *   `fileAttributes`
  * - SMB_SET_FILE_DISPOSITION_INFO 0x102 / FileDispositionInformation 1013:
- *   DeletePending u8 → `deletePending`
+ *   DeletePending u8 -> `deletePending`
  * - SMB_SET_FILE_ALLOCATION_INFO 0x103 / FileAllocationInformation 1019:
- *   AllocationSize u64 → `allocationSize`
+ *   AllocationSize u64 -> `allocationSize`
  * - SMB_SET_FILE_END_OF_FILE_INFO 0x104 / FileEndOfFileInformation 1020:
- *   EndOfFile u64 → `endOfFile`
+ *   EndOfFile u64 -> `endOfFile`
  * - FileRenameInformation 1010: ReplaceIfExists u8, Reserved[3],
- *   RootDirectory u32, FileNameLength u32, FileName → `replaceIfExists`,
+ *   RootDirectory u32, FileNameLength u32, FileName -> `replaceIfExists`,
  *   `newFileName`
  *
  * QUERY (response data):
  * - SMB_QUERY_FILE_BASIC_INFO 0x101 / FileBasicInformation 1004: as above.
  * - SMB_QUERY_FILE_STANDARD_INFO 0x102 / FileStandardInformation 1005:
  *   AllocationSize u64, EndOfFile u64, NumberOfLinks u32, DeletePending u8,
- *   Directory u8 → `allocationSize`, `endOfFile`, `numberOfLinks`,
+ *   Directory u8 -> `allocationSize`, `endOfFile`, `numberOfLinks`,
  *   `deletePending`, `directory`
  * - SMB_QUERY_FILE_ALL_INFO 0x107: the four times, ExtFileAttributes u32,
  *   Reserved u32, AllocationSize u64, EndOfFile u64, NumberOfLinks u32,
  *   DeletePending u8, Directory u8, Reserved u16, EaSize u32, FileNameLength
- *   u32, FileName → the fields above and `fileName`
+ *   u32, FileName -> the fields above and `fileName`
  * - SMB_QUERY_FILE_NAME_INFO 0x104 / FileNameInformation 1009 and
  *   SMB_QUERY_FILE_ALT_NAME_INFO 0x108 / FileAlternateNameInformation 1021:
- *   FileNameLength u32, FileName → `fileName`
+ *   FileNameLength u32, FileName -> `fileName`
  * Strings here are Unicode or OEM as the header says, with explicit lengths.
  * @module
  */

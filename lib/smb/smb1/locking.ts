@@ -8,7 +8,7 @@
  * u32, LengthInBytes u32) or, with LARGE_FILES, LOCKING_ANDX_RANGE64 (PID u16,
  * Pad u16, ByteOffsetHigh u32, ByteOffsetLow u32, LengthInBytesHigh u32,
  * LengthInBytesLow u32).
- *   → `fid`, `typeOfLock`, `typeOfLockNames`, `oplockBreak` (OPLOCK_RELEASE),
+ *   -> `fid`, `typeOfLock`, `typeOfLockNames`, `oplockBreak` (OPLOCK_RELEASE),
  *   `newOplockLevel`, `timeout`, `numberOfUnlocks`, `numberOfLocks`,
  *   `unlocks` and `locks` ({pid, offset, length}, offsets and lengths as
  *   decimal strings; at most MAX_LISTED_RANGES of each are listed)

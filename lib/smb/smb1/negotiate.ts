@@ -2,12 +2,12 @@
  * SMB_COM_NEGOTIATE (0x72), [MS-CIFS] 2.2.4.52 and [MS-SMB] 2.2.4.5.
  *
  * Request (WordCount 0), Bytes: repeated { BufferFormat 0x02, OEM dialect name NUL }.
- *   → `dialects` (string[])
+ *   -> `dialects` (string[])
  *
  * Response, by WordCount:
  * - 0: error, nothing.
  * - 1: DialectIndex (core protocol, or 0xFFFF: none of the offered dialects).
- * - 13 (LAN Manager 1.0–2.1): DialectIndex, SecurityMode u16, MaxBufferSize u16,
+ * - 13 (LAN Manager 1.0-2.1): DialectIndex, SecurityMode u16, MaxBufferSize u16,
  *   MaxMpxCount u16, MaxNumberVcs u16, RawMode u16, SessionKey u32, ServerTime
  *   (SMB_TIME), ServerDate (SMB_DATE), ServerTimeZone i16, EncryptionKeyLength u16,
  *   Reserved u16; Bytes: EncryptionKey, PrimaryDomain (OEM).
@@ -17,7 +17,7 @@
  *   CAP_EXTENDED_SECURITY ServerGUID[16] and SecurityBlob (the rest), else
  *   Challenge[ChallengeLength], DomainName, ServerName (SMB_STRINGs, which
  *   Windows does not pad).
- *   → `dialectIndex`, `dialect` (from the paired request), `securityMode`,
+ *   -> `dialectIndex`, `dialect` (from the paired request), `securityMode`,
  *   `signingEnabled`, `signingRequired`, `maxMpxCount`, `maxNumberVcs`,
  *   `maxBufferSize`, `maxRawSize`, `sessionKey`, `capabilities`,
  *   `capabilityNames`, `systemTime`, `serverTimeZone` (minutes), `challenge`

@@ -6,7 +6,7 @@
  * ExtFileAttributes u32, ShareAccess u32, CreateDisposition u32,
  * CreateOptions u32, ImpersonationLevel u32, SecurityFlags u8; Bytes: Pad,
  * FileName (SMB_STRING).
- *   → `flags`, `rootDirectoryFid`, `desiredAccess`, `allocationSize` (decimal
+ *   -> `flags`, `rootDirectoryFid`, `desiredAccess`, `allocationSize` (decimal
  *   string), `fileAttributes`, `shareAccess`, `createDisposition`,
  *   `createDispositionName`, `createOptions`, `impersonationLevel`,
  *   `securityFlags`, `fileName`
@@ -18,7 +18,7 @@
  * WordCount 42 but carries 50 words (VolumeGUID[16], FileId u64,
  * MaximalAccessRights u32, GuestMaximalAccessRights u32 follow), and its
  * ByteCount comes after all 50: the parser sizes its block accordingly.
- *   → `oplockLevel`, `fid`, `createAction`, `createActionName`,
+ *   -> `oplockLevel`, `fid`, `createAction`, `createActionName`,
  *   `creationTime`, `lastAccessTime`, `lastWriteTime`, `changeTime` (ISO or
  *   null), `fileAttributes`, `allocationSize`, `endOfFile` (decimal strings),
  *   `fileType` (ResourceType), `deviceState` (NMPipeStatus), `directory`;

@@ -7,21 +7,21 @@
  *   DesiredAccess u32, AllocationSize u64, ExtFileAttributes u32, ShareAccess
  *   u32, CreateDisposition u32, CreateOptions u32, SecurityDescriptorLength
  *   u32, EALength u32, NameLength u32, ImpersonationLevel u32, SecurityFlags
- *   u8, Name (NameLength bytes; Unicode aligned relative to the block) →
+ *   u8, Name (NameLength bytes; Unicode aligned relative to the block) ->
  *   as NT_CREATE_ANDX plus `securityDescriptorLength`, `eaLength`
  * - IOCTL setup (4 words): FunctionCode u32, FID u16, IsFsctl u8, IsFlags u8
- *   → `ctlCode`, `fid`, `isFsctl`, `isFlags`
- * - NOTIFY_CHANGE setup: CompletionFilter u32, FID u16, WatchTree u8 →
+ *   -> `ctlCode`, `fid`, `isFsctl`, `isFlags`
+ * - NOTIFY_CHANGE setup: CompletionFilter u32, FID u16, WatchTree u8 ->
  *   `completionFilter`, `fid`, `watchTree`
  * - SET_SECURITY_DESC / QUERY_SECURITY_DESC parameters: FID u16, Reserved u16,
- *   SecurityInformation u32 → `fid`, `securityInformation`
- * - RENAME parameters: FID u16, Flags u16, NewName → `fid`, `newFileName`
- * - QUERY_QUOTA / SET_QUOTA parameters: FID u16 → `fid`
+ *   SecurityInformation u32 -> `fid`, `securityInformation`
+ * - RENAME parameters: FID u16, Flags u16, NewName -> `fid`, `newFileName`
+ * - QUERY_QUOTA / SET_QUOTA parameters: FID u16 -> `fid`
  * Responses:
  * - CREATE / CREATE2 parameters: OpLockLevel u8, Reserved u8, FID u16,
  *   CreateAction u32, EAErrorOffset u32, then the NT_CREATE_ANDX result
  *   fields (nt_create.ts)
- * - QUERY_SECURITY_DESC parameters: LengthNeeded u32 → `lengthNeeded`
+ * - QUERY_SECURITY_DESC parameters: LengthNeeded u32 -> `lengthNeeded`
  * @module
  */
 import { Cursor } from "../../bytes/cursor.ts";

@@ -4,7 +4,7 @@
  * Request (WordCount 15): AndX block, Flags u16, AccessMode u16,
  * SearchAttrs u16, FileAttrs u16, CreationTime (UTIME u32), OpenMode u16,
  * AllocationSize u32, Timeout u32, Reserved u32; Bytes: FileName (SMB_STRING).
- *   → `flags`, `accessMode`, `searchAttributes`, `fileAttributes`,
+ *   -> `flags`, `accessMode`, `searchAttributes`, `fileAttributes`,
  *   `creationTime`, `openMode`, `allocationSize`, `timeout`, `fileName`
  *
  * Response (WordCount 15, or 19 in the [MS-SMB] extended form): AndX block,
@@ -12,7 +12,7 @@
  * AccessRights u16, ResourceType u16, NMPipeStatus u16, OpenResults u16,
  * then Reserved[3] words, or ServerFID u32, Reserved u16,
  * MaximalAccessRights u32, GuestMaximalAccessRights u32.
- *   → `fid`, `fileAttributes`, `lastWriteTime`, `endOfFile` (FileDataSize),
+ *   -> `fid`, `fileAttributes`, `lastWriteTime`, `endOfFile` (FileDataSize),
  *   `accessRights`, `fileType`, `deviceState`, `openResults`, `openAction`
  *   (1 opened, 2 created, 3 truncated), `oplockGranted`; extended:
  *   `serverFid`, `maximalAccess`, `guestMaximalAccess`

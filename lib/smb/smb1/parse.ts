@@ -1,7 +1,7 @@
 /**
  * The SMB1 message parser: header, then each command of the AndX chain with
  * its SMB_Parameters (WordCount, Words) and SMB_Data (ByteCount, Bytes)
- * blocks ([MS-CIFS] 2.2.3.2–2.2.3.3), each handed to its command's decoder.
+ * blocks ([MS-CIFS] 2.2.3.2-2.2.3.3), each handed to its command's decoder.
  * Synchronous, allocation-light, and it never throws: everything wrong with
  * the input becomes a `ParseProblem`.
  * @module
@@ -48,7 +48,7 @@ import { decodeWriteAndxRequest, decodeWriteAndxResponse } from "./write.ts";
 
 type Decoder = (ctx: CommandContext) => void;
 
-/** The one table of command decoders: code → [request, response]. Codes not here are `unsupported`. */
+/** The one table of command decoders: code -> [request, response]. Codes not here are `unsupported`. */
 const DECODERS: ReadonlyMap<number, readonly [Decoder, Decoder | undefined]> = new Map<
   number,
   readonly [Decoder, Decoder | undefined]

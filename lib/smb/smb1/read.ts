@@ -9,14 +9,14 @@
  * ignore it) followed by 16 reserved bits. The parser cannot tell a pipe from
  * a file, so `length` applies the file reading; the analyzer, which knows the
  * FID, can use `maxCount` for pipes.
- *   → `fid`, `offset` (64-bit, decimal string), `maxCount`, `minCount`,
+ *   -> `fid`, `offset` (64-bit, decimal string), `maxCount`, `minCount`,
  *   `timeout` (the raw 32-bit field), `maxCountHigh`, `length` (maxCount +
  *   maxCountHigh << 16), `remaining`
  *
  * Response (WordCount 12): AndX block, Available u16, DataCompactionMode u16,
  * Reserved u16, DataLength u16, DataOffset u16, DataLengthHigh u16 ([MS-SMB]
  * 2.2.4.2.2; Reserved in [MS-CIFS]), Reserved[4 words]; Bytes: Pad, Data.
- *   → `available`, `dataCompactionMode`, `dataLength` (DataLength +
+ *   -> `available`, `dataCompactionMode`, `dataLength` (DataLength +
  *   DataLengthHigh << 16), `dataOffset`; the data as `data` (location).
  * @module
  */

@@ -6,7 +6,7 @@
  * 0x04, OldFileName, BufferFormat2 0x04, NewFileName (SMB_STRINGs).
  * NT_RENAME request (WordCount 4): SearchAttributes u16, InformationLevel u16
  * (0x0103 hard link, 0x0104 rename, 0x0105 move), Reserved u32; Bytes as RENAME.
- *   → `searchAttributes`, `infoLevel`, `infoLevelName` (NT_RENAME),
+ *   -> `searchAttributes`, `infoLevel`, `infoLevelName` (NT_RENAME),
  *   `fileName`, `newFileName`
  * Responses: WordCount 0, no fields.
  * @module

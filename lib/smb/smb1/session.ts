@@ -1,6 +1,6 @@
 /**
  * SMB1 state of one connection: pairs requests with responses (by MID and
- * PID, then UID and TID), remembers UID → user, TID → share and FID → file,
+ * PID, then UID and TID), remembers UID -> user, TID -> share and FID -> file,
  * and emits `smb`, `ntlm` and `tree` events.
  * @module
  */

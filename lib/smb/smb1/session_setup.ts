@@ -15,7 +15,7 @@
  *   Bytes: OEMPassword (LM / case-insensitive response), UnicodePassword (NT /
  *   case-sensitive response), Pad, AccountName, PrimaryDomain, NativeOS,
  *   NativeLanMan.
- *   → `maxBufferSize`, `maxMpxCount`, `vcNumber`, `sessionKey`, `capabilities`,
+ *   -> `maxBufferSize`, `maxMpxCount`, `vcNumber`, `sessionKey`, `capabilities`,
  *   `capabilityNames`, `securityBlobLength` (+ `securityBlob` view) or
  *   `lmResponseLength`/`ntResponseLength` (+ `lmResponse`/`ntResponse` views),
  *   `accountName`, `primaryDomain`, `nativeOs`, `nativeLanMan`.
@@ -23,7 +23,7 @@
  * Response, by WordCount: 3: Action u16; Bytes: NativeOS, NativeLanMan,
  * PrimaryDomain. 4 (extended security): Action u16, SecurityBlobLength u16;
  * Bytes: SecurityBlob, Pad, NativeOS, NativeLanMan (, PrimaryDomain).
- *   → `action`, `guest` (Action bit 0), `securityBlobLength` (+ view),
+ *   -> `action`, `guest` (Action bit 0), `securityBlobLength` (+ view),
  *   `nativeOs`, `nativeLanMan`, `primaryDomain`.
  * @module
  */

@@ -1,14 +1,14 @@
 /**
  * SMB_COM_TRANSACTION (0x25), TRANSACTION2 (0x32) and NT_TRANSACT (0xA0), and
- * their _SECONDARY requests (0x26, 0x33, 0xA1): [MS-CIFS] 2.2.4.33–34,
- * 2.2.4.46–47, 2.2.4.62–63, [MS-SMB] 2.2.4.8.
+ * their _SECONDARY requests (0x26, 0x33, 0xA1): [MS-CIFS] 2.2.4.33-34,
+ * 2.2.4.46-47, 2.2.4.62-63, [MS-SMB] 2.2.4.8.
  *
  * TRANSACTION / TRANSACTION2 request (WordCount 14 + SetupCount):
  *   TotalParameterCount u16, TotalDataCount u16, MaxParameterCount u16,
  *   MaxDataCount u16, MaxSetupCount u8, Reserved u8, Flags u16, Timeout u32,
  *   Reserved u16, ParameterCount u16, ParameterOffset u16, DataCount u16,
  *   DataOffset u16, SetupCount u8, Reserved u8, Setup[SetupCount] u16;
- *   Bytes: Name (TRANSACTION only: `\PIPE\…`, `\MAILSLOT\…`), Pad,
+ *   Bytes: Name (TRANSACTION only: `\PIPE\...`, `\MAILSLOT\...`), Pad,
  *   Parameters, Pad, Data.
  * TRANSACTION / TRANSACTION2 response (WordCount 10 + SetupCount, or 0 for
  *   the interim response and errors): TotalParameterCount u16, TotalDataCount
@@ -37,7 +37,7 @@
  * `parameterOffset`/`parameterCount`). Primary requests also: `maxParameterCount`,
  * `maxDataCount`, `maxSetupCount`, `transactionFlags`, `timeout`, `setup`
  * (words); TRANSACTION: `transName`, and for `\PIPE\` names `subcommand`,
- * `subcommandName` (TRANSACT_NMPIPE …) and `fid` (Setup[1]), for
+ * `subcommandName` (TRANSACT_NMPIPE ...) and `fid` (Setup[1]), for
  * `\MAILSLOT\` names `subcommand` (MAILSLOT_WRITE), `priority`, `class`, for
  * `\PIPE\LANMAN` `rapOpcode`; TRANSACTION2: `subcommand`, `subcommandName`
  * and the subcommand's fields (trans2.ts); NT_TRANSACT: `function`,

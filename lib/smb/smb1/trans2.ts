@@ -6,32 +6,32 @@
  * Request parameters:
  * - OPEN2: Flags u16, AccessMode u16, Reserved u16, FileAttributes u16,
  *   CreationTime (UTIME), OpenMode u16, AllocationSize u32, Reserved[5] u16,
- *   FileName → `flags`, `accessMode`, `fileAttributes`, `creationTime`,
+ *   FileName -> `flags`, `accessMode`, `fileAttributes`, `creationTime`,
  *   `openMode`, `allocationSize`, `fileName`
  * - FIND_FIRST2: SearchAttributes u16, SearchCount u16, Flags u16,
- *   InformationLevel u16, SearchStorageType u32, FileName → `searchAttributes`,
+ *   InformationLevel u16, SearchStorageType u32, FileName -> `searchAttributes`,
  *   `searchCount`, `flags`, `infoLevel`, `infoLevelName`, `searchStorageType`,
  *   `pattern`
  * - FIND_NEXT2: SID u16, SearchCount u16, InformationLevel u16, ResumeKey u32,
- *   Flags u16, FileName → `sid`, `searchCount`, `infoLevel`, `infoLevelName`,
+ *   Flags u16, FileName -> `sid`, `searchCount`, `infoLevel`, `infoLevelName`,
  *   `resumeKey`, `flags`, `pattern` (the resume name)
- * - QUERY_FS_INFORMATION: InformationLevel u16 → `infoLevel`, `infoLevelName`
- * - SET_FS_INFORMATION: FID u16, InformationLevel u16 → `fid`, `infoLevel`, …
+ * - QUERY_FS_INFORMATION: InformationLevel u16 -> `infoLevel`, `infoLevelName`
+ * - SET_FS_INFORMATION: FID u16, InformationLevel u16 -> `fid`, `infoLevel`, ...
  * - QUERY_PATH_INFORMATION / SET_PATH_INFORMATION: InformationLevel u16,
- *   Reserved u32, FileName → `infoLevel`, `infoLevelName`, `fileName`
+ *   Reserved u32, FileName -> `infoLevel`, `infoLevelName`, `fileName`
  * - QUERY_FILE_INFORMATION: FID u16, InformationLevel u16; SET_FILE_INFORMATION:
- *   FID u16, InformationLevel u16, Reserved u16 → `fid`, `infoLevel`, …
+ *   FID u16, InformationLevel u16, Reserved u16 -> `fid`, `infoLevel`, ...
  * - SET_*_INFORMATION data: see file_info.ts.
- * - CREATE_DIRECTORY: Reserved u32, DirectoryName → `fileName`
- * - GET_DFS_REFERRAL: MaxReferralLevel u16, RequestFileName → `maxReferralLevel`,
+ * - CREATE_DIRECTORY: Reserved u32, DirectoryName -> `fileName`
+ * - GET_DFS_REFERRAL: MaxReferralLevel u16, RequestFileName -> `maxReferralLevel`,
  *   `fileName`
  * Response parameters:
  * - FIND_FIRST2: SID u16, SearchCount u16, EndOfSearch u16, EaErrorOffset u16,
- *   LastNameOffset u16; FIND_NEXT2: the same without SID → `sid`,
- *   `searchCount`, `endOfSearch`, `lastNameOffset`; data → `names` (find.ts)
+ *   LastNameOffset u16; FIND_NEXT2: the same without SID -> `sid`,
+ *   `searchCount`, `endOfSearch`, `lastNameOffset`; data -> `names` (find.ts)
  * - QUERY_PATH/FILE_INFORMATION: EaErrorOffset u16; data: see file_info.ts.
  * - OPEN2: FID u16, FileAttributes u16, CreationTime u32, FileDataSize u32,
- *   AccessMode u16, ResourceType u16, NMPipeStatus u16, ActionTaken u16 →
+ *   AccessMode u16, ResourceType u16, NMPipeStatus u16, ActionTaken u16 ->
  *   `fid`, `fileAttributes`, `endOfFile`, `openAction`
  * The info level of a response comes from the paired request.
  * @module

@@ -4,13 +4,13 @@
  * Request (WordCount 4): AndX block, Flags u16, PasswordLength u16; Bytes:
  * Password[PasswordLength], Pad, Path (SMB_STRING, e.g. `\\SERVER\SHARE`),
  * Service (OEM: `A:`, `LPT1:`, `IPC`, `COMM`, `?????`).
- *   → `flags`, `passwordLength`, `path`, `service`
+ *   -> `flags`, `passwordLength`, `path`, `service`
  *
  * Response (WordCount 3, or 7 in the [MS-SMB] extended form): AndX block,
  * OptionalSupport u16, [MaximalShareAccessRights u32,
  * GuestMaximalShareAccessRights u32]; Bytes: Service (OEM), Pad,
  * NativeFileSystem (SMB_STRING).
- *   → `optionalSupport`, `maximalAccess`, `guestMaximalAccess`, `service`,
+ *   -> `optionalSupport`, `maximalAccess`, `guestMaximalAccess`, `service`,
  *   `nativeFileSystem`
  * @module
  */

@@ -97,7 +97,7 @@ export type Smb1Record =
   }
   | { kind: "read_request"; offset: number; length: number }
   | { kind: "write_request"; offset: number; dataLength: number }
-  /** TRANSACTION: `\PIPE\` names carry a subcommand (TransactNmPipe 0x26…). */
+  /** TRANSACTION: `\PIPE\` names carry a subcommand (TransactNmPipe 0x26...). */
   | { kind: "transaction_request"; name: string | undefined; subcommand: number | undefined };
 
 /** A parsed SMB1 message. */

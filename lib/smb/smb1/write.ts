@@ -6,13 +6,13 @@
  * ([MS-SMB]; Reserved in [MS-CIFS]), DataLength u16, DataOffset u16,
  * [OffsetHigh u32]; Bytes: Pad, Data. DataOffset counts from the header and
  * may point anywhere (padding between ByteCount and the data is legal).
- *   → `fid`, `offset` (64-bit, decimal string), `timeout`, `writeMode`,
+ *   -> `fid`, `offset` (64-bit, decimal string), `timeout`, `writeMode`,
  *   `remaining`, `dataLengthHigh`, `dataLength` (DataLength +
  *   DataLengthHigh << 16), `dataOffset`; the data as `data` (location).
  *
  * Response (WordCount 6): AndX block, Count u16, Available u16, CountHigh u16
  * ([MS-SMB] 2.2.4.3.2), Reserved u16.
- *   → `count` (Count + CountHigh << 16), `available`
+ *   -> `count` (Count + CountHigh << 16), `available`
  * @module
  */
 import { type CommandContext, expectWordCount, locate, wordCursor } from "./context.ts";

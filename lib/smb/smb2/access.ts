@@ -8,8 +8,8 @@ import { flagNames } from "./wire.ts";
 
 /**
  * Access mask bits, file names for the low bits (a directory's
- * FILE_LIST_DIRECTORY, FILE_ADD_FILE… share them with FILE_READ_DATA,
- * FILE_WRITE_DATA…).
+ * FILE_LIST_DIRECTORY, FILE_ADD_FILE... share them with FILE_READ_DATA,
+ * FILE_WRITE_DATA...).
  */
 export const AccessMask = {
   FILE_READ_DATA: 0x0000_0001,

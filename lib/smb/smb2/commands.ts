@@ -32,7 +32,7 @@ export type Smb2Command = (typeof Smb2Command)[keyof typeof Smb2Command];
 
 const NAMES = new Map<number, string>(Object.entries(Smb2Command).map(([n, c]) => [c, n]));
 
-/** The command's name, `UNKNOWN_0x…` (four hex digits) for a code not in the table. */
+/** The command's name, `UNKNOWN_0x...` (four hex digits) for a code not in the table. */
 export function smb2CommandName(code: number): string {
   return NAMES.get(code) ?? `UNKNOWN_0x${code.toString(16).padStart(4, "0")}`;
 }

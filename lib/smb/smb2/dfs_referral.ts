@@ -1,13 +1,13 @@
 /**
  * DFS referral request and response, as FSCTL_DFS_GET_REFERRALS(_EX) carry
  * them. [MS-DFSC] 2.2.2 (REQ_GET_DFS_REFERRAL), 2.2.3
- * (REQ_GET_DFS_REFERRAL_EX), 2.2.4 (RESP_GET_DFS_REFERRAL), 2.2.5 (entries V1–V4)
+ * (REQ_GET_DFS_REFERRAL_EX), 2.2.4 (RESP_GET_DFS_REFERRAL), 2.2.5 (entries V1-V4)
  *
  * Request fields: `maxReferralLevel`, `requestFileName`; EX also
  * `requestFlags`, `siteName`. Response fields: `pathConsumed`,
  * `numberOfReferrals`, `referralHeaderFlags`, `referralHeaderFlagNames`,
  * `referrals` (each `version`, `serverType`, `entryFlags`, and `dfsPath`,
- * `dfsAlternatePath`, `networkAddress` — or for a name-list referral
+ * `dfsAlternatePath`, `networkAddress` - or for a name-list referral
  * `specialName`, `expandedNames`), at most `MAX_DFS_REFERRALS`.
  * @module
  */
@@ -54,7 +54,7 @@ function stringAt(b: Uint8Array, offset: number): string {
 
 /**
  * RESP_GET_DFS_REFERRAL. Returns a problem detail when the entries stop early,
- * or undefined. Offsets inside V2–V4 entries count from the entry's start.
+ * or undefined. Offsets inside V2-V4 entries count from the entry's start.
  */
 export function readDfsReferralResponse(output: Uint8Array, f: Fields): string | undefined {
   const c = new Cursor(output);

@@ -14,7 +14,7 @@
  *   `accessFlags`, `currentByteOffset`, `mode`, `alignmentRequirement`, `fileName`
  * - FileNameInformation (2.4.30): `fileName`
  * - FileStreamInformation (2.4.49): `streams` ({`name`, `size`})
- * - FileRenameInformation / FileLinkInformation (2.4.42.2, 2.4.27.2 — the SMB2
+ * - FileRenameInformation / FileLinkInformation (2.4.42.2, 2.4.27.2 - the SMB2
  *   forms): `replaceIfExists`, `newFileName`
  * - FileDispositionInformation (2.4.11): `deletePending`;
  *   FileDispositionInformationEx (2.4.12): `dispositionFlags`, `dispositionFlagNames`, `deletePending`

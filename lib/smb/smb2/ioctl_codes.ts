@@ -123,7 +123,7 @@ const NAMES = new Map<number, string>([
   ...OLDER_FORMS,
 ]);
 
-/** The control code's name, `UNKNOWN_0x…` (eight hex digits) otherwise. */
+/** The control code's name, `UNKNOWN_0x...` (eight hex digits) otherwise. */
 export function ctlCodeName(code: number): string {
   return NAMES.get(code) ?? `UNKNOWN_0x${(code >>> 0).toString(16).padStart(8, "0")}`;
 }

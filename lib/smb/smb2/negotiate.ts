@@ -3,7 +3,7 @@
  *
  * Request fields: `dialectCount`, `securityMode`, `securityModeNames`,
  * `capabilities`, `capabilityNames`, `clientGuid`, `dialects` (names: "2.0.2",
- * "2.1", "3.0", "3.0.2", "3.1.1", …), `dialectRevisions` (numbers); when 3.1.1
+ * "2.1", "3.0", "3.0.2", "3.1.1", ...), `dialectRevisions` (numbers); when 3.1.1
  * is offered: `negotiateContextOffset`, `negotiateContextCount`,
  * `negotiateContexts` (see negotiate_context.ts); otherwise `clientStartTime`.
  *
@@ -35,7 +35,7 @@ export const DIALECTS: ReadonlyMap<number, string> = new Map([
   [0x02ff, "2.???"],
 ]);
 
-/** The dialect's name, `UNKNOWN_0x…` otherwise. */
+/** The dialect's name, `UNKNOWN_0x...` otherwise. */
 export function dialectName(revision: number): string {
   return DIALECTS.get(revision) ??
     `UNKNOWN_0x${revision.toString(16).padStart(4, "0")}`;

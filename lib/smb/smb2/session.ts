@@ -2,7 +2,7 @@
  * SMB2/SMB3 state of one connection: pairs requests with responses by
  * MessageId (interim STATUS_PENDING and final async responses both linked),
  * names each message's user, share and file from the decode-wide session
- * (sessions.ts: SessionId → user, TreeId → share, FileId → open, shared by
+ * (sessions.ts: SessionId -> user, TreeId -> share, FileId -> open, shared by
  * the channels of a multichannel session; related compound operations
  * inherit them), emits `smb`, `ntlm` and `tree` events, and hands I/O facts
  * (io.ts) to the registered consumers.

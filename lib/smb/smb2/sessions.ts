@@ -33,9 +33,9 @@ export interface Smb2SessionRecord {
   user: string | undefined;
   /** Whether the session is anonymous (null session). */
   anonymous: boolean;
-  /** TreeId → share. */
+  /** TreeId -> share. */
   readonly trees: BoundedMap<number, Smb2Tree>;
-  /** FileId (32 hex digits) → the open. */
+  /** FileId (32 hex digits) -> the open. */
   readonly files: BoundedMap<string, OpenFile>;
   /** Connections that used it and are still open. */
   readonly channels: Set<number>;
@@ -56,7 +56,7 @@ export interface Smb2SessionLimits {
 /** Every SMB2 session of the decode. */
 export class Smb2SessionTable {
   readonly #byKey: BoundedMap<string, Smb2SessionRecord>;
-  /** SessionId → its first session and how many sessions use it (more than one: ambiguous). */
+  /** SessionId -> its first session and how many sessions use it (more than one: ambiguous). */
   readonly #bySessionId = new Map<string, { first: Smb2SessionRecord; sessions: number }>();
   /** Keys (server addresses) each session is known under. */
   readonly #keys = new Map<Smb2SessionRecord, number>();

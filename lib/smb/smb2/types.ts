@@ -10,7 +10,7 @@ export interface Smb2Header {
   /** Offset of this header from the start of the NBSS message (compounds hold several). */
   offset: number;
   creditCharge: number;
-  /** Status (responses) — in requests the same field holds ChannelSequence/Reserved, see `channelSequence`. */
+  /** Status (responses) - in requests the same field holds ChannelSequence/Reserved, see `channelSequence`. */
   status: number;
   /** Requests: ChannelSequence (low 16 bits of the field). */
   channelSequence?: number;
@@ -42,7 +42,7 @@ export interface Smb2Header {
 /** One SMB2 message (one element of a compound chain). */
 export interface Smb2Message {
   header: Smb2Header;
-  /** Name from the one command table (`NEGOTIATE` … `OPLOCK_BREAK`), `UNKNOWN_0x..` otherwise. */
+  /** Name from the one command table (`NEGOTIATE` ... `OPLOCK_BREAK`), `UNKNOWN_0x..` otherwise. */
   name: string;
   /** Whether the body is an ERROR response ([MS-SMB2] 2.2.2) rather than the command's own. */
   error: boolean;

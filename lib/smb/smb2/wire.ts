@@ -49,7 +49,7 @@ export type FlagTable = Readonly<Record<string, number>>;
 
 const ENTRIES = new WeakMap<FlagTable, [string, number][]>();
 
-/** Names of the bits set in `value`; bits not in the table appear as `0x…`. */
+/** Names of the bits set in `value`; bits not in the table appear as `0x...`. */
 export function flagNames(value: number, table: FlagTable): string[] {
   const names: string[] = [];
   if (value === 0) return names;
@@ -66,7 +66,7 @@ export function flagNames(value: number, table: FlagTable): string[] {
   return names;
 }
 
-/** An enumeration's name table: `{NAME: value}` → lookup that always returns a string. */
+/** An enumeration's name table: `{NAME: value}` -> lookup that always returns a string. */
 export function enumLookup(
   table: Readonly<Record<string, number>>,
   digits = 2,

@@ -2,7 +2,7 @@
  * LZ77+Huffman decompression. [MS-XCA] 2.2 (format in 2.1)
  *
  * The output comes in blocks of 65536 bytes. Each block starts with 256 bytes
- * holding the 4-bit code lengths of 512 symbols (0–255 literals, 256–511
+ * holding the 4-bit code lengths of 512 symbols (0-255 literals, 256-511
  * matches: low 4 bits a length code, high 4 bits the offset's bit count);
  * then a bit stream read most significant bit first from 16-bit
  * little-endian words. Decoding stops when the declared size is reached.

@@ -2,7 +2,7 @@
  * LZNT1 decompression. [MS-XCA] 2.5
  *
  * A sequence of chunks, each with a 16-bit header: bit 15 set for a
- * compressed chunk, bits 12–14 the signature 3, bits 0–11 the chunk's size
+ * compressed chunk, bits 12-14 the signature 3, bits 0-11 the chunk's size
  * minus 3. A compressed chunk is flag bytes each followed by 8 items, a
  * literal byte or a 16-bit match whose split between offset and length bits
  * depends on how far into the 4096-byte chunk the output is.
