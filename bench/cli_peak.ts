@@ -1,5 +1,6 @@
 /**
- * Runs the CLI (`cli/main.ts`) with the given arguments in this process and
+ * Runs the CLI as `deno task decode` does (the bundle, dist/smbscope.js; with
+ * SMBSCOPE_BENCH_SOURCES=1, cli/main.ts) with the given arguments in this process and
  * prints, on stderr, one JSON line: seconds, CPU seconds, peak RSS (VmHWM)
  * and the exit status. For bench/hostile.ts, which runs it as a subprocess
  * with standard output going nowhere.
@@ -8,7 +9,11 @@
  *
  * @module
  */
-import { main } from "../cli/main.ts";
+type Main = { main: (args: string[]) => Promise<number> };
+const entry = Deno.env.get("SMBSCOPE_BENCH_SOURCES") === "1"
+  ? "../cli/main.ts"
+  : "../dist/smbscope.js";
+const { main } = await import(new URL(entry, import.meta.url).href) as Main;
 
 const started = performance.now();
 const status = await main(Deno.args);

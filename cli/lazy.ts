@@ -6,7 +6,17 @@
  * @module
  */
 
-/** `import()` of a module beside this one, hidden from Deno's graph analysis. */
+/**
+ * The URL of a module of cli/ (`repl/main.ts`, `md5_worker.ts`), from this
+ * file and from the bundle alike: `../cli/` leads to cli/ both from cli/ and
+ * from dist/, where tools/build.ts puts the bundled CLI. Workers and lazily
+ * loaded commands run from the sources.
+ */
+export function cliModule(path: string): URL {
+  return new URL(`../cli/${path}`, import.meta.url);
+}
+
+/** `import()` of a module of cli/, hidden from Deno's graph analysis. */
 export function lazyImport<T>(path: string): Promise<T> {
-  return import(new URL(path, import.meta.url).href) as Promise<T>;
+  return import(cliModule(path).href) as Promise<T>;
 }

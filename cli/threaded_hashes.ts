@@ -25,6 +25,7 @@
 import { createHash, type Hash } from "node:crypto";
 import type { FileDigester, FileHashes, FileHint } from "../mod.ts";
 import { Stage, STAGE_BYTES } from "./native_hashes.ts";
+import { cliModule } from "./lazy.ts";
 
 /** Files hashed by the worker at once; further files hash their MD5 here. */
 export const SLOTS = 256;
@@ -183,7 +184,7 @@ export class Md5Thread {
   /** Starts the worker at the first piece it gets. */
   #start(): void {
     if (this.#worker !== undefined) return;
-    this.#worker = new Worker(new URL("./md5_worker.ts", import.meta.url), { type: "module" });
+    this.#worker = new Worker(cliModule("md5_worker.ts"), { type: "module" });
     const init: Md5Message = { kind: "init", shared: this.#shared, ring: this.#ring };
     this.#worker.postMessage(init);
   }

@@ -940,7 +940,7 @@ async function main(): Promise<void> {
     "// Appendices O and Q. See the script for how opnums are counted and documents merged.",
     "//",
     "// Each row is one interface, fields separated by one space, '-' for an absent field:",
-    "//   uuid version name spec base pipe op0 op1 op2 …",
+    "//   uuid version name spec base pipe op0 op1 op2 ...",
     "// uuid: lower-case; version: major.minor from the IDL, 0.0 where it has none (DCOM);",
     "// spec: the defining document(s), joined by '+'; base: the interface inherited from (DCOM);",
     "// pipe: the well-known named pipe, where the spec names one; opN: the name of opnum N,",

@@ -39,13 +39,15 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Written to its stdin, which is then closed (without it: no stdin). */
   stdin?: string;
+  /** The script run instead of cli/main.ts (the bundle, dist/smbscope.js). @default {CLI} */
+  script?: string;
 }
 
-/** `deno run -q <permissions> cli/main.ts <args>`: exit code, stdout and stderr. */
+/** `deno run -q <permissions> cli/main.ts <args>` (or `script`): exit code, stdout and stderr. */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
-  const { permissions = ["-A"], env = { NO_COLOR: "1" }, stdin } = options;
+  const { permissions = ["-A"], env = { NO_COLOR: "1" }, stdin, script = CLI } = options;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-q", ...permissions, CLI, ...args],
+    args: ["run", "-q", ...permissions, script, ...args],
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
