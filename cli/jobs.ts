@@ -11,7 +11,7 @@ import { type DecodeEvent, type DecoderOptions, ShardMerger } from "../mod.ts";
 import { isGzip } from "../lib/capture/sniff.ts";
 import type { EventSink } from "./input.ts";
 import type { FromWorker, ToWorker } from "./shard_worker.ts";
-import { cliModule } from "./lazy.ts";
+import { workerModule } from "./lazy.ts";
 
 /** Why `--jobs` cannot split this decode, or undefined when it can. */
 export function whyOneJob(
@@ -50,7 +50,7 @@ export async function decodeSharded(
   let wake: (() => void) | undefined;
   let readBytes = 0;
   const workers = Array.from({ length: count }, (_, index) => {
-    const w = new Worker(cliModule("shard_worker.ts"), { type: "module" });
+    const w = new Worker(workerModule("shard_worker"), { type: "module" });
     w.onmessage = (m: MessageEvent<FromWorker>) => {
       const msg = m.data;
       if (msg.kind === "error") failure ??= new Error(msg.message);

@@ -7,13 +7,25 @@
  */
 
 /**
- * The URL of a module of cli/ (`repl/main.ts`, `md5_worker.ts`), from this
- * file and from the bundle alike: `../cli/` leads to cli/ both from cli/ and
- * from dist/, where tools/build.ts puts the bundled CLI. Workers and lazily
- * loaded commands run from the sources.
+ * The URL of a module of cli/ (`repl/main.ts`, `parquet_folder.ts`), from
+ * this file and from the bundle alike: `../cli/` leads to cli/ both from cli/
+ * and from dist/, where tools/build.ts puts the bundled CLI. The commands
+ * loaded on demand run from the sources.
  */
 export function cliModule(path: string): URL {
   return new URL(`../cli/${path}`, import.meta.url);
+}
+
+/**
+ * A worker's script (`shard_worker`, `md5_worker`): the bundled one beside
+ * the bundle when this code runs from dist/, the source beside this file
+ * otherwise.
+ */
+export function workerModule(name: string): URL {
+  return new URL(
+    import.meta.url.endsWith(".js") ? `./${name}.js` : `./${name}.ts`,
+    import.meta.url,
+  );
 }
 
 /** `import()` of a module of cli/, hidden from Deno's graph analysis. */

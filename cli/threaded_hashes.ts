@@ -25,7 +25,7 @@
 import { createHash, type Hash } from "node:crypto";
 import type { FileDigester, FileHashes, FileHint } from "../mod.ts";
 import { Stage, STAGE_BYTES } from "./native_hashes.ts";
-import { cliModule } from "./lazy.ts";
+import { workerModule } from "./lazy.ts";
 
 /** Files hashed by the worker at once; further files hash their MD5 here. */
 export const SLOTS = 256;
@@ -100,8 +100,14 @@ export class Md5Thread {
   /** Bytes of large files hashed in this thread so far. */
   #hereBytes = 0;
 
-  /** @param engageAfter bytes of large files hashed here before the worker is used (tests: 0) */
-  constructor(readonly engageAfter: number = ENGAGE_AFTER) {}
+  /**
+   * @param engageAfter bytes of large files hashed here before the worker is used (tests: 0)
+   * @param workerUrl the worker's script (tests: the bundled one)
+   */
+  constructor(
+    readonly engageAfter: number = ENGAGE_AFTER,
+    readonly workerUrl: URL = workerModule("md5_worker"),
+  ) {}
 
   /** A fresh digester, for the decoder option `files.hasher`. */
   readonly digester = (hint?: FileHint): FileDigester =>
@@ -184,7 +190,7 @@ export class Md5Thread {
   /** Starts the worker at the first piece it gets. */
   #start(): void {
     if (this.#worker !== undefined) return;
-    this.#worker = new Worker(cliModule("md5_worker.ts"), { type: "module" });
+    this.#worker = new Worker(this.workerUrl, { type: "module" });
     const init: Md5Message = { kind: "init", shared: this.#shared, ring: this.#ring };
     this.#worker.postMessage(init);
   }

@@ -17304,7 +17304,7 @@ var init_polyval = __esm({
         s3: s2 << 31 | s3 >>> 1,
         s2: s1 << 31 | s2 >>> 1,
         s1: s0 << 31 | s1 >>> 1,
-        // NIST SP 800-38D §6.3 applies `V >> 1` and XORs R on carry. In this
+        // NIST SP 800-38D ?6.3 applies `V >> 1` and XORs R on carry. In this
         // 4x32-bit split, R = 0xe1 || 0^120 lives in the top byte of s0.
         s0: s0 >>> 1 ^ POLY << 24 & -(hiBit & 1)
       };
@@ -41763,6 +41763,9 @@ var Stage = class {
 function cliModule(path) {
   return new URL(`../cli/${path}`, import.meta.url);
 }
+function workerModule(name2) {
+  return new URL(import.meta.url.endsWith(".js") ? `./${name2}.js` : `./${name2}.ts`, import.meta.url);
+}
 function lazyImport(path) {
   return import(cliModule(path).href);
 }
@@ -41785,6 +41788,7 @@ function slotLayout(shared) {
 }
 var Md5Thread = class {
   engageAfter;
+  workerUrl;
   #worker;
   #shared;
   #layout;
@@ -41795,9 +41799,13 @@ var Md5Thread = class {
   #written;
   /** Bytes of large files hashed in this thread so far. */
   #hereBytes;
-  /** @param engageAfter bytes of large files hashed here before the worker is used (tests: 0) */
-  constructor(engageAfter = ENGAGE_AFTER) {
+  /**
+   * @param engageAfter bytes of large files hashed here before the worker is used (tests: 0)
+   * @param workerUrl the worker's script (tests: the bundled one)
+   */
+  constructor(engageAfter = ENGAGE_AFTER, workerUrl = workerModule("md5_worker")) {
     this.engageAfter = engageAfter;
+    this.workerUrl = workerUrl;
     this.#shared = new SharedArrayBuffer((SLOTS + 1) * 4 + SLOTS * 32);
     this.#layout = slotLayout(this.#shared);
     this.#ring = new SharedArrayBuffer(RING_BYTES);
@@ -41889,7 +41897,7 @@ var Md5Thread = class {
   /** Starts the worker at the first piece it gets. */
   #start() {
     if (this.#worker !== void 0) return;
-    this.#worker = new Worker(cliModule("md5_worker.ts"), {
+    this.#worker = new Worker(this.workerUrl, {
       type: "module"
     });
     const init = {
@@ -42342,7 +42350,7 @@ async function decodeSharded(path, count2, options, onEvents, onBytes) {
   const workers = Array.from({
     length: count2
   }, (_2, index) => {
-    const w = new Worker(cliModule("shard_worker.ts"), {
+    const w = new Worker(workerModule("shard_worker"), {
       type: "module"
     });
     w.onmessage = (m) => {
