@@ -11,7 +11,7 @@ import { type DecodeEvent, type DecoderOptions, ShardMerger } from "../mod.ts";
 import { isGzip } from "../lib/capture/sniff.ts";
 import type { EventSink } from "./input.ts";
 import type { FromWorker, ToWorker } from "./shard_worker.ts";
-import { workerModule } from "./lazy.ts";
+import { workerModule } from "./worker_url.ts";
 
 /** Why `--jobs` cannot split this decode, or undefined when it can. */
 export function whyOneJob(

@@ -29,7 +29,6 @@ import { EventSelection, parseHosts, parsePorts } from "../lib/output/select.ts"
 import { InputWatch } from "../lib/output/input_problem.ts";
 import { ZeekFolder } from "./zeek_folder.ts";
 import { EveRecords } from "../lib/output/eve/records.ts";
-import { lazyImport } from "./lazy.ts";
 import { decodeSource, openSource } from "./input.ts";
 import { decodeSharded, whyOneJob } from "./jobs.ts";
 import { Progress } from "./progress.ts";
@@ -38,6 +37,7 @@ import { detectOptionsFrom, RuleChoiceError, ruleDescriptions, ruleListText } fr
 import { KeyChoiceError, keyOptionsFrom } from "./keys.ts";
 import { HashExport } from "./hash_export.ts";
 import { type KeyOptions, Keyring } from "../lib/auth/keyring.ts";
+import type { ParquetFolder } from "./parquet_folder.ts";
 
 const USAGE = `Usage: smbscope decode <capture|-> [options]
        smbscope decode --list-rules [--format json]
@@ -104,21 +104,6 @@ repl: walk the connections and SMB messages of a capture interactively; with
 standard input not a terminal, reads line commands (help lists them).`;
 
 const FORMATS = ["text", "json", "ndjson", "eve", "zeek-dce-rpc"] as const;
-/**
- * What `decode` needs of the modules it loads on demand, typed here: a type
- * import of them would put their npm packages (the Parquet writer, the prompt
- * library) in the graph of every command.
- */
-interface ParquetSink {
-  add(e: DecodeEvent): void;
-  close(): void;
-}
-interface ParquetModule {
-  ParquetFolder: new (dir: string) => ParquetSink;
-}
-interface ReplModule {
-  runRepl(args: string[]): Promise<number>;
-}
 
 /** The event type each EVE record comes from, for `--types`. */
 const EVE_SOURCES: Readonly<Record<string, string>> = {
@@ -425,7 +410,7 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
   const md5 = new Md5Thread();
   let hashes: HashExport | undefined;
   let zeek: ZeekFolder | undefined;
-  let parquet: ParquetSink | undefined;
+  let parquet: ParquetFolder | undefined;
   try {
     if (cmd.extract !== undefined) {
       sink = new FolderSink(cmd.extract, MAX_EXTRACTED_FILE_BYTES);
@@ -433,8 +418,8 @@ async function runDecode(cmd: DecodeCommand): Promise<number> {
     }
     if (cmd.zeek !== undefined) zeek = new ZeekFolder(cmd.zeek, cmd.zeekJson);
     if (cmd.parquet !== undefined) {
-      // The Parquet writer is loaded only when asked for.
-      const { ParquetFolder } = await lazyImport<ParquetModule>("./parquet_folder.ts");
+      // The Parquet writer is loaded only when asked for (a chunk of its own in the bundle).
+      const { ParquetFolder } = await import("./parquet_folder.ts");
       parquet = new ParquetFolder(cmd.parquet);
     }
     const options: DecoderOptions = {
@@ -586,7 +571,7 @@ export async function main(args: string[]): Promise<number> {
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await lazyImport<ReplModule>("./repl/main.ts");
+      const { runRepl } = await import("./repl/main.ts");
       return await runRepl(rest);
     }
     if (command === undefined || command === "-h" || command === "--help" || command === "help") {

@@ -25,7 +25,7 @@
 import { createHash, type Hash } from "node:crypto";
 import type { FileDigester, FileHashes, FileHint } from "../mod.ts";
 import { Stage, STAGE_BYTES } from "./native_hashes.ts";
-import { workerModule } from "./lazy.ts";
+import { workerModule } from "./worker_url.ts";
 
 /** Files hashed by the worker at once; further files hash their MD5 here. */
 export const SLOTS = 256;

@@ -14,7 +14,6 @@ import { loadCapture } from "./load.ts";
 import { CaptureModel } from "./model.ts";
 import { runScript } from "./script.ts";
 import { ReplSession } from "./session.ts";
-import { lazyImport } from "../lazy.ts";
 import { StreamStore } from "./streams.ts";
 
 /** Usage of the `repl` subcommand. */
@@ -32,11 +31,6 @@ it (type "help" for the list) and prints plain text.
   --password, --nt-hash, --session-key, --keys
                                secrets that decrypt SMB3 sessions and check
                                signatures and passwords, as in decode`;
-
-/** What the REPL needs of interactive.ts, typed here so its prompt library stays out of the graph. */
-interface InteractiveModule {
-  runInteractive(session: ReplSession, loading: Promise<void>, name: string): Promise<void>;
-}
 
 /** Run the REPL; resolves to the exit status. */
 export async function runRepl(args: string[]): Promise<number> {
@@ -137,8 +131,8 @@ export async function runRepl(args: string[]): Promise<number> {
         return 1;
       }
     }
-    // The prompt library is fetched on first use of the interactive mode only.
-    const { runInteractive } = await lazyImport<InteractiveModule>("./repl/interactive.ts");
+    // The prompt library is loaded by the interactive mode only (a chunk of its own in the bundle).
+    const { runInteractive } = await import("./interactive.ts");
     await runInteractive(session, loading, name);
   }
   if (model.anomalies.some((a) => a.kind === "unrecognized")) {

@@ -118,9 +118,12 @@ export class Terminal {
     return new TextDecoder().decode(out.stdout);
   }
 
-  /** The REPL over `capture` in a `width` × 40 terminal; the shell then prints `REPL-EXIT <code>`. */
-  start(capture: string, width = 120): void {
-    const command = `'${Deno.execPath()}' run -q -A '${CLI}' repl '${capture}'; ` +
+  /**
+   * The REPL over `capture` in a `width` × 40 terminal, run from `script` (cli/main.ts, or the
+   * bundle); the shell then prints `REPL-EXIT <code>`.
+   */
+  start(capture: string, width = 120, script = CLI): void {
+    const command = `'${Deno.execPath()}' run -q -A '${script}' repl '${capture}'; ` +
       `echo REPL-EXIT $?; sleep 60`;
     this.tmux("new-session", "-d", "-s", "repl", "-x", `${width}`, "-y", "40", "sh", "-c", command);
   }

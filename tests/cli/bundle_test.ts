@@ -1,13 +1,14 @@
 /**
- * dist/smbscope.js, the bundled CLI that `deno task decode` runs: it is what
- * tools/build.ts makes of the current sources, and it decodes as cli/main.ts
- * does, its bundled workers (dist/shard_worker.js) included.
+ * dist/, the bundled CLI that `deno task decode` and `deno task repl` run: it
+ * is what tools/build.ts makes of the current sources, and it decodes as
+ * cli/main.ts does, its bundled workers and the chunks it loads on demand
+ * (AES, the REPL) included.
  */
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { staleBundles } from "../../tools/build.ts";
 import { Md5Thread } from "../../cli/threaded_hashes.ts";
-import { fixturePath, runCli } from "../_support/cli.ts";
+import { fixturePath, hasTmux, runCli, Terminal } from "../_support/cli.ts";
 
 const BUNDLE = new URL("../../dist/smbscope.js", import.meta.url).pathname;
 
@@ -39,6 +40,62 @@ Deno.test("the bundle decodes as the sources do", async (t) => {
       assert.equal(fromBundle.stdout, fromSources.stdout);
       assert.equal(fromBundle.stderr, fromSources.stderr);
     });
+  }
+});
+
+Deno.test("the bundle's REPL answers line commands as the sources' does", async () => {
+  // The REPL is a chunk the bundle loads on demand; commands from the REPL's own tests.
+  const stdin = ["summary", "conn 0", "next", "show", "list", "files", "rpc", "quit"].join("\n") +
+    "\n";
+  const path = fixturePath("smb/smb3_11.pcap");
+  const fromSources = await runCli(["repl", path], { stdin });
+  const fromBundle = await runCli(["repl", path], { stdin, script: BUNDLE });
+  assert.equal(fromBundle.code, 0, fromBundle.stderr);
+  assert.match(fromBundle.stdout, /users:\s+WORKGROUP\\alice\n/);
+  assert.equal(fromBundle.stdout, fromSources.stdout);
+});
+
+Deno.test({
+  name: "the bundle's interactive REPL (its prompt library a chunk) on a terminal" +
+    (hasTmux ? "" : " [skipped: tmux is not installed]"),
+  ignore: !hasTmux,
+  fn: async () => {
+    const t = new Terminal();
+    try {
+      t.start(fixturePath("smb/smb2_10.pcap"), 120, BUNDLE);
+      await t.waitFor("status:        decoded", "\u276f #0 tcp");
+      t.keys("Enter");
+      await t.waitFor("message 1 of 80", "SMB2 NEGOTIATE request");
+      t.keys("q");
+      await t.waitFor("REPL-EXIT 0");
+    } finally {
+      t.close();
+    }
+  },
+});
+
+Deno.test("the bundle's Parquet writer (a chunk) writes the sources' files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = fixturePath("smb/smb3_11.pcap");
+    for (const [out, script] of [["sources", undefined], ["bundle", BUNDLE]] as const) {
+      const run = await runCli(
+        ["decode", path, "-q", "--parquet", `${dir}/${out}`],
+        script === undefined ? {} : { script },
+      );
+      assert.equal(run.code, 0, run.stderr);
+    }
+    const names = [...Deno.readDirSync(`${dir}/sources`)].map((e) => e.name).sort();
+    assert.ok(names.includes("smb.parquet") && names.includes("file.parquet"), names.join());
+    for (const name of names) {
+      assert.deepEqual(
+        Deno.readFileSync(`${dir}/bundle/${name}`),
+        Deno.readFileSync(`${dir}/sources/${name}`),
+        name,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
