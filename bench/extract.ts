@@ -22,7 +22,8 @@ const { values } = parseArgs({
 const mb = Number(values.mb), runs = Number(values.runs);
 const path = await bulkCapture(mb);
 const size = Deno.statSync(path).size;
-const cli = new URL("../cli/main.ts", import.meta.url).pathname;
+/** The CLI as `deno task decode` runs it: the bundle (tools/build.ts). */
+const cli = new URL("../dist/smbscope.js", import.meta.url).pathname;
 const expected = JSON.parse(
   Deno.readTextFileSync(new URL("../fixtures/smb/smb3_bulk.expected.json", import.meta.url)),
 ).files[0].sha256 as string;

@@ -19,7 +19,8 @@ if (path === undefined || !(Number(runsArg) >= 1)) {
   console.error(USAGE);
   Deno.exit(2);
 }
-const cli = new URL("../cli/main.ts", import.meta.url).pathname;
+/** The CLI as `deno task decode` runs it: the bundle (tools/build.ts). */
+const cli = new URL("../dist/smbscope.js", import.meta.url).pathname;
 let size: number;
 try {
   size = Deno.statSync(path).size;
