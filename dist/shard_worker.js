@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-2CNIYCL6.js";
+} from "./chunk-YY5C4KFZ.js";
 import {
   nativeDigester
 } from "./chunk-33VRHHMB.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-PW2E62PU.js";
+} from "./chunk-5EP3CHH4.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

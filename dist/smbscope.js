@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-KULMMVE5.js";
+} from "./chunk-JX6EWFGH.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-2CNIYCL6.js";
+} from "./chunk-YY5C4KFZ.js";
 import "./chunk-33VRHHMB.js";
 import {
   ShareTree
-} from "./chunk-CE5YZV26.js";
+} from "./chunk-CHLY5V7P.js";
 import {
   formatShareTree
-} from "./chunk-CFINH4NU.js";
+} from "./chunk-WC3W6LII.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-PW2E62PU.js";
+} from "./chunk-5EP3CHH4.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-H25ZFSSL.js");
+      const { fanoutMain } = await import("./fanout-4HDLQCL4.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-U7JYE4JX.js");
+      const { runRepl } = await import("./main-AB4NC2PS.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -81,6 +81,40 @@ function withSecondChannel(binding: boolean): Uint8Array {
   return out;
 }
 
+/**
+ * smb3_11.pcap with a connection picked up mid-stream inserted after the
+ * first channel's READ: no SESSION_SETUP, only a READ exchange of the same
+ * SessionId and FileId, from 10.0.0.1 to `server` (an IPv4 address as a
+ * number): the fixture's own server, or another address.
+ */
+function withMidstreamReader(server: number): Uint8Array {
+  const m = nbssMessages(FIXTURE);
+  const second = records(tcpConnection([
+    ...segments(true, m.message(82)),
+    ...segments(false, m.message(83)),
+  ]));
+  for (const r of second.records) {
+    const v = new DataView(r.buffer);
+    // pcap record header (16) + Ethernet (14): IPv4 source at 12, destination at 16.
+    const toServer = v.getUint32(16 + 14 + 16) === 0x0a000002;
+    v.setUint32(16 + 14 + (toServer ? 16 : 12), server);
+  }
+  const first = records(Deno.readFileSync(FIXTURE));
+  const after = 122;
+  const ts = new DataView(first.records[after - 1]!.buffer).getUint32(0, true);
+  for (const r of second.records) new DataView(r.buffer).setUint32(0, ts, true);
+  const all = [
+    first.header,
+    ...first.records.slice(0, after),
+    ...second.records,
+    ...first.records.slice(after),
+  ];
+  const out = new Uint8Array(all.reduce((n, r) => n + r.length, 0));
+  let at = 0;
+  for (const r of all) out.set(r, (at += r.length) - r.length);
+  return out;
+}
+
 function decode(
   bytes: Uint8Array,
 ): { events: DecodeEvent[]; facts: SmbIoFact[]; reads: Uint8Array[] } {
@@ -161,5 +195,29 @@ Deno.test("multichannel: a real bound channel (smbtorture smb2.replay.replay4) n
     assert.equal(e.file, "replaytestdir\\replay4.dat");
     assert.equal(e.share, "\\\\10.77.0.1\\data");
     assert.equal(e.user, "WORKGROUP\\alice");
+  }
+});
+
+Deno.test("multichannel: a connection picked up mid-stream joins a session of its own server address only", () => {
+  // Same server (10.77.0.1): the session is the one set up on connection 0 (frames 10-11).
+  const same = decode(withMidstreamReader(0x0a4d0001)).events.filter((e): e is SmbEvent =>
+    e.type === "smb" && e.evidence.connection === 1
+  );
+  assert.deepEqual(same.map((e) => `${e.command} ${e.response}`), ["READ false", "READ true"]);
+  for (const e of same) {
+    assert.equal(e.server.ip, "10.77.0.1");
+    assert.equal(e.user, "WORKGROUP\\alice");
+    assert.equal(e.file, "smb3_11_put.bin");
+  }
+  // Another server address with the same SessionId: not a channel of it without a BINDING setup
+  // (two servers may hand out the same SessionId; a capture replayed under other addresses does).
+  const other = decode(withMidstreamReader(0x0a000002)).events.filter((e): e is SmbEvent =>
+    e.type === "smb" && e.evidence.connection === 1
+  );
+  assert.deepEqual(other.map((e) => `${e.command} ${e.response}`), ["READ false", "READ true"]);
+  for (const e of other) {
+    assert.equal(e.server.ip, "10.0.0.2");
+    assert.equal(e.user, undefined);
+    assert.equal(e.file, undefined);
   }
 });

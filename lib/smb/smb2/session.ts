@@ -285,15 +285,16 @@ export class Smb2Session {
 
   /**
    * The decode-wide session of a SessionId on this connection's server, if
-   * known; a connection picked up mid-stream joins a session it never set up.
+   * known; a connection picked up mid-stream joins a session it never set up
+   * only under the same server address. Across addresses only a BINDING
+   * SESSION_SETUP joins (#noteSetUp): SessionIds are unique per server, not
+   * per capture, and two servers handing out the same one (or a capture
+   * replayed under other addresses) would otherwise mix unrelated sessions.
    */
   #session(sessionId: string): Smb2SessionRecord | undefined {
     const last = this.#last;
     if (last !== undefined && last.sessionId === sessionId) return last;
-    const table = this.conn.ctx.smb2Sessions, server = this.conn.info.server.ip;
-    const s = this.#setUp.has(sessionId) || sessionId === "0"
-      ? table.get(server, sessionId)
-      : table.join(server, sessionId);
+    const s = this.conn.ctx.smb2Sessions.get(this.conn.info.server.ip, sessionId);
     if (s === undefined) return undefined;
     if (!this.#used.has(s)) {
       this.#used.add(s);

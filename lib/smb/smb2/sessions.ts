@@ -7,10 +7,12 @@
  * SessionIds are unique per server, not per capture, so a session is keyed
  * by server address and SessionId. A connection joins a session known under
  * another server address (a channel bound to another interface of the same
- * server) when it binds to it (SESSION_SETUP with the BINDING flag), or when
- * it was picked up mid-stream and uses a SessionId it never set up: then only
- * if exactly one session of that SessionId is known. The store is capped (`maxSmbSessions`) and so is each session's
- * state (`maxSmbStateEntries`).
+ * server) only when it binds to it (SESSION_SETUP with the BINDING flag), and
+ * only if exactly one session of that SessionId is known. A connection picked
+ * up mid-stream that uses a SessionId it never set up joins the session known
+ * under its own server address, never one of another address: two servers
+ * may hand out the same SessionId. The store is capped (`maxSmbSessions`) and
+ * so is each session's state (`maxSmbStateEntries`).
  * @module
  */
 import type { Reporter } from "../../report.ts";
