@@ -17,7 +17,7 @@ import { DocumentBuilder } from "../lib/output/document.ts";
 import { encodeJsonText, safeJson } from "../lib/output/sanitize.ts";
 import { EventSelection, type SelectOptions } from "../lib/output/select.ts";
 import { InputWatch } from "../lib/output/input_problem.ts";
-import type { HandlerLimits } from "./limits.ts";
+import { type HandlerLimits, LIMIT_ENV } from "./limits.ts";
 import { type FilePartInfo, firstFilePart, MultipartError } from "./multipart.ts";
 import { ZipSink, ZipWriter } from "./zip.ts";
 
@@ -477,7 +477,7 @@ export async function decodeResponse(
   const keep = (e: DecodeEvent) => job.types === undefined || job.types.has(e.type);
   return job.format === "json"
     ? await jsonDocument(run, first, keep, job.limits.maxEvents, headers)
-    : ndjsonStream(run, first, keep, job.limits.maxEvents, headers);
+    : ndjsonStream(run, first, keep, job.limits.maxStreamEvents, headers);
 }
 
 /** Caps the events output at `max`; past it the decode stops, but the summary still comes. */
@@ -487,6 +487,8 @@ class EventBudget {
     readonly run: Decode,
     readonly max: number,
     readonly keep: (e: DecodeEvent) => boolean,
+    /** The environment variable that sets `max`, named in the stop's message. */
+    readonly setting: string,
   ) {}
   filter(events: DecodeEvent[]): DecodeEvent[] {
     const out: DecodeEvent[] = [];
@@ -500,7 +502,7 @@ class EventBudget {
         const rest = this.run.halt({
           status: 200,
           code: "too_many_events",
-          message: `the output reached the limit of ${this.max} events (SMBSCOPE_MAX_EVENTS)`,
+          message: `the output reached the limit of ${this.max} events (${this.setting})`,
         });
         const summary = rest.find((r) => r.type === "summary");
         if (summary) out.push(summary);
@@ -521,7 +523,7 @@ async function jsonDocument(
   // Only what the document lists counts against the budget (SMB messages are tallied, not kept).
   const listed = (e: DecodeEvent) =>
     keep(e) && e.type !== "smb" && !(e.type === "connection" && e.action === "open");
-  const budget = new EventBudget(run, maxEvents, listed);
+  const budget = new EventBudget(run, maxEvents, listed, LIMIT_ENV.maxEvents);
   const add = (events: DecodeEvent[]) => {
     const chosen = new Set(budget.filter(events));
     // In stream order, SMB messages among the rest: the share tree follows paths as they come,
@@ -556,7 +558,7 @@ function ndjsonStream(
   maxEvents: number,
   headers: HeadersInit,
 ): Response {
-  const budget = new EventBudget(run, maxEvents, keep);
+  const budget = new EventBudget(run, maxEvents, keep, LIMIT_ENV.maxStreamEvents);
   const lines = (events: DecodeEvent[]) => {
     let text = "";
     // Plain JSON.stringify: encodeJsonText escapes what safeJson would, for a whole chunk.

@@ -457,6 +457,7 @@ export function describeApi(limits: HandlerLimits, sourceHosts: readonly string[
       maxBytes: limits.maxBytes,
       maxSeconds: limits.maxSeconds,
       maxEvents: limits.maxEvents,
+      maxStreamEvents: limits.maxStreamEvents,
       maxExtractBytes: limits.maxExtractBytes,
       // Whether source= is on; the hosts themselves are not told.
       source: sourceHosts.length > 0,

@@ -11,8 +11,13 @@ export interface HandlerLimits {
   maxBytes: number;
   /** Seconds one decode may take, upload included. Past it the output so far is returned, marked truncated. @default {60} */
   maxSeconds: number;
-  /** Most events output (NDJSON lines, or entries in the JSON document's lists); the summary always comes. @default {1000000} */
+  /** Most entries in the JSON document's lists, which are held until the answer is made; the summary always comes. @default {1000000} */
   maxEvents: number;
+  /**
+   * Most NDJSON lines. They are streamed, not held, so this bounds the answer's size, not memory:
+   * a 1 GiB upload of SMB-dense traffic makes about 1.1 million. @default {16000000}
+   */
+  maxStreamEvents: number;
   /** Most carved bytes held for `extract=zip` (files are held whole until their open ends); files past it go into the zip as sidecars only. @default {268435456} */
   maxExtractBytes: number;
 }
@@ -22,6 +27,7 @@ export const DEFAULT_HANDLER_LIMITS: Readonly<HandlerLimits> = Object.freeze({
   maxBytes: 1024 ** 3,
   maxSeconds: 60,
   maxEvents: 1_000_000,
+  maxStreamEvents: 16_000_000,
   maxExtractBytes: 256 * 1024 ** 2,
 });
 
@@ -30,6 +36,7 @@ export const LIMIT_ENV: Readonly<Record<keyof HandlerLimits, string>> = Object.f
   maxBytes: "SMBSCOPE_MAX_BYTES",
   maxSeconds: "SMBSCOPE_MAX_SECONDS",
   maxEvents: "SMBSCOPE_MAX_EVENTS",
+  maxStreamEvents: "SMBSCOPE_MAX_STREAM_EVENTS",
   maxExtractBytes: "SMBSCOPE_MAX_EXTRACT_BYTES",
 });
 

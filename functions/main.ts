@@ -1,7 +1,8 @@
 /**
  * The entry point for `deno serve` and Deno Deploy: the handler with limits
  * read from the environment once, at start-up (SMBSCOPE_MAX_BYTES,
- * SMBSCOPE_MAX_SECONDS, SMBSCOPE_MAX_EVENTS, SMBSCOPE_MAX_EXTRACT_BYTES), and
+ * SMBSCOPE_MAX_SECONDS, SMBSCOPE_MAX_EVENTS, SMBSCOPE_MAX_STREAM_EVENTS,
+ * SMBSCOPE_MAX_EXTRACT_BYTES), and
  * the hosts `source=` may read from (SMBSCOPE_SOURCE_HOSTS; unset: none).
  *
  *     deno task serve          # PORT, default 8000

@@ -327,23 +327,32 @@ Deno.test("POST /decode past its time budget returns what was decoded, marked tr
   });
 });
 
-Deno.test("POST /decode stops at maxEvents and still gives the summary", async () => {
+Deno.test("POST /decode stops at maxStreamEvents (NDJSON) and maxEvents (JSON), each with the summary", async () => {
+  const lines = (base: string) =>
+    fetch(`${base}/decode?format=ndjson`, { method: "POST", body: fixture("smb3_11.pcap") })
+      .then(ndjson);
+  const doc = (base: string): Promise<Doc> =>
+    fetch(`${base}/decode`, { method: "POST", body: fixture("smb3_11.pcap") })
+      .then((r) => r.json());
+  await withServer(createHandler({ maxStreamEvents: 3 }), async (base) => {
+    const cut = await lines(base);
+    assert.deepEqual(cut.map((l) => l.type), ["connection", "smb", "smb", "summary", "error"]);
+    const error = cut.at(-1)?.error as { code: string; message: string };
+    assert.equal(error.code, "too_many_events");
+    assert.match(error.message, /limit of 3 events \(SMBSCOPE_MAX_STREAM_EVENTS\)/);
+    // The document's own cap is another one: it is whole.
+    assert.equal((await doc(base)).truncated, false);
+  });
   await withServer(createHandler({ maxEvents: 3 }), async (base) => {
-    const lines = await ndjson(
-      await fetch(`${base}/decode?format=ndjson`, {
-        method: "POST",
-        body: fixture("smb3_11.pcap"),
-      }),
-    );
-    assert.deepEqual(lines.map((l) => l.type), ["connection", "smb", "smb", "summary", "error"]);
-    assert.equal((lines.at(-1)?.error as { code: string }).code, "too_many_events");
-    const doc: Doc = await (await fetch(`${base}/decode`, {
-      method: "POST",
-      body: fixture("smb3_11.pcap"),
-    })).json();
-    assert.equal(doc.truncated, true);
-    assert.equal(doc.reason?.code, "too_many_events");
-    assert.ok(doc.summary !== undefined);
+    const d = await doc(base);
+    assert.equal(d.truncated, true);
+    assert.equal(d.reason?.code, "too_many_events");
+    assert.match(d.reason?.message ?? "", /\(SMBSCOPE_MAX_EVENTS\)/);
+    assert.ok(d.summary !== undefined);
+    // NDJSON lines are streamed, not held: maxEvents does not cut them.
+    const whole = await lines(base);
+    assert.equal(whole.at(-1)?.type, "summary");
+    assert.ok(whole.length > 100);
   });
 });
 

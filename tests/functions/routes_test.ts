@@ -69,12 +69,14 @@ Deno.test("limitsFromEnv reads SMBSCOPE_MAX_* and refuses nonsense", () => {
     SMBSCOPE_MAX_BYTES: "1_000_000",
     SMBSCOPE_MAX_SECONDS: "2.5",
     SMBSCOPE_MAX_EVENTS: "10",
+    SMBSCOPE_MAX_STREAM_EVENTS: "20",
     SMBSCOPE_MAX_EXTRACT_BYTES: "2048",
   };
   assert.deepEqual(limitsFromEnv((k) => env[k]), {
     maxBytes: 1_000_000,
     maxSeconds: 2.5,
     maxEvents: 10,
+    maxStreamEvents: 20,
     maxExtractBytes: 2048,
   });
   assert.throws(() => limitsFromEnv((k) => k === "SMBSCOPE_MAX_BYTES" ? "lots" : undefined), {
