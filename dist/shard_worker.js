@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-YY5C4KFZ.js";
+} from "./chunk-FRFIN64A.js";
 import {
   nativeDigester
 } from "./chunk-33VRHHMB.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-5EP3CHH4.js";
+} from "./chunk-C3B5VM4J.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

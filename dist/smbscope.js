@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-JX6EWFGH.js";
+} from "./chunk-WXPHALI3.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-YY5C4KFZ.js";
+} from "./chunk-FRFIN64A.js";
 import "./chunk-33VRHHMB.js";
 import {
   ShareTree
-} from "./chunk-CHLY5V7P.js";
+} from "./chunk-HYTMGI3R.js";
 import {
   formatShareTree
-} from "./chunk-WC3W6LII.js";
+} from "./chunk-KCNEFZ2R.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-5EP3CHH4.js";
+} from "./chunk-C3B5VM4J.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-4HDLQCL4.js");
+      const { fanoutMain } = await import("./fanout-K4D2JILM.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-AB4NC2PS.js");
+      const { runRepl } = await import("./main-S4WSKHHY.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

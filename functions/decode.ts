@@ -14,6 +14,7 @@ import {
 } from "../mod.ts";
 import { keyOptionsFrom } from "../cli/keys.ts";
 import { DocumentBuilder } from "../lib/output/document.ts";
+import { documentBody, ListSpill } from "./document_stream.ts";
 import { encodeJsonText, safeJson } from "../lib/output/sanitize.ts";
 import { EventSelection, type SelectOptions } from "../lib/output/select.ts";
 import { InputWatch } from "../lib/output/input_problem.ts";
@@ -456,7 +457,8 @@ export async function decodeResponse(
   const sink = job.extract === "zip" ? new ZipSink(job.limits.maxExtractBytes) : undefined;
   const run = new Decode(job, sink);
   const first: DecodeEvent[] = [];
-  while (!run.done && run.pushed < PROBE_BYTES) first.push(...await run.next());
+  // A loop, not push(...): one read of a whole in-memory body can make 100 000 events and more.
+  while (!run.done && run.pushed < PROBE_BYTES) for (const e of await run.next()) first.push(e);
   const watch = new InputWatch();
   for (const e of first) watch.note(e);
   const problem = watch.problem;
@@ -519,7 +521,9 @@ async function jsonDocument(
   maxEvents: number,
   headers: HeadersInit,
 ): Promise<Response> {
-  const builder = new DocumentBuilder();
+  // The lists wait as UTF-8 text, not as events, and the answer streams from them.
+  const lists = new ListSpill();
+  const builder = new DocumentBuilder(lists.spill);
   // Only what the document lists counts against the budget (SMB messages are tallied, not kept).
   const listed = (e: DecodeEvent) =>
     keep(e) && e.type !== "smb" && !(e.type === "connection" && e.action === "open");
@@ -548,7 +552,9 @@ async function jsonDocument(
       ? { reason: { code: run.stop.code, message: run.stop.message } }
       : {}),
   };
-  return jsonResponse(document, 200, headers);
+  const h = new Headers(headers);
+  h.set("content-type", JSON_TYPE);
+  return new Response(documentBody(document, lists), { status: 200, headers: h });
 }
 
 function ndjsonStream(

@@ -206,15 +206,14 @@ export const getMembersInAlias: OperationDecoder = {
 export const getGroupsForUser: OperationDecoder = {
   request: handleOnly,
   response: (r) => {
-    const groups: { relativeId: number; attributes: number }[] = [];
+    let groups: { relativeId: number; attributes: number }[] = [];
     let membershipCount: number | null = null;
     if (r.pointer() !== 0) {
       structAlign(r);
       membershipCount = r.u32();
       if (r.pointer() !== 0) {
         const n = r.count(8);
-        const list = r.array(n, 8, () => ({ relativeId: r.u32(), attributes: r.u32() }));
-        groups.push(...list);
+        groups = r.array(n, 8, () => ({ relativeId: r.u32(), attributes: r.u32() }));
       }
     }
     return { membershipCount, groups, returnValue: r.u32() };
