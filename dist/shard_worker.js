@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-FRFIN64A.js";
+} from "./chunk-WNBHNULB.js";
 import {
   nativeDigester
 } from "./chunk-33VRHHMB.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-C3B5VM4J.js";
+} from "./chunk-IHW7P2YM.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-WXPHALI3.js";
+} from "./chunk-GZRNWCPU.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-FRFIN64A.js";
+} from "./chunk-WNBHNULB.js";
 import "./chunk-33VRHHMB.js";
 import {
   ShareTree
-} from "./chunk-HYTMGI3R.js";
+} from "./chunk-DVXTQLZS.js";
 import {
   formatShareTree
-} from "./chunk-KCNEFZ2R.js";
+} from "./chunk-5NB2WUOH.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-C3B5VM4J.js";
+} from "./chunk-IHW7P2YM.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-K4D2JILM.js");
+      const { fanoutMain } = await import("./fanout-5X3ANOWO.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-S4WSKHHY.js");
+      const { runRepl } = await import("./main-ZJ7PV3RB.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -142,7 +142,7 @@ export class SmbAnalyzer implements StreamObserver {
     this.#end = last;
     for (const f of this.#framers) f.end();
     this.#smb1?.close();
-    this.#smb2?.close();
+    this.#smb2?.close(last?.ts);
   }
 
   #detach(): void {

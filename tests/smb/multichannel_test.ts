@@ -87,7 +87,7 @@ function withSecondChannel(binding: boolean): Uint8Array {
  * SessionId and FileId, from 10.0.0.1 to `server` (an IPv4 address as a
  * number): the fixture's own server, or another address.
  */
-function withMidstreamReader(server: number): Uint8Array {
+function withMidstreamReader(server: number, afterEndSeconds?: number): Uint8Array {
   const m = nbssMessages(FIXTURE);
   const second = records(tcpConnection([
     ...segments(true, m.message(82)),
@@ -100,8 +100,10 @@ function withMidstreamReader(server: number): Uint8Array {
     v.setUint32(16 + 14 + (toServer ? 16 : 12), server);
   }
   const first = records(Deno.readFileSync(FIXTURE));
-  const after = 122;
-  const ts = new DataView(first.records[after - 1]!.buffer).getUint32(0, true);
+  // Inside the first connection (after its READ), or that long after its end (FIN, frame 386).
+  const after = afterEndSeconds === undefined ? 122 : first.records.length;
+  const ts = new DataView(first.records[after - 1]!.buffer).getUint32(0, true) +
+    (afterEndSeconds ?? 0);
   for (const r of second.records) new DataView(r.buffer).setUint32(0, ts, true);
   const all = [
     first.header,
@@ -220,4 +222,20 @@ Deno.test("multichannel: a connection picked up mid-stream joins a session of it
     assert.equal(e.user, undefined);
     assert.equal(e.file, undefined);
   }
+});
+
+Deno.test("SMB2 sessions: one whose last channel closed is forgotten after tcpIdleTimeout", () => {
+  const reads = (afterEndSeconds: number) =>
+    decode(withMidstreamReader(0x0a4d0001, afterEndSeconds)).events.filter((e): e is SmbEvent =>
+      e.type === "smb" && e.evidence.connection === 1 && e.command === "READ"
+    );
+  // A minute after the first connection closed, a connection picked up mid-stream on the same
+  // server and SessionId is still that session (its opens are closed: the file is not named).
+  const soon = reads(60);
+  assert.equal(soon.length, 2);
+  for (const e of soon) assert.equal(e.user, "WORKGROUP\\alice");
+  // An hour and more later (the default tcpIdleTimeout, 3600 s), the session is gone.
+  const late = reads(3601);
+  assert.equal(late.length, 2);
+  for (const e of late) assert.equal(e.user, undefined);
 });

@@ -68,6 +68,8 @@ export class Smb2Session {
   readonly #requestOf = (id: string) => this.#pending.get(id)?.message;
   /** Keys, decryption and signature checks, when the analyst gave secrets. */
   readonly #crypto: Smb2Crypto | undefined;
+  /** Capture time of the message being handled (a session without channels expires by it). */
+  #now = 0;
 
   constructor(readonly conn: SmbConnection) {
     const keyring = conn.ctx.keyring;
@@ -81,6 +83,7 @@ export class Smb2Session {
   }
 
   message(fromClient: boolean, m: NbssMessage): void {
+    this.#now = m.ts;
     let packet: Smb2Packet;
     try {
       const gate = this.conn.ctx.decompression.gate(this.conn.info, m.frames.at(-1) ?? 0, m.ts);
@@ -264,8 +267,11 @@ export class Smb2Session {
     );
   }
 
-  /** The connection ended: report requests never answered and authentications left open. */
-  close(): void {
+  /**
+   * The connection ended (its last packet at capture time `at`): report
+   * requests never answered and authentications left open.
+   */
+  close(at?: number): void {
     this.#pending.close();
     this.#logins.close();
     const id = this.conn.info.id;
@@ -279,6 +285,7 @@ export class Smb2Session {
         }
       }
       session.files.clear();
+      this.conn.ctx.smb2Sessions.orphaned(session, at);
     }
     this.#used.clear();
   }
@@ -294,7 +301,7 @@ export class Smb2Session {
   #session(sessionId: string): Smb2SessionRecord | undefined {
     const last = this.#last;
     if (last !== undefined && last.sessionId === sessionId) return last;
-    const s = this.conn.ctx.smb2Sessions.get(this.conn.info.server.ip, sessionId);
+    const s = this.conn.ctx.smb2Sessions.get(this.conn.info.server.ip, sessionId, this.#now);
     if (s === undefined) return undefined;
     if (!this.#used.has(s)) {
       this.#used.add(s);
@@ -307,7 +314,7 @@ export class Smb2Session {
   /** The session, made when first needed. */
   #ensureSession(sessionId: string): Smb2SessionRecord {
     const info = this.conn.info;
-    const s = this.conn.ctx.smb2Sessions.ensure(info.server.ip, sessionId, info.id);
+    const s = this.conn.ctx.smb2Sessions.ensure(info.server.ip, sessionId, info.id, this.#now);
     this.#used.add(s);
     this.#last = s;
     return s;

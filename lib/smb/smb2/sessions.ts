@@ -12,7 +12,10 @@
  * up mid-stream that uses a SessionId it never set up joins the session known
  * under its own server address, never one of another address: two servers
  * may hand out the same SessionId. The store is capped (`maxSmbSessions`) and
- * so is each session's state (`maxSmbStateEntries`).
+ * so is each session's state (`maxSmbStateEntries`). A session whose last
+ * channel closed is forgotten once no channel came back for `tcpIdleTimeout`
+ * of capture time, as an idle connection is: a long capture then holds the
+ * sessions of about that much time, not every session up to the cap.
  * @module
  */
 import type { Reporter } from "../../report.ts";
@@ -47,12 +50,16 @@ export interface Smb2SessionRecord {
   noKeys?: boolean;
   /** Why the secrets given for its user yield no key (a password that does not match), said once. */
   noKeyReason?: string;
+  /** Capture time its last channel closed at, while it has none. */
+  orphanedAt?: number;
 }
 
 /** What the table needs from the decode. */
 export interface Smb2SessionLimits {
   maxSmbSessions: number;
   maxSmbStateEntries: number;
+  /** Seconds a session without channels is kept (a channel may still come back). */
+  tcpIdleTimeout: number;
 }
 
 /** Every SMB2 session of the decode. */
@@ -60,8 +67,11 @@ export class Smb2SessionTable {
   readonly #byKey: BoundedMap<string, Smb2SessionRecord>;
   /** SessionId -> its first session and how many sessions use it (more than one: ambiguous). */
   readonly #bySessionId = new Map<string, { first: Smb2SessionRecord; sessions: number }>();
-  /** Keys (server addresses) each session is known under. */
-  readonly #keys = new Map<Smb2SessionRecord, number>();
+  /** Keys (server address and SessionId) each session is known under. */
+  readonly #keys = new Map<Smb2SessionRecord, string[]>();
+  /** Sessions whose last channel closed, in the order they did (a queue from `#orphanHead`). */
+  #orphans: ({ session: Smb2SessionRecord; at: number } | undefined)[] = [];
+  #orphanHead = 0;
 
   constructor(
     readonly limits: Smb2SessionLimits,
@@ -79,27 +89,28 @@ export class Smb2SessionTable {
           0,
           0,
         );
-        for (const [, s] of evicted) {
-          const left = (this.#keys.get(s) ?? 1) - 1;
-          if (left > 0) {
-            this.#keys.set(s, left);
-            continue;
-          }
-          this.#keys.delete(s);
-          const entry = this.#bySessionId.get(s.sessionId);
-          // Forgetting the first of several leaves no safe choice: no cross-server joins for it.
-          if (entry !== undefined && (--entry.sessions === 0 || entry.first === s)) {
-            this.#bySessionId.delete(s.sessionId);
-          }
+        for (const [key, s] of evicted) {
+          const keys = this.#keys.get(s);
+          const at = keys?.indexOf(key) ?? -1;
+          if (at >= 0) keys!.splice(at, 1);
+          if (keys !== undefined && keys.length > 0) continue;
+          this.#drop(s);
           this.onEvictFiles([...s.files.values()]);
         }
       },
     });
   }
 
-  /** The session of `sessionId` on `server`, if known. */
-  get(server: string, sessionId: string): Smb2SessionRecord | undefined {
-    return this.#byKey.get(`${server} ${sessionId}`);
+  /**
+   * The session of `sessionId` on `server`, if known: at capture time `now`
+   * (when given), not one without channels for `tcpIdleTimeout` or more.
+   */
+  get(server: string, sessionId: string, now?: number): Smb2SessionRecord | undefined {
+    const s = this.#byKey.get(`${server} ${sessionId}`);
+    if (s === undefined || now === undefined || s.orphanedAt === undefined) return s;
+    if (s.channels.size > 0 || now - s.orphanedAt < this.limits.tcpIdleTimeout) return s;
+    this.#forget(s);
+    return undefined;
   }
 
   /**
@@ -115,13 +126,18 @@ export class Smb2SessionTable {
     if (entry === undefined || entry.sessions > 1) return undefined;
     // Another address of the same session (a channel to another interface): remember it.
     this.#byKey.set(key, entry.first);
-    this.#keys.set(entry.first, (this.#keys.get(entry.first) ?? 0) + 1);
+    this.#keys.get(entry.first)?.push(key);
     return entry.first;
   }
 
-  /** The session of `sessionId` on `server`, made when first seen. */
-  ensure(server: string, sessionId: string, connection: number): Smb2SessionRecord {
-    let s = this.get(server, sessionId);
+  /** The session of `sessionId` on `server` (as {@link get} finds it at `now`), made when first seen. */
+  ensure(
+    server: string,
+    sessionId: string,
+    connection: number,
+    now?: number,
+  ): Smb2SessionRecord {
+    let s = this.get(server, sessionId, now);
     if (s === undefined) {
       const max = this.limits.maxSmbStateEntries;
       const overflow = (what: string) => () =>
@@ -147,8 +163,9 @@ export class Smb2SessionTable {
         }),
         channels: new Set(),
       };
-      this.#byKey.set(`${server} ${sessionId}`, s);
-      this.#keys.set(s, 1);
+      const key = `${server} ${sessionId}`;
+      this.#byKey.set(key, s);
+      this.#keys.set(s, [key]);
       const entry = this.#bySessionId.get(sessionId);
       if (entry === undefined) this.#bySessionId.set(sessionId, { first: s, sessions: 1 });
       else entry.sessions++;
@@ -157,8 +174,52 @@ export class Smb2SessionTable {
     return s;
   }
 
+  /**
+   * The last channel of `s` closed at capture time `at` (undefined: unknown,
+   * and it is kept). Sessions orphaned more than `tcpIdleTimeout` before `at`
+   * that no channel came back to are forgotten now.
+   */
+  orphaned(s: Smb2SessionRecord, at: number | undefined): void {
+    if (at === undefined || !(at >= 0)) return;
+    s.orphanedAt = at;
+    this.#orphans.push({ session: s, at });
+    const before = at - this.limits.tcpIdleTimeout;
+    const queue = this.#orphans;
+    while (this.#orphanHead < queue.length) {
+      const o = queue[this.#orphanHead]!;
+      if (o.at > before) break; // orphaned less than tcpIdleTimeout before `at`
+      queue[this.#orphanHead++] = undefined;
+      const { session } = o;
+      // A channel came back, or it was orphaned again later (that entry decides).
+      if (session.channels.size > 0 || session.orphanedAt !== o.at) continue;
+      this.#forget(session);
+    }
+    if (this.#orphanHead > 1024 && this.#orphanHead * 2 > queue.length) {
+      this.#orphans = queue.slice(this.#orphanHead);
+      this.#orphanHead = 0;
+    }
+  }
+
   /** Sessions known. */
   get size(): number {
     return this.#keys.size;
+  }
+
+  /** Forget a session under every key it is known by (its opens were closed with its channels). */
+  #forget(s: Smb2SessionRecord): void {
+    const keys = this.#keys.get(s);
+    if (keys === undefined) return;
+    for (const key of keys) this.#byKey.delete(key);
+    this.#drop(s);
+  }
+
+  /** A session is no longer known: the SessionId index follows. */
+  #drop(s: Smb2SessionRecord): void {
+    this.#keys.delete(s);
+    const entry = this.#bySessionId.get(s.sessionId);
+    // Forgetting the first of several leaves no safe choice: no cross-server joins for it.
+    if (entry !== undefined && (--entry.sessions === 0 || entry.first === s)) {
+      this.#bySessionId.delete(s.sessionId);
+    }
   }
 }
