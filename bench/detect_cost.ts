@@ -17,7 +17,8 @@
  */
 import { Decoder } from "../mod.ts";
 
-const V8_FLAGS = "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool";
+const V8_FLAGS =
+  "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0";
 
 const args = [...Deno.args];
 const path = args[0];

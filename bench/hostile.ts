@@ -135,7 +135,7 @@ for (const c of CASES) {
       args: [
         "run",
         "-A",
-        "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
+        "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
         new URL("./cli_peak.ts", import.meta.url).pathname,
         "decode",
         path,

@@ -27,7 +27,8 @@ const { values, positionals } = parseArgs({
   options: {
     "v8-flags": {
       type: "string",
-      default: "--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
+      default:
+        "--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
     },
     "max-seconds": { type: "string" },
     "max-events": { type: "string" },

@@ -55,7 +55,7 @@ for (const jobs of jobsList) {
         "run",
         "-A",
         // The V8 flags of `deno task decode`.
-        "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
+        "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
         cli,
         "decode",
         "-q",

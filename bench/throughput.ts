@@ -133,7 +133,7 @@ async function cliRun(path: string, format: string): Promise<Run> {
     args: [
       "run",
       "-A",
-      "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
+      "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
       CLI_PEAK,
       "decode",
       path,
@@ -155,7 +155,7 @@ async function libraryRun(path: string): Promise<Run> {
     args: [
       "run",
       "-A",
-      "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
+      "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
       DECODE_FILE,
       path,
       "--sync",

@@ -29,7 +29,7 @@ Deno.test("deno install -g -n smbscope: decode runs and fetches nothing", async 
         "-R",
         "-W",
         "-E",
-        "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool",
+        "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
         `${root}dist/smbscope.js`,
       ],
       cwd: root,
