@@ -934,7 +934,7 @@ async function runDecode(cmd) {
     }
     if (cmd.zeek !== void 0) zeek = new ZeekFolder(cmd.zeek, cmd.zeekJson);
     if (cmd.parquet !== void 0) {
-      const { ParquetFolder } = await import("./parquet_folder-I735KZHH.js");
+      const { ParquetFolder } = await import("./parquet_folder-VCLBZF3Q.js");
       parquet = new ParquetFolder(cmd.parquet);
     }
     const options = {

@@ -144,3 +144,32 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "ParquetFolder holds at most two row groups' rows over all types, and writes them all" +
+    (typeof query === "string" ? " [skipped: DuckDB not available]" : ""),
+  ignore: typeof query === "string",
+  async fn() {
+    const q = query as Query;
+    const dir = await Deno.makeTempDir();
+    try {
+      const folder = new ParquetFolder(dir, 5);
+      const d = new Decoder();
+      const counts = new Map<string, number>();
+      for (const e of [...d.push(Deno.readFileSync(SMB1)), ...d.end()]) {
+        folder.add(e);
+        counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+      }
+      folder.close();
+      // Several types, some with fewer rows than a group: without the bound each would wait.
+      assert.ok(counts.size >= 5, [...counts.keys()].join());
+      assert.ok(folder.mostWaiting <= 10, `${folder.mostWaiting} rows waited`);
+      for (const [type, n] of counts) {
+        const [row] = await q(`select count(*)::INT n from '${dir}/${type}.parquet'`);
+        assert.equal(row!.n, n, type);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
