@@ -5,7 +5,7 @@
  * and the exit status. For bench/hostile.ts, which runs it as a subprocess
  * with standard output going nowhere.
  *
- *     deno run -A --v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0 bench/cli_peak.ts decode capture.pcap
+ *     deno run -A --v8-flags=...(those of `deno task decode`) bench/cli_peak.ts decode capture.pcap
  *
  * @module
  */

@@ -16,9 +16,9 @@
  * @module
  */
 import { Decoder } from "../mod.ts";
+import { taskV8Flags } from "./task_flags.ts";
 
-const V8_FLAGS =
-  "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0";
+const V8_FLAGS = taskV8Flags("decode");
 
 const args = [...Deno.args];
 const path = args[0];

@@ -11,6 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { gzipBomb, HOSTILE } from "../tools/hostile/captures.ts";
+import { taskV8Flags } from "./task_flags.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -135,7 +136,7 @@ for (const c of CASES) {
       args: [
         "run",
         "-A",
-        "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
+        taskV8Flags("decode"),
         new URL("./cli_peak.ts", import.meta.url).pathname,
         "decode",
         path,

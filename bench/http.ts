@@ -20,16 +20,14 @@
  */
 import { parseArgs } from "node:util";
 import { startNginx } from "../tests/functions/nginx.ts";
+import { taskV8FlagList, taskV8Flags } from "./task_flags.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
   allowPositionals: true,
   options: {
-    "v8-flags": {
-      type: "string",
-      default:
-        "--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
-    },
+    // The server's; by default those of `deno task serve` (the CLI row: `deno task decode`'s).
+    "v8-flags": { type: "string", default: taskV8FlagList("serve") },
     "max-seconds": { type: "string" },
     "max-events": { type: "string" },
     only: { type: "string", default: "json,ndjson,source-ndjson,source-json,cli" },
@@ -263,7 +261,7 @@ if (only.has("cli")) {
     timeFile,
     Deno.execPath(),
     "run",
-    `--v8-flags=${values["v8-flags"]}`,
+    taskV8Flags("decode"),
     "--allow-read",
     "--allow-write",
     new URL("cli/main.ts", root).pathname,

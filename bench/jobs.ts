@@ -9,6 +9,8 @@
  *
  * @module
  */
+import { taskV8Flags } from "./task_flags.ts";
+
 const USAGE = "usage: deno run -A bench/jobs.ts <capture> [runs=2] [format=ndjson]";
 const [path, runsArg = "2", format = "ndjson"] = Deno.args;
 if (path === "-h" || path === "--help") {
@@ -55,7 +57,7 @@ for (const jobs of jobsList) {
         "run",
         "-A",
         // The V8 flags of `deno task decode`.
-        "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
+        taskV8Flags("decode"),
         cli,
         "decode",
         "-q",

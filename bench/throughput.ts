@@ -23,6 +23,7 @@ import { parseArgs } from "node:util";
 import { fixtureFrames, writeReplicated } from "./build_capture.ts";
 import { buildDense } from "./build_dense.ts";
 import { bulkCapture } from "./smb_overhead.ts";
+import { taskV8Flags } from "./task_flags.ts";
 
 const HELP = `Usage: deno task bench [--mb N] [--also-mb N] [--captures LIST] [--runs N]
 
@@ -133,7 +134,7 @@ async function cliRun(path: string, format: string): Promise<Run> {
     args: [
       "run",
       "-A",
-      "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
+      taskV8Flags("decode"),
       CLI_PEAK,
       "decode",
       path,
@@ -155,7 +156,7 @@ async function libraryRun(path: string): Promise<Run> {
     args: [
       "run",
       "-A",
-      "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30,--no-memory-pool,--memory-pool-timeout=0",
+      taskV8Flags("decode"),
       DECODE_FILE,
       path,
       "--sync",
