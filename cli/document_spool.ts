@@ -61,7 +61,7 @@ export class DocumentSpool {
     this.#flush(f);
     f.file.seekSync(0, Deno.SeekMode.Start);
     const decoder = new TextDecoder();
-    const chunk = new Uint8Array(1 << 20);
+    const chunk = new Uint8Array(1 << 16);
     for (let n = f.file.readSync(chunk); n !== null; n = f.file.readSync(chunk)) {
       yield decoder.decode(chunk.subarray(0, n), { stream: true });
     }
