@@ -10,6 +10,8 @@ import { DocumentBuilder } from "../../lib/output/document.ts";
 import { safeJson } from "../../lib/output/sanitize.ts";
 import { Decoder } from "../../mod.ts";
 import { fixture } from "./helpers.ts";
+import { synFlood } from "../../tools/hostile/captures.ts";
+import { joinParts } from "../../tools/hostile/pcap.ts";
 
 const ROOT = new URL("../../fixtures/", import.meta.url);
 
@@ -21,14 +23,6 @@ function captures(dir: URL = ROOT): string[] {
     if (e.isDirectory && e.name !== "work") out.push(...captures(url));
     else if (/\.(pcap|pcapng)(\.gz)?$/.test(e.name)) out.push(url.pathname);
   }
-  return out;
-}
-
-function join(pieces: Iterable<Uint8Array>): Uint8Array {
-  const list = [...pieces];
-  const out = new Uint8Array(list.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of list) out.set(p, (at += p.length) - p.length);
   return out;
 }
 
@@ -49,7 +43,7 @@ Deno.test("documentBytes: safeJson of the document, plain and deflated, for ever
       const document = { ...spilled.finish(), truncated: false };
       // The spilled lists are empty in the document: their bytes are the spill's.
       assert.equal(document.connections.length, 0);
-      const got = join(documentBytes(document, lists));
+      const got = joinParts(documentBytes(document, lists));
       if (deflateAfter === 0 && lists.deflatedChunks > 0) deflatedSome = true;
       if (deflateAfter === Infinity) assert.equal(lists.deflatedChunks, 0);
       assert.equal(got.length, expected.length, `${name} (deflate after ${deflateAfter})`);
@@ -81,31 +75,7 @@ Deno.test("POST /decode: one read that makes 200 000 events is answered (no spre
   // 200 000 SYNs from distinct ports, in one in-memory body: the first read makes an open event
   // each. `first.push(...events)` overflowed the stack there and the answer was a 422.
   const count = 200_000;
-  const pcap = new Uint8Array(24 + count * (16 + 54));
-  const v = new DataView(pcap.buffer);
-  v.setUint32(0, 0xa1b2c3d4, true);
-  v.setUint16(4, 2, true);
-  v.setUint16(6, 4, true);
-  v.setUint32(16, 65535, true);
-  v.setUint32(20, 1, true);
-  for (let i = 0, at = 24; i < count; i++, at += 70) {
-    v.setUint32(at, 1_700_000_000, true);
-    v.setUint32(at + 4, i, true);
-    v.setUint32(at + 8, 54, true);
-    v.setUint32(at + 12, 54, true);
-    const f = at + 16;
-    v.setUint16(f + 12, 0x0800);
-    v.setUint8(f + 14, 0x45);
-    v.setUint16(f + 16, 40);
-    v.setUint8(f + 22, 64);
-    v.setUint8(f + 23, 6);
-    v.setUint32(f + 26, 0x0a000001 + (i >>> 16));
-    v.setUint32(f + 30, 0x0a0000fe);
-    v.setUint16(f + 34, 1024 + (i & 0xffff) % 60000);
-    v.setUint16(f + 36, 445);
-    v.setUint8(f + 46, 0x50);
-    v.setUint8(f + 47, 0x02);
-  }
+  const pcap = joinParts(synFlood(count)) as Uint8Array<ArrayBuffer>;
   const handler = createHandler();
   const response = await handler.fetch(
     new Request("http://localhost/decode?format=ndjson&types=summary", {

@@ -65,9 +65,17 @@ function withSecondChannel(binding: boolean): Uint8Array {
     ...segments(true, readRequest),
     ...segments(false, readResponse),
   ]));
+  // The first channel's READ response ends at record 122; its CLOSE follows.
+  return insertIntoFixture(second, 122);
+}
+
+/**
+ * smb3_11.pcap with `second`'s records after its record `after`, timed
+ * `laterSeconds` after that record (whole seconds: the pcap's own field).
+ */
+function insertIntoFixture(second: Records, after: number, laterSeconds = 0): Uint8Array {
   const first = records(Deno.readFileSync(FIXTURE));
-  const after = 122; // the first channel's READ response ends here; its CLOSE follows
-  const ts = new DataView(first.records[after - 1]!.buffer).getUint32(0, true);
+  const ts = new DataView(first.records[after - 1]!.buffer).getUint32(0, true) + laterSeconds;
   for (const r of second.records) new DataView(r.buffer).setUint32(0, ts, true);
   const all = [
     first.header,
@@ -99,22 +107,11 @@ function withMidstreamReader(server: number, afterEndSeconds?: number): Uint8Arr
     const toServer = v.getUint32(16 + 14 + 16) === 0x0a000002;
     v.setUint32(16 + 14 + (toServer ? 16 : 12), server);
   }
-  const first = records(Deno.readFileSync(FIXTURE));
-  // Inside the first connection (after its READ), or that long after its end (FIN, frame 386).
-  const after = afterEndSeconds === undefined ? 122 : first.records.length;
-  const ts = new DataView(first.records[after - 1]!.buffer).getUint32(0, true) +
-    (afterEndSeconds ?? 0);
-  for (const r of second.records) new DataView(r.buffer).setUint32(0, ts, true);
-  const all = [
-    first.header,
-    ...first.records.slice(0, after),
-    ...second.records,
-    ...first.records.slice(after),
-  ];
-  const out = new Uint8Array(all.reduce((n, r) => n + r.length, 0));
-  let at = 0;
-  for (const r of all) out.set(r, (at += r.length) - r.length);
-  return out;
+  // Inside the first connection (after its READ), or that long after its end (FIN, frame 386;
+  // the fixture has 387 records).
+  return afterEndSeconds === undefined
+    ? insertIntoFixture(second, 122)
+    : insertIntoFixture(second, 387, afterEndSeconds);
 }
 
 function decode(
