@@ -18,6 +18,7 @@
 import { parseArgs } from "node:util";
 import { startNginx } from "../tests/functions/nginx.ts";
 import { type FunctionProcess, startFunction } from "../tests/functions/function_process.ts";
+import { taskV8Flags } from "./task_flags.ts";
 
 const USAGE = `Usage: deno run -A bench/fanout.ts CAPTURE [--functions N] [--shards N,N…] [--runs N]
 
@@ -70,9 +71,7 @@ try {
 
 const root = new URL("../", import.meta.url);
 const cli = new URL("cli/main.ts", root).pathname;
-const decodeV8Flags = /--v8-flags=\S+/.exec(
-  JSON.parse(Deno.readTextFileSync(new URL("deno.json", root))).tasks.decode,
-)?.[0] ?? "";
+const decodeV8Flags = taskV8Flags("decode");
 const timeBinary = (() => {
   try {
     return Deno.statSync("/usr/bin/time").isFile ? "/usr/bin/time" : undefined;

@@ -38,8 +38,6 @@ export class ListSpill {
   readonly #lists = new Map<DocumentList, ListBytes>();
   /** Bytes held, over every list (deflated ones as deflated). */
   bytes = 0;
-  /** Bytes of text taken in, over every list. */
-  textBytes = 0;
   /** Chunks kept deflated. */
   deflatedChunks = 0;
 
@@ -77,7 +75,6 @@ export class ListSpill {
     if (l.pending.length === 0) return;
     // `safeJson`'s escapes, for the whole chunk at once.
     const text = encodeJsonText(l.pending.join(""));
-    this.textBytes += text.length;
     const deflated = this.bytes >= this.deflateAfter;
     const bytes = deflated ? deflateSync(text, { level: 1 }) : text;
     if (deflated) this.deflatedChunks++;
