@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-WNBHNULB.js";
+} from "./chunk-HDWB4ISZ.js";
 import {
   nativeDigester
 } from "./chunk-33VRHHMB.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-IHW7P2YM.js";
+} from "./chunk-QC7J7KRU.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

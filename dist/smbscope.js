@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-GZRNWCPU.js";
+} from "./chunk-IUWM75QO.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-WNBHNULB.js";
+} from "./chunk-HDWB4ISZ.js";
 import "./chunk-33VRHHMB.js";
 import {
   ShareTree
-} from "./chunk-DVXTQLZS.js";
+} from "./chunk-GWNHTEPW.js";
 import {
   formatShareTree
-} from "./chunk-5NB2WUOH.js";
+} from "./chunk-HR4IQ3AZ.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-IHW7P2YM.js";
+} from "./chunk-QC7J7KRU.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-5X3ANOWO.js");
+      const { fanoutMain } = await import("./fanout-4Q5BFJHQ.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-ZJ7PV3RB.js");
+      const { runRepl } = await import("./main-M572H6XL.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

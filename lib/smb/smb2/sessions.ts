@@ -197,7 +197,19 @@ export class Smb2SessionTable {
     if (this.#orphanHead > 1024 && this.#orphanHead * 2 > queue.length) {
       this.#orphans = queue.slice(this.#orphanHead);
       this.#orphanHead = 0;
+    } else if (queue.length - this.#orphanHead > 2 * this.limits.maxSmbSessions) {
+      // Capture time standing still while sessions come and go (the cap forgets them): keep only
+      // the entries that still decide, at most one per session known, so the queue stays bounded.
+      this.#orphans = queue.slice(this.#orphanHead).filter((o) =>
+        o !== undefined && this.#keys.has(o.session) && o.session.orphanedAt === o.at
+      );
+      this.#orphanHead = 0;
     }
+  }
+
+  /** Orphanings still queued (bounded by twice `maxSmbSessions`). */
+  get orphansQueued(): number {
+    return this.#orphans.length - this.#orphanHead;
   }
 
   /** Sessions known. */

@@ -72,3 +72,20 @@ Deno.test("Smb2SessionTable: a session known under two addresses is forgotten un
   const b = t.ensure("10.0.0.3", "31", 5, 4000);
   assert.equal(t.join("10.0.0.4", "31"), b);
 });
+
+Deno.test("Smb2SessionTable: orphans at one capture time stay bounded by the session cap", () => {
+  const { t } = table(); // maxSmbSessions 10
+  let last;
+  for (let i = 0; i < 10_000; i++) {
+    last = t.ensure("10.0.0.1", String(i), i, 0);
+    last.channels.delete(i);
+    t.orphaned(last, 0);
+    assert.ok(t.orphansQueued <= 2 * 10 + 1, `${t.orphansQueued} queued after ${i + 1}`);
+  }
+  assert.ok(t.size <= 10);
+  // The entries kept still decide: the last session expires an hour later.
+  const other = t.ensure("10.0.0.2", "x", 99_999, 3600);
+  other.channels.delete(99_999);
+  t.orphaned(other, 3600);
+  assert.equal(t.get("10.0.0.1", "9999"), undefined);
+});
