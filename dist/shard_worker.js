@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-HDWB4ISZ.js";
+} from "./chunk-Z26MX3G2.js";
 import {
   nativeDigester
 } from "./chunk-33VRHHMB.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-QC7J7KRU.js";
+} from "./chunk-QE36OOUX.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

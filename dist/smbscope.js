@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-IUWM75QO.js";
+} from "./chunk-EGJMQIC5.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-HDWB4ISZ.js";
+} from "./chunk-Z26MX3G2.js";
 import "./chunk-33VRHHMB.js";
 import {
   ShareTree
-} from "./chunk-GWNHTEPW.js";
+} from "./chunk-ZU5HN5N6.js";
 import {
   formatShareTree
-} from "./chunk-HR4IQ3AZ.js";
+} from "./chunk-ITYGKISE.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-QC7J7KRU.js";
+} from "./chunk-QE36OOUX.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-4Q5BFJHQ.js");
+      const { fanoutMain } = await import("./fanout-6YOAFKQG.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-M572H6XL.js");
+      const { runRepl } = await import("./main-ZDHU67KK.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -69,6 +69,8 @@ export function chosenRules(options: DetectOptions = {}, all: readonly Rule[] = 
 export class DetectionEngine {
   readonly #byType = new Map<EventType, RuleInstance[]>();
   readonly #instances: RuleInstance[] = [];
+  /** The rules' per-connection maps, each forgotten a connection at its close. */
+  readonly #perConnection: { delete(connection: number): boolean }[] = [];
   /** Where alerts go during the current call. */
   #out: DecodeEvent[] | undefined;
 
@@ -90,17 +92,21 @@ export class DetectionEngine {
 
   event(event: DecodeEvent, out: DecodeEvent[]): void {
     const listeners = this.#byType.get(event.type);
-    if (listeners === undefined) return;
-    this.#out = out;
-    // Called for every event of a decode: the try is inline, not a closure per listener.
-    for (let i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i]!.event(event);
-      } catch (e) {
-        this.#failed(e, event);
+    if (listeners !== undefined) {
+      this.#out = out;
+      // Called for every event of a decode: the try is inline, not a closure per listener.
+      for (let i = 0; i < listeners.length; i++) {
+        try {
+          listeners[i]!.event(event);
+        } catch (e) {
+          this.#failed(e, event);
+        }
       }
+      this.#out = undefined;
     }
-    this.#out = undefined;
+    if (event.type === "connection" && event.action === "close") {
+      for (const state of this.#perConnection) state.delete(event.id);
+    }
   }
 
   end(out: DecodeEvent[]): void {
@@ -142,19 +148,27 @@ export class DetectionEngine {
       },
       limit: (detail) =>
         this.reporter.limit("detect", "maxRuleState", `rule ${rule.id}: ${detail}`, 0, 0),
-      state: <K, V>(max = DEFAULT_STATE_ENTRIES) =>
-        new BoundedMap<K, V>({
-          max,
-          onEvict: () =>
-            this.reporter.limit(
-              "detect",
-              "maxRuleState",
-              `rule ${rule.id} followed more than ${max} connections or hosts; the older half forgotten`,
-              0,
-              0,
-            ),
-        }),
+      state: <K, V>(max = DEFAULT_STATE_ENTRIES) => this.#state<K, V>(rule, max),
+      connectionState: <V>(max = DEFAULT_STATE_ENTRIES) => {
+        const state = this.#state<number, V>(rule, max);
+        this.#perConnection.push(state);
+        return state;
+      },
     };
+  }
+
+  #state<K, V>(rule: Rule, max: number): BoundedMap<K, V> {
+    return new BoundedMap<K, V>({
+      max,
+      onEvict: () =>
+        this.reporter.limit(
+          "detect",
+          "maxRuleState",
+          `rule ${rule.id} followed more than ${max} connections or hosts; the older half forgotten`,
+          0,
+          0,
+        ),
+    });
   }
 
   #alert(rule: Rule, input: AlertInput): void {

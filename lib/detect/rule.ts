@@ -58,6 +58,14 @@ export interface RuleContext {
    */
   state<K, V>(max?: number): RuleState<K, V>;
   /**
+   * A capped map keyed by connection id whose entry for a connection is
+   * forgotten when that connection's `close` event has passed every rule
+   * (no event of a connection comes after its close). State about one
+   * connection belongs here, so that a long capture's dead connections do
+   * not fill the cap and push out live ones.
+   */
+  connectionState<V>(max?: number): RuleState<number, V>;
+  /**
    * Report that a fixed cap of the rule's own (entries inside one state
    * value, say) dropped something: counted as `detect_maxRuleState`.
    */

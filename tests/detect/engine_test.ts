@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import type { AlertEvent, DecodeEvent } from "../../lib/events.ts";
 import { chosenRules, DetectionEngine } from "../../lib/detect/engine.ts";
-import type { Rule } from "../../lib/detect/rule.ts";
+import type { Rule, RuleState } from "../../lib/detect/rule.ts";
 import { Reporter } from "../../lib/report.ts";
 import { Decoder } from "../../mod.ts";
 
@@ -122,4 +122,48 @@ Deno.test("a rule's own fixed cap is a detect_maxRuleState limit naming the rule
     /rule test-capped: dropped one/,
   );
   assert.ok(reporter.limitsHit.get("maxRuleState")! > 1);
+});
+
+Deno.test("a rule's connection state forgets a connection at its close, so dead connections take no room", () => {
+  // A tree event and a close event of the fixture, replayed as if from 50 connections one after the other.
+  const events = decode({ alerts: false });
+  const tree = events.find((e) => e.type === "tree")!;
+  const close = events.find((e) => e.type === "connection" && e.action === "close")!;
+  const as = (e: DecodeEvent, id: number): DecodeEvent =>
+    e.type === "connection"
+      ? { ...e, id, evidence: { ...e.evidence, connection: id } }
+      : e.type === "tree"
+      ? { ...e, evidence: { ...e.evidence, connection: id } }
+      : e;
+  let held: RuleState<number, string> | undefined;
+  const perConnection: Rule = {
+    ...treeRule,
+    id: "test-per-connection",
+    create(ctx) {
+      const state = held = ctx.connectionState<string>(8);
+      return {
+        event: (e) => {
+          if (e.type === "tree") state.set(e.evidence.connection!, String(e.seq));
+        },
+      };
+    },
+  };
+  const run = (closing: boolean) => {
+    const out: DecodeEvent[] = [];
+    const engine = new DetectionEngine([perConnection], new Reporter(out, 10));
+    for (let id = 1; id <= 50; id++) {
+      engine.event(as(tree, id), out);
+      if (closing && id !== 50) engine.event(as(close, id), out);
+    }
+    return out.filter((e) => e.type === "anomaly" && e.code === "detect_maxRuleState");
+  };
+  assert.deepEqual(run(true), []);
+  assert.equal(held!.has(49), false);
+  assert.equal(held!.get(50), String(tree.seq));
+  // Without the closes, 50 live connections overflow the cap of 8: the limit says so.
+  const limits = run(false);
+  assert.equal(limits.length, 1);
+  assert.match(limits[0]!.type === "anomaly" ? limits[0]!.detail : "", /test-per-connection/);
+  assert.equal(held!.has(50), true);
+  assert.equal(held!.has(1), false);
 });

@@ -90,7 +90,7 @@ export const anonymousEnumeration: Rule = {
     },
   },
   create(ctx) {
-    const connections = ctx.state<number, ConnectionAuth>();
+    const connections = ctx.connectionState<ConnectionAuth>();
     const pairs = ctx.state<string, PairTally>();
     const conn = (id: number): ConnectionAuth => {
       let c = connections.get(id);

@@ -53,7 +53,7 @@ export const ms17010EternalBlue: Rule = {
   ],
   description:
     "An SMB1 client sends a secondary transaction request (TRANSACTION_SECONDARY, TRANSACTION2_SECONDARY, NT_TRANSACT_SECONDARY) for a transaction begun by a primary of another family, with the same MID, PID, UID and TID: EternalBlue's NT_TRANSACT continued by TRANSACTION2_SECONDARY, which makes an unpatched server run TRANS2_OPEN2 on an oversized FEA list.",
-  listens: ["smb", "connection"],
+  listens: ["smb"],
   create(ctx) {
     const tracker = new TransactionTracker(ctx);
     return {

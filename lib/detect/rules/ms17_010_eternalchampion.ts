@@ -43,7 +43,7 @@ export const ms17010EternalChampion: Rule = {
   ],
   description:
     "An SMB1 client sends a secondary transaction request (same MID, PID, UID, TID) for a transaction whose primary already carried all its parameters and data, before the final reply: the race EternalChampion (TRANS2_QUERY_PATH_INFORMATION SMB_INFO_IS_NAME_VALID, NT_TRANSACT_RENAME) and EternalSynergy's leak win against unpatched servers by sending both in one TCP segment.",
-  listens: ["smb", "connection"],
+  listens: ["smb"],
   create(ctx) {
     const tracker = new TransactionTracker(ctx);
     return {

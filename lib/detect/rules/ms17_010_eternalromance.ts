@@ -40,7 +40,7 @@ export const ms17010EternalRomance: Rule = {
   ],
   description:
     "An SMB1 client sends WRITE_ANDX in raw mode (WriteMode 0x0004) whose FID equals the MID of one of its transactions still waiting for data (same PID, UID, TID): unpatched servers write into that transaction's buffer and move its data pointer, the out-of-bounds write primitive of EternalRomance and EternalSynergy.",
-  listens: ["smb", "connection"],
+  listens: ["smb"],
   create(ctx) {
     const tracker = new TransactionTracker(ctx);
     return {

@@ -45,12 +45,11 @@ export const ms17010SessionSetupConfusion: Rule = {
   ],
   description:
     "An SMB1 SESSION_SETUP_ANDX request in the WordCount 12 (SecurityBlob) form whose Flags2 lacks FLAGS2_EXTENDED_SECURITY and whose SecurityBlob holds no login token: Windows then parses it as the WordCount 13 form and sizes a non-paged pool buffer from the wrong ByteCount, the pool-shaping step of EternalBlue and EternalChampion. No client sends it.",
-  listens: ["smb", "connection"],
+  listens: ["smb"],
   create(ctx) {
     const raised = new OncePerConnection(ctx);
     return {
       event(e) {
-        if (raised.connection(e)) return;
         const m = smb1(e);
         if (m === undefined || m.response || m.command !== "SESSION_SETUP_ANDX") return;
         // securityBlobLength is decoded from the WordCount 12 form only.

@@ -77,7 +77,7 @@ export const ntlmv1: Rule = {
   listens: ["smb", "ntlm"],
   create(ctx) {
     /** Password field lengths of the last SMB1 legacy SESSION_SETUP_ANDX per connection. */
-    const legacy = ctx.state<number, LegacyPasswords>();
+    const legacy = ctx.connectionState<LegacyPasswords>();
     /** Client|server|user|kind already reported. */
     const seen = ctx.state<string, true>();
     return {

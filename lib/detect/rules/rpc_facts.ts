@@ -192,7 +192,7 @@ export class AssociationUsers {
   /** By connection id (-1: none), a number so that no key is built per login. */
   readonly #byConnection: RuleState<number, string>;
   constructor(ctx: RuleContext, max = 4096) {
-    this.#byConnection = ctx.state<number, string>(max);
+    this.#byConnection = ctx.connectionState<string>(max);
   }
   /** Learn from an `ntlm` or `kerberos` event carried by DCE/RPC. */
   learn(e: DecodeEvent): void {

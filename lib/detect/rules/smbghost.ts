@@ -34,12 +34,11 @@ export const smbghost: Rule = {
   ],
   description:
     "An SMB2 COMPRESSION_TRANSFORM_HEADER whose Offset + OriginalCompressedSegmentSize exceeds 0xFFFFFFFF (the decoder's smb2_compression_size_overflow anomaly): the integer overflow in srv2.sys's decompression (SMBGhost, CVE-2020-0796). One alert per connection.",
-  listens: ["anomaly", "connection"],
+  listens: ["anomaly"],
   create(ctx) {
     const seen = new OncePerConnection(ctx);
     return {
       event(e) {
-        if (seen.connection(e)) return;
         if (e.type !== "anomaly" || e.code !== CODE) return;
         if (!seen.first(connectionOf(e))) return;
         const detail = typeof e.detail === "string" ? e.detail : "";
