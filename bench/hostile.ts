@@ -102,6 +102,13 @@ const CASES: Case[] = [
     seconds: 10,
   },
   {
+    name: "open-file-flood",
+    what: "100 000 files written 100 bytes each, never closed",
+    make: hostile("open-file-flood", 100_000),
+    rssMb: 200,
+    seconds: 10,
+  },
+  {
     name: "gzip-zeros",
     what: "1 GiB of zeros, gzipped (1 MB)",
     make: gzip(1024, false),

@@ -240,6 +240,7 @@ class ThreadedDigester implements FileDigester {
       this.#stage.flush();
       md5 = this.#slot !== undefined ? this.thread.finish(this.#slot) : this.#md5!.digest("hex");
     }
+    this.#stage.release();
     return { md5, sha1: this.#sha1.digest("hex"), sha256: this.#sha256.digest("hex") };
   }
 
@@ -247,6 +248,7 @@ class ThreadedDigester implements FileDigester {
   discard(): void {
     if (this.#slot !== undefined) this.thread.discard(this.#slot);
     this.#slot = undefined;
+    this.#stage.release();
   }
 
   /** The next piece of the file (a view, used before returning). */

@@ -3,8 +3,8 @@
 import {
   RESULT_READY,
   slotLayout
-} from "./chunk-ZQUMVC53.js";
-import "./chunk-33VRHHMB.js";
+} from "./chunk-UD4MKDXN.js";
+import "./chunk-OAAPS5VI.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/md5_worker.ts

@@ -5,7 +5,7 @@ import {
 } from "./chunk-Z26MX3G2.js";
 import {
   nativeDigester
-} from "./chunk-33VRHHMB.js";
+} from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers

@@ -3,7 +3,7 @@
 import {
   Md5Thread,
   workerModule
-} from "./chunk-ZQUMVC53.js";
+} from "./chunk-UD4MKDXN.js";
 import {
   DocumentBuilder,
   RuleChoiceError,
@@ -21,7 +21,7 @@ import {
   decodeSource,
   openSource
 } from "./chunk-Z26MX3G2.js";
-import "./chunk-33VRHHMB.js";
+import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
 } from "./chunk-ZU5HN5N6.js";
@@ -1088,7 +1088,7 @@ async function main(args) {
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-ZDHU67KK.js");
+      const { runRepl } = await import("./main-CKMVQLUJ.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -5,7 +5,12 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { Decoder, type FileEvent } from "../../mod.ts";
 import { ContentHasher } from "../../lib/crypto/hashes.ts";
-import { NativeDigester, nativeDigester } from "../../cli/native_hashes.ts";
+import {
+  MAX_STAGES,
+  NativeDigester,
+  nativeDigester,
+  stagesInUse,
+} from "../../cli/native_hashes.ts";
 
 Deno.test("native digests: FIPS 180 and RFC 1321 vectors for 'abc'", () => {
   const d = new NativeDigester();
@@ -56,4 +61,28 @@ Deno.test("files.hasher that is not a function is refused when the decoder is ma
     message = e instanceof Error ? e.message : String(e);
   }
   assertEquals(message, "Cannot create decoder: files.hasher must be a function making digesters");
+});
+
+Deno.test("native digests: past MAX_STAGES files at once, the rest hash unstaged and agree", () => {
+  const before = stagesInUse();
+  const files = Array.from({ length: MAX_STAGES + 20 }, (_, i) => {
+    const bytes = new Uint8Array(5_000 + i);
+    for (let k = 0; k < bytes.length; k++) bytes[k] = (k * 31 + i) & 0xff;
+    return { bytes, native: new NativeDigester(), js: new ContentHasher() };
+  });
+  // Interleaved 1448-byte pieces, as segments of many transfers arrive.
+  for (let at = 0; at < 6_000; at += 1448) {
+    for (const f of files) {
+      const piece = f.bytes.subarray(at, at + 1448);
+      if (piece.length === 0) continue;
+      f.native.update(piece);
+      f.js.update(piece);
+    }
+  }
+  assertEquals(stagesInUse(), Math.min(MAX_STAGES, before + files.length));
+  for (const [i, f] of files.entries()) {
+    if (i % 2 === 0) assertEquals(f.native.digest(), f.js.digest());
+    else f.native.discard();
+  }
+  assertEquals(stagesInUse(), before);
 });

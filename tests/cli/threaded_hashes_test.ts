@@ -7,6 +7,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { ENGAGE_AFTER, LARGE_FILE, Md5Thread, SLOTS } from "../../cli/threaded_hashes.ts";
+import { MAX_STAGES, NativeDigester, stagesInUse } from "../../cli/native_hashes.ts";
 
 function content(size: number, seed: number): Uint8Array {
   const b = new Uint8Array(size);
@@ -131,4 +132,21 @@ Deno.test("threaded digests: a file whose open gave a large size goes to the wor
     assertEquals([thread.started, thread.slotsInUse], [true, 1]);
     assertEquals(large.digest(), expected(file));
   });
+});
+
+Deno.test("threaded digests agree when every stage buffer is taken (pieces go on unstaged)", () => {
+  const holders = Array.from({ length: MAX_STAGES }, () => new NativeDigester());
+  for (const h of holders) h.update(new Uint8Array(1));
+  assertEquals(stagesInUse() >= MAX_STAGES, true);
+  for (const engageAfter of [0, undefined]) {
+    withThread(engageAfter, (thread) => {
+      for (const size of [0, 100, 70_000, 300_000]) {
+        const bytes = content(size, 7);
+        const d = thread.digester();
+        for (const piece of pieces(bytes, [1448, 10])) d.update(piece);
+        assertEquals(d.digest(), expected(bytes), `size ${size}, engageAfter ${engageAfter}`);
+      }
+    });
+  }
+  for (const h of holders) h.discard();
 });

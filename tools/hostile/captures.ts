@@ -1,7 +1,7 @@
 /**
  * Hostile captures, made deterministically: floods that grow the decoder's
  * state (SYNs, IP fragments, out-of-order segments), SMB2 compression bombs,
- * over-long AndX chains and compounds, and gzip bombs. Each says what it
+ * over-long AndX chains and compounds, files left open, and gzip bombs. Each says what it
  * holds so tests can assert against it, never against the decoder.
  *
  *     deno run -W tools/hostile/captures.ts syn-flood 1000000 out.pcap
@@ -28,6 +28,7 @@ import {
   smb2CompoundLoop,
   smb2Echo,
   smb2EchoCompound,
+  smb2WriteHead,
 } from "./smb.ts";
 
 const CLIENT = 0x0a000001, SERVER = 0x0a000002; // 10.0.0.1, 10.0.0.2
@@ -235,6 +236,40 @@ export function chainBombs(andxMessages: number, compounds: number, loops: numbe
   return { pcap: pcap.bytes(), andxMessages, andxLength, compounds, compoundLength, loops };
 }
 
+/** What {@link openFileFlood} wrote, for tests. */
+export interface OpenFileFlood {
+  pcap: Uint8Array;
+  /** Files written to, FileIds 1 to `files`. */
+  files: number;
+  /** Bytes written to each, at offset 0 (0x41 bytes). */
+  bytesEach: number;
+}
+
+/**
+ * One SMB2 connection whose client writes `bytesEach` bytes to each of
+ * `files` FileIds, ten WRITE requests to a segment, and never closes one:
+ * every file stays open with a little content to hash, so whatever the
+ * decoder keeps per open file is multiplied by `files`.
+ */
+export function openFileFlood(files: number, bytesEach = 100): OpenFileFlood {
+  const pcap = new PcapBuilder();
+  const c = new TcpConversation(pcap, CLIENT, 40003, SERVER, 445, T0);
+  c.handshake();
+  const message = nbss(new Uint8Array(112 + bytesEach)).length;
+  for (let first = 1; first <= files; first += 10) {
+    const n = Math.min(10, files - first + 1);
+    const seg = new Uint8Array(n * message);
+    for (let k = 0; k < n; k++) {
+      const body = new Uint8Array(112 + bytesEach).fill(0x41);
+      body.set(smb2WriteHead(first + k, bytesEach, first + k));
+      seg.set(nbss(body), k * message);
+    }
+    c.send(true, seg);
+  }
+  c.close();
+  return { pcap: pcap.bytes(), files, bytesEach };
+}
+
 /**
  * A gzip bomb as a stream: `megabytes` MiB of zeros, optionally after a pcap
  * header (then the zeros read as empty records), gzip-compressed as it is
@@ -264,6 +299,7 @@ export const HOSTILE: Readonly<Record<string, (n: number) => Iterable<Uint8Array
   "compression-bombs": (n) => [compressionBombs(n, Math.ceil(n / 15)).pcap],
   "pattern-bombs": (n) => [patternBombs(Math.ceil(n / 20), 20).pcap],
   "chain-bombs": (n) => [chainBombs(n, n, n).pcap],
+  "open-file-flood": (n) => [openFileFlood(n).pcap],
 };
 
 if (import.meta.main) {
