@@ -109,6 +109,13 @@ const CASES: Case[] = [
     seconds: 10,
   },
   {
+    name: "partial-messages",
+    what: "200 connections each 1.9 MB into a 2 MiB message, never finished",
+    make: hostile("partial-messages", 200),
+    rssMb: 200,
+    seconds: 10,
+  },
+  {
     name: "gzip-zeros",
     what: "1 GiB of zeros, gzipped (1 MB)",
     make: gzip(1024, false),

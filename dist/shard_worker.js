@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-Z26MX3G2.js";
+} from "./chunk-PJSKUZGH.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-QE36OOUX.js";
+} from "./chunk-WUIGE4YP.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

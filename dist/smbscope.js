@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-EGJMQIC5.js";
+} from "./chunk-LZC3Q55V.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-Z26MX3G2.js";
+} from "./chunk-PJSKUZGH.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-ZU5HN5N6.js";
+} from "./chunk-62QAGNKM.js";
 import {
   formatShareTree
-} from "./chunk-ITYGKISE.js";
+} from "./chunk-J64UJYQI.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-QE36OOUX.js";
+} from "./chunk-WUIGE4YP.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-6YOAFKQG.js");
+      const { fanoutMain } = await import("./fanout-5XOGCWYG.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-CKMVQLUJ.js");
+      const { runRepl } = await import("./main-VEGYHBDB.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

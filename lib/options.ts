@@ -39,6 +39,8 @@ export interface LimitOptions {
   maxSmbMessageBytes?: number;
   /** Bytes of one encrypted SMB3 message (TRANSFORM) kept for decryption when keys are given (`keys`); it decrypts only whole. @default {16777216} */
   maxEncryptedMessageBytes?: number;
+  /** Bytes held for SMB messages not yet complete, over all connections. A message that would pass it is decoded from the bytes it has, with one `limit` anomaly. @default {67108864} */
+  maxTotalSmbMessageBytes?: number;
   /** SMB requests awaiting their response, per connection. Past this the oldest is dropped (reported as unanswered) and one `limit` anomaly is emitted. @default {1000} */
   maxPendingRequests?: number;
   /** Session, tree and open-file names remembered per connection (each). Past this the oldest is forgotten. @default {10000} */
@@ -149,6 +151,7 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   decodeSmb: true,
   maxSmbMessageBytes: 2 << 20,
   maxEncryptedMessageBytes: 16 << 20,
+  maxTotalSmbMessageBytes: 64 << 20,
   maxPendingRequests: 1000,
   maxSmbStateEntries: 10_000,
   smbProbeBytes: 64 << 10,

@@ -93,6 +93,18 @@ export const POLICY_HEAD_BYTES = 72;
 /** A kept message body starts this large and doubles as its bytes arrive. */
 const FIRST_BODY_BYTES = 16_384;
 
+/**
+ * The bytes that the framers of one decode hold in message bodies (messages
+ * whose end has not come yet), against one cap: each framer's own cap bounds
+ * one message, this bounds thousands of connections each cut inside one.
+ */
+export class MessageBudget {
+  /** Bytes held now. */
+  held = 0;
+  /** @param max the cap (`maxTotalSmbMessageBytes`) */
+  constructor(readonly max: number) {}
+}
+
 /** Splits one direction's stream into NBSS messages. */
 export class NbssFramer {
   /** Header bytes being collected (4). */
@@ -119,6 +131,8 @@ export class NbssFramer {
   #resyncBuf: Uint8Array | undefined;
   /** Where the current message's bytes past its prefix go, when someone wants them. */
   #receiver: BulkReceiver | undefined;
+  /** Bytes of the current body charged to the budget. */
+  #charged = 0;
 
   constructor(
     readonly onMessage: (m: NbssMessage) => void,
@@ -133,6 +147,8 @@ export class NbssFramer {
      * verify, which only work whole).
      */
     readonly capOf?: (head: Uint8Array) => number,
+    /** The decode's budget for bodies held; none: only the per-message caps apply. */
+    readonly budget?: MessageBudget,
   ) {}
 
   /** The cap on a message starting with `head`. */
@@ -351,14 +367,43 @@ export class NbssFramer {
     this.#body = this.#head.subarray(0, Math.min(length, POLICY_HEAD_BYTES));
   }
 
-  /** The body buffer, grown (doubling, at most to the kept length) to hold `n` bytes. */
-  #room(n: number): Uint8Array {
+  /**
+   * The body buffer, grown (doubling, at most to the kept length) to hold `n`
+   * bytes; undefined when the decode's budget cannot pay for the growth: the
+   * message then keeps what it has and the rest is skipped.
+   */
+  #room(n: number, frame: Frame): Uint8Array | undefined {
     const body = this.#body!;
     if (body.length >= n) return body;
-    const grown = new Uint8Array(Math.min(this.#keep, Math.max(n, body.length * 2)));
+    const size = Math.min(this.#keep, Math.max(n, body.length * 2));
+    if (!this.#charge(size - body.length, frame)) {
+      this.#keep = this.#bodyFill;
+      return undefined;
+    }
+    const grown = new Uint8Array(size);
     grown.set(body.subarray(0, this.#bodyFill));
     this.#body = grown;
     return grown;
+  }
+
+  /** Charge `n` more body bytes to the budget; false (and a `limit`) when they do not fit. */
+  #charge(n: number, frame: Frame): boolean {
+    const budget = this.budget;
+    if (budget === undefined) return true;
+    if (budget.held + n > budget.max) {
+      this.onProblem({
+        kind: "limit",
+        detail: `NBSS message of ${this.#length} bytes at stream offset ${this.#start} does not ` +
+          `fit maxTotalSmbMessageBytes (${budget.max}), held by messages not yet complete; ` +
+          `only its first ${this.#bodyFill} bytes are decoded`,
+        option: "maxTotalSmbMessageBytes",
+        frame,
+      });
+      return false;
+    }
+    budget.held += n;
+    this.#charged += n;
+    return true;
   }
 
   /** Long messages list their first frames and always the last one. */
@@ -400,20 +445,25 @@ export class NbssFramer {
       // Always a buffer of the message's own: the shared head is reused by the next message.
       // It grows as bytes come (#room): a connection cut inside a large message, which a
       // capture has thousands of, holds what arrived, not the whole declared length.
-      const body = new Uint8Array(Math.min(this.#keep, Math.max(FIRST_BODY_BYTES, head.length)));
+      let size = Math.min(this.#keep, Math.max(FIRST_BODY_BYTES, head.length));
+      // Over the decode's budget the message keeps its head only (and no bulk reader: the
+      // prefix it would read may not be all there).
+      const starved = size > head.length && !this.#charge(size, frame);
+      if (starved) size = this.#keep = head.length;
+      const body = new Uint8Array(size);
       body.set(head);
       this.#body = body;
       if (this.#bodyFill === this.#length) this.#finish();
-      else if (this.#bodyFill === this.#keep) {
+      else if (this.#bodyFill === this.#keep && !starved) {
         this.#receiver = this.bulkStart?.(body, this.#length, frame);
       }
       return at + take;
     }
     const room = this.#keep - this.#bodyFill;
-    const copy = Math.min(room, n);
-    if (copy > 0) {
-      this.#room(this.#bodyFill + copy).set(bytes.subarray(at, at + copy), this.#bodyFill);
-    }
+    let copy = Math.min(room, n);
+    const body = copy > 0 ? this.#room(this.#bodyFill + copy, frame) : undefined;
+    if (body === undefined) copy = 0;
+    else body.set(bytes.subarray(at, at + copy), this.#bodyFill);
     this.#bodyFill += copy;
     if (copy > 0 && this.#bodyFill === this.#keep && this.#keep < this.#length) {
       // The prefix is in: whoever wants the rest says so now.
@@ -482,6 +532,8 @@ export class NbssFramer {
   }
 
   #reset(): void {
+    if (this.budget !== undefined) this.budget.held -= this.#charged;
+    this.#charged = 0;
     this.#receiver = undefined;
     this.#headerFill = 0;
     this.#length = 0;

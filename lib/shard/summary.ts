@@ -14,6 +14,7 @@ import type { LimitHit, SummaryEvent } from "../events.ts";
 export const PER_SHARD_LIMITS: ReadonlySet<string> = new Set([
   "maxConnections",
   "maxTotalOutOfOrderBytes",
+  "maxTotalSmbMessageBytes",
   "maxSmbSessions",
   "maxTrackedFiles",
   "maxTotalFileBufferBytes",

@@ -105,6 +105,7 @@ export class SmbAnalyzer implements StreamObserver {
         policy,
         bulk(true),
         capOf,
+        ctx.messages,
       ),
       new NbssFramer(
         (m) => this.#message(false, m),
@@ -113,6 +114,7 @@ export class SmbAnalyzer implements StreamObserver {
         policy,
         bulk(false),
         capOf,
+        ctx.messages,
       ),
     ];
     if (midstream) { for (const f of this.#framers) f.resynchronise(); }

@@ -8,7 +8,7 @@ import type { DecodeEvent, Layer, SmbEvent, TreeEvent } from "../events.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
 import { BoundedMap } from "../state/bounded_map.ts";
-import type { NbssMessage } from "../netbios/nbss.ts";
+import type { MessageBudget, NbssMessage } from "../netbios/nbss.ts";
 import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
 import { LoginTracker } from "../auth/login_tracker.ts";
 import type { Keyring } from "../auth/keyring.ts";
@@ -34,6 +34,8 @@ export interface SmbContext {
   readonly keyring: Keyring | undefined;
   /** What SMB2 decompression may still cost: `decompression.gate(conn.info, frame, ts)` for `parseSmb2`. */
   readonly decompression: DecompressionBudget;
+  /** Bytes the NBSS framers of all connections may hold in messages not yet complete. */
+  readonly messages: MessageBudget;
 }
 
 /** One connection's view for the session handlers. */

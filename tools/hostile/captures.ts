@@ -1,7 +1,7 @@
 /**
  * Hostile captures, made deterministically: floods that grow the decoder's
  * state (SYNs, IP fragments, out-of-order segments), SMB2 compression bombs,
- * over-long AndX chains and compounds, files left open, and gzip bombs. Each says what it
+ * over-long AndX chains and compounds, files and messages left unfinished, and gzip bombs. Each says what it
  * holds so tests can assert against it, never against the decoder.
  *
  *     deno run -W tools/hostile/captures.ts syn-flood 1000000 out.pcap
@@ -28,8 +28,12 @@ import {
   smb2CompoundLoop,
   smb2Echo,
   smb2EchoCompound,
+  smb2Header,
   smb2WriteHead,
 } from "./smb.ts";
+
+/** [MS-SMB2] 2.2.1: the IOCTL command. */
+const SMB2_IOCTL = 0x0b;
 
 const CLIENT = 0x0a000001, SERVER = 0x0a000002; // 10.0.0.1, 10.0.0.2
 const T0 = 1_700_000_000;
@@ -270,6 +274,43 @@ export function openFileFlood(files: number, bytesEach = 100): OpenFileFlood {
   return { pcap: pcap.bytes(), files, bytesEach };
 }
 
+/** What {@link partialMessages} wrote, for tests. */
+export interface PartialMessages {
+  pcap: Uint8Array;
+  connections: number;
+  /** Bytes of each connection's message sent (its NBSS header included). */
+  bytesEach: number;
+  /** The length each NBSS header declares (2 MiB - 1, under `maxSmbMessageBytes`). */
+  declared: number;
+  /** Whether each connection was closed (FIN) after its bytes. */
+  closed: boolean;
+}
+
+/**
+ * `connections` SMB2 connections, each sending the first `bytesEach` bytes of
+ * one IOCTL request that declares 2 MiB - 1 bytes (a message kept whole, not
+ * bulk data), and never the rest; closed after it when `closed`. Left open,
+ * every connection holds what it sent until the end of the capture.
+ */
+export function partialMessages(
+  connections: number,
+  bytesEach: number,
+  closed: boolean,
+): PartialMessages {
+  const pcap = new PcapBuilder();
+  const declared = (2 << 20) - 1;
+  const message = new Uint8Array(bytesEach);
+  message.set([0, declared >>> 16, (declared >>> 8) & 0xff, declared & 0xff]); // NBSS session message
+  message.set(smb2Header({ command: SMB2_IOCTL, messageId: 1, sessionId: 1, treeId: 1 }), 4);
+  for (let k = 0; k < connections; k++) {
+    const c = new TcpConversation(pcap, CLIENT + k, 40000, SERVER, 445, T0 + k);
+    c.handshake();
+    c.send(true, message);
+    if (closed) c.close();
+  }
+  return { pcap: pcap.bytes(), connections, bytesEach, declared, closed };
+}
+
 /**
  * A gzip bomb as a stream: `megabytes` MiB of zeros, optionally after a pcap
  * header (then the zeros read as empty records), gzip-compressed as it is
@@ -300,6 +341,7 @@ export const HOSTILE: Readonly<Record<string, (n: number) => Iterable<Uint8Array
   "pattern-bombs": (n) => [patternBombs(Math.ceil(n / 20), 20).pcap],
   "chain-bombs": (n) => [chainBombs(n, n, n).pcap],
   "open-file-flood": (n) => [openFileFlood(n).pcap],
+  "partial-messages": (n) => [partialMessages(n, 1_900_000, false).pcap],
 };
 
 if (import.meta.main) {
