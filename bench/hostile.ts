@@ -116,6 +116,13 @@ const CASES: Case[] = [
     seconds: 10,
   },
   {
+    name: "announced-transactions",
+    what: "3 000 SMB1 connections of 8 NT_TRANSACTs announcing 1 MiB, sending 8 bytes",
+    make: hostile("announced-transactions", 24_000),
+    rssMb: 200,
+    seconds: 5,
+  },
+  {
     name: "gzip-zeros",
     what: "1 GiB of zeros, gzipped (1 MB)",
     make: gzip(1024, false),

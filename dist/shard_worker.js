@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-PJSKUZGH.js";
+} from "./chunk-VMQK7AKQ.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-WUIGE4YP.js";
+} from "./chunk-M2C6FWFA.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

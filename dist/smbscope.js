@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-LZC3Q55V.js";
+} from "./chunk-5XAGF4ZE.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-PJSKUZGH.js";
+} from "./chunk-VMQK7AKQ.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-62QAGNKM.js";
+} from "./chunk-5L2ZLIPR.js";
 import {
   formatShareTree
-} from "./chunk-J64UJYQI.js";
+} from "./chunk-FPHBEW6P.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-WUIGE4YP.js";
+} from "./chunk-M2C6FWFA.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-5XOGCWYG.js");
+      const { fanoutMain } = await import("./fanout-FGWDAOBC.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-VEGYHBDB.js");
+      const { runRepl } = await import("./main-CN423FOX.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -17,7 +17,7 @@ import { type IoConsumer, IoConsumers } from "./smb/io.ts";
 import { KerberosTickets } from "./auth/kerberos_tickets.ts";
 import { type KeyOptions, Keyring } from "./auth/keyring.ts";
 import { DecompressionBudget } from "./smb/smb2/decompression_budget.ts";
-import { MessageBudget } from "./netbios/nbss.ts";
+import { MessageBudget } from "./state/message_budget.ts";
 import { Smb2SessionTable } from "./smb/smb2/sessions.ts";
 import { SmbTally } from "./tally.ts";
 import { FileTracker } from "./files/tracker.ts";

@@ -39,7 +39,7 @@ export interface LimitOptions {
   maxSmbMessageBytes?: number;
   /** Bytes of one encrypted SMB3 message (TRANSFORM) kept for decryption when keys are given (`keys`); it decrypts only whole. @default {16777216} */
   maxEncryptedMessageBytes?: number;
-  /** Bytes held for SMB messages not yet complete, over all connections. A message that would pass it is decoded from the bytes it has, with one `limit` anomaly. @default {67108864} */
+  /** Bytes held for SMB messages and SMB1 transactions not yet complete, over all connections. A message that would pass it is decoded from the bytes it has, a transaction is dropped, each with a `limit` anomaly. @default {67108864} */
   maxTotalSmbMessageBytes?: number;
   /** SMB requests awaiting their response, per connection. Past this the oldest is dropped (reported as unanswered) and one `limit` anomaly is emitted. @default {1000} */
   maxPendingRequests?: number;

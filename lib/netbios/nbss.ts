@@ -7,6 +7,7 @@
  * @module
  */
 import type { Frame } from "../capture/frame.ts";
+import type { MessageBudget } from "../state/message_budget.ts";
 
 /** NBSS packet types. [RFC 1002] 4.3.1 */
 export const NbssType = {
@@ -92,18 +93,6 @@ const MAX_FRAMES_LISTED = 16;
 export const POLICY_HEAD_BYTES = 72;
 /** A kept message body starts this large and doubles as its bytes arrive. */
 const FIRST_BODY_BYTES = 16_384;
-
-/**
- * The bytes that the framers of one decode hold in message bodies (messages
- * whose end has not come yet), against one cap: each framer's own cap bounds
- * one message, this bounds thousands of connections each cut inside one.
- */
-export class MessageBudget {
-  /** Bytes held now. */
-  held = 0;
-  /** @param max the cap (`maxTotalSmbMessageBytes`) */
-  constructor(readonly max: number) {}
-}
 
 /** Splits one direction's stream into NBSS messages. */
 export class NbssFramer {
@@ -390,7 +379,7 @@ export class NbssFramer {
   #charge(n: number, frame: Frame): boolean {
     const budget = this.budget;
     if (budget === undefined) return true;
-    if (budget.held + n > budget.max) {
+    if (!budget.take(n)) {
       this.onProblem({
         kind: "limit",
         detail: `NBSS message of ${this.#length} bytes at stream offset ${this.#start} does not ` +
@@ -401,7 +390,6 @@ export class NbssFramer {
       });
       return false;
     }
-    budget.held += n;
     this.#charged += n;
     return true;
   }
@@ -532,7 +520,7 @@ export class NbssFramer {
   }
 
   #reset(): void {
-    if (this.budget !== undefined) this.budget.held -= this.#charged;
+    this.budget?.give(this.#charged);
     this.#charged = 0;
     this.#receiver = undefined;
     this.#headerFill = 0;

@@ -25,6 +25,7 @@ import {
   nbss,
   patternBomb,
   smb1LogoffChain,
+  smb1NtTransactPrimary,
   smb2CompoundLoop,
   smb2Echo,
   smb2EchoCompound,
@@ -311,6 +312,39 @@ export function partialMessages(
   return { pcap: pcap.bytes(), connections, bytesEach, declared, closed };
 }
 
+/** What {@link announcedTransactions} wrote, for tests. */
+export interface AnnouncedTransactions {
+  pcap: Uint8Array;
+  connections: number;
+  /** NT_TRANSACT primaries per connection, MIDs 1 to `perConnection`. */
+  perConnection: number;
+  /** The data bytes each announces; each carries 8. */
+  announced: number;
+}
+
+/**
+ * `connections` SMB1 connections, each sending `perConnection` NT_TRANSACT
+ * primaries (80 bytes) that announce 1 MiB of data each, carry 8 bytes, and
+ * are never continued or answered.
+ */
+export function announcedTransactions(
+  connections: number,
+  perConnection: number,
+): AnnouncedTransactions {
+  const pcap = new PcapBuilder();
+  const announced = 1 << 20;
+  for (let k = 0; k < connections; k++) {
+    const c = new TcpConversation(pcap, CLIENT + k, 40000, SERVER, 445, T0 + k);
+    c.handshake();
+    const parts = [];
+    for (let mid = 1; mid <= perConnection; mid++) {
+      parts.push(nbss(smb1NtTransactPrimary(mid, announced)));
+    }
+    c.send(true, joinParts(parts));
+  }
+  return { pcap: pcap.bytes(), connections, perConnection, announced };
+}
+
 /**
  * A gzip bomb as a stream: `megabytes` MiB of zeros, optionally after a pcap
  * header (then the zeros read as empty records), gzip-compressed as it is
@@ -342,6 +376,7 @@ export const HOSTILE: Readonly<Record<string, (n: number) => Iterable<Uint8Array
   "chain-bombs": (n) => [chainBombs(n, n, n).pcap],
   "open-file-flood": (n) => [openFileFlood(n).pcap],
   "partial-messages": (n) => [partialMessages(n, 1_900_000, false).pcap],
+  "announced-transactions": (n) => [announcedTransactions(Math.ceil(n / 8), 8).pcap],
 };
 
 if (import.meta.main) {

@@ -167,6 +167,32 @@ export function smb1LogoffChain(count: number, mid: number): Uint8Array {
   return b;
 }
 
+/**
+ * The primary NT_TRANSACT request of a transaction announcing `total` data
+ * bytes and carrying the first 8 (0x42): the rest would come in
+ * NT_TRANSACT_SECONDARY requests. [MS-CIFS] 2.2.4.62.1 (WordCount 19 with no
+ * setup words; counts and offsets are 32-bit)
+ */
+export function smb1NtTransactPrimary(mid: number, total: number): Uint8Array {
+  const words = 19, dataOffset = 32 + 1 + words * 2 + 2;
+  const b = new Uint8Array(dataOffset + 8).fill(0x42, dataOffset);
+  const v = new DataView(b.buffer);
+  b.set([0xff, 0x53, 0x4d, 0x42, 0xa0]); // NT_TRANSACT
+  b[9] = 0x18; // Flags: CASE_INSENSITIVE, CANONICALIZED_PATHS
+  v.setUint16(10, 0xc803, true); // Flags2: UNICODE, NT_STATUS, EXTENDED_SECURITY, LONG_NAMES...
+  v.setUint16(24, 1, true); // TID
+  v.setUint16(26, 1, true); // PIDLow
+  v.setUint16(28, 1, true); // UID
+  v.setUint16(30, mid, true);
+  b[32] = words;
+  v.setUint32(33 + 7, total, true); // TotalDataCount (MaxSetupCount, Reserved1, TotalParameterCount 0 before)
+  v.setUint32(33 + 27, 8, true); // DataCount
+  v.setUint32(33 + 31, dataOffset, true); // DataOffset
+  v.setUint16(33 + 36, 1, true); // Function: NT_TRANSACT_CREATE
+  v.setUint16(33 + 38, 8, true); // ByteCount
+  return b;
+}
+
 /** An SMB2 compound of `count` ECHO requests chained by NextCommand (72 bytes each, 8-aligned). */
 export function smb2EchoCompound(count: number, firstId: number): Uint8Array {
   const size = 72;

@@ -69,12 +69,13 @@ export class Smb1Session {
   /** The NEGOTIATE response's challenge (hex), which logins without extended security answer. */
   #challenge: string | undefined;
   /** Transactions sent in several messages, requests and responses apart. */
-  readonly #transactions = new TransactionAssembler();
+  readonly #transactions: TransactionAssembler;
   /** The primary request's fields of each transaction being assembled, by its key. */
   readonly #primaries = new BoundedMap<string, Fields>({ max: 64 });
 
   /** @param options.oneWay datagrams (mailslots): requests await no response */
   constructor(readonly conn: SmbConnection, readonly options: { oneWay?: boolean } = {}) {
+    this.#transactions = new TransactionAssembler({}, conn.ctx.messages);
     const maps = stateMaps<number, number, number, Smb1User, Smb1Tree, OpenFile>(conn, "smb1");
     this.#users = maps.users;
     this.#trees = maps.trees;
@@ -222,6 +223,7 @@ export class Smb1Session {
 
   /** The connection ended: report requests never answered and authentications left open. */
   close(): void {
+    this.#transactions.clear();
     this.#pending.close();
     this.#auth.close();
     if (this.conn.ctx.io.any) {

@@ -5,13 +5,16 @@
  * carries the first part; secondary requests (or further responses) carry
  * the rest at ParameterDisplacement / DataDisplacement. The caller keys each
  * transaction (for requests: MID + PID + UID + TID) and feeds every part;
- * the assembler copies parts into buffers sized by the announced totals,
- * within caps, and hands back both blocks once every byte has arrived.
+ * the assembler keeps a copy of each part, within caps, and hands back both
+ * blocks, assembled, once every byte has arrived. It holds what arrived, not
+ * what a primary announced: an announced megabyte costs nothing until its
+ * bytes come (it cost a megabyte per 100-byte primary before).
  * A transaction that fits in its primary message is returned at once as
  * views, without copying.
  * @module
  */
 import { BoundedMap } from "../../state/bounded_map.ts";
+import type { MessageBudget } from "../../state/message_budget.ts";
 import type { Smb1Command } from "./types.ts";
 
 /** One part of a transaction, as `transactionPart` takes it from a parsed command. */
@@ -68,21 +71,21 @@ export const DEFAULT_ASSEMBLER_LIMITS: Required<AssemblerLimits> = {
 
 /** One block (parameters or data) being filled. */
 class Block {
-  readonly buffer: Uint8Array;
+  /** The parts received, copied, in the order they came (disjoint). */
+  readonly parts: { at: number; bytes: Uint8Array }[] = [];
   /** Received [start, end) ranges, sorted and disjoint. */
   readonly ranges: [number, number][] = [];
   received = 0;
-  constructor(public total: number) {
-    this.buffer = new Uint8Array(total);
-  }
+  constructor(public total: number) {}
   /** Whether [at, at + n) overlaps a range already received. */
   overlaps(at: number, n: number): boolean {
     for (const [s, e] of this.ranges) if (at < e && s < at + n) return true;
     return false;
   }
+  /** Keep a copy of `bytes` (a view) at `at`. */
   put(at: number, bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.buffer.set(bytes, at);
+    this.parts.push({ at, bytes: bytes.slice() });
     this.received += bytes.length;
     const end = at + bytes.length;
     let i = 0;
@@ -103,13 +106,29 @@ class Block {
   get done(): boolean {
     return this.received >= this.total;
   }
+
+  /** Bytes `[0, total)`: each part in its place (cut at the total, which may have shrunk). */
+  assemble(): Uint8Array {
+    const only = this.parts.length === 1 ? this.parts[0]! : undefined;
+    if (only !== undefined && only.at === 0 && only.bytes.length >= this.total) {
+      return only.bytes.subarray(0, this.total);
+    }
+    const out = new Uint8Array(this.total);
+    for (const { at, bytes } of this.parts) {
+      if (at < this.total) out.set(bytes.subarray(0, this.total - at), at);
+    }
+    return out;
+  }
 }
 
 interface Open {
   params: Block;
   data: Block;
   parts: number;
+  /** The announced totals: what the per-connection cap counts. */
   bytes: number;
+  /** Bytes of the parts kept, taken from the decode's budget. */
+  held: number;
 }
 
 /**
@@ -123,7 +142,12 @@ export class TransactionAssembler {
   /** Problems of the insert under way (evictions are reported through it). */
   #problems: AssemblyProblem[] = [];
 
-  constructor(limits: AssemblerLimits = {}) {
+  /**
+   * @param limits this connection's caps
+   * @param budget the decode's allowance for bytes held in messages not yet
+   *   complete, which the parts kept count against (none: only `limits`)
+   */
+  constructor(limits: AssemblerLimits = {}, readonly budget?: MessageBudget) {
     this.#limits = { ...DEFAULT_ASSEMBLER_LIMITS, ...limits };
     this.#open = new BoundedMap({
       max: this.#limits.maxOpen,
@@ -131,7 +155,8 @@ export class TransactionAssembler {
       maxWeight: this.#limits.maxBufferedBytes,
       weigh: (t) => t.bytes,
       onEvict: (evicted) => {
-        for (const [oldest] of evicted) {
+        for (const [oldest, t] of evicted) {
+          this.budget?.give(t.held);
           this.#problems.push({
             kind: "limit",
             detail: `too many open transactions or buffered bytes: transaction ${oldest} dropped`,
@@ -153,11 +178,15 @@ export class TransactionAssembler {
 
   /** Forgets a transaction (e.g. its primary got an error response). */
   drop(key: string): void {
+    const t = this.#open.get(key);
+    if (t === undefined) return;
+    this.budget?.give(t.held);
     this.#open.delete(key);
   }
 
-  /** Forgets every open transaction. */
+  /** Forgets every open transaction (the connection ended). */
   clear(): void {
+    for (const t of this.#open.values()) this.budget?.give(t.held);
     this.#open.clear();
   }
 
@@ -187,7 +216,7 @@ export class TransactionAssembler {
       });
       return { state: "dropped", problems };
     }
-    const t: Open = { params: new Block(tp), data: new Block(td), parts: 0, bytes: size };
+    const t: Open = { params: new Block(tp), data: new Block(td), parts: 0, bytes: size, held: 0 };
     this.#problems = problems;
     const kept = this.#open.set(key, t);
     this.#problems = [];
@@ -262,7 +291,16 @@ export class TransactionAssembler {
             at + bytes.length
           }) overlap bytes already received; part skipped`,
         });
+      } else if (this.budget !== undefined && !this.budget.take(bytes.length)) {
+        this.drop(key);
+        problems.push({
+          kind: "limit",
+          detail: `transaction ${key}: maxTotalSmbMessageBytes (${this.budget.max}) is held by ` +
+            `messages not yet complete; dropped`,
+        });
+        return { state: "dropped", problems };
       } else {
+        t.held += this.budget === undefined ? 0 : bytes.length;
         block.put(at, bytes);
       }
     }
@@ -270,8 +308,8 @@ export class TransactionAssembler {
       this.drop(key);
       return {
         state: "complete",
-        parameters: t.params.buffer.subarray(0, t.params.total),
-        data: t.data.buffer.subarray(0, t.data.total),
+        parameters: t.params.assemble(),
+        data: t.data.assemble(),
         problems,
       };
     }

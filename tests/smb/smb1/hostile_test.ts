@@ -10,6 +10,7 @@ import * as assert from "node:assert/strict";
 import { parseSmb1 } from "../../../lib/smb/smb1/parse.ts";
 import { MAX_ANDX_DEPTH } from "../../../lib/smb/smb1/andx.ts";
 import { TransactionAssembler, transactionPart } from "../../../lib/smb/smb1/trans_assembly.ts";
+import { MessageBudget } from "../../../lib/state/message_budget.ts";
 import { parseAll, readFixture, smb1Messages } from "./_capture.ts";
 
 const extra = parseAll(
@@ -209,4 +210,38 @@ Deno.test("TransactionAssembler reports overlapping and out-of-range parts and k
   const third = a.primary("3", part(0, [1]));
   assert.deepEqual(third.problems.map((p) => p.kind), ["limit"]);
   assert.equal(a.openCount, 2);
+});
+
+Deno.test("TransactionAssembler holds the bytes that came, not those announced, against the decode's budget", () => {
+  const part = (dd: number, data: number[], total = 1 << 20) => ({
+    totalParameterCount: 0,
+    totalDataCount: total,
+    parameterDisplacement: 0,
+    dataDisplacement: dd,
+    parameters: new Uint8Array(0),
+    data: new Uint8Array(data),
+  });
+  const budget = new MessageBudget(24);
+  const a = new TransactionAssembler({}, budget);
+  // Eight primaries announcing 1 MiB each (the per-connection cap counts announcements: 8 MiB).
+  for (let i = 0; i < 8; i++) assert.equal(a.primary(`t${i}`, part(0, [i, i])).state, "partial");
+  assert.equal(a.bufferedBytes, 8 << 20);
+  assert.equal(budget.held, 16);
+  // The budget refuses what does not fit: that transaction is dropped and gives its bytes back.
+  const over = a.secondary("t0", part(2, Array(9).fill(7)));
+  assert.equal(over.state, "dropped");
+  assert.match(over.problems[0]!.detail, /maxTotalSmbMessageBytes \(24\)/);
+  assert.equal(budget.held, 14);
+  // Parts out of order assemble in place; completion gives the bytes back.
+  const small = (dd: number, data: number[]) => part(dd, data, 6);
+  assert.equal(a.primary("s", small(4, [5, 6])).state, "partial");
+  assert.equal(a.secondary("s", small(0, [1, 2])).state, "partial");
+  const done = a.secondary("s", small(2, [3, 4]));
+  assert.equal(done.state, "complete");
+  if (done.state === "complete") assert.deepEqual([...done.data], [1, 2, 3, 4, 5, 6]);
+  assert.equal(budget.held, 14);
+  a.drop("t1");
+  assert.equal(budget.held, 12);
+  a.clear();
+  assert.equal(budget.held, 0);
 });
