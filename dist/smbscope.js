@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-5XAGF4ZE.js";
+} from "./chunk-BBTFW437.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-VMQK7AKQ.js";
+} from "./chunk-ADODQZHQ.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-5L2ZLIPR.js";
+} from "./chunk-HR2IX4PQ.js";
 import {
   formatShareTree
-} from "./chunk-FPHBEW6P.js";
+} from "./chunk-Z5JE4DXZ.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-M2C6FWFA.js";
+} from "./chunk-QB2KF3EW.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-FGWDAOBC.js");
+      const { fanoutMain } = await import("./fanout-3FIVJ7XE.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-CN423FOX.js");
+      const { runRepl } = await import("./main-33LX73JB.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

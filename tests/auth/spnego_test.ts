@@ -4,7 +4,7 @@
  * against what the script that drove the client says it sent.
  */
 import * as assert from "node:assert/strict";
-import { parseSecurityBlob } from "../../lib/auth/spnego.ts";
+import { MAX_TOKEN_PROBLEMS, parseSecurityBlob } from "../../lib/auth/spnego.ts";
 import { oidName } from "../../lib/auth/oids.ts";
 import type { NtlmAuthenticate, NtlmChallenge, SecurityToken } from "../../lib/auth/types.ts";
 import { type BlobCase, blobCase, blobOf, CASES, field, fromHex, one } from "./_blobs.ts";
@@ -243,4 +243,19 @@ Deno.test("parseSecurityBlob: the fixture logons are the users the client script
       name,
     );
   }
+});
+
+Deno.test("a blob of 30 000 bad elements keeps MAX_TOKEN_PROBLEMS problems and counts the rest", () => {
+  // negTokenInit [0] { SEQUENCE { NULL × 30 000 } }: each NULL is an unexpected field.
+  const n = 30_000;
+  const seq = new Uint8Array(4 + 2 * n);
+  seq.set([0x30, 0x82, (2 * n) >> 8, (2 * n) & 0xff]);
+  for (let i = 0; i < n; i++) seq[4 + 2 * i] = 0x05;
+  const blob = new Uint8Array(4 + seq.length);
+  blob.set([0xa0, 0x82, seq.length >> 8, seq.length & 0xff]);
+  blob.set(seq, 4);
+  const token = parseSecurityBlob(blob);
+  assert.equal(token.problems.length, MAX_TOKEN_PROBLEMS + 1);
+  assert.match(token.problems[0]!, /negTokenInit: unexpected NULL/);
+  assert.equal(token.problems.at(-1), `${n - MAX_TOKEN_PROBLEMS} more problems left out`);
 });
