@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-BBTFW437.js";
+} from "./chunk-D4AHTN5Y.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-ADODQZHQ.js";
+} from "./chunk-KW67DXB2.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-HR2IX4PQ.js";
+} from "./chunk-SSGYZTS7.js";
 import {
   formatShareTree
-} from "./chunk-Z5JE4DXZ.js";
+} from "./chunk-JDKROOHS.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-QB2KF3EW.js";
+} from "./chunk-YHOINAJF.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-3FIVJ7XE.js");
+      const { fanoutMain } = await import("./fanout-GJCIKEEM.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-33LX73JB.js");
+      const { runRepl } = await import("./main-62WNEC5P.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -260,16 +260,14 @@ export function openFileFlood(files: number, bytesEach = 100): OpenFileFlood {
   const pcap = new PcapBuilder();
   const c = new TcpConversation(pcap, CLIENT, 40003, SERVER, 445, T0);
   c.handshake();
-  const message = nbss(new Uint8Array(112 + bytesEach)).length;
+  const write = (fileId: number) => {
+    const body = new Uint8Array(112 + bytesEach).fill(0x41);
+    body.set(smb2WriteHead(fileId, bytesEach, fileId));
+    return nbss(body);
+  };
   for (let first = 1; first <= files; first += 10) {
-    const n = Math.min(10, files - first + 1);
-    const seg = new Uint8Array(n * message);
-    for (let k = 0; k < n; k++) {
-      const body = new Uint8Array(112 + bytesEach).fill(0x41);
-      body.set(smb2WriteHead(first + k, bytesEach, first + k));
-      seg.set(nbss(body), k * message);
-    }
-    c.send(true, seg);
+    const ids = Array.from({ length: Math.min(10, files - first + 1) }, (_, k) => first + k);
+    c.send(true, joinParts(ids.map(write)));
   }
   c.close();
   return { pcap: pcap.bytes(), files, bytesEach };

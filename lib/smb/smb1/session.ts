@@ -187,15 +187,13 @@ export class Smb1Session {
       this.#primaries.set(id, primary);
       result = this.#transactions.primary(id, part);
     }
+    const { reporter } = this.conn.ctx, frame = m.frames[m.frames.length - 1] ?? 0;
     for (const p of result.problems) {
-      this.conn.ctx.reporter.anomaly(
-        "smb1",
-        p.kind,
-        `SMB1 transaction reassembly: ${p.detail}`,
-        m.frames[m.frames.length - 1] ?? 0,
-        m.ts,
-        this.conn.info,
-      );
+      const detail = `SMB1 transaction reassembly: ${p.detail}`;
+      // A cap of the decoder's options is a limit counted under its name.
+      if (p.option !== undefined) {
+        reporter.limit("smb1", p.option, detail, frame, m.ts, this.conn.info);
+      } else reporter.anomaly("smb1", p.kind, detail, frame, m.ts, this.conn.info);
     }
     if (result.state === "partial") return;
     const primary = this.#primaries.get(id);

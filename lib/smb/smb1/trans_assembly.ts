@@ -33,6 +33,8 @@ export interface TransactionPart {
 export interface AssemblyProblem {
   kind: "malformed" | "limit";
   detail: string;
+  /** For a `limit` of the decoder's options: its name (counted in `summary.limitsHit`). */
+  option?: string;
 }
 
 /** The state of a transaction after a part was added. */
@@ -297,10 +299,11 @@ export class TransactionAssembler {
           kind: "limit",
           detail: `transaction ${key}: maxTotalSmbMessageBytes (${this.budget.max}) is held by ` +
             `messages not yet complete; dropped`,
+          option: "maxTotalSmbMessageBytes",
         });
         return { state: "dropped", problems };
       } else {
-        t.held += this.budget === undefined ? 0 : bytes.length;
+        t.held += bytes.length;
         block.put(at, bytes);
       }
     }
