@@ -202,6 +202,9 @@ export class Decoder {
           "await loadCiphers() first (decode() does)",
       );
     }
+    // One allowance for every message not yet complete: NBSS bodies, SMB1 transactions,
+    // DCE/RPC PDUs split across pieces, Kerberos messages over TCP.
+    const messages = new MessageBudget(this.limits.maxTotalSmbMessageBytes);
     const dcerpc: DcerpcContext = {
       keyring,
       out: this.#out,
@@ -217,6 +220,7 @@ export class Decoder {
         )),
       tickets,
       heldStubBytes: 0,
+      messages,
     };
     if (this.limits.decodeDcerpc && this.limits.decodeSmb) {
       this.#pipes = new PipeTransport(dcerpc);
@@ -242,7 +246,7 @@ export class Decoder {
           this.#reporter,
           io.fileData || io.pipeData,
         ),
-        messages: new MessageBudget(this.limits.maxTotalSmbMessageBytes),
+        messages,
       },
       dcerpc,
     };

@@ -10,6 +10,8 @@
 import type { DecodeEvent, Endpoint, JsonValue, RpcContext, RpcEvent } from "../events.ts";
 import type { Reporter } from "../report.ts";
 import type { Limits } from "../options.ts";
+import { GrowingBytes } from "../bytes/growing_bytes.ts";
+import type { MessageBudget } from "../state/message_budget.ts";
 import { LoginTracker } from "../auth/login_tracker.ts";
 import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
 import type { Keyring } from "../auth/keyring.ts";
@@ -42,6 +44,8 @@ export interface DcerpcContext {
   heldStubBytes: number;
   /** The analyst's secrets (NTLM password checks and hash export in binds), when given. */
   readonly keyring?: Keyring | undefined;
+  /** Pays for PDUs split across pieces while they are gathered (`maxTotalSmbMessageBytes`). */
+  readonly messages?: MessageBudget | undefined;
 }
 
 /** What carries an association, read when an event is made (SMB names may be learned late). */
@@ -76,8 +80,8 @@ interface Half {
   ts: number;
   fragments: number;
   stubBytes: number;
-  /** Stub pieces kept for decoding (undefined: not kept). */
-  stub: Uint8Array[] | undefined;
+  /** Stub bytes kept for decoding, fragment after fragment (undefined: not kept). */
+  stub: GrowingBytes | undefined;
   held: number;
   complete: boolean;
   /** The arguments read from the stub once it was complete. */
@@ -133,8 +137,18 @@ export class Association {
   #lastTs = 0;
 
   constructor(readonly ctx: DcerpcContext, readonly carrier: Carrier) {
-    this.#client = new PduFramer((p) => this.#pdu(true, p), (d, ev) => this.#garbage(d, ev));
-    this.#server = new PduFramer((p) => this.#pdu(false, p), (d, ev) => this.#garbage(d, ev));
+    const refused = (d: string, ev: PieceEvidence) =>
+      ctx.reporter.limit(
+        "dcerpc",
+        "maxTotalSmbMessageBytes",
+        d,
+        ev.frames[0] ?? 0,
+        ev.ts,
+        this.#ref(),
+      );
+    const garbage = (d: string, ev: PieceEvidence) => this.#garbage(d, ev);
+    this.#client = new PduFramer((p) => this.#pdu(true, p), garbage, ctx.messages, refused);
+    this.#server = new PduFramer((p) => this.#pdu(false, p), garbage, ctx.messages, refused);
   }
 
   /** Bytes of one direction, in order. `startsMessage`: they begin an SMB message's data. */
@@ -154,6 +168,8 @@ export class Association {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#client.end();
+    this.#server.end();
     for (const bind of this.#binds.values()) this.#emitBind(bind, "no_response", undefined);
     this.#binds.clear();
     for (const call of this.#calls.values()) this.#emitCall(call, "no_response");
@@ -427,7 +443,7 @@ export class Association {
       if (pdu.objectUuid !== undefined) call.objectUuid = pdu.objectUuid;
       if (pdu.auth) call.auth = pdu.auth;
       if (!first) call.note = "request begun before the capture or a gap (first fragment not seen)";
-      call.request.stub = this.#wantsStub(call) ? [] : undefined;
+      call.request.stub = this.#wantsStub(call) ? new GrowingBytes() : undefined;
       this.#calls.set(callId, call);
     } else {
       this.#addFrames(call.request, framed);
@@ -485,7 +501,7 @@ export class Association {
     }
     if (call.response === undefined) {
       call.response = this.#half(framed);
-      call.response.stub = this.#wantsStub(call, false) ? [] : undefined;
+      call.response.stub = this.#wantsStub(call, false) ? new GrowingBytes() : undefined;
       if ((pdu.header.flags & PfcFlags.FIRST_FRAG) === 0) {
         call.note = "response begun before the capture or a gap (first fragment not seen)";
       }
@@ -575,15 +591,15 @@ export class Association {
       half.held = 0;
       return;
     }
-    half.stub.push(stub.slice());
+    half.stub.append(stub);
     half.held += stub.length;
     this.ctx.heldStubBytes += stub.length;
     if (last) this.#decodeHeld(call, half, request);
   }
 
-  /** Decode the pieces a fragmented stub left, then release them. */
+  /** Decode the stub the fragments gathered, then release it. */
   #decodeHeld(call: Call, half: Half, request: boolean): void {
-    half.decoded = this.#decode(call, joined(half.stub!), request);
+    half.decoded = this.#decode(call, half.stub!.view(), request);
     half.stub = undefined;
     this.ctx.heldStubBytes -= half.held;
     half.held = 0;
@@ -759,16 +775,3 @@ export class Association {
 const MAX_PENDING_BINDS = 16;
 /** Presentation contexts remembered per association. */
 const MAX_CONTEXTS = 256;
-
-function joined(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

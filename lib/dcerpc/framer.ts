@@ -2,9 +2,13 @@
  * Cuts one direction of a connection-oriented DCE/RPC byte stream (a TCP
  * stream, or what a named pipe carried) into whole PDUs. Bytes are copied
  * only when a PDU is split across pieces; a PDU is at most 65,535 bytes
- * (frag_length is 16 bits), so that is all a direction ever holds.
+ * (frag_length is 16 bits), so that is all a direction ever holds, and only
+ * while the PDU is incomplete. What is held is charged to the decode's
+ * budget for messages not yet complete, so thousands of connections each
+ * left inside a PDU cannot add up to gigabytes.
  * @module
  */
+import type { MessageBudget } from "../state/message_budget.ts";
 import { CO_HEADER_BYTES, type CoHeader, parseCoHeader } from "./pdu.ts";
 
 /** Where a piece of the stream came from. */
@@ -28,11 +32,14 @@ export interface FramedPdu {
 
 /** Frames remembered per PDU. */
 const MAX_FRAMES = 64;
+/** The largest PDU (frag_length is 16 bits). */
+const MAX_PDU_BYTES = 0xffff;
+const EMPTY = new Uint8Array(0);
 
 /** One direction's PDU framing. */
 export class PduFramer {
-  /** Bytes of a PDU begun but not complete (copied). */
-  #held = new Uint8Array(0);
+  /** Bytes of a PDU begun but not complete (copied); let go when it completes. */
+  #held = EMPTY;
   #heldLength = 0;
   #frames: number[] = [];
   #ts = 0;
@@ -48,6 +55,10 @@ export class PduFramer {
     readonly onPdu: (pdu: FramedPdu) => void,
     /** Called when bytes are not a PDU header (once per loss of step). */
     readonly onGarbage: (detail: string, ev: PieceEvidence) => void,
+    /** Pays for the bytes of incomplete PDUs (none: unbounded, for tests). */
+    readonly budget?: MessageBudget,
+    /** Called when the budget refuses: the PDU being gathered is dropped. */
+    readonly onRefused?: (detail: string, ev: PieceEvidence) => void,
   ) {}
 
   /** The next bytes of the stream. `startsMessage`: the piece begins a pipe message (a chance to get back in step). */
@@ -59,7 +70,7 @@ export class PduFramer {
       at = startsMessage && parseCoHeader(bytes) !== null ? 0 : resync(bytes, 0);
       if (at < 0) return;
       this.lost = false;
-      this.#heldLength = 0;
+      this.#free();
     }
     while (at < bytes.length) {
       if (this.#heldLength > 0) {
@@ -97,8 +108,13 @@ export class PduFramer {
 
   /** Bytes are missing: a PDU being assembled is lost, and the next piece must start one. */
   gap(): void {
-    this.#heldLength = 0;
+    this.#free();
     this.lost = true;
+  }
+
+  /** The stream ended: what is held is let go. */
+  end(): void {
+    this.#free();
   }
 
   #lose(bytes: Uint8Array, at: number, ev: PieceEvidence): void {
@@ -110,13 +126,12 @@ export class PduFramer {
       ev,
     );
     this.lost = true;
-    this.#heldLength = 0;
+    this.#free();
   }
 
   #hold(piece: Uint8Array, ev: PieceEvidence): void {
-    if (this.#held.length < CO_HEADER_BYTES + piece.length) {
-      this.#held = new Uint8Array(Math.max(CO_HEADER_BYTES, piece.length));
-    }
+    this.#heldLength = 0;
+    if (!this.#grow(Math.max(CO_HEADER_BYTES, piece.length), ev)) return;
     this.#held.set(piece, 0);
     this.#heldLength = piece.length;
     this.#frames = [...ev.frames].slice(0, MAX_FRAMES);
@@ -133,7 +148,7 @@ export class PduFramer {
       need = parseCoHeader(this.#held)!.fragLength;
     }
     const take = Math.min(need - this.#heldLength, bytes.length - at);
-    this.#grow(this.#heldLength + take);
+    if (!this.#grow(this.#heldLength + take, ev)) return bytes.length;
     this.#held.set(bytes.subarray(at, at + take), this.#heldLength);
     this.#heldLength += take;
     at += take;
@@ -148,23 +163,48 @@ export class PduFramer {
     if (this.#heldLength >= CO_HEADER_BYTES) {
       const header = parseCoHeader(this.#held)!;
       if (this.#heldLength === header.fragLength) {
-        this.#heldLength = 0;
         this.onPdu({
           bytes: this.#held.subarray(0, header.fragLength),
           header,
           frames: this.#frames,
           ts: this.#ts,
         });
+        this.#free();
       }
     }
     return at;
   }
 
-  #grow(n: number): void {
-    if (this.#held.length >= n) return;
-    const bigger = new Uint8Array(Math.max(n, this.#held.length * 2));
+  /**
+   * Room for `n` bytes, doubling up to the largest PDU and charged to the
+   * budget; false when the budget refuses, the PDU being gathered then
+   * dropped and the framer out of step until the next plausible header.
+   */
+  #grow(n: number, ev: PieceEvidence): boolean {
+    const had = this.#held.length;
+    if (had >= n) return true;
+    const size = Math.max(n, Math.min(had * 2, MAX_PDU_BYTES));
+    if (this.budget !== undefined && !this.budget.take(size - had)) {
+      this.onRefused?.(
+        `a DCE/RPC PDU split across pieces does not fit maxTotalSmbMessageBytes ` +
+          `(${this.budget.max}), held by messages not yet complete; it is skipped`,
+        ev,
+      );
+      this.#free();
+      this.lost = true;
+      return false;
+    }
+    const bigger = new Uint8Array(size);
     bigger.set(this.#held.subarray(0, this.#heldLength));
     this.#held = bigger;
+    return true;
+  }
+
+  /** Let the held bytes go and give back what they cost. */
+  #free(): void {
+    this.budget?.give(this.#held.length);
+    this.#held = EMPTY;
+    this.#heldLength = 0;
   }
 }
 

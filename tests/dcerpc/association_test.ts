@@ -10,11 +10,12 @@ import { type LimitOptions, limitsFrom } from "../../lib/options.ts";
 import { Reporter } from "../../lib/report.ts";
 import { Association, type DcerpcContext } from "../../lib/dcerpc/association.ts";
 import { EndpointMap } from "../../lib/dcerpc/endpoint_map.ts";
+import { MessageBudget } from "../../lib/state/message_budget.ts";
 import { bind, bindAck, le, pdu, request, response } from "./_pdu.ts";
 
 const SVCCTL = "367abb81-9844-35f1-ad32-98f038001003";
 
-function setup(options: LimitOptions = {}) {
+function setup(options: LimitOptions = {}, messages?: MessageBudget) {
   const out: DecodeEvent[] = [];
   const limits = limitsFrom(options);
   const ctx: DcerpcContext = {
@@ -24,6 +25,7 @@ function setup(options: LimitOptions = {}) {
     endpoints: new EndpointMap(100, () => {}),
     tickets: undefined,
     heldStubBytes: 0,
+    messages,
   };
   const a = new Association(ctx, {
     transport: "tcp",
@@ -97,6 +99,67 @@ Deno.test("fragments reassemble by call id (first and last flags)", () => {
   assert.equal(call.requestFragments, 3);
   assert.equal(call.requestStubBytes, OPEN_SCM.length);
   assert.equal(call.arguments!.machineName, "dc1");
+});
+
+Deno.test("a stub sent one byte per fragment is gathered and decoded as one", () => {
+  const { a, ctx, send, rpc } = setup();
+  send(true, bind(1, [[SVCCTL, 2]]));
+  send(false, bindAck(1, 1));
+  OPEN_SCM.forEach((byte, i) => {
+    const flags = (i === 0 ? 1 : 0) | (i === OPEN_SCM.length - 1 ? 2 : 0);
+    send(true, request(2, 15, [byte], flags));
+    if (i < OPEN_SCM.length - 1) assert.equal(ctx.heldStubBytes, i + 1);
+  });
+  assert.equal(ctx.heldStubBytes, 0);
+  send(false, response(2, new Array(24).fill(0)));
+  a.end();
+  const call = rpc().find((e) => e.action === "call")!;
+  assert.equal(call.requestFragments, OPEN_SCM.length);
+  assert.deepEqual(
+    [call.arguments!.machineName, call.arguments!.databaseName, call.arguments!.desiredAccess],
+    ["dc1", null, 0xf003f],
+  );
+});
+
+Deno.test("a PDU split across pieces is paid from the message budget, given back when whole, on a gap and at the end", () => {
+  const budget = new MessageBudget(1 << 20);
+  const { a, send, rpc } = setup({}, budget);
+  const req = request(2, 15, OPEN_SCM);
+  send(true, bind(1, [[SVCCTL, 2]]));
+  send(false, bindAck(1, 1));
+  assert.equal(budget.held, 0); // whole PDUs are read in place
+  send(true, req.subarray(0, 20));
+  assert.ok(budget.held >= 20 && budget.held <= 2 * req.length, `${budget.held}`);
+  send(true, req.subarray(20));
+  assert.equal(budget.held, 0);
+  send(true, req.subarray(0, 30));
+  a.gap(true);
+  assert.equal(budget.held, 0);
+  send(false, response(2, new Array(24).fill(0)).subarray(0, 10));
+  assert.ok(budget.held > 0);
+  a.end();
+  assert.equal(budget.held, 0);
+  assert.equal(rpc().find((e) => e.action === "call")!.arguments!.machineName, "dc1");
+});
+
+Deno.test("a split PDU the message budget refuses is skipped with one limit; the next PDU is read", () => {
+  const budget = new MessageBudget(32);
+  const { a, send, rpc, anomalies } = setup({}, budget);
+  send(true, bind(1, [[SVCCTL, 2]]));
+  send(false, bindAck(1, 1));
+  const req = request(2, 15, OPEN_SCM);
+  send(true, req.subarray(0, 20)); // 20 bytes held: fits
+  send(true, req.subarray(20, 40)); // 40 do not
+  send(true, req.subarray(40));
+  assert.equal(budget.held, 0);
+  send(true, request(3, 15, OPEN_SCM), true);
+  a.end();
+  const limits = anomalies().filter((x) => x.code === "dcerpc_maxTotalSmbMessageBytes");
+  assert.equal(limits.length, 1);
+  assert.match(limits[0]!.detail, /does not fit maxTotalSmbMessageBytes \(32\)/);
+  const calls = rpc().filter((e) => e.action === "call");
+  assert.deepEqual(calls.map((c) => c.callId), [3]);
+  assert.equal(calls[0]!.arguments!.machineName, "dc1");
 });
 
 Deno.test("a frag length shorter than the header and a verifier longer than the PDU are anomalies", () => {
