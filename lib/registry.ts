@@ -61,7 +61,7 @@ const kerberosKdc: AnalyzerSpec = {
   name: "kerberos",
   watches: (conn, limits) =>
     limits.decodeSmb && (conn.server.port === KERBEROS_PORT || conn.client.port === KERBEROS_PORT),
-  create: (conn, ctx) => new KdcAnalyzer(conn, ctx.smb.tickets, ctx.smb.reporter),
+  create: (conn, ctx) => new KdcAnalyzer(conn, ctx.smb.tickets, ctx.smb.reporter, ctx.smb.messages),
 };
 
 /** DCE/RPC over TCP: port 135, learned endpoints, and any other port by content (lib/dcerpc/tcp_analyzer.ts). */
