@@ -27,6 +27,7 @@ import { ntStatusName } from "../status.ts";
 import { Smb2Command } from "./commands.ts";
 import { CtlCode } from "./ioctl_codes.ts";
 import { parseSmb2 } from "./parse.ts";
+import { SweptSet } from "../../state/swept_set.ts";
 import type { Smb2SessionRecord } from "./sessions.ts";
 import { Smb2Crypto } from "./session_crypto.ts";
 import type { Smb2Message, Smb2Packet, Smb2Transform } from "./types.ts";
@@ -58,8 +59,12 @@ export class Smb2Session {
   readonly #logins: LoginTracker;
   /** The cipher the NEGOTIATE response chose, for encrypted messages. */
   #cipher: string | undefined;
-  /** Sessions this connection used, to release at its end. */
-  readonly #used = new Set<Smb2SessionRecord>();
+  /**
+   * Sessions this connection used, to release at its end; those the
+   * decode-wide table forgot at its cap are swept out, so a connection
+   * setting up session after session holds no more than the table does.
+   */
+  readonly #used: SweptSet<Smb2SessionRecord>;
   /** SessionIds this connection set up or bound itself (it may join no other session by them). */
   readonly #setUp = new Set<string>();
   /** The last session looked up, by SessionId: most messages repeat it. */
@@ -72,6 +77,8 @@ export class Smb2Session {
   #now = 0;
 
   constructor(readonly conn: SmbConnection) {
+    const table = conn.ctx.smb2Sessions;
+    this.#used = new SweptSet((s) => table.knows(s));
     const keyring = conn.ctx.keyring;
     this.#crypto = keyring !== undefined && !keyring.empty ? new Smb2Crypto(keyring) : undefined;
     this.#logins = loginTracker(conn, "smb2");

@@ -113,6 +113,11 @@ export class Smb2SessionTable {
     return undefined;
   }
 
+  /** Whether `s` is still in the table (not forgotten at the cap or after expiry). */
+  knows(s: Smb2SessionRecord): boolean {
+    return this.#keys.has(s);
+  }
+
   /**
    * The session a channel to `server` binds to: its own, or the one session
    * of that SessionId known under another address (then remembered under
