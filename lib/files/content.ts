@@ -13,6 +13,7 @@ import {
   type FileDigesterFactory,
   type FileHashes,
 } from "../crypto/hashes.ts";
+import { MinHeap } from "../state/min_heap.ts";
 import { type ByteRange, RangeSet } from "./coverage.ts";
 
 /** Budgets shared by every file of one decode (bytes and entries held at once). */
@@ -33,6 +34,21 @@ export class ContentBudget {
 
 /** Fingerprints kept per file, the oldest replaced past this. */
 const FINGERPRINTS_PER_FILE = 4096;
+/**
+ * What a held piece costs besides its bytes (its copy's objects), charged
+ * against the buffer caps: without it, a flood of one-byte pieces would
+ * cost a hundred times the bytes the caps count.
+ */
+export const HELD_PIECE_COST = 256;
+/** Held pieces a new piece's bytes are compared with, at most. */
+const MAX_COMPARED_PIECES = 4096;
+
+/** A piece held ahead of a hole; `seq` keeps pieces at one offset in arrival order. */
+interface HeldPiece {
+  offset: number;
+  seq: number;
+  bytes: Uint8Array;
+}
 /** Conflicting ranges listed per file (the rest counted). */
 const MAX_CONFLICTS_LISTED = 16;
 
@@ -73,8 +89,12 @@ export class FileContent {
   #hasher: FileDigester | undefined;
   /** Bytes `[0, hashedTo)` went into the hasher. */
   #hashedTo = 0;
-  /** Pieces beyond `hashedTo`, copied, by offset (kept sorted). */
-  readonly #held: { offset: number; bytes: Uint8Array }[] = [];
+  /** Pieces beyond `hashedTo`, copied, smallest offset first (equal offsets: in arrival order). */
+  readonly #held = new MinHeap<HeldPiece>((a, b) =>
+    a.offset < b.offset || (a.offset === b.offset && a.seq < b.seq)
+  );
+  #heldSeq = 0;
+  /** What the held pieces are charged: their bytes and {@link HELD_PIECE_COST} each. */
   #heldBytes = 0;
   /** A conflict the digests do not account for (one a rewrite from offset 0 did not replace). */
   #unsettled = false;
@@ -169,7 +189,10 @@ export class FileContent {
     }
     // Bytes still held (not hashed yet) can be compared exactly.
     let compared = 0, differ = false;
-    for (const h of this.#held) {
+    // Past a few thousand held pieces (a flood of tiny ones) the bytes go unverified: comparing
+    // each piece with every held one would cost their product.
+    const held = this.#held.size <= MAX_COMPARED_PIECES ? this.#held.values() : [];
+    for (const h of held) {
       const s = Math.max(offset, h.offset), e = Math.min(end, h.offset + h.bytes.length);
       if (e <= s) continue;
       compared += e - s;
@@ -224,7 +247,8 @@ export class FileContent {
 
   #hold(offset: number, data: Uint8Array): void {
     const b = this.budget;
-    if (this.#heldBytes + data.length > b.maxFileBuffer) {
+    const cost = data.length + HELD_PIECE_COST;
+    if (this.#heldBytes + cost > b.maxFileBuffer) {
       b.onLimit(
         "maxFileBufferBytes",
         `a file held more than ${b.maxFileBuffer} bytes ahead of a hole; its hashing stopped`,
@@ -234,7 +258,7 @@ export class FileContent {
       );
       return;
     }
-    if (b.heldBytes + data.length > b.maxTotalBuffer) {
+    if (b.heldBytes + cost > b.maxTotalBuffer) {
       b.onLimit(
         "maxTotalFileBufferBytes",
         `files held more than ${b.maxTotalBuffer} bytes ahead of holes; hashing stopped for the file that passed it`,
@@ -244,19 +268,17 @@ export class FileContent {
       );
       return;
     }
-    const piece = { offset, bytes: data.slice() };
-    let i = this.#held.length;
-    while (i > 0 && this.#held[i - 1]!.offset > offset) i--;
-    this.#held.splice(i, 0, piece);
-    this.#heldBytes += data.length;
-    b.heldBytes += data.length;
+    this.#held.add({ offset, seq: this.#heldSeq++, bytes: data.slice() });
+    this.#heldBytes += cost;
+    b.heldBytes += cost;
   }
 
   /** Hash held pieces that the hashed prefix now reaches. */
   #drain(): void {
-    while (this.#held.length > 0 && this.#held[0]!.offset <= this.#hashedTo) {
-      const h = this.#held.shift()!;
-      this.#release(h.bytes.length);
+    const held = this.#held;
+    for (let h = held.peek(); h !== undefined && h.offset <= this.#hashedTo; h = held.peek()) {
+      held.take();
+      this.#release(h.bytes.length + HELD_PIECE_COST);
       const end = h.offset + h.bytes.length;
       if (end > this.#hashedTo && this.#hasher !== undefined) {
         this.#hasher.update(h.bytes.subarray(this.#hashedTo - h.offset));
@@ -279,7 +301,7 @@ export class FileContent {
 
   #dropHeld(): void {
     this.#release(this.#heldBytes);
-    this.#held.length = 0;
+    this.#held.clear();
   }
 
   /**

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { ContentBudget, FileContent } from "../../lib/files/content.ts";
+import { ContentBudget, FileContent, HELD_PIECE_COST } from "../../lib/files/content.ts";
 
 function bytes(n: number, seed = 1): Uint8Array {
   const b = new Uint8Array(n);
@@ -115,11 +115,31 @@ Deno.test("content: size unknown or not reached gives no digests, with the reaso
   assert.equal(d.hashStopped, "bytes from offset 100 were not seen");
 });
 
+Deno.test("content: one-byte pieces in descending order are held sorted, charged per piece, and hash right", () => {
+  const data = bytes(3000, 5);
+  const b = new ContentBudget(1 << 20, 4 << 20, 10_000);
+  const c = new FileContent(b, true, false, 10_000);
+  for (let at = data.length - 1; at >= 1; at--) c.add(at, data.subarray(at, at + 1));
+  assert.equal(b.heldBytes, (data.length - 1) * (1 + HELD_PIECE_COST));
+  c.add(0, data.subarray(0, 1));
+  assert.equal(b.heldBytes, 0);
+  assert.equal(c.finish(data.length)?.sha256, sha256(data));
+});
+
+Deno.test("content: the per-file buffer counts pieces, not only bytes: a one-byte flood stops hashing", () => {
+  const b = new ContentBudget(100 * (1 + HELD_PIECE_COST), 1 << 20, 10_000);
+  const c = new FileContent(b, true, false, 10_000);
+  for (let at = 1000; at >= 1; at--) c.add(at, new Uint8Array([at & 0xff]));
+  assert.match(c.hashStopped!, /more than 25700 bytes arrived ahead of a hole at offset 0/);
+  assert.equal(b.heldBytes, 0);
+});
+
 Deno.test("content: the decode-wide buffer is shared and released", () => {
   const b = new ContentBudget(1 << 20, 1 << 20, 10_000);
   const one = new FileContent(b, true, true, 100), two = new FileContent(b, true, true, 100);
   one.add(100, bytes(700_000));
-  assert.equal(b.heldBytes, 700_000);
+  // A held piece is charged its bytes and the cost of the objects that hold it.
+  assert.equal(b.heldBytes, 700_000 + HELD_PIECE_COST);
   two.add(100, bytes(700_000));
   assert.match(two.hashStopped!, /decode-wide buffer .* is full/);
   one.finish(700_100);
