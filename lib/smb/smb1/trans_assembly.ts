@@ -81,8 +81,21 @@ class Block {
   constructor(public total: number) {}
   /** Whether [at, at + n) overlaps a range already received. */
   overlaps(at: number, n: number): boolean {
-    for (const [s, e] of this.ranges) if (at < e && s < at + n) return true;
-    return false;
+    // The ranges are sorted and disjoint: only the neighbours of where `at` falls can overlap.
+    const i = this.#firstStartingAtOrAfter(at);
+    const before = this.ranges[i - 1], after = this.ranges[i];
+    return (before !== undefined && before[1] > at) || (after !== undefined && after[0] < at + n);
+  }
+  /** Index of the first range that starts at or after `at` (binary search; parts may number thousands). */
+  #firstStartingAtOrAfter(at: number): number {
+    const ranges = this.ranges;
+    let lo = 0, hi = ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ranges[mid]![0] < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
   /** Keep a copy of `bytes` (a view) at `at`. */
   put(at: number, bytes: Uint8Array): void {
@@ -90,8 +103,7 @@ class Block {
     this.parts.push({ at, bytes: bytes.slice() });
     this.received += bytes.length;
     const end = at + bytes.length;
-    let i = 0;
-    while (i < this.ranges.length && this.ranges[i]![0] < at) i++;
+    const i = this.#firstStartingAtOrAfter(at);
     this.ranges.splice(i, 0, [at, end]);
     // Merge with the neighbours it touches, so in-order parts keep one range.
     const next = this.ranges[i + 1];

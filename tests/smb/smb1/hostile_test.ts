@@ -245,3 +245,48 @@ Deno.test("TransactionAssembler holds the bytes that came, not those announced, 
   a.clear();
   assert.equal(budget.held, 0);
 });
+
+Deno.test("TransactionAssembler: 4 000 parts scattered in a shuffled order assemble; overlaps at either neighbour are refused", () => {
+  const total = 8000;
+  const part = (dd: number, data: number[]) => ({
+    totalParameterCount: 0,
+    totalDataCount: total,
+    parameterDisplacement: 0,
+    dataDisplacement: dd,
+    parameters: new Uint8Array(0),
+    data: new Uint8Array(data),
+  });
+  const a = new TransactionAssembler({});
+  // Two-byte parts at even offsets, in a fixed pseudo-random order.
+  const order = Array.from({ length: total / 2 }, (_, i) => i);
+  let x = 7;
+  for (let i = order.length - 1; i > 0; i--) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    const j = x % (i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const value = (at: number) => (at * 31) & 0xff;
+  let last: ReturnType<TransactionAssembler["secondary"]> | undefined;
+  order.forEach((k, n) => {
+    const at = 2 * k;
+    const data = [value(at), value(at + 1)];
+    const r = n === 0 ? a.primary("s", part(at, data)) : a.secondary("s", part(at, data));
+    assert.deepEqual(r.problems, [], `part at ${at}`);
+    if (n === order.length / 2) {
+      // Half-way: a part straddling a received range's end, and one running into the next.
+      const received = order.slice(0, n + 1).map((q) => 2 * q).sort((p, q) => p - q);
+      const inside = received.find((p) => !received.includes(p + 2) && p + 3 < total)!;
+      const straddle = a.secondary("s", part(inside + 1, [0, 0]));
+      assert.match(straddle.problems[0]!.detail, /overlap/);
+      // From the hole after it, a part that runs two bytes into the next range received.
+      const hole = inside + 2, next = received.find((p) => p > hole)!;
+      const into = a.secondary("s", part(hole, new Array(next - hole + 2).fill(0)));
+      assert.match(into.problems[0]!.detail, /overlap/);
+    }
+    last = r;
+  });
+  assert.equal(last?.state, "complete");
+  if (last?.state === "complete") {
+    assert.deepEqual([...last.data], Array.from({ length: total }, (_, at) => value(at)));
+  }
+});
