@@ -6,6 +6,7 @@
  */
 import type { Frame } from "../capture/frame.ts";
 import type { DirectionStats } from "../events.ts";
+import { MinHeap } from "../state/min_heap.ts";
 
 /** Where a half sends what it reassembles. */
 export interface HalfSink {
@@ -48,40 +49,6 @@ const before = (a: PendingSegment, b: PendingSegment): boolean => {
   return d < 0 || (d === 0 && a.order < b.order);
 };
 
-/** Adds `s` to a binary heap ordered by {@link before}. */
-function heapPush(heap: PendingSegment[], s: PendingSegment): void {
-  let i = heap.push(s) - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!before(s, heap[parent]!)) break;
-    heap[i] = heap[parent]!;
-    i = parent;
-  }
-  heap[i] = s;
-}
-
-/** Removes the first segment of a non-empty heap. */
-function heapPop(heap: PendingSegment[]): PendingSegment {
-  const top = heap[0]!, last = heap.pop()!;
-  if (heap.length > 0) {
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1, r = l + 1;
-      let m = i, v = last;
-      if (l < heap.length && before(heap[l]!, v)) {
-        m = l;
-        v = heap[l]!;
-      }
-      if (r < heap.length && before(heap[r]!, v)) m = r;
-      if (m === i) break;
-      heap[i] = heap[m]!;
-      i = m;
-    }
-    heap[i] = last;
-  }
-  return top;
-}
-
 /** Signed distance from `b` to `a` in sequence space. */
 const seqDiff = (a: number, b: number): number => (a - b) | 0;
 
@@ -103,7 +70,7 @@ export class TcpHalf {
    * (the first at index 0): a flood arriving last first made a sorted
    * array's insertions quadratic.
    */
-  readonly #pending: PendingSegment[] = [];
+  readonly #pending = new MinHeap<PendingSegment>(before);
   /** Bytes held. */
   #pendingBytes = 0;
   /** What the held segments cost against the caps: their bytes and {@link HELD_SEGMENT_COST} each. */
@@ -177,8 +144,8 @@ export class TcpHalf {
 
   /** Deliver everything buffered, declaring the holes between as gaps. Called at close. */
   flush(frame: Frame | undefined): void {
-    while (this.#pending.length > 0) {
-      const first = this.#pending[0]!;
+    while (this.#pending.size > 0) {
+      const first = this.#pending.peek()!;
       if (seqDiff(first.seq, this.#next) > 0) {
         this.#skipTo(first.seq, frame ?? first.frame, "missing when the connection ended");
       }
@@ -196,15 +163,15 @@ export class TcpHalf {
       }
       this.stats.retransmittedBytes += seen;
       this.#deliver(payload, seen, length, frame);
-      if (this.#pending.length > 0) this.#drain();
+      if (this.#pending.size > 0) this.#drain();
       return;
     }
     // Ahead of the stream. If the peer already acknowledged past the hole and we
     // hold data beyond it, this segment did not fill it: the capture lost it.
-    if (this.#pending.length > 0 && this.#peerAck !== undefined) {
+    if (this.#pending.size > 0 && this.#peerAck !== undefined) {
       const ahead = seqDiff(this.#peerAck, this.#next);
       if (ahead > 0 && ahead <= MAX_BELIEVABLE_ACK_JUMP) {
-        const first = this.#pending[0]!;
+        const first = this.#pending.peek()!;
         const upTo = seqDiff(first.seq, this.#peerAck) < 0 ? first.seq : this.#peerAck;
         this.#skipTo(upTo, frame, "acknowledged by the peer but not in the capture");
         this.#drain();
@@ -220,7 +187,7 @@ export class TcpHalf {
         this.sink.capReached(this.#pendingBytes);
       }
       // No room: the hole before the oldest held data (or this segment) is a gap.
-      const first = this.#pending[0];
+      const first = this.#pending.peek();
       const target = first && seqDiff(first.seq, seq) < 0 ? first.seq : seq;
       this.#skipTo(target, frame, `out-of-order buffer full (${cap ?? "maxOutOfOrderBytes"})`);
       this.#drain();
@@ -238,7 +205,7 @@ export class TcpHalf {
     };
     this.#pendingBytes += held.bytes.length;
     this.#pendingCost += cost;
-    heapPush(this.#pending, held);
+    this.#pending.add(held);
   }
 
   /** Deliver `payload[skip, length)`, turning uncaptured bytes into a gap. */
@@ -256,11 +223,11 @@ export class TcpHalf {
 
   #drain(): void {
     const pending = this.#pending;
-    while (pending.length > 0) {
-      const first = pending[0]!;
+    while (pending.size > 0) {
+      const first = pending.peek()!;
       const rel = seqDiff(first.seq, this.#next);
       if (rel > 0) return;
-      heapPop(pending);
+      pending.take();
       const cost = first.bytes.length + HELD_SEGMENT_COST;
       this.#pendingBytes -= first.bytes.length;
       this.#pendingCost -= cost;
