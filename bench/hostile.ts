@@ -11,12 +11,30 @@
  */
 import { parseArgs } from "node:util";
 import { gzipBomb, HOSTILE } from "../tools/hostile/captures.ts";
+import {
+  descendingWrites,
+  kerberosDribble,
+  rpcFragmentFlood,
+  sessionFlood,
+} from "../tools/hostile/amplifiers.ts";
 import { taskV8Flags } from "./task_flags.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { runs: { type: "string", default: "3" }, only: { type: "string" } },
+  options: {
+    runs: { type: "string", default: "3" },
+    only: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
 });
+if (values.help) {
+  console.log(
+    "usage: deno run -A bench/hostile.ts [--runs N] [--only name,name...]\n" +
+      "Builds each hostile capture once (bench/out/hostile/), decodes it with the CLI as\n" +
+      "`deno task decode` does, and prints median time, CPU time and peak RSS against the targets.",
+  );
+  Deno.exit(0);
+}
 const out = new URL("./out/hostile/", import.meta.url);
 Deno.mkdirSync(out, { recursive: true });
 
@@ -53,6 +71,7 @@ async function writeParts(path: string, parts: Iterable<Uint8Array>): Promise<vo
 }
 
 const hostile = (name: string, n: number) => (path: string) => writeParts(path, HOSTILE[name]!(n));
+const whole = (make: () => Uint8Array) => (path: string) => Deno.writeFile(path, make());
 const gzip = (mb: number, pcap: boolean) => async (path: string) => {
   const file = await Deno.open(path, { write: true, create: true, truncate: true });
   await gzipBomb(mb, pcap).pipeTo(file.writable);
@@ -119,6 +138,34 @@ const CASES: Case[] = [
     name: "announced-transactions",
     what: "3 000 SMB1 connections of 8 NT_TRANSACTs announcing 1 MiB, sending 8 bytes",
     make: hostile("announced-transactions", 24_000),
+    rssMb: 200,
+    seconds: 5,
+  },
+  {
+    name: "session-flood",
+    what: "1 000 000 SESSION_SETUP answers under new SessionIds on one connection",
+    make: whole(() => sessionFlood(1_000_000)),
+    rssMb: 200,
+    seconds: 30,
+  },
+  {
+    name: "rpc-fragment-flood",
+    what: "3 associations, 1 000 000 one-byte stub fragments each",
+    make: whole(() => rpcFragmentFlood(1_000_000, 3)),
+    rssMb: 200,
+    seconds: 5,
+  },
+  {
+    name: "descending-writes",
+    what: "100 000 one-byte WRITEs at descending offsets",
+    make: whole(() => descendingWrites(100_000)),
+    rssMb: 200,
+    seconds: 5,
+  },
+  {
+    name: "kerberos-dribble",
+    what: "2 Kerberos messages of 64 000 bytes in one-byte segments",
+    make: whole(() => kerberosDribble(2)),
     rssMb: 200,
     seconds: 5,
   },

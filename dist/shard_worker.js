@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-KW67DXB2.js";
+} from "./chunk-YLHT3O7Q.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-YHOINAJF.js";
+} from "./chunk-KSVTPPNZ.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

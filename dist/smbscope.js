@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-D4AHTN5Y.js";
+} from "./chunk-JRXNOPEV.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-KW67DXB2.js";
+} from "./chunk-YLHT3O7Q.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-SSGYZTS7.js";
+} from "./chunk-JINSOKFA.js";
 import {
   formatShareTree
-} from "./chunk-JDKROOHS.js";
+} from "./chunk-Z3BEYS5A.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-YHOINAJF.js";
+} from "./chunk-KSVTPPNZ.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-GJCIKEEM.js");
+      const { fanoutMain } = await import("./fanout-2RSU7YJ7.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-62WNEC5P.js");
+      const { runRepl } = await import("./main-UR5AVQF4.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -1,0 +1,78 @@
+/**
+ * The captures of tools/hostile/amplifiers.ts decoded end to end: each says
+ * what it is (sessions, fragments, pieces, segments) and each store that
+ * could have grown with it is capped and reports the cap, with real values.
+ * (What they cost is bench/hostile.ts's job; no test asserts memory.)
+ */
+import * as assert from "node:assert/strict";
+import {
+  type AnomalyEvent,
+  type DecodeEvent,
+  Decoder,
+  type DecoderOptions,
+  type FileEvent,
+  type RpcEvent,
+  type SummaryEvent,
+} from "../../mod.ts";
+import {
+  descendingWrites,
+  kerberosDribble,
+  rpcFragmentFlood,
+  sessionFlood,
+} from "../../tools/hostile/amplifiers.ts";
+import { HELD_PIECE_COST } from "../../lib/files/content.ts";
+
+function decode(pcap: Uint8Array, options: DecoderOptions = {}) {
+  const d = new Decoder(options);
+  const events: DecodeEvent[] = [...d.push(pcap), ...d.end()];
+  const summary = events.at(-1) as SummaryEvent;
+  const codes = (code: string) =>
+    events.filter((e): e is AnomalyEvent => e.type === "anomaly" && e.code === code);
+  const hits = (limit: string) => summary.limitsHit.find((l) => l.limit === limit)?.count ?? 0;
+  return { events, summary, codes, hits };
+}
+
+Deno.test("session flood: 3 000 sessions on one connection pass a table of 1 000, reported at the cap", () => {
+  const { events, hits } = decode(sessionFlood(3000), { maxSmbSessions: 1000 });
+  const setups = events.filter((e) => e.type === "smb" && e.command === "SESSION_SETUP");
+  assert.equal(setups.length, 3000);
+  assert.deepEqual(setups.slice(0, 2).map((e) => e.type === "smb" && e.sessionId), ["1", "2"]);
+  // Half the table goes at each eviction: at the 1 001st, 1 501st, 2 001st and 2 501st session.
+  assert.equal(hits("maxSmbSessions"), 4);
+});
+
+Deno.test("rpc fragment flood: one-byte fragments are counted and kept up to the stub cap", () => {
+  const { events, codes } = decode(rpcFragmentFlood(2000, 2), { maxRpcStubBytes: 1000 });
+  const calls = events.filter((e): e is RpcEvent => e.type === "rpc" && e.action === "call");
+  assert.equal(calls.length, 2);
+  for (const call of calls) {
+    assert.equal(call.operation, "ROpenSCManagerW");
+    assert.equal(call.requestFragments, 2000);
+    assert.equal(call.requestStubBytes, 2000);
+    assert.equal(call.outcome, "no_response");
+    assert.match(call.argumentsNote!, /maxRpcStubBytes/);
+  }
+  assert.equal(codes("dcerpc_maxRpcStubBytes").length, 1);
+});
+
+Deno.test("descending writes: one-byte pieces held ahead of the hole stop hashing at the per-file cap", () => {
+  const cap = 500 * (1 + HELD_PIECE_COST);
+  const { events, codes } = decode(descendingWrites(2000), { maxFileBufferBytes: cap });
+  const [file] = events.filter((e): e is FileEvent => e.type === "file");
+  assert.equal(file?.writes, 2000);
+  assert.equal(file?.bytesWritten, 2000);
+  assert.equal(file?.hashNote, `more than ${cap} bytes arrived ahead of a hole at offset 0`);
+  assert.equal(codes("files_maxFileBufferBytes").length, 1);
+});
+
+Deno.test("kerberos dribble: a message in one-byte segments is gathered, and refused past the message budget", () => {
+  // 64 000 bytes held in a doubling buffer reach 64 KiB: under 1 MiB they fit, under 32 KiB not.
+  assert.deepEqual(decode(kerberosDribble(2)).codes("auth_maxTotalSmbMessageBytes"), []);
+  const { codes, hits } = decode(kerberosDribble(2), { maxTotalSmbMessageBytes: 32 << 10 });
+  const [refused] = codes("auth_maxTotalSmbMessageBytes");
+  assert.match(
+    refused!.detail,
+    /bytes of a Kerberos message on port 88 do not fit maxTotalSmbMessageBytes \(32768\)/,
+  );
+  assert.equal(hits("maxTotalSmbMessageBytes"), 1);
+});
