@@ -14,6 +14,7 @@ import { gzipBomb, HOSTILE } from "../tools/hostile/captures.ts";
 import {
   descendingWrites,
   kerberosDribble,
+  rpcCallFlood,
   rpcFragmentFlood,
   sessionFlood,
 } from "../tools/hostile/amplifiers.ts";
@@ -154,6 +155,13 @@ const CASES: Case[] = [
     make: whole(() => rpcFragmentFlood(1_000_000, 3)),
     rssMb: 200,
     seconds: 5,
+  },
+  {
+    name: "rpc-call-flood",
+    what: "2 000 associations of 256 DCE/RPC calls never answered",
+    make: whole(() => rpcCallFlood(2000, 256)),
+    rssMb: 200,
+    seconds: 10,
   },
   {
     name: "descending-writes",

@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-JRXNOPEV.js";
+} from "./chunk-SVG2IB7A.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-YLHT3O7Q.js";
+} from "./chunk-WP7D3BGH.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-JINSOKFA.js";
+} from "./chunk-JTH4T2IU.js";
 import {
   formatShareTree
-} from "./chunk-Z3BEYS5A.js";
+} from "./chunk-4DSELEMN.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-KSVTPPNZ.js";
+} from "./chunk-DOHJ2AKC.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-2RSU7YJ7.js");
+      const { fanoutMain } = await import("./fanout-4KYQKCPT.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-UR5AVQF4.js");
+      const { runRepl } = await import("./main-ABNH3UTA.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

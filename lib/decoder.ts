@@ -26,6 +26,7 @@ import type { ContentSink } from "./files/sink.ts";
 import { ciphersLoaded } from "./crypto/aes.ts";
 import type { FileDigesterFactory } from "./crypto/hashes.ts";
 import type { DcerpcContext } from "./dcerpc/association.ts";
+import { CallLedger } from "./dcerpc/call_ledger.ts";
 import { EndpointMap } from "./dcerpc/endpoint_map.ts";
 import { PipeTransport } from "./dcerpc/pipe_transport.ts";
 import { chosenRules, DetectionEngine } from "./detect/engine.ts";
@@ -221,6 +222,14 @@ export class Decoder {
       tickets,
       heldStubBytes: 0,
       messages,
+      calls: new CallLedger(this.limits.maxTotalRpcCalls, (dropped) =>
+        this.#reporter.limit(
+          "dcerpc",
+          "maxTotalRpcCalls",
+          `more than ${this.limits.maxTotalRpcCalls} DCE/RPC calls awaiting answers over all associations; the oldest ${dropped} reported unanswered`,
+          0,
+          0,
+        )),
     };
     if (this.limits.decodeDcerpc && this.limits.decodeSmb) {
       this.#pipes = new PipeTransport(dcerpc);

@@ -71,6 +71,8 @@ export interface LimitOptions {
   rpcArguments?: boolean;
   /** DCE/RPC calls in flight per association (pipe open or TCP connection). Past this the oldest is reported without response. @default {256} */
   maxRpcCalls?: number;
+  /** DCE/RPC calls in flight over all associations and UDP conversations together. Past this the oldest quarter are reported without response. @default {20000} */
+  maxTotalRpcCalls?: number;
   /** Stub bytes of one call kept for argument decoding. Past this its arguments are not decoded, and the event says why. @default {1048576} */
   maxRpcStubBytes?: number;
   /** Stub bytes kept that way across all calls. Past this the call that would exceed it is not decoded. @default {67108864} */
@@ -107,7 +109,7 @@ export interface GroupedLimitOptions {
   };
   /**
    * DCE/RPC switches and caps: `decode` (= `decodeDcerpc`), `arguments` (= `rpcArguments`),
-   * `maxCalls` (= `maxRpcCalls`), `maxStubBytes`, `maxTotalStubBytes`, `maxAssociations`,
+   * `maxCalls` (= `maxRpcCalls`), `maxTotalCalls`, `maxStubBytes`, `maxTotalStubBytes`, `maxAssociations`,
    * `maxEndpoints`.
    */
   /**
@@ -125,6 +127,7 @@ export interface GroupedLimitOptions {
     decode?: boolean;
     arguments?: boolean;
     maxCalls?: number;
+    maxTotalCalls?: number;
     maxStubBytes?: number;
     maxTotalStubBytes?: number;
     maxAssociations?: number;
@@ -167,6 +170,7 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   decodeDcerpc: true,
   rpcArguments: true,
   maxRpcCalls: 256,
+  maxTotalRpcCalls: 20_000,
   maxRpcStubBytes: 1 << 20,
   maxTotalRpcStubBytes: 64 << 20,
   maxRpcAssociations: 10_000,
@@ -193,6 +197,7 @@ const GROUP_NAMES: Readonly<Record<string, Readonly<Record<string, keyof Limits>
     decode: "decodeDcerpc",
     arguments: "rpcArguments",
     maxCalls: "maxRpcCalls",
+    maxTotalCalls: "maxTotalRpcCalls",
     maxStubBytes: "maxRpcStubBytes",
     maxTotalStubBytes: "maxTotalRpcStubBytes",
     maxAssociations: "maxRpcAssociations",

@@ -12,6 +12,7 @@ import type { Reporter } from "../report.ts";
 import type { Limits } from "../options.ts";
 import { GrowingBytes } from "../bytes/growing_bytes.ts";
 import type { MessageBudget } from "../state/message_budget.ts";
+import type { CallLedger } from "./call_ledger.ts";
 import { LoginTracker } from "../auth/login_tracker.ts";
 import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
 import type { Keyring } from "../auth/keyring.ts";
@@ -46,6 +47,8 @@ export interface DcerpcContext {
   readonly keyring?: Keyring | undefined;
   /** Pays for PDUs split across pieces while they are gathered (`maxTotalSmbMessageBytes`). */
   readonly messages?: MessageBudget | undefined;
+  /** Calls awaiting their answer decode-wide (`maxTotalRpcCalls`). */
+  readonly calls?: CallLedger | undefined;
 }
 
 /** What carries an association, read when an event is made (SMB names may be learned late). */
@@ -172,7 +175,10 @@ export class Association {
     this.#server.end();
     for (const bind of this.#binds.values()) this.#emitBind(bind, "no_response", undefined);
     this.#binds.clear();
-    for (const call of this.#calls.values()) this.#emitCall(call, "no_response");
+    for (const call of this.#calls.values()) {
+      this.ctx.calls?.remove(call);
+      this.#emitCall(call, "no_response");
+    }
     this.#calls.clear();
     this.#logins?.close();
   }
@@ -427,7 +433,7 @@ export class Association {
     let call = this.#calls.get(callId);
     if (call !== undefined && (first || call.response !== undefined)) {
       // A new call reusing the id of one never answered.
-      this.#calls.delete(callId);
+      this.#forget(call);
       this.#emitCall(call, "no_response");
       call = undefined;
     }
@@ -445,6 +451,8 @@ export class Association {
       if (!first) call.note = "request begun before the capture or a gap (first fragment not seen)";
       call.request.stub = this.#wantsStub(call) ? new GrowingBytes() : undefined;
       this.#calls.set(callId, call);
+      const waiting = call;
+      this.ctx.calls?.add(waiting, () => this.#dropWaiting(waiting));
     } else {
       this.#addFrames(call.request, framed);
     }
@@ -464,9 +472,21 @@ export class Association {
     );
     const next = this.#calls.entries().next();
     if (next.done) return; // a cap of 0: nothing held to drop
-    const [key, oldest] = next.value;
-    this.#calls.delete(key);
-    this.#emitCall(oldest, "no_response");
+    this.#forget(next.value[1]);
+    this.#emitCall(next.value[1], "no_response");
+  }
+
+  /** The decode-wide ledger needs the room of a call still waiting: it is reported unanswered. */
+  #dropWaiting(call: Call): void {
+    if (this.#calls.get(call.callId) !== call) return;
+    this.#forget(call);
+    this.#emitCall(call, "no_response");
+  }
+
+  /** A call no longer waits, here and decode-wide. */
+  #forget(call: Call): void {
+    this.#calls.delete(call.callId);
+    this.ctx.calls?.remove(call);
   }
 
   #answer(pdu: CoPdu, framed: FramedPdu): void {
@@ -494,7 +514,7 @@ export class Association {
     if (pdu.header.ptype === PType.fault) {
       call.fault = pdu.status!;
       call.response ??= this.#half(framed);
-      this.#calls.delete(call.callId);
+      this.#forget(call);
       this.#release(call);
       this.#emitCall(call, "fault", framed);
       return;
@@ -510,7 +530,7 @@ export class Association {
     this.#addStub(call, call.response, pdu.stub!, false, last);
     if (last) {
       call.response.complete = true;
-      this.#calls.delete(call.callId);
+      this.#forget(call);
       this.#emitCall(call, "response", framed);
       this.#release(call);
     }

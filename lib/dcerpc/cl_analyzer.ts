@@ -66,6 +66,7 @@ export function parseClHeader(b: Uint8Array): ClHeader | null {
 }
 
 interface ClCall {
+  key: string;
   header: ClHeader;
   frames: number[];
   ts: number;
@@ -110,25 +111,39 @@ export class DcerpcUdpAnalyzer implements StreamObserver {
         );
         const next = this.#calls.entries().next();
         if (!next.done) { // a cap of 0: nothing held to drop
-          const [k, oldest] = next.value;
-          this.#calls.delete(k);
-          this.#emit(oldest, "no_response", undefined, undefined);
+          this.#forget(next.value[1]);
+          this.#emit(next.value[1], "no_response", undefined, undefined);
         }
       }
-      this.#calls.set(key, { header: h, frames: [frame.index], ts: frame.ts, stubBytes: h.length });
+      const waiting = { key, header: h, frames: [frame.index], ts: frame.ts, stubBytes: h.length };
+      this.#calls.set(key, waiting);
+      this.ctx.calls?.add(waiting, () => this.#dropWaiting(waiting));
       return;
     }
     if (h.ptype !== RESPONSE && h.ptype !== FAULT && h.ptype !== REJECT) return;
     const call = this.#calls.get(key);
     if (call === undefined) return;
     if (h.ptype === RESPONSE && (h.flags & FRAG) !== 0 && (h.flags & LAST_FRAG) === 0) return;
-    this.#calls.delete(key);
+    this.#forget(call);
     let status: number | undefined;
     if (h.ptype !== RESPONSE && payload.length >= CL_HEADER_BYTES + 4) {
       status = new DataView(payload.buffer, payload.byteOffset + CL_HEADER_BYTES, 4)
         .getUint32(0, h.littleEndian);
     }
     this.#emit(call, h.ptype === RESPONSE ? "response" : "fault", frame, status);
+  }
+
+  /** The decode-wide ledger needs the room of a call still waiting: it is reported unanswered. */
+  #dropWaiting(call: ClCall): void {
+    if (this.#calls.get(call.key) !== call) return;
+    this.#forget(call);
+    this.#emit(call, "no_response", undefined);
+  }
+
+  /** A call no longer waits, here and decode-wide. */
+  #forget(call: ClCall): void {
+    this.#calls.delete(call.key);
+    this.ctx.calls?.remove(call);
   }
 
   #emit(call: ClCall, outcome: RpcEvent["outcome"], answer: Frame | undefined, status?: number) {
@@ -174,7 +189,10 @@ export class DcerpcUdpAnalyzer implements StreamObserver {
   gap(): void {}
 
   close(): void {
-    for (const call of this.#calls.values()) this.#emit(call, "no_response", undefined);
+    for (const call of this.#calls.values()) {
+      this.ctx.calls?.remove(call);
+      this.#emit(call, "no_response", undefined);
+    }
     this.#calls.clear();
   }
 }

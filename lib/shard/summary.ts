@@ -22,6 +22,7 @@ export const PER_SHARD_LIMITS: ReadonlySet<string> = new Set([
   "maxTotalDecompressedBytes",
   "maxDecompressionRatio",
   "maxTotalRpcStubBytes",
+  "maxTotalRpcCalls",
   "maxRpcAssociations",
   "maxRpcEndpoints",
   "transcript_maxGroups",

@@ -11,11 +11,12 @@ import { Reporter } from "../../lib/report.ts";
 import { Association, type DcerpcContext } from "../../lib/dcerpc/association.ts";
 import { EndpointMap } from "../../lib/dcerpc/endpoint_map.ts";
 import { MessageBudget } from "../../lib/state/message_budget.ts";
+import { CallLedger } from "../../lib/dcerpc/call_ledger.ts";
 import { bind, bindAck, le, pdu, request, response } from "./_pdu.ts";
 
 const SVCCTL = "367abb81-9844-35f1-ad32-98f038001003";
 
-function setup(options: LimitOptions = {}, messages?: MessageBudget) {
+function setup(options: LimitOptions = {}, messages?: MessageBudget, calls?: CallLedger) {
   const out: DecodeEvent[] = [];
   const limits = limitsFrom(options);
   const ctx: DcerpcContext = {
@@ -26,6 +27,7 @@ function setup(options: LimitOptions = {}, messages?: MessageBudget) {
     tickets: undefined,
     heldStubBytes: 0,
     messages,
+    calls,
   };
   const a = new Association(ctx, {
     transport: "tcp",
@@ -160,6 +162,44 @@ Deno.test("a split PDU the message budget refuses is skipped with one limit; the
   const calls = rpc().filter((e) => e.action === "call");
   assert.deepEqual(calls.map((c) => c.callId), [3]);
   assert.equal(calls[0]!.arguments!.machineName, "dc1");
+});
+
+Deno.test("calls waiting on two associations share the decode-wide cap: the oldest anywhere is reported unanswered", () => {
+  const full: number[] = [];
+  const ledger = new CallLedger(4, (n) => full.push(n));
+  const one = setup({}, undefined, ledger), two = setup({}, undefined, ledger);
+  for (const { send } of [one, two]) {
+    send(true, bind(1, [[SVCCTL, 2]]));
+    send(false, bindAck(1, 1));
+  }
+  one.send(true, request(2, 15, OPEN_SCM));
+  one.send(true, request(3, 15, OPEN_SCM));
+  two.send(true, request(2, 15, OPEN_SCM));
+  one.send(false, response(3, new Array(24).fill(0))); // answered: no longer waiting
+  assert.equal(ledger.size, 2);
+  two.send(true, request(3, 15, OPEN_SCM));
+  two.send(true, request(4, 15, OPEN_SCM));
+  assert.deepEqual(full, []);
+  two.send(true, request(5, 15, OPEN_SCM)); // the fifth waiting: a quarter of 4 goes
+  assert.deepEqual(full, [1]);
+  const dropped = one.rpc().filter((e) => e.action === "call" && e.outcome === "no_response");
+  assert.deepEqual(dropped.map((e) => e.callId), [2]); // association one's call 2, the oldest
+  assert.equal(ledger.size, 4);
+  // An answer to the dropped call finds no request; the end reports the rest, once each.
+  one.send(false, response(2, new Array(24).fill(0)));
+  assert.ok(one.anomalies().some((x) => x.code === "dcerpc_response_without_request"));
+  one.a.end();
+  two.a.end();
+  assert.equal(ledger.size, 0);
+  const calls = [...one.rpc(), ...two.rpc()].filter((e) => e.action === "call");
+  assert.deepEqual(calls.map((e) => `${e.callId}:${e.outcome}`).sort(), [
+    "2:no_response",
+    "2:no_response",
+    "3:no_response",
+    "3:response",
+    "4:no_response",
+    "5:no_response",
+  ]);
 });
 
 Deno.test("a frag length shorter than the header and a verifier longer than the PDU are anomalies", () => {

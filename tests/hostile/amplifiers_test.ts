@@ -17,6 +17,7 @@ import {
 import {
   descendingWrites,
   kerberosDribble,
+  rpcCallFlood,
   rpcFragmentFlood,
   sessionFlood,
 } from "../../tools/hostile/amplifiers.ts";
@@ -75,4 +76,21 @@ Deno.test("kerberos dribble: a message in one-byte segments is gathered, and ref
     /bytes of a Kerberos message on port 88 do not fit maxTotalSmbMessageBytes \(32768\)/,
   );
   assert.equal(hits("maxTotalSmbMessageBytes"), 1);
+});
+
+Deno.test("rpc call flood: 40 associations of 10 unanswered calls pass a decode-wide cap of 100, each call reported once", () => {
+  const { events, codes, hits } = decode(rpcCallFlood(40, 10), { maxTotalRpcCalls: 100 });
+  const calls = events.filter((e): e is RpcEvent => e.type === "rpc" && e.action === "call");
+  assert.equal(calls.length, 400);
+  assert.ok(calls.every((c) => c.outcome === "no_response" && c.operation === "ROpenSCManagerW"));
+  assert.equal(new Set(calls.map((c) => `${c.evidence.connection}:${c.callId}`)).size, 400);
+  // 100 wait at the 100th call; each 25 calls after it drop the oldest 25: 12 times.
+  assert.equal(hits("maxTotalRpcCalls"), 12);
+  const [first] = codes("dcerpc_maxTotalRpcCalls");
+  assert.match(
+    first!.detail,
+    /more than 100 DCE\/RPC calls awaiting answers over all associations; the oldest 25/,
+  );
+  // The first dropped are the first connection's, before the capture ends.
+  assert.deepEqual(calls.slice(0, 10).map((c) => c.evidence.connection), new Array(10).fill(0));
 });

@@ -316,6 +316,7 @@ function randomOptions(rng: Rng, mutations: string[]): DecoderOptions {
     ["maxFileBufferBytes", 1024],
     ["maxTotalFileBufferBytes", 2048],
     ["maxRpcCalls", 4],
+    ["maxTotalRpcCalls", 4],
     ["maxRpcStubBytes", 512],
     ["maxTotalRpcStubBytes", 1024],
     ["maxRpcAssociations", 4],

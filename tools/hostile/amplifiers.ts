@@ -4,7 +4,8 @@
  * - SMB2 SESSION_SETUP answers under ever new SessionIds on one connection;
  * - DCE/RPC requests fragmented into one-byte stubs;
  * - one-byte SMB2 WRITEs at descending offsets (each held ahead of a hole);
- * - Kerberos messages on port 88 sent one byte per segment.
+ * - Kerberos messages on port 88 sent one byte per segment;
+ * - DCE/RPC calls never answered, on many associations.
  * Each is built field by field ([MS-SMB2] 2.2.6, 2.2.21; [C706] 12.6;
  * RFC 4120 7.2.2).
  * @module
@@ -102,14 +103,8 @@ function rpcPdu(ptype: number, flags: number, callId: number, body: number[]): U
 
 const le16 = (n: number) => [n & 0xff, n >>> 8];
 
-/**
- * `connections` TCP connections to port 135, each binding svcctl and then
- * sending one ROpenSCManagerW request as `fragments` fragments of a one-byte
- * stub, the last never sent: every fragment's byte is kept for the
- * arguments until the call completes.
- */
-export function rpcFragmentFlood(fragments: number, connections = 1): Uint8Array {
-  const pcap = new PcapBuilder();
+/** A bind offering svcctl 2.0 with NDR, and its bind_ack from port 135. */
+function svcctlBind(): { bind: Uint8Array; bindAck: Uint8Array } {
   const bind = rpcPdu(11, 3, 1, [
     ...le16(4280),
     ...le16(4280),
@@ -157,6 +152,18 @@ export function rpcFragmentFlood(fragments: number, connections = 1): Uint8Array
     0,
     0,
   ]);
+  return { bind, bindAck };
+}
+
+/**
+ * `connections` TCP connections to port 135, each binding svcctl and then
+ * sending one ROpenSCManagerW request as `fragments` fragments of a one-byte
+ * stub, the last never sent: every fragment's byte is kept for the
+ * arguments until the call completes.
+ */
+export function rpcFragmentFlood(fragments: number, connections = 1): Uint8Array {
+  const pcap = new PcapBuilder();
+  const { bind, bindAck } = svcctlBind();
   // alloc_hint, context 0, opnum 15 (ROpenSCManagerW), one stub byte.
   const fragment = (flags: number) => rpcPdu(0, flags, 2, [1, 0, 0, 0, 0, 0, 15, 0, 0x41]);
   const first = fragment(1), middle = fragment(0);
@@ -221,6 +228,29 @@ export function kerberosDribble(messages: number, connections = 1): Uint8Array {
     conv.handshake();
     for (let m = 0; m < messages; m++) conv.send(true, message);
     conv.close();
+  }
+  return pcap.bytes();
+}
+
+/**
+ * `connections` TCP connections to port 135, each binding svcctl and sending
+ * `calls` ROpenSCManagerW requests (one fragment, a one-byte stub) that are
+ * never answered: every call waits for its response until the connection
+ * ends (the capture's end: the connections are never closed).
+ */
+export function rpcCallFlood(connections: number, calls: number): Uint8Array {
+  const pcap = new PcapBuilder();
+  const { bind, bindAck } = svcctlBind();
+  for (let c = 0; c < connections; c++) {
+    const conv = new TcpConversation(pcap, CLIENT + c, 43000, SERVER, 135, T0 + c, 65_000);
+    conv.handshake();
+    conv.send(true, bind);
+    conv.send(false, bindAck);
+    const requests = Array.from(
+      { length: calls },
+      (_, k) => rpcPdu(0, 3, k + 2, [1, 0, 0, 0, 0, 0, 15, 0, 0x41]),
+    );
+    conv.send(true, concat(requests));
   }
   return pcap.bytes();
 }
