@@ -37,8 +37,20 @@ const { values: flags } = parseArgs({
     "rss-mb": { type: "string", default: "1024" },
     "report-every": { type: "string", default: "30" },
     json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+if (flags.help) {
+  console.log(
+    "usage: deno task fuzz [--seconds N] [--inputs N] [--seed S] [--jobs J]\n" +
+      "  [--corpus DIR] [--out DIR] [--ms-base MS] [--ms-per-mb MS] [--rss-mb MB]\n" +
+      "  [--report-every S] [--json]\n" +
+      "Mutates the fixture captures (and ../shared/pcaps when present) and decodes each under a\n" +
+      "watchdog; throws, bug anomalies, timeouts and memory over --rss-mb are saved to\n" +
+      "tests/regressions/. 60 s by default; exits 1 on findings.",
+  );
+  Deno.exit(0);
+}
 
 const seed = Number(flags.seed), jobs = Number(flags.jobs);
 const maxInputs = flags.inputs === undefined ? Infinity : Number(flags.inputs);
