@@ -7,7 +7,7 @@ import type { ConnectionInfo } from "../flow/observer.ts";
 import type { DecodeEvent, Layer, SmbEvent, TreeEvent } from "../events.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
-import { BoundedMap } from "../state/bounded_map.ts";
+import { BoundedMap, type EvictionCause } from "../state/bounded_map.ts";
 import type { NbssMessage } from "../netbios/nbss.ts";
 import type { MessageBudget } from "../state/message_budget.ts";
 import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
@@ -123,19 +123,30 @@ export function stateMaps<S, T, F, SV, TV, FV>(conn: SmbConnection, layer: Layer
   files: BoundedMap<F, FV>;
 } {
   const max = conn.ctx.limits.maxSmbStateEntries;
-  const overflow = (what: string) => () =>
-    conn.ctx.reporter.limit(
-      layer,
-      "maxSmbStateEntries",
-      `more than ${max} ${what} on one connection; the older half forgotten`,
-      0,
-      0,
-      conn.info,
-    );
+  // One cap with the SMB2 sessions' trees and opens: kept by the decode-wide session table.
+  const shared = conn.ctx.smb2Sessions.stateEntries;
+  const overflow = (what: string) => (_: unknown, cause: EvictionCause) =>
+    cause === "own"
+      ? conn.ctx.reporter.limit(
+        layer,
+        "maxSmbStateEntries",
+        `more than ${max} ${what} on one connection; the older half forgotten`,
+        0,
+        0,
+        conn.info,
+      )
+      : conn.ctx.reporter.limit(
+        layer,
+        "maxTotalSmbStateEntries",
+        `more than ${shared.max} SMB users, trees and opens over all connections and sessions; the oldest ${what} of this connection forgotten`,
+        0,
+        0,
+        conn.info,
+      );
   return {
-    users: new BoundedMap({ max, onEvict: overflow("sessions") }),
-    trees: new BoundedMap({ max, onEvict: overflow("trees") }),
-    files: new BoundedMap({ max, onEvict: overflow("open files") }),
+    users: new BoundedMap({ max, shared, onEvict: overflow("sessions") }),
+    trees: new BoundedMap({ max, shared, onEvict: overflow("trees") }),
+    files: new BoundedMap({ max, shared, onEvict: overflow("open files") }),
   };
 }
 

@@ -6,6 +6,32 @@
  * @module
  */
 
+/**
+ * A cap on entries shared by many maps (one decode's SMB users, trees and
+ * open files over all connections and sessions): each map has its own
+ * `max`, and this bounds thousands of maps each filled to theirs. When it
+ * is full, the map holding the most gives up its oldest entries, whichever
+ * map is inserting: a flood on some sessions costs them, not the others.
+ */
+export class SharedEntryCap {
+  /** Entries held now, over every map that shares the cap. */
+  held = 0;
+  /** The maps holding at least one entry. */
+  readonly holders = new Set<BoundedMap<unknown, unknown>>();
+  /** @param max entries at most, over all the maps */
+  constructor(readonly max: number) {}
+
+  /** The map holding the most entries (scanned: evictions free a batch, so they are rare). */
+  largest(): BoundedMap<unknown, unknown> | undefined {
+    let most: BoundedMap<unknown, unknown> | undefined;
+    for (const m of this.holders) if (most === undefined || m.size > most.size) most = m;
+    return most;
+  }
+}
+
+/** Why entries were evicted: a map's own cap, or the cap it shares. */
+export type EvictionCause = "own" | "shared";
+
 /** How a {@link BoundedMap} evicts. */
 export interface BoundedMapOptions<K, V> {
   /** Entries kept at most. */
@@ -21,8 +47,13 @@ export interface BoundedMapOptions<K, V> {
   maxWeight?: number;
   /** Weight of one value, e.g. its buffered bytes. */
   weigh?: (value: V) => number;
-  /** Told which entries were evicted (oldest first), before they are gone. */
-  onEvict?: (evicted: [K, V][]) => void;
+  /**
+   * A cap shared with other maps: when it is full, a new entry makes the map holding the most
+   * evict its oldest (the same fraction of its entries), told with cause `shared`.
+   */
+  shared?: SharedEntryCap;
+  /** Told which entries were evicted (oldest first), before they are gone, and why. */
+  onEvict?: (evicted: [K, V][], cause: EvictionCause) => void;
 }
 
 /** A Map with caps; inserting past a cap evicts the oldest entries. */
@@ -33,10 +64,12 @@ export class BoundedMap<K, V> {
   readonly #fraction: number;
   readonly #maxWeight: number;
   readonly #weigh: ((value: V) => number) | undefined;
-  readonly #onEvict: ((evicted: [K, V][]) => void) | undefined;
+  readonly #onEvict: ((evicted: [K, V][], cause: EvictionCause) => void) | undefined;
+  readonly #shared: SharedEntryCap | undefined;
 
   constructor(options: BoundedMapOptions<K, V>) {
     this.max = options.max;
+    this.#shared = options.shared;
     this.#fraction = options.evictFraction ?? 0.5;
     this.#maxWeight = options.maxWeight ?? Infinity;
     this.#weigh = options.weigh;
@@ -58,19 +91,45 @@ export class BoundedMap<K, V> {
     const old = this.#map.get(key);
     if (old !== undefined || this.#map.has(key)) {
       this.#weight -= this.#weigh?.(old as V) ?? 0;
+      // Re-inserted below, so that it becomes the newest; counted again there.
+      const before = this.#map.size;
       this.#map.delete(key);
-    } else if (this.#map.size >= this.max) {
-      if (this.#map.size === 0) {
-        // A cap of 0 keeps nothing: the new entry is the oldest, and goes at once.
-        this.#onEvict?.([[key, value]]);
-        return false;
+      this.#counted(before);
+    } else {
+      const shared = this.#shared;
+      if (this.#map.size >= this.max) {
+        if (this.#map.size === 0) {
+          // A cap of 0 keeps nothing: the new entry is the oldest, and goes at once.
+          this.#onEvict?.([[key, value]], "own");
+          return false;
+        }
+        this.#evict(Math.max(1, Math.floor(this.#map.size * this.#fraction)), "own");
+      } else if (shared !== undefined && shared.held >= shared.max) {
+        const victim = shared.largest() as BoundedMap<unknown, unknown> | undefined;
+        if (victim === undefined) {
+          // A shared cap of 0 keeps nothing.
+          this.#onEvict?.([[key, value]], "shared");
+          return false;
+        }
+        victim.#evict(Math.max(1, Math.floor(victim.size * victim.#fraction)), "shared");
       }
-      this.#evict(Math.max(1, Math.floor(this.#map.size * this.#fraction)));
     }
-    while (this.#weight + weight > this.#maxWeight && this.#map.size > 0) this.#evict(1);
+    while (this.#weight + weight > this.#maxWeight && this.#map.size > 0) this.#evict(1, "own");
+    const before = this.#map.size;
     this.#map.set(key, value);
+    this.#counted(before);
     this.#weight += weight;
     return true;
+  }
+
+  /** Tell the shared cap how the size changed since it was `before`. */
+  #counted(before: number): void {
+    const shared = this.#shared;
+    if (shared === undefined) return;
+    const size = this.#map.size;
+    shared.held += size - before;
+    if (before === 0 && size > 0) shared.holders.add(this as BoundedMap<unknown, unknown>);
+    else if (before > 0 && size === 0) shared.holders.delete(this as BoundedMap<unknown, unknown>);
   }
 
   delete(key: K): boolean {
@@ -78,7 +137,10 @@ export class BoundedMap<K, V> {
       const old = this.#map.get(key);
       if (old !== undefined) this.#weight -= this.#weigh(old);
     }
-    return this.#map.delete(key);
+    const before = this.#map.size;
+    const deleted = this.#map.delete(key);
+    this.#counted(before);
+    return deleted;
   }
 
   /** Entries kept. */
@@ -109,20 +171,25 @@ export class BoundedMap<K, V> {
   }
 
   clear(): void {
+    const before = this.#map.size;
     this.#map.clear();
+    this.#counted(before);
     this.#weight = 0;
   }
 
   /** Evict the `n` oldest entries. */
-  #evict(n: number): void {
+  #evict(n: number, cause: EvictionCause): void {
     const all = [...this.#map];
     const evicted = all.slice(0, n);
-    this.#onEvict?.(evicted);
+    this.#onEvict?.(evicted, cause);
+    // Counted from here: what the owner deleted while told was counted by delete().
+    const before = this.#map.size;
     if (n === 1) {
       this.#map.delete(evicted[0]![0]);
     } else {
       this.#map = new Map(all.slice(n));
     }
+    this.#counted(before);
     if (this.#weigh !== undefined) {
       for (const [, v] of evicted) this.#weight -= this.#weigh(v);
     }

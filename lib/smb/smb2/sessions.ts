@@ -19,7 +19,7 @@
  * @module
  */
 import type { Reporter } from "../../report.ts";
-import { BoundedMap } from "../../state/bounded_map.ts";
+import { BoundedMap, type EvictionCause, SharedEntryCap } from "../../state/bounded_map.ts";
 import type { OpenFile } from "../io.ts";
 import type { Smb2SessionKeys } from "./session_crypto.ts";
 
@@ -58,6 +58,8 @@ export interface Smb2SessionRecord {
 export interface Smb2SessionLimits {
   maxSmbSessions: number;
   maxSmbStateEntries: number;
+  /** Unbounded when absent (tests of the table alone). */
+  maxTotalSmbStateEntries?: number;
   /** Seconds a session without channels is kept (a channel may still come back). */
   tcpIdleTimeout: number;
 }
@@ -78,6 +80,10 @@ export class Smb2SessionTable {
     readonly reporter: Reporter,
     /** Told of the open files of sessions forgotten at the cap. */
     readonly onEvictFiles: (files: OpenFile[]) => void,
+    /** Trees and opens over all sessions (and SMB1 connections): `maxTotalSmbStateEntries`. */
+    readonly stateEntries: SharedEntryCap = new SharedEntryCap(
+      limits.maxTotalSmbStateEntries ?? Infinity,
+    ),
   ) {
     this.#byKey = new BoundedMap({
       max: limits.maxSmbSessions,
@@ -144,25 +150,35 @@ export class Smb2SessionTable {
   ): Smb2SessionRecord {
     let s = this.get(server, sessionId, now);
     if (s === undefined) {
-      const max = this.limits.maxSmbStateEntries;
-      const overflow = (what: string) => () =>
-        this.reporter.limit(
-          "smb2",
-          "maxSmbStateEntries",
-          `more than ${max} ${what} in one SMB2 session; the older half forgotten`,
-          0,
-          0,
-          connection,
-        );
+      const max = this.limits.maxSmbStateEntries, shared = this.stateEntries;
+      const overflow = (what: string) => (_: unknown, cause: EvictionCause) =>
+        cause === "own"
+          ? this.reporter.limit(
+            "smb2",
+            "maxSmbStateEntries",
+            `more than ${max} ${what} in one SMB2 session; the older half forgotten`,
+            0,
+            0,
+            connection,
+          )
+          : this.reporter.limit(
+            "smb2",
+            "maxTotalSmbStateEntries",
+            `more than ${shared.max} SMB users, trees and opens over all connections and sessions; the oldest ${what} of this session forgotten`,
+            0,
+            0,
+            connection,
+          );
       s = {
         sessionId,
         user: undefined,
         anonymous: false,
-        trees: new BoundedMap({ max, onEvict: overflow("trees") }),
+        trees: new BoundedMap({ max, shared, onEvict: overflow("trees") }),
         files: new BoundedMap({
           max,
-          onEvict: (evicted) => {
-            overflow("open files")();
+          shared,
+          onEvict: (evicted, cause) => {
+            overflow("open files")(evicted, cause);
             this.onEvictFiles(evicted.map(([, f]) => f));
           },
         }),
