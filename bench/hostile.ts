@@ -14,6 +14,7 @@ import { gzipBomb, HOSTILE } from "../tools/hostile/captures.ts";
 import {
   descendingWrites,
   kerberosDribble,
+  opensAcrossSessions,
   rpcCallFlood,
   rpcFragmentFlood,
   sessionFlood,
@@ -176,6 +177,13 @@ const CASES: Case[] = [
     make: whole(() => kerberosDribble(2)),
     rssMb: 200,
     seconds: 5,
+  },
+  {
+    name: "opens-across-sessions",
+    what: "30 SMB2 sessions of 10 000 one-byte files each, never closed",
+    make: whole(() => opensAcrossSessions(30, 10_000)),
+    rssMb: 200,
+    seconds: 30,
   },
   {
     name: "gzip-zeros",

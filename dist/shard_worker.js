@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-WP7D3BGH.js";
+} from "./chunk-O5POUOC4.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-DOHJ2AKC.js";
+} from "./chunk-PF55XTCY.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

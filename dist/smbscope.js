@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-SVG2IB7A.js";
+} from "./chunk-DLMPERXC.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-WP7D3BGH.js";
+} from "./chunk-O5POUOC4.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-JTH4T2IU.js";
+} from "./chunk-75E7LDD3.js";
 import {
   formatShareTree
-} from "./chunk-4DSELEMN.js";
+} from "./chunk-DRBJD73L.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-DOHJ2AKC.js";
+} from "./chunk-PF55XTCY.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-4KYQKCPT.js");
+      const { fanoutMain } = await import("./fanout-UJS6VEBM.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-ABNH3UTA.js");
+      const { runRepl } = await import("./main-PDFANAJ5.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

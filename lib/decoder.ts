@@ -177,6 +177,7 @@ export class Decoder {
         maxFileRanges: l.maxFileRanges,
         maxFileBufferBytes: l.maxFileBufferBytes,
         maxTotalFileBufferBytes: l.maxTotalFileBufferBytes,
+        maxHashingFiles: l.maxHashingFiles,
         sink: sink as ContentSink | undefined,
         hasher,
       });

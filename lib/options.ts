@@ -45,6 +45,8 @@ export interface LimitOptions {
   maxPendingRequests?: number;
   /** Session, tree and open-file names remembered per connection (each). Past this the oldest is forgotten. @default {10000} */
   maxSmbStateEntries?: number;
+  /** Those entries over all SMB1 connections and SMB2 sessions together. Past this the map that would pass it forgets its oldest. @default {100000} */
+  maxTotalSmbStateEntries?: number;
   /** Bytes scanned for an SMB header in a connection picked up mid-stream before giving up on it. @default {65536} */
   smbProbeBytes?: number;
   /** SMB2 sessions remembered decode-wide (by server and SessionId, shared by multichannel connections). Past this the older half is forgotten. @default {10000} */
@@ -61,6 +63,8 @@ export interface LimitOptions {
   maxFileBufferBytes?: number;
   /** Bytes held that way across all files. Past this hashing stops for the file that would exceed it. @default {67108864} */
   maxTotalFileBufferBytes?: number;
+  /** Files being hashed at once (a file's digesters are made at its first bytes and spent at its end). Past this a file's hashing does not start, and its event says why. @default {10000} */
+  maxHashingFiles?: number;
   /** Bytes an SMB2 compressed message may decompress to per compressed byte, weighed per connection and per capture, each past its first 16 MiB. A message that would pass it is not decompressed. @default {32} */
   maxDecompressionRatio?: number;
   /** Bytes SMB2 decompression may produce in the whole capture. Past this no message is decompressed. @default {4294967296} */
@@ -94,7 +98,7 @@ export interface GroupedLimitOptions {
   /**
    * File switches and caps: `events` (= `fileEvents`), `hashes` (= `fileHashes`),
    * `maxTracked` (= `maxTrackedFiles`), `maxRanges`, `maxBufferBytes`,
-   * `maxTotalBufferBytes`; `sink`, where carved content goes, and `hasher`, what digests it
+   * `maxTotalBufferBytes`, `maxHashing` (= `maxHashingFiles`); `sink`, where carved content goes, and `hasher`, what digests it
    * (both typed in `DecoderOptions`).
    */
   files?: {
@@ -104,6 +108,7 @@ export interface GroupedLimitOptions {
     maxRanges?: number;
     maxBufferBytes?: number;
     maxTotalBufferBytes?: number;
+    maxHashing?: number;
     sink?: unknown;
     hasher?: unknown;
   };
@@ -157,6 +162,7 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   maxTotalSmbMessageBytes: 64 << 20,
   maxPendingRequests: 1000,
   maxSmbStateEntries: 10_000,
+  maxTotalSmbStateEntries: 100_000,
   smbProbeBytes: 64 << 10,
   maxSmbSessions: 10_000,
   maxDecompressionRatio: 32,
@@ -167,6 +173,7 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   maxFileRanges: 4096,
   maxFileBufferBytes: 16 << 20,
   maxTotalFileBufferBytes: 64 << 20,
+  maxHashingFiles: 10_000,
   decodeDcerpc: true,
   rpcArguments: true,
   maxRpcCalls: 256,
@@ -191,6 +198,7 @@ const GROUP_NAMES: Readonly<Record<string, Readonly<Record<string, keyof Limits>
     maxRanges: "maxFileRanges",
     maxBufferBytes: "maxFileBufferBytes",
     maxTotalBufferBytes: "maxTotalFileBufferBytes",
+    maxHashing: "maxHashingFiles",
   },
   detect: { enabled: "alerts" },
   dcerpc: {

@@ -22,6 +22,8 @@ export class ContentBudget {
   heldBytes = 0;
   /** Piece fingerprints held across all files. */
   fingerprints = 0;
+  /** Files whose digesters are made and not yet spent (each costs a kilobyte or more). */
+  hashing = 0;
 
   constructor(
     readonly maxFileBuffer: number,
@@ -29,6 +31,8 @@ export class ContentBudget {
     readonly maxTotalFingerprints: number,
     /** Told when a cap is reached, by its option name. */
     readonly onLimit: (cap: string, detail: string) => void = () => {},
+    /** Files hashed at once, at most (`maxHashingFiles`). */
+    readonly maxHashing: number = Infinity,
   ) {}
 }
 
@@ -49,6 +53,53 @@ interface HeldPiece {
   seq: number;
   bytes: Uint8Array;
 }
+
+/**
+ * A digester made at its first bytes (or digest): most files opened never
+ * carry content, and the digesters of a file (three hashes, native or
+ * not) cost a kilobyte or more each while they wait.
+ */
+class LazyDigester implements FileDigester {
+  #made: FileDigester | undefined;
+  constructor(
+    readonly make: FileDigesterFactory,
+    readonly size: number | undefined,
+    /** Counts the digesters made and not spent: `maxHashingFiles`. */
+    readonly budget: ContentBudget,
+  ) {}
+
+  /** Make the digester if the budget allows (true when it exists). */
+  start(): boolean {
+    if (this.#made !== undefined) return true;
+    if (this.budget.hashing >= this.budget.maxHashing) return false;
+    this.budget.hashing++;
+    this.#made = this.make({ size: this.size });
+    return true;
+  }
+
+  update(bytes: Uint8Array): void {
+    this.#made?.update(bytes);
+  }
+
+  digest(): FileHashes {
+    // A file with no bytes (size 0) is digested without ever starting: nothing waits.
+    const made = this.#made ?? this.make({ size: this.size });
+    if (this.#made !== undefined) this.budget.hashing--;
+    this.#made = undefined;
+    return made.digest();
+  }
+
+  discard(): void {
+    if (this.#made === undefined) return;
+    this.budget.hashing--;
+    this.#made.discard?.();
+    this.#made = undefined;
+  }
+}
+
+/** Held pieces come out by offset, then arrival. */
+const heldBefore = (a: HeldPiece, b: HeldPiece): boolean =>
+  a.offset < b.offset || (a.offset === b.offset && a.seq < b.seq);
 /** Conflicting ranges listed per file (the rest counted). */
 const MAX_CONFLICTS_LISTED = 16;
 
@@ -86,13 +137,11 @@ export class FileContent {
   moreConflicts = 0;
   /** Why hashing stopped, once it did. */
   hashStopped: string | undefined;
-  #hasher: FileDigester | undefined;
+  #hasher: LazyDigester | undefined;
   /** Bytes `[0, hashedTo)` went into the hasher. */
   #hashedTo = 0;
   /** Pieces beyond `hashedTo`, copied, smallest offset first (equal offsets: in arrival order). */
-  readonly #held = new MinHeap<HeldPiece>((a, b) =>
-    a.offset < b.offset || (a.offset === b.offset && a.seq < b.seq)
-  );
+  #held: MinHeap<HeldPiece> | undefined; // made at the first piece held: most files never need it
   #heldSeq = 0;
   /** What the held pieces are charged: their bytes and {@link HELD_PIECE_COST} each. */
   #heldBytes = 0;
@@ -101,7 +150,7 @@ export class FileContent {
   /** Set by a conflicting piece that rewrites everything hashed: hashing starts again with it. */
   #restart = false;
   /** Piece fingerprints by start offset: [end, fingerprint]. */
-  readonly #prints = new Map<number, [number, number]>();
+  #prints: Map<number, [number, number]> | undefined; // made at the first piece remembered
 
   /**
    * @param hashing compute digests
@@ -119,7 +168,7 @@ export class FileContent {
     readonly size?: number,
   ) {
     this.coverage = new RangeSet(maxRanges);
-    this.#hasher = hashing ? newHasher({ size }) : undefined;
+    this.#hasher = hashing ? new LazyDigester(newHasher, size, budget) : undefined;
     if (!hashing) this.hashStopped = "hashing is off";
   }
 
@@ -153,11 +202,20 @@ export class FileContent {
       // Read-modify-write from the start: the digests follow what the file became.
       this.#restart = false;
       this.#hasher.discard?.();
-      this.#hasher = this.newHasher({ size: this.size });
+      this.#hasher = new LazyDigester(this.newHasher, this.size, this.budget);
       this.#hashedTo = 0;
     }
     if (offset <= this.#hashedTo) {
       if (end > this.#hashedTo) {
+        if (!this.#hasher.start()) {
+          const max = this.budget.maxHashing;
+          this.budget.onLimit(
+            "maxHashingFiles",
+            `more than ${max} files were being hashed at once; the next ones are not hashed`,
+          );
+          this.#stop(`more than ${max} files were being hashed at once`);
+          return;
+        }
         this.#hasher.update(data.subarray(this.#hashedTo - offset));
         this.#hashedTo = end;
         this.#drain();
@@ -172,7 +230,8 @@ export class FileContent {
     const end = offset + data.length;
     // Earlier pieces that tile this one exactly are compared piece by piece.
     let at = offset, same = true;
-    for (let known = this.#prints.get(at); known !== undefined; known = this.#prints.get(at)) {
+    const prints = this.#prints;
+    for (let known = prints?.get(at); known !== undefined; known = prints!.get(at)) {
       // An end that does not move on (offsets past 2^53, where adding a length changes nothing)
       // would loop for ever: found by deno task fuzz.
       if (known[0] > end || known[0] <= at) break;
@@ -191,7 +250,8 @@ export class FileContent {
     let compared = 0, differ = false;
     // Past a few thousand held pieces (a flood of tiny ones) the bytes go unverified: comparing
     // each piece with every held one would cost their product.
-    const held = this.#held.size <= MAX_COMPARED_PIECES ? this.#held.values() : [];
+    const heap = this.#held;
+    const held = heap !== undefined && heap.size <= MAX_COMPARED_PIECES ? heap.values() : [];
     for (const h of held) {
       const s = Math.max(offset, h.offset), e = Math.min(end, h.offset + h.bytes.length);
       if (e <= s) continue;
@@ -225,13 +285,14 @@ export class FileContent {
   }
 
   #remember(offset: number, data: Uint8Array): void {
-    if (this.#prints.has(offset)) {
-      this.#prints.set(offset, [offset + data.length, fingerprint(data)]);
+    const prints = this.#prints ??= new Map();
+    if (prints.has(offset)) {
+      prints.set(offset, [offset + data.length, fingerprint(data)]);
       return;
     }
-    if (this.#prints.size >= FINGERPRINTS_PER_FILE) {
-      const oldest = this.#prints.keys().next().value!;
-      this.#prints.delete(oldest);
+    if (prints.size >= FINGERPRINTS_PER_FILE) {
+      const oldest = prints.keys().next().value!;
+      prints.delete(oldest);
       this.budget.fingerprints--;
     }
     if (this.budget.fingerprints >= this.budget.maxTotalFingerprints) {
@@ -241,7 +302,7 @@ export class FileContent {
       );
       return;
     }
-    this.#prints.set(offset, [offset + data.length, fingerprint(data)]);
+    prints.set(offset, [offset + data.length, fingerprint(data)]);
     this.budget.fingerprints++;
   }
 
@@ -268,7 +329,11 @@ export class FileContent {
       );
       return;
     }
-    this.#held.add({ offset, seq: this.#heldSeq++, bytes: data.slice() });
+    (this.#held ??= new MinHeap(heldBefore)).add({
+      offset,
+      seq: this.#heldSeq++,
+      bytes: data.slice(),
+    });
     this.#heldBytes += cost;
     b.heldBytes += cost;
   }
@@ -276,6 +341,7 @@ export class FileContent {
   /** Hash held pieces that the hashed prefix now reaches. */
   #drain(): void {
     const held = this.#held;
+    if (held === undefined) return;
     for (let h = held.peek(); h !== undefined && h.offset <= this.#hashedTo; h = held.peek()) {
       held.take();
       this.#release(h.bytes.length + HELD_PIECE_COST);
@@ -301,7 +367,7 @@ export class FileContent {
 
   #dropHeld(): void {
     this.#release(this.#heldBytes);
-    this.#held.clear();
+    this.#held = undefined;
   }
 
   /**
@@ -311,8 +377,8 @@ export class FileContent {
   finish(size: number | undefined): FileHashes | undefined {
     const hasher = this.#hasher;
     this.#dropHeld();
-    this.budget.fingerprints -= this.#prints.size;
-    this.#prints.clear();
+    this.budget.fingerprints -= this.#prints?.size ?? 0;
+    this.#prints = undefined;
     this.#hasher = undefined;
     if (hasher === undefined) return undefined;
     const hashes = this.#digestOf(hasher, size);

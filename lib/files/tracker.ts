@@ -26,6 +26,8 @@ export interface FileTrackerOptions {
   maxFileBufferBytes: number;
   /** Out-of-order bytes held across all files. */
   maxTotalFileBufferBytes: number;
+  /** Files hashed at once (their digesters made and not yet spent); absent: no cap. */
+  maxHashingFiles?: number;
   /** Where content goes, if anywhere. */
   sink: ContentSink | undefined;
   /** Makes each file's digester; the pure-JS {@link ContentHasher} when not given. */
@@ -88,6 +90,7 @@ export class FileTracker {
       options.maxTotalFileBufferBytes,
       MAX_TOTAL_FINGERPRINTS,
       (cap, detail) => reporter.limit("files", cap, detail, 0, 0),
+      options.maxHashingFiles,
     );
   }
 

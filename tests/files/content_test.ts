@@ -211,3 +211,29 @@ Deno.test("content: the size hint reaches every digester, the one after a rewrit
   c.add(0, bytes(6_000, 6)); // read-modify-write from offset 0: a new digester
   assert.deepEqual(hints, [6_000, 6_000]);
 });
+
+Deno.test("content: digesters are made at a file's first bytes, and at most maxHashing at once", () => {
+  const limits: string[] = [];
+  const b = new ContentBudget(1 << 20, 1 << 20, 10_000, (cap) => limits.push(cap), 2);
+  // Opens without content cost no digester.
+  const idle = Array.from({ length: 10 }, () => new FileContent(b, true, false, 100));
+  assert.equal(b.hashing, 0);
+  const [one, two, three] = [0, 1, 2].map(() => new FileContent(b, true, false, 100));
+  const data = bytes(1000, 3);
+  one!.add(0, data);
+  two!.add(0, data);
+  assert.equal(b.hashing, 2);
+  three!.add(0, data);
+  assert.equal(three!.hashStopped, "more than 2 files were being hashed at once");
+  assert.deepEqual(limits, ["maxHashingFiles"]);
+  assert.equal(b.hashing, 2);
+  // A file digested gives its place back; an empty file is digested without taking one.
+  assert.equal(one!.finish(1000)?.sha256, sha256(data));
+  assert.equal(b.hashing, 1);
+  assert.equal(idle[0]!.finish(0)?.sha256, sha256(new Uint8Array(0)));
+  const four = new FileContent(b, true, false, 100);
+  four.add(0, data);
+  assert.equal(four.finish(1000)?.md5, md5(data));
+  two!.finish(undefined); // size unknown: not digested, its digester dropped
+  assert.equal(b.hashing, 0);
+});

@@ -17,6 +17,7 @@ import {
 import {
   descendingWrites,
   kerberosDribble,
+  opensAcrossSessions,
   rpcCallFlood,
   rpcFragmentFlood,
   sessionFlood,
@@ -93,4 +94,38 @@ Deno.test("rpc call flood: 40 associations of 10 unanswered calls pass a decode-
   );
   // The first dropped are the first connection's, before the capture ends.
   assert.deepEqual(calls.slice(0, 10).map((c) => c.evidence.connection), new Array(10).fill(0));
+});
+
+Deno.test("opens across sessions: past the decode-wide cap, the session holding the most gives up its older half", () => {
+  // 4 sessions of 50 one-byte files: 200 opens over a shared cap of 120.
+  const { events, codes, hits } = decode(opensAcrossSessions(4, 50), {
+    maxTotalSmbStateEntries: 120,
+    maxHashingFiles: 200,
+  });
+  const files = events.filter((e): e is FileEvent => e.type === "file");
+  assert.equal(files.length, 200);
+  assert.ok(files.every((f) => f.writes === 1 && f.bytesWritten === 1));
+  const [first] = codes("smb2_maxTotalSmbStateEntries");
+  assert.match(
+    first!.detail,
+    /more than 120 SMB users, trees and opens .* the oldest open files of this session forgotten/,
+  );
+  // The cap fills at the 121st open (session 3) and at every 25th after: sessions 1, 2 and 3
+  // each hold the most in turn and give up 25; then session 4 its 22 oldest of 45.
+  assert.equal(hits("maxTotalSmbStateEntries"), 4);
+  const evicted = (session: string) =>
+    files.filter((f) => f.sessionId === session && f.state === "evicted").length;
+  assert.deepEqual(["1", "2", "3", "4"].map(evicted), [25, 25, 25, 22]);
+  assert.deepEqual(codes("files_maxHashingFiles"), []);
+});
+
+Deno.test("opens across sessions: past maxHashingFiles a file's hashing does not start, and says why", () => {
+  const { events, codes } = decode(opensAcrossSessions(2, 60), { maxHashingFiles: 100 });
+  const files = events.filter((e): e is FileEvent => e.type === "file");
+  const refused = files.filter((f) =>
+    f.hashNote === "more than 100 files were being hashed at once"
+  );
+  assert.equal(refused.length, 20);
+  assert.ok(refused.every((f) => f.sessionId === "2"));
+  assert.equal(codes("files_maxHashingFiles").length, 1);
 });

@@ -5,7 +5,8 @@
  * - DCE/RPC requests fragmented into one-byte stubs;
  * - one-byte SMB2 WRITEs at descending offsets (each held ahead of a hole);
  * - Kerberos messages on port 88 sent one byte per segment;
- * - DCE/RPC calls never answered, on many associations.
+ * - DCE/RPC calls never answered, on many associations;
+ * - opens on many SMB2 sessions, each session at its own cap.
  * Each is built field by field ([MS-SMB2] 2.2.6, 2.2.21; [C706] 12.6;
  * RFC 4120 7.2.2).
  * @module
@@ -183,6 +184,26 @@ export function rpcFragmentFlood(fragments: number, connections = 1): Uint8Array
   return pcap.bytes();
 }
 
+/** A WRITE request of one byte (0x41) at `offset` to FileId `fileId` of session `sessionId`. [MS-SMB2] 2.2.21 */
+export function smb2OneByteWrite(
+  messageId: number,
+  sessionId: number,
+  fileId: number,
+  offset: number,
+): Uint8Array {
+  const b = new Uint8Array(113);
+  b[112] = 0x41;
+  b.set(smb2Header({ command: SMB2_WRITE, messageId, sessionId, treeId: 1 }));
+  const v = new DataView(b.buffer);
+  v.setUint16(64, 49, true); // StructureSize
+  v.setUint16(66, 112, true); // DataOffset
+  v.setUint32(68, 1, true); // Length
+  v.setUint32(72, offset, true); // Offset (low word)
+  v.setUint32(80, fileId, true); // FileId.Persistent
+  v.setUint32(88, fileId, true); // FileId.Volatile
+  return b;
+}
+
 /**
  * One SMB2 connection writing `writes` one-byte WRITEs to one file at
  * offsets `writes`, `writes - 1`, ... 1, forty to a segment, offset 0 never:
@@ -192,19 +213,7 @@ export function descendingWrites(writes: number): Uint8Array {
   const pcap = new PcapBuilder();
   const c = new TcpConversation(pcap, CLIENT, 40005, SERVER, 445, T0);
   c.handshake();
-  const write = (offset: number) => {
-    const b = new Uint8Array(113);
-    b[112] = 0x41;
-    b.set(smb2Header({ command: SMB2_WRITE, messageId: offset, sessionId: 1, treeId: 1 }));
-    const v = new DataView(b.buffer);
-    v.setUint16(64, 49, true); // StructureSize
-    v.setUint16(66, 112, true); // DataOffset
-    v.setUint32(68, 1, true); // Length
-    v.setUint32(72, offset, true); // Offset (low word)
-    v.setUint32(80, 7, true); // FileId.Persistent
-    v.setUint32(88, 7, true); // FileId.Volatile
-    return nbss(b);
-  };
+  const write = (offset: number) => nbss(smb2OneByteWrite(offset, 1, 7, offset));
   for (let top = writes; top >= 1; top -= 40) {
     const offsets = Array.from({ length: Math.min(40, top) }, (_, k) => top - k);
     c.send(true, concat(offsets.map(write)));
@@ -252,5 +261,29 @@ export function rpcCallFlood(connections: number, calls: number): Uint8Array {
     );
     conv.send(true, concat(requests));
   }
+  return pcap.bytes();
+}
+
+/**
+ * One SMB2 connection writing one byte to each of `filesEach` FileIds in
+ * each of `sessions` sessions, forty WRITEs to a segment, never closing
+ * any: every WRITE to an unknown FileId is an open its session remembers.
+ */
+export function opensAcrossSessions(sessions: number, filesEach: number): Uint8Array {
+  const pcap = new PcapBuilder();
+  const c = new TcpConversation(pcap, CLIENT, 40006, SERVER, 445, T0);
+  c.handshake();
+  let messageId = 0, batch: Uint8Array[] = [];
+  for (let s = 1; s <= sessions; s++) {
+    for (let f = 1; f <= filesEach; f++) {
+      batch.push(nbss(smb2OneByteWrite(++messageId, s, f, 0)));
+      if (batch.length === 40) {
+        c.send(true, concat(batch));
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) c.send(true, concat(batch));
+  c.close();
   return pcap.bytes();
 }
