@@ -10,7 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { gzipBomb, HOSTILE } from "../tools/hostile/captures.ts";
+import { announcedTransactions, gzipBomb, HOSTILE } from "../tools/hostile/captures.ts";
 import {
   descendingWrites,
   kerberosDribble,
@@ -184,6 +184,13 @@ const CASES: Case[] = [
     make: whole(() => opensAcrossSessions(30, 10_000)),
     rssMb: 200,
     seconds: 30,
+  },
+  {
+    name: "unanswered-requests",
+    what: "1 000 SMB1 connections of 256 NT_TRANSACT requests never answered",
+    make: whole(() => announcedTransactions(1000, 256).pcap),
+    rssMb: 200,
+    seconds: 10,
   },
   {
     name: "gzip-zeros",

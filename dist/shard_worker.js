@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-O5POUOC4.js";
+} from "./chunk-Z3VB6QZI.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-PF55XTCY.js";
+} from "./chunk-ZT74MHNY.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

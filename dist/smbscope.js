@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-DLMPERXC.js";
+} from "./chunk-U2OXUKJ4.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-O5POUOC4.js";
+} from "./chunk-Z3VB6QZI.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-75E7LDD3.js";
+} from "./chunk-PN4AQM34.js";
 import {
   formatShareTree
-} from "./chunk-DRBJD73L.js";
+} from "./chunk-P4K7EQEQ.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-PF55XTCY.js";
+} from "./chunk-ZT74MHNY.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-UJS6VEBM.js");
+      const { fanoutMain } = await import("./fanout-EXHV6R4H.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-PDFANAJ5.js");
+      const { runRepl } = await import("./main-7BR25UH4.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -18,6 +18,7 @@ import { KerberosTickets } from "./auth/kerberos_tickets.ts";
 import { type KeyOptions, Keyring } from "./auth/keyring.ts";
 import { DecompressionBudget } from "./smb/smb2/decompression_budget.ts";
 import { MessageBudget } from "./state/message_budget.ts";
+import { SharedEntryCap } from "./state/bounded_map.ts";
 import { Smb2SessionTable } from "./smb/smb2/sessions.ts";
 import { SmbTally } from "./tally.ts";
 import { FileTracker } from "./files/tracker.ts";
@@ -257,6 +258,7 @@ export class Decoder {
           io.fileData || io.pipeData,
         ),
         messages,
+        pendingRequests: new SharedEntryCap(this.limits.maxTotalPendingRequests),
       },
       dcerpc,
     };

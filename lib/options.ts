@@ -43,6 +43,8 @@ export interface LimitOptions {
   maxTotalSmbMessageBytes?: number;
   /** SMB requests awaiting their response, per connection. Past this the oldest is dropped (reported as unanswered) and one `limit` anomaly is emitted. @default {1000} */
   maxPendingRequests?: number;
+  /** Those requests over all connections together. Past this the connection waiting on the most drops its oldest quarter (reported as unanswered). @default {50000} */
+  maxTotalPendingRequests?: number;
   /** Session, tree and open-file names remembered per connection (each). Past this the oldest is forgotten. @default {10000} */
   maxSmbStateEntries?: number;
   /** Those entries over all SMB1 connections and SMB2 sessions together. Past this the map that would pass it forgets its oldest. @default {100000} */
@@ -161,6 +163,7 @@ export const DEFAULT_LIMITS: Readonly<Required<LimitOptions>> = Object.freeze({
   maxEncryptedMessageBytes: 16 << 20,
   maxTotalSmbMessageBytes: 64 << 20,
   maxPendingRequests: 1000,
+  maxTotalPendingRequests: 50_000,
   maxSmbStateEntries: 10_000,
   maxTotalSmbStateEntries: 100_000,
   smbProbeBytes: 64 << 10,

@@ -15,6 +15,7 @@ export const PER_SHARD_LIMITS: ReadonlySet<string> = new Set([
   "maxConnections",
   "maxTotalOutOfOrderBytes",
   "maxTotalSmbMessageBytes",
+  "maxTotalPendingRequests",
   "maxSmbSessions",
   "maxTotalSmbStateEntries",
   "maxTrackedFiles",

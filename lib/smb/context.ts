@@ -7,7 +7,7 @@ import type { ConnectionInfo } from "../flow/observer.ts";
 import type { DecodeEvent, Layer, SmbEvent, TreeEvent } from "../events.ts";
 import type { Limits } from "../options.ts";
 import type { Reporter } from "../report.ts";
-import { BoundedMap, type EvictionCause } from "../state/bounded_map.ts";
+import { BoundedMap, type EvictionCause, type SharedEntryCap } from "../state/bounded_map.ts";
 import type { NbssMessage } from "../netbios/nbss.ts";
 import type { MessageBudget } from "../state/message_budget.ts";
 import type { KerberosTickets } from "../auth/kerberos_tickets.ts";
@@ -37,6 +37,8 @@ export interface SmbContext {
   readonly decompression: DecompressionBudget;
   /** Bytes the NBSS framers of all connections may hold in messages not yet complete. */
   readonly messages: MessageBudget;
+  /** Requests awaiting their response over all connections (`maxTotalPendingRequests`); none: no cap. */
+  readonly pendingRequests?: SharedEntryCap;
 }
 
 /** One connection's view for the session handlers. */

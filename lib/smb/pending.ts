@@ -27,16 +27,22 @@ export class PendingRequests<M> {
     readonly describe: (message: M) => string,
   ) {
     const max = conn.ctx.limits.maxPendingRequests;
+    const shared = conn.ctx.pendingRequests;
     this.#map = new BoundedMap({
       max,
       // The oldest quarter at once (see BoundedMap): each reported unanswered.
       evictFraction: 0.25,
-      onEvict: (dropped) => {
+      // Over all connections too: the connection waiting on the most gives up its oldest.
+      shared,
+      onEvict: (dropped, cause) => {
         const first = dropped[0]![1];
         this.conn.ctx.reporter.limit(
           this.layer,
-          "maxPendingRequests",
-          `more than ${max} requests awaiting responses; the oldest ${dropped.length} dropped`,
+          cause === "own" ? "maxPendingRequests" : "maxTotalPendingRequests",
+          cause === "own"
+            ? `more than ${max} requests awaiting responses; the oldest ${dropped.length} dropped`
+            : `more than ${shared?.max} requests awaiting responses over all connections; ` +
+              `the oldest ${dropped.length} of this one dropped`,
           first.frames[0] ?? 0,
           first.ts,
           this.conn.info,

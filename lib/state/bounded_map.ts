@@ -51,7 +51,7 @@ export interface BoundedMapOptions<K, V> {
    * A cap shared with other maps: when it is full, a new entry makes the map holding the most
    * evict its oldest (the same fraction of its entries), told with cause `shared`.
    */
-  shared?: SharedEntryCap;
+  shared?: SharedEntryCap | undefined;
   /** Told which entries were evicted (oldest first), before they are gone, and why. */
   onEvict?: (evicted: [K, V][], cause: EvictionCause) => void;
 }

@@ -23,6 +23,7 @@ import {
   sessionFlood,
 } from "../../tools/hostile/amplifiers.ts";
 import { HELD_PIECE_COST } from "../../lib/files/content.ts";
+import { announcedTransactions } from "../../tools/hostile/captures.ts";
 
 function decode(pcap: Uint8Array, options: DecoderOptions = {}) {
   const d = new Decoder(options);
@@ -128,4 +129,28 @@ Deno.test("opens across sessions: past maxHashingFiles a file's hashing does not
   assert.equal(refused.length, 20);
   assert.ok(refused.every((f) => f.sessionId === "2"));
   assert.equal(codes("files_maxHashingFiles").length, 1);
+});
+
+Deno.test("unanswered requests on 50 connections pass a decode-wide cap of 100: each reported once", () => {
+  // 50 SMB1 connections of 8 NT_TRANSACT primaries that are never answered: 400 requests waiting.
+  const { codes, hits } = decode(announcedTransactions(50, 8).pcap, {
+    maxTotalPendingRequests: 100,
+  });
+  const unanswered = codes("smb1_unanswered");
+  assert.equal(unanswered.length, 400);
+  assert.equal(
+    new Set(unanswered.map((a) => `${a.evidence.connection} ${a.detail}`)).size,
+    400,
+  );
+  // From the 101st on, a new request may find the cap full; the connection waiting on the most
+  // (8 at first: connection 0) drops its oldest quarter, two requests, later ones one or two.
+  const [first] = codes("smb1_maxTotalPendingRequests");
+  assert.match(
+    first!.detail,
+    /more than 100 requests awaiting responses over all connections; the oldest 2 of this one dropped/,
+  );
+  assert.equal(first!.evidence.connection, 0);
+  const drops = hits("maxTotalPendingRequests");
+  assert.ok(drops >= 150 && drops <= 300, `${drops} drops for 300 requests past the cap`);
+  assert.equal(hits("maxPendingRequests"), 0);
 });

@@ -308,6 +308,7 @@ function randomOptions(rng: Rng, mutations: string[]): DecoderOptions {
     ["maxFragmentBytes", 4096],
     ["maxSmbMessageBytes", 2048],
     ["maxPendingRequests", 4],
+    ["maxTotalPendingRequests", 6],
     ["maxSmbStateEntries", 4],
     ["maxTotalSmbStateEntries", 6],
     ["maxSmbSessions", 4],
