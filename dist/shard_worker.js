@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-Z3VB6QZI.js";
+} from "./chunk-V43YG6IQ.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-ZT74MHNY.js";
+} from "./chunk-VIBPF4YP.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

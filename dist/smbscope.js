@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-U2OXUKJ4.js";
+} from "./chunk-I6X4IAB3.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-Z3VB6QZI.js";
+} from "./chunk-V43YG6IQ.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-PN4AQM34.js";
+} from "./chunk-6C62PK3U.js";
 import {
   formatShareTree
-} from "./chunk-P4K7EQEQ.js";
+} from "./chunk-NUA5DD7W.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-ZT74MHNY.js";
+} from "./chunk-VIBPF4YP.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-EXHV6R4H.js");
+      const { fanoutMain } = await import("./fanout-RY5KJNNX.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-7BR25UH4.js");
+      const { runRepl } = await import("./main-7Q4YBY56.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

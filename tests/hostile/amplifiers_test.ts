@@ -154,3 +154,15 @@ Deno.test("unanswered requests on 50 connections pass a decode-wide cap of 100: 
   assert.ok(drops >= 150 && drops <= 300, `${drops} drops for 300 requests past the cap`);
   assert.equal(hits("maxPendingRequests"), 0);
 });
+
+Deno.test("the MS17-010 rules follow at most 10 000 open transactions over all connections", () => {
+  // 50 connections of 256 unanswered NT_TRANSACT primaries: 12 800 open transactions.
+  const { codes } = decode(announcedTransactions(50, 256).pcap);
+  const forgotten = codes("detect_maxRuleState").filter((a) =>
+    /more than 10000 SMB1 transactions open over all connections; the oldest 2500 forgotten/
+      .test(a.detail)
+  );
+  assert.equal(forgotten.length, 1);
+  // Each connection stays under its own cap of 256.
+  assert.ok(codes("detect_maxRuleState").every((a) => !/on one connection/.test(a.detail)));
+});
