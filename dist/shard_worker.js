@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-V43YG6IQ.js";
+} from "./chunk-F2EA52SM.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-VIBPF4YP.js";
+} from "./chunk-SEAPOENA.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

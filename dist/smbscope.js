@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-I6X4IAB3.js";
+} from "./chunk-J4NSGCCK.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-V43YG6IQ.js";
+} from "./chunk-F2EA52SM.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-6C62PK3U.js";
+} from "./chunk-3WL4ROGI.js";
 import {
   formatShareTree
-} from "./chunk-NUA5DD7W.js";
+} from "./chunk-HGMHU62K.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-VIBPF4YP.js";
+} from "./chunk-SEAPOENA.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-RY5KJNNX.js");
+      const { fanoutMain } = await import("./fanout-GCOJVODH.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-7Q4YBY56.js");
+      const { runRepl } = await import("./main-5ZY3B5VT.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

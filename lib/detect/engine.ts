@@ -70,7 +70,7 @@ export class DetectionEngine {
   readonly #byType = new Map<EventType, RuleInstance[]>();
   readonly #instances: RuleInstance[] = [];
   /** The rules' per-connection maps, each forgotten a connection at its close. */
-  readonly #perConnection: { delete(connection: number): boolean }[] = [];
+  readonly #perConnection: { forget(connection: number): void }[] = [];
   /** Where alerts go during the current call. */
   #out: DecodeEvent[] | undefined;
 
@@ -105,7 +105,7 @@ export class DetectionEngine {
       this.#out = undefined;
     }
     if (event.type === "connection" && event.action === "close") {
-      for (const state of this.#perConnection) state.delete(event.id);
+      for (const state of this.#perConnection) state.forget(event.id);
     }
   }
 
@@ -149,25 +149,32 @@ export class DetectionEngine {
       limit: (detail) =>
         this.reporter.limit("detect", "maxRuleState", `rule ${rule.id}: ${detail}`, 0, 0),
       state: <K, V>(max = DEFAULT_STATE_ENTRIES) => this.#state<K, V>(rule, max),
-      connectionState: <V>(max = DEFAULT_STATE_ENTRIES) => {
-        const state = this.#state<number, V>(rule, max);
-        this.#perConnection.push(state);
+      connectionState: <V>(max = DEFAULT_STATE_ENTRIES, onForget?: (value: V) => void) => {
+        const state = this.#state<number, V>(rule, max, onForget);
+        this.#perConnection.push({
+          forget(connection) {
+            const value = state.get(connection);
+            if (value !== undefined && state.delete(connection)) onForget?.(value);
+          },
+        });
         return state;
       },
     };
   }
 
-  #state<K, V>(rule: Rule, max: number): BoundedMap<K, V> {
+  #state<K, V>(rule: Rule, max: number, onForget?: (value: V) => void): BoundedMap<K, V> {
     return new BoundedMap<K, V>({
       max,
-      onEvict: () =>
+      onEvict: (evicted) => {
+        if (onForget !== undefined) { for (const [, value] of evicted) onForget(value); }
         this.reporter.limit(
           "detect",
           "maxRuleState",
           `rule ${rule.id} followed more than ${max} connections or hosts; the older half forgotten`,
           0,
           0,
-        ),
+        );
+      },
     });
   }
 

@@ -62,9 +62,10 @@ export interface RuleContext {
    * forgotten when that connection's `close` event has passed every rule
    * (no event of a connection comes after its close). State about one
    * connection belongs here, so that a long capture's dead connections do
-   * not fill the cap and push out live ones.
+   * not fill the cap and push out live ones. `onForget` hears each value
+   * forgotten (at a close or past the cap), for state kept elsewhere about it.
    */
-  connectionState<V>(max?: number): RuleState<number, V>;
+  connectionState<V>(max?: number, onForget?: (value: V) => void): RuleState<number, V>;
   /**
    * Report that a fixed cap of the rule's own (entries inside one state
    * value, say) dropped something: counted as `detect_maxRuleState`.

@@ -166,3 +166,14 @@ Deno.test("the MS17-010 rules follow at most 10 000 open transactions over all c
   // Each connection stays under its own cap of 256.
   assert.ok(codes("detect_maxRuleState").every((a) => !/on one connection/.test(a.detail)));
 });
+
+Deno.test("the MS17-010 rules forget a closed connection's open transactions", () => {
+  // The same 12 800 transactions, each connection closed before the next begins: none is open
+  // at once past 256, so the decode-wide list never fills.
+  const { codes, events } = decode(announcedTransactions(50, 256, true).pcap);
+  assert.equal(events.filter((e) => e.type === "connection" && e.action === "close").length, 50);
+  assert.deepEqual(
+    codes("detect_maxRuleState").filter((a) => /over all connections/.test(a.detail)),
+    [],
+  );
+});

@@ -323,11 +323,13 @@ export interface AnnouncedTransactions {
 /**
  * `connections` SMB1 connections, each sending `perConnection` NT_TRANSACT
  * primaries (80 bytes) that announce 1 MiB of data each, carry 8 bytes, and
- * are never continued or answered.
+ * are never continued or answered; with `closed`, each connection then ends
+ * (FIN both ways) before the next begins.
  */
 export function announcedTransactions(
   connections: number,
   perConnection: number,
+  closed = false,
 ): AnnouncedTransactions {
   const pcap = new PcapBuilder();
   const announced = 1 << 20;
@@ -339,6 +341,7 @@ export function announcedTransactions(
       parts.push(nbss(smb1NtTransactPrimary(mid, announced)));
     }
     c.send(true, joinParts(parts));
+    if (closed) c.close();
   }
   return { pcap: pcap.bytes(), connections, perConnection, announced };
 }

@@ -230,6 +230,9 @@ export class Smb1Session {
       }
     }
     this.#files.clear();
+    // Nothing of this connection comes after: its entries leave the decode-wide count too.
+    this.#users.clear();
+    this.#trees.clear();
   }
 
   /**

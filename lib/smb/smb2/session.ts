@@ -292,6 +292,8 @@ export class Smb2Session {
         }
       }
       session.files.clear();
+      // Already forgotten by the table (at its cap): no channel can find it again.
+      if (!this.conn.ctx.smb2Sessions.knows(session)) session.trees.clear();
       this.conn.ctx.smb2Sessions.orphaned(session, at);
     }
     this.#used.clear();

@@ -100,8 +100,8 @@ export class Smb2SessionTable {
           const at = keys?.indexOf(key) ?? -1;
           if (at >= 0) keys!.splice(at, 1);
           if (keys !== undefined && keys.length > 0) continue;
-          this.#drop(s);
           this.onEvictFiles([...s.files.values()]);
+          this.#drop(s);
         }
       },
     });
@@ -249,6 +249,12 @@ export class Smb2SessionTable {
   /** A session is no longer known: the SessionId index follows. */
   #drop(s: Smb2SessionRecord): void {
     this.#keys.delete(s);
+    if (s.channels.size === 0) {
+      // No connection uses it: its trees and opens leave the shared count (the maps would
+      // otherwise stay among its holders, and count towards its cap, for the rest of the decode).
+      s.trees.clear();
+      s.files.clear();
+    }
     const entry = this.#bySessionId.get(s.sessionId);
     // Forgetting the first of several leaves no safe choice: no cross-server joins for it.
     if (entry !== undefined && (--entry.sessions === 0 || entry.first === s)) {
