@@ -14,6 +14,7 @@
 import { CaptureReader } from "../lib/capture/reader.ts";
 import { DEFAULT_LIMITS } from "../lib/options.ts";
 import { Reporter } from "../lib/report.ts";
+import { positional, withUsage } from "./usage.ts";
 
 interface Record {
   ts: number;
@@ -105,8 +106,10 @@ export async function writeReplicated(
 }
 
 if (import.meta.main) {
-  const [out, mb = "200", folder = "smb"] = Deno.args;
-  if (!out) throw new Error("usage: build_capture.ts out.pcap [megabytes] [fixture folder]");
+  const [out, mb = "200", folder = "smb"] = withUsage(
+    "usage: deno run -R -W bench/build_capture.ts OUT.pcap [megabytes=200] [fixture folder=smb]",
+    (args) => positional(args, 1).positionals as [string, ...string[]],
+  );
   const dir = new URL(`../fixtures/${folder}/`, import.meta.url);
   const paths = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".pcap"))
     .map((e) => new URL(e.name, dir).pathname).sort();

@@ -11,6 +11,7 @@
  * @module
  */
 import { fixtureFrames, writeReplicated } from "./build_capture.ts";
+import { positional, withUsage } from "./usage.ts";
 
 /** Longest pause kept between two frames of a source, seconds. */
 const MAX_PAUSE = 5;
@@ -65,7 +66,9 @@ export async function buildDense(
 }
 
 if (import.meta.main) {
-  const [out, mb = "200"] = Deno.args;
-  if (!out) throw new Error("usage: build_dense.ts out.pcap [megabytes]");
+  const [out, mb = "200"] = withUsage(
+    "usage: deno run -R -W bench/build_dense.ts OUT.pcap [megabytes=200]",
+    (args) => positional(args, 1).positionals as [string, ...string[]],
+  );
   console.log(JSON.stringify(await buildDense(out, Number(mb))));
 }

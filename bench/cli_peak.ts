@@ -15,6 +15,15 @@ const entry = Deno.env.get("SMBSCOPE_BENCH_SOURCES") === "1"
   : "../dist/smbscope.js";
 const { main } = await import(new URL(entry, import.meta.url).href) as Main;
 
+const [first] = Deno.args;
+if (first === undefined || first === "-h" || first === "--help") {
+  // Its own usage; `cli_peak.ts decode --help` is the CLI's.
+  const usage =
+    "usage: deno run -A [--v8-flags=...] bench/cli_peak.ts COMMAND [ARGS...] (the CLI's command line)";
+  if (first === undefined) console.error(usage);
+  else console.log(usage);
+  Deno.exit(first === undefined ? 2 : 0);
+}
 const started = performance.now();
 const status = await main(Deno.args);
 const seconds = (performance.now() - started) / 1000;

@@ -13,8 +13,15 @@
  */
 import { Decoder, type DecoderOptions, DecodeStream } from "../mod.ts";
 import { decodeSource, READ_SIZE } from "../cli/input.ts";
+import { positional, withUsage } from "./usage.ts";
 
-const [path, ...flags] = Deno.args;
+const MODES = ["--sync", "--cli", "--stream"];
+const OPTIONS = ["--no-smb", "--no-files", "--no-hashes", "--core-only"];
+const { positionals: [path = ""], flags } = withUsage(
+  "usage: deno run -A bench/decode_file.ts CAPTURE [--sync | --cli | --stream]\n" +
+    "  [--no-smb | --no-files | --no-hashes | --core-only]",
+  (args) => positional(args, 1, [...MODES, ...OPTIONS]),
+);
 const mode = flags.find((f) => f === "--sync" || f === "--cli" || f === "--stream");
 /**
  * `--no-smb`: conversations only, for the cost of SMB decoding; `--no-files`:
@@ -31,7 +38,6 @@ const options: DecoderOptions = flags.includes("--no-smb")
   : flags.includes("--no-hashes")
   ? { files: { hashes: false } }
   : {};
-if (!path) throw new Error("usage: decode_file.ts capture [--sync | --cli]");
 const started = performance.now();
 let frames = 0, events = 0, bytes = 0, connections = 0;
 const count = (batch: { type: string; frames?: number; tcpConnections?: number }[]) => {

@@ -17,15 +17,15 @@
  */
 import { Decoder } from "../mod.ts";
 import { taskV8Flags } from "./task_flags.ts";
+import { withUsage } from "./usage.ts";
 
 const V8_FLAGS = taskV8Flags("decode");
 
-const args = [...Deno.args];
-const path = args[0];
-if (path === undefined || path.startsWith("--")) {
-  console.error("usage: deno run -A bench/detect_cost.ts capture.pcap [--rounds N]");
-  Deno.exit(2);
-}
+const args = withUsage("usage: deno run -A bench/detect_cost.ts CAPTURE [--rounds N]", (a) => {
+  if (a[0] === undefined || a[0].startsWith("-")) throw new Error("missing argument");
+  return a;
+});
+const path = args[0]!;
 const flag = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i < 0 ? undefined : args[i + 1];

@@ -14,14 +14,21 @@ import { Decoder } from "../mod.ts";
 import { chosenRules, DetectionEngine } from "../lib/detect/engine.ts";
 import type { DecodeEvent } from "../lib/events.ts";
 import { Reporter } from "../lib/report.ts";
+import { withUsage } from "./usage.ts";
+import { parseArgs } from "node:util";
 
-const [path, ...flags] = Deno.args;
-if (path === undefined || path.startsWith("--")) {
-  console.error("usage: deno run -A bench/detect_replay.ts capture.pcap [--rounds N]");
-  Deno.exit(2);
-}
-const i = flags.indexOf("--rounds");
-const rounds = i < 0 ? 10 : Number(flags[i + 1]);
+const { path, rounds } = withUsage(
+  "usage: deno run -A bench/detect_replay.ts CAPTURE [--rounds N=10]",
+  (args) => {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { rounds: { type: "string", default: "10" } },
+    });
+    if (positionals[0] === undefined) throw new Error("missing argument");
+    return { path: positionals[0], rounds: Number(values.rounds) };
+  },
+);
 
 const events: DecodeEvent[] = [];
 const decoder = new Decoder({ alerts: false, files: { hashes: false } });

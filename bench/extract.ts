@@ -14,11 +14,16 @@
 import { parseArgs } from "node:util";
 import { createHash } from "node:crypto";
 import { bulkCapture } from "./smb_overhead.ts";
+import { withUsage } from "./usage.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { mb: { type: "string", default: "1000" }, runs: { type: "string", default: "3" } },
-});
+const { values } = withUsage(
+  "usage: deno run -A bench/extract.ts [--mb 1000] [--runs 3]",
+  (args) =>
+    parseArgs({
+      args,
+      options: { mb: { type: "string", default: "1000" }, runs: { type: "string", default: "3" } },
+    }),
+);
 const mb = Number(values.mb), runs = Number(values.runs);
 const path = await bulkCapture(mb);
 const size = Deno.statSync(path).size;

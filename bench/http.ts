@@ -21,24 +21,30 @@
 import { parseArgs } from "node:util";
 import { startNginx } from "../tests/functions/nginx.ts";
 import { taskV8FlagList, taskV8Flags } from "./task_flags.ts";
+import { withUsage } from "./usage.ts";
 
-const { values, positionals } = parseArgs({
-  args: Deno.args,
-  allowPositionals: true,
-  options: {
-    // The server's; by default those of `deno task serve` (the CLI row: `deno task decode`'s).
-    "v8-flags": { type: "string", default: taskV8FlagList("serve") },
-    "max-seconds": { type: "string" },
-    "max-events": { type: "string" },
-    only: { type: "string", default: "json,ndjson,source-ndjson,source-json,cli" },
-    "piece-mib": { type: "string", default: "8" },
+const { values, positionals } = withUsage(
+  "usage: deno run -A bench/http.ts CAPTURE [--only json,ndjson,source-ndjson,source-json,cli]\n" +
+    "  [--v8-flags FLAGS (default: deno task serve's)] [--max-seconds S] [--max-events N]\n" +
+    "  [--piece-mib 8]",
+  (args) => {
+    const parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        // The server's; by default those of `deno task serve` (the CLI row: `deno task decode`'s).
+        "v8-flags": { type: "string", default: taskV8FlagList("serve") },
+        "max-seconds": { type: "string" },
+        "max-events": { type: "string" },
+        only: { type: "string", default: "json,ndjson,source-ndjson,source-json,cli" },
+        "piece-mib": { type: "string", default: "8" },
+      },
+    });
+    if (parsed.positionals[0] === undefined) throw new Error("missing argument");
+    return parsed;
   },
-});
-const capture = positionals[0];
-if (capture === undefined) {
-  console.error("usage: deno run -A bench/http.ts CAPTURE [--only …] [--v8-flags …]");
-  Deno.exit(2);
-}
+);
+const capture = positionals[0]!;
 const root = new URL("../", import.meta.url);
 const size = Deno.statSync(capture).size;
 const only = new Set(values.only.split(","));

@@ -15,18 +15,24 @@
  */
 import { parseArgs } from "node:util";
 import { fixtureFrames } from "./build_capture.ts";
+import { withUsage } from "./usage.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    concurrency: { type: "string", default: "8" },
-    requests: { type: "string", default: "48" },
-    mb: { type: "string", default: "1000" },
-    fixture: { type: "string", default: "smb3_bulk.pcap" },
-    "v8-flags": { type: "string" },
-    only: { type: "string" },
-  },
-});
+const { values } = withUsage(
+  "usage: deno run -A bench/load.ts [--concurrency 8] [--requests 48] [--mb 1000]\n" +
+    "  [--fixture smb3_bulk.pcap] [--v8-flags FLAGS] [--only load|json|ndjson]",
+  (args) =>
+    parseArgs({
+      args,
+      options: {
+        concurrency: { type: "string", default: "8" },
+        requests: { type: "string", default: "48" },
+        mb: { type: "string", default: "1000" },
+        fixture: { type: "string", default: "smb3_bulk.pcap" },
+        "v8-flags": { type: "string" },
+        only: { type: "string" },
+      },
+    }),
+);
 const root = new URL("../", import.meta.url);
 const fixturePath = new URL(`fixtures/smb/${values.fixture}`, root).pathname;
 

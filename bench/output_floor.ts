@@ -11,9 +11,12 @@
  */
 import { Decoder } from "../mod.ts";
 import { nativeDigester } from "../cli/native_hashes.ts";
+import { positional, withUsage } from "./usage.ts";
 
-const path = Deno.args[0];
-if (path === undefined) throw new Error("usage: output_floor.ts capture");
+const [path] = withUsage(
+  "usage: deno run -A bench/output_floor.ts CAPTURE",
+  (args) => positional(args, 1).positionals,
+) as [string];
 const decoder = new Decoder({ files: { hasher: nativeDigester } });
 const file = Deno.openSync(path);
 const chunk = new Uint8Array(1 << 16);

@@ -13,6 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { fixtureFrames, writeReplicated } from "./build_capture.ts";
+import { withUsage } from "./usage.ts";
 
 /** decode_file.ts's readers: the CLI's, the bare synchronous core, Deno's file.readable through DecodeStream. */
 const READERS: Record<string, string> = { cli: "--cli", sync: "--sync", stream: "--stream" };
@@ -90,13 +91,17 @@ export async function benchSmbOverhead(mb: number, runs = 7, readerName = "cli")
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      mb: { type: "string", default: "200" },
-      runs: { type: "string", default: "7" },
-      reader: { type: "string", default: "cli" },
-    },
-  });
+  const { values } = withUsage(
+    "usage: deno run -A bench/smb_overhead.ts [--mb 200] [--runs 7] [--reader cli|sync|stream]",
+    (args) =>
+      parseArgs({
+        args,
+        options: {
+          mb: { type: "string", default: "200" },
+          runs: { type: "string", default: "7" },
+          reader: { type: "string", default: "cli" },
+        },
+      }),
+  );
   await benchSmbOverhead(Number(values.mb), Number(values.runs), values.reader);
 }

@@ -8,9 +8,14 @@ async function bench(...args: string[]) {
 }
 
 async function runScript(path: string, ...args: string[]) {
+  return await runIn(undefined, path, ...args);
+}
+
+async function runIn(cwd: string | undefined, path: string, ...args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-q", "-A", path, ...args],
     env: { DENO_NO_UPDATE_CHECK: "1" },
+    ...(cwd === undefined ? {} : { cwd }),
   }).output();
   const text = new TextDecoder();
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
@@ -57,5 +62,44 @@ Deno.test("bench/fanout.ts --help prints its usage; mistakes are usage errors, e
     assert.equal(run.code, 2, args.join(" "));
     assert.match(run.stderr, /^bench\/fanout.ts: .*\n\nUsage:/s, args.join(" "));
     assert.equal(run.stdout, "");
+  }
+});
+
+Deno.test("every other bench script: --help prints its usage and does nothing; a bad option is exit 2", async () => {
+  // The capture builders once took "--help" for the file to write (200 MB named --help).
+  const scripts = [
+    "build_capture.ts",
+    "build_dense.ts",
+    "cli_peak.ts",
+    "decode_file.ts",
+    "detect_cost.ts",
+    "detect_replay.ts",
+    "extract.ts",
+    "http.ts",
+    "load.ts",
+    "output_floor.ts",
+    "smb_overhead.ts",
+  ];
+  const cwd = await Deno.makeTempDir();
+  try {
+    for (const name of scripts) {
+      const path = new URL(`../bench/${name}`, import.meta.url).pathname;
+      const help = await runIn(cwd, path, "--help");
+      assert.equal(help.code, 0, name);
+      assert.match(
+        help.stdout,
+        new RegExp(`^usage: deno run .*bench/${name.replace(".", "\\.")}`),
+        name,
+      );
+      assert.equal(help.stderr, "", name);
+      assert.deepEqual([...Deno.readDirSync(cwd)], [], `${name} --help wrote a file`);
+      if (name === "cli_peak.ts") continue; // the rest of its command line is the CLI's
+      const bad = await runIn(cwd, path, "--nope");
+      assert.equal(bad.code, 2, name);
+      assert.match(bad.stderr, /\n\nusage: deno run /, name);
+      assert.deepEqual([...Deno.readDirSync(cwd)], [], `${name} --nope wrote a file`);
+    }
+  } finally {
+    Deno.removeSync(cwd, { recursive: true });
   }
 });
