@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/ or cli/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-F2EA52SM.js";
+} from "./chunk-JU4B4K5G.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-SEAPOENA.js";
+} from "./chunk-3BM6E7NC.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

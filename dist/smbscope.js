@@ -12,7 +12,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-J4NSGCCK.js";
+} from "./chunk-I5Q33CLJ.js";
 import {
   KeyChoiceError,
   keyOptionsFrom
@@ -20,14 +20,14 @@ import {
 import {
   decodeSource,
   openSource
-} from "./chunk-F2EA52SM.js";
+} from "./chunk-JU4B4K5G.js";
 import "./chunk-OAAPS5VI.js";
 import {
   ShareTree
-} from "./chunk-3WL4ROGI.js";
+} from "./chunk-D5PGNNHQ.js";
 import {
   formatShareTree
-} from "./chunk-HGMHU62K.js";
+} from "./chunk-P3BG73N3.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-SEAPOENA.js";
+} from "./chunk-3BM6E7NC.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-GCOJVODH.js");
+      const { fanoutMain } = await import("./fanout-YJGRNK4S.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-5ZY3B5VT.js");
+      const { runRepl } = await import("./main-T6ZTTE6F.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

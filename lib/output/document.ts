@@ -169,7 +169,7 @@ export class DocumentBuilder {
           if (s === undefined) {
             s = {
               connection: id,
-              versions: [],
+              versions: [e.version],
               users: [],
               shares: [],
               files: [],
@@ -185,9 +185,9 @@ export class DocumentBuilder {
           if (e.dialect !== undefined) s.dialect = e.dialect;
           if (e.command === "ENCRYPTED") s.encrypted++;
           if (e.response && isErrorResponse(e)) s.errors++;
-          addName(s.users, e.user);
-          addName(s.shares, e.share);
-          addName(s.files, e.file === undefined ? undefined : normalisePath(e.file));
+          s.users = withName(s.users, e.user);
+          s.shares = withName(s.shares, e.share);
+          s.files = withName(s.files, e.file === undefined ? undefined : normalisePath(e.file));
           break;
         }
         default: {
@@ -200,10 +200,16 @@ export class DocumentBuilder {
   }
 }
 
-function addName(list: string[], name: string | undefined): void {
+/**
+ * `list` with `name` added if new. A first name makes a one-element array: pushed onto an empty
+ * one, it would reserve 17 (the document keeps one summary per SMB connection until its end).
+ */
+function withName(list: string[], name: string | undefined): string[] {
   if (name !== undefined && name !== "" && list.length < MAX_NAMES && !list.includes(name)) {
+    if (list.length === 0) return [name];
     list.push(name);
   }
+  return list;
 }
 
 /** What `safeJson({ e: [entry] }, 2)` puts before and after its entry. */
