@@ -1,6 +1,6 @@
 /**
  * The HTTP function on one capture (a benchmark, not a timed test): for each
- * way in, a fresh server (functions/serve.ts as `deno task serve` runs it, a
+ * way in, a fresh server (dist/serve.js as `deno task serve` runs it, a
  * subprocess, so its peak RSS, VmHWM, is its own) and one request with curl:
  *
  * - the capture uploaded as the body, answered as JSON, then as NDJSON;
@@ -79,7 +79,7 @@ async function startServer(sourceHost?: string): Promise<Server> {
       "--allow-net",
       "--allow-env",
       `--v8-flags=${values["v8-flags"]}`,
-      new URL("functions/serve.ts", root).pathname,
+      new URL("dist/serve.js", root).pathname,
     ],
     env,
     stdout: "null",

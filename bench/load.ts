@@ -61,7 +61,7 @@ async function startServer(): Promise<Server> {
       "--allow-net",
       "--allow-env",
       ...(values["v8-flags"] ? [`--v8-flags=${values["v8-flags"]}`] : []),
-      new URL("functions/serve.ts", root).pathname,
+      new URL("dist/serve.js", root).pathname,
     ],
     env: { PORT: String(port), HOST: "127.0.0.1", SMBSCOPE_MAX_SECONDS: "600" },
     stdout: "null",

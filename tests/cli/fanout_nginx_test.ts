@@ -1,7 +1,7 @@
 /**
  * `fanout --source` end to end, as the issue asks: Debian's nginx serving
  * captures with byte ranges on loopback, three function processes
- * (functions/serve.ts as `deno task serve` runs it, each allowing nginx's
+ * (dist/serve.js as `deno task serve` runs it, each allowing nginx's
  * host only), and the CLI merging the shards. Its NDJSON and JSON must be
  * `decode --jobs 1`'s bytes for fixtures, one multi-host public capture
  * (when ../shared is present) and a gzip capture; a missing source and a

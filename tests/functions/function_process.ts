@@ -1,6 +1,7 @@
 /**
  * The HTTP function as a real process, as `deno task serve` runs it
- * (functions/serve.ts with the task's permissions and V8 flags), for the
+ * (dist/serve.js, the bundle of functions/serve.ts, with the task's
+ * permissions and V8 flags), for the
  * end-to-end tests and bench/fanout.ts: it picks its own free loopback port
  * (PORT=0; the port is read from the line it prints), and counts as started
  * once `GET /health` answers. Its peak RSS is its own (VmHWM).
@@ -31,7 +32,7 @@ function serveV8Flags(): string[] {
 }
 
 /**
- * Start functions/serve.ts on 127.0.0.1 with `env` added to this process's
+ * Start dist/serve.js on 127.0.0.1 with `env` added to this process's
  * (e.g. `SMBSCOPE_SOURCE_HOSTS`). Throws with what it printed when it exits
  * or has not answered within 20 s.
  */
@@ -43,7 +44,7 @@ export async function startFunction(env: Record<string, string> = {}): Promise<F
       "--allow-net",
       "--allow-env",
       ...serveV8Flags(),
-      new URL("functions/serve.ts", root).pathname,
+      new URL("dist/serve.js", root).pathname,
     ],
     env: { DENO_NO_UPDATE_CHECK: "1", ...env, PORT: "0", HOST: "127.0.0.1" },
     stdin: "null",
@@ -97,7 +98,7 @@ export async function startFunction(env: Record<string, string> = {}): Promise<F
     await new Promise((r) => setTimeout(r, 50));
   }
   await stop();
-  throw new Error(`functions/serve.ts did not start: ${said.join("").trim() || "no output"}`);
+  throw new Error(`dist/serve.js did not start: ${said.join("").trim() || "no output"}`);
 }
 
 /** VmHWM of process `pid`, in kB (undefined without /proc). */
