@@ -12,8 +12,8 @@ import {
   RuleChoiceError,
   detectOptionsFrom,
   ruleDescriptions
-} from "./chunk-5NU4RZMO.js";
-import "./chunk-5R6OUIOV.js";
+} from "./chunk-SIX3FAXZ.js";
+import "./chunk-TLMQ3VRG.js";
 import {
   Decoder,
   EVENT_TYPES,
@@ -29,7 +29,7 @@ import {
   parsePorts,
   parseShard,
   safeJson
-} from "./chunk-37CHZYU2.js";
+} from "./chunk-OQRLBHSG.js";
 import "./chunk-QGM4M3NI.js";
 
 // .deno-build/npm/registry.npmjs.org/fflate/0.8.2/esm/index.mjs

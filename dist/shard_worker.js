@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/, cli/ or functions/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-X4KD64FF.js";
+} from "./chunk-GW52RPTL.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-37CHZYU2.js";
+} from "./chunk-OQRLBHSG.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

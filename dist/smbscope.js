@@ -3,7 +3,7 @@
 import {
   decodeSource,
   openSource
-} from "./chunk-X4KD64FF.js";
+} from "./chunk-GW52RPTL.js";
 import {
   Md5Thread,
   workerModule
@@ -21,13 +21,13 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-5NU4RZMO.js";
+} from "./chunk-SIX3FAXZ.js";
 import {
   ShareTree
-} from "./chunk-5R6OUIOV.js";
+} from "./chunk-TLMQ3VRG.js";
 import {
   formatShareTree
-} from "./chunk-SUV7U66W.js";
+} from "./chunk-K2OT7XO2.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-37CHZYU2.js";
+} from "./chunk-OQRLBHSG.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-T7R6Z3GT.js");
+      const { fanoutMain } = await import("./fanout-KCLG7OOG.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-HXBEYQHP.js");
+      const { runRepl } = await import("./main-EKPE2VRF.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

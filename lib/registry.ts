@@ -123,8 +123,10 @@ export function observersOf(
     gap: (fromClient, length, frame) => {
       for (const o of list) o.gap(fromClient, length, frame);
     },
-    close: () => {
-      for (const o of list) o.close();
+    // The end carries the connection's last packet: SMB2 sessions orphaned without it are never
+    // queued to expire (SMB on other ports, which the DCE/RPC analyzer watches too, lost it).
+    close: (last) => {
+      for (const o of list) o.close(last);
     },
   };
 }

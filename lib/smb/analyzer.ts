@@ -154,9 +154,25 @@ export class SmbAnalyzer implements StreamObserver {
   }
 
   #bulkStart(fromClient: boolean, prefix: Uint8Array, frame: Frame): BulkReceiver | undefined {
-    if (prefix[0] === 0xff) return this.#smb1?.bulkStart(fromClient, prefix, frame);
-    if (prefix[0] === 0xfe) return this.#smb2?.bulkStart(fromClient, prefix, frame);
+    // The first message of a connection picked up mid-stream may be a READ or WRITE: its data
+    // comes only through here, so the session is made here if it is not yet.
+    if (prefix[0] === 0xff) return this.#smb1Session().bulkStart(fromClient, prefix, frame);
+    if (prefix[0] === 0xfe) {
+      return this.#smb2Session(fromClient).bulkStart(fromClient, prefix, frame);
+    }
     return undefined;
+  }
+
+  #smb1Session(): Smb1Session {
+    return this.#smb1 ??= new Smb1Session({ info: this.info, ctx: this.ctx });
+  }
+
+  #smb2Session(fromClient: boolean): Smb2Session {
+    if (this.#smb2 === undefined) {
+      this.#smb2 = new Smb2Session({ info: this.info, ctx: this.ctx });
+      if (!fromClient) this.#smb1?.upgradedToSmb2();
+    }
+    return this.#smb2;
   }
 
   #message(fromClient: boolean, m: NbssMessage): void {
@@ -164,16 +180,8 @@ export class SmbAnalyzer implements StreamObserver {
     const body = m.body;
     if (m.type === NbssType.SESSION_MESSAGE) {
       if (body.length < 4 || !isSmbProtocolId(body, 0)) return;
-      if (body[0] === 0xff) {
-        this.#smb1 ??= new Smb1Session({ info: this.info, ctx: this.ctx });
-        this.#smb1.message(fromClient, m);
-      } else {
-        if (this.#smb2 === undefined) {
-          this.#smb2 = new Smb2Session({ info: this.info, ctx: this.ctx });
-          if (!fromClient) this.#smb1?.upgradedToSmb2();
-        }
-        this.#smb2.message(fromClient, m);
-      }
+      if (body[0] === 0xff) this.#smb1Session().message(fromClient, m);
+      else this.#smb2Session(fromClient).message(fromClient, m);
       return;
     }
     if (m.type === NbssType.SESSION_REQUEST) {

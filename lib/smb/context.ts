@@ -119,7 +119,12 @@ export function emitTree(
  * open file - each capped by `maxSmbStateEntries` with one limit
  * anomaly when the older half is forgotten.
  */
-export function stateMaps<S, T, F, SV, TV, FV>(conn: SmbConnection, layer: Layer): {
+export function stateMaps<S, T, F, SV, TV, FV>(
+  conn: SmbConnection,
+  layer: Layer,
+  /** Told of the opens forgotten at a cap (their files are then lost to the consumers). */
+  onEvictFiles?: (files: FV[]) => void,
+): {
   users: BoundedMap<S, SV>;
   trees: BoundedMap<T, TV>;
   files: BoundedMap<F, FV>;
@@ -148,7 +153,14 @@ export function stateMaps<S, T, F, SV, TV, FV>(conn: SmbConnection, layer: Layer
   return {
     users: new BoundedMap({ max, shared, onEvict: overflow("sessions") }),
     trees: new BoundedMap({ max, shared, onEvict: overflow("trees") }),
-    files: new BoundedMap({ max, shared, onEvict: overflow("open files") }),
+    files: new BoundedMap<F, FV>({
+      max,
+      shared,
+      onEvict: (evicted, cause) => {
+        overflow("open files")(evicted, cause);
+        onEvictFiles?.(evicted.map(([, f]) => f));
+      },
+    }),
   };
 }
 

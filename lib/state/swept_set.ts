@@ -15,8 +15,14 @@ export class SweptSet<T> implements Iterable<T> {
   readonly #members = new Set<T>();
   #afterSweep = 0;
 
-  /** @param alive whether the owner still knows a member */
-  constructor(readonly alive: (member: T) => boolean) {}
+  /**
+   * @param alive whether the owner still knows a member
+   * @param onSwept told of each member swept out (the owner forgot it), to let go of it too
+   */
+  constructor(
+    readonly alive: (member: T) => boolean,
+    readonly onSwept?: (member: T) => void,
+  ) {}
 
   get size(): number {
     return this.#members.size;
@@ -30,7 +36,11 @@ export class SweptSet<T> implements Iterable<T> {
     const members = this.#members;
     members.add(member);
     if (members.size < Math.max(MIN_SWEEP, 2 * this.#afterSweep)) return;
-    for (const m of members) if (!this.alive(m)) members.delete(m);
+    for (const m of members) {
+      if (this.alive(m)) continue;
+      members.delete(m);
+      this.onSwept?.(m);
+    }
     this.#afterSweep = members.size;
   }
 

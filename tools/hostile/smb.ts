@@ -193,6 +193,38 @@ export function smb1NtTransactPrimary(mid: number, total: number): Uint8Array {
   return b;
 }
 
+/**
+ * A WRITE_ANDX request of `data` at `offset` to `fid` (TID, PID and UID 1).
+ * [MS-CIFS] 2.2.4.43.1 (WordCount 14: AndX block, FID, Offset, Timeout,
+ * WriteMode, Remaining, DataLengthHigh, DataLength, DataOffset, OffsetHigh)
+ */
+export function smb1WriteAndx(
+  mid: number,
+  fid: number,
+  offset: number,
+  data: Uint8Array,
+): Uint8Array {
+  const words = 14, params = 33, dataOffset = params + words * 2 + 2;
+  const b = new Uint8Array(dataOffset + data.length);
+  const v = new DataView(b.buffer);
+  b.set([0xff, 0x53, 0x4d, 0x42, 0x2f]); // WRITE_ANDX
+  b[9] = 0x18; // Flags: CASE_INSENSITIVE, CANONICALIZED_PATHS
+  v.setUint16(10, 0xc803, true); // Flags2: UNICODE, NT_STATUS, EXTENDED_SECURITY, LONG_NAMES...
+  v.setUint16(24, 1, true); // TID
+  v.setUint16(26, 1, true); // PIDLow
+  v.setUint16(28, 1, true); // UID
+  v.setUint16(30, mid, true);
+  b[32] = words;
+  b[params] = 0xff; // AndXCommand: none
+  v.setUint16(params + 4, fid, true);
+  v.setUint32(params + 6, offset, true);
+  v.setUint16(params + 20, data.length, true); // DataLength
+  v.setUint16(params + 22, dataOffset, true); // DataOffset
+  v.setUint16(params + 28, data.length, true); // ByteCount
+  b.set(data, dataOffset);
+  return b;
+}
+
 /** An SMB2 compound of `count` ECHO requests chained by NextCommand (72 bytes each, 8-aligned). */
 export function smb2EchoCompound(count: number, firstId: number): Uint8Array {
   const size = 72;

@@ -76,7 +76,16 @@ export class Smb1Session {
   /** @param options.oneWay datagrams (mailslots): requests await no response */
   constructor(readonly conn: SmbConnection, readonly options: { oneWay?: boolean } = {}) {
     this.#transactions = new TransactionAssembler({}, conn.ctx.messages);
-    const maps = stateMaps<number, number, number, Smb1User, Smb1Tree, OpenFile>(conn, "smb1");
+    // An open forgotten at a cap is lost to the consumers, as SMB2's are: they would hold it (its
+    // hashing, its DCE/RPC association) until the decode ends.
+    const maps = stateMaps<number, number, number, Smb1User, Smb1Tree, OpenFile>(
+      conn,
+      "smb1",
+      (files) => {
+        if (!conn.ctx.io.any) return;
+        for (const file of files) conn.ctx.io.emit({ kind: "lost", file, reason: "evicted" });
+      },
+    );
     this.#users = maps.users;
     this.#trees = maps.trees;
     this.#files = maps.files;
@@ -265,10 +274,12 @@ export class Smb1Session {
     const fileOffset = r?.kind === "read_request" || r?.kind === "write_request"
       ? r.offset
       : undefined;
-    const open = fid === undefined ? undefined : this.#files.get(fid);
-    if (open === undefined || fileOffset === undefined || !this.conn.ctx.io.wantsData(open)) {
-      return undefined;
-    }
+    if (fid === undefined || fileOffset === undefined) return undefined;
+    // A FID first met in use (the capture began after its open) is followed here too, as
+    // #facts does for whole messages: past the prefix, a kept-in-part message's data came only
+    // through here, and was lost.
+    const open = this.#files.get(fid) ?? this.#open(uid, tid, fid, "", false);
+    if (!this.conn.ctx.io.wantsData(open)) return undefined;
     // The parser clips the location to the bytes present; the declared length counts.
     const declared = c.record?.kind === "write_request"
       ? c.record.dataLength

@@ -78,7 +78,15 @@ export class Smb2Session {
 
   constructor(readonly conn: SmbConnection) {
     const table = conn.ctx.smb2Sessions;
-    this.#used = new SweptSet((s) => table.knows(s));
+    // The session in use stays (this connection still reaches it through #last): released at close.
+    this.#used = new SweptSet((s) => s === this.#last || table.knows(s), (s) => {
+      // Forgotten by the table at its cap (its opens were reported lost then): this connection is
+      // no longer one of its channels, and with none left nothing can reach its trees and opens.
+      s.channels.delete(conn.info.id);
+      if (s.channels.size > 0) return;
+      s.files.clear();
+      s.trees.clear();
+    });
     const keyring = conn.ctx.keyring;
     this.#crypto = keyring !== undefined && !keyring.empty ? new Smb2Crypto(keyring) : undefined;
     this.#logins = loginTracker(conn, "smb2");
