@@ -12,8 +12,8 @@ import {
   RuleChoiceError,
   detectOptionsFrom,
   ruleDescriptions
-} from "./chunk-SIX3FAXZ.js";
-import "./chunk-TLMQ3VRG.js";
+} from "./chunk-2Q35U32Y.js";
+import "./chunk-RIUFVIWJ.js";
 import {
   Decoder,
   EVENT_TYPES,
@@ -29,7 +29,7 @@ import {
   parsePorts,
   parseShard,
   safeJson
-} from "./chunk-OQRLBHSG.js";
+} from "./chunk-J3V2GCJU.js";
 import "./chunk-QGM4M3NI.js";
 
 // .deno-build/npm/registry.npmjs.org/fflate/0.8.2/esm/index.mjs

@@ -3,7 +3,7 @@
 import {
   decodeSource,
   openSource
-} from "./chunk-GW52RPTL.js";
+} from "./chunk-WX67WKKN.js";
 import {
   Md5Thread,
   workerModule
@@ -21,13 +21,13 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-SIX3FAXZ.js";
+} from "./chunk-2Q35U32Y.js";
 import {
   ShareTree
-} from "./chunk-TLMQ3VRG.js";
+} from "./chunk-RIUFVIWJ.js";
 import {
   formatShareTree
-} from "./chunk-K2OT7XO2.js";
+} from "./chunk-ZLFAYTDV.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-OQRLBHSG.js";
+} from "./chunk-J3V2GCJU.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-KCLG7OOG.js");
+      const { fanoutMain } = await import("./fanout-HSSTYQHY.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-EKPE2VRF.js");
+      const { runRepl } = await import("./main-4DSNNI4F.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -20,7 +20,7 @@
  */
 import type { JsonValue, RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
-import { connOf, once, str } from "./facts.ts";
+import { connectionOf, connOf, once, str } from "./facts.ts";
 import {
   alertCall,
   argsOf,
@@ -48,6 +48,8 @@ interface Pending {
   count: number;
   ncs: string[];
   user?: string;
+  /** The NTDSAPI_CLIENT_GUID its connection bound with after the calls (the alert names it). */
+  clientDsa?: string;
 }
 
 /** The rule. */
@@ -70,15 +72,16 @@ export const dcsync: Rule = {
   create(ctx) {
     const users = new AssociationUsers(ctx);
     const dcs = new DomainControllers(ctx);
-    /** Connections whose DRSBind named NTDSAPI_CLIENT_GUID. */
-    const ntdsapi = ctx.state<string, string>(4096);
+    /** Connections whose DRSBind named NTDSAPI_CLIENT_GUID (forgotten at their close). */
+    const ntdsapi = ctx.connectionState<string>(4096);
     /** Calls awaiting the end of the capture, by association (connection). */
     const pending = ctx.state<string, Pending>(1024);
-    const alerted = ctx.state<string, true>(4096);
+    /** Connections alerted on; none is pending, so none is asked about after its close. */
+    const alerted = ctx.connectionState<true>(4096);
 
     /** One alert per association: `call` gives the values, `p` the count and what it rests on. */
-    const raise = (key: string, call: RpcEvent, p: Pending, reason: string): void => {
-      if (!once(alerted, key)) return;
+    const raise = (call: RpcEvent, p: Pending, reason: string): void => {
+      if (!once(alerted, connectionOf(call))) return;
       const a = argsOf(call) ?? {};
       const nc = dsNameLine(a.nc);
       const values: { [key: string]: JsonValue } = {
@@ -93,7 +96,7 @@ export const dcsync: Rule = {
       if (a.extendedOp !== undefined) values.extendedOp = a.extendedOp;
       if (a.dsaObjDest !== undefined) values.dsaObjDest = a.dsaObjDest;
       if (a.partialAttrSet !== undefined) values.partialAttrSet = a.partialAttrSet;
-      const clientDsa = ntdsapi.get(connOf(call));
+      const clientDsa = ntdsapi.get(connectionOf(call)) ?? p.clientDsa;
       if (clientDsa !== undefined) values.clientDsa = clientDsa;
       const user = users.nameIn(values, call, p.user);
       alertCall(ctx, users, call, {
@@ -112,7 +115,7 @@ export const dcsync: Rule = {
       if (!encrypted(e) && argsOf(e) === undefined) return;
       if (dcs.evidence(e.client.ip) !== undefined) return;
       const key = connOf(e);
-      if (alerted.has(key)) return;
+      if (alerted.has(connectionOf(e))) return;
       let p = pending.get(key);
       if (p === undefined) {
         p = { calls: [], count: 0, ncs: [] };
@@ -124,10 +127,9 @@ export const dcsync: Rule = {
       if (nc !== undefined && !p.ncs.includes(nc) && p.ncs.length < NCS) p.ncs.push(nc);
       const user = users.userOf(e);
       if (user !== undefined) p.user ??= user;
-      if (ntdsapi.has(key)) {
+      if (ntdsapi.has(connectionOf(e))) {
         pending.delete(key);
         raise(
-          key,
           e,
           p,
           "it bound to drsuapi as a client application (NTDSAPI_CLIENT_GUID), not as a DC",
@@ -142,7 +144,9 @@ export const dcsync: Rule = {
         if (isCallTo(e, IFACE.drsuapi, BIND)) {
           const dsa = str(argsOf(e)?.clientDsa);
           if (dsa !== undefined && dsa.toLowerCase() === NTDSAPI_CLIENT_GUID) {
-            ntdsapi.set(connOf(e), dsa.toLowerCase());
+            ntdsapi.set(connectionOf(e), dsa.toLowerCase());
+            const p = pending.get(connOf(e));
+            if (p !== undefined) p.clientDsa = dsa.toLowerCase();
           }
         } else if (isCallTo(e, IFACE.drsuapi, GET_NC_CHANGES)) {
           onGetChanges(e);
@@ -154,7 +158,6 @@ export const dcsync: Rule = {
           if (first === undefined || dcs.evidence(first.client.ip) !== undefined) continue;
           const best = p.calls.find((c) => argsOf(c) !== undefined) ?? first;
           raise(
-            connOf(first),
             best,
             p,
             "the capture never shows it serving drsuapi, Kerberos or the global catalog",

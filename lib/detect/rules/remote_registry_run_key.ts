@@ -12,7 +12,8 @@
  */
 import type { JsonValue, RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
-import { connOf, str } from "./facts.ts";
+import { connectionOf, str } from "./facts.ts";
+import { BoundedMap } from "../../state/bounded_map.ts";
 import {
   alertCall,
   argsOf,
@@ -89,6 +90,9 @@ function join(parent: string, sub: string): string {
   return s === "" ? parent : `${parent}\\${s}`;
 }
 
+/** Registry key handles followed per connection; past it the oldest are forgotten. */
+const MAX_KEYS_PER_CONNECTION = 8192;
+
 /** The rule. */
 export const remoteRegistryRunKey: Rule = {
   id: "remote-registry-run-key",
@@ -108,16 +112,27 @@ export const remoteRegistryRunKey: Rule = {
   listens: ["rpc", "ntlm", "kerberos"],
   create(ctx) {
     const users = new AssociationUsers(ctx);
-    /** `<connection>|<handle>` -> the key's path. */
-    const keys = ctx.state<string, string>(8192);
+    /** Per connection (forgotten at its close): handle -> the key's path. */
+    const keys = ctx.connectionState<BoundedMap<string, string>>();
 
     const remember = (e: RpcEvent, path: string): void => {
       const handle = str(resultsOf(e)?.handle);
       if (handle === undefined || NULL_HANDLE.test(handle)) return;
-      keys.set(`${connOf(e)}|${handle}`, path);
+      const conn = connectionOf(e);
+      let held = keys.get(conn);
+      if (held === undefined) {
+        held = new BoundedMap({
+          max: MAX_KEYS_PER_CONNECTION,
+          onEvict: () =>
+            ctx.limit(`more than ${MAX_KEYS_PER_CONNECTION} registry keys open on one connection`),
+        });
+        keys.set(conn, held);
+      }
+      held.set(handle, path);
     };
     const pathOf = (e: RpcEvent, handle: string | undefined): string =>
-      (handle !== undefined ? keys.get(`${connOf(e)}|${handle}`) : undefined) ?? "(unknown key)";
+      (handle !== undefined ? keys.get(connectionOf(e))?.get(handle) : undefined) ??
+        "(unknown key)";
 
     return {
       event(e) {
