@@ -12,8 +12,8 @@ import {
   RuleChoiceError,
   detectOptionsFrom,
   ruleDescriptions
-} from "./chunk-2Q35U32Y.js";
-import "./chunk-RIUFVIWJ.js";
+} from "./chunk-WXTOQFKR.js";
+import "./chunk-CHBPPEOS.js";
 import {
   Decoder,
   EVENT_TYPES,
@@ -29,7 +29,7 @@ import {
   parsePorts,
   parseShard,
   safeJson
-} from "./chunk-J3V2GCJU.js";
+} from "./chunk-QCFLEIG7.js";
 import "./chunk-QGM4M3NI.js";
 
 // .deno-build/npm/registry.npmjs.org/fflate/0.8.2/esm/index.mjs

@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/, cli/ or functions/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-WX67WKKN.js";
+} from "./chunk-IGK5H5PN.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-J3V2GCJU.js";
+} from "./chunk-QCFLEIG7.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

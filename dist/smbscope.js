@@ -3,7 +3,7 @@
 import {
   decodeSource,
   openSource
-} from "./chunk-WX67WKKN.js";
+} from "./chunk-IGK5H5PN.js";
 import {
   Md5Thread,
   workerModule
@@ -21,13 +21,13 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-2Q35U32Y.js";
+} from "./chunk-WXTOQFKR.js";
 import {
   ShareTree
-} from "./chunk-RIUFVIWJ.js";
+} from "./chunk-CHBPPEOS.js";
 import {
   formatShareTree
-} from "./chunk-ZLFAYTDV.js";
+} from "./chunk-7XWYMF4R.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-J3V2GCJU.js";
+} from "./chunk-QCFLEIG7.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-HSSTYQHY.js");
+      const { fanoutMain } = await import("./fanout-3NSWOIHQ.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-4DSNNI4F.js");
+      const { runRepl } = await import("./main-KKBNEGAT.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -232,8 +232,14 @@ export class TranscriptCollector {
         group.open.delete(fact.file.id);
         if (fact.kind === "close") group.end = Math.max(group.end, fact.evidence.ts);
         // An execution ends when its pipes are closed, once all three standard
-        // streams were opened (or none: a control pipe alone).
-        if (group.open.size === 0 && (group.stdio.size === 3 || group.stdio.size === 0)) {
+        // streams were opened (or none: a control pipe alone); or when the
+        // connection ended with none left open, however many were opened (no
+        // other stream can come: kept, it would wait for the capture's end).
+        if (
+          group.open.size === 0 &&
+          (group.stdio.size === 3 || group.stdio.size === 0 ||
+            (fact.kind === "lost" && fact.reason === "connection_end"))
+        ) {
           this.#finish(group, fact.kind === "close" ? "closed" : "connection_end");
         }
         return;

@@ -413,3 +413,22 @@ Deno.test("transcript: a flood of PsExec-like pipes stays within the caps", () =
   assert.equal(e[0]!.entries[0]!.frames.length, 64);
   assert.equal(e[0]!.entries[0]!.bytes, 1000);
 });
+
+Deno.test("transcript: an execution whose connection ended with only some streams opened ends then", () => {
+  const out: Transcript[] = [];
+  const c = new TranscriptCollector((t) => out.push(t));
+  // stdin alone, then the connection ends (no CLOSE): no other stream can come.
+  const stdin = openFile("PSEXESVC-H-2-stdin");
+  c.io(open(stdin));
+  c.io(write(stdin, enc.encode("whoami\r\n")));
+  c.io({ kind: "lost", file: stdin, reason: "connection_end" });
+  assert.equal(out.length, 1);
+  assert.equal(out[0]!.ended, "connection_end");
+  assert.equal(c.following, 0);
+  // Closed normally with streams still to come, it waits (PsExec opens them one after another).
+  const first = openFile("PSEXESVC-H-3-stdin");
+  c.io(open(first));
+  c.io(close(first));
+  assert.equal(out.length, 1);
+  assert.equal(c.following, 1);
+});
