@@ -3,7 +3,7 @@
 import {
   decodeSource,
   openSource
-} from "./chunk-IGK5H5PN.js";
+} from "./chunk-OA2MMM3M.js";
 import {
   Md5Thread,
   workerModule
@@ -21,13 +21,13 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-WXTOQFKR.js";
+} from "./chunk-RKCHCNFB.js";
 import {
   ShareTree
-} from "./chunk-CHBPPEOS.js";
+} from "./chunk-IN4GREHA.js";
 import {
   formatShareTree
-} from "./chunk-7XWYMF4R.js";
+} from "./chunk-CF7KGNVK.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-QCFLEIG7.js";
+} from "./chunk-CIVKA56D.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-3NSWOIHQ.js");
+      const { fanoutMain } = await import("./fanout-IF6ZQN4M.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-KKBNEGAT.js");
+      const { runRepl } = await import("./main-YKNMTCAU.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

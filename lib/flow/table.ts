@@ -40,6 +40,17 @@ import { type HalfSink, TcpHalf } from "./tcp_half.ts";
  */
 const CLOSE_LINGER_SECONDS = 5;
 
+/**
+ * Closed conversations waiting out the linger at once, at most; past it the
+ * one that waited longest is retired at once. Capture time moves the linger
+ * on: where it stands still (a capture written with one timestamp) or jumped
+ * ahead once (a record from the future), no sweep runs, and every closed
+ * conversation would wait, with all its analyzers' state, until
+ * `maxConnections` evicted it. The corpus and the dense bench capture never
+ * have more than 250 waiting.
+ */
+const MAX_LINGERING = 8192;
+
 /** Capture seconds between idle sweeps. */
 const SWEEP_INTERVAL = 1;
 
@@ -526,6 +537,26 @@ export class FlowTable {
     conn.lingerUntil = frame.ts + CLOSE_LINGER_SECONDS;
     this.#tcpLru.remove(conn); // it now waits in the linger queue instead
     this.#lingering.push({ conn, until: conn.lingerUntil, order: [frame.index, 1] });
+    if (this.#lingering.length - this.#lingerHead > MAX_LINGERING) this.#boundLingering(frame);
+  }
+
+  /** Retire the closed conversations that waited longest, down to {@link MAX_LINGERING}. */
+  #boundLingering(frame: Frame): void {
+    while (this.#lingering.length - this.#lingerHead > MAX_LINGERING) {
+      const conn = this.#oldestLingering(); // skips the entries of those already retired
+      if (conn === undefined || this.#lingering.length - this.#lingerHead <= MAX_LINGERING) break;
+      this.#lingerHead++;
+      this.#retire(conn, frame);
+    }
+    this.#compactLingering();
+  }
+
+  /** Drop the entries before the queue's head once they are most of it. */
+  #compactLingering(): void {
+    if (this.#lingerHead > 1024 && this.#lingerHead * 2 > this.#lingering.length) {
+      this.#lingering = this.#lingering.slice(this.#lingerHead);
+      this.#lingerHead = 0;
+    }
   }
 
   /** Remove a connection from the table now and emit its close event. */
@@ -602,10 +633,7 @@ export class FlowTable {
         this.#retire(conn, undefined);
       }
     }
-    if (this.#lingerHead > 1024 && this.#lingerHead * 2 > queue.length) {
-      this.#lingering = queue.slice(this.#lingerHead);
-      this.#lingerHead = 0;
-    }
+    this.#compactLingering();
   }
 
   #expireIdle(lru: LruList<Connection>, before: number, phase: number): void {

@@ -1,0 +1,48 @@
+/**
+ * Closed conversations wait out their linger by capture time; where capture
+ * time stands still, at most 8192 wait at once (the one that waited longest
+ * is retired when another closes), instead of every one of them, with its
+ * analyzers' state, until `maxConnections`.
+ */
+import * as assert from "node:assert/strict";
+import { type DecodeEvent, Decoder } from "../../mod.ts";
+import { PcapBuilder, TcpConversation } from "../../tools/hostile/pcap.ts";
+
+/**
+ * `count` conversations one after another, a byte each way then FIN, each starting at the same
+ * capture time (its segments 0.1 ms apart): the clock never passes the first one's end.
+ */
+function frozenClock(count: number): Uint8Array {
+  const pcap = new PcapBuilder();
+  const byte = new Uint8Array([0x41]);
+  for (let k = 0; k < count; k++) {
+    const c = new TcpConversation(pcap, 0x0a000000 + k, 40000, 0x0b000001, 8080, 1_700_000_000);
+    c.handshake();
+    c.send(true, byte);
+    c.send(false, byte);
+    c.close();
+  }
+  return pcap.bytes();
+}
+
+Deno.test("a capture whose clock stands still: closed conversations are retired past 8192 waiting", () => {
+  const d = new Decoder({ files: { hashes: false } });
+  const events: DecodeEvent[] = [...d.push(frozenClock(9000)), ...d.end()];
+  const opens = events.flatMap((e, i) => e.type === "connection" && e.action === "open" ? [i] : []);
+  const closes = events.flatMap((e, i) =>
+    e.type === "connection" && e.action === "close" ? [i] : []
+  );
+  assert.equal(opens.length, 9000);
+  assert.equal(closes.length, 9000);
+  // The first close comes while conversations are still opening: when the 8193rd closed.
+  assert.ok(closes[0]! < opens.at(-1)!, "every close waited for the capture's end");
+  const first = events[closes[0]!]!;
+  assert.equal(first.type === "connection" && first.id, 0);
+  assert.equal(first.type === "connection" && first.state, "closed_fin");
+  const before = events.slice(0, closes[0]).filter((e) =>
+    e.type === "connection" && e.action === "open"
+  );
+  assert.equal(before.length, 8193);
+  const summary = events.at(-1)!;
+  assert.deepEqual(summary.type === "summary" && summary.limitsHit, []);
+});
