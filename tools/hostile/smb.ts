@@ -168,6 +168,23 @@ export function smb1LogoffChain(count: number, mid: number): Uint8Array {
 }
 
 /**
+ * The 32-byte SMB1 header of a request at the start of `b` (TID, PID and UID 1;
+ * Flags2 UNICODE, NT_STATUS, EXTENDED_SECURITY, LONG_NAMES...), and its
+ * WordCount. [MS-CIFS] 2.2.3.1
+ */
+function smb1Request(b: Uint8Array, command: number, mid: number, words: number): void {
+  const v = new DataView(b.buffer, b.byteOffset);
+  b.set([0xff, 0x53, 0x4d, 0x42, command]);
+  b[9] = 0x18; // Flags: CASE_INSENSITIVE, CANONICALIZED_PATHS
+  v.setUint16(10, 0xc803, true);
+  v.setUint16(24, 1, true); // TID
+  v.setUint16(26, 1, true); // PIDLow
+  v.setUint16(28, 1, true); // UID
+  v.setUint16(30, mid, true);
+  b[32] = words;
+}
+
+/**
  * The primary NT_TRANSACT request of a transaction announcing `total` data
  * bytes and carrying the first 8 (0x42): the rest would come in
  * NT_TRANSACT_SECONDARY requests. [MS-CIFS] 2.2.4.62.1 (WordCount 19 with no
@@ -177,14 +194,7 @@ export function smb1NtTransactPrimary(mid: number, total: number): Uint8Array {
   const words = 19, dataOffset = 32 + 1 + words * 2 + 2;
   const b = new Uint8Array(dataOffset + 8).fill(0x42, dataOffset);
   const v = new DataView(b.buffer);
-  b.set([0xff, 0x53, 0x4d, 0x42, 0xa0]); // NT_TRANSACT
-  b[9] = 0x18; // Flags: CASE_INSENSITIVE, CANONICALIZED_PATHS
-  v.setUint16(10, 0xc803, true); // Flags2: UNICODE, NT_STATUS, EXTENDED_SECURITY, LONG_NAMES...
-  v.setUint16(24, 1, true); // TID
-  v.setUint16(26, 1, true); // PIDLow
-  v.setUint16(28, 1, true); // UID
-  v.setUint16(30, mid, true);
-  b[32] = words;
+  smb1Request(b, 0xa0, mid, words); // NT_TRANSACT
   v.setUint32(33 + 7, total, true); // TotalDataCount (MaxSetupCount, Reserved1, TotalParameterCount 0 before)
   v.setUint32(33 + 27, 8, true); // DataCount
   v.setUint32(33 + 31, dataOffset, true); // DataOffset
@@ -207,14 +217,7 @@ export function smb1WriteAndx(
   const words = 14, params = 33, dataOffset = params + words * 2 + 2;
   const b = new Uint8Array(dataOffset + data.length);
   const v = new DataView(b.buffer);
-  b.set([0xff, 0x53, 0x4d, 0x42, 0x2f]); // WRITE_ANDX
-  b[9] = 0x18; // Flags: CASE_INSENSITIVE, CANONICALIZED_PATHS
-  v.setUint16(10, 0xc803, true); // Flags2: UNICODE, NT_STATUS, EXTENDED_SECURITY, LONG_NAMES...
-  v.setUint16(24, 1, true); // TID
-  v.setUint16(26, 1, true); // PIDLow
-  v.setUint16(28, 1, true); // UID
-  v.setUint16(30, mid, true);
-  b[32] = words;
+  smb1Request(b, 0x2f, mid, words); // WRITE_ANDX
   b[params] = 0xff; // AndXCommand: none
   v.setUint16(params + 4, fid, true);
   v.setUint32(params + 6, offset, true);
