@@ -12,8 +12,8 @@ import {
   RuleChoiceError,
   detectOptionsFrom,
   ruleDescriptions
-} from "./chunk-RKCHCNFB.js";
-import "./chunk-IN4GREHA.js";
+} from "./chunk-C3YJHKPH.js";
+import "./chunk-QJAXHVZA.js";
 import {
   Decoder,
   EVENT_TYPES,
@@ -29,7 +29,7 @@ import {
   parsePorts,
   parseShard,
   safeJson
-} from "./chunk-CIVKA56D.js";
+} from "./chunk-YUNQKSFJ.js";
 import "./chunk-QGM4M3NI.js";
 
 // .deno-build/npm/registry.npmjs.org/fflate/0.8.2/esm/index.mjs

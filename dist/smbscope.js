@@ -3,7 +3,7 @@
 import {
   decodeSource,
   openSource
-} from "./chunk-OA2MMM3M.js";
+} from "./chunk-MXKYKRCV.js";
 import {
   Md5Thread,
   workerModule
@@ -21,13 +21,13 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-RKCHCNFB.js";
+} from "./chunk-C3YJHKPH.js";
 import {
   ShareTree
-} from "./chunk-IN4GREHA.js";
+} from "./chunk-QJAXHVZA.js";
 import {
   formatShareTree
-} from "./chunk-CF7KGNVK.js";
+} from "./chunk-STTBUDPD.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-CIVKA56D.js";
+} from "./chunk-YUNQKSFJ.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-IF6ZQN4M.js");
+      const { fanoutMain } = await import("./fanout-PA56KDEG.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-YKNMTCAU.js");
+      const { runRepl } = await import("./main-RJ55S6FH.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -574,26 +574,33 @@ export class FlowTable {
       const slot = cacheSlot(conn.clientIp4, conn.serverIp4, conn.clientPort, conn.serverPort);
       if (this.#cache[slot] === conn) this.#cache[slot] = undefined;
     }
-    // What the observers do with the last bytes is theirs: a fault there ends this connection only.
+    // What the observers do with the last bytes is theirs: a fault there ends this connection only,
+    // and the observer is still closed (it releases decode-wide state the connection held).
     const more = conn.more;
-    try {
-      if (more?.halves !== undefined) {
-        for (const half of more.halves) {
-          try {
-            half.flush(frame);
-          } finally {
-            this.#budget.total -= half.bufferedCost; // what a flush that failed still held
-          }
+    let failure: unknown;
+    if (more?.halves !== undefined) {
+      for (const half of more.halves) {
+        try {
+          half.flush(frame);
+        } catch (e) {
+          failure ??= e;
+        } finally {
+          this.#budget.total -= half.bufferedCost; // what a flush that failed still held
         }
       }
-      conn.state = state;
+    }
+    conn.state = state;
+    try {
       // What a connection's end cuts short cites its last packet.
       more?.observer?.close({ frame: conn.lastFrame, ts: conn.lastTs });
     } catch (e) {
+      failure ??= e;
+    }
+    if (failure !== undefined) {
       this.reporter.anomaly(
         "flow",
         "bug",
-        `closing connection ${conn.id} failed: ${e}`,
+        `closing connection ${conn.id} failed: ${failure}`,
         frame?.index ?? conn.lastFrame,
         frame?.ts ?? conn.lastTs,
         conn,

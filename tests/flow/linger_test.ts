@@ -5,8 +5,16 @@
  * analyzers' state, until `maxConnections`.
  */
 import * as assert from "node:assert/strict";
-import { type DecodeEvent, Decoder } from "../../mod.ts";
-import { PcapBuilder, TcpConversation } from "../../tools/hostile/pcap.ts";
+import { type DecodeEvent, Decoder, type StreamObserver } from "../../mod.ts";
+import {
+  ACK,
+  FIN,
+  PcapBuilder,
+  PSH,
+  SYN,
+  TcpConversation,
+  tcpFrame,
+} from "../../tools/hostile/pcap.ts";
 
 /**
  * `count` conversations one after another, a byte each way then FIN, each starting at the same
@@ -45,4 +53,47 @@ Deno.test("a capture whose clock stands still: closed conversations are retired 
   assert.equal(before.length, 8193);
   const summary = events.at(-1)!;
   assert.deepEqual(summary.type === "summary" && summary.limitsHit, []);
+});
+
+Deno.test("an observer that throws on the bytes flushed at the close is still closed", () => {
+  // Handshake, then 10 bytes that follow a 100-byte hole: held out of order until the close,
+  // whose flush declares the hole and hands them to the observer, which throws.
+  const pcap = new PcapBuilder();
+  const t = 1_700_000_000;
+  const seg = (fromClient: boolean, seq: number, ack: number, flags: number, payload?: number) =>
+    pcap.add(
+      tcpFrame({
+        src: fromClient ? 0x0a000001 : 0x0a000002,
+        dst: fromClient ? 0x0a000002 : 0x0a000001,
+        srcPort: fromClient ? 40000 : 9999,
+        dstPort: fromClient ? 9999 : 40000,
+        seq,
+        ack,
+        flags,
+        ...(payload === undefined ? {} : { payload: new Uint8Array(payload).fill(0x41) }),
+      }),
+      t,
+    );
+  seg(true, 1000, 0, SYN);
+  seg(false, 5000, 1001, SYN | ACK);
+  seg(true, 1001, 5001, ACK);
+  seg(true, 1101, 5001, PSH | ACK, 10);
+  seg(true, 1111, 5001, FIN | ACK);
+  seg(false, 5001, 1001, FIN | ACK);
+  let closed = 0;
+  const observer: StreamObserver = {
+    data() {
+      throw new Error("observer fault");
+    },
+    gap() {},
+    close() {
+      closed++;
+    },
+  };
+  const d = new Decoder({}, { observe: () => observer });
+  const events = [...d.push(pcap.bytes()), ...d.end()];
+  assert.equal(closed, 1);
+  const bugs = events.filter((e) => e.type === "anomaly" && e.code === "flow_bug");
+  assert.equal(bugs.length, 1);
+  assert.match(bugs[0]!.type === "anomaly" ? bugs[0]!.detail : "", /observer fault/);
 });
