@@ -12,8 +12,8 @@ import {
   RuleChoiceError,
   detectOptionsFrom,
   ruleDescriptions
-} from "./chunk-C3YJHKPH.js";
-import "./chunk-QJAXHVZA.js";
+} from "./chunk-VXP7YHWQ.js";
+import "./chunk-K4STBDSG.js";
 import {
   Decoder,
   EVENT_TYPES,
@@ -29,7 +29,7 @@ import {
   parsePorts,
   parseShard,
   safeJson
-} from "./chunk-YUNQKSFJ.js";
+} from "./chunk-IFRWSHHR.js";
 import "./chunk-QGM4M3NI.js";
 
 // .deno-build/npm/registry.npmjs.org/fflate/0.8.2/esm/index.mjs

@@ -3,7 +3,7 @@
 import {
   decodeSource,
   openSource
-} from "./chunk-MXKYKRCV.js";
+} from "./chunk-AW6IR3BU.js";
 import {
   Md5Thread,
   workerModule
@@ -21,13 +21,13 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-C3YJHKPH.js";
+} from "./chunk-VXP7YHWQ.js";
 import {
   ShareTree
-} from "./chunk-QJAXHVZA.js";
+} from "./chunk-K4STBDSG.js";
 import {
   formatShareTree
-} from "./chunk-STTBUDPD.js";
+} from "./chunk-TMPXT4FM.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-YUNQKSFJ.js";
+} from "./chunk-IFRWSHHR.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-PA56KDEG.js");
+      const { fanoutMain } = await import("./fanout-62IQM6ZQ.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-RJ55S6FH.js");
+      const { runRepl } = await import("./main-YTS2PFRM.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

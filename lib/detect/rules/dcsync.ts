@@ -20,7 +20,7 @@
  */
 import type { JsonValue, RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
-import { connectionOf, connOf, once, str } from "./facts.ts";
+import { connectionOf, once, str } from "./facts.ts";
 import {
   alertCall,
   argsOf,
@@ -75,7 +75,7 @@ export const dcsync: Rule = {
     /** Connections whose DRSBind named NTDSAPI_CLIENT_GUID (forgotten at their close). */
     const ntdsapi = ctx.connectionState<string>(4096);
     /** Calls awaiting the end of the capture, by association (connection). */
-    const pending = ctx.state<string, Pending>(1024);
+    const pending = ctx.state<number, Pending>(1024);
     /** Connections alerted on; none is pending, so none is asked about after its close. */
     const alerted = ctx.connectionState<true>(4096);
 
@@ -114,8 +114,8 @@ export const dcsync: Rule = {
     const onGetChanges = (e: RpcEvent): void => {
       if (!encrypted(e) && argsOf(e) === undefined) return;
       if (dcs.evidence(e.client.ip) !== undefined) return;
-      const key = connOf(e);
-      if (alerted.has(connectionOf(e))) return;
+      const key = connectionOf(e);
+      if (alerted.has(key)) return;
       let p = pending.get(key);
       if (p === undefined) {
         p = { calls: [], count: 0, ncs: [] };
@@ -127,7 +127,7 @@ export const dcsync: Rule = {
       if (nc !== undefined && !p.ncs.includes(nc) && p.ncs.length < NCS) p.ncs.push(nc);
       const user = users.userOf(e);
       if (user !== undefined) p.user ??= user;
-      if (ntdsapi.has(connectionOf(e))) {
+      if (ntdsapi.has(key)) {
         pending.delete(key);
         raise(
           e,
@@ -144,8 +144,9 @@ export const dcsync: Rule = {
         if (isCallTo(e, IFACE.drsuapi, BIND)) {
           const dsa = str(argsOf(e)?.clientDsa);
           if (dsa !== undefined && dsa.toLowerCase() === NTDSAPI_CLIENT_GUID) {
-            ntdsapi.set(connectionOf(e), dsa.toLowerCase());
-            const p = pending.get(connOf(e));
+            const key = connectionOf(e);
+            ntdsapi.set(key, dsa.toLowerCase());
+            const p = pending.get(key);
             if (p !== undefined) p.clientDsa = dsa.toLowerCase();
           }
         } else if (isCallTo(e, IFACE.drsuapi, GET_NC_CHANGES)) {
