@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/, cli/ or functions/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-AW6IR3BU.js";
+} from "./chunk-IRU5KWOL.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-IFRWSHHR.js";
+} from "./chunk-ZG4EQE3B.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

@@ -3,7 +3,7 @@
 import {
   decodeSource,
   openSource
-} from "./chunk-AW6IR3BU.js";
+} from "./chunk-IRU5KWOL.js";
 import {
   Md5Thread,
   workerModule
@@ -21,13 +21,13 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-VXP7YHWQ.js";
+} from "./chunk-2ZLU476Q.js";
 import {
   ShareTree
-} from "./chunk-K4STBDSG.js";
+} from "./chunk-3ATZWZ75.js";
 import {
   formatShareTree
-} from "./chunk-TMPXT4FM.js";
+} from "./chunk-5L5D3DCE.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-IFRWSHHR.js";
+} from "./chunk-ZG4EQE3B.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-62IQM6ZQ.js");
+      const { fanoutMain } = await import("./fanout-Y27ZHT7D.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-YTS2PFRM.js");
+      const { runRepl } = await import("./main-6EXQ2E5C.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

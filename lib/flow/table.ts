@@ -546,6 +546,15 @@ export class FlowTable {
       const conn = this.#oldestLingering(); // skips the entries of those already retired
       if (conn === undefined || this.#lingering.length - this.#lingerHead <= MAX_LINGERING) break;
       this.#lingerHead++;
+      this.reporter.limit(
+        "flow",
+        "maxLingering",
+        `more than ${MAX_LINGERING} closed conversations waiting out their linger (capture time ` +
+          "standing still?); the longest-waiting retired at once",
+        frame.index,
+        frame.ts,
+        conn,
+      );
       this.#retire(conn, frame);
     }
     this.#compactLingering();

@@ -13,6 +13,7 @@ import type { LimitHit, SummaryEvent } from "../events.ts";
  */
 export const PER_SHARD_LIMITS: ReadonlySet<string> = new Set([
   "maxConnections",
+  "maxLingering",
   "maxTotalOutOfOrderBytes",
   "maxTotalSmbMessageBytes",
   "maxTotalPendingRequests",

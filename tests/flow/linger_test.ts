@@ -1,8 +1,8 @@
 /**
  * Closed conversations wait out their linger by capture time; where capture
  * time stands still, at most 8192 wait at once (the one that waited longest
- * is retired when another closes), instead of every one of them, with its
- * analyzers' state, until `maxConnections`.
+ * is retired when another closes, counted as `flow_maxLingering`), instead of
+ * every one of them, with its analyzers' state, until `maxConnections`.
  */
 import * as assert from "node:assert/strict";
 import { type DecodeEvent, Decoder, type StreamObserver } from "../../mod.ts";
@@ -51,8 +51,14 @@ Deno.test("a capture whose clock stands still: closed conversations are retired 
     e.type === "connection" && e.action === "open"
   );
   assert.equal(before.length, 8193);
+  // Each early retirement is counted; the first shown as a limit anomaly.
   const summary = events.at(-1)!;
-  assert.deepEqual(summary.type === "summary" && summary.limitsHit, []);
+  assert.deepEqual(summary.type === "summary" && summary.limitsHit, [
+    { limit: "maxLingering", count: 9000 - 8192 },
+  ]);
+  const limits = events.filter((e) => e.type === "anomaly" && e.kind === "limit");
+  assert.equal(limits.length, 1);
+  assert.equal(limits[0]!.type === "anomaly" && limits[0]!.code, "flow_maxLingering");
 });
 
 Deno.test("an observer that throws on the bytes flushed at the close is still closed", () => {
