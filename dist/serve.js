@@ -12,8 +12,8 @@ import {
   RuleChoiceError,
   detectOptionsFrom,
   ruleDescriptions
-} from "./chunk-2ZLU476Q.js";
-import "./chunk-3ATZWZ75.js";
+} from "./chunk-HF3WZYQB.js";
+import "./chunk-AQS6YQ4K.js";
 import {
   Decoder,
   EVENT_TYPES,
@@ -29,7 +29,7 @@ import {
   parsePorts,
   parseShard,
   safeJson
-} from "./chunk-ZG4EQE3B.js";
+} from "./chunk-VSCPUYBP.js";
 import "./chunk-QGM4M3NI.js";
 
 // .deno-build/npm/registry.npmjs.org/fflate/0.8.2/esm/index.mjs

@@ -3,7 +3,7 @@
 import {
   decodeSource,
   openSource
-} from "./chunk-IRU5KWOL.js";
+} from "./chunk-PRWTTLRS.js";
 import {
   Md5Thread,
   workerModule
@@ -21,13 +21,13 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-2ZLU476Q.js";
+} from "./chunk-HF3WZYQB.js";
 import {
   ShareTree
-} from "./chunk-3ATZWZ75.js";
+} from "./chunk-AQS6YQ4K.js";
 import {
   formatShareTree
-} from "./chunk-5L5D3DCE.js";
+} from "./chunk-FNTPS5IY.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-ZG4EQE3B.js";
+} from "./chunk-VSCPUYBP.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-Y27ZHT7D.js");
+      const { fanoutMain } = await import("./fanout-N5ONC4C6.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-6EXQ2E5C.js");
+      const { runRepl } = await import("./main-IQOJTIUQ.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -256,7 +256,9 @@ export function limitsFrom(options: LimitOptions & GroupedLimitOptions = {}): Li
     const expected = typeof DEFAULT_LIMITS[key as keyof Limits];
     if (typeof value !== expected || (expected === "number" && !((value as number) >= 0))) {
       throw new RangeError(
-        `Cannot create decoder: option ${key} must be a non-negative ${expected}`,
+        `Cannot create decoder: option ${key} must be a ${
+          expected === "number" ? "non-negative number" : expected
+        }`,
       );
     }
     (limits as Record<string, unknown>)[key] = value;

@@ -79,7 +79,16 @@ Deno.test("DecodeStream yields batches of events, one summary last", async () =>
 });
 
 Deno.test("Decoder rejects misuse and bad options", () => {
-  assert.throws(() => new Decoder({ maxConnections: -1 }), RangeError);
+  assert.throws(() => new Decoder({ maxConnections: -1 }), {
+    name: "RangeError",
+    message: "Cannot create decoder: option maxConnections must be a non-negative number",
+  });
+  // A boolean option says "boolean", not "non-negative boolean".
+  // deno-lint-ignore no-explicit-any
+  assert.throws(() => new Decoder({ fileHashes: 0 } as any), {
+    name: "RangeError",
+    message: "Cannot create decoder: option fileHashes must be a boolean",
+  });
   // deno-lint-ignore no-explicit-any
   assert.throws(() => new Decoder({ nonsense: 1 } as any), TypeError);
   const d = new Decoder();
