@@ -20,7 +20,7 @@
  */
 import { parseArgs } from "node:util";
 import { startNginx } from "../tests/functions/nginx.ts";
-import { taskV8FlagList, taskV8Flags } from "./task_flags.ts";
+import { taskEnv, taskV8FlagList, taskV8Flags } from "./task_flags.ts";
 import { withUsage } from "./usage.ts";
 
 const { values, positionals } = withUsage(
@@ -69,7 +69,11 @@ interface Server {
 
 async function startServer(sourceHost?: string): Promise<Server> {
   const port = freePort();
-  const env: Record<string, string> = { PORT: String(port), HOST: "127.0.0.1" };
+  const env: Record<string, string> = {
+    ...taskEnv("serve"),
+    PORT: String(port),
+    HOST: "127.0.0.1",
+  };
   if (sourceHost) env.SMBSCOPE_SOURCE_HOSTS = sourceHost;
   if (values["max-seconds"]) env.SMBSCOPE_MAX_SECONDS = values["max-seconds"];
   if (values["max-events"]) env.SMBSCOPE_MAX_EVENTS = values["max-events"];

@@ -16,6 +16,7 @@
 import { parseArgs } from "node:util";
 import { fixtureFrames } from "./build_capture.ts";
 import { withUsage } from "./usage.ts";
+import { taskEnv } from "./task_flags.ts";
 
 const { values } = withUsage(
   "usage: deno run -A bench/load.ts [--concurrency 8] [--requests 48] [--mb 1000]\n" +
@@ -63,7 +64,12 @@ async function startServer(): Promise<Server> {
       ...(values["v8-flags"] ? [`--v8-flags=${values["v8-flags"]}`] : []),
       new URL("dist/serve.js", root).pathname,
     ],
-    env: { PORT: String(port), HOST: "127.0.0.1", SMBSCOPE_MAX_SECONDS: "600" },
+    env: {
+      ...taskEnv("serve"),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      SMBSCOPE_MAX_SECONDS: "600",
+    },
     stdout: "null",
     stderr: "inherit",
   }).spawn();

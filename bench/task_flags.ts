@@ -15,3 +15,24 @@ export function taskV8Flags(task: "decode" | "serve" | "repl"): string {
 export function taskV8FlagList(task: "decode" | "serve" | "repl"): string {
   return taskV8Flags(task).replace(/^--v8-flags=/, "");
 }
+
+/**
+ * The environment a task sets before its command (`NAME=value` words at its
+ * start, e.g. the serve task's `MALLOC_ARENA_MAX=1`), so that a benchmark's
+ * process is started as the task starts it.
+ */
+export function taskEnv(task: "decode" | "serve" | "repl"): Record<string, string> {
+  const config = JSON.parse(Deno.readTextFileSync(new URL("../deno.json", import.meta.url)));
+  return leadingAssignments(config.tasks?.[task] ?? "");
+}
+
+/** `NAME=value` words at the start of a command line, as an environment. */
+export function leadingAssignments(command: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const word of command.trim().split(/\s+/)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(\S*)$/.exec(word);
+    if (m === null) break;
+    env[m[1]!] = m[2]!;
+  }
+  return env;
+}

@@ -1,12 +1,14 @@
 /**
  * The HTTP function as a real process, as `deno task serve` runs it
  * (dist/serve.js, the bundle of functions/serve.ts, with the task's
- * permissions and V8 flags), for the
+ * permissions, environment and V8 flags), for the
  * end-to-end tests and bench/fanout.ts: it picks its own free loopback port
  * (PORT=0; the port is read from the line it prints), and counts as started
  * once `GET /health` answers. Its peak RSS is its own (VmHWM).
  * @module
  */
+
+import { taskEnv, taskV8Flags } from "../../bench/task_flags.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -26,9 +28,8 @@ export interface FunctionProcess {
 
 /** The `--v8-flags=…` argument of the serve task in deno.json, so both run alike. */
 function serveV8Flags(): string[] {
-  const config = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root)));
-  const flag = /--v8-flags=\S+/.exec(config.tasks?.serve ?? "")?.[0];
-  return flag === undefined ? [] : [flag];
+  const flag = taskV8Flags("serve");
+  return flag === "" ? [] : [flag];
 }
 
 /**
@@ -46,7 +47,7 @@ export async function startFunction(env: Record<string, string> = {}): Promise<F
       ...serveV8Flags(),
       new URL("dist/serve.js", root).pathname,
     ],
-    env: { DENO_NO_UPDATE_CHECK: "1", ...env, PORT: "0", HOST: "127.0.0.1" },
+    env: { DENO_NO_UPDATE_CHECK: "1", ...taskEnv("serve"), ...env, PORT: "0", HOST: "127.0.0.1" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
