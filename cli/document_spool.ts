@@ -5,8 +5,7 @@
  * and call it listed: 600 MB for 200 MB of dense SMB).
  * @module
  */
-import type { DecodeEvent } from "../mod.ts";
-import { documentEntry, type DocumentList } from "../lib/output/document.ts";
+import { type DocumentEntry, documentEntry, type DocumentList } from "../lib/output/document.ts";
 
 interface ListFile {
   file: Deno.FsFile;
@@ -36,7 +35,7 @@ export class DocumentSpool {
   #closed = false;
 
   /** `DocumentBuilder`'s `spill`: the entry's text goes to its list's file. */
-  readonly spill = (list: DocumentList, event: DecodeEvent): void => {
+  readonly spill = (list: DocumentList, entry: DocumentEntry): void => {
     let f = this.#lists.get(list);
     if (f === undefined) {
       const file = Deno.openSync(`${this.dir}/${list}`, {
@@ -48,7 +47,7 @@ export class DocumentSpool {
       f = { file, pending: [], size: 0, entries: 0 };
       this.#lists.set(list, f);
     }
-    const text = documentEntry(event);
+    const text = documentEntry(entry);
     f.pending.push(f.entries++ === 0 ? text : `,\n${text}`);
     f.size += text.length + 2;
     if (f.size > 1 << 18) this.#flush(f);

@@ -12,7 +12,7 @@ import {
   RuleChoiceError,
   detectOptionsFrom,
   ruleDescriptions
-} from "./chunk-HF3WZYQB.js";
+} from "./chunk-O67LIKH7.js";
 import "./chunk-AQS6YQ4K.js";
 import {
   Decoder,
@@ -994,7 +994,7 @@ var ListSpill = class {
     this.#lists = /* @__PURE__ */ new Map();
     this.bytes = 0;
     this.deflatedChunks = 0;
-    this.spill = (list, event) => {
+    this.spill = (list, entry) => {
       let l = this.#lists.get(list);
       if (l === void 0) {
         l = {
@@ -1005,7 +1005,7 @@ var ListSpill = class {
         };
         this.#lists.set(list, l);
       }
-      const text = JSON.stringify(event);
+      const text = JSON.stringify(entry);
       l.pending.push(l.entries++ === 0 ? text : `,${text}`);
       l.pendingChars += text.length + 1;
       if (l.pendingChars >= CHUNK_CHARS) this.#encode(l);

@@ -21,7 +21,7 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-HF3WZYQB.js";
+} from "./chunk-O67LIKH7.js";
 import {
   ShareTree
 } from "./chunk-AQS6YQ4K.js";
@@ -80,7 +80,7 @@ var DocumentSpool = class _DocumentSpool {
     this.#lists = /* @__PURE__ */ new Map();
     this.#encoder = new TextEncoder();
     this.#closed = false;
-    this.spill = (list, event) => {
+    this.spill = (list, entry) => {
       let f = this.#lists.get(list);
       if (f === void 0) {
         const file = Deno.openSync(`${this.dir}/${list}`, {
@@ -97,7 +97,7 @@ var DocumentSpool = class _DocumentSpool {
         };
         this.#lists.set(list, f);
       }
-      const text = documentEntry(event);
+      const text = documentEntry(entry);
       f.pending.push(f.entries++ === 0 ? text : `,
 ${text}`);
       f.size += text.length + 2;
@@ -1084,7 +1084,7 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-N5ONC4C6.js");
+      const { fanoutMain } = await import("./fanout-7F2QQYV7.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {

@@ -10,8 +10,12 @@
  * @module
  */
 import { deflateSync, inflateSync } from "fflate";
-import type { DecodeEvent } from "../mod.ts";
-import { type DecodeDocument, DOCUMENT_LISTS, type DocumentList } from "../lib/output/document.ts";
+import {
+  type DecodeDocument,
+  DOCUMENT_LISTS,
+  type DocumentEntry,
+  type DocumentList,
+} from "../lib/output/document.ts";
 import { encodeJsonText, safeJson } from "../lib/output/sanitize.ts";
 
 /** Text gathered before it is encoded into a chunk, in UTF-16 units. */
@@ -45,13 +49,13 @@ export class ListSpill {
   constructor(readonly deflateAfter = DEFLATE_AFTER) {}
 
   /** `DocumentBuilder`'s spill: the entry's compact JSON joins its list. */
-  readonly spill = (list: DocumentList, event: DecodeEvent): void => {
+  readonly spill = (list: DocumentList, entry: DocumentEntry): void => {
     let l = this.#lists.get(list);
     if (l === undefined) {
       l = { chunks: [], pending: [], pendingChars: 0, entries: 0 };
       this.#lists.set(list, l);
     }
-    const text = JSON.stringify(event);
+    const text = JSON.stringify(entry);
     l.pending.push(l.entries++ === 0 ? text : `,${text}`);
     l.pendingChars += text.length + 1;
     if (l.pendingChars >= CHUNK_CHARS) this.#encode(l);

@@ -71,6 +71,7 @@ const MAX_NAMES = 1000;
 /** The document's lists of whole events, in the document's key order. */
 export const DOCUMENT_LISTS = [
   "connections",
+  "smbSessions",
   "authentications",
   "kerberos",
   "trees",
@@ -85,14 +86,20 @@ export const DOCUMENT_LISTS = [
 /** One of {@link DOCUMENT_LISTS}. */
 export type DocumentList = typeof DOCUMENT_LISTS[number];
 
+/** An entry of one of the document's lists: an event, or an SMB session's summary. */
+export type DocumentEntry = DecodeEvent | SmbSessionSummary;
+
 /**
- * Collects events into a {@link DecodeDocument}. Given `spill`, the events of
+ * Collects events into a {@link DecodeDocument}. Given `spill`, the entries of
  * the lists go there instead of into the document (a front end writes them
  * out of memory, e.g. to temporary files, and {@link documentText} joins
- * them back); the summary, the SMB sessions and the share tree stay.
+ * them back); the summary and the share tree stay. An SMB session's summary
+ * is spilled once its connection's `close` event came (no SMB message of a
+ * connection follows it) and every session first seen before it was spilled,
+ * so they keep their order; the rest at {@link finish}.
  */
 export class DocumentBuilder {
-  constructor(readonly spill?: (list: DocumentList, event: DecodeEvent) => void) {}
+  constructor(readonly spill?: (list: DocumentList, entry: DocumentEntry) => void) {}
 
   readonly document: DecodeDocument = {
     summary: undefined,
@@ -109,20 +116,52 @@ export class DocumentBuilder {
     shareTree: undefined,
     anomalies: [],
   };
+  /** Sessions not yet spilled (all of them without `spill`), by connection. */
   readonly #sessions = new Map<number, SmbSessionSummary>();
+  /** With `spill`: sessions not yet spilled, in the order first seen, from `#head`. */
+  #waiting: (SmbSessionSummary | undefined)[] = [];
+  #head = 0;
+  /** Connections closed whose session waits behind one still open. */
+  readonly #closed = new Set<number>();
 
   readonly #tree = new ShareTree();
 
   /** The document with the share tree filled in (call once the events are all in). */
   finish(): DecodeDocument {
+    for (let i = this.#head; i < this.#waiting.length; i++) {
+      this.spill!("smbSessions", this.#waiting[i]!);
+    }
+    this.#waiting = [];
+    this.#head = 0;
+    this.#sessions.clear();
+    this.#closed.clear();
     const tree = this.#tree.tree;
     if (tree.shares.length > 0) this.document.shareTree = tree;
     return this.document;
   }
 
-  #put(list: DocumentList, event: DecodeEvent): void {
-    if (this.spill !== undefined) this.spill(list, event);
-    else (this.document[list] as DecodeEvent[]).push(event);
+  #put(list: DocumentList, entry: DocumentEntry): void {
+    if (this.spill !== undefined) this.spill(list, entry);
+    else (this.document[list] as DocumentEntry[]).push(entry);
+  }
+
+  /** The connection `id` closed: spill its session, and those behind it that may go now. */
+  #connectionClosed(id: number): void {
+    if (this.spill === undefined || !this.#sessions.has(id)) return;
+    this.#closed.add(id);
+    const waiting = this.#waiting;
+    while (this.#head < waiting.length) {
+      const s = waiting[this.#head]!;
+      if (!this.#closed.delete(s.connection)) break;
+      this.#sessions.delete(s.connection);
+      waiting[this.#head++] = undefined;
+      this.spill("smbSessions", s);
+    }
+    // Give back the front of the queue now and then (linear over the whole decode).
+    if (this.#head >= 1024 && this.#head * 2 >= waiting.length) {
+      this.#waiting = waiting.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   add(events: Iterable<DecodeEvent>): void {
@@ -131,7 +170,10 @@ export class DocumentBuilder {
       this.#tree.add(e);
       switch (e.type) {
         case "connection":
-          if (e.action === "close") this.#put("connections", e);
+          if (e.action === "close") {
+            this.#put("connections", e);
+            this.#connectionClosed(e.id);
+          }
           break;
         case "anomaly":
           this.#put("anomalies", e);
@@ -178,7 +220,8 @@ export class DocumentBuilder {
               encrypted: 0,
             };
             this.#sessions.set(id, s);
-            d.smbSessions.push(s);
+            if (this.spill === undefined) d.smbSessions.push(s);
+            else this.#waiting.push(s);
           }
           s.messages++;
           if (!s.versions.includes(e.version)) s.versions.push(e.version);
@@ -221,17 +264,17 @@ const ENTRY_SUFFIX = "\n  ]\n}";
  * indented by four spaces, so {@link documentText} writes what
  * `safeJson(document, 2)` would.
  */
-export function documentEntry(event: DecodeEvent): string {
+export function documentEntry(entry: DocumentEntry): string {
   // Serialised inside a one-entry list, which indents it as the document does, and cut out:
   // a third cheaper than indenting each line with a regular expression, and the same text.
-  const text = safeJson({ e: [event] }, 2);
+  const text = safeJson({ e: [entry] }, 2);
   return text.slice(ENTRY_PREFIX.length, text.length - ENTRY_SUFFIX.length);
 }
 
 /** A list's entries as pieces of the document's text: entries joined by `",\n"`. */
-export function* entryPieces(events: Iterable<DecodeEvent>): Generator<string> {
+export function* entryPieces(entries: Iterable<DocumentEntry>): Generator<string> {
   let first = true;
-  for (const e of events) {
+  for (const e of entries) {
     yield first ? documentEntry(e) : `,\n${documentEntry(e)}`;
     first = false;
   }
@@ -246,8 +289,7 @@ export function* entryPieces(events: Iterable<DecodeEvent>): Generator<string> {
  */
 export function* documentText(
   document: DecodeDocument,
-  lists: (list: DocumentList) => Iterable<string> = (list) =>
-    entryPieces(document[list] as DecodeEvent[]),
+  lists: (list: DocumentList) => Iterable<string> = (list) => entryPieces(document[list]),
 ): Generator<string> {
   let first = true;
   const key = (name: string) => {
