@@ -12,8 +12,8 @@ import {
   RuleChoiceError,
   detectOptionsFrom,
   ruleDescriptions
-} from "./chunk-O67LIKH7.js";
-import "./chunk-AQS6YQ4K.js";
+} from "./chunk-DALRY6DV.js";
+import "./chunk-JYVDYQAM.js";
 import {
   Decoder,
   EVENT_TYPES,
@@ -29,7 +29,7 @@ import {
   parsePorts,
   parseShard,
   safeJson
-} from "./chunk-VSCPUYBP.js";
+} from "./chunk-KZA7TZIJ.js";
 import "./chunk-QGM4M3NI.js";
 
 // .deno-build/npm/registry.npmjs.org/fflate/0.8.2/esm/index.mjs

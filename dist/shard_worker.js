@@ -2,14 +2,14 @@
 // Rebuild with `deno task build` after changing lib/, cli/ or functions/; a test checks that it is current.
 import {
   READ_SIZE
-} from "./chunk-PRWTTLRS.js";
+} from "./chunk-LP4GIDXI.js";
 import {
   nativeDigester
 } from "./chunk-OAAPS5VI.js";
 import {
   Decoder,
   loadCiphers
-} from "./chunk-VSCPUYBP.js";
+} from "./chunk-KZA7TZIJ.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/shard_worker.ts

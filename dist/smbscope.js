@@ -3,7 +3,7 @@
 import {
   decodeSource,
   openSource
-} from "./chunk-PRWTTLRS.js";
+} from "./chunk-LP4GIDXI.js";
 import {
   Md5Thread,
   workerModule
@@ -21,13 +21,13 @@ import {
   documentText,
   ruleDescriptions,
   ruleListText
-} from "./chunk-O67LIKH7.js";
+} from "./chunk-DALRY6DV.js";
 import {
   ShareTree
-} from "./chunk-AQS6YQ4K.js";
+} from "./chunk-JYVDYQAM.js";
 import {
   formatShareTree
-} from "./chunk-FNTPS5IY.js";
+} from "./chunk-UFTXINJH.js";
 import {
   EVENT_TYPES,
   EveRecords,
@@ -53,7 +53,7 @@ import {
   zeekTsvFooter,
   zeekTsvHeader,
   zeekTsvLine
-} from "./chunk-VSCPUYBP.js";
+} from "./chunk-KZA7TZIJ.js";
 import "./chunk-QGM4M3NI.js";
 
 // cli/main.ts
@@ -1084,11 +1084,11 @@ async function main(args) {
       return await runDecode(cmd);
     }
     if (command === "fanout") {
-      const { fanoutMain } = await import("./fanout-7F2QQYV7.js");
+      const { fanoutMain } = await import("./fanout-ARP5ZTEC.js");
       return await fanoutMain(rest);
     }
     if (command === "repl") {
-      const { runRepl } = await import("./main-IQOJTIUQ.js");
+      const { runRepl } = await import("./main-XA6TXB2A.js");
       return await runRepl(rest);
     }
     if (command === void 0 || command === "-h" || command === "--help" || command === "help") {

@@ -13,7 +13,7 @@
 import type { JsonValue, RpcEvent } from "../../events.ts";
 import type { Rule } from "../rule.ts";
 import { connectionOf, str } from "./facts.ts";
-import { BoundedMap } from "../../state/bounded_map.ts";
+import { BoundedMap, SharedEntryCap } from "../../state/bounded_map.ts";
 import {
   alertCall,
   argsOf,
@@ -90,8 +90,12 @@ function join(parent: string, sub: string): string {
   return s === "" ? parent : `${parent}\\${s}`;
 }
 
-/** Registry key handles followed per connection; past it the oldest are forgotten. */
-const MAX_KEYS_PER_CONNECTION = 8192;
+/**
+ * Registry key handles followed, over all connections open at once (and so on
+ * any one of them); past it the oldest of the connection holding the most are
+ * forgotten.
+ */
+const MAX_KEYS = 8192;
 
 /** The rule. */
 export const remoteRegistryRunKey: Rule = {
@@ -112,8 +116,9 @@ export const remoteRegistryRunKey: Rule = {
   listens: ["rpc", "ntlm", "kerberos"],
   create(ctx) {
     const users = new AssociationUsers(ctx);
-    /** Per connection (forgotten at its close): handle -> the key's path. */
-    const keys = ctx.connectionState<BoundedMap<string, string>>();
+    /** Per connection (forgotten at its close, its handles leaving the shared count): handle -> path. */
+    const shared = new SharedEntryCap(MAX_KEYS);
+    const keys = ctx.connectionState<BoundedMap<string, string>>(undefined, (held) => held.clear());
 
     const remember = (e: RpcEvent, path: string): void => {
       const handle = str(resultsOf(e)?.handle);
@@ -122,9 +127,9 @@ export const remoteRegistryRunKey: Rule = {
       let held = keys.get(conn);
       if (held === undefined) {
         held = new BoundedMap({
-          max: MAX_KEYS_PER_CONNECTION,
-          onEvict: () =>
-            ctx.limit(`more than ${MAX_KEYS_PER_CONNECTION} registry keys open on one connection`),
+          max: MAX_KEYS,
+          shared,
+          onEvict: () => ctx.limit(`more than ${MAX_KEYS} registry key handles followed`),
         });
         keys.set(conn, held);
       }

@@ -66,3 +66,19 @@ Deno.test("dcsync forgets a closed connection's NTDSAPI_CLIENT_GUID bind", () =>
   const bench = replay(dcsync, a, 9000);
   assert.deepEqual(bench.reported.filter((e) => e.type === "anomaly"), []);
 });
+
+Deno.test("remote-registry-run-key caps the handles of all open connections together", () => {
+  const a = association("rpc_lateral.pcap", IFACE.winreg, () => true);
+  // The association's calls on 3000 connections at once, none closed: each remembers handles.
+  const bench = new RuleBench([remoteRegistryRunKey]);
+  for (let id = 1; id <= 3000; id++) {
+    for (const e of a.calls) {
+      if (e.type !== "summary") bench.feed({ ...e, evidence: { ...e.evidence, connection: id } });
+    }
+  }
+  const limits = bench.reported.filter((e) => e.type === "anomaly");
+  assert.ok(limits.length > 0, "past 8192 handles over all connections, a limit");
+  assert.ok(
+    limits.every((e) => e.type === "anomaly" && /registry key handles followed/.test(e.detail)),
+  );
+});
